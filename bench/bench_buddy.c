@@ -9,7 +9,9 @@
  * forced back when the live volume leaves 512 MiB +- 32 MiB.  The same trace
  * is replayed on vcm_buddy (1 GiB and 4 GiB arenas) and on glibc
  * malloc/free; ns per alloc+free pair = elapsed / 500,000.  Each figure is
- * the best of RUNS replays.
+ * the best of RUNS replays.  The same through the SoC page allocator
+ * (vcm_soc_alloc_pages/vcm_soc_free_pages: argument checks, the SoC lock,
+ * the bank lookup) is printed beside it.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -18,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <vcm/soc.h>
 
 #include "buddy.h"
 
@@ -31,6 +35,7 @@
 #define LIVE_TARGET	(512 * MIB)
 #define LIVE_SLACK	(32 * MIB)
 #define SOC_MAX_ORDER	12
+#define SOC_RAM_BASE	0x40000000ULL	/* Exynos4210 DRAM */
 #define NS_PER_S	1000000000.0
 #define PERCENT		100
 
@@ -279,6 +284,21 @@ static void null_free(void *ctx, uintptr_t handle, unsigned cls)
 	(void)cls;
 }
 
+static int soc_alloc(void *ctx, unsigned cls, uintptr_t *handle)
+{
+	vcm_addr_t pa;
+	int ret = vcm_soc_alloc_pages(ctx, class_order[cls], &pa);
+
+	*handle = pa;
+	return ret;
+}
+
+static void soc_free(void *ctx, uintptr_t handle, unsigned cls)
+{
+	vcm_soc_free_pages(ctx, handle, class_order[cls]);
+}
+
+static const struct allocator soc_ops = { "vcm_soc", soc_alloc, soc_free };
 static const struct allocator buddy_ops = { "vcm_buddy", buddy_alloc, buddy_free };
 static const struct allocator glibc_ops = { "glibc", glibc_alloc, glibc_free };
 static const struct allocator null_ops = { "no-op", null_alloc, null_free };
@@ -327,6 +347,39 @@ static void bench_buddy(const struct trace *t, double *ns_1g, double *ns_4g,
 	*ns_4g /= PAIRS;
 }
 
+/* One replay through a SoC with one RAM bank of @bytes at @base. */
+static double soc_run(const struct trace *t, vcm_addr_t base, uint64_t bytes)
+{
+	struct vcm_soc *soc = vcm_soc_create();
+	double ns;
+
+	if (vcm_is_err(soc) || vcm_soc_add_ram(soc, base, bytes)) {
+		fprintf(stderr, "bench-buddy: cannot make a SoC with %" PRIu64 " MiB\n",
+			(uint64_t)(bytes / MIB));
+		exit(1);
+	}
+	ns = replay(t, &soc_ops, soc);
+	if (vcm_soc_free_bytes(soc) != bytes) {
+		fprintf(stderr, "bench-buddy: SoC pages lost after the replay\n");
+		exit(1);
+	}
+	vcm_soc_destroy(soc);
+	return ns;
+}
+
+/* The SoC figures, interleaved like bench_buddy(); ns per pair. */
+static void bench_soc(const struct trace *t, double *ns_1g, double *ns_4g)
+{
+	unsigned run;
+
+	for (run = 0; run < RUNS; run++) {
+		keep_best(ns_1g, soc_run(t, SOC_RAM_BASE, GIB), run);
+		keep_best(ns_4g, soc_run(t, 0, 4 * GIB), run);
+	}
+	*ns_1g /= PAIRS;
+	*ns_4g /= PAIRS;
+}
+
 /* Best of RUNS replays on @a (no arena to set up); ns per pair. */
 static double bench_plain(const struct trace *t, const struct allocator *a,
 			  void *ctx)
@@ -342,6 +395,7 @@ static double bench_plain(const struct trace *t, const struct allocator *a,
 int main(void)
 {
 	double ns_1g = 0, ns_4g = 0, ns_glibc, ns_tuned, ns_null;
+	double soc_1g = 0, soc_4g = 0;
 	size_t meta_1g = 0, meta_4g = 0;
 	uintptr_t counter = 0;
 	struct trace t;
@@ -349,6 +403,7 @@ int main(void)
 	trace_make(&t);
 	ns_null = bench_plain(&t, &null_ops, &counter);
 	bench_buddy(&t, &ns_1g, &ns_4g, &meta_1g, &meta_4g);
+	bench_soc(&t, &soc_1g, &soc_4g);
 	ns_glibc = bench_plain(&t, &glibc_ops, NULL);
 	/*
 	 * The same with the heap never trimmed and 1 MiB blocks kept off
@@ -366,6 +421,9 @@ int main(void)
 	printf("%-36s %10s   %s\n", "allocator", "ns/pair", "reference (PERFORMANCE.md)");
 	printf("%-36s %10.1f   target <= %d\n", "vcm_buddy, 1 GiB arena", ns_1g, TARGET_NS);
 	printf("%-36s %10.1f   target <= %d\n", "vcm_buddy, 4 GiB arena", ns_4g, TARGET_NS);
+	printf("%-36s %10.1f   (vcm_buddy + SoC lock and bank lookup)\n",
+	       "vcm_soc_alloc/free_pages, 1 GiB bank", soc_1g);
+	printf("%-36s %10.1f\n", "vcm_soc_alloc/free_pages, 4 GiB bank", soc_4g);
 	printf("%-36s %10.1f   ~%d\n", "glibc malloc/free, same trace", ns_glibc, REF_GLIBC_NS);
 	printf("%-36s %10.1f   (not in PERFORMANCE.md)\n", "glibc, no trim, no mmap (mallopt)", ns_tuned);
 	printf("%-36s %10s   ~%d\n", "public single-header buddy", "-", REF_PUBLIC_NS);
