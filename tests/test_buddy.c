@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -643,6 +644,30 @@ static void test_metadata(void **state)
 	vcm_buddy_destroy(b);
 }
 
+static void test_dump(void **state)
+{
+	struct vcm_buddy *b;
+	char *text = NULL;
+	size_t len = 0;
+	uint64_t pfn;
+	FILE *out;
+
+	(void)state;
+	b = buddy_new(PAGES_16M + ODD_EXTRA, ORDER_16M);
+	assert_int_equal(vcm_buddy_alloc(b, 0, &pfn), 0);
+	assert_int_equal(pfn, PAGES_16M + ODD_EXTRA - 1);	/* the lone page */
+	out = open_memstream(&text, &len);
+	assert_non_null(out);
+	vcm_buddy_dump(b, out);
+	fclose(out);
+	assert_non_null(strstr(text, "4113 pages, 4112 free, max order 12"));
+	assert_non_null(strstr(text, "order  0: 0 free blocks"));
+	assert_non_null(strstr(text, "order  4: 1 free blocks"));
+	assert_non_null(strstr(text, "order 12: 1 free blocks"));
+	free(text);
+	vcm_buddy_destroy(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -659,6 +684,7 @@ int main(void)
 		cmocka_unit_test(test_random_pages),
 		cmocka_unit_test(test_large_arena),
 		cmocka_unit_test(test_metadata),
+		cmocka_unit_test(test_dump),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
