@@ -57,8 +57,8 @@
 #define WORD_BITS	(1U << WORD_SHIFT)
 #define WORD_MASK	(WORD_BITS - 1)
 
-/* Arenas are at most 2^32 pages (16 TiB of 4 KiB pages, or 4 GiB of DVA
- * pages with room to spare). */
+/* Arenas are at most 2^32 pages: 16 TiB of 4 KiB pages (a 4 GiB DVA
+ * window is 2^20 pages). */
 #define BUDDY_MAX_PAGES		(1ULL << 32)
 /*
  * Levels of a hierarchical bitmap of up to BUDDY_MAX_PAGES + 1 bits:
