@@ -1,0 +1,465 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * test_faultinject.c - make the N-th allocation fail, for every N, in
+ * representative operations, and check the library copes.
+ *
+ * The test is linked against the static library with
+ *   -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=mmap,--wrap=mmap64,
+ *   --wrap=vcm_buddy_alloc,--wrap=vcm_buddy_alloc_pages
+ * so every host allocation the library makes, and every allocation of
+ * simulated pages (physical pages of the SoC, DVA pages of a context),
+ * goes through a countdown below.  For each scenario the operation runs
+ * once to count its allocations; then for N = 1..count, on a fresh fixture,
+ * the N-th allocation fails.  The operation must either succeed anyway (a
+ * fallback, e.g. smaller pages) or fail with one of the scenario's
+ * documented errnos, raise no warning, leave the state as it was (SoC free
+ * bytes, reservations, mapped pages), and succeed when tried again.  The
+ * fixture teardown then proves nothing was lost; valgrind proves no host
+ * memory leaked.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <cmocka.h>
+#include <vcm.h>
+
+#include "buddy.h"
+#include "vcm-internal.h"
+
+#include "mock-mmu.h"
+
+#define RAM0 0x40000000ULL
+#define RAM_SIZE (32ULL << 20)
+#define MiB (1ULL << 20)
+
+/* ---- the injection ---- */
+
+enum site { SITE_MALLOC, SITE_CALLOC, SITE_REALLOC, SITE_MMAP, SITE_PAGES, SITE_DVA, NSITES };
+
+static const char *const site_names[NSITES] = { "malloc", "calloc", "realloc", "mmap",
+						"buddy_alloc", "buddy_alloc_pages" };
+
+static struct {
+	bool counting;		/* count allocations (between arm and disarm) */
+	unsigned long calls;	/* allocations counted */
+	unsigned long fail_at;	/* this one fails (0: none) */
+	int failed_site;	/* what the failing one was, -1 */
+} inj = { .failed_site = -1 };
+
+static void arm(unsigned long fail_at)
+{
+	inj.counting = true;
+	inj.calls = 0;
+	inj.fail_at = fail_at;
+	inj.failed_site = -1;
+}
+
+static void disarm(void)
+{
+	inj.counting = false;
+}
+
+static bool inject(enum site site)
+{
+	if (!inj.counting)
+		return false;
+	if (++inj.calls != inj.fail_at)
+		return false;
+	inj.failed_site = (int)site;
+	return true;
+}
+
+void *__real_malloc(size_t size);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t size);
+void *__real_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+void *__real_mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+int __real_vcm_buddy_alloc(struct vcm_buddy *b, unsigned order, uint64_t *pfn);
+int __real_vcm_buddy_alloc_pages(struct vcm_buddy *b, uint64_t npages, unsigned align_order,
+				 uint64_t *pfn);
+void *__wrap_malloc(size_t size);
+void *__wrap_calloc(size_t n, size_t size);
+void *__wrap_realloc(void *p, size_t size);
+void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+void *__wrap_mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+int __wrap_vcm_buddy_alloc(struct vcm_buddy *b, unsigned order, uint64_t *pfn);
+int __wrap_vcm_buddy_alloc_pages(struct vcm_buddy *b, uint64_t npages, unsigned align_order,
+				 uint64_t *pfn);
+
+void *__wrap_malloc(size_t size)
+{
+	return inject(SITE_MALLOC) ? NULL : __real_malloc(size);
+}
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+	return inject(SITE_CALLOC) ? NULL : __real_calloc(n, size);
+}
+
+void *__wrap_realloc(void *p, size_t size)
+{
+	return inject(SITE_REALLOC) ? NULL : __real_realloc(p, size);
+}
+
+void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	if (inject(SITE_MMAP)) {
+		errno = ENOMEM;
+		return MAP_FAILED;
+	}
+	return __real_mmap(addr, len, prot, flags, fd, off);
+}
+
+/* With _FILE_OFFSET_BITS=64, <sys/mman.h> may name it mmap64. */
+void *__wrap_mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	if (inject(SITE_MMAP)) {
+		errno = ENOMEM;
+		return MAP_FAILED;
+	}
+	return __real_mmap64(addr, len, prot, flags, fd, off);
+}
+
+int __wrap_vcm_buddy_alloc(struct vcm_buddy *b, unsigned order, uint64_t *pfn)
+{
+	return inject(SITE_PAGES) ? -ENOMEM : __real_vcm_buddy_alloc(b, order, pfn);
+}
+
+int __wrap_vcm_buddy_alloc_pages(struct vcm_buddy *b, uint64_t npages, unsigned align_order,
+				 uint64_t *pfn)
+{
+	return inject(SITE_DVA) ? -ENOMEM : __real_vcm_buddy_alloc_pages(b, npages, align_order, pfn);
+}
+
+/* ---- the fixture ---- */
+
+struct fx {
+	struct vcm_soc *soc;
+	struct vcm *mmu, *o2o, *vmm;
+	struct mock *mock;
+	struct vcm_phys *phys;		/* prepared by a scenario */
+	struct vcm_res *res;		/* made by the operation */
+	struct vcm_phys *made;		/* made by the operation */
+	struct vcm *ctx;		/* made by the operation */
+	struct vcm_soc *made_soc;	/* made by the operation */
+};
+
+/* What must not change when an operation fails. */
+struct snap {
+	vcm_size_t free;
+	unsigned long warns, nres[3];
+	long mapped;
+};
+
+static void snapshot(const struct fx *f, struct snap *s)
+{
+	s->free = vcm_soc_free_bytes(f->soc);
+	s->warns = vcm_warn_count();
+	s->nres[0] = f->mmu->core->nres;
+	s->nres[1] = f->o2o->core->nres;
+	s->nres[2] = f->vmm->core->nres;
+	s->mapped = f->mock->mapped;
+}
+
+static void quiet(const char *msg, void *priv)
+{
+	(void)msg;
+	(void)priv;
+}
+
+static void fx_setup(struct fx *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->soc = vcm_soc_create();
+	assert_false(vcm_is_err(f->soc));
+	assert_int_equal(vcm_soc_add_ram(f->soc, RAM0, RAM_SIZE), 0);
+	vcm_soc_set_current(f->soc);
+	f->mmu = mock_create(&f->mock);
+	f->o2o = vcm_onetoone_create(f->soc);
+	f->vmm = vcm_vmm_create(f->soc);
+	assert_false(vcm_is_err(f->o2o) || vcm_is_err(f->vmm));
+	assert_int_equal(vcm_activate(f->mmu), 0);
+}
+
+static void fx_teardown(struct fx *f)
+{
+	unsigned long w0 = vcm_warn_count();
+
+	vcm_deactivate(f->mmu);
+	assert_int_equal(f->mock->mapped, 0);
+	assert_false(f->mock->bad);
+	vcm_destroy(f->mmu);
+	vcm_destroy(f->o2o);
+	vcm_destroy(f->vmm);
+	assert_int_equal(vcm_soc_free_bytes(f->soc), RAM_SIZE);
+	vcm_soc_set_current(NULL);
+	vcm_soc_destroy(f->soc);
+	assert_int_equal(vcm_warn_count(), w0);
+}
+
+/*
+ * struct scenario - one operation under injection.
+ * @prepare: state the operation needs (not counted), may be NULL.
+ * @op: the operation: 0 or a negative errno.
+ * @undo: release what a successful @op made (checking it first).
+ * @unprepare: release what @prepare made, may be NULL.
+ * @errnos: the errors a failed allocation may give, 0-terminated.
+ */
+struct scenario {
+	const char *name;
+	void (*prepare)(struct fx *f);
+	long (*op)(struct fx *f);
+	void (*undo)(struct fx *f);
+	void (*unprepare)(struct fx *f);
+	long errnos[4];
+};
+
+static long ptr_ret(const void *p)
+{
+	return vcm_is_err(p) ? vcm_ptr_err(p) : 0;
+}
+
+static bool allowed(const struct scenario *s, long ret)
+{
+	unsigned i;
+
+	for (i = 0; s->errnos[i]; i++)
+		if (ret == s->errnos[i])
+			return true;
+	return false;
+}
+
+static void run_once(const struct scenario *s, unsigned long fail_at, unsigned long *calls,
+		     unsigned long *by_errno, unsigned long *fallbacks)
+{
+	struct snap before, after;
+	struct fx f;
+	long ret;
+
+	fx_setup(&f);
+	if (s->prepare)
+		s->prepare(&f);
+	snapshot(&f, &before);
+	arm(fail_at);
+	ret = s->op(&f);
+	disarm();
+	if (calls)
+		*calls = inj.calls;
+	if (!fail_at || inj.failed_site < 0 || !ret) {
+		/* no failure injected, or the library fell back: it worked */
+		if (fail_at && inj.failed_site >= 0)
+			(*fallbacks)++;
+		assert_int_equal(ret, 0);
+	} else {
+		if (!allowed(s, ret))
+			fail_msg("%s: failing allocation %lu (%s) gave %ld", s->name, fail_at,
+				 site_names[inj.failed_site], ret);
+		snapshot(&f, &after);
+		assert_int_equal(after.free, before.free);
+		assert_int_equal(after.warns, before.warns);
+		assert_memory_equal(after.nres, before.nres, sizeof(after.nres));
+		assert_int_equal(after.mapped, before.mapped);
+		by_errno[-ret]++;
+		/* the same operation works afterwards */
+		assert_int_equal(s->op(&f), 0);
+	}
+	s->undo(&f);
+	if (s->unprepare)
+		s->unprepare(&f);
+	fx_teardown(&f);
+}
+
+static void walk(const struct scenario *s)
+{
+	unsigned long calls, n, fallbacks = 0, by_errno[256] = { 0 };
+	unsigned e;
+
+	run_once(s, 0, &calls, by_errno, &fallbacks);
+	assert_true(calls > 0);
+	for (n = 1; n <= calls; n++)
+		run_once(s, n, NULL, by_errno, &fallbacks);
+	printf("  %-28s %3lu allocations:", s->name, calls);
+	for (e = 1; e < 256; e++)
+		if (by_errno[e])
+			printf(" %lu x %s", by_errno[e], strerrorname_np((int)e));
+	if (fallbacks)
+		printf(" %lu x succeeded (fallback)", fallbacks);
+	printf("\n");
+}
+
+/* ---- scenarios ---- */
+
+static void undo_res(struct fx *f)
+{
+	vcm_destroy_binding(f->res);
+}
+
+static void unmap_res(struct fx *f)
+{
+	vcm_unmap(f->res);
+}
+
+static void free_phys(struct fx *f)
+{
+	vcm_free(f->phys);
+}
+
+/* vcm_make_binding of mixed page sizes on an active MMU context */
+static long make_binding_mmu(struct fx *f)
+{
+	f->res = vcm_make_binding(f->mmu, 2 * MiB + 68 * 1024, 0, 0);
+	if (!vcm_is_err(f->res))
+		assert_int_equal(f->mock->mapped, (long)((2 * MiB + 68 * 1024) / PAGE));
+	return ptr_ret(f->res);
+}
+
+static void prepare_phys_mmu(struct fx *f)
+{
+	f->phys = vcm_alloc(f->mmu, 300 * PAGE, 0);
+	assert_false(vcm_is_err(f->phys));
+}
+
+static long map_mmu(struct fx *f)
+{
+	f->res = vcm_map(f->mmu, f->phys, 0);
+	if (!vcm_is_err(f->res))
+		assert_int_equal(f->mock->mapped, 300);
+	return ptr_ret(f->res);
+}
+
+static long map_vmm(struct fx *f)
+{
+	f->res = vcm_map(f->vmm, f->phys, 0);
+	if (vcm_is_err(f->res))
+		return ptr_ret(f->res);
+	/* the view works: bytes written through it are at the PA */
+	memset((void *)(uintptr_t)f->res->start, 0x5a, PAGE);
+	assert_int_equal(*(unsigned char *)vcm_soc_phys_to_host(f->soc, f->phys->parts[0].start),
+			 0x5a);
+	return 0;
+}
+
+static long make_binding_o2o(struct fx *f)
+{
+	f->res = vcm_make_binding(f->o2o, 40 * PAGE, 0, 0);
+	return ptr_ret(f->res);
+}
+
+static long alloc_many_parts(struct fx *f)
+{
+	f->made = vcm_phys_alloc(40 * PAGE, 0, NULL);
+	if (!vcm_is_err(f->made))
+		assert_int_equal(f->made->count, 40);
+	return ptr_ret(f->made);
+}
+
+static void free_made(struct fx *f)
+{
+	vcm_free(f->made);
+}
+
+static long reserve_bind_mmu(struct fx *f)
+{
+	int ret;
+
+	f->res = vcm_reserve(f->mmu, 400 * PAGE, 0);
+	if (vcm_is_err(f->res))
+		return ptr_ret(f->res);
+	ret = vcm_bind(f->res, f->phys);
+	if (ret)
+		vcm_unreserve(f->res);
+	return ret;
+}
+
+static long create_mmu_ctx(struct fx *f)
+{
+	struct mock *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return -ENOMEM;
+	m->mmu.vcm.start = WIN_START;
+	m->mmu.vcm.size = WIN_SIZE;
+	m->mmu.driver = &mock_driver;
+	f->ctx = vcm_mmu_init(&m->mmu);
+	if (vcm_is_err(f->ctx))
+		free(m);
+	return ptr_ret(f->ctx);
+}
+
+static long create_o2o_ctx(struct fx *f)
+{
+	f->ctx = vcm_onetoone_create(f->soc);
+	return ptr_ret(f->ctx);
+}
+
+static long create_vmm_ctx(struct fx *f)
+{
+	f->ctx = vcm_vmm_create(f->soc);
+	return ptr_ret(f->ctx);
+}
+
+static void destroy_ctx(struct fx *f)
+{
+	vcm_destroy(f->ctx);
+}
+
+static long create_soc(struct fx *f)
+{
+	int ret;
+
+	f->made_soc = vcm_soc_create();
+	if (vcm_is_err(f->made_soc))
+		return ptr_ret(f->made_soc);
+	ret = vcm_soc_add_ram(f->made_soc, 0x80000000ULL, 64 * MiB);
+	if (ret)
+		vcm_soc_destroy(f->made_soc);
+	return ret;
+}
+
+static void destroy_soc(struct fx *f)
+{
+	vcm_soc_destroy(f->made_soc);
+}
+
+static const struct scenario scenarios[] = {
+	{ "make_binding (MMU, active)", NULL, make_binding_mmu, undo_res, NULL,
+	  { -ENOMEM, -ENOSPC } },
+	{ "map (MMU, active)", prepare_phys_mmu, map_mmu, unmap_res, free_phys,
+	  { -ENOMEM, -ENOSPC } },
+	{ "reserve + bind (MMU, active)", prepare_phys_mmu, reserve_bind_mmu, unmap_res,
+	  free_phys, { -ENOMEM, -ENOSPC } },
+	{ "map (CPU view)", prepare_phys_mmu, map_vmm, unmap_res, free_phys, { -ENOMEM } },
+	{ "make_binding (one-to-one)", NULL, make_binding_o2o, undo_res, NULL, { -ENOMEM } },
+	{ "phys_alloc (40 parts)", NULL, alloc_many_parts, free_made, NULL, { -ENOMEM } },
+	{ "mmu_init", NULL, create_mmu_ctx, destroy_ctx, NULL, { -ENOMEM } },
+	{ "onetoone_create", NULL, create_o2o_ctx, destroy_ctx, NULL, { -ENOMEM } },
+	{ "vmm_create", NULL, create_vmm_ctx, destroy_ctx, NULL, { -ENOMEM } },
+	{ "soc_create + add_ram", NULL, create_soc, destroy_soc, NULL, { -ENOMEM } },
+};
+
+static void test_scenarios(void **state)
+{
+	unsigned i;
+
+	(void)state;
+	vcm_set_warn_handler(quiet, NULL);
+	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
+		walk(&scenarios[i]);
+	vcm_set_warn_handler(NULL, NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_scenarios),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
