@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * test_concurrency.c - the library used from several threads at once:
+ *
+ * - threads mapping and unmapping their own buffers in one MMU context
+ *   (disjoint DVA ranges from one allocator, one page table);
+ * - one phys bound into several contexts (and the CPU view) by several
+ *   threads at once; its binding count must come back to 0;
+ * - one thread activating and deactivating a context while others bind
+ *   and unbind in it: the driver never maps a mapped page nor unmaps an
+ *   unmapped one, and nothing is left mapped at the end;
+ * - with the System MMU model: threads mapping and unmapping in an IOMMU
+ *   context while others run DMA through the same System MMU.
+ *
+ * Built with -Db_sanitize=thread by tools/sanitize.sh; ThreadSanitizer must
+ * report nothing.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <vcm.h>
+
+#include "mock-mmu.h"
+
+#define RAM0 0x40000000ULL
+#define RAM_SIZE (64ULL << 20)
+#define NTHREADS 4
+
+static unsigned iters(unsigned n)
+{
+	return getenv("VCM_UNDER_VALGRIND") ? n / 8 + 1 : n;
+}
+
+struct fx {
+	struct vcm_soc *soc;
+	struct vcm *mmu;
+	struct mock *mock;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	f->soc = vcm_soc_create();
+	assert_int_equal(vcm_soc_add_ram(f->soc, RAM0, RAM_SIZE), 0);
+	vcm_soc_set_current(f->soc);
+	f->mmu = mock_create(&f->mock);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(f->mock->mapped, 0);
+	assert_false(f->mock->bad);
+	vcm_destroy(f->mmu);
+	assert_int_equal(vcm_soc_free_bytes(f->soc), RAM_SIZE);
+	vcm_soc_set_current(NULL);
+	vcm_soc_destroy(f->soc);
+	free(f);
+	return 0;
+}
+
+static void run_threads(void *(*fn)(void *), void *args, size_t argsize, unsigned n)
+{
+	pthread_t tid[16];
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		assert_int_equal(pthread_create(&tid[i], NULL, fn, (char *)args + i * argsize), 0);
+	for (i = 0; i < n; i++)
+		assert_int_equal(pthread_join(tid[i], NULL), 0);
+}
+
+/* The page-table entries of @res are its phys' PAs (only entries this
+ * thread's reservation owns are read). */
+static bool ptes_match(const struct mock *m, const struct vcm_res *res,
+		       const struct vcm_phys *phys)
+{
+	vcm_size_t off = 0, o;
+	unsigned i;
+
+	for (i = 0; i < phys->count; i++) {
+		for (o = 0; o < phys->parts[i].size; o += PAGE) {
+			uint64_t idx = (res->start - WIN_START + off + o) / PAGE;
+
+			if (m->pte[idx] != phys->parts[i].start + o)
+				return false;
+		}
+		off += phys->parts[i].size;
+	}
+	return true;
+}
+
+static bool ptes_clear(const struct mock *m, const struct vcm_res *res)
+{
+	vcm_size_t o;
+
+	for (o = 0; o < res->res_size; o += PAGE)
+		if (m->pte[(res->start - WIN_START + o) / PAGE])
+			return false;
+	return true;
+}
+
+/* ---- threads mapping and unmapping in one context ---- */
+
+struct mapper {
+	struct fx *f;
+	unsigned id;
+	unsigned long errors;
+};
+
+static void *mapper_thread(void *arg)
+{
+	struct mapper *t = arg;
+	struct fx *f = t->f;
+	unsigned i, n = iters(300);
+	unsigned char buf[64], back[64];
+
+	for (i = 0; i < n; i++) {
+		vcm_size_t size = (1 + (i * 7 + t->id) % 40) * PAGE;
+		struct vcm_phys *phys = vcm_alloc(f->mmu, size, 0);
+		struct vcm_res *res;
+
+		if (vcm_is_err(phys)) {
+			t->errors++;
+			continue;
+		}
+		res = vcm_map(f->mmu, phys, 0);
+		if (vcm_is_err(res)) {
+			t->errors++;
+			vcm_free(phys);
+			continue;
+		}
+		t->errors += !ptes_match(f->mock, res, phys);
+		memset(buf, (int)(t->id * 16 + i), sizeof(buf));
+		vcm_soc_phys_write(f->soc, phys->parts[phys->count - 1].start, buf, sizeof(buf));
+		vcm_soc_phys_read(f->soc, phys->parts[phys->count - 1].start, back, sizeof(back));
+		t->errors += memcmp(buf, back, sizeof(buf)) != 0;
+		/* unbind first: while the DVA is still ours, it must be clear */
+		t->errors += vcm_unbind(res) != phys;
+		t->errors += !ptes_clear(f->mock, res);
+		vcm_unreserve(res);
+		vcm_free(phys);
+	}
+	return NULL;
+}
+
+static void map_unmap_one_context(void **state)
+{
+	struct fx *f = *state;
+	struct mapper t[NTHREADS];
+	unsigned i;
+
+	assert_int_equal(vcm_activate(f->mmu), 0);
+	for (i = 0; i < NTHREADS; i++)
+		t[i] = (struct mapper){ f, i, 0 };
+	run_threads(mapper_thread, t, sizeof(t[0]), NTHREADS);
+	for (i = 0; i < NTHREADS; i++)
+		assert_int_equal(t[i].errors, 0);
+	vcm_deactivate(f->mmu);
+}
+
+/* ---- one phys in several contexts ---- */
+
+#define SHARED_SIZE (24 * PAGE)
+
+struct sharer {
+	struct fx *f;
+	unsigned id;
+	struct vcm *own;		/* this thread's MMU context */
+	struct mock *mock;
+	struct vcm *vmm;		/* one CPU view context for all */
+	struct vcm_phys *shared;
+	unsigned long errors;
+};
+
+static void *sharer_thread(void *arg)
+{
+	struct sharer *t = arg;
+	unsigned i, n = iters(200);
+
+	for (i = 0; i < n; i++) {
+		struct vcm_res *mine = vcm_map(t->own, t->shared, 0);
+		struct vcm_res *other = vcm_map(t->f->mmu, t->shared, 0);
+		struct vcm_res *view = vcm_map(t->vmm, t->shared, 0);
+		unsigned char *p;
+
+		if (vcm_is_err(mine) || vcm_is_err(other) || vcm_is_err(view)) {
+			t->errors++;
+			break;
+		}
+		t->errors += __atomic_load_n(&t->shared->bindings, __ATOMIC_ACQUIRE) < 3;
+		if (i % 2 == 0) {
+			t->errors += vcm_activate(t->own) != 0;
+			t->errors += !ptes_match(t->mock, mine, t->shared);
+			vcm_deactivate(t->own);
+		}
+		/* each thread owns one page of the buffer (one part: 4 KiB pages):
+		 * write it through the view, read it through physical memory */
+		p = (unsigned char *)(uintptr_t)view->start + t->id * PAGE;
+		memset(p, (int)(t->id + i), PAGE);
+		t->errors += *(unsigned char *)vcm_soc_phys_to_host(t->f->soc,
+			t->shared->parts[t->id].start) != (unsigned char)(t->id + i);
+		vcm_unmap(view);
+		vcm_unmap(other);
+		vcm_unmap(mine);
+	}
+	return NULL;
+}
+
+static void shared_phys_many_contexts(void **state)
+{
+	struct fx *f = *state;
+	struct sharer t[NTHREADS];
+	struct vcm *vmm = vcm_vmm_create(f->soc);
+	struct vcm_phys *shared;
+	unsigned i;
+
+	assert_false(vcm_is_err(vmm));
+	shared = vcm_phys_alloc(SHARED_SIZE, 0, NULL);
+	assert_false(vcm_is_err(shared));
+	assert_int_equal(vcm_activate(f->mmu), 0);
+	for (i = 0; i < NTHREADS; i++) {
+		t[i] = (struct sharer){ .f = f, .id = i, .vmm = vmm, .shared = shared };
+		t[i].own = mock_create(&t[i].mock);
+	}
+	run_threads(sharer_thread, t, sizeof(t[0]), NTHREADS);
+	for (i = 0; i < NTHREADS; i++) {
+		assert_int_equal(t[i].errors, 0);
+		assert_int_equal(t[i].mock->mapped, 0);
+		assert_false(t[i].mock->bad);
+		vcm_destroy(t[i].own);
+	}
+	assert_int_equal(shared->bindings, 0);
+	vcm_free(shared);
+	vcm_destroy(vmm);
+	vcm_deactivate(f->mmu);
+}
+
+/* ---- activation racing with binding ---- */
+
+struct toggler {
+	struct fx *f;
+	unsigned long errors;
+	int stop;
+};
+
+static void *toggler_thread(void *arg)
+{
+	struct toggler *t = arg;
+
+	while (!__atomic_load_n(&t->stop, __ATOMIC_ACQUIRE)) {
+		t->errors += vcm_activate(t->f->mmu) != 0;
+		vcm_deactivate(t->f->mmu);
+	}
+	return NULL;
+}
+
+static void *binder_thread(void *arg)
+{
+	struct mapper *t = arg;
+	unsigned i, n = iters(300);
+
+	for (i = 0; i < n; i++) {
+		struct vcm_res *res = vcm_make_binding(t->f->mmu, (1 + i % 20) * PAGE, 0, 0);
+
+		if (vcm_is_err(res)) {
+			t->errors++;
+			continue;
+		}
+		vcm_destroy_binding(res);
+	}
+	return NULL;
+}
+
+static void activation_races_binding(void **state)
+{
+	struct fx *f = *state;
+	struct toggler tog = { f, 0, 0 };
+	struct mapper t[NTHREADS - 1];
+	pthread_t tid;
+	unsigned i;
+
+	assert_int_equal(pthread_create(&tid, NULL, toggler_thread, &tog), 0);
+	for (i = 0; i < NTHREADS - 1; i++)
+		t[i] = (struct mapper){ f, i, 0 };
+	run_threads(binder_thread, t, sizeof(t[0]), NTHREADS - 1);
+	__atomic_store_n(&tog.stop, 1, __ATOMIC_RELEASE);
+	assert_int_equal(pthread_join(tid, NULL), 0);
+	assert_int_equal(tog.errors, 0);
+	for (i = 0; i < NTHREADS - 1; i++)
+		assert_int_equal(t[i].errors, 0);
+	assert_int_equal(f->mmu->activations, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(map_unmap_one_context, setup, teardown),
+		cmocka_unit_test_setup_teardown(shared_phys_many_contexts, setup, teardown),
+		cmocka_unit_test_setup_teardown(activation_races_binding, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
