@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * <vcm.h> - all of libvcm's public API (but the optional <vcm/kernel.h>
+ * shim, which defines kernel names and is included explicitly).
+ */
+#ifndef VCM_ALL_H
+#define VCM_ALL_H
+
+#include <vcm/types.h>
+#include <vcm/soc.h>
+#include <vcm/vcm.h>
+#include <vcm/vcm-drv.h>
+
+#endif /* VCM_ALL_H */

@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * <vcm/vcm-drv.h> - the VCM driver API (the kernel's include/linux/vcm-drv.h,
+ * RFC v5): what a context's implementation provides, the MMU and
+ * one-to-one wrappers that do most of that work, the physical memory
+ * helpers, and the ready-made contexts.
+ *
+ * A driver fills vcm.start, vcm.size and the driver pointer in its own
+ * structure (which embeds struct vcm, struct vcm_mmu or struct vcm_o2o),
+ * then calls the matching init function, which returns &...->vcm or an error
+ * pointer.  With no cleanup op, vcm_destroy() releases the structure with
+ * free(): embed the struct vcm (or vcm_mmu / vcm_o2o) at the start of a
+ * malloc()ed structure, or give a cleanup op.
+ *
+ * Thread safety: as <vcm/vcm.h>.  Driver ops are called with the context's
+ * lock held; vcm_phys_alloc() and vcm_phys_walk() may be called from any
+ * thread.
+ */
+#ifndef VCM_VCM_DRV_H
+#define VCM_VCM_DRV_H
+
+#include <vcm/soc.h>
+#include <vcm/vcm.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * struct vcm_phys_part - one physically contiguous piece of a phys.
+ * @start: physical address, page-aligned.
+ * @size: bytes, a multiple of VCM_PAGE_SIZE.
+ */
+struct vcm_phys_part {
+	vcm_addr_t start;
+	vcm_size_t size;
+};
+
+/**
+ * struct vcm_phys - physical memory: a list of parts.
+ * @count: number of parts.
+ * @size: total bytes (the sum of the parts' sizes).
+ * @free: releases the phys (called by vcm_free() once it is unbound).
+ * @bindings: how many reservations bind it; updated atomically by the
+ *            library, read it with __atomic_load_n() if other threads bind.
+ * @priv: belongs to whoever set @free.
+ * @parts: the parts, in the order they appear in a reservation.
+ */
+struct vcm_phys {
+	unsigned count;
+	vcm_size_t size;
+	void (*free)(struct vcm_phys *phys);
+	unsigned bindings;
+	void *priv;
+	struct vcm_phys_part parts[];
+};
+
+/**
+ * struct vcm_driver - the operations behind a context.
+ * @cleanup: release the context (after vcm_destroy() emptied it); NULL:
+ *           free() the struct vcm.
+ * @alloc: allocate a phys and a reservation and bind them, as
+ *         vcm_make_binding(); NULL: @phys then @map (or @res + @bind).
+ * @res: reserve @size bytes (page-rounded) of addresses: fill res->start;
+ *       return an error pointer on failure.  The library sets the other
+ *       fields.
+ * @phys: allocate @size bytes (page-rounded) of physical memory.
+ * @unreserve: release a reservation made by @res or @map (it is unbound).
+ * @map: reserve and bind in one step; NULL: @res + @bind.
+ * @bind: make the binding of @phys behind @res (the library has checked it
+ *        and updates res->phys and the counts when this returns 0).
+ * @unbind: undo @bind (res->phys is still set when it is called).
+ * @activate: make the context live in the hardware (first activation).
+ * @deactivate: take it out (last deactivation).
+ *
+ * Every op may be NULL; a needed op that is missing is -EOPNOTSUPP.
+ */
+struct vcm_driver {
+	void (*cleanup)(struct vcm *vcm);
+	int (*alloc)(struct vcm *vcm, vcm_size_t size, struct vcm_phys **phys,
+		     unsigned alloc_flags, struct vcm_res **res, unsigned res_flags);
+	struct vcm_res *(*res)(struct vcm *vcm, vcm_size_t size, unsigned flags);
+	struct vcm_phys *(*phys)(struct vcm *vcm, vcm_size_t size, unsigned flags);
+	void (*unreserve)(struct vcm_res *res);
+	struct vcm_res *(*map)(struct vcm *vcm, struct vcm_phys *phys, unsigned flags);
+	int (*bind)(struct vcm_res *res, struct vcm_phys *phys);
+	void (*unbind)(struct vcm_res *res);
+	int (*activate)(struct vcm *vcm);
+	void (*deactivate)(struct vcm *vcm);
+};
+
+/**
+ * vcm_init() - initialise a context whose start, size and driver are set.
+ * @vcm: the context.
+ *
+ * Return: @vcm; vcm_err_ptr(-EINVAL) for NULL, no driver, size 0, an
+ * unaligned window or one that wraps past 2^64; -ENOMEM.
+ */
+VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm);
+
+/**
+ * vcm_phys_alloc() - allocate physical memory from the current SoC.
+ * @size: bytes (rounded up to pages).
+ * @flags: 0.
+ * @orders: zero-terminated, largest-first page orders ({ 8, 4, 0 } = 1 MiB,
+ *          64 KiB, 4 KiB); as in the kernel API the terminating 0 is itself
+ *          order 0, so 4 KiB pages are always available; NULL means { 0 }.
+ *
+ * Takes the largest pages it can and falls back to smaller ones under
+ * fragmentation; each part is one page of one of @orders.  All or nothing.
+ * The phys' free function gives the pages back to the SoC.
+ * Return: the phys; vcm_err_ptr(-EINVAL) for size 0, a size that overflows
+ * when rounded, orders not strictly decreasing, or an order above
+ * VCM_SOC_MAX_ORDER; -ENOMEM (nothing is left allocated).
+ */
+VCM_EXPORT struct vcm_phys *vcm_phys_alloc(vcm_size_t size, unsigned flags,
+					   const unsigned char *orders);
+
+/**
+ * vcm_phys_alloc_soc() - vcm_phys_alloc() from a given SoC.
+ * @soc: the machine.
+ * @size: as vcm_phys_alloc().
+ * @flags: as vcm_phys_alloc().
+ * @orders: as vcm_phys_alloc().
+ *
+ * Return: as vcm_phys_alloc(); -EINVAL also for a NULL @soc.
+ */
+VCM_EXPORT struct vcm_phys *vcm_phys_alloc_soc(struct vcm_soc *soc, vcm_size_t size,
+					       unsigned flags, const unsigned char *orders);
+
+/**
+ * typedef vcm_page_fn - a per-page callback of vcm_phys_walk().
+ * @vaddr: the page's virtual address.
+ * @paddr: its physical address.
+ * @order: its order (size = VCM_PAGE_SIZE << order).
+ * @priv: the walk's private pointer.
+ * Return: 0 to go on, a negative errno to stop.
+ */
+typedef int (*vcm_page_fn)(vcm_addr_t vaddr, vcm_addr_t paddr, unsigned order, void *priv);
+
+/**
+ * vcm_phys_walk() - cut a phys into pages and call @callback for each.
+ * @vaddr: virtual address where the phys starts.
+ * @phys: the phys.
+ * @orders: zero-terminated, largest-first page orders (NULL: { 0 }).
+ * @callback: called for each page, in address order.
+ * @recovery: called, on a failure of @callback, for every page on which
+ *            @callback already succeeded (in address order); may be NULL.
+ * @priv: passed to both.
+ *
+ * Each page is the largest of @orders that the virtual and the physical
+ * address are both aligned to and that fits in what is left of the part.
+ * Return: 0; the error @callback returned (a positive return counts as
+ * -EINVAL), after @recovery has undone the pages already done; -EINVAL for
+ * a NULL or error @phys, a NULL @callback or an unaligned @vaddr.
+ */
+VCM_EXPORT int vcm_phys_walk(vcm_addr_t vaddr, const struct vcm_phys *phys,
+			     const unsigned char *orders, vcm_page_fn callback,
+			     vcm_page_fn recovery, void *priv);
+
+/**
+ * struct vcm_mmu_driver - what an MMU driver provides to the MMU wrapper.
+ * @orders: zero-terminated, largest-first page orders the MMU supports.
+ * @cleanup: release the structure after the wrapper's own cleanup; NULL:
+ *           free() it (the struct vcm_mmu must then be at its start).
+ * @activate: map one bound reservation into the hardware; NULL: call
+ *            @activate_page for each page (vcm_phys_walk(), with
+ *            @deactivate_page as recovery).
+ * @deactivate: unmap one reservation; NULL: @deactivate_page per page.
+ * @activate_page: map one page; @vcm is the struct vcm *.
+ * @deactivate_page: unmap one page.
+ */
+struct vcm_mmu_driver {
+	const unsigned char *orders;
+	void (*cleanup)(struct vcm *vcm);
+	int (*activate)(struct vcm_res *res, struct vcm_phys *phys);
+	void (*deactivate)(struct vcm_res *res, struct vcm_phys *phys);
+	int (*activate_page)(vcm_addr_t vaddr, vcm_addr_t paddr, unsigned order, void *vcm);
+	int (*deactivate_page)(vcm_addr_t vaddr, vcm_addr_t paddr, unsigned order, void *vcm);
+};
+
+struct vcm_mmu_state;
+
+/**
+ * struct vcm_mmu - a context behind an MMU, managed by the MMU wrapper.
+ * @vcm: the context; fill start and size.
+ * @driver: the MMU operations; fill it.
+ * @state: internal (DVA allocator, bound reservations).
+ *
+ * Reservations come from the window [start, start+size) through the buddy
+ * allocator, each aligned to the largest of the driver's orders that fits
+ * in its size, so big mappings can use big pages; the unused tail of the
+ * rounded block is given back, so no DVA is wasted beyond page rounding.
+ * Bindings made while the context is active are mapped at once; the list of
+ * bound reservations is replayed on activation (a failure unwinds what was
+ * mapped and the activation fails) and taken down on the last deactivation.
+ * Physical memory comes from vcm_phys_alloc() with the driver's orders.
+ */
+struct vcm_mmu {
+	struct vcm vcm;
+	const struct vcm_mmu_driver *driver;
+	struct vcm_mmu_state *state;
+};
+
+/**
+ * vcm_mmu_init() - initialise an MMU context.
+ * @mmu: start, size and driver filled in; the window must be page-aligned.
+ *
+ * Return: &mmu->vcm; vcm_err_ptr(-EINVAL) for bad fields (no driver, no
+ * orders, no way to activate, an empty or unaligned window); -ENOMEM.
+ */
+VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu);
+
+/**
+ * struct vcm_o2o_driver - what a one-to-one (no MMU) driver provides.
+ * @cleanup: release the structure; NULL: free() it.
+ * @alloc: fill part->start with the address of part->size physically
+ *         contiguous bytes; return 0 or a negative errno.
+ * @free: release a part from @alloc.
+ */
+struct vcm_o2o_driver {
+	void (*cleanup)(struct vcm *vcm);
+	int (*alloc)(struct vcm *vcm, struct vcm_phys_part *part, unsigned flags);
+	void (*free)(struct vcm *vcm, struct vcm_phys_part *part);
+};
+
+/**
+ * struct vcm_o2o - a context where device addresses are physical addresses.
+ * @vcm: the context; fill start and size (the physical range devices see).
+ * @driver: the allocation operations.
+ *
+ * vcm_alloc() gives one contiguous part; vcm_map() of a phys whose parts
+ * are contiguous gives a reservation at its physical address; vcm_reserve()
+ * and binding a phys whose address differs from the reservation's are
+ * -EOPNOTSUPP and -EINVAL: without an MMU there is nothing to remap.
+ */
+struct vcm_o2o {
+	struct vcm vcm;
+	const struct vcm_o2o_driver *driver;
+};
+
+/**
+ * vcm_o2o_init() - initialise a one-to-one context.
+ * @o2o: start, size and driver filled in.
+ *
+ * Return: &o2o->vcm; vcm_err_ptr(-EINVAL) for bad fields; -ENOMEM.
+ */
+VCM_EXPORT struct vcm *vcm_o2o_init(struct vcm_o2o *o2o);
+
+/**
+ * vcm_onetoone_create() - a one-to-one context allocating from a SoC.
+ * @soc: the machine (NULL: the current SoC).
+ *
+ * Its window covers the SoC's RAM; allocations are physically contiguous
+ * (at most VCM_SOC_MAX_ORDER pages' worth: 16 MiB).
+ * Return: the context; vcm_err_ptr(-EINVAL) for a SoC without RAM; -ENOMEM.
+ */
+VCM_EXPORT struct vcm *vcm_onetoone_create(struct vcm_soc *soc);
+
+/**
+ * vcm_vmm_create() - the CPU's context over a SoC's RAM.
+ * @soc: the machine (NULL: the current SoC).
+ *
+ * vcm_map(vmm, phys, 0) returns a reservation whose start is a host pointer
+ * (uintptr_t) giving a contiguous view of the phys even when its parts are
+ * scattered: the RAM's host pages are aliased side by side, so writes
+ * through the view are at the physical addresses and the other way round.
+ * vcm_alloc() on it allocates from @soc.  Binding a phys pinned from user
+ * memory is -EOPNOTSUPP (the application already has its own view).
+ * Return: the context; -ENOMEM.
+ */
+VCM_EXPORT struct vcm *vcm_vmm_create(struct vcm_soc *soc);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VCM_VCM_DRV_H */

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * <vcm/vcm.h> - the device-driver API of the Virtual Contiguous Memory
+ * framework, with the names, arguments and meaning of the kernel's
+ * include/linux/vcm.h (RFC v5, 2010).
+ *
+ * A context (struct vcm) is an address space: a device's DVA space behind an
+ * MMU, physical addresses for a device without one, or the CPU's view.  A
+ * reservation (struct vcm_res) is a range of addresses in one context; a
+ * physical allocation (struct vcm_phys) is a list of physical parts; binding
+ * puts a phys behind a reservation.  One phys may be bound into any number of
+ * reservations in any number of contexts: that is how devices share memory.
+ *
+ * Sizes are rounded up to whole pages (VCM_PAGE_SIZE); a size of 0 is
+ * -EINVAL.  Every flags argument accepts 0, meaning the defaults; no flag
+ * bits are defined yet, and unknown bits are ignored.
+ *
+ * Thread safety: every function may be called from several threads.  Each
+ * context has a lock that serialises the operations on it (and the driver
+ * callbacks they make); a phys' binding count is atomic, so one phys may be
+ * bound and unbound concurrently in several contexts.  A given reservation
+ * or phys must not be destroyed by one thread while another still uses it
+ * (as in the kernel).  Driver callbacks run with the context's lock held and
+ * must not call back into the VCM API on the same context.
+ */
+#ifndef VCM_VCM_H
+#define VCM_VCM_H
+
+#include <vcm/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct vcm_driver;
+struct vcm_phys;
+struct vcm_core;
+
+/**
+ * struct vcm - a virtual contiguous memory context (an address space).
+ * @start: first address of the context's window.
+ * @size: bytes in the window.
+ * @driver: the operations behind the context (see <vcm/vcm-drv.h>).
+ * @activations: how many times vcm_activate() was called without a
+ *               matching vcm_deactivate(); read-only for users.
+ * @core: the library's bookkeeping (lock, reservations); set by vcm_init().
+ */
+struct vcm {
+	vcm_addr_t start;
+	vcm_size_t size;
+	const struct vcm_driver *driver;
+	int activations;
+	struct vcm_core *core;
+};
+
+/**
+ * struct vcm_res - a reservation of addresses in one context.
+ * @start: first address (a DVA; a host pointer for the CPU context).
+ * @bound_size: bytes of the bound phys (0 when nothing is bound).
+ * @res_size: bytes reserved (page-rounded).
+ * @vcm: the context it belongs to.
+ * @phys: the bound phys, or NULL.
+ * @res_next: internal: the context's list of reservations.
+ * @res_prev: internal.
+ */
+struct vcm_res {
+	vcm_addr_t start;
+	vcm_size_t bound_size;
+	vcm_size_t res_size;
+	struct vcm *vcm;
+	struct vcm_phys *phys;
+	struct vcm_res *res_next, *res_prev;
+};
+
+/**
+ * vcm_destroy() - destroy a context.
+ * @vcm: the context (NULL or an error pointer: warning, nothing done).
+ *
+ * An active context is first deactivated, with a warning.  Reservations
+ * still in it are unbound and unreserved, with one warning (their phys are
+ * not freed: they belong to the caller).  Then the driver's cleanup op runs,
+ * or, without one, the structure is released with free().
+ */
+VCM_EXPORT void vcm_destroy(struct vcm *vcm);
+
+/**
+ * vcm_make_binding() - allocate physical memory, reserve addresses and bind.
+ * @vcm: the context.
+ * @size: bytes (rounded up to pages).
+ * @alloc_flags: flags for the allocation (0).
+ * @res_flags: flags for the reservation (0).
+ *
+ * Uses the driver's alloc op, or else its phys op followed by map (or
+ * res + bind).  The reservation's phys is res->phys.
+ * Return: the bound reservation; vcm_err_ptr(-EINVAL) for a bad context or a
+ * size of 0; -EOPNOTSUPP if the driver lacks a needed op; -ENOMEM or
+ * -ENOSPC when memory or addresses run out (then nothing is left allocated).
+ */
+VCM_EXPORT struct vcm_res *vcm_make_binding(struct vcm *vcm, vcm_size_t size,
+					    unsigned alloc_flags, unsigned res_flags);
+
+/**
+ * vcm_destroy_binding() - undo vcm_make_binding(): unbind, free, unreserve.
+ * @res: the reservation (NULL or an error pointer: warning, nothing done).
+ *
+ * The phys is freed only if no other reservation still binds it (otherwise
+ * the warning of vcm_free() is raised and the phys stays).
+ */
+VCM_EXPORT void vcm_destroy_binding(struct vcm_res *res);
+
+/**
+ * vcm_alloc() - allocate physical memory suitable for a context.
+ * @vcm: the context whose driver allocates.
+ * @size: bytes (rounded up to pages).
+ * @flags: 0.
+ *
+ * Return: the phys (binding count 0); vcm_err_ptr(-EINVAL) for a bad
+ * context or size 0; -EOPNOTSUPP if the driver cannot allocate; -ENOMEM.
+ */
+VCM_EXPORT struct vcm_phys *vcm_alloc(struct vcm *vcm, vcm_size_t size, unsigned flags);
+
+/**
+ * vcm_free() - free a phys.
+ * @phys: the phys (NULL or an error pointer: warning, nothing done).
+ *
+ * A phys still bound to a reservation is not freed: warning, nothing done.
+ * Otherwise the phys' own free function releases it (for memory pinned from
+ * user space, that unpins).
+ */
+VCM_EXPORT void vcm_free(struct vcm_phys *phys);
+
+/**
+ * vcm_reserve() - reserve a range of addresses in a context.
+ * @vcm: the context.
+ * @size: bytes (rounded up to pages).
+ * @flags: 0.
+ *
+ * Return: the reservation, nothing bound; vcm_err_ptr(-EINVAL) for a bad
+ * context or size 0; -ENOSPC when the context has no free range that large;
+ * -EOPNOTSUPP when the context cannot reserve (one-to-one contexts, whose
+ * addresses are the physical ones: use vcm_map()); -ENOMEM.
+ */
+VCM_EXPORT struct vcm_res *vcm_reserve(struct vcm *vcm, vcm_size_t size, unsigned flags);
+
+/**
+ * vcm_unreserve() - give a reservation back.
+ * @res: the reservation (NULL or an error pointer: warning, nothing done).
+ *
+ * A bound reservation is unbound first, with a warning.
+ */
+VCM_EXPORT void vcm_unreserve(struct vcm_res *res);
+
+/**
+ * vcm_bind() - put a phys behind a reservation.
+ * @res: the reservation.
+ * @phys: the physical memory.
+ *
+ * If the context is active the mapping reaches the hardware before this
+ * returns; otherwise at the next activation.
+ * Return: 0 (the phys' binding count goes up); -EINVAL for NULL or error
+ * pointers; -EALREADY if @phys is already bound to @res; -EADDRINUSE if
+ * another phys is; -ENOSPC if @phys is larger than the reservation; an
+ * error of the driver (then nothing changed).
+ */
+VCM_EXPORT int vcm_bind(struct vcm_res *res, struct vcm_phys *phys);
+
+/**
+ * vcm_unbind() - take the phys out from behind a reservation.
+ * @res: the reservation.
+ *
+ * If the context is active the mapping leaves the hardware before this
+ * returns.  Return: the phys that was bound (its binding count goes down),
+ * or NULL with a warning if none was (or @res is NULL or an error pointer).
+ */
+VCM_EXPORT struct vcm_phys *vcm_unbind(struct vcm_res *res);
+
+/**
+ * vcm_map() - reserve addresses for a phys and bind it.
+ * @vcm: the context.
+ * @phys: the physical memory.
+ * @flags: 0.
+ *
+ * Uses the driver's map op, or else res + bind.
+ * Return: the bound reservation; vcm_err_ptr(-EINVAL) for bad arguments;
+ * -EOPNOTSUPP if the driver lacks a needed op; the errors of vcm_reserve()
+ * and vcm_bind() (then nothing is left reserved).
+ */
+VCM_EXPORT struct vcm_res *vcm_map(struct vcm *vcm, struct vcm_phys *phys, unsigned flags);
+
+/**
+ * vcm_unmap() - undo vcm_map(): unbind (no warning) and unreserve.
+ * @res: the reservation (NULL or an error pointer: warning, nothing done).
+ */
+VCM_EXPORT void vcm_unmap(struct vcm_res *res);
+
+/**
+ * vcm_activate() - make a context's bindings live in the hardware.
+ * @vcm: the context.
+ *
+ * Counted: only the first call reaches the driver; later ones only count.
+ * Return: 0; -EINVAL for a bad context; the driver's error (then the
+ * context stays inactive).
+ */
+VCM_EXPORT int vcm_activate(struct vcm *vcm);
+
+/**
+ * vcm_deactivate() - undo one vcm_activate().
+ * @vcm: the context.
+ *
+ * Only the call that matches the first activation reaches the driver.  On
+ * an inactive context: warning, nothing done.
+ */
+VCM_EXPORT void vcm_deactivate(struct vcm *vcm);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VCM_VCM_H */

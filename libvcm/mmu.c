@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * mmu.c - the MMU wrapper: a context whose addresses are translated by an
+ * MMU.  DVA comes from the window through the buddy allocator; bound
+ * reservations are kept on a list so activation can replay them into the
+ * hardware and the last deactivation can take them out again.  Each
+ * reservation reaches the hardware through the driver's activate op, or page
+ * by page through activate_page (with deactivate_page undoing a failure).
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "buddy.h"
+#include "internal.h"
+#include "mmu.h"
+#include "vcm-internal.h"
+
+struct vcm_mmu_res {
+	struct vcm_res res;
+	uint64_t pfn;
+	uint64_t npages;
+	struct vcm_mmu_res *bound_next, *bound_prev;
+};
+
+/*
+ * struct vcm_mmu_state - the wrapper's bookkeeping.
+ * @dva: the window's pages.
+ * @bound: bound reservations, most recent first.
+ * @soc: where physical memory comes from; NULL: the current SoC.
+ */
+struct vcm_mmu_state {
+	struct vcm_buddy *dva;
+	struct vcm_mmu_res *bound;
+	struct vcm_soc *soc;
+};
+
+static inline struct vcm_mmu_res *to_mmu_res(struct vcm_res *res)
+{
+	return VCM_CONTAINER_OF(res, struct vcm_mmu_res, res);
+}
+
+void vcm_mmu_set_soc(struct vcm_mmu *mmu, struct vcm_soc *soc)
+{
+	mmu->state->soc = soc;
+}
+
+struct vcm_soc *vcm_mmu_soc(const struct vcm_mmu *mmu)
+{
+	return mmu->state->soc ? mmu->state->soc : vcm_soc_current();
+}
+
+/* Largest driver order whose page fits in @npages (0 if none). */
+static unsigned align_order_for(const unsigned char *orders, uint64_t npages)
+{
+	for (; *orders; orders++)
+		if ((1ULL << *orders) <= npages)
+			return *orders;
+	return 0;
+}
+
+static struct vcm_res *mmu_res(struct vcm *vcm, vcm_size_t size, unsigned flags)
+{
+	struct vcm_mmu *mmu = vcm_to_mmu(vcm);
+	struct vcm_mmu_res *mres = calloc(1, sizeof(*mres));
+	uint64_t npages = size >> VCM_PAGE_SHIFT;
+	int ret;
+
+	(void)flags;
+	if (!mres)
+		return vcm_err_ptr(-ENOMEM);
+	ret = vcm_buddy_alloc_pages(mmu->state->dva, npages,
+				    align_order_for(mmu->driver->orders, npages), &mres->pfn);
+	if (ret) {
+		free(mres);
+		return vcm_err_ptr(ret == -ENOMEM || ret == -EINVAL ? -ENOSPC : ret);
+	}
+	mres->npages = npages;
+	mres->res.start = vcm->start + (mres->pfn << VCM_PAGE_SHIFT);
+	return &mres->res;
+}
+
+static void mmu_unreserve(struct vcm_res *res)
+{
+	struct vcm_mmu_res *mres = to_mmu_res(res);
+
+	vcm_buddy_free_pages(vcm_to_mmu(res->vcm)->state->dva, mres->pfn, mres->npages);
+	free(mres);
+}
+
+static struct vcm_phys *mmu_phys(struct vcm *vcm, vcm_size_t size, unsigned flags)
+{
+	struct vcm_mmu *mmu = vcm_to_mmu(vcm);
+
+	return vcm_phys_alloc_soc(vcm_mmu_soc(mmu), size, flags, mmu->driver->orders);
+}
+
+static int hw_map(struct vcm_mmu *mmu, struct vcm_res *res, struct vcm_phys *phys)
+{
+	const struct vcm_mmu_driver *drv = mmu->driver;
+
+	if (drv->activate)
+		return drv->activate(res, phys);
+	return vcm_phys_walk(res->start, phys, drv->orders, drv->activate_page,
+			     drv->deactivate_page, &mmu->vcm);
+}
+
+static void hw_unmap(struct vcm_mmu *mmu, struct vcm_res *res, struct vcm_phys *phys)
+{
+	const struct vcm_mmu_driver *drv = mmu->driver;
+	int ret;
+
+	if (drv->deactivate) {
+		drv->deactivate(res, phys);
+		return;
+	}
+	if (!drv->deactivate_page)
+		return;
+	ret = vcm_phys_walk(res->start, phys, drv->orders, drv->deactivate_page, NULL, &mmu->vcm);
+	if (ret)
+		vcm_warn("mmu: deactivate_page failed (%d) unmapping %#llx", ret,
+			 (unsigned long long)res->start);
+}
+
+static void bound_add(struct vcm_mmu_state *st, struct vcm_mmu_res *mres)
+{
+	mres->bound_prev = NULL;
+	mres->bound_next = st->bound;
+	if (st->bound)
+		st->bound->bound_prev = mres;
+	st->bound = mres;
+}
+
+static void bound_del(struct vcm_mmu_state *st, struct vcm_mmu_res *mres)
+{
+	if (mres->bound_prev)
+		mres->bound_prev->bound_next = mres->bound_next;
+	else
+		st->bound = mres->bound_next;
+	if (mres->bound_next)
+		mres->bound_next->bound_prev = mres->bound_prev;
+}
+
+static int mmu_bind(struct vcm_res *res, struct vcm_phys *phys)
+{
+	struct vcm_mmu *mmu = vcm_to_mmu(res->vcm);
+
+	if (res->vcm->activations) {
+		int ret = hw_map(mmu, res, phys);
+
+		if (ret)
+			return ret;
+	}
+	bound_add(mmu->state, to_mmu_res(res));
+	return 0;
+}
+
+static void mmu_unbind(struct vcm_res *res)
+{
+	struct vcm_mmu *mmu = vcm_to_mmu(res->vcm);
+
+	if (res->vcm->activations)
+		hw_unmap(mmu, res, res->phys);
+	bound_del(mmu->state, to_mmu_res(res));
+}
+
+/* Map every bound reservation; on failure unmap those already mapped. */
+static int mmu_activate(struct vcm *vcm)
+{
+	struct vcm_mmu *mmu = vcm_to_mmu(vcm);
+	struct vcm_mmu_res *mres, *done;
+	int ret;
+
+	for (mres = mmu->state->bound; mres; mres = mres->bound_next) {
+		ret = hw_map(mmu, &mres->res, mres->res.phys);
+		if (ret)
+			goto unwind;
+	}
+	return 0;
+
+unwind:
+	for (done = mmu->state->bound; done != mres; done = done->bound_next)
+		hw_unmap(mmu, &done->res, done->res.phys);
+	return ret;
+}
+
+static void mmu_deactivate(struct vcm *vcm)
+{
+	struct vcm_mmu *mmu = vcm_to_mmu(vcm);
+	struct vcm_mmu_res *mres;
+
+	for (mres = mmu->state->bound; mres; mres = mres->bound_next)
+		hw_unmap(mmu, &mres->res, mres->res.phys);
+}
+
+static void mmu_cleanup(struct vcm *vcm)
+{
+	struct vcm_mmu *mmu = vcm_to_mmu(vcm);
+
+	vcm_buddy_destroy(mmu->state->dva);
+	free(mmu->state);
+	mmu->state = NULL;
+	if (mmu->driver->cleanup)
+		mmu->driver->cleanup(vcm);
+	else
+		free(mmu);
+}
+
+const struct vcm_driver vcm_mmu_vcm_driver = {
+	.cleanup = mmu_cleanup,
+	.res = mmu_res,
+	.phys = mmu_phys,
+	.unreserve = mmu_unreserve,
+	.bind = mmu_bind,
+	.unbind = mmu_unbind,
+	.activate = mmu_activate,
+	.deactivate = mmu_deactivate,
+};
+
+static bool mmu_driver_valid(const struct vcm_mmu_driver *drv)
+{
+	return !vcm_is_err_or_null(drv) && drv->orders &&
+	       (drv->activate || drv->activate_page);
+}
+
+/* Largest order the DVA allocator needs: the whole window, capped. */
+static unsigned window_max_order(uint64_t npages)
+{
+	unsigned order = 63 - (unsigned)__builtin_clzll(npages);
+
+	return order > VCM_BUDDY_ORDER_LIMIT ? VCM_BUDDY_ORDER_LIMIT : order;
+}
+
+VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu)
+{
+	struct vcm_mmu_state *st;
+	struct vcm *vcm;
+	uint64_t npages;
+
+	if (vcm_is_err_or_null(mmu) || !mmu_driver_valid(mmu->driver) || !mmu->vcm.size ||
+	    !VCM_IS_ALIGNED(mmu->vcm.start | mmu->vcm.size, VCM_PAGE_SIZE) ||
+	    (mmu->vcm.size >> VCM_PAGE_SHIFT) > UINT32_MAX + 1ULL)
+		return vcm_err_ptr(-EINVAL);
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return vcm_err_ptr(-ENOMEM);
+	npages = mmu->vcm.size >> VCM_PAGE_SHIFT;
+	st->dva = vcm_buddy_create(npages, window_max_order(npages));
+	if (!st->dva) {
+		free(st);
+		return vcm_err_ptr(-ENOMEM);
+	}
+	mmu->state = st;
+	mmu->vcm.driver = &vcm_mmu_vcm_driver;
+	vcm = vcm_init(&mmu->vcm);
+	if (vcm_is_err(vcm)) {
+		vcm_buddy_destroy(st->dva);
+		free(st);
+		mmu->state = NULL;
+	}
+	return vcm;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * mmu.h - the MMU wrapper's pieces that contexts built on it reuse
+ * (internal).
+ */
+#ifndef LIBVCM_MMU_H
+#define LIBVCM_MMU_H
+
+#include <vcm/vcm-drv.h>
+
+/*
+ * The struct vcm_driver that vcm_mmu_init() installs.  A context built on
+ * the wrapper (vcm_iommu_create(), the S5P layer) may install its own copy
+ * with some ops wrapping these, after vcm_mmu_init() returned.
+ */
+extern const struct vcm_driver vcm_mmu_vcm_driver;
+
+/* Allocate the context's physical memory from @soc instead of the current
+ * SoC. */
+void vcm_mmu_set_soc(struct vcm_mmu *mmu, struct vcm_soc *soc);
+
+/* The SoC physical memory comes from (never NULL). */
+struct vcm_soc *vcm_mmu_soc(const struct vcm_mmu *mmu);
+
+static inline struct vcm_mmu *vcm_to_mmu(struct vcm *vcm)
+{
+	return (struct vcm_mmu *)((char *)vcm - offsetof(struct vcm_mmu, vcm));
+}
+
+#endif /* LIBVCM_MMU_H */

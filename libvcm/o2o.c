@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * o2o.c - the one-to-one wrapper (devices without an MMU: a device address
+ * is the physical address) and vcm_onetoone_create(), its ready-made
+ * context allocating contiguous memory from a SoC.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "internal.h"
+#include "phys.h"
+#include "soc-internal.h"
+#include "vcm-internal.h"
+
+static inline struct vcm_o2o *to_o2o(struct vcm *vcm)
+{
+	return VCM_CONTAINER_OF(vcm, struct vcm_o2o, vcm);
+}
+
+static void o2o_phys_free(struct vcm_phys *phys)
+{
+	struct vcm_o2o *o2o = phys->priv;
+
+	if (o2o->driver->free)
+		o2o->driver->free(&o2o->vcm, &phys->parts[0]);
+	free(phys);
+}
+
+static struct vcm_phys *o2o_phys(struct vcm *vcm, vcm_size_t size, unsigned flags)
+{
+	struct vcm_o2o *o2o = to_o2o(vcm);
+	struct vcm_phys *phys;
+	int ret;
+
+	if (!o2o->driver->alloc)
+		return vcm_err_ptr(-EOPNOTSUPP);
+	phys = vcm_phys_new(1);
+	if (!phys)
+		return vcm_err_ptr(-ENOMEM);
+	phys->parts[0].size = size;
+	ret = o2o->driver->alloc(vcm, &phys->parts[0], flags);
+	if (ret) {
+		free(phys);
+		return vcm_err_ptr(ret);
+	}
+	phys->size = size;
+	phys->free = o2o_phys_free;
+	phys->priv = o2o;
+	return phys;
+}
+
+/* 0 if @phys is one contiguous physical range inside the window. */
+static int phys_is_o2o(const struct vcm *vcm, const struct vcm_phys *phys)
+{
+	vcm_addr_t next = phys->parts[0].start;
+	unsigned i;
+
+	for (i = 0; i < phys->count; i++) {
+		if (phys->parts[i].start != next)
+			return -EINVAL;
+		next += phys->parts[i].size;
+	}
+	if (phys->parts[0].start < vcm->start || next - vcm->start > vcm->size)
+		return -ERANGE;
+	return 0;
+}
+
+static struct vcm_res *o2o_map(struct vcm *vcm, struct vcm_phys *phys, unsigned flags)
+{
+	struct vcm_res *res;
+	int ret;
+
+	(void)flags;
+	ret = phys->count ? phys_is_o2o(vcm, phys) : -EINVAL;
+	if (ret)
+		return vcm_err_ptr(ret);
+	res = calloc(1, sizeof(*res));
+	if (!res)
+		return vcm_err_ptr(-ENOMEM);
+	res->start = phys->parts[0].start;
+	return res;
+}
+
+/* Rebinding an unbound reservation works only with memory at its address. */
+static int o2o_bind(struct vcm_res *res, struct vcm_phys *phys)
+{
+	if (!phys->count || phys_is_o2o(res->vcm, phys) || phys->parts[0].start != res->start)
+		return -EINVAL;
+	return 0;
+}
+
+static void o2o_unreserve(struct vcm_res *res)
+{
+	free(res);
+}
+
+static void o2o_cleanup(struct vcm *vcm)
+{
+	struct vcm_o2o *o2o = to_o2o(vcm);
+
+	if (o2o->driver->cleanup)
+		o2o->driver->cleanup(vcm);
+	else
+		free(o2o);
+}
+
+static const struct vcm_driver o2o_vcm_driver = {
+	.cleanup = o2o_cleanup,
+	.phys = o2o_phys,
+	.map = o2o_map,
+	.bind = o2o_bind,
+	.unreserve = o2o_unreserve,
+};
+
+VCM_EXPORT struct vcm *vcm_o2o_init(struct vcm_o2o *o2o)
+{
+	if (vcm_is_err_or_null(o2o) || vcm_is_err_or_null(o2o->driver))
+		return vcm_err_ptr(-EINVAL);
+	o2o->vcm.driver = &o2o_vcm_driver;
+	return vcm_init(&o2o->vcm);
+}
+
+/* The ready-made one-to-one context over a SoC. */
+struct onetoone {
+	struct vcm_o2o o2o;
+	struct vcm_soc *soc;
+};
+
+static int onetoone_alloc(struct vcm *vcm, struct vcm_phys_part *part, unsigned flags)
+{
+	struct onetoone *oto = VCM_CONTAINER_OF(to_o2o(vcm), struct onetoone, o2o);
+
+	(void)flags;
+	return vcm_soc_alloc_contig(oto->soc, part->size, &part->start);
+}
+
+static void onetoone_free(struct vcm *vcm, struct vcm_phys_part *part)
+{
+	struct onetoone *oto = VCM_CONTAINER_OF(to_o2o(vcm), struct onetoone, o2o);
+
+	vcm_soc_free_contig(oto->soc, part->start, part->size);
+}
+
+static const struct vcm_o2o_driver onetoone_driver = {
+	.alloc = onetoone_alloc,
+	.free = onetoone_free,
+};
+
+VCM_EXPORT struct vcm *vcm_onetoone_create(struct vcm_soc *soc)
+{
+	struct onetoone *oto;
+	vcm_addr_t lo, end;
+	struct vcm *vcm;
+
+	if (!soc)
+		soc = vcm_soc_current();
+	if (vcm_is_err(soc) || vcm_soc_ram_span(soc, &lo, &end))
+		return vcm_err_ptr(-EINVAL);
+	oto = calloc(1, sizeof(*oto));
+	if (!oto)
+		return vcm_err_ptr(-ENOMEM);
+	oto->soc = soc;
+	oto->o2o.vcm.start = lo;
+	oto->o2o.vcm.size = end - lo;
+	oto->o2o.driver = &onetoone_driver;
+	vcm = vcm_o2o_init(&oto->o2o);
+	if (vcm_is_err(vcm))
+		free(oto);
+	return vcm;
+}

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * phys.c - physical memory helpers of the driver API: allocating a phys out
+ * of pages of given orders, and walking a phys page by page.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+
+#include <vcm/vcm-drv.h>
+
+#include "internal.h"
+#include "phys.h"
+
+static const unsigned char order0_only[] = { 0, 0 };
+
+static const unsigned char *orders_or_default(const unsigned char *orders)
+{
+	return orders ? orders : order0_only;
+}
+
+static int orders_valid(const unsigned char *orders)
+{
+	unsigned prev = VCM_SOC_MAX_ORDER + 1;
+
+	for (; *orders; orders++) {
+		if (*orders >= prev)
+			return 0;
+		prev = *orders;
+	}
+	return 1;
+}
+
+struct vcm_phys *vcm_phys_new(unsigned count)
+{
+	struct vcm_phys *phys = calloc(1, sizeof(*phys) + count * sizeof(phys->parts[0]));
+
+	if (phys)
+		phys->count = count;
+	return phys;
+}
+
+unsigned vcm_phys_part_order(const struct vcm_phys_part *part)
+{
+	return (unsigned)__builtin_ctzll(part->size >> VCM_PAGE_SHIFT);
+}
+
+static void free_parts(struct vcm_soc *soc, const struct vcm_phys_part *parts, unsigned n)
+{
+	while (n--)
+		vcm_soc_free_pages(soc, parts[n].start, vcm_phys_part_order(&parts[n]));
+}
+
+static void soc_phys_free(struct vcm_phys *phys)
+{
+	free_parts(phys->priv, phys->parts, phys->count);
+	free(phys);
+}
+
+/* A growable list of parts, filled while allocating. */
+struct part_list {
+	struct vcm_phys_part *parts;
+	unsigned count, cap;
+};
+
+static int part_list_push(struct part_list *l, vcm_addr_t start, vcm_size_t size)
+{
+	if (l->count == l->cap) {
+		unsigned cap = l->cap ? l->cap * 2 : 16;
+		struct vcm_phys_part *p = realloc(l->parts, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		l->parts = p;
+		l->cap = cap;
+	}
+	l->parts[l->count].start = start;
+	l->parts[l->count].size = size;
+	l->count++;
+	return 0;
+}
+
+/* Take pages of @order while they fit and the SoC has them. */
+static int take_pages(struct vcm_soc *soc, unsigned order, vcm_size_t *left, struct part_list *l)
+{
+	vcm_size_t bytes = VCM_ORDER_BYTES(order);
+	vcm_addr_t pa;
+
+	while (*left >= bytes && !vcm_soc_alloc_pages(soc, order, &pa)) {
+		if (part_list_push(l, pa, bytes)) {
+			vcm_soc_free_pages(soc, pa, order);
+			return -ENOMEM;
+		}
+		*left -= bytes;
+	}
+	return 0;
+}
+
+static struct vcm_phys *phys_from_list(struct vcm_soc *soc, struct part_list *l, vcm_size_t size)
+{
+	struct vcm_phys *phys = vcm_phys_new(l->count);
+	unsigned i;
+
+	if (!phys)
+		return NULL;
+	for (i = 0; i < l->count; i++)
+		phys->parts[i] = l->parts[i];
+	phys->size = size;
+	phys->free = soc_phys_free;
+	phys->priv = soc;
+	return phys;
+}
+
+VCM_EXPORT struct vcm_phys *vcm_phys_alloc_soc(struct vcm_soc *soc, vcm_size_t size,
+					       unsigned flags, const unsigned char *orders)
+{
+	struct part_list list = { 0 };
+	struct vcm_phys *phys = NULL;
+	vcm_size_t left;
+	const unsigned char *o;
+
+	(void)flags;
+	orders = orders_or_default(orders);
+	if (vcm_is_err_or_null(soc) || !size || !orders_valid(orders) ||
+	    vcm_page_round(size, &size))
+		return vcm_err_ptr(-EINVAL);
+
+	/* The terminating 0 is order 0 itself: 4 KiB pages always finish. */
+	left = size;
+	for (o = orders; left; o++) {
+		if (take_pages(soc, *o, &left, &list) || !*o)
+			break;
+	}
+	if (!left)
+		phys = phys_from_list(soc, &list, size);
+	if (!phys)
+		free_parts(soc, list.parts, list.count);
+	free(list.parts);
+	return phys ? phys : vcm_err_ptr(-ENOMEM);
+}
+
+VCM_EXPORT struct vcm_phys *vcm_phys_alloc(vcm_size_t size, unsigned flags,
+					   const unsigned char *orders)
+{
+	return vcm_phys_alloc_soc(vcm_soc_current(), size, flags, orders);
+}
+
+/* Largest order of the list that both addresses are aligned to and fits
+ * (order 0, the terminator, always does for page-aligned addresses). */
+static int page_order(vcm_addr_t va, vcm_addr_t pa, vcm_size_t left, const unsigned char *orders)
+{
+	for (;; orders++) {
+		vcm_size_t bytes = VCM_ORDER_BYTES(*orders);
+
+		if (bytes <= left && VCM_IS_ALIGNED(va | pa, bytes))
+			return *orders;
+		if (!*orders)
+			return -EINVAL;
+	}
+}
+
+/*
+ * Walk the pages of @phys mapped at @vaddr, calling @fn for each, stopping
+ * after @limit pages or, unless @keep_going, at the first error.  *@done
+ * counts the pages @fn was called on successfully (all of them with
+ * @keep_going).
+ */
+static int walk_pages(vcm_addr_t vaddr, const struct vcm_phys *phys, const unsigned char *orders,
+		      vcm_page_fn fn, void *priv, unsigned long limit, bool keep_going,
+		      unsigned long *done)
+{
+	unsigned i;
+
+	for (i = 0; i < phys->count; i++) {
+		vcm_addr_t pa = phys->parts[i].start;
+		vcm_size_t left = phys->parts[i].size;
+
+		while (left) {
+			int order = page_order(vaddr, pa, left, orders);
+			int ret;
+
+			if (order < 0)
+				return order;
+			if (*done == limit)
+				return 0;
+			ret = fn(vaddr, pa, (unsigned)order, priv);
+			if (ret && !keep_going)
+				return ret < 0 ? ret : -EINVAL;
+			(*done)++;
+			vaddr += VCM_ORDER_BYTES(order);
+			pa += VCM_ORDER_BYTES(order);
+			left -= VCM_ORDER_BYTES(order);
+		}
+	}
+	return 0;
+}
+
+VCM_EXPORT int vcm_phys_walk(vcm_addr_t vaddr, const struct vcm_phys *phys,
+			     const unsigned char *orders, vcm_page_fn callback,
+			     vcm_page_fn recovery, void *priv)
+{
+	unsigned long done = 0, undone = 0;
+	int ret;
+
+	orders = orders_or_default(orders);
+	if (vcm_is_err_or_null(phys) || !callback || !VCM_IS_ALIGNED(vaddr, VCM_PAGE_SIZE))
+		return -EINVAL;
+	ret = walk_pages(vaddr, phys, orders, callback, priv, ULONG_MAX, false, &done);
+	/* Undo exactly the pages already done; recovery errors are ignored. */
+	if (ret && recovery && done)
+		walk_pages(vaddr, phys, orders, recovery, priv, done, true, &undone);
+	return ret;
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * phys.h - helpers for struct vcm_phys shared by the contexts (internal).
+ */
+#ifndef LIBVCM_PHYS_H
+#define LIBVCM_PHYS_H
+
+#include <vcm/vcm-drv.h>
+
+/* A zeroed phys with room for @count parts (count set), or NULL. */
+struct vcm_phys *vcm_phys_new(unsigned count);
+
+/* Order of a part that is one buddy block (size a power of two pages). */
+unsigned vcm_phys_part_order(const struct vcm_phys_part *part);
+
+/* Atomic access to the binding count. */
+static inline unsigned vcm_phys_bindings(const struct vcm_phys *phys)
+{
+	return __atomic_load_n(&phys->bindings, __ATOMIC_ACQUIRE);
+}
+
+#endif /* LIBVCM_PHYS_H */

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * soc-internal.h - what other parts of the library need from the SoC model
+ * beyond <vcm/soc.h> (not installed).
+ */
+#ifndef LIBVCM_SOC_INTERNAL_H
+#define LIBVCM_SOC_INTERNAL_H
+
+#include <sys/types.h>
+#include <vcm/soc.h>
+
+/*
+ * vcm_soc_host_run() - host pointer for @pa and how many bytes from @pa on
+ * are contiguous in host memory (to the end of the page for a redirected
+ * page, to the end of the bank otherwise).  NULL (and *run 0) if not RAM.
+ */
+void *vcm_soc_host_run(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t *run);
+
+/*
+ * vcm_soc_phys_backing() - where ordinary RAM at @pa lives: the bank's memfd
+ * and the offset of @pa in it (for aliasing RAM into a contiguous host view).
+ * Returns 0, -EFAULT if not RAM, -EOPNOTSUPP if the page is redirected to
+ * user memory (which has no file behind it).
+ */
+int vcm_soc_phys_backing(struct vcm_soc *soc, vcm_addr_t pa, int *fd, off_t *off);
+
+/*
+ * vcm_soc_redirect_page() - make the RAM page at @pa (which the caller has
+ * allocated) read and write @host_page (a page-aligned host page) instead of
+ * its own backing, until vcm_soc_unredirect_page().  Used to pin user memory.
+ * Returns 0, -EFAULT if @pa is not RAM, -ENOMEM.
+ */
+int vcm_soc_redirect_page(struct vcm_soc *soc, vcm_addr_t pa, void *host_page);
+void vcm_soc_unredirect_page(struct vcm_soc *soc, vcm_addr_t pa);
+
+/* vcm_soc_page_is_allocated() - true if the page at @pa is allocated. */
+int vcm_soc_page_is_allocated(struct vcm_soc *soc, vcm_addr_t pa);
+
+/*
+ * vcm_soc_alloc_contig() - @size bytes (a multiple of the page size, not
+ * necessarily a power of two) of physically contiguous RAM, aligned to the
+ * power of two the size rounds up to.  Returns 0, -EINVAL, -ENOMEM.
+ */
+int vcm_soc_alloc_contig(struct vcm_soc *soc, vcm_size_t size, vcm_addr_t *pa);
+/* Free what vcm_soc_alloc_contig() gave (warning if it was not that). */
+void vcm_soc_free_contig(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size);
+
+/* Lowest RAM address and the end of the highest bank; -EINVAL if no RAM. */
+int vcm_soc_ram_span(const struct vcm_soc *soc, vcm_addr_t *lo, vcm_addr_t *end);
+
+#endif /* LIBVCM_SOC_INTERNAL_H */

@@ -1,0 +1,527 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * soc.c - the simulated machine: RAM banks backed lazily by host memory,
+ * one buddy allocator per bank, CPU access to physical memory.
+ *
+ * Each bank is a memfd of the bank's size mapped MAP_SHARED|MAP_NORESERVE:
+ * the kernel gives it host pages only when they are touched, and the file
+ * lets other parts of the library alias RAM pages elsewhere (the CPU context
+ * maps scattered pages side by side).  A page pinned from user memory is
+ * "redirected": its host pointer is the application's page instead.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "buddy.h"
+#include "internal.h"
+#include "soc-internal.h"
+
+struct vcm_soc_bank {
+	vcm_addr_t base;
+	vcm_size_t size;
+	int memfd;
+	unsigned char *host;
+	struct vcm_buddy *buddy;
+	/* Per page: the user page it is redirected to, or NULL. Lazily made. */
+	_Atomic(void *) *_Atomic redirect;
+	atomic_ulong nredirects;
+};
+
+struct vcm_soc {
+	pthread_mutex_t lock; /* allocator state and bank list changes */
+	_Atomic unsigned nbanks;
+	struct vcm_soc_bank banks[VCM_SOC_MAX_BANKS];
+};
+
+static struct vcm_soc *_Atomic current_soc;
+static struct vcm_soc *default_soc;
+static pthread_mutex_t default_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static inline vcm_addr_t bank_end(const struct vcm_soc_bank *bank)
+{
+	return bank->base + bank->size;
+}
+
+static inline uint64_t bank_pfn(const struct vcm_soc_bank *bank, vcm_addr_t pa)
+{
+	return (pa - bank->base) >> VCM_PAGE_SHIFT;
+}
+
+static struct vcm_soc_bank *bank_of(const struct vcm_soc *soc, vcm_addr_t pa)
+{
+	unsigned i, n = atomic_load_explicit(&soc->nbanks, memory_order_acquire);
+
+	for (i = 0; i < n; i++) {
+		const struct vcm_soc_bank *bank = &soc->banks[i];
+
+		if (pa >= bank->base && pa - bank->base < bank->size)
+			return (struct vcm_soc_bank *)bank;
+	}
+	return NULL;
+}
+
+VCM_EXPORT struct vcm_soc *vcm_soc_create(void)
+{
+	struct vcm_soc *soc = calloc(1, sizeof(*soc));
+
+	if (!soc)
+		return vcm_err_ptr(-ENOMEM);
+	pthread_mutex_init(&soc->lock, NULL);
+	return soc;
+}
+
+static int bank_overlaps(const struct vcm_soc *soc, vcm_addr_t base, vcm_size_t size)
+{
+	unsigned i;
+
+	for (i = 0; i < soc->nbanks; i++) {
+		const struct vcm_soc_bank *bank = &soc->banks[i];
+
+		if (base < bank_end(bank) && bank->base < base + size)
+			return 1;
+	}
+	return 0;
+}
+
+static int bank_init(struct vcm_soc_bank *bank, vcm_addr_t base, vcm_size_t size)
+{
+	bank->memfd = memfd_create("vcm-ram", MFD_CLOEXEC);
+	if (bank->memfd < 0)
+		return -ENOMEM;
+	if (ftruncate(bank->memfd, (off_t)size) < 0)
+		goto fail_fd;
+	bank->host = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE,
+			  bank->memfd, 0);
+	if (bank->host == MAP_FAILED)
+		goto fail_fd;
+	bank->buddy = vcm_buddy_create(size >> VCM_PAGE_SHIFT, VCM_SOC_MAX_ORDER);
+	if (!bank->buddy)
+		goto fail_map;
+	bank->base = base;
+	bank->size = size;
+	return 0;
+
+fail_map:
+	munmap(bank->host, size);
+fail_fd:
+	close(bank->memfd);
+	return -ENOMEM;
+}
+
+static void bank_fini(struct vcm_soc_bank *bank)
+{
+	vcm_buddy_destroy(bank->buddy);
+	munmap(bank->host, bank->size);
+	close(bank->memfd);
+	free((void *)bank->redirect);
+}
+
+VCM_EXPORT int vcm_soc_add_ram(struct vcm_soc *soc, vcm_addr_t base, vcm_size_t size)
+{
+	int ret;
+
+	if (vcm_is_err_or_null(soc) || !size || !VCM_IS_ALIGNED(base, VCM_PAGE_SIZE) ||
+	    !VCM_IS_ALIGNED(size, VCM_PAGE_SIZE) || base + size < base)
+		return -EINVAL;
+	if (size > (vcm_size_t)SIZE_MAX || (size >> VCM_PAGE_SHIFT) > UINT32_MAX)
+		return -EINVAL;
+
+	pthread_mutex_lock(&soc->lock);
+	if (bank_overlaps(soc, base, size)) {
+		ret = -EINVAL;
+	} else if (soc->nbanks == VCM_SOC_MAX_BANKS) {
+		ret = -ENOSPC;
+	} else {
+		ret = bank_init(&soc->banks[soc->nbanks], base, size);
+		if (!ret)
+			atomic_fetch_add_explicit(&soc->nbanks, 1, memory_order_release);
+	}
+	pthread_mutex_unlock(&soc->lock);
+	return ret;
+}
+
+VCM_EXPORT void vcm_soc_destroy(struct vcm_soc *soc)
+{
+	struct vcm_soc *expected = soc;
+	unsigned i;
+
+	if (vcm_is_err_or_null(soc))
+		return;
+	atomic_compare_exchange_strong(&current_soc, &expected, NULL);
+	pthread_mutex_lock(&default_lock);
+	if (default_soc == soc)
+		default_soc = NULL;
+	pthread_mutex_unlock(&default_lock);
+
+	if (vcm_soc_free_bytes(soc) != vcm_soc_total_bytes(soc))
+		vcm_warn("vcm_soc_destroy: %llu bytes of RAM still allocated",
+			 (unsigned long long)(vcm_soc_total_bytes(soc) - vcm_soc_free_bytes(soc)));
+	for (i = 0; i < soc->nbanks; i++)
+		bank_fini(&soc->banks[i]);
+	pthread_mutex_destroy(&soc->lock);
+	free(soc);
+}
+
+static struct vcm_soc *default_soc_get(void)
+{
+	pthread_mutex_lock(&default_lock);
+	if (!default_soc) {
+		struct vcm_soc *soc = vcm_soc_create();
+
+		if (vcm_is_err(soc) ||
+		    vcm_soc_add_ram(soc, VCM_SOC_DEFAULT_RAM_BASE, VCM_SOC_DEFAULT_RAM_SIZE)) {
+			pthread_mutex_unlock(&default_lock);
+			abort();
+		}
+		default_soc = soc;
+	}
+	pthread_mutex_unlock(&default_lock);
+	return default_soc;
+}
+
+VCM_EXPORT struct vcm_soc *vcm_soc_current(void)
+{
+	struct vcm_soc *soc = atomic_load(&current_soc);
+	struct vcm_soc *expected = NULL;
+
+	if (soc)
+		return soc;
+	soc = default_soc_get();
+	if (!atomic_compare_exchange_strong(&current_soc, &expected, soc))
+		return expected;
+	return soc;
+}
+
+VCM_EXPORT void vcm_soc_set_current(struct vcm_soc *soc)
+{
+	atomic_store(&current_soc, vcm_is_err(soc) ? NULL : soc);
+}
+
+/* The default machine goes away with the process, so valgrind sees no leak. */
+__attribute__((destructor)) static void default_soc_exit(void)
+{
+	struct vcm_soc *soc = default_soc;
+
+	if (soc)
+		vcm_soc_destroy(soc);
+}
+
+VCM_EXPORT int vcm_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr_t *pa)
+{
+	unsigned i;
+	int ret = -ENOMEM;
+
+	if (vcm_is_err_or_null(soc) || !pa || order > VCM_SOC_MAX_ORDER)
+		return -EINVAL;
+	pthread_mutex_lock(&soc->lock);
+	for (i = 0; i < soc->nbanks && ret; i++) {
+		struct vcm_soc_bank *bank = &soc->banks[i];
+		uint64_t pfn;
+
+		ret = vcm_buddy_alloc(bank->buddy, order, &pfn);
+		if (!ret)
+			*pa = bank->base + (pfn << VCM_PAGE_SHIFT);
+	}
+	pthread_mutex_unlock(&soc->lock);
+	return ret;
+}
+
+VCM_EXPORT void vcm_soc_free_pages(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
+{
+	struct vcm_soc_bank *bank;
+	int ret = -EINVAL;
+
+	if (vcm_is_err_or_null(soc)) {
+		vcm_warn("vcm_soc_free_pages: no SoC");
+		return;
+	}
+	bank = bank_of(soc, pa);
+	if (bank && VCM_IS_ALIGNED(pa, VCM_PAGE_SIZE) && order <= VCM_SOC_MAX_ORDER) {
+		pthread_mutex_lock(&soc->lock);
+		ret = vcm_buddy_free(bank->buddy, bank_pfn(bank, pa), order);
+		pthread_mutex_unlock(&soc->lock);
+	}
+	if (ret)
+		vcm_warn("vcm_soc_free_pages: pa %#llx order %u is not an allocated block",
+			 (unsigned long long)pa, order);
+}
+
+VCM_EXPORT vcm_size_t vcm_soc_free_bytes(const struct vcm_soc *soc)
+{
+	vcm_size_t bytes = 0;
+	unsigned i;
+
+	if (vcm_is_err_or_null(soc))
+		return 0;
+	pthread_mutex_lock((pthread_mutex_t *)&soc->lock);
+	for (i = 0; i < soc->nbanks; i++)
+		bytes += vcm_buddy_free_count(soc->banks[i].buddy) << VCM_PAGE_SHIFT;
+	pthread_mutex_unlock((pthread_mutex_t *)&soc->lock);
+	return bytes;
+}
+
+VCM_EXPORT vcm_size_t vcm_soc_total_bytes(const struct vcm_soc *soc)
+{
+	vcm_size_t bytes = 0;
+	unsigned i, n;
+
+	if (vcm_is_err_or_null(soc))
+		return 0;
+	n = atomic_load_explicit(&soc->nbanks, memory_order_acquire);
+	for (i = 0; i < n; i++)
+		bytes += soc->banks[i].size;
+	return bytes;
+}
+
+int vcm_soc_alloc_contig(struct vcm_soc *soc, vcm_size_t size, vcm_addr_t *pa)
+{
+	uint64_t npages = size >> VCM_PAGE_SHIFT;
+	unsigned i;
+	int ret = -ENOMEM;
+
+	if (vcm_is_err_or_null(soc) || !pa || !npages || !VCM_IS_ALIGNED(size, VCM_PAGE_SIZE) ||
+	    npages > (1ULL << VCM_SOC_MAX_ORDER))
+		return -EINVAL;
+	pthread_mutex_lock(&soc->lock);
+	for (i = 0; i < soc->nbanks && ret; i++) {
+		struct vcm_soc_bank *bank = &soc->banks[i];
+		uint64_t pfn;
+
+		ret = vcm_buddy_alloc_pages(bank->buddy, npages, 0, &pfn);
+		if (!ret)
+			*pa = bank->base + (pfn << VCM_PAGE_SHIFT);
+	}
+	pthread_mutex_unlock(&soc->lock);
+	return ret ? -ENOMEM : 0;
+}
+
+void vcm_soc_free_contig(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size)
+{
+	struct vcm_soc_bank *bank = vcm_is_err_or_null(soc) ? NULL : bank_of(soc, pa);
+	int ret = -EINVAL;
+
+	if (bank && VCM_IS_ALIGNED(pa | size, VCM_PAGE_SIZE)) {
+		pthread_mutex_lock(&soc->lock);
+		ret = vcm_buddy_free_pages(bank->buddy, bank_pfn(bank, pa), size >> VCM_PAGE_SHIFT);
+		pthread_mutex_unlock(&soc->lock);
+	}
+	if (ret)
+		vcm_warn("vcm_soc_free_contig: %#llx+%#llx is not an allocated range",
+			 (unsigned long long)pa, (unsigned long long)size);
+}
+
+int vcm_soc_ram_span(const struct vcm_soc *soc, vcm_addr_t *lo, vcm_addr_t *end)
+{
+	unsigned i, n = atomic_load_explicit(&soc->nbanks, memory_order_acquire);
+
+	if (!n)
+		return -EINVAL;
+	*lo = UINT64_MAX;
+	*end = 0;
+	for (i = 0; i < n; i++) {
+		if (soc->banks[i].base < *lo)
+			*lo = soc->banks[i].base;
+		if (bank_end(&soc->banks[i]) > *end)
+			*end = bank_end(&soc->banks[i]);
+	}
+	return 0;
+}
+
+int vcm_soc_page_is_allocated(struct vcm_soc *soc, vcm_addr_t pa)
+{
+	struct vcm_soc_bank *bank = bank_of(soc, pa);
+	int ret;
+
+	if (!bank)
+		return 0;
+	pthread_mutex_lock(&soc->lock);
+	ret = vcm_buddy_is_allocated(bank->buddy, bank_pfn(bank, pa));
+	pthread_mutex_unlock(&soc->lock);
+	return ret;
+}
+
+static void *redirected_page(const struct vcm_soc_bank *bank, vcm_addr_t pa)
+{
+	_Atomic(void *) *table;
+
+	if (!atomic_load_explicit(&bank->nredirects, memory_order_acquire))
+		return NULL;
+	table = atomic_load_explicit(&bank->redirect, memory_order_acquire);
+	return table ? atomic_load_explicit(&table[bank_pfn(bank, pa)], memory_order_acquire)
+		     : NULL;
+}
+
+void *vcm_soc_host_run(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t *run)
+{
+	struct vcm_soc_bank *bank = bank_of(soc, pa);
+	vcm_size_t in_page = pa & (VCM_PAGE_SIZE - 1);
+	unsigned char *user;
+
+	if (!bank) {
+		*run = 0;
+		return NULL;
+	}
+	user = redirected_page(bank, pa);
+	if (user) {
+		*run = VCM_PAGE_SIZE - in_page;
+		return user + in_page;
+	}
+	*run = bank_end(bank) - pa;
+	return bank->host + (pa - bank->base);
+}
+
+VCM_EXPORT void *vcm_soc_phys_to_host(struct vcm_soc *soc, vcm_addr_t pa)
+{
+	vcm_size_t run;
+
+	if (vcm_is_err_or_null(soc))
+		return NULL;
+	return vcm_soc_host_run(soc, pa, &run);
+}
+
+int vcm_soc_phys_backing(struct vcm_soc *soc, vcm_addr_t pa, int *fd, off_t *off)
+{
+	struct vcm_soc_bank *bank = bank_of(soc, pa);
+
+	if (!bank)
+		return -EFAULT;
+	if (redirected_page(bank, pa))
+		return -EOPNOTSUPP;
+	*fd = bank->memfd;
+	*off = (off_t)(pa - bank->base);
+	return 0;
+}
+
+static _Atomic(void *) *redirect_table(struct vcm_soc_bank *bank)
+{
+	_Atomic(void *) *table = atomic_load(&bank->redirect);
+
+	if (!table) {
+		/* calloc of a large table is lazily zero-filled by the kernel. */
+		table = calloc(bank->size >> VCM_PAGE_SHIFT, sizeof(*table));
+		if (table)
+			atomic_store_explicit(&bank->redirect, table, memory_order_release);
+	}
+	return table;
+}
+
+int vcm_soc_redirect_page(struct vcm_soc *soc, vcm_addr_t pa, void *host_page)
+{
+	struct vcm_soc_bank *bank = bank_of(soc, pa);
+	_Atomic(void *) *table;
+	int ret = 0;
+
+	if (!bank)
+		return -EFAULT;
+	pthread_mutex_lock(&soc->lock);
+	table = redirect_table(bank);
+	if (!table) {
+		ret = -ENOMEM;
+	} else {
+		if (!atomic_exchange(&table[bank_pfn(bank, pa)], host_page))
+			atomic_fetch_add(&bank->nredirects, 1);
+	}
+	pthread_mutex_unlock(&soc->lock);
+	return ret;
+}
+
+void vcm_soc_unredirect_page(struct vcm_soc *soc, vcm_addr_t pa)
+{
+	struct vcm_soc_bank *bank = bank_of(soc, pa);
+	_Atomic(void *) *table;
+
+	if (!bank)
+		return;
+	pthread_mutex_lock(&soc->lock);
+	table = atomic_load(&bank->redirect);
+	if (table && atomic_exchange(&table[bank_pfn(bank, pa)], NULL))
+		atomic_fetch_sub(&bank->nredirects, 1);
+	pthread_mutex_unlock(&soc->lock);
+}
+
+/* 0 if every byte of [pa, pa+len) is RAM; banks may be adjacent. */
+static int check_ram(struct vcm_soc *soc, vcm_addr_t pa, size_t len)
+{
+	while (len) {
+		struct vcm_soc_bank *bank = bank_of(soc, pa);
+		vcm_size_t left;
+
+		if (!bank)
+			return -EFAULT;
+		left = bank_end(bank) - pa;
+		if (left >= len)
+			return 0;
+		pa += left;
+		len -= left;
+	}
+	return 0;
+}
+
+typedef void (*copy_fn)(void *host, void *buf, size_t n);
+
+static void copy_from_host(void *host, void *buf, size_t n)
+{
+	memcpy(buf, host, n);
+}
+
+static void copy_to_host(void *host, void *buf, size_t n)
+{
+	memcpy(host, buf, n);
+}
+
+static int phys_access(struct vcm_soc *soc, vcm_addr_t pa, void *buf, size_t len, copy_fn copy)
+{
+	unsigned char *p = buf;
+
+	if (vcm_is_err_or_null(soc) || (!buf && len))
+		return -EINVAL;
+	if (pa + len < pa || check_ram(soc, pa, len))
+		return -EFAULT;
+	while (len) {
+		vcm_size_t run;
+		void *host = vcm_soc_host_run(soc, pa, &run);
+		size_t n = run < len ? (size_t)run : len;
+
+		copy(host, p, n);
+		p += n;
+		pa += n;
+		len -= n;
+	}
+	return 0;
+}
+
+VCM_EXPORT int vcm_soc_phys_read(struct vcm_soc *soc, vcm_addr_t pa, void *dst, size_t len)
+{
+	return phys_access(soc, pa, dst, len, copy_from_host);
+}
+
+VCM_EXPORT int vcm_soc_phys_write(struct vcm_soc *soc, vcm_addr_t pa, const void *src, size_t len)
+{
+	return phys_access(soc, pa, (void *)src, len, copy_to_host);
+}
+
+VCM_EXPORT void vcm_soc_dump_buddyinfo(const struct vcm_soc *soc, FILE *out)
+{
+	unsigned i, order;
+
+	if (vcm_is_err_or_null(soc) || !out)
+		return;
+	pthread_mutex_lock((pthread_mutex_t *)&soc->lock);
+	for (i = 0; i < soc->nbanks; i++) {
+		const struct vcm_soc_bank *bank = &soc->banks[i];
+
+		fprintf(out, "bank %u @%#llx-%#llx  order 0..%u:", i,
+			(unsigned long long)bank->base,
+			(unsigned long long)(bank_end(bank) - 1), VCM_SOC_MAX_ORDER);
+		for (order = 0; order <= VCM_SOC_MAX_ORDER; order++)
+			fprintf(out, " %llu",
+				(unsigned long long)vcm_buddy_free_blocks(bank->buddy, order));
+		fprintf(out, "\n");
+	}
+	pthread_mutex_unlock((pthread_mutex_t *)&soc->lock);
+}

@@ -1,0 +1,430 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * vcm.c - the context core: the device-driver API of <vcm/vcm.h> on top of
+ * a context's driver ops, with the framework's checks, fallbacks, warnings
+ * and counted activation.  Each context has one lock; the functions named
+ * locked_*() expect it held.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "internal.h"
+#include "phys.h"
+#include "vcm-internal.h"
+
+static void phys_get(struct vcm_phys *phys)
+{
+	__atomic_add_fetch(&phys->bindings, 1, __ATOMIC_ACQ_REL);
+}
+
+static void phys_put(struct vcm_phys *phys)
+{
+	__atomic_sub_fetch(&phys->bindings, 1, __ATOMIC_ACQ_REL);
+}
+
+static void res_link(struct vcm *vcm, struct vcm_res *res)
+{
+	struct vcm_core *core = vcm->core;
+
+	res->res_prev = NULL;
+	res->res_next = core->res_head;
+	if (core->res_head)
+		core->res_head->res_prev = res;
+	core->res_head = res;
+	core->nres++;
+}
+
+static void res_unlink(struct vcm *vcm, struct vcm_res *res)
+{
+	struct vcm_core *core = vcm->core;
+
+	if (res->res_prev)
+		res->res_prev->res_next = res->res_next;
+	else
+		core->res_head = res->res_next;
+	if (res->res_next)
+		res->res_next->res_prev = res->res_prev;
+	core->nres--;
+}
+
+bool vcm_owns_res(const struct vcm *vcm, const struct vcm_res *res)
+{
+	const struct vcm_res *r;
+
+	for (r = vcm->core->res_head; r; r = r->res_next)
+		if (r == res)
+			return true;
+	return false;
+}
+
+VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm)
+{
+	struct vcm_core *core;
+
+	if (vcm_is_err_or_null(vcm) || !vcm->driver || !vcm->size ||
+	    !VCM_IS_ALIGNED(vcm->start | vcm->size, VCM_PAGE_SIZE) ||
+	    vcm->start + vcm->size - 1 < vcm->start)
+		return vcm_err_ptr(-EINVAL);
+	core = calloc(1, sizeof(*core));
+	if (!core)
+		return vcm_err_ptr(-ENOMEM);
+	pthread_mutex_init(&core->lock, NULL);
+	vcm->core = core;
+	vcm->activations = 0;
+	return vcm;
+}
+
+/* Page-round a size; 0 or overflow is -EINVAL. */
+static int round_size(vcm_size_t size, vcm_size_t *out)
+{
+	if (!size || vcm_page_round(size, out))
+		return -EINVAL;
+	return 0;
+}
+
+static struct vcm_res *locked_reserve(struct vcm *vcm, vcm_size_t size, unsigned flags)
+{
+	struct vcm_res *res;
+
+	if (!vcm->driver->res)
+		return vcm_err_ptr(-EOPNOTSUPP);
+	res = vcm->driver->res(vcm, size, flags);
+	if (vcm_is_err_or_null(res))
+		return res ? res : vcm_err_ptr(-ENOMEM);
+	res->vcm = vcm;
+	res->res_size = size;
+	res->bound_size = 0;
+	res->phys = NULL;
+	res_link(vcm, res);
+	return res;
+}
+
+static void locked_unreserve(struct vcm_res *res)
+{
+	struct vcm *vcm = res->vcm;
+
+	res_unlink(vcm, res);
+	if (vcm->driver->unreserve)
+		vcm->driver->unreserve(res);
+}
+
+static int locked_bind(struct vcm_res *res, struct vcm_phys *phys)
+{
+	int ret;
+
+	if (res->phys == phys)
+		return -EALREADY;
+	if (res->phys)
+		return -EADDRINUSE;
+	if (phys->size > res->res_size)
+		return -ENOSPC;
+	if (!res->vcm->driver->bind)
+		return -EOPNOTSUPP;
+	ret = res->vcm->driver->bind(res, phys);
+	if (ret)
+		return ret;
+	res->phys = phys;
+	res->bound_size = phys->size;
+	phys_get(phys);
+	return 0;
+}
+
+static struct vcm_phys *locked_unbind(struct vcm_res *res)
+{
+	struct vcm_phys *phys = res->phys;
+
+	if (res->vcm->driver->unbind)
+		res->vcm->driver->unbind(res);
+	res->phys = NULL;
+	res->bound_size = 0;
+	phys_put(phys);
+	return phys;
+}
+
+static struct vcm_res *locked_map(struct vcm *vcm, struct vcm_phys *phys, unsigned flags)
+{
+	struct vcm_res *res;
+	int ret;
+
+	if (vcm->driver->map) {
+		res = vcm->driver->map(vcm, phys, flags);
+		if (vcm_is_err_or_null(res))
+			return res ? res : vcm_err_ptr(-ENOMEM);
+		res->vcm = vcm;
+		res->res_size = phys->size;
+		res->phys = phys;
+		res->bound_size = phys->size;
+		phys_get(phys);
+		res_link(vcm, res);
+		return res;
+	}
+	if (!vcm->driver->res || !vcm->driver->bind)
+		return vcm_err_ptr(-EOPNOTSUPP);
+	res = locked_reserve(vcm, phys->size, flags);
+	if (vcm_is_err(res))
+		return res;
+	ret = locked_bind(res, phys);
+	if (ret) {
+		locked_unreserve(res);
+		return vcm_err_ptr(ret);
+	}
+	return res;
+}
+
+static void free_phys(struct vcm_phys *phys)
+{
+	if (vcm_phys_bindings(phys)) {
+		vcm_warn("vcm_free: phys %p is still bound %u time(s); not freed", (void *)phys,
+			 vcm_phys_bindings(phys));
+		return;
+	}
+	if (phys->free)
+		phys->free(phys);
+}
+
+VCM_EXPORT struct vcm_phys *vcm_alloc(struct vcm *vcm, vcm_size_t size, unsigned flags)
+{
+	struct vcm_phys *phys;
+
+	if (!vcm_valid(vcm) || round_size(size, &size))
+		return vcm_err_ptr(-EINVAL);
+	if (!vcm->driver->phys)
+		return vcm_err_ptr(-EOPNOTSUPP);
+	vcm_lock(vcm);
+	phys = vcm->driver->phys(vcm, size, flags);
+	vcm_unlock(vcm);
+	return phys ? phys : vcm_err_ptr(-ENOMEM);
+}
+
+VCM_EXPORT void vcm_free(struct vcm_phys *phys)
+{
+	if (vcm_is_err_or_null(phys)) {
+		vcm_warn("vcm_free: no phys (%p)", (void *)phys);
+		return;
+	}
+	free_phys(phys);
+}
+
+VCM_EXPORT struct vcm_res *vcm_reserve(struct vcm *vcm, vcm_size_t size, unsigned flags)
+{
+	struct vcm_res *res;
+
+	if (!vcm_valid(vcm) || round_size(size, &size))
+		return vcm_err_ptr(-EINVAL);
+	vcm_lock(vcm);
+	res = locked_reserve(vcm, size, flags);
+	vcm_unlock(vcm);
+	return res;
+}
+
+VCM_EXPORT void vcm_unreserve(struct vcm_res *res)
+{
+	struct vcm *vcm;
+
+	if (!vcm_res_valid(res)) {
+		vcm_warn("vcm_unreserve: no reservation (%p)", (void *)res);
+		return;
+	}
+	vcm = res->vcm;
+	vcm_lock(vcm);
+	if (res->phys) {
+		vcm_warn("vcm_unreserve: reservation %#llx is still bound; unbinding",
+			 (unsigned long long)res->start);
+		locked_unbind(res);
+	}
+	locked_unreserve(res);
+	vcm_unlock(vcm);
+}
+
+VCM_EXPORT int vcm_bind(struct vcm_res *res, struct vcm_phys *phys)
+{
+	int ret;
+
+	if (!vcm_res_valid(res) || vcm_is_err_or_null(phys))
+		return -EINVAL;
+	vcm_lock(res->vcm);
+	ret = locked_bind(res, phys);
+	vcm_unlock(res->vcm);
+	return ret;
+}
+
+VCM_EXPORT struct vcm_phys *vcm_unbind(struct vcm_res *res)
+{
+	struct vcm_phys *phys = NULL;
+
+	if (!vcm_res_valid(res)) {
+		vcm_warn("vcm_unbind: no reservation (%p)", (void *)res);
+		return NULL;
+	}
+	vcm_lock(res->vcm);
+	if (res->phys)
+		phys = locked_unbind(res);
+	vcm_unlock(res->vcm);
+	if (!phys)
+		vcm_warn("vcm_unbind: nothing bound to reservation %#llx",
+			 (unsigned long long)res->start);
+	return phys;
+}
+
+VCM_EXPORT struct vcm_res *vcm_map(struct vcm *vcm, struct vcm_phys *phys, unsigned flags)
+{
+	struct vcm_res *res;
+
+	if (!vcm_valid(vcm) || vcm_is_err_or_null(phys) || !phys->size)
+		return vcm_err_ptr(-EINVAL);
+	vcm_lock(vcm);
+	res = locked_map(vcm, phys, flags);
+	vcm_unlock(vcm);
+	return res;
+}
+
+VCM_EXPORT void vcm_unmap(struct vcm_res *res)
+{
+	struct vcm *vcm;
+
+	if (!vcm_res_valid(res)) {
+		vcm_warn("vcm_unmap: no reservation (%p)", (void *)res);
+		return;
+	}
+	vcm = res->vcm;
+	vcm_lock(vcm);
+	if (res->phys)
+		locked_unbind(res);
+	locked_unreserve(res);
+	vcm_unlock(vcm);
+}
+
+static struct vcm_res *locked_make_binding(struct vcm *vcm, vcm_size_t size,
+					   unsigned alloc_flags, unsigned res_flags)
+{
+	struct vcm_phys *phys;
+	struct vcm_res *res;
+
+	if (vcm->driver->alloc) {
+		int ret = vcm->driver->alloc(vcm, size, &phys, alloc_flags, &res, res_flags);
+
+		if (ret)
+			return vcm_err_ptr(ret);
+		res->vcm = vcm;
+		res->res_size = size;
+		res->phys = phys;
+		res->bound_size = phys->size;
+		phys_get(phys);
+		res_link(vcm, res);
+		return res;
+	}
+	if (!vcm->driver->phys)
+		return vcm_err_ptr(-EOPNOTSUPP);
+	phys = vcm->driver->phys(vcm, size, alloc_flags);
+	if (vcm_is_err_or_null(phys))
+		return phys ? (struct vcm_res *)phys : vcm_err_ptr(-ENOMEM);
+	res = locked_map(vcm, phys, res_flags);
+	if (vcm_is_err(res))
+		free_phys(phys);
+	return res;
+}
+
+VCM_EXPORT struct vcm_res *vcm_make_binding(struct vcm *vcm, vcm_size_t size,
+					    unsigned alloc_flags, unsigned res_flags)
+{
+	struct vcm_res *res;
+
+	if (!vcm_valid(vcm) || round_size(size, &size))
+		return vcm_err_ptr(-EINVAL);
+	vcm_lock(vcm);
+	res = locked_make_binding(vcm, size, alloc_flags, res_flags);
+	vcm_unlock(vcm);
+	return res;
+}
+
+VCM_EXPORT void vcm_destroy_binding(struct vcm_res *res)
+{
+	struct vcm_phys *phys = NULL;
+	struct vcm *vcm;
+
+	if (!vcm_res_valid(res)) {
+		vcm_warn("vcm_destroy_binding: no reservation (%p)", (void *)res);
+		return;
+	}
+	vcm = res->vcm;
+	vcm_lock(vcm);
+	if (res->phys)
+		phys = locked_unbind(res);
+	locked_unreserve(res);
+	vcm_unlock(vcm);
+	if (phys)
+		free_phys(phys);
+	else
+		vcm_warn("vcm_destroy_binding: nothing was bound");
+}
+
+VCM_EXPORT int vcm_activate(struct vcm *vcm)
+{
+	int ret = 0;
+
+	if (!vcm_valid(vcm))
+		return -EINVAL;
+	vcm_lock(vcm);
+	if (vcm->activations == 0 && vcm->driver->activate)
+		ret = vcm->driver->activate(vcm);
+	if (!ret)
+		vcm->activations++;
+	vcm_unlock(vcm);
+	return ret;
+}
+
+static void locked_deactivate_all(struct vcm *vcm)
+{
+	if (vcm->driver->deactivate)
+		vcm->driver->deactivate(vcm);
+	vcm->activations = 0;
+}
+
+VCM_EXPORT void vcm_deactivate(struct vcm *vcm)
+{
+	if (!vcm_valid(vcm)) {
+		vcm_warn("vcm_deactivate: no context (%p)", (void *)vcm);
+		return;
+	}
+	vcm_lock(vcm);
+	if (vcm->activations == 0)
+		vcm_warn("vcm_deactivate: context %p is not active", (void *)vcm);
+	else if (vcm->activations == 1)
+		locked_deactivate_all(vcm);
+	else
+		vcm->activations--;
+	vcm_unlock(vcm);
+}
+
+VCM_EXPORT void vcm_destroy(struct vcm *vcm)
+{
+	struct vcm_core *core;
+
+	if (!vcm_valid(vcm)) {
+		vcm_warn("vcm_destroy: no context (%p)", (void *)vcm);
+		return;
+	}
+	core = vcm->core;
+	vcm_lock(vcm);
+	if (vcm->activations) {
+		vcm_warn("vcm_destroy: context %p is still active; deactivating", (void *)vcm);
+		locked_deactivate_all(vcm);
+	}
+	if (core->nres)
+		vcm_warn("vcm_destroy: %lu reservation(s) left; unmapping them", core->nres);
+	while (core->res_head) {
+		struct vcm_res *res = core->res_head;
+
+		if (res->phys)
+			locked_unbind(res);
+		locked_unreserve(res);
+	}
+	vcm_unlock(vcm);
+	pthread_mutex_destroy(&core->lock);
+	free(core);
+	vcm->core = NULL;
+	if (vcm->driver->cleanup)
+		vcm->driver->cleanup(vcm);
+	else
+		free(vcm);
+}
