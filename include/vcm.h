@@ -10,5 +10,6 @@
 #include <vcm/soc.h>
 #include <vcm/vcm.h>
 #include <vcm/vcm-drv.h>
+#include <vcm/sysmmu.h>
 
 #endif /* VCM_ALL_H */
