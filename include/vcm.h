@@ -10,6 +10,7 @@
 #include <vcm/soc.h>
 #include <vcm/vcm.h>
 #include <vcm/vcm-drv.h>
+#include <vcm/sysmmu.h>
 #include <vcm/userptr.h>
 
 #endif /* VCM_ALL_H */
