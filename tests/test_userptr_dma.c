@@ -252,6 +252,27 @@ static void test_dma_adjacent_buffers(void **state)
 	vcm_userptr_put(b);
 }
 
+/* The pages get PAs in the context's SoC, whatever SoC is current now. */
+static void test_dma_context_soc(void **state)
+{
+	struct ctx *c = *state;
+	struct vcm_soc *other = vcm_soc_create();
+	struct vcm_userptr *up;
+	unsigned char byte = 0x99;
+
+	assert_int_equal(vcm_soc_add_ram(other, RAM_BASE, RAM_SIZE), 0);
+	vcm_soc_set_current(other);
+	up = get(c);
+	assert_int_equal(vcm_pin_pages(c->soc), 3);
+	assert_int_equal(vcm_pin_pages(other), 0);
+	assert_int_equal(vcm_dma_write(c->mmu, up->dva, &byte, 1), 0);
+	assert_int_equal(c->buf[0], 0x99);
+	vcm_userptr_put(up);
+	vcm_soc_set_current(c->soc);
+	assert_int_equal(vcm_soc_free_bytes(other), RAM_SIZE);
+	vcm_soc_destroy(other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -261,6 +282,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dma_after_put, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dma_activate_later, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dma_adjacent_buffers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dma_context_soc, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
