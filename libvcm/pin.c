@@ -395,11 +395,6 @@ static void user_phys_free(struct vcm_phys *phys)
 	free(phys);
 }
 
-bool vcm_phys_is_user(const struct vcm_phys *phys)
-{
-	return !vcm_is_err_or_null(phys) && phys->free == user_phys_free;
-}
-
 static struct vcm_phys *user_phys_new(struct user_pins *up)
 {
 	struct vcm_phys *phys = vcm_phys_new(up->npages);

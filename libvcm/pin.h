@@ -22,7 +22,4 @@ size_t vcm_pin_pages(const struct vcm_soc *soc);
 int vcm_pin_lookup(const struct vcm_soc *soc, const void *uaddr, vcm_addr_t *pa,
 		   unsigned long *count);
 
-/* True if @phys came from vcm_phys_from_user(). */
-bool vcm_phys_is_user(const struct vcm_phys *phys);
-
 #endif /* LIBVCM_PIN_H */
