@@ -170,12 +170,31 @@ static void test_onetoone(void **state)
 	free(r.out);
 }
 
+static void test_kernel_style_driver(void **state)
+{
+	struct run r = run_example("kernel-style-driver");
+
+	(void)state;
+	expect_clean(&r, "kernel-style-driver");
+	expect(&r, "[fimc] probe: s5p-fimc.2, DVA window 0x");
+	expect(&r, "[fimc] buf 0: UVA 0x");
+	expect(&r, "[fimc] buf 1: UVA 0x");
+	expect(&r, "pages pinned");
+	expect(&r, "capture (vcm_dma_copy, pattern -> DVA)");
+	expect(&r, "VIDIOC_DQBUF: the frame is in the malloc()ed buffer");
+	expect(&r, "buf_prepare returns -EFAULT (VIDIOC_QBUF fails with EFAULT)");
+	expect(&r, "[fimc] remove: done");
+	expect(&r, "every page (pins, pattern, page tables) is back in the SoC");
+	free(r.out);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_userptr_zero_copy),
 		cmocka_unit_test(test_shared_buffer),
 		cmocka_unit_test(test_onetoone),
+		cmocka_unit_test(test_kernel_style_driver),
 	};
 
 	if (argc != 2) {

@@ -4,7 +4,7 @@
  * model: device writes and reads land in the application's bytes at
  * unaligned starts and ends, accesses beyond the mapped pages fault without
  * touching the application's neighbouring memory, and a put takes the
- * mapping away from the device.
+ * mapping away from the device; on vcm_iommu_create() and S5P contexts.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include <vcm.h>
+#include <vcm/s5p.h>
 
 #include "pin.h"
 
@@ -32,6 +33,7 @@
 #define ODD_OFFSET	0x321
 #define BUF_BYTES	(2 * PAGE + 0x456 - ODD_OFFSET)	/* ends inside page 3 */
 #define GUARD		0xee
+#define S5P_SIZE	(4ULL << 20)
 
 struct ctx {
 	struct vcm_soc *soc;
@@ -273,6 +275,47 @@ static void test_dma_context_soc(void **state)
 	vcm_soc_destroy(other);
 }
 
+/* An S5P context (shared page table) and an IOMMU context share a buffer. */
+static void test_dma_s5p(void **state)
+{
+	struct ctx *c = *state;
+	struct vcm *mfc = vcm_create_unified(S5P_SIZE, VCM_DEV_MFC, NULL);
+	struct vcm_sysmmu *mfc_mmu = s5p_sysmmu_get(VCM_DEV_MFC);
+	struct vcm_userptr *a, *b;
+	unsigned char *src = malloc(BUF_BYTES), *got = malloc(BUF_BYTES);
+	vcm_addr_t dva;
+
+	assert_false(vcm_is_err(mfc));
+	assert_false(vcm_is_err(mfc_mmu));
+	assert_int_equal(vcm_activate(mfc), 0);
+	a = get(c);
+	b = vcm_userptr_get(mfc, c->buf, BUF_BYTES, 0);
+	assert_false(vcm_is_err_or_null(b));
+	assert_int_equal(b->offset, ODD_OFFSET);
+	assert_int_equal(vcm_reservation_in_vcm(mfc, b->res), S5PVCM_RES_IN_VCM);
+	assert_int_equal(b->res->phys->parts[2].start, a->res->phys->parts[2].start);
+	assert_int_equal(vcm_pin_pages(c->soc), 3);
+
+	pattern(src, BUF_BYTES, 5);
+	assert_int_equal(vcm_dma_write(c->mmu, a->dva, src, BUF_BYTES), 0);
+	assert_int_equal(vcm_dma_read(mfc_mmu, b->dva, got, BUF_BYTES), 0);
+	assert_memory_equal(got, src, BUF_BYTES);
+	pattern(src, BUF_BYTES, 6);
+	assert_int_equal(vcm_dma_write(mfc_mmu, b->dva, src, BUF_BYTES), 0);
+	assert_memory_equal(c->buf, src, BUF_BYTES);
+	assert_guard_outside(c, c->buf, c->buf + BUF_BYTES);
+
+	dva = b->dva;
+	vcm_userptr_put(b);
+	assert_int_equal(vcm_dma_read(mfc_mmu, dva, got, 1), -EFAULT);
+	assert_int_equal(vcm_dma_read(c->mmu, a->dva, got, 1), 0);
+	vcm_userptr_put(a);
+	vcm_deactivate(mfc);
+	vcm_destroy(mfc);
+	free(src);
+	free(got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +326,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dma_activate_later, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dma_adjacent_buffers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dma_context_soc, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dma_s5p, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
