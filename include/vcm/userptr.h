@@ -58,8 +58,8 @@ struct vcm_phys;
  * physically contiguous, such as one a driver allocated from a contiguous
  * pool and the application mmap()ed: a malloc()ed buffer never is on real
  * hardware, and a driver for such a device must refuse it (without this
- * flag, vcm_map() on a one-to-one context fails with -EINVAL for a buffer of
- * more than one page).  At most 1 << VCM_SOC_MAX_ORDER pages.
+ * flag, vcm_map() on a one-to-one context fails with -EINVAL unless the
+ * pages happen to get adjacent PAs).  At most 1 << VCM_SOC_MAX_ORDER pages.
  */
 #define VCM_USERPTR_CONTIG	(1U << 0)
 
