@@ -11,5 +11,6 @@
 #include <vcm/vcm.h>
 #include <vcm/vcm-drv.h>
 #include <vcm/sysmmu.h>
+#include <vcm/s5p.h>
 
 #endif /* VCM_ALL_H */
