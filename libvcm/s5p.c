@@ -521,7 +521,9 @@ VCM_EXPORT struct vcm_sysmmu *s5p_sysmmu_get(enum vcm_dev_id id)
 
 /* ---- the dump ---------------------------------------------------------- */
 
-static void dump_res(FILE *out, const struct vcm_res *res)
+/* One reservation: range, bound phys, and the pages its mapping uses
+ * (in the table while active, at the next activation otherwise). */
+static void dump_res(FILE *out, const struct vcm_res *res, bool active)
 {
 	unsigned long pages[VCM_IOMMU_NR_ORDERS];
 	const struct vcm_phys *phys = res->phys;
@@ -534,9 +536,21 @@ static void dump_res(FILE *out, const struct vcm_res *res)
 		return;
 	}
 	vcm_iommu_count_pages(res->start, phys, pages);
-	fprintf(out, "phys %p %llu KiB in %u part(s) from pa 0x%08llx; pages 1M x%lu 64K x%lu 4K x%lu\n",
+	fprintf(out, "phys %p %llu KiB in %u part(s) from pa 0x%08llx; %s 1M x%lu 64K x%lu 4K x%lu\n",
 		(const void *)phys, (unsigned long long)(phys->size >> 10), phys->count,
-		(unsigned long long)phys->parts[0].start, pages[0], pages[1], pages[2]);
+		(unsigned long long)phys->parts[0].start,
+		active ? "pages" : "pages on activation", pages[0], pages[1], pages[2]);
+}
+
+/* The reservation after @prev in DVA order (the first for NULL). */
+static const struct vcm_res *next_res(const struct vcm *vcm, const struct vcm_res *prev)
+{
+	const struct vcm_res *r, *best = NULL;
+
+	for (r = vcm->core->res_head; r; r = r->res_next)
+		if ((!prev || r->start > prev->start) && (!best || r->start < best->start))
+			best = r;
+	return best;
 }
 
 static void dump_dev(FILE *out, struct s5p_vcm *d)
@@ -557,8 +571,8 @@ static void dump_dev(FILE *out, struct s5p_vcm *d)
 			s5p_dev_names[d->id],
 			ctrl & VCM_SYSMMU_CTRL_MMU_EN ? " enabled" : " disabled",
 			(unsigned long long)vcm_sysmmu_pgtable_base(d->sysmmu));
-	for (res = vcm->core->res_head; res; res = res->res_next)
-		dump_res(out, res);
+	for (res = next_res(vcm, NULL); res; res = next_res(vcm, res))
+		dump_res(out, res, vcm->activations > 0);
 	vcm_unlock(vcm);
 }
 

@@ -612,7 +612,7 @@ static void test_state_follows_soc(void **state)
 static void test_dump(void **state)
 {
 	struct vcm *a, *b;
-	struct vcm_res *r1, *r2;
+	struct vcm_res *r1, *r2, *r3;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out;
@@ -622,8 +622,10 @@ static void test_dump(void **state)
 	b = unified(T_1M, VCM_DEV_MFC, &rec_driver);
 	r1 = vcm_make_binding(a, T_1M + T_64K + T_4K, 0, 0);
 	r2 = vcm_reserve(b, 2 * T_4K, 0);
+	r3 = vcm_make_binding(b, T_64K, 0, 0);
 	assert_false(vcm_is_err_or_null(r1));
 	assert_false(vcm_is_err_or_null(r2));
+	assert_false(vcm_is_err_or_null(r3));
 	s5p_vcm_turn_on(a);
 
 	out = open_memstream(&text, &len);
@@ -636,12 +638,14 @@ static void test_dump(void **state)
 	assert_non_null(strstr(text, "programmed by callback"));
 	assert_non_null(strstr(text, "pages 1M x1 64K x1 4K x1"));
 	assert_non_null(strstr(text, "unbound"));
+	assert_non_null(strstr(text, "pages on activation 1M x0 64K x1 4K x0"));
 	free(text);
 	s5p_vcm_dump(NULL);	/* ignored */
 
 	s5p_vcm_turn_off(a);
 	vcm_destroy_binding(r1);
 	vcm_unreserve(r2);
+	vcm_destroy_binding(r3);
 }
 
 /* ---- sharing with a vcm_iommu_create() context ------------------------- */

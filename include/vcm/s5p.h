@@ -218,9 +218,10 @@ VCM_EXPORT struct vcm_sysmmu *s5p_sysmmu_get(enum vcm_dev_id id);
  *
  * A header with the shared table's base and the number of contexts, then
  * per device with a context: its window, whether it is active and how its
- * System MMU is programmed, then one line per reservation: its DVA range,
- * the bound phys (size, parts, first physical address) or "unbound", and
- * the pages the mapping uses (1M, 64K, 4K counts).
+ * System MMU is programmed, then one line per reservation, in DVA order:
+ * its range, the bound phys (size, parts, first physical address) or
+ * "unbound", and the pages the mapping uses (1M, 64K, 4K counts; "pages on
+ * activation" while the context is inactive and so not in the table).
  */
 VCM_EXPORT void s5p_vcm_dump(FILE *out);
 
