@@ -145,6 +145,16 @@ static void test_bad_args_and_eexist(void **state)
 	assert_int_equal(a->start, T_1M);
 }
 
+/* No RAM for the shared table on first use. */
+static void test_no_memory(void **state)
+{
+	struct t_hog *hog = t_hog_all(*state);
+
+	assert_int_equal(vcm_ptr_err(vcm_create_unified(T_1M, VCM_DEV_FIMC0, NULL)), -ENOMEM);
+	t_hog_free(hog);
+	assert_false(vcm_is_err_or_null(unified(T_1M, VCM_DEV_FIMC0, NULL)));
+}
+
 static void test_exhaustion(void **state)
 {
 	struct vcm *all, *small;
@@ -786,6 +796,7 @@ int main(void)
 		T(test_windows),
 		T(test_bad_args_and_eexist),
 		T(test_exhaustion),
+		T(test_no_memory),
 		T(test_two_devices_dma),
 		T(test_reservation_in_vcm),
 		T(test_given_callbacks),
