@@ -99,6 +99,35 @@ static inline uint32_t t_base(struct vcm_sysmmu *mmu)
 	return vcm_sysmmu_readl(mmu, VCM_SYSMMU_PT_BASE_ADDR);
 }
 
+/* Every free page of a SoC, taken so that the next allocation fails. */
+struct t_hog {
+	struct vcm_soc *soc;
+	unsigned n;
+	vcm_addr_t pa[4096];
+	unsigned char order[4096];
+};
+
+static inline struct t_hog *t_hog_all(struct vcm_soc *soc)
+{
+	struct t_hog *h = calloc(1, sizeof(*h));
+	int order;
+
+	assert_non_null(h);
+	h->soc = soc;
+	for (order = VCM_SOC_MAX_ORDER; order >= 0; order--)
+		while (h->n < 4096 && !vcm_soc_alloc_pages(soc, (unsigned)order, &h->pa[h->n]))
+			h->order[h->n++] = (unsigned char)order;
+	assert_int_equal(vcm_soc_free_bytes(soc), 0);
+	return h;
+}
+
+static inline void t_hog_free(struct t_hog *h)
+{
+	while (h->n--)
+		vcm_soc_free_pages(h->soc, h->pa[h->n], h->order[h->n]);
+	free(h);
+}
+
 static inline void t_fill(uint8_t *p, size_t n, unsigned seed)
 {
 	size_t i;

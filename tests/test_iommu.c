@@ -75,6 +75,17 @@ static void test_bad_args(void **state)
 	vcm_destroy(vcm);
 }
 
+/* No RAM left for the page table. */
+static void test_no_memory(void **state)
+{
+	struct fixture *f = *state;
+	struct t_hog *hog = t_hog_all(f->soc);
+
+	assert_int_equal(vcm_ptr_err(vcm_iommu_create(f->mmu[0], 0, T_1M)), -ENOMEM);
+	assert_int_equal(vcm_ptr_err(vcm_make_binding(f->vcm[0], T_4K, 0, 0)), -ENOMEM);
+	t_hog_free(hog);
+}
+
 static void test_activation_programs_mmu(void **state)
 {
 	struct fixture *f = *state;
@@ -392,6 +403,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_bad_args),
+		T(test_no_memory),
 		T(test_activation_programs_mmu),
 		T(test_dma_bound_before_and_after),
 		T(test_sections),
