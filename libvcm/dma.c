@@ -21,6 +21,7 @@ struct dma_side {
 	uint64_t dva;
 	uint8_t *host;
 	size_t avail;		/* bytes usable at @host before the next refill */
+	struct vcm_dma_prefetch pf;
 };
 
 static void side_host(struct dma_side *s, void *buf, size_t len)
@@ -37,15 +38,14 @@ static void side_dva(struct dma_side *s, struct vcm_sysmmu *mmu, uint64_t dva, u
 	s->dva = dva;
 	s->host = NULL;
 	s->avail = 0;
+	s->pf.valid = false;
 }
 
 static int side_refill(struct dma_side *s, size_t want)
 {
-	uint64_t pa;
-
 	if (s->avail)
 		return 0;
-	return vcm_sysmmu_access(s->mmu, s->dva, s->access, want, &pa, &s->host, &s->avail);
+	return vcm_sysmmu_access(s->mmu, s->dva, s->access, want, &s->pf, &s->host, &s->avail);
 }
 
 static void side_advance(struct dma_side *s, size_t n)

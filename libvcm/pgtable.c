@@ -5,9 +5,9 @@
  * The level-1 table is an order-2 block of the SoC.  Level-2 tables are
  * 1 KiB: each SoC page is carved into four of them by a small
  * sub-allocator, and a page goes back to the SoC when its four tables are
- * free.  Free tables are always all-zero (unmap clears entries before a
- * table is freed; a fresh page is zeroed once), so a new table needs no
- * clearing.
+ * free.  A table freed by unmap is all-zero (unmap clears entries before a
+ * table is freed); a table of a fresh page is not, so map zeroes the part
+ * of it that the mapping does not write, then links the table.
  *
  * Host-side bookkeeping per level-1 slot (host address of its level-2
  * table, the page it lives in, the number of valid entries) lets map write
@@ -34,6 +34,7 @@ struct lv2_page {
 	uint64_t pa;
 	uint8_t *host;
 	unsigned free_mask;		/* bit i: table i is free */
+	unsigned zero_mask;		/* bit i: free table i is all-zero */
 	struct lv2_page *prev, *next;	/* on pt->partial while a table is free */
 };
 
@@ -108,8 +109,8 @@ static struct lv2_page *lv2_page_new(struct vcm_pgtable *pt)
 	pg->host = vcm_soc_phys_to_host(pt->soc, pg->pa);
 	if (!pg->host)
 		goto err_pages;
-	memset(pg->host, 0, VCM_PAGE_SIZE);
 	pg->free_mask = LV2_PAGE_ALL_FREE;
+	pg->zero_mask = 0;		/* RAM as the last owner left it */
 	partial_add(pt, pg);
 	return pg;
 
@@ -120,12 +121,16 @@ err_free:
 	return NULL;
 }
 
-/* Give @slot a zeroed level-2 table and link it from level 1. */
+/*
+ * Give slot @idx a level-2 table (not linked yet: the caller fills it, then
+ * calls lv2_table_link()).  Returns 1 if the table is all-zero, 0 if its
+ * contents are unknown, or -ENOMEM.
+ */
 static int lv2_table_alloc(struct vcm_pgtable *pt, unsigned idx)
 {
 	struct lv2_slot *s = &pt->slot[idx];
 	struct lv2_page *pg = pt->partial;
-	unsigned i;
+	unsigned i, bit;
 
 	if (!pg) {
 		pg = lv2_page_new(pt);
@@ -133,7 +138,8 @@ static int lv2_table_alloc(struct vcm_pgtable *pt, unsigned idx)
 			return -ENOMEM;
 	}
 	i = (unsigned)__builtin_ctz(pg->free_mask);
-	pg->free_mask &= ~(1U << i);
+	bit = 1U << i;
+	pg->free_mask &= ~bit;
 	if (!pg->free_mask)
 		partial_del(pt, pg);
 
@@ -141,8 +147,19 @@ static int lv2_table_alloc(struct vcm_pgtable *pt, unsigned idx)
 	s->page = pg;
 	s->used = 0;
 	pt->nr_lv2++;
-	vcm_lv1_write_release(&pt->lv1[idx], vcm_mk_lv1_link(pg->pa + i * VCM_LV2_TABLE_BYTES));
-	return 0;
+	if (!(pg->zero_mask & bit))
+		return 0;
+	pg->zero_mask &= ~bit;
+	return 1;
+}
+
+/* Publish the table of slot @idx: walkers that see the link see it whole. */
+static void lv2_table_link(struct vcm_pgtable *pt, unsigned idx)
+{
+	struct lv2_slot *s = &pt->slot[idx];
+	uint64_t pa = s->page->pa + (uint64_t)((uint8_t *)s->ptes - s->page->host);
+
+	vcm_lv1_write_release(&pt->lv1[idx], vcm_mk_lv1_link(pa));
 }
 
 /* Unlink and free the (all-zero) level-2 table of @slot. */
@@ -161,6 +178,7 @@ static void lv2_table_free(struct vcm_pgtable *pt, unsigned idx)
 	if (!pg->free_mask)
 		partial_add(pt, pg);
 	pg->free_mask |= 1U << i;
+	pg->zero_mask |= 1U << i;
 	if (pg->free_mask == LV2_PAGE_ALL_FREE) {
 		partial_del(pt, pg);
 		vcm_soc_free_pages(pt->soc, pg->pa, 0);
@@ -216,10 +234,8 @@ VCM_EXPORT void vcm_pgtable_destroy(struct vcm_pgtable *pt)
 	for (idx = 0; idx < VCM_LV1_ENTRIES; idx++) {
 		struct lv2_slot *s = &pt->slot[idx];
 
-		if (!s->ptes)
-			continue;
-		memset(s->ptes, 0, VCM_LV2_TABLE_BYTES);
-		lv2_table_free(pt, idx);
+		if (s->ptes)
+			lv2_table_free(pt, idx);	/* all its pages go back */
 	}
 	vcm_soc_free_pages(pt->soc, pt->lv1_pa, VCM_LV1_TABLE_ORDER);
 	pthread_mutex_destroy(&pt->lock);
@@ -269,46 +285,68 @@ static bool range_busy(const struct vcm_pgtable *pt, uint64_t dva, uint64_t end)
 	return false;
 }
 
+/* The entry after @e in a run of small pages. */
+#define SMALL_STEP	VCM_SMALL_SIZE
+/* Both halves of a pair of small-page entries advanced by two pages. */
+#define SMALL_PAIR_STEP	vcm_pte_pair(2 * VCM_SMALL_SIZE, 2 * VCM_SMALL_SIZE)
+
+static bool pair_aligned(const uint32_t *p)
+{
+	return VCM_IS_ALIGNED((uintptr_t)p, sizeof(uint64_t));
+}
+
+/* Write @n small-page entries from @p mapping @pa on: pairs per store. */
 static void fill_small(uint32_t *p, uint64_t pa, unsigned n)
 {
 	uint32_t e = vcm_mk_small(pa);
-	unsigned i;
+	uint64_t pair;
+	unsigned i = 0;
 
-	for (i = 0; i < n; i++, e += VCM_SMALL_SIZE)
-		vcm_pte_write(&p[i], e);
+	if (n && !pair_aligned(p)) {
+		vcm_pte_write(p, e);
+		e += SMALL_STEP;
+		i = 1;
+	}
+	pair = vcm_pte_pair(e, e + SMALL_STEP);
+	for (; i + 1 < n; i += 2, pair += SMALL_PAIR_STEP)
+		vcm_pte_write2(&p[i], pair);
+	if (i < n)
+		vcm_pte_write(&p[i], (uint32_t)pair);
 }
 
+/* Write @nlarge large pages (16 entries each, pair-aligned) from @pa on. */
 static void fill_large(uint32_t *p, uint64_t pa, unsigned nlarge)
 {
 	uint32_t e = vcm_mk_large(pa);
 	unsigned i, k;
 
 	for (i = 0; i < nlarge; i++, e += VCM_LARGE_SIZE, p += VCM_LARGE_ENTRIES)
-		for (k = 0; k < VCM_LARGE_ENTRIES; k++)
-			vcm_pte_write(&p[k], e);
+		for (k = 0; k < VCM_LARGE_ENTRIES; k += 2)
+			vcm_pte_write2(&p[k], vcm_pte_pair(e, e));
 }
 
-/* Write [dva, dva + len) (inside one level-1 slot) into its level-2 table. */
-static int map_lv2(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t len)
+/* Clear @n entries from @p. */
+static void zero_entries(uint32_t *p, unsigned n)
 {
-	unsigned idx = vcm_lv1_index(dva);
-	struct lv2_slot *s = &pt->slot[idx];
-	unsigned n = (unsigned)(len >> VCM_SMALL_SHIFT);
-	unsigned head, nlarge;
-	uint32_t *p;
+	unsigned i = 0;
 
-	if (!s->ptes) {
-		int err = lv2_table_alloc(pt, idx);
-
-		if (err)
-			return err;
+	if (n && !pair_aligned(p)) {
+		vcm_pte_write(p, 0);
+		i = 1;
 	}
-	p = s->ptes + vcm_lv2_index(dva);
-	s->used += n;
+	for (; i + 1 < n; i += 2)
+		vcm_pte_write2(&p[i], 0);
+	if (i < n)
+		vcm_pte_write(&p[i], 0);
+}
+
+static void fill_lv2(uint32_t *p, uint64_t dva, uint64_t pa, unsigned n)
+{
+	unsigned head, nlarge;
 
 	if ((dva ^ pa) & (VCM_LARGE_SIZE - 1)) {
 		fill_small(p, pa, n);		/* never large-aligned together */
-		return 0;
+		return;
 	}
 	head = (unsigned)((-dva & (VCM_LARGE_SIZE - 1)) >> VCM_SMALL_SHIFT);
 	if (head > n)
@@ -325,6 +363,30 @@ static int map_lv2(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t l
 	n -= nlarge * VCM_LARGE_ENTRIES;
 
 	fill_small(p, pa, n);
+}
+
+/* Write [dva, dva + len) (inside one level-1 slot) into its level-2 table. */
+static int map_lv2(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t len)
+{
+	unsigned idx = vcm_lv1_index(dva), first = vcm_lv2_index(dva);
+	struct lv2_slot *s = &pt->slot[idx];
+	unsigned n = (unsigned)(len >> VCM_SMALL_SHIFT);
+	int fresh = 0;
+
+	if (!s->ptes) {
+		fresh = lv2_table_alloc(pt, idx);
+		if (fresh < 0)
+			return fresh;
+		if (!fresh) {		/* zero what the mapping leaves */
+			zero_entries(s->ptes, first);
+			zero_entries(s->ptes + first + n, VCM_LV2_ENTRIES - first - n);
+		}
+		fresh = 1;
+	}
+	fill_lv2(s->ptes + first, dva, pa, n);
+	s->used += n;
+	if (fresh)
+		lv2_table_link(pt, idx);
 	return 0;
 }
 
@@ -397,12 +459,27 @@ static bool cuts_page(const struct vcm_pgtable *pt, uint64_t b)
 	return vcm_lv2_is_large(e) && !VCM_IS_ALIGNED(b, VCM_LARGE_SIZE);
 }
 
+static unsigned valid_in_pair(uint64_t pair)
+{
+	return ((uint32_t)pair & VCM_PT_TYPE_MASK ? 1 : 0) +
+	       ((uint32_t)(pair >> VCM_PTE_PAIR_SHIFT) & VCM_PT_TYPE_MASK ? 1 : 0);
+}
+
 /* Clear @n level-2 entries from @p; returns how many were valid. */
 static unsigned clear_lv2(uint32_t *p, unsigned n)
 {
-	unsigned i, valid = 0;
+	unsigned i = 0, valid = 0;
 
-	for (i = 0; i < n; i++) {
+	if (n && !pair_aligned(p)) {
+		valid += (vcm_pte_read(p) & VCM_PT_TYPE_MASK) != 0;
+		vcm_pte_write(p, 0);
+		i = 1;
+	}
+	for (; i + 1 < n; i += 2) {
+		valid += valid_in_pair(vcm_pte_read2(&p[i]));
+		vcm_pte_write2(&p[i], 0);
+	}
+	if (i < n) {
 		valid += (vcm_pte_read(&p[i]) & VCM_PT_TYPE_MASK) != 0;
 		vcm_pte_write(&p[i], 0);
 	}
@@ -423,6 +500,13 @@ static uint64_t unmap_range(struct vcm_pgtable *pt, uint64_t dva, uint64_t end)
 		if (vcm_lv1_is_section(e)) {
 			vcm_pte_write(&pt->lv1[idx], 0);
 			bytes += VCM_LV1_SIZE;
+		} else if (s->ptes && next - dva == VCM_LV1_SIZE) {
+			unsigned n = s->used;	/* the whole table: no need to count */
+
+			zero_entries(s->ptes, VCM_LV2_ENTRIES);
+			s->used = 0;
+			bytes += (uint64_t)n << VCM_SMALL_SHIFT;
+			lv2_table_free(pt, idx);
 		} else if (s->ptes) {
 			unsigned n = clear_lv2(s->ptes + vcm_lv2_index(dva),
 					       (unsigned)((next - dva) >> VCM_SMALL_SHIFT));
@@ -456,14 +540,31 @@ VCM_EXPORT vcm_size_t vcm_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva,
 
 /* ---- walk ---- */
 
+/* Host address of the table entry at @pa, through @cache slot @lvl. */
+static const uint32_t *table_entry(struct vcm_soc *soc, uint64_t pa,
+				   struct vcm_walk_cache *cache, unsigned lvl)
+{
+	uint64_t page = (pa & VCM_PAGE_MASK) + 1;
+	const uint8_t *host;
+
+	if (cache && cache->pa[lvl] == page)
+		return (const uint32_t *)(cache->host[lvl] + (pa & ~VCM_PAGE_MASK));
+	host = vcm_soc_phys_to_host(soc, pa);
+	if (cache && host) {
+		cache->pa[lvl] = page;
+		cache->host[lvl] = host - (pa & ~VCM_PAGE_MASK);
+	}
+	return (const uint32_t *)host;
+}
+
 enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_t base, uint64_t dva,
-				      struct vcm_walk *w)
+				      struct vcm_walk *w, struct vcm_walk_cache *cache)
 {
 	const uint32_t *p;
 	uint32_t e;
 
 	w->reads = 1;
-	p = vcm_soc_phys_to_host(soc, base + vcm_lv1_index(dva) * sizeof(uint32_t));
+	p = table_entry(soc, base + vcm_lv1_index(dva) * sizeof(uint32_t), cache, 0);
 	if (!p)
 		return VCM_WALK_BUS_ERROR;
 	e = vcm_lv1_read_acquire(p);
@@ -478,7 +579,7 @@ enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_t base, uint64
 		return VCM_WALK_FAULT;
 
 	w->reads = 2;
-	p = vcm_soc_phys_to_host(soc, vcm_lv1_link_pa(e) + vcm_lv2_index(dva) * sizeof(uint32_t));
+	p = table_entry(soc, vcm_lv1_link_pa(e) + vcm_lv2_index(dva) * sizeof(uint32_t), cache, 1);
 	if (!p)
 		return VCM_WALK_BUS_ERROR;
 	e = vcm_pte_read(p);
@@ -504,7 +605,7 @@ VCM_EXPORT int vcm_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t 
 
 	if (vcm_is_err_or_null(pt) || !pa || dva >= VCM_PT_ADDR_LIMIT)
 		return -EINVAL;
-	if (vcm_pgtable_walk(pt->soc, pt->lv1_pa, dva, &w) != VCM_WALK_OK)
+	if (vcm_pgtable_walk(pt->soc, pt->lv1_pa, dva, &w, NULL) != VCM_WALK_OK)
 		return -ENOENT;
 	*pa = w.pa_base + (dva & ((1ULL << w.page_shift) - 1));
 	return 0;

@@ -15,10 +15,11 @@
  *
  * Entries are little-endian 32-bit words in simulated RAM; every access to
  * an entry goes through vcm_pte_read()/vcm_pte_write() (single relaxed
- * atomic 32-bit accesses), so the hardware walker may read a table while it
- * is being changed.  A level-1 link is published with release order and
- * read with acquire order, so a walker that sees a new link sees the zeroed
- * level-2 table behind it.
+ * atomic 32-bit accesses) or vcm_pte_read2()/vcm_pte_write2() (two aligned
+ * entries in one relaxed atomic 64-bit access), so the hardware walker may
+ * read a table while it is being changed.  A level-1 link is published with
+ * release order and read with acquire order, so a walker that sees a new
+ * link sees the level-2 table behind it complete.
  */
 #ifndef LIBVCM_PGTABLE_H
 #define LIBVCM_PGTABLE_H
@@ -180,6 +181,28 @@ static inline void vcm_pte_write(uint32_t *p, uint32_t e)
 	__atomic_store_n(p, e, __ATOMIC_RELAXED);
 }
 
+/*
+ * Two adjacent entries (the first at an 8-byte-aligned address) in one
+ * 64-bit atomic access: the table code writes runs of entries this way; a
+ * walker's 32-bit reads still see each entry whole.
+ */
+#define VCM_PTE_PAIR_SHIFT	32
+
+static inline uint64_t vcm_pte_pair(uint32_t lo, uint32_t hi)
+{
+	return (uint64_t)lo | (uint64_t)hi << VCM_PTE_PAIR_SHIFT;
+}
+
+static inline uint64_t vcm_pte_read2(const uint32_t *p)
+{
+	return __atomic_load_n((const uint64_t *)(const void *)p, __ATOMIC_RELAXED);
+}
+
+static inline void vcm_pte_write2(uint32_t *p, uint64_t pair)
+{
+	__atomic_store_n((uint64_t *)(void *)p, pair, __ATOMIC_RELAXED);
+}
+
 /* Level-1 link entries: publish a table, and see it. */
 static inline uint32_t vcm_lv1_read_acquire(const uint32_t *p)
 {
@@ -214,9 +237,23 @@ struct vcm_walk {
 	unsigned reads;
 };
 
-/* Walk the table at @base (PA of level 1) for @dva (< 2^32) in @soc's RAM. */
+/*
+ * struct vcm_walk_cache - host addresses of the table pages a burst of walks
+ * read last (level 1 and level 2), so consecutive walks do not look the
+ * same page up again.  Valid for one burst of walks only (a page's host
+ * address may change when it is freed and pinned to user memory).
+ */
+struct vcm_walk_cache {
+	uint64_t pa[2];		/* page PA + 1, 0 = empty */
+	const uint8_t *host[2];
+};
+
+/*
+ * Walk the table at @base (PA of level 1) for @dva (< 2^32) in @soc's RAM;
+ * @cache may be NULL.
+ */
 enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_t base, uint64_t dva,
-				      struct vcm_walk *w);
+				      struct vcm_walk *w, struct vcm_walk_cache *cache);
 
 /* Short name of a page size for dumps: "4K", "64K", "1M". */
 const char *vcm_page_size_name(unsigned page_shift);

@@ -16,8 +16,7 @@
  * as a stale hit and warned about (once per fill).  Entries may overlap (a
  * section filled after a small page of the same MiB, when the table was
  * changed without invalidation); a lookup matching two entries is a
- * multi-hit fault.  Each entry counts the entries it overlaps, so the
- * common lookup (most recently used entry, no overlap) is one compare.
+ * multi-hit fault.  The TLB itself is in tlb.c.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -25,21 +24,9 @@
 #include <string.h>
 
 #include "pgtable.h"
+#include "soc-internal.h"
 #include "sysmmu.h"
-
-#define TLB_NONE	UINT32_MAX
-
-struct tlb_entry {
-	uint32_t tag;			/* DVA of the page */
-	uint32_t mask;			/* page size - 1 */
-	uint32_t pa;			/* PA of the page */
-	uint32_t pte;			/* the leaf entry as it was read */
-	uint32_t base;			/* PT_BASE_ADDR it was filled under */
-	const uint32_t *pte_host;	/* where that entry lives */
-	unsigned overlaps;		/* other valid entries overlapping it */
-	bool valid;
-	bool warned;			/* stale hit already reported */
-};
+#include "tlb.h"
 
 struct vcm_sysmmu {
 	struct vcm_soc *soc;
@@ -60,24 +47,26 @@ struct vcm_sysmmu {
 	vcm_fault_fn handler;
 	void *handler_priv;
 
-	struct tlb_entry *tlb;
-	unsigned tlb_size;
-	unsigned tlb_next;		/* FIFO victim */
-	unsigned tlb_mru;		/* most recently hit or filled */
+	struct vcm_tlb tlb;
 
 	struct vcm_sysmmu_stats st;
 };
 
-/* The outcome of one translation attempt. */
+/* The outcome of one translation, and what a burst of them must report. */
 struct xlate {
 	uint64_t pa;			/* PA of the DVA */
 	uint64_t page_left;		/* bytes from the DVA to the end of its page */
 	enum vcm_fault_type fault;	/* when it failed with -EFAULT */
+	struct vcm_walk_cache wc;	/* table pages of this burst */
 	bool stale_warn;		/* report a stale hit (after unlocking) */
-	struct tlb_entry stale;		/* the stale entry, for the report */
+	uint32_t stale_dva;
+	struct vcm_tlb_entry stale;	/* the stale entry, for the report */
 	uint32_t stale_now;		/* what RAM holds now */
 	uint32_t stale_base;		/* PT_BASE_ADDR now */
 };
+
+/* A burst translates at most this many pages under one hold of the lock. */
+#define BURST_PAGES	64
 
 static void mmu_lock(const struct vcm_sysmmu *mmu)
 {
@@ -97,109 +86,27 @@ static bool bad_mmu(const struct vcm_sysmmu *mmu, const char *fn)
 	return true;
 }
 
-/* ---- TLB ---- */
-
-static bool tlb_match(const struct tlb_entry *e, uint32_t dva)
-{
-	return e->valid && ((dva ^ e->tag) & ~e->mask) == 0;
-}
-
-static bool tlb_overlap(const struct tlb_entry *a, const struct tlb_entry *b)
-{
-	return ((a->tag ^ b->tag) & ~(a->mask | b->mask)) == 0;
-}
-
-static void tlb_remove(struct vcm_sysmmu *mmu, unsigned i)
-{
-	struct tlb_entry *e = &mmu->tlb[i];
-	unsigned j;
-
-	if (!e->valid)
-		return;
-	for (j = 0; e->overlaps && j < mmu->tlb_size; j++) {
-		if (j != i && mmu->tlb[j].valid && tlb_overlap(e, &mmu->tlb[j])) {
-			mmu->tlb[j].overlaps--;
-			e->overlaps--;
-		}
-	}
-	e->valid = false;
-}
-
-static void tlb_flush_all(struct vcm_sysmmu *mmu)
-{
-	memset(mmu->tlb, 0, mmu->tlb_size * sizeof(*mmu->tlb));
-	mmu->tlb_next = 0;
-	mmu->tlb_mru = 0;
-}
-
-static void tlb_flush_dva(struct vcm_sysmmu *mmu, uint32_t dva)
-{
-	unsigned i;
-
-	for (i = 0; i < mmu->tlb_size; i++)
-		if (tlb_match(&mmu->tlb[i], dva))
-			tlb_remove(mmu, i);
-}
-
-static void tlb_insert(struct vcm_sysmmu *mmu, uint32_t dva, const struct vcm_walk *w)
-{
-	unsigned i = mmu->tlb_next, j;
-	struct tlb_entry *e = &mmu->tlb[i];
-
-	tlb_remove(mmu, i);
-	e->mask = (uint32_t)((1ULL << w->page_shift) - 1);
-	e->tag = dva & ~e->mask;
-	e->pa = (uint32_t)w->pa_base;
-	e->pte = w->pte;
-	e->pte_host = w->pte_host;
-	e->base = mmu->pt_base;
-	e->overlaps = 0;
-	e->warned = false;
-	for (j = 0; j < mmu->tlb_size; j++) {
-		if (j != i && mmu->tlb[j].valid && tlb_overlap(e, &mmu->tlb[j])) {
-			mmu->tlb[j].overlaps++;
-			e->overlaps++;
-		}
-	}
-	e->valid = true;
-	mmu->tlb_next = (i + 1) % mmu->tlb_size;
-	mmu->tlb_mru = i;
-}
-
-/* Entries matching @dva: 0, 1 (in *@idx) or 2 (two or more). */
-static unsigned tlb_lookup(struct vcm_sysmmu *mmu, uint32_t dva, unsigned *idx)
-{
-	const struct tlb_entry *e = &mmu->tlb[mmu->tlb_mru];
-	unsigned i, hits = 0;
-
-	if (tlb_match(e, dva) && !e->overlaps) {
-		*idx = mmu->tlb_mru;
-		return 1;
-	}
-	for (i = 0; i < mmu->tlb_size; i++) {
-		if (!tlb_match(&mmu->tlb[i], dva))
-			continue;
-		if (hits++)
-			return 2;
-		*idx = i;
-	}
-	if (hits)
-		mmu->tlb_mru = *idx;
-	return hits;
-}
-
 /* ---- translation ---- */
 
-static void tlb_hit(struct vcm_sysmmu *mmu, struct tlb_entry *e, uint32_t dva, struct xlate *x)
+static void xlate_init(struct xlate *x)
+{
+	x->stale_warn = false;
+	memset(&x->wc, 0, sizeof(x->wc));
+}
+
+static void tlb_hit(struct vcm_sysmmu *mmu, struct vcm_tlb_entry *e, uint32_t dva,
+		    struct xlate *x)
 {
 	uint32_t now = vcm_pte_read(e->pte_host);
 
+	mmu->st.translations++;
 	mmu->st.tlb_hits++;
 	if (now != e->pte || e->base != mmu->pt_base) {
 		mmu->st.stale_hits++;
-		if (!e->warned) {
+		if (!e->warned && !x->stale_warn) {	/* one report per burst */
 			e->warned = true;
 			x->stale_warn = true;
+			x->stale_dva = dva;
 			x->stale = *e;
 			x->stale_now = now;
 			x->stale_base = mmu->pt_base;
@@ -209,54 +116,69 @@ static void tlb_hit(struct vcm_sysmmu *mmu, struct tlb_entry *e, uint32_t dva, s
 	x->page_left = (uint64_t)e->mask + 1 - (dva & e->mask);
 }
 
-static int tlb_miss(struct vcm_sysmmu *mmu, uint32_t dva, struct xlate *x)
+static int tlb_miss(struct vcm_sysmmu *mmu, uint32_t dva, struct xlate *x, bool probe)
 {
-	struct vcm_walk w;
+	struct vcm_tlb_entry *e;
 	enum vcm_walk_result r;
+	struct vcm_walk w;
 	uint64_t mask;
 
+	r = vcm_pgtable_walk(mmu->soc, mmu->pt_base, dva, &w, &x->wc);
+	if (r != VCM_WALK_OK && probe)
+		return -EFAULT;		/* not done: the access itself will fault */
+	mmu->st.translations++;
 	mmu->st.tlb_misses++;
 	mmu->st.walks++;
-	r = vcm_pgtable_walk(mmu->soc, mmu->pt_base, dva, &w);
 	mmu->st.walk_reads += w.reads;
-	if (r == VCM_WALK_FAULT) {
-		x->fault = VCM_FAULT_PAGE;
+	if (r != VCM_WALK_OK) {
+		x->fault = r == VCM_WALK_FAULT ? VCM_FAULT_PAGE : VCM_FAULT_BUS_ERROR;
 		return -EFAULT;
 	}
-	if (r == VCM_WALK_BUS_ERROR) {
-		x->fault = VCM_FAULT_BUS_ERROR;
-		return -EFAULT;
-	}
-	tlb_insert(mmu, dva, &w);
+	e = vcm_tlb_insert(&mmu->tlb, dva, w.page_shift);
+	e->pa = (uint32_t)w.pa_base;
+	e->pte = w.pte;
+	e->pte_host = w.pte_host;
+	e->base = mmu->pt_base;
 	mask = (1ULL << w.page_shift) - 1;
 	x->pa = w.pa_base + (dva & mask);
 	x->page_left = mask + 1 - (dva & mask);
 	return 0;
 }
 
+/*
+ * Translate @dva with the lock held.  A @probe (looking ahead in a burst)
+ * that would fail changes nothing, not even the statistics: the access
+ * itself will come back and fault.
+ */
 static int translate_locked(struct vcm_sysmmu *mmu, uint32_t dva, unsigned access,
-			    struct xlate *x)
+			    struct xlate *x, bool probe)
 {
-	unsigned idx = 0;
+	uint32_t idx = 0;
 
-	mmu->st.translations++;
 	if (mmu->ctrl & VCM_SYSMMU_CTRL_BLOCK) {
+		if (probe)
+			return -EBUSY;
+		mmu->st.translations++;
 		mmu->st.blocked++;
 		return -EBUSY;
 	}
 	if (!(mmu->ctrl & VCM_SYSMMU_CTRL_MMU_EN)) {
+		mmu->st.translations++;
 		mmu->st.bypassed++;
 		x->pa = dva;
 		x->page_left = VCM_PT_ADDR_LIMIT - dva;
 		return 0;
 	}
-	switch (tlb_lookup(mmu, dva, &idx)) {
+	switch (vcm_tlb_lookup(&mmu->tlb, dva, &idx)) {
 	case 0:
-		return tlb_miss(mmu, dva, x);
+		return tlb_miss(mmu, dva, x, probe);
 	case 1:
-		tlb_hit(mmu, &mmu->tlb[idx], dva, x);
+		tlb_hit(mmu, &mmu->tlb.e[idx], dva, x);
 		return 0;
 	default:
+		if (probe)
+			return -EFAULT;
+		mmu->st.translations++;
 		mmu->st.multi_hits++;
 		x->fault = access == VCM_ACCESS_WRITE ? VCM_FAULT_AW_MULTIHIT
 						       : VCM_FAULT_AR_MULTIHIT;
@@ -264,28 +186,16 @@ static int translate_locked(struct vcm_sysmmu *mmu, uint32_t dva, unsigned acces
 	}
 }
 
-static void warn_stale(const struct vcm_sysmmu *mmu, uint32_t dva, const struct xlate *x)
+static void warn_stale(const struct vcm_sysmmu *mmu, const struct xlate *x)
 {
-	const struct tlb_entry *e = &x->stale;
+	const struct vcm_tlb_entry *e = &x->stale;
 
+	if (!x->stale_warn)
+		return;
 	vcm_warn("%s: stale TLB hit for dva %#x: %s page dva %#x -> pa %#x cached from entry "
 		 "%#010x (base %#x), page table now has %#010x (base %#x); TLB not invalidated?",
-		 mmu->name, dva, vcm_page_size_name((unsigned)__builtin_ctz(e->mask + 1)),
+		 mmu->name, x->stale_dva, vcm_page_size_name((unsigned)__builtin_ctz(e->mask + 1)),
 		 e->tag, e->pa, e->pte, e->base, x->stale_now, x->stale_base);
-}
-
-static int translate_once(struct vcm_sysmmu *mmu, uint32_t dva, unsigned access,
-			  struct xlate *x)
-{
-	int err;
-
-	x->stale_warn = false;
-	mmu_lock(mmu);
-	err = translate_locked(mmu, dva, access, x);
-	mmu_unlock(mmu);
-	if (x->stale_warn)
-		warn_stale(mmu, dva, x);
-	return err;
 }
 
 /* ---- faults ---- */
@@ -329,25 +239,81 @@ static void int_clear_locked(struct vcm_sysmmu *mmu, uint32_t bits)
 		mmu->aw_fault_addr = 0;
 }
 
-/* Bytes from @pa (at most @want) that are RAM and contiguous on the host. */
-static size_t host_run(struct vcm_soc *soc, uint64_t pa, size_t want, uint8_t **host)
-{
-	uint8_t *h = vcm_soc_phys_to_host(soc, pa);
-	size_t run, step;
+/* ---- accesses ---- */
 
-	if (!h)
-		return 0;
-	run = VCM_PAGE_SIZE - (pa & (VCM_PAGE_SIZE - 1));
-	while (run < want && vcm_soc_phys_to_host(soc, pa + run) == h + run) {
-		step = want - run;
-		run += step < VCM_PAGE_SIZE ? step : VCM_PAGE_SIZE;
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/*
+ * Extend a run of @run bytes from @dva (PA @pa, host-contiguous up to
+ * @limit bytes) with the pages that follow it while they translate to the
+ * next PA.  Each page is translated once: a page that translates to some
+ * other PA ends the run and is handed over in @pf for the next access; a
+ * page that would fault ends it untranslated.
+ */
+static uint64_t burst_extend(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access,
+			     uint64_t pa, uint64_t run, uint64_t limit, struct xlate *x,
+			     struct vcm_dma_prefetch *pf)
+{
+	unsigned pages;
+
+	for (pages = 1; run < limit && pages < BURST_PAGES; pages++) {
+		if (translate_locked(mmu, (uint32_t)(dva + run), access, x, true))
+			break;
+		if (x->pa != pa + run) {
+			pf->valid = true;
+			pf->dva = dva + run;
+			pf->pa = x->pa;
+			pf->page_left = x->page_left;
+			break;
+		}
+		run = min_u64(run + x->page_left, limit);
 	}
-	*host = h;
-	return run < want ? run : want;
+	return run;
+}
+
+/*
+ * One attempt: translate the page of @dva (or take it from @pf) and the
+ * pages after it that stay contiguous in host memory, up to @want bytes.
+ * Returns 0 with the run, -EBUSY, or -EFAULT with x->fault set.
+ */
+static int access_burst(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access, size_t want,
+			struct xlate *x, struct vcm_dma_prefetch *pf, uint8_t **host,
+			size_t *run)
+{
+	vcm_size_t hrun = 0;
+	uint64_t limit, n;
+	int err = 0;
+
+	mmu_lock(mmu);
+	if (pf->valid && pf->dva == dva) {
+		x->pa = pf->pa;
+		x->page_left = pf->page_left;
+	} else {
+		err = translate_locked(mmu, (uint32_t)dva, access, x, false);
+	}
+	pf->valid = false;
+	if (!err) {
+		*host = vcm_soc_host_run(mmu->soc, x->pa, &hrun);
+		limit = min_u64(hrun, want);
+		n = min_u64(x->page_left, limit);
+		if (n)
+			n = burst_extend(mmu, dva, access, x->pa, n, limit, x, pf);
+		*run = (size_t)n;
+		if (!n) {
+			x->fault = VCM_FAULT_BUS_ERROR;
+			err = -EFAULT;
+		}
+	}
+	mmu_unlock(mmu);
+	warn_stale(mmu, x);
+	return err;
 }
 
 int vcm_sysmmu_access(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access, size_t want,
-		      uint64_t *pa, uint8_t **host, size_t *run)
+		      struct vcm_dma_prefetch *pf, uint8_t **host, size_t *run)
 {
 	struct vcm_fault f = { .dva = dva, .access = access };
 	unsigned attempt;
@@ -355,19 +321,10 @@ int vcm_sysmmu_access(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access, siz
 	int err;
 
 	for (attempt = 0;; attempt++) {
-		err = translate_once(mmu, (uint32_t)dva, access, &x);
-		if (err == -EBUSY)
+		xlate_init(&x);
+		err = access_burst(mmu, dva, access, want, &x, pf, host, run);
+		if (err != -EFAULT)
 			return err;
-		if (!err) {
-			if (x.page_left < want)
-				want = (size_t)x.page_left;
-			*run = host_run(mmu->soc, x.pa, want, host);
-			if (*run) {
-				*pa = x.pa;
-				return 0;
-			}
-			x.fault = VCM_FAULT_BUS_ERROR;
-		}
 		f.type = x.fault;
 		if (deliver_fault(mmu, &f) || attempt)
 			return -EFAULT;
@@ -382,12 +339,27 @@ static bool access_ok(unsigned access)
 VCM_EXPORT int vcm_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, unsigned access,
 				    vcm_addr_t *pa)
 {
-	uint8_t *host;
-	size_t run;
+	struct vcm_fault f = { .dva = dva, .access = access };
+	unsigned attempt;
+	struct xlate x;
+	int err;
 
 	if (vcm_is_err_or_null(mmu) || !pa || dva >= VCM_PT_ADDR_LIMIT || !access_ok(access))
 		return -EINVAL;
-	return vcm_sysmmu_access(mmu, dva, access, 1, pa, &host, &run);
+	for (attempt = 0;; attempt++) {
+		xlate_init(&x);
+		mmu_lock(mmu);
+		err = translate_locked(mmu, (uint32_t)dva, access, &x, false);
+		mmu_unlock(mmu);
+		warn_stale(mmu, &x);
+		if (!err)
+			*pa = x.pa;
+		if (err != -EFAULT)
+			return err;
+		f.type = x.fault;
+		if (deliver_fault(mmu, &f) || attempt)
+			return -EFAULT;
+	}
 }
 
 VCM_EXPORT int vcm_sysmmu_inject_fault(struct vcm_sysmmu *mmu, const struct vcm_fault *f)
@@ -411,10 +383,7 @@ VCM_EXPORT struct vcm_sysmmu *vcm_sysmmu_create(struct vcm_soc *soc, const char 
 		return vcm_err_ptr(-ENOMEM);
 	mmu->soc = soc;
 	mmu->name = strdup(name ? name : "sysmmu");
-	mmu->tlb_size = VCM_SYSMMU_TLB_DEFAULT_ENTRIES;
-	mmu->tlb = calloc(mmu->tlb_size, sizeof(*mmu->tlb));
-	if (!mmu->name || !mmu->tlb) {
-		free(mmu->tlb);
+	if (!mmu->name || vcm_tlb_init(&mmu->tlb, VCM_SYSMMU_TLB_DEFAULT_ENTRIES)) {
 		free(mmu->name);
 		free(mmu);
 		return vcm_err_ptr(-ENOMEM);
@@ -428,7 +397,7 @@ VCM_EXPORT void vcm_sysmmu_destroy(struct vcm_sysmmu *mmu)
 	if (vcm_is_err_or_null(mmu))
 		return;
 	pthread_spin_destroy(&mmu->lock);
-	free(mmu->tlb);
+	vcm_tlb_release(&mmu->tlb);
 	free(mmu->name);
 	free(mmu);
 }
@@ -486,7 +455,7 @@ VCM_EXPORT void vcm_sysmmu_tlb_invalidate(struct vcm_sysmmu *mmu)
 	if (bad_mmu(mmu, __func__))
 		return;
 	mmu_lock(mmu);
-	tlb_flush_all(mmu);
+	vcm_tlb_flush(&mmu->tlb);
 	mmu->st.tlb_flushes++;
 	mmu_unlock(mmu);
 }
@@ -496,7 +465,7 @@ VCM_EXPORT void vcm_sysmmu_tlb_invalidate_entry(struct vcm_sysmmu *mmu, vcm_addr
 	if (bad_mmu(mmu, __func__))
 		return;
 	mmu_lock(mmu);
-	tlb_flush_dva(mmu, (uint32_t)dva);
+	vcm_tlb_flush_dva(&mmu->tlb, (uint32_t)dva);
 	mmu->st.tlb_entry_flushes++;
 	mmu_unlock(mmu);
 }
@@ -527,21 +496,17 @@ VCM_EXPORT void vcm_sysmmu_get_stats(const struct vcm_sysmmu *mmu, struct vcm_sy
 
 VCM_EXPORT int vcm_sysmmu_set_tlb_entries(struct vcm_sysmmu *mmu, unsigned entries)
 {
-	struct tlb_entry *tlb, *old;
+	struct vcm_tlb tlb, old;
 
 	if (vcm_is_err_or_null(mmu) || !entries || entries > VCM_SYSMMU_TLB_MAX_ENTRIES)
 		return -EINVAL;
-	tlb = calloc(entries, sizeof(*tlb));
-	if (!tlb)
+	if (vcm_tlb_init(&tlb, entries))
 		return -ENOMEM;
 	mmu_lock(mmu);
 	old = mmu->tlb;
 	mmu->tlb = tlb;
-	mmu->tlb_size = entries;
-	mmu->tlb_next = 0;
-	mmu->tlb_mru = 0;
 	mmu_unlock(mmu);
-	free(old);
+	vcm_tlb_release(&old);
 	return 0;
 }
 
@@ -608,11 +573,11 @@ static bool writel_locked(struct vcm_sysmmu *mmu, unsigned offset, uint32_t val)
 		mmu->cfg = val;
 		return true;
 	case VCM_SYSMMU_FLUSH:
-		tlb_flush_all(mmu);
+		vcm_tlb_flush(&mmu->tlb);
 		mmu->st.tlb_flushes++;
 		return true;
 	case VCM_SYSMMU_FLUSH_ENTRY:
-		tlb_flush_dva(mmu, val);
+		vcm_tlb_flush_dva(&mmu->tlb, val);
 		mmu->st.tlb_entry_flushes++;
 		return true;
 	case VCM_SYSMMU_PT_BASE_ADDR:
@@ -686,16 +651,27 @@ static void dump_regs(const struct vcm_sysmmu *m, FILE *out)
 		VCM_SYSMMU_VERSION_MAJOR, VCM_SYSMMU_VERSION_MINOR);
 }
 
+static bool overlaps_another(const struct vcm_tlb *t, unsigned i)
+{
+	unsigned j;
+
+	for (j = 0; j < t->size; j++)
+		if (j != i && t->e[j].valid && vcm_tlb_overlap(&t->e[i], &t->e[j]))
+			return true;
+	return false;
+}
+
 static void dump_tlb(const struct vcm_sysmmu *m, FILE *out)
 {
+	const struct vcm_tlb *t = &m->tlb;
 	unsigned i, valid = 0;
 
-	for (i = 0; i < m->tlb_size; i++)
-		valid += m->tlb[i].valid;
-	fprintf(out, " TLB: %u of %u entries valid (FIFO, next victim %u)\n", valid, m->tlb_size,
-		m->tlb_next);
-	for (i = 0; i < m->tlb_size; i++) {
-		const struct tlb_entry *e = &m->tlb[i];
+	for (i = 0; i < t->size; i++)
+		valid += t->e[i].valid;
+	fprintf(out, " TLB: %u of %u entries valid (FIFO, next victim %u)\n", valid, t->size,
+		t->next);
+	for (i = 0; i < t->size; i++) {
+		const struct vcm_tlb_entry *e = &t->e[i];
 		bool stale;
 
 		if (!e->valid)
@@ -704,7 +680,7 @@ static void dump_tlb(const struct vcm_sysmmu *m, FILE *out)
 		fprintf(out, "  [%4u] dva 0x%08x-0x%08x -> pa 0x%08x  %-3s pte 0x%08x%s%s\n", i,
 			e->tag, e->tag + e->mask, e->pa,
 			vcm_page_size_name((unsigned)__builtin_ctz(e->mask + 1)), e->pte,
-			stale ? "  STALE" : "", e->overlaps ? "  OVERLAPS" : "");
+			stale ? "  STALE" : "", overlaps_another(t, i) ? "  OVERLAPS" : "");
 	}
 }
 
@@ -728,29 +704,30 @@ static void dump_stats(const struct vcm_sysmmu_stats *st, FILE *out)
 				(unsigned long long)st->fault_counts[t]);
 }
 
-/* Copy the state of @mmu into @snap, with its own copy of the TLB. */
+/* Copy the state of @mmu into @snap, with its own copy of the TLB entries. */
 static int snapshot(const struct vcm_sysmmu *mmu, struct vcm_sysmmu *snap)
 {
-	struct tlb_entry *tlb;
+	struct vcm_tlb_entry *e;
 	unsigned n;
 
 	for (;;) {
 		mmu_lock(mmu);
-		n = mmu->tlb_size;
+		n = mmu->tlb.size;
 		mmu_unlock(mmu);
-		tlb = malloc(n * sizeof(*tlb));
-		if (!tlb)
+		e = malloc(n * sizeof(*e));
+		if (!e)
 			return -ENOMEM;
 		mmu_lock(mmu);
-		if (mmu->tlb_size == n) {
+		if (mmu->tlb.size == n) {
 			*snap = *mmu;
-			memcpy(tlb, mmu->tlb, n * sizeof(*tlb));
+			memcpy(e, mmu->tlb.e, n * sizeof(*e));
 			mmu_unlock(mmu);
-			snap->tlb = tlb;
+			snap->tlb.e = e;
+			snap->tlb.bucket = NULL;
 			return 0;
 		}
 		mmu_unlock(mmu);	/* resized meanwhile: again */
-		free(tlb);
+		free(e);
 	}
 }
 
@@ -772,5 +749,5 @@ VCM_EXPORT void vcm_sysmmu_dump(const struct vcm_sysmmu *mmu, FILE *out)
 	dump_regs(&snap, out);
 	dump_tlb(&snap, out);
 	dump_stats(&snap.st, out);
-	free(snap.tlb);
+	free(snap.tlb.e);
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "sysmmu_util.h"
+#include "soc-internal.h"
 
 #define GUARD	0xA5
 
@@ -354,6 +355,44 @@ static void test_bad_args(void **state)
 	assert_int_equal(vcm_dma_read(f->mmu, 0xFFFFFFF0, b, 16), 0);
 }
 
+/*
+ * A pinned user page in the middle of a section: the DMA must reach the
+ * user's page, not the RAM page's own backing (host runs stop there).
+ */
+static void test_pinned_page_in_section(void **state)
+{
+	struct fixture *f = *state;
+	const size_t len = 0x100000, pin_off = 5 * 0x1000;
+	uint8_t *src = malloc(len), *back = malloc(len);
+	uint8_t *user = aligned_alloc(0x1000, 0x1000);
+	vcm_addr_t pa;
+
+	assert_int_equal(vcm_soc_alloc_pages(f->soc, 8, &pa), 0);
+	memset(user, 0, 0x1000);
+	assert_int_equal(vcm_soc_redirect_page(f->soc, pa + pin_off, user), 0);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00700000, pa, len, 0), 0);
+	fill(src, len, 13);
+
+	assert_int_equal(vcm_dma_write(f->mmu, 0x00700000, src, len), 0);
+	assert_memory_equal(user, src + pin_off, 0x1000);
+	assert_int_equal(vcm_soc_phys_read(f->soc, pa, back, len), 0);
+	assert_memory_equal(back, src, len);
+	memset(back, 0, len);
+	assert_int_equal(vcm_dma_read(f->mmu, 0x00700000, back, len), 0);
+	assert_memory_equal(back, src, len);
+	/* A copy whose destination runs through the pinned page. */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00800000, RAM_BASE + 0x00300000, len, 0), 0);
+	assert_int_equal(vcm_dma_write(f->mmu, 0x00800000, src + 1, len - 1), 0);
+	assert_int_equal(vcm_dma_copy(f->mmu, 0x00700000, f->mmu, 0x00800000, len), 0);
+	assert_memory_equal(user, src + 1 + pin_off, 0x1000);
+
+	vcm_soc_unredirect_page(f->soc, pa + pin_off);
+	vcm_soc_free_pages(f->soc, pa, 8);
+	free(user);
+	free(src);
+	free(back);
+}
+
 /* ---- concurrency: DMA threads while others map and unmap ---- */
 
 #define NTHREADS	2
@@ -440,6 +479,7 @@ int main(void)
 		T(test_demand_paging),
 		T(test_bypass_and_block),
 		T(test_bad_args),
+		T(test_pinned_page_in_section),
 		T(test_concurrent),
 	};
 

@@ -357,31 +357,37 @@ static void test_page_fault(void **state)
 static void test_bus_error(void **state)
 {
 	struct fixture *f = *state;
+	uint8_t byte = 0;
 	vcm_addr_t pa;
 
-	/* Translated PA not RAM. */
+	/* Translating to a PA that is not RAM is fine; accessing it is not. */
 	assert_int_equal(vcm_pgtable_map(f->pt, 0x00100000, 0x10000000, 0x100000, 0), 0);
 	on(f);
-	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0x00100040, VCM_ACCESS_READ, &pa), -EFAULT);
+	assert_int_equal(xlate(f, 0x00100040, VCM_ACCESS_READ), 0x10000040);
+	assert_int_equal(f->nfaults, 0);
+	assert_int_equal(vcm_dma_read(f->mmu, 0x00100040, &byte, 1), -EFAULT);
 	assert_int_equal(f->last.type, VCM_FAULT_BUS_ERROR);
+	assert_int_equal(f->last.access, VCM_ACCESS_READ);
 	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_INT_STATUS), 1U << 3);
 	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AR_FAULT_ADDR), 0x00100040);
-	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0x00100080, VCM_ACCESS_WRITE, &pa), -EFAULT);
+	assert_int_equal(vcm_dma_write(f->mmu, 0x00100080, &byte, 1), -EFAULT);
 	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AW_FAULT_ADDR), 0x00100080);
 	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_INT_CLEAR, 1U << 3);
 	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_INT_STATUS), 0);
 	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AR_FAULT_ADDR), 0);
 	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AW_FAULT_ADDR), 0);
 
-	/* Table not RAM. */
+	/* A table that is not RAM: the walk itself bus-errors. */
 	vcm_sysmmu_set_pgtable_base(f->mmu, 0x20000000);
 	vcm_sysmmu_tlb_invalidate(f->mmu);
 	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0x00100040, VCM_ACCESS_READ, &pa), -EFAULT);
 	assert_int_equal(f->last.type, VCM_FAULT_BUS_ERROR);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AR_FAULT_ADDR), 0x00100040);
 
 	/* Bypass to a PA that is not RAM. */
 	vcm_sysmmu_disable(f->mmu);
-	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0x00100040, VCM_ACCESS_WRITE, &pa), -EFAULT);
+	assert_int_equal(xlate(f, 0x00100040, VCM_ACCESS_WRITE), 0x00100040);
+	assert_int_equal(vcm_dma_write(f->mmu, 0x00100040, &byte, 1), -EFAULT);
 	assert_int_equal(f->last.type, VCM_FAULT_BUS_ERROR);
 	assert_int_equal(stats(f).fault_counts[VCM_FAULT_BUS_ERROR], 4);
 }

@@ -99,8 +99,8 @@ extern "C" {
  *	TLB can hold a section (or large page) and a smaller page covering the
  *	same DVA when the table was changed without invalidating the TLB.
  * @VCM_FAULT_AW_MULTIHIT: the same for a write.
- * @VCM_FAULT_BUS_ERROR: a page-table walk read a PA that is not RAM, or
- *	the translated PA of an access is not RAM.
+ * @VCM_FAULT_BUS_ERROR: a page-table walk read a PA that is not RAM, or a
+ *	DMA access reached a PA that is not RAM (also when bypassing).
  * @VCM_FAULT_AR_SECURITY: read security fault.  The model has no secure
  *	world; only vcm_sysmmu_inject_fault() raises it.
  * @VCM_FAULT_AR_PROTECTION: read protection fault.  The v1-v3 format has no
@@ -363,10 +363,11 @@ VCM_EXPORT void vcm_sysmmu_tlb_invalidate_entry(struct vcm_sysmmu *mmu, vcm_addr
  * table in RAM from the programmed base (at most two 32-bit reads), whose
  * result is cached in the TLB.  A TLB entry that no longer matches the
  * table is still used (a stale hit: counted, and warned about once per TLB
- * fill).  A translated PA that is not RAM is a bus error, like the access
- * itself would be.  A fault is delivered to the handler (and sets
- * INT_STATUS and the fault address register); if the handler returns 0,
- * the translation is tried once more.
+ * fill).  The PA is not accessed, so a PA that is not RAM is returned as
+ * is (the DMA functions raise the bus error when they access it); a table
+ * that is not RAM is a bus error of the walk.  A fault is delivered to the
+ * handler (and sets INT_STATUS and the fault address register); if the
+ * handler returns 0, the translation is tried once more.
  *
  * Return: 0; -EINVAL for a NULL argument, a bad @access or @dva >= 2^32;
  * -EBUSY while CTRL blocks transactions (nothing is translated, no fault);
