@@ -25,6 +25,9 @@
  *   call returns;
  * - last deactivation: each bound reservation is unmapped as above; with no
  *   pgd_base_specifier the model is then disabled.
+ * Only the device's own TLB is invalidated: as on the platform, the shared
+ * table does not stop a device from reaching another device's window if it
+ * issues those DVAs (and it may then keep their translations cached).
  *
  * The shared state (the table, the windows, the System MMU models) is made
  * on first use, on the SoC that is current then (vcm_soc_current()); the
