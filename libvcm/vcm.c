@@ -61,7 +61,7 @@ VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm)
 {
 	struct vcm_core *core;
 
-	if (vcm_is_err_or_null(vcm) || !vcm->driver || !vcm->size ||
+	if (vcm_is_err_or_null(vcm) || vcm_is_err_or_null(vcm->driver) || !vcm->size ||
 	    !VCM_IS_ALIGNED(vcm->start | vcm->size, VCM_PAGE_SIZE) ||
 	    vcm->start + vcm->size - 1 < vcm->start)
 		return vcm_err_ptr(-EINVAL);
