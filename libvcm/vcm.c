@@ -141,6 +141,12 @@ static struct vcm_phys *locked_unbind(struct vcm_res *res)
 	return phys;
 }
 
+/* True if the driver can reserve and bind in some way (vcm_map()). */
+static bool can_map(const struct vcm_driver *drv)
+{
+	return drv->map || (drv->res && drv->bind);
+}
+
 static struct vcm_res *locked_map(struct vcm *vcm, struct vcm_phys *phys, unsigned flags)
 {
 	struct vcm_res *res;
@@ -158,7 +164,7 @@ static struct vcm_res *locked_map(struct vcm *vcm, struct vcm_phys *phys, unsign
 		res_link(vcm, res);
 		return res;
 	}
-	if (!vcm->driver->res || !vcm->driver->bind)
+	if (!can_map(vcm->driver))
 		return vcm_err_ptr(-EOPNOTSUPP);
 	res = locked_reserve(vcm, phys->size, flags);
 	if (vcm_is_err(res))
@@ -313,7 +319,8 @@ static struct vcm_res *locked_make_binding(struct vcm *vcm, vcm_size_t size,
 		res_link(vcm, res);
 		return res;
 	}
-	if (!vcm->driver->phys)
+	/* Check every op first: allocate nothing for a binding that cannot be. */
+	if (!vcm->driver->phys || !can_map(vcm->driver))
 		return vcm_err_ptr(-EOPNOTSUPP);
 	phys = vcm->driver->phys(vcm, size, alloc_flags);
 	if (vcm_is_err_or_null(phys))
