@@ -13,6 +13,7 @@
 #include "buddy.h"
 #include "internal.h"
 #include "mmu.h"
+#include "phys.h"
 #include "vcm-internal.h"
 
 struct vcm_mmu_res {
@@ -218,7 +219,7 @@ const struct vcm_driver vcm_mmu_vcm_driver = {
 
 static bool mmu_driver_valid(const struct vcm_mmu_driver *drv)
 {
-	return !vcm_is_err_or_null(drv) && drv->orders &&
+	return !vcm_is_err_or_null(drv) && drv->orders && vcm_orders_valid(drv->orders) &&
 	       (drv->activate || drv->activate_page);
 }
 

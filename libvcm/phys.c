@@ -19,7 +19,7 @@ static const unsigned char *orders_or_default(const unsigned char *orders)
 	return orders ? orders : order0_only;
 }
 
-static int orders_valid(const unsigned char *orders)
+int vcm_orders_valid(const unsigned char *orders)
 {
 	unsigned prev = VCM_SOC_MAX_ORDER + 1;
 
@@ -121,7 +121,7 @@ VCM_EXPORT struct vcm_phys *vcm_phys_alloc_soc(struct vcm_soc *soc, vcm_size_t s
 
 	(void)flags;
 	orders = orders_or_default(orders);
-	if (vcm_is_err_or_null(soc) || !size || !orders_valid(orders) ||
+	if (vcm_is_err_or_null(soc) || !size || !vcm_orders_valid(orders) ||
 	    vcm_page_round(size, &size))
 		return vcm_err_ptr(-EINVAL);
 

@@ -13,6 +13,10 @@ struct vcm_phys *vcm_phys_new(unsigned count);
 /* Order of a part that is one buddy block (size a power of two pages). */
 unsigned vcm_phys_part_order(const struct vcm_phys_part *part);
 
+/* True if @orders (zero-terminated) is strictly decreasing and at most
+ * VCM_SOC_MAX_ORDER. */
+int vcm_orders_valid(const unsigned char *orders);
+
 /* Atomic access to the binding count. */
 static inline unsigned vcm_phys_bindings(const struct vcm_phys *phys)
 {

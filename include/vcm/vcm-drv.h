@@ -160,7 +160,9 @@ VCM_EXPORT int vcm_phys_walk(vcm_addr_t vaddr, const struct vcm_phys *phys,
 
 /**
  * struct vcm_mmu_driver - what an MMU driver provides to the MMU wrapper.
- * @orders: zero-terminated, largest-first page orders the MMU supports.
+ * @orders: zero-terminated, largest-first page orders the MMU supports
+ *          (strictly decreasing, at most VCM_SOC_MAX_ORDER, as
+ *          vcm_phys_alloc() takes them).
  * @cleanup: release the structure after the wrapper's own cleanup; NULL:
  *           free() it (the struct vcm_mmu must then be at its start).
  * @activate: map one bound reservation into the hardware; NULL: call
@@ -207,7 +209,8 @@ struct vcm_mmu {
  * @mmu: start, size and driver filled in; the window must be page-aligned.
  *
  * Return: &mmu->vcm; vcm_err_ptr(-EINVAL) for bad fields (no driver, no
- * orders, no way to activate, an empty or unaligned window); -ENOMEM.
+ * orders or invalid ones, no way to activate, an empty or unaligned window,
+ * one of more than 2^32 pages); -ENOMEM.
  */
 VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu);
 
