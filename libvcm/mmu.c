@@ -116,7 +116,7 @@ static void hw_unmap(struct vcm_mmu *mmu, struct vcm_res *res, struct vcm_phys *
 	}
 	if (!drv->deactivate_page)
 		return;
-	ret = vcm_phys_walk(res->start, phys, drv->orders, drv->deactivate_page, NULL, &mmu->vcm);
+	ret = vcm_phys_walk_all(res->start, phys, drv->orders, drv->deactivate_page, &mmu->vcm);
 	if (ret)
 		vcm_warn("mmu: deactivate_page failed (%d) unmapping %#llx", ret,
 			 (unsigned long long)res->start);

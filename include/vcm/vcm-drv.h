@@ -170,7 +170,9 @@ VCM_EXPORT int vcm_phys_walk(vcm_addr_t vaddr, const struct vcm_phys *phys,
  *            @deactivate_page as recovery).
  * @deactivate: unmap one reservation; NULL: @deactivate_page per page.
  * @activate_page: map one page; @vcm is the struct vcm *.
- * @deactivate_page: unmap one page.
+ * @deactivate_page: unmap one page.  A page that fails is reported with a
+ *                   warning; the reservation's other pages are still
+ *                   unmapped.
  */
 struct vcm_mmu_driver {
 	const unsigned char *orders;
