@@ -192,9 +192,14 @@ struct vcm_mmu_state;
  * @state: internal (DVA allocator, bound reservations).
  *
  * Reservations come from the window [start, start+size) through the buddy
- * allocator, each aligned to the largest of the driver's orders that fits
- * in its size, so big mappings can use big pages; the unused tail of the
- * rounded block is given back, so no DVA is wasted beyond page rounding.
+ * allocator, each aligned in DVA to the largest of the driver's orders that
+ * fits in its size, so big mappings can use big pages (also when the window
+ * start is not aligned that much); the unused tail of the rounded block is
+ * given back, so no DVA is wasted beyond page rounding.  A reservation
+ * needs a free, naturally aligned block of the power of two its page count
+ * rounds up to: in a window that is not a power of two in size, or whose
+ * start is not aligned to the largest page that fits in it, a reservation
+ * as large as the whole window may be -ENOSPC.
  * Bindings made while the context is active are mapped at once; the list of
  * bound reservations is replayed on activation (a failure unwinds what was
  * mapped and the activation fails) and taken down on the last deactivation.
