@@ -243,6 +243,10 @@ struct vcm_o2o_driver {
  * are contiguous gives a reservation at its physical address; vcm_reserve()
  * and binding a phys whose address differs from the reservation's are
  * -EOPNOTSUPP and -EINVAL: without an MMU there is nothing to remap.
+ * vcm_map() of a phys that is not one contiguous range is -EINVAL, of one
+ * outside the window -ERANGE.  A phys from vcm_alloc() (or
+ * vcm_make_binding()) on the context is given back through the driver's
+ * free op, so free it before destroying the context.
  */
 struct vcm_o2o {
 	struct vcm vcm;
@@ -262,7 +266,8 @@ VCM_EXPORT struct vcm *vcm_o2o_init(struct vcm_o2o *o2o);
  * @soc: the machine (NULL: the current SoC).
  *
  * Its window covers the SoC's RAM; allocations are physically contiguous
- * (at most VCM_SOC_MAX_ORDER pages' worth: 16 MiB).
+ * (at most VCM_SOC_MAX_ORDER pages' worth: 16 MiB; a larger size is
+ * -EINVAL, a size the fragmented RAM cannot hold in one piece -ENOMEM).
  * Return: the context; vcm_err_ptr(-EINVAL) for a SoC without RAM; -ENOMEM.
  */
 VCM_EXPORT struct vcm *vcm_onetoone_create(struct vcm_soc *soc);
