@@ -246,7 +246,7 @@ VCM_EXPORT int vcm_bind(struct vcm_res *res, struct vcm_phys *phys)
 {
 	int ret;
 
-	if (!vcm_res_valid(res) || vcm_is_err_or_null(phys))
+	if (!vcm_res_valid(res) || vcm_is_err_or_null(phys) || !phys->size || !phys->count)
 		return -EINVAL;
 	vcm_lock(res->vcm);
 	ret = locked_bind(res, phys);
@@ -276,7 +276,7 @@ VCM_EXPORT struct vcm_res *vcm_map(struct vcm *vcm, struct vcm_phys *phys, unsig
 {
 	struct vcm_res *res;
 
-	if (!vcm_valid(vcm) || vcm_is_err_or_null(phys) || !phys->size)
+	if (!vcm_valid(vcm) || vcm_is_err_or_null(phys) || !phys->size || !phys->count)
 		return vcm_err_ptr(-EINVAL);
 	vcm_lock(vcm);
 	res = locked_map(vcm, phys, flags);
