@@ -1063,6 +1063,30 @@ static void test_phys_walk_errors(void **state)
 	vcm_free(phys);
 }
 
+/* A phys whose parts are not whole pages cannot be walked past that part. */
+static void test_phys_walk_bad_parts(void **state)
+{
+	const vcm_addr_t starts[] = { 0x40100000, 0x40200000 };
+	const vcm_size_t sizes[] = { PAGE + 100, PAGE };
+	const vcm_addr_t odd_start[] = { 0x40100800 };
+	const vcm_size_t one[] = { PAGE };
+	struct vcm_phys *phys = test_phys_new(2, starts, sizes);
+	struct walk w = { .n = 0 };
+
+	(void)state;
+	assert_int_equal(vcm_phys_walk(0, phys, orders_841, walk_cb, walk_recovery, &w), -EINVAL);
+	assert_int_equal(w.n, 2);
+	assert_walk(&w, 0, MAP_PAGE, 0, starts[0], 0);
+	assert_walk(&w, 1, UNMAP_PAGE, 0, starts[0], 0);
+	vcm_free(phys);
+
+	memset(&w, 0, sizeof(w));
+	phys = test_phys_new(1, odd_start, one);
+	assert_int_equal(vcm_phys_walk(0, phys, orders_841, walk_cb, walk_recovery, &w), -EINVAL);
+	assert_int_equal(w.n, 0);
+	vcm_free(phys);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1091,6 +1115,7 @@ int main(void)
 		cmocka_unit_test(test_phys_walk_big_then_small),
 		cmocka_unit_test(test_phys_walk_recovery),
 		cmocka_unit_test(test_phys_walk_errors),
+		cmocka_unit_test(test_phys_walk_bad_parts),
 	};
 
 	return cmocka_run_group_tests(tests, quiet_warnings, default_warnings);

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "soc-internal.h"
 #include "vcm_test_common.h"
 
 static vcm_size_t soc_free(void)
@@ -475,6 +476,44 @@ static void test_vmm_reserve_bind(void **state)
 	EXPECT_WARNINGS(0, vcm_destroy(vcm));
 }
 
+static void test_vmm_errors(void **state)
+{
+	struct vcm_soc *soc = *state;
+	vcm_size_t free0 = soc_free();
+	struct vcm_phys *phys;
+	struct vcm_res *res;
+	unsigned char *user;
+	struct vcm *vcm;
+
+	vcm = vcm_vmm_create(soc);
+	/* More than the window, more than the host can give: no such range. */
+	assert_ptr_equal(vcm_reserve(vcm, vcm->size + PAGE, 0), vcm_err_ptr(-ENOSPC));
+	assert_ptr_equal(vcm_reserve(vcm, vcm->size, 0), vcm_err_ptr(-ENOSPC));
+
+	/*
+	 * A page redirected to user memory (as pinning does) has no file to
+	 * alias: -EOPNOTSUPP, and nothing is left reserved or bound.
+	 */
+	phys = vcm_alloc(vcm, 3 * PAGE, 0);
+	user = aligned_alloc(PAGE, PAGE);
+	assert_non_null(user);
+	assert_int_equal(vcm_soc_redirect_page(soc, phys->parts[0].start + 2 * PAGE, user), 0);
+	EXPECT_WARNINGS(0, assert_ptr_equal(vcm_map(vcm, phys, 0), vcm_err_ptr(-EOPNOTSUPP)));
+	assert_int_equal(phys->bindings, 0);
+	res = vcm_reserve(vcm, 3 * PAGE, 0);
+	assert_int_equal(vcm_bind(res, phys), -EOPNOTSUPP);
+	assert_null(res->phys);
+	vcm_soc_unredirect_page(soc, phys->parts[0].start + 2 * PAGE);
+	/* Once it is ordinary RAM again, it binds. */
+	assert_int_equal(vcm_bind(res, phys), 0);
+	check_view(soc, res, 6);
+	vcm_unmap(res);
+	vcm_free(phys);
+	free(user);
+	assert_int_equal(soc_free(), free0);
+	EXPECT_WARNINGS(0, vcm_destroy(vcm));
+}
+
 static void test_vmm_destroy_leftovers(void **state)
 {
 	vcm_size_t free0 = soc_free();
@@ -505,6 +544,7 @@ int main(void)
 		cmocka_unit_test(test_vmm_scattered),
 		cmocka_unit_test(test_vmm_two_banks),
 		cmocka_unit_test_setup_teardown(test_vmm_reserve_bind, soc_setup, soc_teardown),
+		cmocka_unit_test_setup_teardown(test_vmm_errors, soc_setup, soc_teardown),
 		cmocka_unit_test_setup_teardown(test_vmm_destroy_leftovers, soc_setup,
 						soc_teardown),
 	};

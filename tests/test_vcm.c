@@ -479,6 +479,30 @@ static void test_bind_errors(void **state)
 	mock_destroy(vcm, &log);
 }
 
+static void test_bind_empty_phys(void **state)
+{
+	struct vcm_phys *empty = test_phys_new(0, NULL, NULL);
+	struct vcm_res *res;
+	struct mock_log log;
+	struct vcm *vcm;
+
+	(void)state;
+	vcm = mock_new(&full_ops, &log);
+	res = vcm_reserve(vcm, PAGE, 0);
+	/* Nothing to bind: as for vcm_map(), -EINVAL. */
+	EXPECT_WARNINGS(0, {
+		assert_int_equal(vcm_bind(res, empty), -EINVAL);
+		assert_ptr_equal(vcm_map(vcm, empty, 0), vcm_err_ptr(-EINVAL));
+	});
+	assert_null(res->phys);
+	assert_int_equal(empty->bindings, 0);
+	assert_int_equal(log.calls[OP_BIND], 0);
+	assert_int_equal(log.calls[OP_RES], 1);
+	vcm_free(empty);
+	vcm_unreserve(res);
+	mock_destroy(vcm, &log);
+}
+
 static void test_bind_unsupported(void **state)
 {
 	struct vcm_phys *phys;
@@ -754,6 +778,22 @@ static void test_make_destroy_binding(void **state)
 	EXPECT_WARNINGS(0, vcm_destroy_binding(res));
 	assert_int_equal(soc_free(), free0);
 	assert_int_equal(log.calls[OP_UNBIND], 1);
+	assert_int_equal(log.calls[OP_UNRESERVE], 1);
+	mock_destroy(vcm, &log);
+}
+
+static void test_destroy_binding_unbound(void **state)
+{
+	struct vcm_res *res;
+	struct mock_log log;
+	struct vcm *vcm;
+
+	(void)state;
+	vcm = mock_new(&full_ops, &log);
+	res = vcm_reserve(vcm, PAGE, 0);
+	/* Nothing to unbind or free: the warning of vcm_unbind(), then unreserve. */
+	EXPECT_WARNINGS(1, vcm_destroy_binding(res));
+	assert_int_equal(log.calls[OP_UNBIND], 0);
 	assert_int_equal(log.calls[OP_UNRESERVE], 1);
 	mock_destroy(vcm, &log);
 }
@@ -1065,6 +1105,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_size_zero, soc_setup, soc_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_pointers, soc_setup, soc_teardown),
 		cmocka_unit_test_setup_teardown(test_bind_errors, soc_setup, soc_teardown),
+		cmocka_unit_test_setup_teardown(test_bind_empty_phys, soc_setup, soc_teardown),
 		cmocka_unit_test_setup_teardown(test_bind_unsupported, soc_setup, soc_teardown),
 		cmocka_unit_test_setup_teardown(test_unbind_nothing, soc_setup, soc_teardown),
 		cmocka_unit_test_setup_teardown(test_free_bound_phys, soc_setup, soc_teardown),
@@ -1078,6 +1119,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_destroy_without_cleanup, soc_setup,
 						soc_teardown),
 		cmocka_unit_test_setup_teardown(test_make_destroy_binding, soc_setup, soc_teardown),
+		cmocka_unit_test_setup_teardown(test_destroy_binding_unbound, soc_setup,
+						soc_teardown),
 		cmocka_unit_test_setup_teardown(test_destroy_binding_shared, soc_setup,
 						soc_teardown),
 		cmocka_unit_test_setup_teardown(test_map_unmap, soc_setup, soc_teardown),
