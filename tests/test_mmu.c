@@ -694,6 +694,78 @@ static void test_mmu_alloc_orders(void **state)
 	mmu_destroy(vcm, &hw);
 }
 
+/* Under fragmentation vcm_alloc() falls back to smaller driver pages. */
+static void test_mmu_alloc_fragmented(void **state)
+{
+	vcm_addr_t pages[512], pinned[2];
+	struct vcm_soc *soc;
+	struct vcm_phys *phys;
+	struct hw hw;
+	struct vcm *vcm;
+	unsigned i, n = 0;
+
+	(void)state;
+	/* 2 MiB, the first page of each 1 MiB kept: no 1 MiB block is left. */
+	soc = test_soc_new(2 * MIB);
+	for (i = 0; i < 512; i++)
+		assert_int_equal(vcm_soc_alloc_pages(soc, 0, &pages[i]), 0);
+	for (i = 0; i < 512; i++) {
+		if (pages[i] % MIB == 0)
+			pinned[n++] = pages[i];
+		else
+			vcm_soc_free_pages(soc, pages[i], 0);
+	}
+	assert_int_equal(n, 2);
+
+	vcm = mmu_new(&page_driver, &hw);
+	phys = vcm_alloc(vcm, MIB + PAGE, 0);
+	assert_false(vcm_is_err_or_null(phys));
+	assert_int_equal(phys->count, 17);
+	for (i = 0; i < 16; i++)
+		assert_int_equal(phys->parts[i].size, 64 * KIB);
+	assert_int_equal(phys->parts[16].size, PAGE);
+	/* More than is free: nothing at all is taken. */
+	{
+		vcm_size_t free0 = vcm_soc_free_bytes(soc);
+
+		assert_ptr_equal(vcm_alloc(vcm, free0 + PAGE, 0), vcm_err_ptr(-ENOMEM));
+		assert_ptr_equal(vcm_make_binding(vcm, free0 + PAGE, 0, 0),
+				 vcm_err_ptr(-ENOMEM));
+		assert_int_equal(vcm_soc_free_bytes(soc), free0);
+	}
+	vcm_free(phys);
+	mmu_destroy(vcm, &hw);
+	vcm_soc_free_pages(soc, pinned[0], 0);
+	vcm_soc_free_pages(soc, pinned[1], 0);
+	test_soc_done(soc);
+}
+
+/* Flags: 0 is the default, and no bits are defined, so any value works. */
+static void test_mmu_flags(void **state)
+{
+	struct vcm_phys *phys;
+	struct vcm_res *res, *made, *mapped;
+	struct hw hw;
+	struct vcm *vcm;
+
+	(void)state;
+	vcm = mmu_new(&page_driver, &hw);
+	phys = vcm_alloc(vcm, 2 * PAGE, ~0u);
+	res = vcm_reserve(vcm, 2 * PAGE, ~0u);
+	made = vcm_make_binding(vcm, PAGE, ~0u, ~0u);
+	assert_false(vcm_is_err_or_null(phys) || vcm_is_err_or_null(res) ||
+		     vcm_is_err_or_null(made));
+	assert_int_equal(vcm_bind(res, phys), 0);
+	assert_ptr_equal(vcm_unbind(res), phys);
+	mapped = vcm_map(vcm, phys, ~0u);
+	assert_false(vcm_is_err_or_null(mapped));
+	vcm_unmap(mapped);
+	vcm_unreserve(res);
+	vcm_destroy_binding(made);
+	vcm_free(phys);
+	mmu_destroy(vcm, &hw);
+}
+
 /* --- failures and recovery ------------------------------------------------- */
 
 static void test_mmu_bind_failure_recovery(void **state)
@@ -1102,6 +1174,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mmu_fill_window, soc_setup, soc_teardown),
 		cmocka_unit_test_setup_teardown(test_mmu_enospc, soc_setup, soc_teardown),
 		cmocka_unit_test_setup_teardown(test_mmu_alloc_orders, soc_setup, soc_teardown),
+		cmocka_unit_test(test_mmu_alloc_fragmented),
+		cmocka_unit_test_setup_teardown(test_mmu_flags, soc_setup, soc_teardown),
 		cmocka_unit_test_setup_teardown(test_mmu_bind_failure_recovery, soc_setup,
 						soc_teardown),
 		cmocka_unit_test_setup_teardown(test_mmu_big_page_recovery, soc_setup,

@@ -533,6 +533,33 @@ static void test_vmm_destroy_leftovers(void **state)
 	assert_int_equal(soc_free(), free0);
 }
 
+/* Flags: no bits are defined, so any value means the defaults. */
+static void test_flags(void **state)
+{
+	vcm_size_t free0 = soc_free();
+	struct vcm *ctx[2];
+	unsigned c;
+
+	(void)state;
+	ctx[0] = vcm_onetoone_create(NULL);
+	ctx[1] = vcm_vmm_create(NULL);
+	for (c = 0; c < 2; c++) {
+		struct vcm_phys *phys = vcm_alloc(ctx[c], 2 * PAGE, ~0u);
+		struct vcm_res *made = vcm_make_binding(ctx[c], PAGE, ~0u, ~0u);
+		struct vcm_res *mapped;
+
+		assert_false(vcm_is_err_or_null(phys) || vcm_is_err_or_null(made));
+		mapped = vcm_map(ctx[c], phys, ~0u);
+		assert_false(vcm_is_err_or_null(mapped));
+		assert_int_equal(mapped->bound_size, 2 * PAGE);
+		vcm_unmap(mapped);
+		vcm_destroy_binding(made);
+		vcm_free(phys);
+		vcm_destroy(ctx[c]);
+	}
+	assert_int_equal(soc_free(), free0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -545,6 +572,7 @@ int main(void)
 		cmocka_unit_test(test_vmm_two_banks),
 		cmocka_unit_test_setup_teardown(test_vmm_reserve_bind, soc_setup, soc_teardown),
 		cmocka_unit_test_setup_teardown(test_vmm_errors, soc_setup, soc_teardown),
+		cmocka_unit_test_setup_teardown(test_flags, soc_setup, soc_teardown),
 		cmocka_unit_test_setup_teardown(test_vmm_destroy_leftovers, soc_setup,
 						soc_teardown),
 	};
