@@ -82,4 +82,16 @@ uint64_t vcm_buddy_free_blocks(const struct vcm_buddy *b, unsigned order);
 /* Bytes of host memory the allocator's metadata uses. */
 size_t vcm_buddy_metadata_bytes(const struct vcm_buddy *b);
 
+/* vcm_buddy_dump() - one line per order with its free block count. */
+void vcm_buddy_dump(const struct vcm_buddy *b, FILE *out);
+
+/*
+ * vcm_buddy_check() - verify every invariant of the metadata (slow: O(npages),
+ * for tests and debugging): summary levels match their bitmaps, counters
+ * match the bits, free blocks are fully coalesced, free and allocated blocks
+ * cover every page exactly once.  Returns 0, -EUCLEAN on an inconsistency,
+ * -ENOMEM.
+ */
+int vcm_buddy_check(const struct vcm_buddy *b);
+
 #endif /* LIBVCM_BUDDY_H */

@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * test_soc.c - the simulated machine: banks, lazy backing, CPU access to
+ * physical memory, the page allocator through the SoC API, the default SoC.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <vcm/soc.h>
+
+#define RAM0 0x40000000ULL
+#define MiB (1ULL << 20)
+#define GiB (1ULL << 30)
+
+static unsigned long warnings;
+
+static void count_warning(const char *msg, void *priv)
+{
+	(void)msg;
+	(void)priv;
+	warnings++;
+}
+
+static int setup(void **state)
+{
+	vcm_set_warn_handler(count_warning, NULL);
+	warnings = 0;
+	*state = NULL;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	vcm_set_warn_handler(NULL, NULL);
+	return 0;
+}
+
+static struct vcm_soc *soc_with_ram(vcm_addr_t base, vcm_size_t size)
+{
+	struct vcm_soc *soc = vcm_soc_create();
+
+	assert_false(vcm_is_err_or_null(soc));
+	assert_int_equal(vcm_soc_add_ram(soc, base, size), 0);
+	return soc;
+}
+
+static void test_bank_rules(void **state)
+{
+	struct vcm_soc *soc = vcm_soc_create();
+	unsigned i;
+
+	(void)state;
+	assert_int_equal(vcm_soc_total_bytes(soc), 0);
+	assert_int_equal(vcm_soc_add_ram(soc, RAM0, 16 * MiB), 0);
+	/* overlapping: inside, straddling either end, identical */
+	assert_int_equal(vcm_soc_add_ram(soc, RAM0 + MiB, MiB), -EINVAL);
+	assert_int_equal(vcm_soc_add_ram(soc, RAM0 - MiB, 2 * MiB), -EINVAL);
+	assert_int_equal(vcm_soc_add_ram(soc, RAM0 + 15 * MiB, 2 * MiB), -EINVAL);
+	assert_int_equal(vcm_soc_add_ram(soc, RAM0, 16 * MiB), -EINVAL);
+	/* unaligned or empty */
+	assert_int_equal(vcm_soc_add_ram(soc, 0x10000800, MiB), -EINVAL);
+	assert_int_equal(vcm_soc_add_ram(soc, 0x10000000, MiB + 1), -EINVAL);
+	assert_int_equal(vcm_soc_add_ram(soc, 0x10000000, 0), -EINVAL);
+	/* wrapping past 2^64, NULL SoC */
+	assert_int_equal(vcm_soc_add_ram(soc, 0xfffffffffff00000ULL, 2 * MiB), -EINVAL);
+	assert_int_equal(vcm_soc_add_ram(NULL, 0x10000000, MiB), -EINVAL);
+	assert_int_equal(vcm_soc_total_bytes(soc), 16 * MiB);
+	assert_int_equal(vcm_soc_free_bytes(soc), 16 * MiB);
+	/* adjacent is fine; the bank table has a limit */
+	assert_int_equal(vcm_soc_add_ram(soc, RAM0 + 16 * MiB, MiB), 0);
+	for (i = 2; i < VCM_SOC_MAX_BANKS; i++)
+		assert_int_equal(vcm_soc_add_ram(soc, (vcm_addr_t)i * GiB, MiB), 0);
+	assert_int_equal(vcm_soc_add_ram(soc, 100 * GiB, MiB), -ENOSPC);
+	assert_int_equal(warnings, 0);
+	vcm_soc_destroy(soc);
+}
+
+static long resident_pages(void)
+{
+	long size = 0, resident = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%ld %ld", &size, &resident), 2);
+	fclose(f);
+	return resident;
+}
+
+static void test_lazy_backing(void **state)
+{
+	long before = resident_pages(), after;
+	long page = sysconf(_SC_PAGESIZE);
+	struct vcm_soc *soc = soc_with_ram(0x100000000ULL, 4 * GiB);
+	unsigned char byte = 0x5a, back = 0;
+
+	(void)state;
+	after = resident_pages();
+	/* A 4 GiB bank may cost its allocator's metadata, not its RAM. */
+	assert_true((after - before) * page < 32 * (long)MiB);
+	/* Touching one page costs about a page. */
+	assert_int_equal(vcm_soc_phys_write(soc, 0x100000000ULL + 3 * GiB, &byte, 1), 0);
+	assert_int_equal(vcm_soc_phys_read(soc, 0x100000000ULL + 3 * GiB, &back, 1), 0);
+	assert_int_equal(back, 0x5a);
+	assert_true((resident_pages() - before) * page < 40 * (long)MiB);
+	vcm_soc_destroy(soc);
+}
+
+static void test_cross_boundaries(void **state)
+{
+	struct vcm_soc *soc = soc_with_ram(RAM0, 2 * MiB);
+	unsigned char out[3 * 4096], in[sizeof(out)];
+	vcm_addr_t pa = RAM0 + 2 * MiB - 4096 - 100; /* crosses a page and a bank */
+	size_t i;
+
+	(void)state;
+	assert_int_equal(vcm_soc_add_ram(soc, RAM0 + 2 * MiB, 2 * MiB), 0);
+	for (i = 0; i < sizeof(out); i++)
+		out[i] = (unsigned char)(i * 7 + 3);
+	assert_int_equal(vcm_soc_phys_write(soc, pa, out, sizeof(out)), 0);
+	memset(in, 0, sizeof(in));
+	assert_int_equal(vcm_soc_phys_read(soc, pa, in, sizeof(in)), 0);
+	assert_memory_equal(in, out, sizeof(out));
+	/* The host pointer agrees with the reads, byte for byte. */
+	assert_int_equal(*(unsigned char *)vcm_soc_phys_to_host(soc, pa + 5000), out[5000]);
+	vcm_soc_destroy(soc);
+}
+
+static void test_not_ram(void **state)
+{
+	struct vcm_soc *soc = soc_with_ram(RAM0, MiB);
+	unsigned char buf[64], zero[64];
+	size_t i;
+
+	(void)state;
+	memset(zero, 0, sizeof(zero));
+	assert_null(vcm_soc_phys_to_host(soc, RAM0 - 1));
+	assert_null(vcm_soc_phys_to_host(soc, RAM0 + MiB));
+	assert_null(vcm_soc_phys_to_host(NULL, RAM0));
+	assert_non_null(vcm_soc_phys_to_host(soc, RAM0 + MiB - 1));
+	memset(buf, 0xee, sizeof(buf));
+	assert_int_equal(vcm_soc_phys_read(soc, 0x1000, buf, sizeof(buf)), -EFAULT);
+	/* A range that is only partly RAM: -EFAULT, nothing written. */
+	assert_int_equal(vcm_soc_phys_write(soc, RAM0 + MiB - 32, buf, sizeof(buf)), -EFAULT);
+	assert_int_equal(vcm_soc_phys_read(soc, RAM0 + MiB - 32, buf, 32), 0);
+	for (i = 0; i < 32; i++)
+		assert_int_equal(buf[i], 0);
+	assert_int_equal(vcm_soc_phys_read(soc, RAM0 - 16, buf, 32), -EFAULT);
+	/* Wrapping past 2^64 */
+	assert_int_equal(vcm_soc_phys_read(soc, UINT64_MAX - 8, buf, 32), -EFAULT);
+	assert_int_equal(vcm_soc_phys_read(NULL, RAM0, buf, 1), -EINVAL);
+	assert_int_equal(vcm_soc_phys_read(soc, RAM0, NULL, 1), -EINVAL);
+	assert_int_equal(vcm_soc_phys_read(soc, RAM0, buf, 0), 0);
+	vcm_soc_destroy(soc);
+}
+
+static void test_exhaust_and_coalesce(void **state)
+{
+	struct vcm_soc *soc = soc_with_ram(RAM0, 16 * MiB);
+	vcm_addr_t *pages = calloc(4096, sizeof(*pages)), pa;
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < 4096; i++) {
+		assert_int_equal(vcm_soc_alloc_pages(soc, 0, &pages[i]), 0);
+		assert_true(pages[i] >= RAM0 && pages[i] < RAM0 + 16 * MiB);
+	}
+	assert_int_equal(vcm_soc_alloc_pages(soc, 0, &pa), -ENOMEM);
+	assert_int_equal(vcm_soc_free_bytes(soc), 0);
+	for (i = 0; i < 4096; i++)
+		vcm_soc_free_pages(soc, pages[i], 0);
+	assert_int_equal(vcm_soc_free_bytes(soc), 16 * MiB);
+	assert_int_equal(vcm_soc_alloc_pages(soc, VCM_SOC_MAX_ORDER, &pa), 0);
+	assert_int_equal(pa, RAM0);
+	assert_int_equal(vcm_soc_alloc_pages(soc, VCM_SOC_MAX_ORDER + 1, &pa), -EINVAL);
+	assert_int_equal(vcm_soc_alloc_pages(soc, 0, NULL), -EINVAL);
+	assert_int_equal(vcm_soc_alloc_pages(NULL, 0, &pa), -EINVAL);
+	vcm_soc_free_pages(soc, RAM0, VCM_SOC_MAX_ORDER);
+	assert_int_equal(warnings, 0);
+	free(pages);
+	vcm_soc_destroy(soc);
+}
+
+static void test_double_free_warns(void **state)
+{
+	struct vcm_soc *soc = soc_with_ram(RAM0, 16 * MiB);
+	vcm_addr_t pa, other;
+	vcm_size_t free_before;
+
+	(void)state;
+	assert_int_equal(vcm_soc_alloc_pages(soc, 4, &pa), 0);
+	assert_int_equal(vcm_soc_alloc_pages(soc, 0, &other), 0);
+	vcm_soc_free_pages(soc, pa, 4);
+	free_before = vcm_soc_free_bytes(soc);
+	vcm_soc_free_pages(soc, pa, 4);			/* twice */
+	assert_int_equal(warnings, 1);
+	vcm_soc_free_pages(soc, other, 3);		/* wrong order */
+	vcm_soc_free_pages(soc, 0x1000, 0);		/* not RAM */
+	vcm_soc_free_pages(soc, other + 1, 0);		/* unaligned */
+	vcm_soc_free_pages(NULL, other, 0);
+	assert_int_equal(warnings, 5);
+	assert_int_equal(vcm_soc_free_bytes(soc), free_before);
+	vcm_soc_free_pages(soc, other, 0);
+	assert_int_equal(vcm_soc_free_bytes(soc), 16 * MiB);
+	vcm_soc_destroy(soc);
+}
+
+static void test_random_mix(void **state)
+{
+	enum { SLOTS = 512 };
+	struct vcm_soc *soc = soc_with_ram(RAM0, 64 * MiB);
+	vcm_addr_t pa[SLOTS];
+	unsigned order[SLOTS], i, step;
+	vcm_size_t live = 0;
+
+	(void)state;
+	srand(1234);
+	memset(pa, 0, sizeof(pa));
+	for (step = 0; step < 20000; step++) {
+		i = (unsigned)rand() % SLOTS;
+		if (pa[i]) {
+			vcm_soc_free_pages(soc, pa[i], order[i]);
+			live -= VCM_PAGE_SIZE << order[i];
+			pa[i] = 0;
+		} else {
+			order[i] = (unsigned)rand() % 9;
+			if (vcm_soc_alloc_pages(soc, order[i], &pa[i]) == 0) {
+				assert_true(((pa[i] - RAM0) & ((VCM_PAGE_SIZE << order[i]) - 1)) == 0);
+				live += VCM_PAGE_SIZE << order[i];
+			} else {
+				pa[i] = 0;
+			}
+		}
+		assert_int_equal(vcm_soc_free_bytes(soc), 64 * MiB - live);
+	}
+	for (i = 0; i < SLOTS; i++)
+		if (pa[i])
+			vcm_soc_free_pages(soc, pa[i], order[i]);
+	assert_int_equal(vcm_soc_free_bytes(soc), 64 * MiB);
+	assert_int_equal(warnings, 0);
+	vcm_soc_destroy(soc);
+}
+
+static void test_buddyinfo(void **state)
+{
+	struct vcm_soc *soc = soc_with_ram(RAM0, 16 * MiB);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	vcm_addr_t pa;
+
+	(void)state;
+	assert_int_equal(vcm_soc_alloc_pages(soc, 0, &pa), 0);
+	vcm_soc_dump_buddyinfo(soc, out);
+	fclose(out);
+	/* 16 MiB - 4 KiB: one free block of each order 0..11 */
+	assert_string_equal(text, "bank 0 @0x40000000-0x40ffffff  order 0..12: "
+				  "1 1 1 1 1 1 1 1 1 1 1 1 0\n");
+	free(text);
+	vcm_soc_free_pages(soc, pa, 0);
+	vcm_soc_destroy(soc);
+}
+
+static void test_destroy_with_pages_warns(void **state)
+{
+	struct vcm_soc *soc = soc_with_ram(RAM0, MiB);
+	vcm_addr_t pa;
+
+	(void)state;
+	assert_int_equal(vcm_soc_alloc_pages(soc, 0, &pa), 0);
+	vcm_soc_destroy(soc);
+	assert_int_equal(warnings, 1);
+	vcm_soc_destroy(NULL);
+	assert_int_equal(warnings, 1);
+}
+
+static void test_current(void **state)
+{
+	struct vcm_soc *def = vcm_soc_current(), *mine = soc_with_ram(RAM0, MiB);
+
+	(void)state;
+	assert_non_null(def);
+	assert_int_equal(vcm_soc_total_bytes(def), VCM_SOC_DEFAULT_RAM_SIZE);
+	assert_non_null(vcm_soc_phys_to_host(def, VCM_SOC_DEFAULT_RAM_BASE));
+	assert_null(vcm_soc_phys_to_host(def, VCM_SOC_DEFAULT_RAM_BASE - 1));
+	assert_ptr_equal(vcm_soc_current(), def);
+	vcm_soc_set_current(mine);
+	assert_ptr_equal(vcm_soc_current(), mine);
+	/* Destroying the current SoC falls back to the default one. */
+	vcm_soc_destroy(mine);
+	assert_ptr_equal(vcm_soc_current(), def);
+	vcm_soc_set_current(NULL);
+	assert_ptr_equal(vcm_soc_current(), def);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_bank_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lazy_backing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cross_boundaries, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_ram, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exhaust_and_coalesce, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_double_free_warns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_random_mix, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_buddyinfo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_destroy_with_pages_warns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_current, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
