@@ -4,7 +4,8 @@
  * vcm_make_binding() on a one-to-one context, mapped into an MMU context
  * (a mock MMU with a software page table) and into the CPU context.  Bytes
  * the CPU writes through its view are at the physical addresses, where the
- * one-to-one device and the MMU device both find them.
+ * one-to-one device and the MMU device both find them.  The last test runs
+ * it through the System MMU model (vcm_iommu_create(), vcm_dma_read()).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -237,12 +238,79 @@ static void test_share_active_first(void **state)
 	assert_int_equal(vcm_soc_free_bytes(soc), free0);
 }
 
+/* The same with the real System MMU model: the device's DMA goes through
+ * the page table the context wrote. */
+static void test_share_sysmmu(void **state)
+{
+	const vcm_size_t size = MIB + 64 * KIB + 3 * PAGE;
+	struct vcm_soc *soc = *state;
+	vcm_size_t free0 = vcm_soc_free_bytes(soc);
+	struct vcm_res *r_o2o, *r_mmu, *r_cpu;
+	struct vcm *o2o, *iommu, *cpu_ctx;
+	unsigned char *cpu, *expect, *got;
+	struct vcm_sysmmu *sysmmu;
+	vcm_addr_t dva;
+
+	sysmmu = vcm_sysmmu_create(soc, "fimc0");
+	assert_false(vcm_is_err_or_null(sysmmu));
+	o2o = vcm_onetoone_create(soc);
+	iommu = vcm_iommu_create(sysmmu, 0x20000000, 256 * MIB);
+	cpu_ctx = vcm_vmm_create(soc);
+	assert_false(vcm_is_err_or_null(iommu));
+
+	r_o2o = vcm_make_binding(o2o, size, 0, 0);
+	assert_false(vcm_is_err_or_null(r_o2o));
+	r_mmu = vcm_map(iommu, r_o2o->phys, 0);
+	r_cpu = vcm_map(cpu_ctx, r_o2o->phys, 0);
+	assert_false(vcm_is_err_or_null(r_mmu) || vcm_is_err_or_null(r_cpu));
+	assert_int_equal(r_o2o->phys->bindings, 3);
+	assert_int_equal(vcm_activate(iommu), 0);
+
+	cpu = (unsigned char *)(uintptr_t)r_cpu->start;
+	expect = malloc(size);
+	got = malloc(size);
+	assert_non_null(expect);
+	assert_non_null(got);
+	fill(expect, size, 5);
+	memcpy(cpu, expect, size);
+	assert_int_equal(vcm_soc_phys_read(soc, r_o2o->start, got, size), 0);
+	assert_memory_equal(got, expect, size);
+	memset(got, 0, size);
+	assert_int_equal(vcm_dma_read(sysmmu, r_mmu->start, got, size), 0);
+	assert_memory_equal(got, expect, size);
+
+	/* The device writes; the CPU and the one-to-one device see it. */
+	assert_int_equal(vcm_dma_write(sysmmu, r_mmu->start + MIB + 100, "device", 7), 0);
+	assert_string_equal((char *)cpu + MIB + 100, "device");
+	assert_int_equal(vcm_soc_phys_read(soc, r_o2o->start + MIB + 100, got, 7), 0);
+	assert_string_equal((char *)got, "device");
+
+	/* Unmapped while active: the device faults at once. */
+	dva = r_mmu->start;
+	vcm_unmap(r_mmu);
+	assert_int_equal(vcm_dma_read(sysmmu, dva, got, 16), -EFAULT);
+
+	EXPECT_WARNINGS(0, {
+		vcm_deactivate(iommu);
+		vcm_unmap(r_cpu);
+		vcm_destroy_binding(r_o2o);
+		vcm_destroy(cpu_ctx);
+		vcm_destroy(iommu);
+		vcm_destroy(o2o);
+		vcm_sysmmu_destroy(sysmmu);
+	});
+	assert_int_equal(vcm_soc_free_bytes(soc), free0);
+	free(expect);
+	free(got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_share, soc_setup, soc_teardown),
 		cmocka_unit_test_setup_teardown(test_share_active_first, soc_setup,
 						soc_teardown),
+		cmocka_unit_test_setup_teardown(test_share_sysmmu, soc_setup, soc_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, quiet_warnings, default_warnings);
