@@ -61,7 +61,7 @@ VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm)
 {
 	struct vcm_core *core;
 
-	if (vcm_is_err_or_null(vcm) || !vcm->driver || !vcm->size ||
+	if (vcm_is_err_or_null(vcm) || vcm_is_err_or_null(vcm->driver) || !vcm->size ||
 	    !VCM_IS_ALIGNED(vcm->start | vcm->size, VCM_PAGE_SIZE) ||
 	    vcm->start + vcm->size - 1 < vcm->start)
 		return vcm_err_ptr(-EINVAL);
@@ -141,6 +141,12 @@ static struct vcm_phys *locked_unbind(struct vcm_res *res)
 	return phys;
 }
 
+/* True if the driver can reserve and bind in some way (vcm_map()). */
+static bool can_map(const struct vcm_driver *drv)
+{
+	return drv->map || (drv->res && drv->bind);
+}
+
 static struct vcm_res *locked_map(struct vcm *vcm, struct vcm_phys *phys, unsigned flags)
 {
 	struct vcm_res *res;
@@ -158,7 +164,7 @@ static struct vcm_res *locked_map(struct vcm *vcm, struct vcm_phys *phys, unsign
 		res_link(vcm, res);
 		return res;
 	}
-	if (!vcm->driver->res || !vcm->driver->bind)
+	if (!can_map(vcm->driver))
 		return vcm_err_ptr(-EOPNOTSUPP);
 	res = locked_reserve(vcm, phys->size, flags);
 	if (vcm_is_err(res))
@@ -240,7 +246,7 @@ VCM_EXPORT int vcm_bind(struct vcm_res *res, struct vcm_phys *phys)
 {
 	int ret;
 
-	if (!vcm_res_valid(res) || vcm_is_err_or_null(phys))
+	if (!vcm_res_valid(res) || vcm_is_err_or_null(phys) || !phys->size || !phys->count)
 		return -EINVAL;
 	vcm_lock(res->vcm);
 	ret = locked_bind(res, phys);
@@ -270,7 +276,7 @@ VCM_EXPORT struct vcm_res *vcm_map(struct vcm *vcm, struct vcm_phys *phys, unsig
 {
 	struct vcm_res *res;
 
-	if (!vcm_valid(vcm) || vcm_is_err_or_null(phys) || !phys->size)
+	if (!vcm_valid(vcm) || vcm_is_err_or_null(phys) || !phys->size || !phys->count)
 		return vcm_err_ptr(-EINVAL);
 	vcm_lock(vcm);
 	res = locked_map(vcm, phys, flags);
@@ -313,7 +319,8 @@ static struct vcm_res *locked_make_binding(struct vcm *vcm, vcm_size_t size,
 		res_link(vcm, res);
 		return res;
 	}
-	if (!vcm->driver->phys)
+	/* Check every op first: allocate nothing for a binding that cannot be. */
+	if (!vcm->driver->phys || !can_map(vcm->driver))
 		return vcm_err_ptr(-EOPNOTSUPP);
 	phys = vcm->driver->phys(vcm, size, alloc_flags);
 	if (vcm_is_err_or_null(phys))

@@ -45,19 +45,26 @@ static int vmm_hole(void *addr, vcm_size_t len, int fixed)
 	return 0;
 }
 
+/*
+ * A reservation is host address space: one that the host cannot give (its
+ * address space is the window) is -ENOSPC, as in any other context.
+ */
 static struct vcm_res *vmm_res(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
-	struct vcm_res *res = calloc(1, sizeof(*res));
+	struct vcm_res *res;
 	void *p;
 
-	(void)vcm;
 	(void)flags;
+	if (size > vcm->size || size > SIZE_MAX)
+		return vcm_err_ptr(-ENOSPC);
+	res = calloc(1, sizeof(*res));
 	if (!res)
 		return vcm_err_ptr(-ENOMEM);
-	p = mmap(NULL, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	p = mmap(NULL, (size_t)size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
+		 0);
 	if (p == MAP_FAILED) {
 		free(res);
-		return vcm_err_ptr(-ENOMEM);
+		return vcm_err_ptr(-ENOSPC);
 	}
 	res->start = (uintptr_t)p;
 	return res;
