@@ -34,13 +34,11 @@ struct vcm_mmu_res {
  *        the largest driver page that fits in the window, so that blocks
  *        aligned in the allocator are aligned in DVA.
  * @bound: bound reservations, most recent first.
- * @soc: where physical memory comes from; NULL: the current SoC.
  */
 struct vcm_mmu_state {
 	struct vcm_buddy *dva;
 	vcm_addr_t base;
 	struct vcm_mmu_res *bound;
-	struct vcm_soc *soc;
 };
 
 static inline struct vcm_mmu_res *to_mmu_res(struct vcm_res *res)
@@ -48,15 +46,6 @@ static inline struct vcm_mmu_res *to_mmu_res(struct vcm_res *res)
 	return VCM_CONTAINER_OF(res, struct vcm_mmu_res, res);
 }
 
-void vcm_mmu_set_soc(struct vcm_mmu *mmu, struct vcm_soc *soc)
-{
-	mmu->state->soc = soc;
-}
-
-struct vcm_soc *vcm_mmu_soc(const struct vcm_mmu *mmu)
-{
-	return mmu->state->soc ? mmu->state->soc : vcm_soc_current();
-}
 
 /* Largest driver order whose page fits in @npages (0 if none). */
 static unsigned align_order_for(const unsigned char *orders, uint64_t npages)
@@ -100,7 +89,7 @@ static struct vcm_phys *mmu_phys(struct vcm *vcm, vcm_size_t size, unsigned flag
 {
 	struct vcm_mmu *mmu = vcm_to_mmu(vcm);
 
-	return vcm_phys_alloc_soc(vcm_mmu_soc(mmu), size, flags, mmu->driver->orders);
+	return vcm_phys_alloc_soc(vcm_context_soc(vcm), size, flags, mmu->driver->orders);
 }
 
 static int hw_map(struct vcm_mmu *mmu, struct vcm_res *res, struct vcm_phys *phys)

@@ -203,7 +203,8 @@ struct vcm_mmu_state;
  * Bindings made while the context is active are mapped at once; the list of
  * bound reservations is replayed on activation (a failure unwinds what was
  * mapped and the activation fails) and taken down on the last deactivation.
- * Physical memory comes from vcm_phys_alloc() with the driver's orders.
+ * Physical memory comes from vcm_phys_alloc() (the current SoC) with the
+ * driver's orders.
  */
 struct vcm_mmu {
 	struct vcm vcm;
