@@ -10,5 +10,8 @@
 #include <vcm/soc.h>
 #include <vcm/vcm.h>
 #include <vcm/vcm-drv.h>
+#include <vcm/sysmmu.h>
+#include <vcm/s5p.h>
+#include <vcm/userptr.h>
 
 #endif /* VCM_ALL_H */

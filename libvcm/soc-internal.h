@@ -11,8 +11,9 @@
 
 /*
  * vcm_soc_host_run() - host pointer for @pa and how many bytes from @pa on
- * are contiguous in host memory (to the end of the page for a redirected
- * page, to the end of the bank otherwise).  NULL (and *run 0) if not RAM.
+ * are contiguous in host memory (to the end of the page while any page of
+ * the bank is redirected, to the end of the bank otherwise).  NULL (and
+ * *run 0) if not RAM.
  */
 void *vcm_soc_host_run(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t *run);
 

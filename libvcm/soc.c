@@ -371,7 +371,11 @@ void *vcm_soc_host_run(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t *run)
 		*run = VCM_PAGE_SIZE - in_page;
 		return user + in_page;
 	}
-	*run = bank_end(bank) - pa;
+	/* A later page of the bank may be redirected: then stop at this page. */
+	if (atomic_load_explicit(&bank->nredirects, memory_order_acquire))
+		*run = VCM_PAGE_SIZE - in_page;
+	else
+		*run = bank_end(bank) - pa;
 	return bank->host + (pa - bank->base);
 }
 

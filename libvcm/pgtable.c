@@ -1,0 +1,719 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * pgtable.c - Exynos System MMU v1-v3 page tables living in SoC RAM.
+ *
+ * The level-1 table is an order-2 block of the SoC.  Level-2 tables are
+ * 1 KiB: each SoC page is carved into four of them by a small
+ * sub-allocator, and a page goes back to the SoC when its four tables are
+ * free.  A table freed by unmap is all-zero (unmap clears entries before a
+ * table is freed); a table of a fresh page is not, so map zeroes the part
+ * of it that the mapping does not write, then links the table.
+ *
+ * Host-side bookkeeping per level-1 slot (host address of its level-2
+ * table, the page it lives in, the number of valid entries) lets map write
+ * runs of entries through one host pointer per table, and lets unmap know
+ * when a table becomes empty.
+ *
+ * Locking: pt->lock serialises map, unmap, dump and destroy; entries are
+ * read and written with vcm_pte_read()/vcm_pte_write() so that hardware
+ * walks may run concurrently (see pgtable.h).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <vcm/sysmmu.h>
+
+#include "pgtable.h"
+
+#define LV2_PAGE_ALL_FREE	((1U << VCM_LV2_TABLES_PER_PAGE) - 1)
+
+/* A SoC page carved into level-2 tables. */
+struct lv2_page {
+	uint64_t pa;
+	uint8_t *host;
+	unsigned free_mask;		/* bit i: table i is free */
+	unsigned zero_mask;		/* bit i: free table i is all-zero */
+	struct lv2_page *prev, *next;	/* on pt->partial while a table is free */
+};
+
+/* Host-side state of one level-1 slot. */
+struct lv2_slot {
+	uint32_t *ptes;			/* level-2 table, NULL if none */
+	struct lv2_page *page;
+	unsigned used;			/* valid level-2 entries */
+};
+
+struct vcm_pgtable {
+	struct vcm_soc *soc;
+	uint64_t lv1_pa;
+	uint32_t *lv1;
+	pthread_mutex_t lock;
+	struct lv2_page *partial;	/* pages with at least one free table */
+	unsigned nr_lv2;		/* level-2 tables in use */
+	struct lv2_slot slot[VCM_LV1_ENTRIES];
+};
+
+static void pt_lock(const struct vcm_pgtable *pt)
+{
+	pthread_mutex_lock((pthread_mutex_t *)&pt->lock);
+}
+
+static void pt_unlock(const struct vcm_pgtable *pt)
+{
+	pthread_mutex_unlock((pthread_mutex_t *)&pt->lock);
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* End (exclusive) of the level-1 slot holding @dva. */
+static uint64_t slot_end(uint64_t dva)
+{
+	return (dva | VCM_LV1_OFFSET_MASK) + 1;
+}
+
+/* ---- level-2 table sub-allocator ---- */
+
+static void partial_add(struct vcm_pgtable *pt, struct lv2_page *pg)
+{
+	pg->prev = NULL;
+	pg->next = pt->partial;
+	if (pt->partial)
+		pt->partial->prev = pg;
+	pt->partial = pg;
+}
+
+static void partial_del(struct vcm_pgtable *pt, struct lv2_page *pg)
+{
+	if (pg->prev)
+		pg->prev->next = pg->next;
+	else
+		pt->partial = pg->next;
+	if (pg->next)
+		pg->next->prev = pg->prev;
+	pg->prev = pg->next = NULL;
+}
+
+static struct lv2_page *lv2_page_new(struct vcm_pgtable *pt)
+{
+	struct lv2_page *pg = calloc(1, sizeof(*pg));
+
+	if (!pg)
+		return NULL;
+	if (vcm_soc_alloc_pages(pt->soc, 0, &pg->pa))
+		goto err_free;
+	pg->host = vcm_soc_phys_to_host(pt->soc, pg->pa);
+	if (!pg->host)
+		goto err_pages;
+	pg->free_mask = LV2_PAGE_ALL_FREE;
+	pg->zero_mask = 0;		/* RAM as the last owner left it */
+	partial_add(pt, pg);
+	return pg;
+
+err_pages:
+	vcm_soc_free_pages(pt->soc, pg->pa, 0);
+err_free:
+	free(pg);
+	return NULL;
+}
+
+/*
+ * Give slot @idx a level-2 table (not linked yet: the caller fills it, then
+ * calls lv2_table_link()).  Returns 1 if the table is all-zero, 0 if its
+ * contents are unknown, or -ENOMEM.
+ */
+static int lv2_table_alloc(struct vcm_pgtable *pt, unsigned idx)
+{
+	struct lv2_slot *s = &pt->slot[idx];
+	struct lv2_page *pg = pt->partial;
+	unsigned i, bit;
+
+	if (!pg) {
+		pg = lv2_page_new(pt);
+		if (!pg)
+			return -ENOMEM;
+	}
+	i = (unsigned)__builtin_ctz(pg->free_mask);
+	bit = 1U << i;
+	pg->free_mask &= ~bit;
+	if (!pg->free_mask)
+		partial_del(pt, pg);
+
+	s->ptes = (uint32_t *)(pg->host + i * VCM_LV2_TABLE_BYTES);
+	s->page = pg;
+	s->used = 0;
+	pt->nr_lv2++;
+	if (!(pg->zero_mask & bit))
+		return 0;
+	pg->zero_mask &= ~bit;
+	return 1;
+}
+
+/* Publish the table of slot @idx: walkers that see the link see it whole. */
+static void lv2_table_link(struct vcm_pgtable *pt, unsigned idx)
+{
+	struct lv2_slot *s = &pt->slot[idx];
+	uint64_t pa = s->page->pa + (uint64_t)((uint8_t *)s->ptes - s->page->host);
+
+	vcm_lv1_write_release(&pt->lv1[idx], vcm_mk_lv1_link(pa));
+}
+
+/* Unlink and free the (all-zero) level-2 table of @slot. */
+static void lv2_table_free(struct vcm_pgtable *pt, unsigned idx)
+{
+	struct lv2_slot *s = &pt->slot[idx];
+	struct lv2_page *pg = s->page;
+	unsigned i = (unsigned)(((uint8_t *)s->ptes - pg->host) / VCM_LV2_TABLE_BYTES);
+
+	vcm_pte_write(&pt->lv1[idx], 0);
+	s->ptes = NULL;
+	s->page = NULL;
+	s->used = 0;
+	pt->nr_lv2--;
+
+	if (!pg->free_mask)
+		partial_add(pt, pg);
+	pg->free_mask |= 1U << i;
+	pg->zero_mask |= 1U << i;
+	if (pg->free_mask == LV2_PAGE_ALL_FREE) {
+		partial_del(pt, pg);
+		vcm_soc_free_pages(pt->soc, pg->pa, 0);
+		free(pg);
+	}
+}
+
+/* ---- create / destroy ---- */
+
+VCM_EXPORT struct vcm_pgtable *vcm_pgtable_create(struct vcm_soc *soc)
+{
+	struct vcm_pgtable *pt;
+	uint8_t *host;
+	unsigned i;
+
+	if (!soc)
+		return vcm_err_ptr(-EINVAL);
+	pt = calloc(1, sizeof(*pt));
+	if (!pt)
+		return vcm_err_ptr(-ENOMEM);
+	pt->soc = soc;
+	if (vcm_soc_alloc_pages(soc, VCM_LV1_TABLE_ORDER, &pt->lv1_pa))
+		goto err_free;
+	if (pt->lv1_pa + VCM_LV1_TABLE_BYTES > VCM_PT_ADDR_LIMIT)
+		goto err_pages;		/* the format cannot point at it */
+
+	/* An allocated block is ordinary RAM: contiguous on the host. */
+	host = vcm_soc_phys_to_host(soc, pt->lv1_pa);
+	for (i = 0; host && i < (1U << VCM_LV1_TABLE_ORDER); i++)
+		if (vcm_soc_phys_to_host(soc, pt->lv1_pa + i * VCM_PAGE_SIZE) !=
+		    host + i * VCM_PAGE_SIZE)
+			host = NULL;
+	if (!host)
+		goto err_pages;
+	pt->lv1 = (uint32_t *)host;
+	memset(pt->lv1, 0, VCM_LV1_TABLE_BYTES);
+	pthread_mutex_init(&pt->lock, NULL);
+	return pt;
+
+err_pages:
+	vcm_soc_free_pages(soc, pt->lv1_pa, VCM_LV1_TABLE_ORDER);
+err_free:
+	free(pt);
+	return vcm_err_ptr(-ENOMEM);
+}
+
+VCM_EXPORT void vcm_pgtable_destroy(struct vcm_pgtable *pt)
+{
+	unsigned idx;
+
+	if (vcm_is_err_or_null(pt))
+		return;
+	for (idx = 0; idx < VCM_LV1_ENTRIES; idx++) {
+		struct lv2_slot *s = &pt->slot[idx];
+
+		if (s->ptes)
+			lv2_table_free(pt, idx);	/* all its pages go back */
+	}
+	vcm_soc_free_pages(pt->soc, pt->lv1_pa, VCM_LV1_TABLE_ORDER);
+	pthread_mutex_destroy(&pt->lock);
+	free(pt);
+}
+
+VCM_EXPORT vcm_addr_t vcm_pgtable_base(const struct vcm_pgtable *pt)
+{
+	return vcm_is_err_or_null(pt) ? 0 : pt->lv1_pa;
+}
+
+/* ---- map ---- */
+
+static bool range_ok(uint64_t addr, uint64_t size)
+{
+	return size && VCM_IS_ALIGNED(addr | size, VCM_PAGE_SIZE) &&
+	       addr < VCM_PT_ADDR_LIMIT && size <= VCM_PT_ADDR_LIMIT - addr;
+}
+
+/* True if any of @n level-2 entries from @p is valid. */
+static bool lv2_any_valid(const uint32_t *p, unsigned n)
+{
+	uint32_t acc = 0;
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		acc |= vcm_pte_read(&p[i]);
+	return (acc & VCM_PT_TYPE_MASK) != 0;
+}
+
+static bool range_busy(const struct vcm_pgtable *pt, uint64_t dva, uint64_t end)
+{
+	while (dva < end) {
+		uint64_t next = min_u64(end, slot_end(dva));
+		unsigned idx = vcm_lv1_index(dva);
+		uint32_t e = vcm_pte_read(&pt->lv1[idx]);
+		const struct lv2_slot *s = &pt->slot[idx];
+
+		if (vcm_lv1_is_section(e))
+			return true;
+		if (s->ptes && s->used &&
+		    lv2_any_valid(s->ptes + vcm_lv2_index(dva),
+				  (unsigned)((next - dva) >> VCM_SMALL_SHIFT)))
+			return true;
+		dva = next;
+	}
+	return false;
+}
+
+/* The entry after @e in a run of small pages. */
+#define SMALL_STEP	VCM_SMALL_SIZE
+/* Both halves of a pair of small-page entries advanced by two pages. */
+#define SMALL_PAIR_STEP	vcm_pte_pair(2 * VCM_SMALL_SIZE, 2 * VCM_SMALL_SIZE)
+
+static bool pair_aligned(const uint32_t *p)
+{
+	return VCM_IS_ALIGNED((uintptr_t)p, sizeof(uint64_t));
+}
+
+/* Write @n small-page entries from @p mapping @pa on: pairs per store. */
+static void fill_small(uint32_t *p, uint64_t pa, unsigned n)
+{
+	uint32_t e = vcm_mk_small(pa);
+	uint64_t pair;
+	unsigned i = 0;
+
+	if (n && !pair_aligned(p)) {
+		vcm_pte_write(p, e);
+		e += SMALL_STEP;
+		i = 1;
+	}
+	pair = vcm_pte_pair(e, e + SMALL_STEP);
+	for (; i + 1 < n; i += 2, pair += SMALL_PAIR_STEP)
+		vcm_pte_write2(&p[i], pair);
+	if (i < n)
+		vcm_pte_write(&p[i], (uint32_t)pair);
+}
+
+/* Write @nlarge large pages (16 entries each, pair-aligned) from @pa on. */
+static void fill_large(uint32_t *p, uint64_t pa, unsigned nlarge)
+{
+	uint32_t e = vcm_mk_large(pa);
+	unsigned i, k;
+
+	for (i = 0; i < nlarge; i++, e += VCM_LARGE_SIZE, p += VCM_LARGE_ENTRIES)
+		for (k = 0; k < VCM_LARGE_ENTRIES; k += 2)
+			vcm_pte_write2(&p[k], vcm_pte_pair(e, e));
+}
+
+/* Clear @n entries from @p. */
+static void zero_entries(uint32_t *p, unsigned n)
+{
+	unsigned i = 0;
+
+	if (n && !pair_aligned(p)) {
+		vcm_pte_write(p, 0);
+		i = 1;
+	}
+	for (; i + 1 < n; i += 2)
+		vcm_pte_write2(&p[i], 0);
+	if (i < n)
+		vcm_pte_write(&p[i], 0);
+}
+
+static void fill_lv2(uint32_t *p, uint64_t dva, uint64_t pa, unsigned n)
+{
+	unsigned head, nlarge;
+
+	if ((dva ^ pa) & (VCM_LARGE_SIZE - 1)) {
+		fill_small(p, pa, n);		/* never large-aligned together */
+		return;
+	}
+	head = (unsigned)((-dva & (VCM_LARGE_SIZE - 1)) >> VCM_SMALL_SHIFT);
+	if (head > n)
+		head = n;
+	fill_small(p, pa, head);
+	p += head;
+	pa += (uint64_t)head << VCM_SMALL_SHIFT;
+	n -= head;
+
+	nlarge = n / VCM_LARGE_ENTRIES;
+	fill_large(p, pa, nlarge);
+	p += nlarge * VCM_LARGE_ENTRIES;
+	pa += (uint64_t)nlarge << VCM_LARGE_SHIFT;
+	n -= nlarge * VCM_LARGE_ENTRIES;
+
+	fill_small(p, pa, n);
+}
+
+/* Write [dva, dva + len) (inside one level-1 slot) into its level-2 table. */
+static int map_lv2(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t len)
+{
+	unsigned idx = vcm_lv1_index(dva), first = vcm_lv2_index(dva);
+	struct lv2_slot *s = &pt->slot[idx];
+	unsigned n = (unsigned)(len >> VCM_SMALL_SHIFT);
+	int fresh = 0;
+
+	if (!s->ptes) {
+		fresh = lv2_table_alloc(pt, idx);
+		if (fresh < 0)
+			return fresh;
+		if (!fresh) {		/* zero what the mapping leaves */
+			zero_entries(s->ptes, first);
+			zero_entries(s->ptes + first + n, VCM_LV2_ENTRIES - first - n);
+		}
+		fresh = 1;
+	}
+	fill_lv2(s->ptes + first, dva, pa, n);
+	s->used += n;
+	if (fresh)
+		lv2_table_link(pt, idx);
+	return 0;
+}
+
+/* Map [dva, dva + size); *done tells how far it got on failure. */
+static int map_range(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t size,
+		     uint64_t *done)
+{
+	uint64_t end = dva + size;
+
+	*done = 0;
+	while (dva < end) {
+		uint64_t step = min_u64(end, slot_end(dva)) - dva;
+
+		if (step == VCM_LV1_SIZE && VCM_IS_ALIGNED(pa, VCM_LV1_SIZE)) {
+			vcm_pte_write(&pt->lv1[vcm_lv1_index(dva)], vcm_mk_section(pa));
+		} else {
+			int err = map_lv2(pt, dva, pa, step);
+
+			if (err)
+				return err;
+		}
+		dva += step;
+		pa += step;
+		*done += step;
+	}
+	return 0;
+}
+
+static uint64_t unmap_range(struct vcm_pgtable *pt, uint64_t dva, uint64_t end);
+
+VCM_EXPORT int vcm_pgtable_map(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t pa,
+			       vcm_size_t size, unsigned prot)
+{
+	uint64_t done;
+	int err = 0;
+
+	(void)prot;	/* the v1-v3 format has no permission bits */
+	if (vcm_is_err_or_null(pt) || !range_ok(dva, size) || !range_ok(pa, size))
+		return -EINVAL;
+
+	pt_lock(pt);
+	if (range_busy(pt, dva, dva + size)) {
+		err = -EADDRINUSE;
+	} else {
+		err = map_range(pt, dva, pa, size, &done);
+		if (err)
+			unmap_range(pt, dva, dva + done);
+	}
+	pt_unlock(pt);
+	return err;
+}
+
+/* ---- unmap ---- */
+
+/* True if boundary @b lies strictly inside a section or large page. */
+static bool cuts_page(const struct vcm_pgtable *pt, uint64_t b)
+{
+	unsigned idx;
+	uint32_t e;
+
+	if (b >= VCM_PT_ADDR_LIMIT)
+		return false;
+	idx = vcm_lv1_index(b);
+	e = vcm_pte_read(&pt->lv1[idx]);
+	if (vcm_lv1_is_section(e))
+		return !VCM_IS_ALIGNED(b, VCM_LV1_SIZE);
+	if (!pt->slot[idx].ptes)
+		return false;
+	e = vcm_pte_read(&pt->slot[idx].ptes[vcm_lv2_index(b)]);
+	return vcm_lv2_is_large(e) && !VCM_IS_ALIGNED(b, VCM_LARGE_SIZE);
+}
+
+static unsigned valid_in_pair(uint64_t pair)
+{
+	return ((uint32_t)pair & VCM_PT_TYPE_MASK ? 1 : 0) +
+	       ((uint32_t)(pair >> VCM_PTE_PAIR_SHIFT) & VCM_PT_TYPE_MASK ? 1 : 0);
+}
+
+/* Clear @n level-2 entries from @p; returns how many were valid. */
+static unsigned clear_lv2(uint32_t *p, unsigned n)
+{
+	unsigned i = 0, valid = 0;
+
+	if (n && !pair_aligned(p)) {
+		valid += (vcm_pte_read(p) & VCM_PT_TYPE_MASK) != 0;
+		vcm_pte_write(p, 0);
+		i = 1;
+	}
+	for (; i + 1 < n; i += 2) {
+		valid += valid_in_pair(vcm_pte_read2(&p[i]));
+		vcm_pte_write2(&p[i], 0);
+	}
+	if (i < n) {
+		valid += (vcm_pte_read(&p[i]) & VCM_PT_TYPE_MASK) != 0;
+		vcm_pte_write(&p[i], 0);
+	}
+	return valid;
+}
+
+/* Unmap everything in [dva, end), which cuts no page; returns bytes unmapped. */
+static uint64_t unmap_range(struct vcm_pgtable *pt, uint64_t dva, uint64_t end)
+{
+	uint64_t bytes = 0;
+
+	while (dva < end) {
+		uint64_t next = min_u64(end, slot_end(dva));
+		unsigned idx = vcm_lv1_index(dva);
+		struct lv2_slot *s = &pt->slot[idx];
+		uint32_t e = vcm_pte_read(&pt->lv1[idx]);
+
+		if (vcm_lv1_is_section(e)) {
+			vcm_pte_write(&pt->lv1[idx], 0);
+			bytes += VCM_LV1_SIZE;
+		} else if (s->ptes && next - dva == VCM_LV1_SIZE) {
+			unsigned n = s->used;	/* the whole table: no need to count */
+
+			zero_entries(s->ptes, VCM_LV2_ENTRIES);
+			s->used = 0;
+			bytes += (uint64_t)n << VCM_SMALL_SHIFT;
+			lv2_table_free(pt, idx);
+		} else if (s->ptes) {
+			unsigned n = clear_lv2(s->ptes + vcm_lv2_index(dva),
+					       (unsigned)((next - dva) >> VCM_SMALL_SHIFT));
+
+			s->used -= n;
+			bytes += (uint64_t)n << VCM_SMALL_SHIFT;
+			if (!s->used)
+				lv2_table_free(pt, idx);
+		}
+		dva = next;
+	}
+	return bytes;
+}
+
+VCM_EXPORT vcm_size_t vcm_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva,
+					vcm_size_t size)
+{
+	uint64_t bytes = 0;
+
+	if (vcm_is_err_or_null(pt) || !range_ok(dva, size)) {
+		vcm_warn("vcm_pgtable_unmap: bad arguments (pt %p dva %#llx size %#llx)",
+			 (void *)pt, (unsigned long long)dva, (unsigned long long)size);
+		return 0;
+	}
+	pt_lock(pt);
+	if (!cuts_page(pt, dva) && !cuts_page(pt, dva + size))
+		bytes = unmap_range(pt, dva, dva + size);
+	pt_unlock(pt);
+	return bytes;
+}
+
+/* ---- walk ---- */
+
+/* Host address of the table entry at @pa, through @cache slot @lvl. */
+static const uint32_t *table_entry(struct vcm_soc *soc, uint64_t pa,
+				   struct vcm_walk_cache *cache, unsigned lvl)
+{
+	uint64_t page = (pa & VCM_PAGE_MASK) + 1;
+	const uint8_t *host;
+
+	if (cache && cache->pa[lvl] == page)
+		return (const uint32_t *)(cache->host[lvl] + (pa & ~VCM_PAGE_MASK));
+	host = vcm_soc_phys_to_host(soc, pa);
+	if (cache && host) {
+		cache->pa[lvl] = page;
+		cache->host[lvl] = host - (pa & ~VCM_PAGE_MASK);
+	}
+	return (const uint32_t *)host;
+}
+
+enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_t base, uint64_t dva,
+				      struct vcm_walk *w, struct vcm_walk_cache *cache)
+{
+	const uint32_t *p;
+	uint32_t e;
+
+	w->reads = 1;
+	p = table_entry(soc, base + vcm_lv1_index(dva) * sizeof(uint32_t), cache, 0);
+	if (!p)
+		return VCM_WALK_BUS_ERROR;
+	e = vcm_lv1_read_acquire(p);
+	w->pte = e;
+	w->pte_host = p;
+	if (vcm_lv1_is_section(e)) {
+		w->pa_base = vcm_section_pa(e);
+		w->page_shift = VCM_LV1_SHIFT;
+		return VCM_WALK_OK;
+	}
+	if (!vcm_lv1_is_link(e))
+		return VCM_WALK_FAULT;
+
+	w->reads = 2;
+	p = table_entry(soc, vcm_lv1_link_pa(e) + vcm_lv2_index(dva) * sizeof(uint32_t), cache, 1);
+	if (!p)
+		return VCM_WALK_BUS_ERROR;
+	e = vcm_pte_read(p);
+	w->pte = e;
+	w->pte_host = p;
+	if (vcm_lv2_is_small(e)) {
+		w->pa_base = vcm_small_pa(e);
+		w->page_shift = VCM_SMALL_SHIFT;
+		return VCM_WALK_OK;
+	}
+	if (vcm_lv2_is_large(e)) {
+		w->pa_base = vcm_large_pa(e);
+		w->page_shift = VCM_LARGE_SHIFT;
+		return VCM_WALK_OK;
+	}
+	return VCM_WALK_FAULT;
+}
+
+VCM_EXPORT int vcm_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t dva,
+				       vcm_addr_t *pa)
+{
+	struct vcm_walk w;
+
+	if (vcm_is_err_or_null(pt) || !pa || dva >= VCM_PT_ADDR_LIMIT)
+		return -EINVAL;
+	if (vcm_pgtable_walk(pt->soc, pt->lv1_pa, dva, &w, NULL) != VCM_WALK_OK)
+		return -ENOENT;
+	*pa = w.pa_base + (dva & ((1ULL << w.page_shift) - 1));
+	return 0;
+}
+
+/* ---- dump ---- */
+
+const char *vcm_page_size_name(unsigned page_shift)
+{
+	switch (page_shift) {
+	case VCM_LV1_SHIFT:
+		return "1M";
+	case VCM_LARGE_SHIFT:
+		return "64K";
+	case VCM_SMALL_SHIFT:
+		return "4K";
+	default:
+		return "?";
+	}
+}
+
+/* A run of pages of one size, contiguous in DVA and PA. */
+struct dump_run {
+	uint64_t dva, pa;
+	unsigned shift;
+	unsigned long count;
+};
+
+static void run_print(const struct dump_run *r, FILE *out)
+{
+	uint64_t len = (uint64_t)r->count << r->shift;
+
+	if (!r->count)
+		return;
+	fprintf(out, "  dva 0x%08llx-0x%08llx -> pa 0x%08llx-0x%08llx  %s x %lu\n",
+		(unsigned long long)r->dva, (unsigned long long)(r->dva + len - 1),
+		(unsigned long long)r->pa, (unsigned long long)(r->pa + len - 1),
+		vcm_page_size_name(r->shift), r->count);
+}
+
+static void run_add(struct dump_run *r, uint64_t dva, uint64_t pa, unsigned shift, FILE *out)
+{
+	uint64_t len = (uint64_t)r->count << r->shift;
+
+	if (r->count && r->shift == shift && r->dva + len == dva && r->pa + len == pa) {
+		r->count++;
+		return;
+	}
+	run_print(r, out);
+	r->dva = dva;
+	r->pa = pa;
+	r->shift = shift;
+	r->count = 1;
+}
+
+struct dump_counts {
+	unsigned long sections, large, small;
+};
+
+static void dump_lv2(const uint32_t *ptes, uint64_t slot_dva, struct dump_run *r,
+		     struct dump_counts *c, FILE *out)
+{
+	unsigned i = 0;
+
+	while (i < VCM_LV2_ENTRIES) {
+		uint32_t e = vcm_pte_read(&ptes[i]);
+		uint64_t dva = slot_dva + ((uint64_t)i << VCM_SMALL_SHIFT);
+
+		if (vcm_lv2_is_small(e)) {
+			run_add(r, dva, vcm_small_pa(e), VCM_SMALL_SHIFT, out);
+			c->small++;
+			i++;
+		} else if (vcm_lv2_is_large(e)) {
+			run_add(r, dva, vcm_large_pa(e), VCM_LARGE_SHIFT, out);
+			c->large++;
+			i += VCM_LARGE_ENTRIES;
+		} else {
+			i++;
+		}
+	}
+}
+
+VCM_EXPORT void vcm_pgtable_dump(const struct vcm_pgtable *pt, FILE *out)
+{
+	struct dump_counts c = { 0, 0, 0 };
+	struct dump_run r = { 0, 0, 0, 0 };
+	unsigned idx;
+
+	if (!out)
+		return;
+	if (vcm_is_err_or_null(pt)) {
+		fprintf(out, "pgtable: (none)\n");
+		return;
+	}
+	pt_lock(pt);
+	fprintf(out, "pgtable @pa 0x%08llx:\n", (unsigned long long)pt->lv1_pa);
+	for (idx = 0; idx < VCM_LV1_ENTRIES; idx++) {
+		uint32_t e = vcm_pte_read(&pt->lv1[idx]);
+
+		if (vcm_lv1_is_section(e)) {
+			run_add(&r, vcm_lv1_slot_dva(idx), vcm_section_pa(e), VCM_LV1_SHIFT, out);
+			c.sections++;
+		} else if (pt->slot[idx].ptes) {
+			dump_lv2(pt->slot[idx].ptes, vcm_lv1_slot_dva(idx), &r, &c, out);
+		}
+	}
+	run_print(&r, out);
+	fprintf(out, "  %lu sections, %lu large pages, %lu small pages, %u level-2 tables\n",
+		c.sections, c.large, c.small, pt->nr_lv2);
+	pt_unlock(pt);
+}

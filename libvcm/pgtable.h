@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * pgtable.h - the Exynos System MMU v1-v3 page-table format (internal).
+ *
+ * 32-bit DVA:  [31:20] level-1 index  [19:12] level-2 index  [11:0] offset
+ *
+ * Level-1 entry (4096 per table, 16 KiB, 16 KiB-aligned):
+ *   [1:0] = 2   1 MiB section     PA[31:20] in [31:20]
+ *   [1:0] = 1   level-2 link      level-2 table PA[31:10] in [31:10]
+ *   [1:0] = 0/3 fault
+ * Level-2 entry (256 per table, 1 KiB, 1 KiB-aligned):
+ *   [1:0] = 1   64 KiB large page PA[31:16] in [31:16], in 16 consecutive slots
+ *   [1]   = 1   4 KiB small page  PA[31:12] in [31:12]
+ *   [1:0] = 0   fault
+ *
+ * Entries are little-endian 32-bit words in simulated RAM; every access to
+ * an entry goes through vcm_pte_read()/vcm_pte_write() (single relaxed
+ * atomic 32-bit accesses) or vcm_pte_read2()/vcm_pte_write2() (two aligned
+ * entries in one relaxed atomic 64-bit access), so the hardware walker may
+ * read a table while it is being changed.  A level-1 link is published with
+ * release order and read with acquire order, so a walker that sees a new
+ * link sees the level-2 table behind it complete.
+ */
+#ifndef LIBVCM_PGTABLE_H
+#define LIBVCM_PGTABLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <vcm/soc.h>
+
+#include "internal.h"
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "libvcm keeps page-table entries in host byte order: little-endian hosts only"
+#endif
+
+/* The format addresses 32 bits of DVA and of PA. */
+#define VCM_PT_ADDR_BITS	32
+#define VCM_PT_ADDR_LIMIT	(1ULL << VCM_PT_ADDR_BITS)
+
+/* Bits [1:0] of every entry give its type. */
+#define VCM_PT_TYPE_MASK	0x3U
+
+/* ---- level 1 ---- */
+#define VCM_LV1_SHIFT		20
+#define VCM_LV1_SIZE		(1U << VCM_LV1_SHIFT)		/* 1 MiB per entry */
+#define VCM_LV1_OFFSET_MASK	(VCM_LV1_SIZE - 1)
+#define VCM_LV1_ENTRIES		(1U << (VCM_PT_ADDR_BITS - VCM_LV1_SHIFT))
+#define VCM_LV1_TABLE_BYTES	(VCM_LV1_ENTRIES * sizeof(uint32_t))	/* 16 KiB */
+#define VCM_LV1_TABLE_ORDER	2				/* 4 pages */
+#define VCM_LV1_TABLE_ALIGN	VCM_LV1_TABLE_BYTES
+
+#define VCM_LV1_TYPE_FAULT	0x0U
+#define VCM_LV1_TYPE_LINK	0x1U
+#define VCM_LV1_TYPE_SECTION	0x2U
+#define VCM_LV1_TYPE_FAULT_ALT	0x3U	/* reserved: decodes as a fault */
+
+#define VCM_SECTION_ADDR_MASK	0xFFF00000U
+#define VCM_LV1_LINK_ADDR_MASK	0xFFFFFC00U
+
+/* ---- level 2 ---- */
+#define VCM_LV2_SHIFT		12
+#define VCM_LV2_ENTRIES		(1U << (VCM_LV1_SHIFT - VCM_LV2_SHIFT))	/* 256 */
+#define VCM_LV2_INDEX_MASK	(VCM_LV2_ENTRIES - 1)
+#define VCM_LV2_TABLE_BYTES	(VCM_LV2_ENTRIES * sizeof(uint32_t))	/* 1 KiB */
+#define VCM_LV2_TABLE_ALIGN	VCM_LV2_TABLE_BYTES
+#define VCM_LV2_TABLES_PER_PAGE	(VCM_PAGE_SIZE / VCM_LV2_TABLE_BYTES)	/* 4 */
+
+#define VCM_LV2_TYPE_FAULT	0x0U
+#define VCM_LV2_TYPE_LARGE	0x1U
+#define VCM_LV2_TYPE_SMALL	0x2U	/* bit 1: [1:0] = 2 or 3 */
+#define VCM_LV2_SMALL_BIT	0x2U
+
+#define VCM_SMALL_SHIFT		12
+#define VCM_SMALL_SIZE		(1U << VCM_SMALL_SHIFT)		/* 4 KiB */
+#define VCM_SMALL_ADDR_MASK	0xFFFFF000U
+
+#define VCM_LARGE_SHIFT		16
+#define VCM_LARGE_SIZE		(1U << VCM_LARGE_SHIFT)		/* 64 KiB */
+#define VCM_LARGE_ADDR_MASK	0xFFFF0000U
+#define VCM_LARGE_ENTRIES	(VCM_LARGE_SIZE / VCM_SMALL_SIZE)	/* 16 */
+
+/* ---- indices ---- */
+static inline unsigned vcm_lv1_index(uint64_t dva)
+{
+	return (unsigned)(dva >> VCM_LV1_SHIFT) & (VCM_LV1_ENTRIES - 1);
+}
+
+static inline unsigned vcm_lv2_index(uint64_t dva)
+{
+	return (unsigned)(dva >> VCM_LV2_SHIFT) & VCM_LV2_INDEX_MASK;
+}
+
+/* DVA of the first byte of level-1 slot @idx. */
+static inline uint64_t vcm_lv1_slot_dva(unsigned idx)
+{
+	return (uint64_t)idx << VCM_LV1_SHIFT;
+}
+
+/* ---- level-1 entries ---- */
+static inline bool vcm_lv1_is_section(uint32_t e)
+{
+	return (e & VCM_PT_TYPE_MASK) == VCM_LV1_TYPE_SECTION;
+}
+
+static inline bool vcm_lv1_is_link(uint32_t e)
+{
+	return (e & VCM_PT_TYPE_MASK) == VCM_LV1_TYPE_LINK;
+}
+
+static inline bool vcm_lv1_is_fault(uint32_t e)
+{
+	return !vcm_lv1_is_section(e) && !vcm_lv1_is_link(e);
+}
+
+static inline uint32_t vcm_mk_section(uint64_t pa)
+{
+	return ((uint32_t)pa & VCM_SECTION_ADDR_MASK) | VCM_LV1_TYPE_SECTION;
+}
+
+static inline uint32_t vcm_mk_lv1_link(uint64_t lv2_pa)
+{
+	return ((uint32_t)lv2_pa & VCM_LV1_LINK_ADDR_MASK) | VCM_LV1_TYPE_LINK;
+}
+
+static inline uint64_t vcm_section_pa(uint32_t e)
+{
+	return e & VCM_SECTION_ADDR_MASK;
+}
+
+static inline uint64_t vcm_lv1_link_pa(uint32_t e)
+{
+	return e & VCM_LV1_LINK_ADDR_MASK;
+}
+
+/* ---- level-2 entries ---- */
+static inline bool vcm_lv2_is_small(uint32_t e)
+{
+	return (e & VCM_LV2_SMALL_BIT) != 0;
+}
+
+static inline bool vcm_lv2_is_large(uint32_t e)
+{
+	return (e & VCM_PT_TYPE_MASK) == VCM_LV2_TYPE_LARGE;
+}
+
+static inline bool vcm_lv2_is_fault(uint32_t e)
+{
+	return (e & VCM_PT_TYPE_MASK) == VCM_LV2_TYPE_FAULT;
+}
+
+static inline uint32_t vcm_mk_small(uint64_t pa)
+{
+	return ((uint32_t)pa & VCM_SMALL_ADDR_MASK) | VCM_LV2_TYPE_SMALL;
+}
+
+static inline uint32_t vcm_mk_large(uint64_t pa)
+{
+	return ((uint32_t)pa & VCM_LARGE_ADDR_MASK) | VCM_LV2_TYPE_LARGE;
+}
+
+static inline uint64_t vcm_small_pa(uint32_t e)
+{
+	return e & VCM_SMALL_ADDR_MASK;
+}
+
+static inline uint64_t vcm_large_pa(uint32_t e)
+{
+	return e & VCM_LARGE_ADDR_MASK;
+}
+
+/* ---- entry access ---- */
+static inline uint32_t vcm_pte_read(const uint32_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+static inline void vcm_pte_write(uint32_t *p, uint32_t e)
+{
+	__atomic_store_n(p, e, __ATOMIC_RELAXED);
+}
+
+/*
+ * Two adjacent entries (the first at an 8-byte-aligned address) in one
+ * 64-bit atomic access: the table code writes runs of entries this way; a
+ * walker's 32-bit reads still see each entry whole.
+ */
+#define VCM_PTE_PAIR_SHIFT	32
+
+static inline uint64_t vcm_pte_pair(uint32_t lo, uint32_t hi)
+{
+	return (uint64_t)lo | (uint64_t)hi << VCM_PTE_PAIR_SHIFT;
+}
+
+static inline uint64_t vcm_pte_read2(const uint32_t *p)
+{
+	return __atomic_load_n((const uint64_t *)(const void *)p, __ATOMIC_RELAXED);
+}
+
+static inline void vcm_pte_write2(uint32_t *p, uint64_t pair)
+{
+	__atomic_store_n((uint64_t *)(void *)p, pair, __ATOMIC_RELAXED);
+}
+
+/* Level-1 link entries: publish a table, and see it. */
+static inline uint32_t vcm_lv1_read_acquire(const uint32_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static inline void vcm_lv1_write_release(uint32_t *p, uint32_t e)
+{
+	__atomic_store_n(p, e, __ATOMIC_RELEASE);
+}
+
+/* ---- the walk shared by the hardware model and vcm_pgtable_dva_to_phys() ---- */
+enum vcm_walk_result {
+	VCM_WALK_OK,
+	VCM_WALK_FAULT,		/* a fault entry */
+	VCM_WALK_BUS_ERROR,	/* a table address that is not RAM */
+};
+
+/*
+ * struct vcm_walk - the outcome of one walk.
+ * @pa_base: PA of the first byte of the page.
+ * @page_shift: log2 of the page size (12, 16 or 20).
+ * @pte: the leaf entry as read.
+ * @pte_host: host address of the leaf entry (for stale-TLB checks).
+ * @reads: 32-bit RAM reads done (1 or 2).
+ */
+struct vcm_walk {
+	uint64_t pa_base;
+	unsigned page_shift;
+	uint32_t pte;
+	const uint32_t *pte_host;
+	unsigned reads;
+};
+
+/*
+ * struct vcm_walk_cache - host addresses of the table pages a burst of walks
+ * read last (level 1 and level 2), so consecutive walks do not look the
+ * same page up again.  Valid for one burst of walks only (a page's host
+ * address may change when it is freed and pinned to user memory).
+ */
+struct vcm_walk_cache {
+	uint64_t pa[2];		/* page PA + 1, 0 = empty */
+	const uint8_t *host[2];
+};
+
+/*
+ * Walk the table at @base (PA of level 1) for @dva (< 2^32) in @soc's RAM;
+ * @cache may be NULL.
+ */
+enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_t base, uint64_t dva,
+				      struct vcm_walk *w, struct vcm_walk_cache *cache);
+
+/* Short name of a page size for dumps: "4K", "64K", "1M". */
+const char *vcm_page_size_name(unsigned page_shift);
+
+#endif /* LIBVCM_PGTABLE_H */

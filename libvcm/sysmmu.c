@@ -1,0 +1,753 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * sysmmu.c - the Exynos System MMU hardware model.
+ *
+ * State: the v3 register block (CTRL, CFG, PT_BASE_ADDR, INT_STATUS, the
+ * fault address registers, DEFAULT_SLAVE_ADDR), a fully associative TLB
+ * with first-in first-out replacement, and statistics.  The function API
+ * and vcm_sysmmu_readl()/vcm_sysmmu_writel() are two views of that one
+ * state.  A spinlock protects it; it is never held while calling out (fault
+ * handler, warning handler).
+ *
+ * TLB: each entry caches one page (section, large or small page) with the
+ * host address and value of the page-table entry it came from, and the
+ * page-table base it was filled under.  A hit is used as is (as hardware
+ * does), but if the entry in RAM changed, or the base did, it is counted
+ * as a stale hit and warned about (once per fill).  Entries may overlap (a
+ * section filled after a small page of the same MiB, when the table was
+ * changed without invalidation); a lookup matching two entries is a
+ * multi-hit fault.  The TLB itself is in tlb.c.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pgtable.h"
+#include "soc-internal.h"
+#include "sysmmu.h"
+#include "tlb.h"
+
+struct vcm_sysmmu {
+	struct vcm_soc *soc;
+	char *name;
+	pthread_spinlock_t lock;
+
+	/* registers */
+	uint32_t ctrl;
+	uint32_t cfg;
+	uint32_t pt_base;
+	uint32_t int_status;
+	uint32_t page_fault_addr;
+	uint32_t ar_fault_addr;
+	uint32_t aw_fault_addr;
+	uint32_t default_slave;
+	uint32_t ar_bits, aw_bits;	/* INT_STATUS bits that set AR/AW_FAULT_ADDR */
+
+	vcm_fault_fn handler;
+	void *handler_priv;
+
+	struct vcm_tlb tlb;
+
+	struct vcm_sysmmu_stats st;
+};
+
+/* The outcome of one translation, and what a burst of them must report. */
+struct xlate {
+	uint64_t pa;			/* PA of the DVA */
+	uint64_t page_left;		/* bytes from the DVA to the end of its page */
+	enum vcm_fault_type fault;	/* when it failed with -EFAULT */
+	struct vcm_walk_cache wc;	/* table pages of this burst */
+	bool stale_warn;		/* report a stale hit (after unlocking) */
+	uint32_t stale_dva;
+	struct vcm_tlb_entry stale;	/* the stale entry, for the report */
+	uint32_t stale_now;		/* what RAM holds now */
+	uint32_t stale_base;		/* PT_BASE_ADDR now */
+};
+
+/* A burst translates at most this many pages under one hold of the lock. */
+#define BURST_PAGES	64
+
+static void mmu_lock(const struct vcm_sysmmu *mmu)
+{
+	pthread_spin_lock((pthread_spinlock_t *)&mmu->lock);
+}
+
+static void mmu_unlock(const struct vcm_sysmmu *mmu)
+{
+	pthread_spin_unlock((pthread_spinlock_t *)&mmu->lock);
+}
+
+static bool bad_mmu(const struct vcm_sysmmu *mmu, const char *fn)
+{
+	if (!vcm_is_err_or_null(mmu))
+		return false;
+	vcm_warn("%s: no System MMU", fn);
+	return true;
+}
+
+/* ---- translation ---- */
+
+static void xlate_init(struct xlate *x)
+{
+	x->stale_warn = false;
+	memset(&x->wc, 0, sizeof(x->wc));
+}
+
+static void tlb_hit(struct vcm_sysmmu *mmu, struct vcm_tlb_entry *e, uint32_t dva,
+		    struct xlate *x)
+{
+	uint32_t now = vcm_pte_read(e->pte_host);
+
+	mmu->st.translations++;
+	mmu->st.tlb_hits++;
+	if (now != e->pte || e->base != mmu->pt_base) {
+		mmu->st.stale_hits++;
+		if (!e->warned && !x->stale_warn) {	/* one report per burst */
+			e->warned = true;
+			x->stale_warn = true;
+			x->stale_dva = dva;
+			x->stale = *e;
+			x->stale_now = now;
+			x->stale_base = mmu->pt_base;
+		}
+	}
+	x->pa = e->pa + (dva & e->mask);
+	x->page_left = (uint64_t)e->mask + 1 - (dva & e->mask);
+}
+
+static int tlb_miss(struct vcm_sysmmu *mmu, uint32_t dva, struct xlate *x, bool probe)
+{
+	struct vcm_tlb_entry *e;
+	enum vcm_walk_result r;
+	struct vcm_walk w;
+	uint64_t mask;
+
+	r = vcm_pgtable_walk(mmu->soc, mmu->pt_base, dva, &w, &x->wc);
+	if (r != VCM_WALK_OK && probe)
+		return -EFAULT;		/* not done: the access itself will fault */
+	mmu->st.translations++;
+	mmu->st.tlb_misses++;
+	mmu->st.walks++;
+	mmu->st.walk_reads += w.reads;
+	if (r != VCM_WALK_OK) {
+		x->fault = r == VCM_WALK_FAULT ? VCM_FAULT_PAGE : VCM_FAULT_BUS_ERROR;
+		return -EFAULT;
+	}
+	e = vcm_tlb_insert(&mmu->tlb, dva, w.page_shift);
+	e->pa = (uint32_t)w.pa_base;
+	e->pte = w.pte;
+	e->pte_host = w.pte_host;
+	e->base = mmu->pt_base;
+	mask = (1ULL << w.page_shift) - 1;
+	x->pa = w.pa_base + (dva & mask);
+	x->page_left = mask + 1 - (dva & mask);
+	return 0;
+}
+
+/*
+ * Translate @dva with the lock held.  A @probe (looking ahead in a burst)
+ * that would fail changes nothing, not even the statistics: the access
+ * itself will come back and fault.
+ */
+static int translate_locked(struct vcm_sysmmu *mmu, uint32_t dva, unsigned access,
+			    struct xlate *x, bool probe)
+{
+	uint32_t idx = 0;
+
+	if (mmu->ctrl & VCM_SYSMMU_CTRL_BLOCK) {
+		if (probe)
+			return -EBUSY;
+		mmu->st.translations++;
+		mmu->st.blocked++;
+		return -EBUSY;
+	}
+	if (!(mmu->ctrl & VCM_SYSMMU_CTRL_MMU_EN)) {
+		mmu->st.translations++;
+		mmu->st.bypassed++;
+		x->pa = dva;
+		x->page_left = VCM_PT_ADDR_LIMIT - dva;
+		return 0;
+	}
+	switch (vcm_tlb_lookup(&mmu->tlb, dva, &idx)) {
+	case 0:
+		return tlb_miss(mmu, dva, x, probe);
+	case 1:
+		tlb_hit(mmu, &mmu->tlb.e[idx], dva, x);
+		return 0;
+	default:
+		if (probe)
+			return -EFAULT;
+		mmu->st.translations++;
+		mmu->st.multi_hits++;
+		x->fault = access == VCM_ACCESS_WRITE ? VCM_FAULT_AW_MULTIHIT
+						       : VCM_FAULT_AR_MULTIHIT;
+		return -EFAULT;
+	}
+}
+
+static void warn_stale(const struct vcm_sysmmu *mmu, const struct xlate *x)
+{
+	const struct vcm_tlb_entry *e = &x->stale;
+
+	if (!x->stale_warn)
+		return;
+	vcm_warn("%s: stale TLB hit for dva %#x: %s page dva %#x -> pa %#x cached from entry "
+		 "%#010x (base %#x), page table now has %#010x (base %#x); TLB not invalidated?",
+		 mmu->name, x->stale_dva, vcm_page_size_name((unsigned)__builtin_ctz(e->mask + 1)),
+		 e->tag, e->pa, e->pte, e->base, x->stale_now, x->stale_base);
+}
+
+/* ---- faults ---- */
+
+static int deliver_fault(struct vcm_sysmmu *mmu, const struct vcm_fault *f)
+{
+	uint32_t bit = VCM_SYSMMU_INT_BIT(f->type);
+	vcm_fault_fn fn;
+	void *priv;
+
+	mmu_lock(mmu);
+	mmu->int_status |= bit;
+	if (f->type == VCM_FAULT_PAGE) {
+		mmu->page_fault_addr = (uint32_t)f->dva;
+	} else if (f->access == VCM_ACCESS_WRITE) {
+		mmu->aw_fault_addr = (uint32_t)f->dva;
+		mmu->aw_bits |= bit;
+	} else {
+		mmu->ar_fault_addr = (uint32_t)f->dva;
+		mmu->ar_bits |= bit;
+	}
+	mmu->st.faults++;
+	mmu->st.fault_counts[f->type]++;
+	fn = mmu->handler;
+	priv = mmu->handler_priv;
+	mmu_unlock(mmu);
+
+	return fn ? fn(mmu, f, priv) : -EFAULT;
+}
+
+static void int_clear_locked(struct vcm_sysmmu *mmu, uint32_t bits)
+{
+	mmu->int_status &= ~bits;
+	if (!(mmu->int_status & VCM_SYSMMU_INT_BIT(VCM_FAULT_PAGE)))
+		mmu->page_fault_addr = 0;
+	mmu->ar_bits &= mmu->int_status;
+	if (!mmu->ar_bits)
+		mmu->ar_fault_addr = 0;
+	mmu->aw_bits &= mmu->int_status;
+	if (!mmu->aw_bits)
+		mmu->aw_fault_addr = 0;
+}
+
+/* ---- accesses ---- */
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/*
+ * Extend a run of @run bytes from @dva (PA @pa, host-contiguous up to
+ * @limit bytes) with the pages that follow it while they translate to the
+ * next PA.  Each page is translated once: a page that translates to some
+ * other PA ends the run and is handed over in @pf for the next access; a
+ * page that would fault ends it untranslated.
+ */
+static uint64_t burst_extend(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access,
+			     uint64_t pa, uint64_t run, uint64_t limit, struct xlate *x,
+			     struct vcm_dma_prefetch *pf)
+{
+	unsigned pages;
+
+	for (pages = 1; run < limit && pages < BURST_PAGES; pages++) {
+		if (translate_locked(mmu, (uint32_t)(dva + run), access, x, true))
+			break;
+		if (x->pa != pa + run) {
+			pf->valid = true;
+			pf->dva = dva + run;
+			pf->pa = x->pa;
+			pf->page_left = x->page_left;
+			break;
+		}
+		run = min_u64(run + x->page_left, limit);
+	}
+	return run;
+}
+
+/*
+ * One attempt: translate the page of @dva (or take it from @pf) and the
+ * pages after it that stay contiguous in host memory, up to @want bytes.
+ * Returns 0 with the run, -EBUSY, or -EFAULT with x->fault set.
+ */
+static int access_burst(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access, size_t want,
+			struct xlate *x, struct vcm_dma_prefetch *pf, uint8_t **host,
+			size_t *run)
+{
+	vcm_size_t hrun = 0;
+	uint64_t limit, n;
+	int err = 0;
+
+	mmu_lock(mmu);
+	if (pf->valid && pf->dva == dva) {
+		x->pa = pf->pa;
+		x->page_left = pf->page_left;
+	} else {
+		err = translate_locked(mmu, (uint32_t)dva, access, x, false);
+	}
+	pf->valid = false;
+	if (!err) {
+		*host = vcm_soc_host_run(mmu->soc, x->pa, &hrun);
+		limit = min_u64(hrun, want);
+		n = min_u64(x->page_left, limit);
+		if (n)
+			n = burst_extend(mmu, dva, access, x->pa, n, limit, x, pf);
+		*run = (size_t)n;
+		if (!n) {
+			x->fault = VCM_FAULT_BUS_ERROR;
+			err = -EFAULT;
+		}
+	}
+	mmu_unlock(mmu);
+	warn_stale(mmu, x);
+	return err;
+}
+
+int vcm_sysmmu_access(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access, size_t want,
+		      struct vcm_dma_prefetch *pf, uint8_t **host, size_t *run)
+{
+	struct vcm_fault f = { .dva = dva, .access = access };
+	unsigned attempt;
+	struct xlate x;
+	int err;
+
+	for (attempt = 0;; attempt++) {
+		xlate_init(&x);
+		err = access_burst(mmu, dva, access, want, &x, pf, host, run);
+		if (err != -EFAULT)
+			return err;
+		f.type = x.fault;
+		if (deliver_fault(mmu, &f) || attempt)
+			return -EFAULT;
+	}
+}
+
+static bool access_ok(unsigned access)
+{
+	return access == VCM_ACCESS_READ || access == VCM_ACCESS_WRITE;
+}
+
+VCM_EXPORT int vcm_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, unsigned access,
+				    vcm_addr_t *pa)
+{
+	struct vcm_fault f = { .dva = dva, .access = access };
+	unsigned attempt;
+	struct xlate x;
+	int err;
+
+	if (vcm_is_err_or_null(mmu) || !pa || dva >= VCM_PT_ADDR_LIMIT || !access_ok(access))
+		return -EINVAL;
+	for (attempt = 0;; attempt++) {
+		xlate_init(&x);
+		mmu_lock(mmu);
+		err = translate_locked(mmu, (uint32_t)dva, access, &x, false);
+		mmu_unlock(mmu);
+		warn_stale(mmu, &x);
+		if (!err)
+			*pa = x.pa;
+		if (err != -EFAULT)
+			return err;
+		f.type = x.fault;
+		if (deliver_fault(mmu, &f) || attempt)
+			return -EFAULT;
+	}
+}
+
+VCM_EXPORT int vcm_sysmmu_inject_fault(struct vcm_sysmmu *mmu, const struct vcm_fault *f)
+{
+	if (vcm_is_err_or_null(mmu) || !f || (unsigned)f->type >= VCM_FAULT_NR_TYPES ||
+	    !access_ok(f->access))
+		return -EINVAL;
+	return deliver_fault(mmu, f);
+}
+
+/* ---- create / destroy / control ---- */
+
+VCM_EXPORT struct vcm_sysmmu *vcm_sysmmu_create(struct vcm_soc *soc, const char *name)
+{
+	struct vcm_sysmmu *mmu;
+
+	if (!soc)
+		return vcm_err_ptr(-EINVAL);
+	mmu = calloc(1, sizeof(*mmu));
+	if (!mmu)
+		return vcm_err_ptr(-ENOMEM);
+	mmu->soc = soc;
+	mmu->name = strdup(name ? name : "sysmmu");
+	if (!mmu->name || vcm_tlb_init(&mmu->tlb, VCM_SYSMMU_TLB_DEFAULT_ENTRIES)) {
+		free(mmu->name);
+		free(mmu);
+		return vcm_err_ptr(-ENOMEM);
+	}
+	pthread_spin_init(&mmu->lock, PTHREAD_PROCESS_PRIVATE);
+	return mmu;
+}
+
+VCM_EXPORT void vcm_sysmmu_destroy(struct vcm_sysmmu *mmu)
+{
+	if (vcm_is_err_or_null(mmu))
+		return;
+	pthread_spin_destroy(&mmu->lock);
+	vcm_tlb_release(&mmu->tlb);
+	free(mmu->name);
+	free(mmu);
+}
+
+static void set_ctrl(struct vcm_sysmmu *mmu, uint32_t val)
+{
+	mmu_lock(mmu);
+	mmu->ctrl = val;
+	mmu_unlock(mmu);
+}
+
+VCM_EXPORT void vcm_sysmmu_enable(struct vcm_sysmmu *mmu)
+{
+	if (!bad_mmu(mmu, __func__))
+		set_ctrl(mmu, VCM_SYSMMU_CTRL_ENABLE);
+}
+
+VCM_EXPORT void vcm_sysmmu_disable(struct vcm_sysmmu *mmu)
+{
+	if (!bad_mmu(mmu, __func__))
+		set_ctrl(mmu, VCM_SYSMMU_CTRL_DISABLE);
+}
+
+static void set_base(struct vcm_sysmmu *mmu, uint32_t val)
+{
+	mmu_lock(mmu);
+	mmu->pt_base = val & ~(uint32_t)(VCM_LV1_TABLE_ALIGN - 1);
+	mmu_unlock(mmu);
+}
+
+VCM_EXPORT void vcm_sysmmu_set_pgtable_base(struct vcm_sysmmu *mmu, vcm_addr_t pgd_pa)
+{
+	if (bad_mmu(mmu, __func__))
+		return;
+	if (pgd_pa >= VCM_PT_ADDR_LIMIT || !VCM_IS_ALIGNED(pgd_pa, VCM_LV1_TABLE_ALIGN))
+		vcm_warn("%s: page-table base %#llx is not a 16 KiB-aligned 32-bit address",
+			 mmu->name, (unsigned long long)pgd_pa);
+	set_base(mmu, (uint32_t)pgd_pa);
+}
+
+VCM_EXPORT vcm_addr_t vcm_sysmmu_pgtable_base(const struct vcm_sysmmu *mmu)
+{
+	vcm_addr_t base;
+
+	if (vcm_is_err_or_null(mmu))
+		return 0;
+	mmu_lock(mmu);
+	base = mmu->pt_base;
+	mmu_unlock(mmu);
+	return base;
+}
+
+VCM_EXPORT void vcm_sysmmu_tlb_invalidate(struct vcm_sysmmu *mmu)
+{
+	if (bad_mmu(mmu, __func__))
+		return;
+	mmu_lock(mmu);
+	vcm_tlb_flush(&mmu->tlb);
+	mmu->st.tlb_flushes++;
+	mmu_unlock(mmu);
+}
+
+VCM_EXPORT void vcm_sysmmu_tlb_invalidate_entry(struct vcm_sysmmu *mmu, vcm_addr_t dva)
+{
+	if (bad_mmu(mmu, __func__))
+		return;
+	mmu_lock(mmu);
+	vcm_tlb_flush_dva(&mmu->tlb, (uint32_t)dva);
+	mmu->st.tlb_entry_flushes++;
+	mmu_unlock(mmu);
+}
+
+VCM_EXPORT void vcm_sysmmu_set_fault_handler(struct vcm_sysmmu *mmu, vcm_fault_fn fn,
+					     void *priv)
+{
+	if (bad_mmu(mmu, __func__))
+		return;
+	mmu_lock(mmu);
+	mmu->handler = fn;
+	mmu->handler_priv = priv;
+	mmu_unlock(mmu);
+}
+
+VCM_EXPORT void vcm_sysmmu_get_stats(const struct vcm_sysmmu *mmu, struct vcm_sysmmu_stats *st)
+{
+	if (!st)
+		return;
+	if (vcm_is_err_or_null(mmu)) {
+		memset(st, 0, sizeof(*st));
+		return;
+	}
+	mmu_lock(mmu);
+	*st = mmu->st;
+	mmu_unlock(mmu);
+}
+
+VCM_EXPORT int vcm_sysmmu_set_tlb_entries(struct vcm_sysmmu *mmu, unsigned entries)
+{
+	struct vcm_tlb tlb, old;
+
+	if (vcm_is_err_or_null(mmu) || !entries || entries > VCM_SYSMMU_TLB_MAX_ENTRIES)
+		return -EINVAL;
+	if (vcm_tlb_init(&tlb, entries))
+		return -ENOMEM;
+	mmu_lock(mmu);
+	old = mmu->tlb;
+	mmu->tlb = tlb;
+	mmu_unlock(mmu);
+	vcm_tlb_release(&old);
+	return 0;
+}
+
+/* ---- register view ---- */
+
+static bool reg_known(unsigned offset)
+{
+	return offset < VCM_SYSMMU_REG_SIZE && VCM_IS_ALIGNED(offset, sizeof(uint32_t)) &&
+	       offset != VCM_SYSMMU_INT_CLEAR + sizeof(uint32_t);
+}
+
+static uint32_t readl_locked(const struct vcm_sysmmu *mmu, unsigned offset)
+{
+	switch (offset) {
+	case VCM_SYSMMU_CTRL:
+		return mmu->ctrl;
+	case VCM_SYSMMU_CFG:
+		return mmu->cfg;
+	case VCM_SYSMMU_STATUS:
+		return (mmu->ctrl & VCM_SYSMMU_CTRL_BLOCK) ? VCM_SYSMMU_STATUS_BLOCKED : 0;
+	case VCM_SYSMMU_PT_BASE_ADDR:
+		return mmu->pt_base;
+	case VCM_SYSMMU_INT_STATUS:
+		return mmu->int_status;
+	case VCM_SYSMMU_PAGE_FAULT_ADDR:
+		return mmu->page_fault_addr;
+	case VCM_SYSMMU_AW_FAULT_ADDR:
+		return mmu->aw_fault_addr;
+	case VCM_SYSMMU_AR_FAULT_ADDR:
+		return mmu->ar_fault_addr;
+	case VCM_SYSMMU_DEFAULT_SLAVE_ADDR:
+		return mmu->default_slave;
+	case VCM_SYSMMU_VERSION:
+		return VCM_SYSMMU_VERSION_VALUE;
+	default:	/* FLUSH, FLUSH_ENTRY, INT_CLEAR: write-only */
+		return 0;
+	}
+}
+
+VCM_EXPORT uint32_t vcm_sysmmu_readl(struct vcm_sysmmu *mmu, unsigned offset)
+{
+	uint32_t val;
+
+	if (bad_mmu(mmu, __func__))
+		return 0;
+	if (!reg_known(offset)) {
+		vcm_warn("%s: read of unknown register offset %#x", mmu->name, offset);
+		return 0;
+	}
+	mmu_lock(mmu);
+	val = readl_locked(mmu, offset);
+	mmu_unlock(mmu);
+	return val;
+}
+
+/* Returns false for a register that cannot be written. */
+static bool writel_locked(struct vcm_sysmmu *mmu, unsigned offset, uint32_t val)
+{
+	switch (offset) {
+	case VCM_SYSMMU_CTRL:
+		mmu->ctrl = val;
+		return true;
+	case VCM_SYSMMU_CFG:
+		mmu->cfg = val;
+		return true;
+	case VCM_SYSMMU_FLUSH:
+		vcm_tlb_flush(&mmu->tlb);
+		mmu->st.tlb_flushes++;
+		return true;
+	case VCM_SYSMMU_FLUSH_ENTRY:
+		vcm_tlb_flush_dva(&mmu->tlb, val);
+		mmu->st.tlb_entry_flushes++;
+		return true;
+	case VCM_SYSMMU_PT_BASE_ADDR:
+		mmu->pt_base = val & ~(uint32_t)(VCM_LV1_TABLE_ALIGN - 1);
+		return true;
+	case VCM_SYSMMU_INT_CLEAR:
+		int_clear_locked(mmu, val);
+		return true;
+	case VCM_SYSMMU_DEFAULT_SLAVE_ADDR:
+		mmu->default_slave = val;
+		return true;
+	default:	/* STATUS, INT_STATUS, fault addresses, VERSION: read-only */
+		return false;
+	}
+}
+
+VCM_EXPORT void vcm_sysmmu_writel(struct vcm_sysmmu *mmu, unsigned offset, uint32_t val)
+{
+	bool ok = false;
+
+	if (bad_mmu(mmu, __func__))
+		return;
+	if (reg_known(offset)) {
+		mmu_lock(mmu);
+		ok = writel_locked(mmu, offset, val);
+		mmu_unlock(mmu);
+	}
+	if (!ok)
+		vcm_warn("%s: write of %#x to %s register offset %#x ignored", mmu->name, val,
+			 reg_known(offset) ? "read-only" : "unknown", offset);
+}
+
+/* ---- dump ---- */
+
+static const char *const fault_names[VCM_FAULT_NR_TYPES] = {
+	[VCM_FAULT_PAGE] = "page fault",
+	[VCM_FAULT_AR_MULTIHIT] = "AR multi-hit",
+	[VCM_FAULT_AW_MULTIHIT] = "AW multi-hit",
+	[VCM_FAULT_BUS_ERROR] = "bus error",
+	[VCM_FAULT_AR_SECURITY] = "AR security",
+	[VCM_FAULT_AR_PROTECTION] = "AR protection",
+	[VCM_FAULT_AW_SECURITY] = "AW security",
+	[VCM_FAULT_AW_PROTECTION] = "AW protection",
+};
+
+static const char *ctrl_name(uint32_t ctrl)
+{
+	if (ctrl & VCM_SYSMMU_CTRL_BLOCK)
+		return "blocked";
+	return (ctrl & VCM_SYSMMU_CTRL_MMU_EN) ? "enabled" : "disabled (bypass)";
+}
+
+static void dump_regs(const struct vcm_sysmmu *m, FILE *out)
+{
+	unsigned t;
+
+	fprintf(out, "  CTRL            0x%08x  %s\n", m->ctrl, ctrl_name(m->ctrl));
+	fprintf(out, "  CFG             0x%08x\n", m->cfg);
+	fprintf(out, "  STATUS          0x%08x\n", readl_locked(m, VCM_SYSMMU_STATUS));
+	fprintf(out, "  PT_BASE_ADDR    0x%08x\n", m->pt_base);
+	fprintf(out, "  INT_STATUS      0x%08x", m->int_status);
+	for (t = 0; t < VCM_FAULT_NR_TYPES; t++)
+		if (m->int_status & VCM_SYSMMU_INT_BIT(t))
+			fprintf(out, "  [%s]", fault_names[t]);
+	fprintf(out, "\n");
+	fprintf(out, "  PAGE_FAULT_ADDR 0x%08x\n", m->page_fault_addr);
+	fprintf(out, "  AW_FAULT_ADDR   0x%08x\n", m->aw_fault_addr);
+	fprintf(out, "  AR_FAULT_ADDR   0x%08x\n", m->ar_fault_addr);
+	fprintf(out, "  DEFAULT_SLAVE   0x%08x\n", m->default_slave);
+	fprintf(out, "  VERSION         0x%08x  (v%u.%u)\n", (uint32_t)VCM_SYSMMU_VERSION_VALUE,
+		VCM_SYSMMU_VERSION_MAJOR, VCM_SYSMMU_VERSION_MINOR);
+}
+
+static bool overlaps_another(const struct vcm_tlb *t, unsigned i)
+{
+	unsigned j;
+
+	for (j = 0; j < t->size; j++)
+		if (j != i && t->e[j].valid && vcm_tlb_overlap(&t->e[i], &t->e[j]))
+			return true;
+	return false;
+}
+
+static void dump_tlb(const struct vcm_sysmmu *m, FILE *out)
+{
+	const struct vcm_tlb *t = &m->tlb;
+	unsigned i, valid = 0;
+
+	for (i = 0; i < t->size; i++)
+		valid += t->e[i].valid;
+	fprintf(out, " TLB: %u of %u entries valid (FIFO, next victim %u)\n", valid, t->size,
+		t->next);
+	for (i = 0; i < t->size; i++) {
+		const struct vcm_tlb_entry *e = &t->e[i];
+		bool stale;
+
+		if (!e->valid)
+			continue;
+		stale = vcm_pte_read(e->pte_host) != e->pte || e->base != m->pt_base;
+		fprintf(out, "  [%4u] dva 0x%08x-0x%08x -> pa 0x%08x  %-3s pte 0x%08x%s%s\n", i,
+			e->tag, e->tag + e->mask, e->pa,
+			vcm_page_size_name((unsigned)__builtin_ctz(e->mask + 1)), e->pte,
+			stale ? "  STALE" : "", overlaps_another(t, i) ? "  OVERLAPS" : "");
+	}
+}
+
+static void dump_stats(const struct vcm_sysmmu_stats *st, FILE *out)
+{
+	unsigned t;
+
+	fprintf(out, " stats: translations %llu  tlb hits %llu  misses %llu  walks %llu "
+		"(%llu reads)  stale hits %llu  multi-hits %llu\n",
+		(unsigned long long)st->translations, (unsigned long long)st->tlb_hits,
+		(unsigned long long)st->tlb_misses, (unsigned long long)st->walks,
+		(unsigned long long)st->walk_reads, (unsigned long long)st->stale_hits,
+		(unsigned long long)st->multi_hits);
+	fprintf(out, "        bypassed %llu  blocked %llu  flushes %llu  entry flushes %llu  "
+		"faults %llu\n", (unsigned long long)st->bypassed,
+		(unsigned long long)st->blocked, (unsigned long long)st->tlb_flushes,
+		(unsigned long long)st->tlb_entry_flushes, (unsigned long long)st->faults);
+	for (t = 0; t < VCM_FAULT_NR_TYPES; t++)
+		if (st->fault_counts[t])
+			fprintf(out, "        %-14s %llu\n", fault_names[t],
+				(unsigned long long)st->fault_counts[t]);
+}
+
+/* Copy the state of @mmu into @snap, with its own copy of the TLB entries. */
+static int snapshot(const struct vcm_sysmmu *mmu, struct vcm_sysmmu *snap)
+{
+	struct vcm_tlb_entry *e;
+	unsigned n;
+
+	for (;;) {
+		mmu_lock(mmu);
+		n = mmu->tlb.size;
+		mmu_unlock(mmu);
+		e = malloc(n * sizeof(*e));
+		if (!e)
+			return -ENOMEM;
+		mmu_lock(mmu);
+		if (mmu->tlb.size == n) {
+			*snap = *mmu;
+			memcpy(e, mmu->tlb.e, n * sizeof(*e));
+			mmu_unlock(mmu);
+			snap->tlb.e = e;
+			snap->tlb.bucket = NULL;
+			return 0;
+		}
+		mmu_unlock(mmu);	/* resized meanwhile: again */
+		free(e);
+	}
+}
+
+VCM_EXPORT void vcm_sysmmu_dump(const struct vcm_sysmmu *mmu, FILE *out)
+{
+	struct vcm_sysmmu snap;
+
+	if (!out)
+		return;
+	if (vcm_is_err_or_null(mmu)) {
+		fprintf(out, "sysmmu: (none)\n");
+		return;
+	}
+	if (snapshot(mmu, &snap)) {
+		fprintf(out, "sysmmu %s: (out of memory)\n", mmu->name);
+		return;
+	}
+	fprintf(out, "sysmmu %s:\n", snap.name);
+	dump_regs(&snap, out);
+	dump_tlb(&snap, out);
+	dump_stats(&snap.st, out);
+	free(snap.tlb.e);
+}

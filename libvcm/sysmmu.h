@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * sysmmu.h - what dma.c needs of the System MMU model (internal).
+ */
+#ifndef LIBVCM_SYSMMU_INTERNAL_H
+#define LIBVCM_SYSMMU_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vcm/sysmmu.h>
+
+/*
+ * struct vcm_dma_prefetch - a translation done ahead by one access for the
+ * next one (the page after a run, which did not continue it).
+ */
+struct vcm_dma_prefetch {
+	bool valid;
+	uint64_t dva, pa, page_left;
+};
+
+/*
+ * vcm_sysmmu_access() - one device access of up to @want bytes at @dva.
+ * @pf: carries a translation done ahead from one call to the next (start
+ *	with it zeroed, keep it per stream of accesses).
+ *
+ * Translates the page of @dva (TLB, walk) and, under the same hold of the
+ * lock, the pages after it as long as they continue it in host memory:
+ * each page is translated once, a page that would fault ends the run
+ * without faulting, a page that maps elsewhere ends it and goes to @pf.
+ * A fault of the first page (a bus error if its PA is not RAM) goes to the
+ * handler, and the access is retried once if it returns 0.  On success
+ * *@host points at the byte @dva reaches and *@run (1..@want) bytes from
+ * there are mapped RAM, contiguous on the host.
+ * Returns 0, -EBUSY (blocked), or -EFAULT.
+ */
+int vcm_sysmmu_access(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access, size_t want,
+		      struct vcm_dma_prefetch *pf, uint8_t **host, size_t *run);
+
+#endif /* LIBVCM_SYSMMU_INTERNAL_H */

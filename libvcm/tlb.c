@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * tlb.c - the System MMU model's TLB: FIFO replacement, hash-indexed
+ * lookup per page size (see tlb.h).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tlb.h"
+
+int vcm_tlb_init(struct vcm_tlb *t, unsigned entries)
+{
+	unsigned bits = 1;
+
+	while ((1U << bits) < 2 * entries)	/* load factor <= 1/2 */
+		bits++;
+	memset(t, 0, sizeof(*t));
+	t->e = calloc(entries, sizeof(*t->e));
+	t->bucket = malloc(sizeof(*t->bucket) << bits);
+	if (!t->e || !t->bucket) {
+		vcm_tlb_release(t);
+		return -ENOMEM;
+	}
+	t->size = entries;
+	t->hash_bits = bits;
+	vcm_tlb_flush(t);
+	return 0;
+}
+
+void vcm_tlb_release(struct vcm_tlb *t)
+{
+	free(t->e);
+	free(t->bucket);
+	t->e = NULL;
+	t->bucket = NULL;
+	t->size = 0;
+}
+
+void vcm_tlb_flush(struct vcm_tlb *t)
+{
+	unsigned i;
+
+	memset(t->bucket, 0xFF, sizeof(*t->bucket) << t->hash_bits);	/* VCM_TLB_NONE */
+	for (i = 0; i < t->size; i++)
+		t->e[i].valid = false;
+	memset(t->count, 0, sizeof(t->count));
+	t->next = 0;
+}
+
+static void tlb_remove(struct vcm_tlb *t, uint32_t i)
+{
+	struct vcm_tlb_entry *e = &t->e[i];
+	uint32_t *link;
+
+	if (!e->valid)
+		return;
+	link = &t->bucket[vcm_tlb_hash(t, e->tag >> vcm_tlb_class_shift(e->cls), e->cls)];
+	while (*link != i)
+		link = &t->e[*link].next;
+	*link = e->next;
+	e->valid = false;
+	t->count[e->cls]--;
+}
+
+void vcm_tlb_flush_dva(struct vcm_tlb *t, uint32_t dva)
+{
+	unsigned cls;
+
+	for (cls = 0; cls < VCM_TLB_NR_CLASSES; cls++) {
+		uint32_t i = t->count[cls] ? vcm_tlb_find(t, dva, cls) : VCM_TLB_NONE;
+
+		if (i != VCM_TLB_NONE)
+			tlb_remove(t, i);
+	}
+}
+
+static unsigned class_of(unsigned page_shift)
+{
+	unsigned cls;
+
+	for (cls = 0; cls < VCM_TLB_NR_CLASSES - 1; cls++)
+		if (vcm_tlb_class_shift(cls) == page_shift)
+			break;
+	return cls;
+}
+
+struct vcm_tlb_entry *vcm_tlb_insert(struct vcm_tlb *t, uint32_t dva, unsigned page_shift)
+{
+	uint32_t i = t->next;
+	struct vcm_tlb_entry *e = &t->e[i];
+	uint32_t *head;
+
+	tlb_remove(t, i);
+	e->cls = (uint8_t)class_of(page_shift);
+	e->mask = (uint32_t)((1ULL << page_shift) - 1);
+	e->tag = dva & ~e->mask;
+	e->warned = false;
+	e->valid = true;
+	head = &t->bucket[vcm_tlb_hash(t, dva >> page_shift, e->cls)];
+	e->next = *head;
+	*head = i;
+	t->count[e->cls]++;
+	t->next = i + 1 == t->size ? 0 : i + 1;
+	return e;
+}
+
+bool vcm_tlb_overlap(const struct vcm_tlb_entry *a, const struct vcm_tlb_entry *b)
+{
+	return ((a->tag ^ b->tag) & ~(a->mask | b->mask)) == 0;
+}

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * tlb.h - the TLB of the System MMU model (internal).
+ *
+ * Fully associative, first-in first-out replacement, entries of three page
+ * sizes (4 KiB, 64 KiB, 1 MiB).  A hash index per page size makes a lookup
+ * a probe of one short chain per size present, whatever the entry count.
+ * An entry is only filled after a miss, so at most one entry per page size
+ * matches a DVA; entries of different sizes may overlap (a table changed
+ * without invalidation), which a lookup reports as a multi-hit.
+ *
+ * Not thread-safe: the System MMU's lock protects it.
+ */
+#ifndef LIBVCM_TLB_H
+#define LIBVCM_TLB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum vcm_tlb_class {
+	VCM_TLB_SMALL,		/* 4 KiB */
+	VCM_TLB_LARGE,		/* 64 KiB */
+	VCM_TLB_SECTION,	/* 1 MiB */
+	VCM_TLB_NR_CLASSES,
+};
+
+#define VCM_TLB_NONE		UINT32_MAX
+#define VCM_TLB_HASH_MUL	0x9E3779B1U	/* 2^32 / golden ratio */
+#define VCM_TLB_CLASS_SALT_SHIFT 24
+
+struct vcm_tlb_entry {
+	uint32_t tag;			/* DVA of the page */
+	uint32_t mask;			/* page size - 1 */
+	uint32_t pa;			/* PA of the page */
+	uint32_t pte;			/* the leaf entry as the walk read it */
+	uint32_t base;			/* PT_BASE_ADDR it was filled under */
+	uint32_t next;			/* hash chain */
+	const uint32_t *pte_host;	/* where that entry lives */
+	uint8_t cls;			/* enum vcm_tlb_class */
+	bool valid;
+	bool warned;			/* stale hit already reported */
+};
+
+struct vcm_tlb {
+	struct vcm_tlb_entry *e;
+	uint32_t *bucket;		/* first entry of each chain */
+	unsigned size;			/* entries */
+	unsigned hash_bits;		/* log2 of the bucket count */
+	unsigned next;			/* FIFO victim */
+	unsigned count[VCM_TLB_NR_CLASSES];
+};
+
+static inline unsigned vcm_tlb_class_shift(unsigned cls)
+{
+	static const unsigned char shift[VCM_TLB_NR_CLASSES] = { 12, 16, 20 };
+
+	return shift[cls];
+}
+
+static inline uint32_t vcm_tlb_hash(const struct vcm_tlb *t, uint32_t key, unsigned cls)
+{
+	key ^= (uint32_t)cls << VCM_TLB_CLASS_SALT_SHIFT;
+	return (key * VCM_TLB_HASH_MUL) >> (32 - t->hash_bits);
+}
+
+/* The entry of class @cls holding @dva, or VCM_TLB_NONE. */
+static inline uint32_t vcm_tlb_find(const struct vcm_tlb *t, uint32_t dva, unsigned cls)
+{
+	unsigned shift = vcm_tlb_class_shift(cls);
+	uint32_t key = dva >> shift, i;
+
+	for (i = t->bucket[vcm_tlb_hash(t, key, cls)]; i != VCM_TLB_NONE; i = t->e[i].next)
+		if (t->e[i].cls == cls && t->e[i].tag >> shift == key)
+			return i;
+	return VCM_TLB_NONE;
+}
+
+/* Entries matching @dva: 0, 1 (its index in *@idx) or 2 (two or more). */
+static inline unsigned vcm_tlb_lookup(const struct vcm_tlb *t, uint32_t dva, uint32_t *idx)
+{
+	unsigned cls, hits = 0;
+	uint32_t i;
+
+	for (cls = 0; cls < VCM_TLB_NR_CLASSES; cls++) {
+		if (!t->count[cls])
+			continue;
+		i = vcm_tlb_find(t, dva, cls);
+		if (i == VCM_TLB_NONE)
+			continue;
+		if (hits++)
+			return 2;
+		*idx = i;
+	}
+	return hits;
+}
+
+/* Allocate an empty TLB of @entries entries (>= 1): 0 or -ENOMEM. */
+int vcm_tlb_init(struct vcm_tlb *t, unsigned entries);
+void vcm_tlb_release(struct vcm_tlb *t);
+/* Invalidate every entry. */
+void vcm_tlb_flush(struct vcm_tlb *t);
+/* Invalidate every entry holding @dva. */
+void vcm_tlb_flush_dva(struct vcm_tlb *t, uint32_t dva);
+/*
+ * Fill the FIFO victim with a page of 2^@page_shift bytes (12, 16 or 20) at
+ * @dva's page; returns the new entry, whose pa/pte/pte_host/base the caller
+ * sets.
+ */
+struct vcm_tlb_entry *vcm_tlb_insert(struct vcm_tlb *t, uint32_t dva, unsigned page_shift);
+/* True if valid entries @a and @b cover a common DVA. */
+bool vcm_tlb_overlap(const struct vcm_tlb_entry *a, const struct vcm_tlb_entry *b);
+
+#endif /* LIBVCM_TLB_H */

@@ -1,0 +1,487 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * test_dma.c - device DMA through System MMU models: data lands where the
+ * tables say, sections and large pages are translated once, faults stop
+ * the transfer without touching unmapped memory (guard bytes in RAM and in
+ * the host buffer), bus errors, demand paging through the handler, bypass,
+ * bad arguments, and concurrent DMA while other threads map and unmap.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+
+#include "sysmmu_util.h"
+#include "soc-internal.h"
+
+#define GUARD	0xA5
+
+struct fixture {
+	struct vcm_soc *soc;
+	struct vcm_pgtable *pt;
+	struct vcm_sysmmu *mmu;
+	struct vcm_fault last;
+	unsigned nfaults;
+	int map_on_fault;
+};
+
+static int handler(struct vcm_sysmmu *mmu, const struct vcm_fault *fl, void *priv)
+{
+	struct fixture *f = priv;
+
+	(void)mmu;
+	f->last = *fl;
+	f->nfaults++;
+	if (!f->map_on_fault)
+		return -EFAULT;
+	/* Demand paging: back the faulting page with RAM 1 MiB further up. */
+	return vcm_pgtable_map(f->pt, fl->dva & ~0xFFFULL,
+			       RAM_BASE + 0x01000000 + (fl->dva & 0xFFFFF000ULL), 0x1000, 0);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	quiet_warnings();
+	f->soc = test_soc(RAM_SIZE);
+	f->pt = vcm_pgtable_create(f->soc);
+	assert_false(vcm_is_err_or_null(f->pt));
+	f->mmu = vcm_sysmmu_create(f->soc, "mfc");
+	assert_false(vcm_is_err_or_null(f->mmu));
+	vcm_sysmmu_set_fault_handler(f->mmu, handler, f);
+	vcm_sysmmu_set_pgtable_base(f->mmu, vcm_pgtable_base(f->pt));
+	vcm_sysmmu_enable(f->mmu);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	vcm_sysmmu_destroy(f->mmu);
+	vcm_pgtable_destroy(f->pt);
+	vcm_soc_destroy(f->soc);
+	free(f);
+	return 0;
+}
+
+static void fill(uint8_t *p, size_t n, unsigned seed)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (uint8_t)(i * 131 + seed + (i >> 12));
+}
+
+static void guard_ram(struct fixture *f, uint64_t pa, size_t n)
+{
+	uint8_t *g = malloc(n);
+
+	memset(g, GUARD, n);
+	assert_int_equal(vcm_soc_phys_write(f->soc, pa, g, n), 0);
+	free(g);
+}
+
+static void assert_ram_guard(struct fixture *f, uint64_t pa, size_t n)
+{
+	uint8_t *g = malloc(n);
+	size_t i;
+
+	assert_int_equal(vcm_soc_phys_read(f->soc, pa, g, n), 0);
+	for (i = 0; i < n; i++)
+		assert_int_equal(g[i], GUARD);
+	free(g);
+}
+
+static struct vcm_sysmmu_stats stats(struct vcm_sysmmu *mmu)
+{
+	struct vcm_sysmmu_stats st;
+
+	vcm_sysmmu_get_stats(mmu, &st);
+	return st;
+}
+
+/* Small pages mapped in reverse PA order: each byte lands where the table says. */
+static void test_scattered_pages(void **state)
+{
+	struct fixture *f = *state;
+	const unsigned n = 16;
+	size_t len = n * 0x1000 - 0x345;
+	uint8_t *src = malloc(len), *dst = malloc(len), *ram = malloc(0x1000);
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		assert_int_equal(vcm_pgtable_map(f->pt, 0x10000000 + i * 0x1000,
+						 RAM_BASE + 0x200000 - (i + 1) * 0x2000, 0x1000, 0),
+				 0);
+	fill(src, len, 7);
+	assert_int_equal(vcm_dma_write(f->mmu, 0x10000123, src, len), 0);
+	/* Check through the CPU's view of each PA. */
+	for (i = 0; i < n; i++) {
+		uint64_t pa = RAM_BASE + 0x200000 - (i + 1) * 0x2000;
+		size_t off = i ? 0 : 0x123, start = i ? i * 0x1000 - 0x123 : 0;
+		size_t m = 0x1000 - off;
+
+		if (start + m > len)
+			m = len - start;
+		assert_int_equal(vcm_soc_phys_read(f->soc, pa + off, ram, m), 0);
+		assert_memory_equal(ram, src + start, m);
+	}
+	memset(dst, 0, len);
+	assert_int_equal(vcm_dma_read(f->mmu, 0x10000123, dst, len), 0);
+	assert_memory_equal(dst, src, len);
+	assert_int_equal(stats(f->mmu).faults, 0);
+	free(src);
+	free(dst);
+	free(ram);
+}
+
+/* A section or a large page is translated once, not per 4 KiB. */
+static void test_translate_once_per_page(void **state)
+{
+	struct fixture *f = *state;
+	size_t len = 0x100000;
+	uint8_t *buf = malloc(len);
+	uint64_t t0;
+
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00100000, RAM_BASE + 0x100000, len, 0), 0);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00200000, RAM_BASE + 0x210000, len, 0), 0);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00300000, RAM_BASE + 0x401000, len, 0), 0);
+	fill(buf, len, 1);
+
+	t0 = stats(f->mmu).translations;
+	assert_int_equal(vcm_dma_write(f->mmu, 0x00100000, buf, len), 0);
+	assert_int_equal(stats(f->mmu).translations - t0, 1);
+	t0 = stats(f->mmu).translations;
+	assert_int_equal(vcm_dma_read(f->mmu, 0x00200000, buf, len), 0);
+	assert_int_equal(stats(f->mmu).translations - t0, 16);
+	t0 = stats(f->mmu).translations;
+	assert_int_equal(vcm_dma_read(f->mmu, 0x00300000, buf, len), 0);
+	assert_int_equal(stats(f->mmu).translations - t0, 256);
+	/* Section to large pages: one step per large page. */
+	t0 = stats(f->mmu).translations;
+	assert_int_equal(vcm_dma_copy(f->mmu, 0x00200000, f->mmu, 0x00100000, len), 0);
+	assert_int_equal(stats(f->mmu).translations - t0, 17);
+	free(buf);
+}
+
+/* A page fault stops the write: no byte past the mapped part is written. */
+static void test_fault_write_guard(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t pa = RAM_BASE + 0x300000;
+	size_t len = 0x3000;
+	uint8_t *src = malloc(len), *ram = malloc(len);
+
+	/* Two pages mapped, the third DVA page unmapped; RAM after them guarded. */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x20000000, pa, 0x2000, 0), 0);
+	guard_ram(f, pa, 0x4000);
+	fill(src, len, 3);
+	assert_int_equal(vcm_dma_write(f->mmu, 0x20000000, src, len), -EFAULT);
+	assert_int_equal(f->nfaults, 1);
+	assert_int_equal(f->last.type, VCM_FAULT_PAGE);
+	assert_int_equal(f->last.access, VCM_ACCESS_WRITE);
+	assert_int_equal(f->last.dva, 0x20002000);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_PAGE_FAULT_ADDR), 0x20002000);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_INT_STATUS), 1);
+	assert_int_equal(vcm_soc_phys_read(f->soc, pa, ram, 0x2000), 0);
+	assert_memory_equal(ram, src, 0x2000);	/* the mapped part is written */
+	assert_ram_guard(f, pa + 0x2000, 0x2000);
+
+	/* Unaligned start and a fault in the middle of the range. */
+	assert_int_equal(vcm_dma_write(f->mmu, 0x1FFFF800, src, 0x1000), -EFAULT);
+	assert_int_equal(f->last.dva, 0x1FFFF800);
+	assert_ram_guard(f, pa + 0x2000, 0x2000);
+	free(src);
+	free(ram);
+}
+
+/* A page fault stops the read: dst past the mapped part is untouched. */
+static void test_fault_read_guard(void **state)
+{
+	struct fixture *f = *state;
+	size_t len = 0x3000;
+	uint8_t *dst = malloc(len + 64), *ram = malloc(0x2000);
+	size_t i;
+
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x20000000, RAM_BASE + 0x300000, 0x2000, 0), 0);
+	fill(ram, 0x2000, 9);
+	assert_int_equal(vcm_soc_phys_write(f->soc, RAM_BASE + 0x300000, ram, 0x2000), 0);
+	memset(dst, GUARD, len + 64);
+	assert_int_equal(vcm_dma_read(f->mmu, 0x20000800, dst, len), -EFAULT);
+	assert_int_equal(f->last.dva, 0x20002000);
+	assert_int_equal(f->last.access, VCM_ACCESS_READ);
+	assert_memory_equal(dst, ram + 0x800, 0x1800);	/* may be copied: it is */
+	for (i = 0x1800; i < len + 64; i++)
+		assert_int_equal(dst[i], GUARD);
+	free(dst);
+	free(ram);
+}
+
+/* Copy: a fault on either side stops it, the destination past it untouched. */
+static void test_copy_faults(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm_sysmmu *m2 = vcm_sysmmu_create(f->soc, "g2d");
+	struct vcm_pgtable *pt2 = vcm_pgtable_create(f->soc);
+	uint8_t *buf = malloc(0x3000), *out = malloc(0x3000);
+
+	assert_false(vcm_is_err_or_null(m2));
+	assert_false(vcm_is_err_or_null(pt2));
+	vcm_sysmmu_set_pgtable_base(m2, vcm_pgtable_base(pt2));
+	vcm_sysmmu_enable(m2);
+	/* Source: 3 pages in f->mmu; destination: 2 pages in m2. */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x30000000, RAM_BASE + 0x500000, 0x3000, 0), 0);
+	assert_int_equal(vcm_pgtable_map(pt2, 0x40000000, RAM_BASE + 0x600000, 0x2000, 0), 0);
+	guard_ram(f, RAM_BASE + 0x600000, 0x3000);
+	fill(buf, 0x3000, 5);
+	assert_int_equal(vcm_soc_phys_write(f->soc, RAM_BASE + 0x500000, buf, 0x3000), 0);
+
+	assert_int_equal(vcm_dma_copy(m2, 0x40000000, f->mmu, 0x30000000, 0x3000), -EFAULT);
+	assert_int_equal(stats(m2).fault_counts[VCM_FAULT_PAGE], 1);
+	assert_int_equal(vcm_sysmmu_readl(m2, VCM_SYSMMU_PAGE_FAULT_ADDR), 0x40002000);
+	assert_int_equal(vcm_soc_phys_read(f->soc, RAM_BASE + 0x600000, out, 0x2000), 0);
+	assert_memory_equal(out, buf, 0x2000);
+	assert_ram_guard(f, RAM_BASE + 0x602000, 0x1000);
+
+	/* Source fault: the destination page past it stays untouched. */
+	guard_ram(f, RAM_BASE + 0x600000, 0x3000);
+	assert_int_equal(vcm_dma_copy(m2, 0x40000000, f->mmu, 0x2FFFF000, 0x2000), -EFAULT);
+	assert_int_equal(f->last.dva, 0x2FFFF000);
+	assert_ram_guard(f, RAM_BASE + 0x600000, 0x3000);
+
+	/* Same MMU both sides, overlapping: memmove semantics per run. */
+	assert_int_equal(vcm_dma_copy(f->mmu, 0x30000010, f->mmu, 0x30000000, 0x100), 0);
+	assert_int_equal(vcm_soc_phys_read(f->soc, RAM_BASE + 0x500010, out, 0x100), 0);
+	assert_memory_equal(out, buf, 0x100);
+
+	vcm_sysmmu_destroy(m2);
+	vcm_pgtable_destroy(pt2);
+	free(buf);
+	free(out);
+}
+
+static void test_bus_error(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t buf[64];
+
+	/* A section whose PA is not RAM. */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00100000, 0x10000000, 0x100000, 0), 0);
+	assert_int_equal(vcm_dma_read(f->mmu, 0x00100000, buf, sizeof(buf)), -EFAULT);
+	assert_int_equal(f->last.type, VCM_FAULT_BUS_ERROR);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AR_FAULT_ADDR), 0x00100000);
+	/* A page of RAM followed by a page that is not: stops between them. */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00200000, RAM_BASE + RAM_SIZE - 0x1000,
+					 0x2000, 0), 0);
+	memset(buf, 0x11, sizeof(buf));
+	assert_int_equal(vcm_dma_write(f->mmu, 0x00200FE0, buf, sizeof(buf)), -EFAULT);
+	assert_int_equal(f->last.type, VCM_FAULT_BUS_ERROR);
+	assert_int_equal(f->last.dva, 0x00201000);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AW_FAULT_ADDR), 0x00201000);
+	assert_int_equal(stats(f->mmu).fault_counts[VCM_FAULT_BUS_ERROR], 2);
+}
+
+/* The handler maps the page and returns 0: the DMA goes on. */
+static void test_demand_paging(void **state)
+{
+	struct fixture *f = *state;
+	size_t len = 0x4000;
+	uint8_t *src = malloc(len), *dst = malloc(len);
+
+	f->map_on_fault = 1;
+	fill(src, len, 11);
+	assert_int_equal(vcm_dma_write(f->mmu, 0x00050000, src, len), 0);
+	assert_int_equal(f->nfaults, 4);
+	assert_int_equal(vcm_dma_read(f->mmu, 0x00050000, dst, len), 0);
+	assert_memory_equal(dst, src, len);
+	assert_int_equal(f->nfaults, 4);
+	assert_int_equal(vcm_soc_phys_read(f->soc, RAM_BASE + 0x01050000, dst, len), 0);
+	assert_memory_equal(dst, src, len);
+	free(src);
+	free(dst);
+}
+
+static void test_bypass_and_block(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t in[100], out[100];
+
+	vcm_sysmmu_disable(f->mmu);
+	fill(in, sizeof(in), 2);
+	assert_int_equal(vcm_dma_write(f->mmu, RAM_BASE + 0x7FF0, in, sizeof(in)), 0);
+	assert_int_equal(vcm_soc_phys_read(f->soc, RAM_BASE + 0x7FF0, out, sizeof(out)), 0);
+	assert_memory_equal(in, out, sizeof(in));
+	assert_int_equal(vcm_dma_copy(f->mmu, RAM_BASE + 0x9000, f->mmu, RAM_BASE + 0x7FF0, 100),
+			 0);
+	assert_int_equal(vcm_soc_phys_read(f->soc, RAM_BASE + 0x9000, out, sizeof(out)), 0);
+	assert_memory_equal(in, out, sizeof(in));
+	/* Bypass off the end of RAM: bus error at the first byte that is not RAM. */
+	assert_int_equal(vcm_dma_read(f->mmu, RAM_BASE + RAM_SIZE - 10, out, 20), -EFAULT);
+	assert_int_equal(f->last.dva, RAM_BASE + RAM_SIZE);
+	assert_int_equal(f->last.type, VCM_FAULT_BUS_ERROR);
+
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_CTRL, VCM_SYSMMU_CTRL_BLOCK_VALUE);
+	memset(out, 0x5A, sizeof(out));
+	assert_int_equal(vcm_dma_read(f->mmu, RAM_BASE, out, sizeof(out)), -EBUSY);
+	assert_int_equal(out[0], 0x5A);
+	assert_int_equal(vcm_dma_write(f->mmu, RAM_BASE, in, sizeof(in)), -EBUSY);
+	assert_int_equal(vcm_dma_copy(f->mmu, RAM_BASE, f->mmu, RAM_BASE, 1), -EBUSY);
+}
+
+static void test_bad_args(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t b[16];
+
+	assert_int_equal(vcm_dma_read(NULL, 0, b, 1), -EINVAL);
+	assert_int_equal(vcm_dma_write(NULL, 0, b, 1), -EINVAL);
+	assert_int_equal(vcm_dma_copy(NULL, 0, f->mmu, 0, 1), -EINVAL);
+	assert_int_equal(vcm_dma_copy(f->mmu, 0, NULL, 0, 1), -EINVAL);
+	assert_int_equal(vcm_dma_read(NULL, 0, b, 0), -EINVAL);
+	assert_int_equal(vcm_dma_read(f->mmu, 0, b, 0), 0);
+	assert_int_equal(vcm_dma_write(f->mmu, 0, b, 0), 0);
+	assert_int_equal(vcm_dma_copy(f->mmu, 0, f->mmu, 0, 0), 0);
+	assert_int_equal(vcm_dma_read(f->mmu, 0, NULL, 1), -EINVAL);
+	assert_int_equal(vcm_dma_write(f->mmu, 0, NULL, 1), -EINVAL);
+	assert_int_equal(vcm_dma_read(f->mmu, 0xFFFFFFF8, b, 16), -EINVAL);
+	assert_int_equal(vcm_dma_write(f->mmu, DVA_LIMIT, b, 1), -EINVAL);
+	assert_int_equal(vcm_dma_copy(f->mmu, 0xFFFFFFF8, f->mmu, 0, 16), -EINVAL);
+	assert_int_equal(vcm_dma_copy(f->mmu, 0, f->mmu, 0xFFFFFFF8, 16), -EINVAL);
+	assert_int_equal(stats(f->mmu).translations, 0);
+	/* The very last bytes of the DVA space are fine. */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0xFFFFF000, RAM_BASE, 0x1000, 0), 0);
+	assert_int_equal(vcm_dma_read(f->mmu, 0xFFFFFFF0, b, 16), 0);
+}
+
+/*
+ * A pinned user page in the middle of a section: the DMA must reach the
+ * user's page, not the RAM page's own backing (host runs stop there).
+ */
+static void test_pinned_page_in_section(void **state)
+{
+	struct fixture *f = *state;
+	const size_t len = 0x100000, pin_off = 5 * 0x1000;
+	uint8_t *src = malloc(len), *back = malloc(len);
+	uint8_t *user = aligned_alloc(0x1000, 0x1000);
+	vcm_addr_t pa;
+
+	assert_int_equal(vcm_soc_alloc_pages(f->soc, 8, &pa), 0);
+	memset(user, 0, 0x1000);
+	assert_int_equal(vcm_soc_redirect_page(f->soc, pa + pin_off, user), 0);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00700000, pa, len, 0), 0);
+	fill(src, len, 13);
+
+	assert_int_equal(vcm_dma_write(f->mmu, 0x00700000, src, len), 0);
+	assert_memory_equal(user, src + pin_off, 0x1000);
+	assert_int_equal(vcm_soc_phys_read(f->soc, pa, back, len), 0);
+	assert_memory_equal(back, src, len);
+	memset(back, 0, len);
+	assert_int_equal(vcm_dma_read(f->mmu, 0x00700000, back, len), 0);
+	assert_memory_equal(back, src, len);
+	/* A copy whose destination runs through the pinned page. */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00800000, RAM_BASE + 0x00300000, len, 0), 0);
+	assert_int_equal(vcm_dma_write(f->mmu, 0x00800000, src + 1, len - 1), 0);
+	assert_int_equal(vcm_dma_copy(f->mmu, 0x00700000, f->mmu, 0x00800000, len), 0);
+	assert_memory_equal(user, src + 1 + pin_off, 0x1000);
+
+	vcm_soc_unredirect_page(f->soc, pa + pin_off);
+	vcm_soc_free_pages(f->soc, pa, 8);
+	free(user);
+	free(src);
+	free(back);
+}
+
+/* ---- concurrency: DMA threads while others map and unmap ---- */
+
+#define NTHREADS	2
+#define SHARED_DVA	0x50000000ULL
+#define PRIVATE_DVA	0x60000000ULL
+
+struct worker {
+	struct fixture *f;
+	unsigned id;
+	unsigned iters;
+	int err;
+};
+
+/* Maps and unmaps its own range (sharing level-2 tables with the other). */
+static void *mapper(void *arg)
+{
+	struct worker *w = arg;
+	uint64_t dva = PRIVATE_DVA + w->id * 0x8000;
+	unsigned i;
+
+	for (i = 0; i < w->iters && !w->err; i++) {
+		if (vcm_pgtable_map(w->f->pt, dva, RAM_BASE + 0x800000 + w->id * 0x8000,
+				    0x8000, 0))
+			w->err = 1;
+		if (vcm_pgtable_unmap(w->f->pt, dva, 0x8000) != 0x8000)
+			w->err = 2;
+	}
+	return NULL;
+}
+
+/* DMA over a range that stays mapped. */
+static void *dmaer(void *arg)
+{
+	struct worker *w = arg;
+	uint8_t buf[0x3000];
+	unsigned i;
+
+	for (i = 0; i < w->iters && !w->err; i++) {
+		memset(buf, (int)(w->id + i), sizeof(buf));
+		if (vcm_dma_write(w->f->mmu, SHARED_DVA + w->id * 0x4000 + 0x100, buf,
+				  sizeof(buf)))
+			w->err = 3;
+		if (vcm_dma_read(w->f->mmu, SHARED_DVA + w->id * 0x4000 + 0x100, buf,
+				 sizeof(buf)) || buf[0x2FFF] != (uint8_t)(w->id + i))
+			w->err = 4;
+		if (i % 64 == 0)
+			vcm_sysmmu_tlb_invalidate(w->f->mmu);
+	}
+	return NULL;
+}
+
+static void test_concurrent(void **state)
+{
+	struct fixture *f = *state;
+	struct worker w[2 * NTHREADS];
+	pthread_t th[2 * NTHREADS];
+	unsigned i, iters = under_valgrind() ? 50 : 2000;
+
+	assert_int_equal(vcm_pgtable_map(f->pt, SHARED_DVA, RAM_BASE + 0x700000, 0x8000, 0), 0);
+	for (i = 0; i < 2 * NTHREADS; i++) {
+		w[i] = (struct worker){ f, i % NTHREADS, iters, 0 };
+		assert_int_equal(pthread_create(&th[i], NULL, i < NTHREADS ? mapper : dmaer,
+						&w[i]), 0);
+	}
+	for (i = 0; i < 2 * NTHREADS; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(w[i].err, 0);
+	}
+	assert_int_equal(stats(f->mmu).faults, 0);
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0, DVA_LIMIT), 0x8000);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_scattered_pages),
+		T(test_translate_once_per_page),
+		T(test_fault_write_guard),
+		T(test_fault_read_guard),
+		T(test_copy_faults),
+		T(test_bus_error),
+		T(test_demand_paging),
+		T(test_bypass_and_block),
+		T(test_bad_args),
+		T(test_pinned_page_in_section),
+		T(test_concurrent),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,578 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * test_pgtable.c - Exynos page tables in SoC RAM: raw entries, page-size
+ * choice, overlap refusal, cut refusal, level-2 freeing, rollback, random
+ * sequences against an independent decoder and model, dump.
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include "sysmmu_util.h"
+
+struct fixture {
+	struct vcm_soc *soc;
+	struct vcm_pgtable *pt;
+	vcm_size_t free0;	/* free bytes before the table was made */
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	quiet_warnings();
+	f->soc = test_soc(RAM_SIZE);
+	f->free0 = vcm_soc_free_bytes(f->soc);
+	f->pt = vcm_pgtable_create(f->soc);
+	assert_false(vcm_is_err_or_null(f->pt));
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	vcm_pgtable_destroy(f->pt);
+	assert_int_equal(vcm_soc_free_bytes(f->soc), f->free0);
+	vcm_soc_destroy(f->soc);
+	free(f);
+	return 0;
+}
+
+static struct pt_snap *snap(struct fixture *f)
+{
+	return snap_take(f->soc, vcm_pgtable_base(f->pt));
+}
+
+static void test_create(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t base = vcm_pgtable_base(f->pt);
+	struct pt_snap *s;
+	unsigned i;
+
+	assert_true(base >= RAM_BASE && base < RAM_BASE + RAM_SIZE);
+	assert_int_equal(base & 0x3FFF, 0);
+	assert_int_equal(vcm_soc_free_bytes(f->soc), f->free0 - 0x4000);
+	s = snap(f);
+	for (i = 0; i < 4096; i++)
+		assert_int_equal(s->lv1[i], 0);
+	snap_free(s);
+
+	assert_int_equal(vcm_ptr_err(vcm_pgtable_create(NULL)), -EINVAL);
+	assert_int_equal(vcm_pgtable_base(NULL), 0);
+	vcm_pgtable_destroy(NULL);
+	vcm_pgtable_destroy(vcm_err_ptr(-ENOMEM));
+}
+
+/* Hand-computed raw entries for a section, a large and a small page. */
+static void test_raw_entries(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t base = vcm_pgtable_base(f->pt), l2;
+	unsigned i;
+
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00100000, 0x40100000, 0x100000, 0), 0);
+	assert_int_equal(rd32(f->soc, base + 1 * 4), 0x40100002);
+
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00210000, 0x40350000, 0x10000,
+					 VCM_PROT_READ | VCM_PROT_WRITE), 0);
+	l2 = rd32(f->soc, base + 2 * 4);
+	assert_int_equal(l2 & 3, 1);
+	l2 &= 0xFFFFFC00;
+	assert_true(l2 >= RAM_BASE && l2 < RAM_BASE + RAM_SIZE);
+	for (i = 0; i < 256; i++)
+		assert_int_equal(rd32(f->soc, l2 + i * 4),
+				 i >= 0x10 && i < 0x20 ? 0x40350001 : 0);
+
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00303000, 0x40567000, 0x1000, VCM_PROT_READ),
+			 0);
+	l2 = rd32(f->soc, base + 3 * 4);
+	assert_int_equal(l2 & 3, 1);
+	l2 &= 0xFFFFFC00;
+	for (i = 0; i < 256; i++)
+		assert_int_equal(rd32(f->soc, l2 + i * 4), i == 3 ? 0x40567002 : 0);
+
+	/* A PA that is not RAM is allowed in the table. */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00400000, 0x10000000, 0x100000, 0), 0);
+	assert_int_equal(rd32(f->soc, base + 4 * 4), 0x10000002);
+	/* The top of the 32-bit spaces. */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0xFFFFF000, 0xFFFFF000, 0x1000, 0), 0);
+	l2 = rd32(f->soc, base + 4095 * 4) & 0xFFFFFC00;
+	assert_int_equal(rd32(f->soc, l2 + 255 * 4), 0xFFFFF002);
+
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0, DVA_LIMIT),
+			 0x100000 + 0x10000 + 0x1000 + 0x100000 + 0x1000);
+	assert_int_equal(vcm_soc_free_bytes(f->soc), f->free0 - 0x4000);
+}
+
+static uint64_t page_at(struct pt_snap *s, uint64_t dva, uint64_t *pa)
+{
+	return snap_lookup(s, dva, pa);
+}
+
+static void expect_page(struct fixture *f, uint64_t dva, uint64_t size, uint64_t pa)
+{
+	struct pt_snap *s = snap(f);
+	uint64_t got_pa = 0, a = 0;
+
+	assert_int_equal(page_at(s, dva, &got_pa), size);
+	assert_int_equal(got_pa, pa & ~(size - 1));
+	assert_int_equal(vcm_pgtable_dva_to_phys(f->pt, dva + 0x123, &a), 0);
+	assert_int_equal(a, pa + 0x123);
+	snap_free(s);
+}
+
+/* The largest page that DVA alignment, PA alignment and length allow. */
+static void test_page_sizes(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t a;
+
+	/* 64K + 1M + 1M + 2 x 64K + 4K, DVA and PA equally aligned. */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x000F0000, 0x400F0000, 0x231000, 0), 0);
+	expect_page(f, 0x000F0000, SZ_64K_, 0x400F0000);
+	expect_page(f, 0x00100000, SZ_1M_, 0x40100000);
+	expect_page(f, 0x00200000, SZ_1M_, 0x40200000);
+	expect_page(f, 0x00300000, SZ_64K_, 0x40300000);
+	expect_page(f, 0x00310000, SZ_64K_, 0x40310000);
+	expect_page(f, 0x00320000, SZ_4K_, 0x40320000);
+	assert_int_equal(vcm_pgtable_dva_to_phys(f->pt, 0x00321000, &a), -ENOENT);
+
+	/* DVA 1M-aligned, PA only 64K-aligned: 16 large pages. */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x01000000, 0x40810000, 0x100000, 0), 0);
+	expect_page(f, 0x01000000, SZ_64K_, 0x40810000);
+	expect_page(f, 0x010F0000, SZ_64K_, 0x40900000);
+
+	/* DVA 64K-aligned, PA 4K-aligned: small pages only. */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x02000000, 0x40A01000, 0x200000, 0), 0);
+	expect_page(f, 0x02000000, SZ_4K_, 0x40A01000);
+	expect_page(f, 0x02100000, SZ_4K_, 0x40B01000);
+	expect_page(f, 0x021FF000, SZ_4K_, 0x40C00000);
+
+	/* Small head up to 64K alignment, then large, then a small tail. */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x0300E000, 0x4100E000, 0x24000, 0), 0);
+	expect_page(f, 0x0300E000, SZ_4K_, 0x4100E000);
+	expect_page(f, 0x0300F000, SZ_4K_, 0x4100F000);
+	expect_page(f, 0x03010000, SZ_64K_, 0x41010000);
+	expect_page(f, 0x03020000, SZ_64K_, 0x41020000);
+	expect_page(f, 0x03030000, SZ_4K_, 0x41030000);
+	expect_page(f, 0x03031000, SZ_4K_, 0x41031000);
+
+	/* Large but shorter than 64K: small pages. */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x04000000, 0x42000000, 0xF000, 0), 0);
+	expect_page(f, 0x04000000, SZ_4K_, 0x42000000);
+
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0, DVA_LIMIT),
+			 0x231000 + 0x100000 + 0x200000 + 0x24000 + 0xF000);
+}
+
+static void test_bad_args(void **state)
+{
+	struct fixture *f = *state;
+	unsigned long w;
+	uint64_t pa;
+
+	assert_int_equal(vcm_pgtable_map(NULL, 0, RAM_BASE, 0x1000, 0), -EINVAL);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x800, RAM_BASE, 0x1000, 0), -EINVAL);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0, RAM_BASE + 4, 0x1000, 0), -EINVAL);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0, RAM_BASE, 0x1001, 0), -EINVAL);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0, RAM_BASE, 0, 0), -EINVAL);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0xFFFFF000, RAM_BASE, 0x2000, 0), -EINVAL);
+	assert_int_equal(vcm_pgtable_map(f->pt, DVA_LIMIT, RAM_BASE, 0x1000, 0), -EINVAL);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0, 0xFFFFF000, 0x2000, 0), -EINVAL);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0, 0x100000000ULL, 0x1000, 0), -EINVAL);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x1000, RAM_BASE, UINT64_MAX & ~0xFFFULL, 0),
+			 -EINVAL);
+
+	w = vcm_warn_count();
+	assert_int_equal(vcm_pgtable_unmap(NULL, 0, 0x1000), 0);
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x800, 0x1000), 0);
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0, 0x800), 0);
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0, 0), 0);
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0xFFFFF000, 0x2000), 0);
+	assert_int_equal(vcm_warn_count(), w + 5);
+
+	assert_int_equal(vcm_pgtable_dva_to_phys(NULL, 0, &pa), -EINVAL);
+	assert_int_equal(vcm_pgtable_dva_to_phys(f->pt, 0, NULL), -EINVAL);
+	assert_int_equal(vcm_pgtable_dva_to_phys(f->pt, DVA_LIMIT, &pa), -EINVAL);
+	assert_int_equal(vcm_pgtable_dva_to_phys(f->pt, 0x1000, &pa), -ENOENT);
+	/* Nothing mapped: unmap gives 0 bytes. */
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0, DVA_LIMIT), 0);
+}
+
+static void refuse(struct fixture *f, uint64_t dva, uint64_t pa, uint64_t size)
+{
+	vcm_size_t free_before = vcm_soc_free_bytes(f->soc);
+	struct pt_snap *a = snap(f), *b;
+
+	assert_int_equal(vcm_pgtable_map(f->pt, dva, pa, size, 0), -EADDRINUSE);
+	b = snap(f);
+	assert_true(snap_equal(a, b));
+	assert_int_equal(vcm_soc_free_bytes(f->soc), free_before);
+	snap_free(a);
+	snap_free(b);
+}
+
+/* A map over anything mapped is refused and the table stays byte-identical. */
+static void test_overlap(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00100000, 0x40100000, 0x100000, 0), 0);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00210000, 0x40210000, 0x10000, 0), 0);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00305000, 0x40305000, 0x1000, 0), 0);
+
+	refuse(f, 0x00100000, 0x50000000, 0x100000);	/* same section */
+	refuse(f, 0x00180000, 0x50000000, 0x1000);	/* small inside section */
+	refuse(f, 0x00000000, 0x50000000, 0x200000);	/* section + hole before it */
+	refuse(f, 0x000FF000, 0x500FF000, 0x2000);	/* crosses into section */
+	refuse(f, 0x0021F000, 0x5001F000, 0x1000);	/* inside large page */
+	refuse(f, 0x00200000, 0x50200000, 0x100000);	/* slot with a large page */
+	refuse(f, 0x00300000, 0x50300000, 0x10000);	/* large over a small page */
+	refuse(f, 0x00305000, 0x50000000, 0x1000);	/* the same small page */
+	/* New level-2 tables would be needed before the clash: none leaks. */
+	refuse(f, 0x00001000, 0x50001000, 0x304000);
+
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00304000, 0x40304000, 0x1000, 0), 0);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00306000, 0x40306000, 0x1000, 0), 0);
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00100000, 0x200000), 0x110000);
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00300000, 0x100000), 0x3000);
+	assert_int_equal(vcm_soc_free_bytes(f->soc), f->free0 - 0x4000);
+}
+
+static void refuse_unmap(struct fixture *f, uint64_t dva, uint64_t size)
+{
+	struct pt_snap *a = snap(f), *b;
+
+	assert_int_equal(vcm_pgtable_unmap(f->pt, dva, size), 0);
+	b = snap(f);
+	assert_true(snap_equal(a, b));
+	snap_free(a);
+	snap_free(b);
+}
+
+/* Unmap that would cut a section or large page returns 0 and changes nothing. */
+static void test_unmap_cut(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00100000, 0x40100000, 0x100000, 0), 0);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00230000, 0x40230000, 0x20000, 0), 0);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00300000, 0x40300000, 0x3000, 0), 0);
+
+	refuse_unmap(f, 0x00180000, 0x1000);
+	refuse_unmap(f, 0x00080000, 0x100000);
+	refuse_unmap(f, 0x00100000, 0x80000);
+	refuse_unmap(f, 0x00000000, 0x101000);
+	refuse_unmap(f, 0x00231000, 0x1000);
+	refuse_unmap(f, 0x00230000, 0x18000);
+	refuse_unmap(f, 0x00238000, 0x10000);
+	refuse_unmap(f, 0x00238000, 0x100000);	/* also ends inside nothing */
+
+	/* Small pages may be unmapped one by one; the table goes when empty. */
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00301000, 0x1000), 0x1000);
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00300000, 0x1000), 0x1000);
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00302000, 0x1000), 0x1000);
+	assert_int_equal(rd32(f->soc, vcm_pgtable_base(f->pt) + 3 * 4), 0);
+
+	/* Whole pages (holes included) unmap. */
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00240000, 0x10000), 0x10000);
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00000000, 0x240000), 0x110000);
+	assert_int_equal(vcm_soc_free_bytes(f->soc), f->free0 - 0x4000);
+}
+
+/* Level-2 tables are 1 KiB, four to a page; pages go back when empty. */
+static void test_lv2_sharing(void **state)
+{
+	struct fixture *f = *state;
+	vcm_size_t free1 = vcm_soc_free_bytes(f->soc);
+	uint64_t l2[8];
+	unsigned i;
+
+	for (i = 0; i < 8; i++) {
+		assert_int_equal(vcm_pgtable_map(f->pt, (uint64_t)i << 20, RAM_BASE, 0x1000, 0),
+				 0);
+		l2[i] = rd32(f->soc, vcm_pgtable_base(f->pt) + i * 4) & 0xFFFFFC00;
+		assert_int_equal(l2[i] & 0x3FF, 0);
+	}
+	assert_int_equal(vcm_soc_free_bytes(f->soc), free1 - 2 * 0x1000);
+	for (i = 1; i < 4; i++)
+		assert_int_equal(l2[i] & ~0xFFFULL, l2[0] & ~0xFFFULL);
+	/* Freeing three tables of a page keeps it; the fourth frees it. */
+	for (i = 0; i < 3; i++)
+		assert_int_equal(vcm_pgtable_unmap(f->pt, (uint64_t)i << 20, 0x1000), 0x1000);
+	assert_int_equal(vcm_soc_free_bytes(f->soc), free1 - 2 * 0x1000);
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 3ULL << 20, 0x1000), 0x1000);
+	assert_int_equal(vcm_soc_free_bytes(f->soc), free1 - 0x1000);
+	/* A freed slot of a partly used page is reused. */
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 5ULL << 20, 0x1000), 0x1000);
+	assert_int_equal(vcm_pgtable_map(f->pt, 9ULL << 20, RAM_BASE, 0x1000, 0), 0);
+	assert_int_equal(rd32(f->soc, vcm_pgtable_base(f->pt) + 9 * 4) & 0xFFFFFC00, l2[5]);
+	assert_int_equal(vcm_soc_free_bytes(f->soc), free1 - 0x1000);
+	/* Destroying with mappings left frees everything (checked in teardown). */
+}
+
+/* Out of SoC memory half-way: everything written is rolled back. */
+static void test_enomem_rollback(void **state)
+{
+	struct vcm_soc *soc = test_soc(0x10000);	/* 16 pages */
+	struct vcm_pgtable *pt;
+	struct pt_snap *a, *b;
+	vcm_size_t free0;
+
+	(void)state;
+	pt = vcm_pgtable_create(soc);
+	assert_false(vcm_is_err_or_null(pt));
+	assert_int_equal(vcm_pgtable_map(pt, 0x00005000, 0x10005000, 0x1000, 0), 0);
+	free0 = vcm_soc_free_bytes(soc);
+	a = snap_take(soc, vcm_pgtable_base(pt));
+	/* 64 slots of small pages need 16 pages of level-2 tables: too many. */
+	assert_int_equal(vcm_pgtable_map(pt, 0x00001000, 0x20002000, 64 << 20, 0), -EADDRINUSE);
+	assert_int_equal(vcm_pgtable_map(pt, 0x00101000, 0x20002000, 64 << 20, 0), -ENOMEM);
+	b = snap_take(soc, vcm_pgtable_base(pt));
+	assert_true(snap_equal(a, b));
+	assert_int_equal(vcm_soc_free_bytes(soc), free0);
+	snap_free(a);
+	snap_free(b);
+	vcm_pgtable_destroy(pt);
+	vcm_soc_destroy(soc);
+}
+
+/* ---- random sequences against a model ---- */
+
+#define WIN_SHIFT	25			/* 32 MiB DVA window */
+#define WIN_PAGES	(1U << (WIN_SHIFT - 12))
+#define WIN_BASE	0x7E000000ULL		/* crosses no special boundary */
+
+struct model {
+	uint32_t pa[WIN_PAGES];		/* PA of each 4 KiB page (0: unmapped) */
+	uint32_t size[WIN_PAGES];	/* size of the page covering it */
+};
+
+static uint64_t rnd_state = 0x9E3779B97F4A7C15ULL;
+
+static uint64_t rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return rnd_state;
+}
+
+/* The page-size rule, written independently of the library. */
+static void model_map(struct model *m, uint64_t dva, uint64_t pa, uint64_t size)
+{
+	while (size) {
+		uint64_t ps = SZ_4K_, i;
+
+		if (!(dva & 0xFFFFF) && !(pa & 0xFFFFF) && size >= SZ_1M_)
+			ps = SZ_1M_;
+		else if (!(dva & 0xFFFF) && !(pa & 0xFFFF) && size >= SZ_64K_)
+			ps = SZ_64K_;
+		for (i = 0; i < ps; i += SZ_4K_) {
+			unsigned p = (unsigned)((dva + i - WIN_BASE) >> 12);
+
+			m->pa[p] = (uint32_t)(pa + i);
+			m->size[p] = (uint32_t)ps;
+		}
+		dva += ps;
+		pa += ps;
+		size -= ps;
+	}
+}
+
+static int model_busy(const struct model *m, uint64_t dva, uint64_t size)
+{
+	uint64_t i;
+
+	for (i = 0; i < size; i += SZ_4K_)
+		if (m->size[(dva + i - WIN_BASE) >> 12])
+			return 1;
+	return 0;
+}
+
+static int model_cuts(const struct model *m, uint64_t b)
+{
+	unsigned p;
+
+	if (b >= WIN_BASE + ((uint64_t)WIN_PAGES << 12))
+		return 0;
+	p = (unsigned)((b - WIN_BASE) >> 12);
+	return m->size[p] && (b & (m->size[p] - 1));
+}
+
+static uint64_t model_unmap(struct model *m, uint64_t dva, uint64_t size)
+{
+	uint64_t i, bytes = 0;
+
+	if (model_cuts(m, dva) || model_cuts(m, dva + size))
+		return 0;
+	for (i = 0; i < size; i += SZ_4K_) {
+		unsigned p = (unsigned)((dva + i - WIN_BASE) >> 12);
+
+		bytes += m->size[p] ? SZ_4K_ : 0;
+		m->pa[p] = 0;
+		m->size[p] = 0;
+	}
+	return bytes;
+}
+
+static void model_check(struct fixture *f, const struct model *m)
+{
+	struct pt_snap *s = snap(f);
+	unsigned p, slots = 0, slot_used;
+	uint64_t pa;
+
+	for (p = 0; p < WIN_PAGES; p++) {
+		uint64_t dva = WIN_BASE + ((uint64_t)p << 12);
+		uint64_t sz = snap_lookup(s, dva, &pa);
+
+		assert_int_equal(sz, m->size[p]);
+		if (sz)
+			assert_int_equal(pa + (dva & (sz - 1)), m->pa[p]);
+	}
+	/* A level-2 table exists exactly for slots with small or large pages. */
+	for (p = 0; p < WIN_PAGES; p += 256) {
+		unsigned i;
+
+		slot_used = 0;
+		for (i = 0; i < 256; i++)
+			slot_used |= m->size[p + i] && m->size[p + i] < SZ_1M_;
+		assert_int_equal(s->lv2[(WIN_BASE >> 20) + p / 256] != NULL, slot_used);
+		slots += slot_used;
+	}
+	assert_int_equal(snap_nr_lv2(s), slots);
+	snap_free(s);
+}
+
+static uint64_t rnd_size(void)
+{
+	switch (rnd() % 4) {
+	case 0:
+		return (1 + rnd() % 4) << 12;
+	case 1:
+		return (1 + rnd() % 64) << 12;
+	case 2:
+		return (1 + rnd() % 8) << 16;
+	default:
+		return (1 + rnd() % 3) << 20;
+	}
+}
+
+static void test_random(void **state)
+{
+	struct fixture *f = *state;
+	unsigned iters = under_valgrind() ? 300 : 3000, i;
+	struct model *m = calloc(1, sizeof(*m));
+	uint64_t win = (uint64_t)WIN_PAGES << 12;
+
+	assert_non_null(m);
+	for (i = 0; i < iters; i++) {
+		uint64_t size = rnd_size();
+		uint64_t dva = WIN_BASE + ((rnd() % (win >> 12)) << 12);
+		uint64_t pa, want;
+
+		if (rnd() % 3)		/* often as aligned as the size allows */
+			dva &= ~(size >= SZ_1M_ ? SZ_1M_ - 1 : size >= SZ_64K_ ? SZ_64K_ - 1 : 0);
+		if (dva + size > WIN_BASE + win)
+			continue;
+		if (rnd() % 2) {
+			pa = (rnd() % 2 ? dva & 0xFFFFF : (rnd() % 256) << 12) +
+			     ((rnd() % 0x800) << 20);
+			if (model_busy(m, dva, size)) {
+				assert_int_equal(vcm_pgtable_map(f->pt, dva, pa, size, 0),
+						 -EADDRINUSE);
+			} else {
+				assert_int_equal(vcm_pgtable_map(f->pt, dva, pa, size, 0), 0);
+				model_map(m, dva, pa, size);
+			}
+		} else {
+			want = model_unmap(m, dva, size);
+			assert_int_equal(vcm_pgtable_unmap(f->pt, dva, size), want);
+		}
+		if (i % 16 == 0 || !under_valgrind())
+			model_check(f, m);
+	}
+	model_check(f, m);
+	assert_int_equal(vcm_pgtable_unmap(f->pt, WIN_BASE, win), model_unmap(m, WIN_BASE, win));
+	assert_int_equal(vcm_soc_free_bytes(f->soc), f->free0 - 0x4000);
+	free(m);
+}
+
+/* Map-then-unmap of big ranges in every page size returns all memory. */
+static void test_big_map_unmap(void **state)
+{
+	struct fixture *f = *state;
+	static const uint64_t pa_offs[] = { 0, 0x10000, 0x1000 };
+	unsigned k;
+
+	for (k = 0; k < 3; k++) {
+		uint64_t pa = 0x80000000ULL + pa_offs[k];
+
+		assert_int_equal(vcm_pgtable_map(f->pt, 0x10000000, pa, 64 << 20, 0), 0);
+		expect_page(f, 0x12345000, k == 0 ? SZ_1M_ : k == 1 ? SZ_64K_ : SZ_4K_,
+			    pa + 0x2345000);
+		assert_int_equal(vcm_pgtable_unmap(f->pt, 0x10000000, 64 << 20), 64 << 20);
+		assert_int_equal(vcm_soc_free_bytes(f->soc), f->free0 - 0x4000);
+	}
+}
+
+static char *dump_to_string(struct vcm_pgtable *pt)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	assert_non_null(out);
+	vcm_pgtable_dump(pt, out);
+	fclose(out);
+	return buf;
+}
+
+static void test_dump(void **state)
+{
+	struct fixture *f = *state;
+	char *d;
+
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00100000, 0x40100000, 0x200000, 0), 0);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00300000, 0x40500000, 0x30000, 0), 0);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00330000, 0x40530000, 0x2000, 0), 0);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00400000, 0x40700000, 0x1000, 0), 0);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00401000, 0x40900000, 0x1000, 0), 0);
+	d = dump_to_string(f->pt);
+	printf("%s", d);
+	assert_non_null(strstr(d, "dva 0x00100000-0x002fffff -> pa 0x40100000-0x402fffff  1M x 2\n"));
+	assert_non_null(strstr(d, "dva 0x00300000-0x0032ffff -> pa 0x40500000-0x4052ffff  64K x 3\n"));
+	assert_non_null(strstr(d, "dva 0x00330000-0x00331fff -> pa 0x40530000-0x40531fff  4K x 2\n"));
+	assert_non_null(strstr(d, "dva 0x00400000-0x00400fff -> pa 0x40700000-0x40700fff  4K x 1\n"));
+	assert_non_null(strstr(d, "dva 0x00401000-0x00401fff -> pa 0x40900000-0x40900fff  4K x 1\n"));
+	assert_non_null(strstr(d, "2 sections, 3 large pages, 4 small pages, 2 level-2 tables"));
+	free(d);
+
+	d = dump_to_string(NULL);
+	assert_string_equal(d, "pgtable: (none)\n");
+	free(d);
+	vcm_pgtable_dump(f->pt, NULL);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_create),
+		T(test_raw_entries),
+		T(test_page_sizes),
+		T(test_bad_args),
+		T(test_overlap),
+		T(test_unmap_cut),
+		T(test_lv2_sharing),
+		cmocka_unit_test(test_enomem_rollback),
+		T(test_random),
+		T(test_big_map_unmap),
+		T(test_dump),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

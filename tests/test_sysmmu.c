@@ -1,0 +1,639 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * test_sysmmu.c - the System MMU model: bypass, walks, TLB (hits, FIFO,
+ * invalidation, stale hits, multi-hits), faults and their registers, the
+ * register view against the function view, bad arguments, dump.
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include "sysmmu_util.h"
+
+struct fixture {
+	struct vcm_soc *soc;
+	struct vcm_pgtable *pt;
+	struct vcm_sysmmu *mmu;
+	/* what the fault handler saw */
+	struct vcm_fault last;
+	unsigned nfaults;
+	int ret;		/* what it returns */
+	int action;		/* what it does first */
+};
+
+enum { ACT_NONE, ACT_MAP, ACT_FLUSH };
+
+static int handler(struct vcm_sysmmu *mmu, const struct vcm_fault *fl, void *priv)
+{
+	struct fixture *f = priv;
+
+	assert_ptr_equal(mmu, f->mmu);
+	f->last = *fl;
+	f->nfaults++;
+	if (f->action == ACT_MAP)
+		assert_int_equal(vcm_pgtable_map(f->pt, fl->dva & ~0xFFFULL, RAM_BASE + 0x7000,
+						 0x1000, 0), 0);
+	else if (f->action == ACT_FLUSH)
+		vcm_sysmmu_writel(mmu, VCM_SYSMMU_FLUSH, 1);
+	return f->ret;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	quiet_warnings();
+	f->soc = test_soc(RAM_SIZE);
+	f->pt = vcm_pgtable_create(f->soc);
+	assert_false(vcm_is_err_or_null(f->pt));
+	f->mmu = vcm_sysmmu_create(f->soc, "fimc0");
+	assert_false(vcm_is_err_or_null(f->mmu));
+	vcm_sysmmu_set_fault_handler(f->mmu, handler, f);
+	f->ret = -EFAULT;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	vcm_sysmmu_destroy(f->mmu);
+	vcm_pgtable_destroy(f->pt);
+	vcm_soc_destroy(f->soc);
+	free(f);
+	return 0;
+}
+
+static void on(struct fixture *f)
+{
+	vcm_sysmmu_set_pgtable_base(f->mmu, vcm_pgtable_base(f->pt));
+	vcm_sysmmu_tlb_invalidate(f->mmu);
+	vcm_sysmmu_enable(f->mmu);
+}
+
+static struct vcm_sysmmu_stats stats(struct fixture *f)
+{
+	struct vcm_sysmmu_stats st;
+
+	vcm_sysmmu_get_stats(f->mmu, &st);
+	return st;
+}
+
+static uint64_t xlate(struct fixture *f, uint64_t dva, unsigned access)
+{
+	vcm_addr_t pa = 0;
+
+	assert_int_equal(vcm_sysmmu_translate(f->mmu, dva, access, &pa), 0);
+	return pa;
+}
+
+static void test_defaults_bypass(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm_sysmmu_stats st;
+	struct vcm_sysmmu *m;
+
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_CTRL), 0);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_STATUS), 0);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_PT_BASE_ADDR), 0);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_INT_STATUS), 0);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_VERSION), 0x30200000);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_VERSION) >> 28, 3);
+	assert_int_equal(vcm_sysmmu_pgtable_base(f->mmu), 0);
+
+	/* Disabled: DVA passes through, even with a table programmed. */
+	assert_int_equal(xlate(f, RAM_BASE + 0x1234, VCM_ACCESS_READ), RAM_BASE + 0x1234);
+	vcm_sysmmu_set_pgtable_base(f->mmu, vcm_pgtable_base(f->pt));
+	assert_int_equal(xlate(f, RAM_BASE + 0x5678, VCM_ACCESS_WRITE), RAM_BASE + 0x5678);
+	st = stats(f);
+	assert_int_equal(st.translations, 2);
+	assert_int_equal(st.bypassed, 2);
+	assert_int_equal(st.walks + st.tlb_hits + st.tlb_misses + st.faults, 0);
+
+	m = vcm_sysmmu_create(f->soc, NULL);
+	assert_false(vcm_is_err_or_null(m));
+	vcm_sysmmu_destroy(m);
+	assert_int_equal(vcm_ptr_err(vcm_sysmmu_create(NULL, "x")), -EINVAL);
+	vcm_sysmmu_destroy(NULL);
+	vcm_sysmmu_destroy(vcm_err_ptr(-EINVAL));
+}
+
+static void test_walk_and_tlb(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm_sysmmu_stats st;
+
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00100000, 0x40100000, 0x100000, 0), 0);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00210000, 0x40350000, 0x10000, 0), 0);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00303000, 0x40567000, 0x1000, 0), 0);
+	on(f);
+
+	assert_int_equal(xlate(f, 0x00112345, VCM_ACCESS_READ), 0x40112345);
+	st = stats(f);
+	assert_int_equal(st.tlb_misses, 1);
+	assert_int_equal(st.walks, 1);
+	assert_int_equal(st.walk_reads, 1);	/* a section is one read */
+	assert_int_equal(xlate(f, 0x001FFFFF, VCM_ACCESS_WRITE), 0x401FFFFF);
+	st = stats(f);
+	assert_int_equal(st.tlb_hits, 1);
+	assert_int_equal(st.walks, 1);
+
+	assert_int_equal(xlate(f, 0x0021ABCD, VCM_ACCESS_READ), 0x4035ABCD);
+	assert_int_equal(xlate(f, 0x00303FFF, VCM_ACCESS_READ), 0x40567FFF);
+	assert_int_equal(xlate(f, 0x00210000, VCM_ACCESS_READ), 0x40350000);
+	st = stats(f);
+	assert_int_equal(st.walks, 3);
+	assert_int_equal(st.walk_reads, 5);	/* level-2 pages are two reads */
+	assert_int_equal(st.tlb_hits, 2);
+	assert_int_equal(st.translations, 5);
+	assert_int_equal(st.stale_hits + st.faults, 0);
+
+	/* Invalidate one entry: only that page walks again. */
+	vcm_sysmmu_tlb_invalidate_entry(f->mmu, 0x00100004);
+	xlate(f, 0x00100000, VCM_ACCESS_READ);
+	xlate(f, 0x00303000, VCM_ACCESS_READ);
+	st = stats(f);
+	assert_int_equal(st.walks, 4);
+	assert_int_equal(st.tlb_entry_flushes, 1);
+	/* Invalidate all: everything walks again. */
+	vcm_sysmmu_tlb_invalidate(f->mmu);
+	xlate(f, 0x00303000, VCM_ACCESS_READ);
+	xlate(f, 0x00100000, VCM_ACCESS_READ);
+	st = stats(f);
+	assert_int_equal(st.walks, 6);
+	assert_int_equal(st.tlb_flushes, 2);
+	assert_int_equal(st.translations, st.tlb_hits + st.tlb_misses);
+}
+
+static void test_tlb_size_fifo(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm_sysmmu_stats st;
+	unsigned i;
+
+	assert_int_equal(vcm_pgtable_map(f->pt, 0, RAM_BASE, 0x4000, 0), 0);
+	on(f);
+	assert_int_equal(vcm_sysmmu_set_tlb_entries(f->mmu, 0), -EINVAL);
+	assert_int_equal(vcm_sysmmu_set_tlb_entries(f->mmu, VCM_SYSMMU_TLB_MAX_ENTRIES + 1),
+			 -EINVAL);
+	assert_int_equal(vcm_sysmmu_set_tlb_entries(NULL, 4), -EINVAL);
+	assert_int_equal(vcm_sysmmu_set_tlb_entries(f->mmu, VCM_SYSMMU_TLB_MAX_ENTRIES), 0);
+
+	assert_int_equal(vcm_sysmmu_set_tlb_entries(f->mmu, 2), 0);
+	xlate(f, 0x0000, VCM_ACCESS_READ);	/* A: miss */
+	xlate(f, 0x1000, VCM_ACCESS_READ);	/* B: miss */
+	xlate(f, 0x0000, VCM_ACCESS_READ);	/* A: hit */
+	xlate(f, 0x2000, VCM_ACCESS_READ);	/* C: miss, evicts A (first in) */
+	xlate(f, 0x1000, VCM_ACCESS_READ);	/* B: hit */
+	xlate(f, 0x0000, VCM_ACCESS_READ);	/* A: miss */
+	st = stats(f);
+	assert_int_equal(st.tlb_misses, 4);
+	assert_int_equal(st.tlb_hits, 2);
+
+	/* One entry: alternating pages always miss. */
+	assert_int_equal(vcm_sysmmu_set_tlb_entries(f->mmu, 1), 0);
+	for (i = 0; i < 10; i++)
+		xlate(f, (i & 1) << 12, VCM_ACCESS_READ);
+	assert_int_equal(stats(f).tlb_misses, 14);
+}
+
+/* A missing TLB invalidation shows as a stale hit; after it, none. */
+static void test_stale_hit(void **state)
+{
+	struct fixture *f = *state;
+	unsigned long w;
+
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00400000, 0x40001000, 0x1000, 0), 0);
+	on(f);
+	assert_int_equal(xlate(f, 0x00400010, VCM_ACCESS_READ), 0x40001010);
+
+	/* Remap without invalidation: the TLB still answers, stale. */
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00400000, 0x1000), 0x1000);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00400000, 0x40002000, 0x1000, 0), 0);
+	w = vcm_warn_count();
+	assert_int_equal(xlate(f, 0x00400010, VCM_ACCESS_READ), 0x40001010);
+	assert_int_equal(stats(f).stale_hits, 1);
+	assert_int_equal(vcm_warn_count(), w + 1);
+	/* Counted every time, warned once per fill. */
+	assert_int_equal(xlate(f, 0x00400020, VCM_ACCESS_WRITE), 0x40001020);
+	assert_int_equal(stats(f).stale_hits, 2);
+	assert_int_equal(vcm_warn_count(), w + 1);
+
+	vcm_sysmmu_tlb_invalidate_entry(f->mmu, 0x00400FFF);
+	assert_int_equal(xlate(f, 0x00400010, VCM_ACCESS_READ), 0x40002010);
+	assert_int_equal(xlate(f, 0x00400010, VCM_ACCESS_READ), 0x40002010);
+	assert_int_equal(stats(f).stale_hits, 2);
+	assert_int_equal(vcm_warn_count(), w + 1);
+
+	/* Unmapped without invalidation: still translated, stale. */
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00400000, 0x1000), 0x1000);
+	assert_int_equal(xlate(f, 0x00400010, VCM_ACCESS_READ), 0x40002010);
+	assert_int_equal(stats(f).stale_hits, 3);
+	assert_int_equal(vcm_warn_count(), w + 2);
+	vcm_sysmmu_tlb_invalidate(f->mmu);
+	f->ret = -EFAULT;
+	vcm_addr_t pa;
+	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0x00400010, VCM_ACCESS_READ, &pa), -EFAULT);
+	assert_int_equal(stats(f).stale_hits, 3);
+}
+
+/* Switching tables without a flush: entries of the old table are stale. */
+static void test_stale_base(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm_pgtable *pt2 = vcm_pgtable_create(f->soc);
+	unsigned long w;
+
+	assert_false(vcm_is_err_or_null(pt2));
+	assert_int_equal(vcm_pgtable_map(f->pt, 0, 0x40100000, 0x100000, 0), 0);
+	assert_int_equal(vcm_pgtable_map(pt2, 0, 0x40200000, 0x100000, 0), 0);
+	on(f);
+	assert_int_equal(xlate(f, 0x10, VCM_ACCESS_READ), 0x40100010);
+	w = vcm_warn_count();
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_PT_BASE_ADDR, (uint32_t)vcm_pgtable_base(pt2));
+	assert_int_equal(vcm_sysmmu_pgtable_base(f->mmu), vcm_pgtable_base(pt2));
+	assert_int_equal(xlate(f, 0x10, VCM_ACCESS_READ), 0x40100010);
+	assert_int_equal(stats(f).stale_hits, 1);
+	assert_int_equal(vcm_warn_count(), w + 1);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_FLUSH, 0);
+	assert_int_equal(xlate(f, 0x10, VCM_ACCESS_READ), 0x40200010);
+	assert_int_equal(stats(f).stale_hits, 1);
+	vcm_sysmmu_set_pgtable_base(f->mmu, vcm_pgtable_base(f->pt));
+	vcm_pgtable_destroy(pt2);
+}
+
+/* A section and a small page cached for one DVA: multi-hit. */
+static void test_multihit(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm_sysmmu_stats st;
+	vcm_addr_t pa;
+
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00100000, 0x40001000, 0x1000, 0), 0);
+	on(f);
+	assert_int_equal(xlate(f, 0x00100000, VCM_ACCESS_READ), 0x40001000);
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00100000, 0x1000), 0x1000);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00100000, 0x40100000, 0x100000, 0), 0);
+	/* Another DVA of the MiB misses and caches the section. */
+	assert_int_equal(xlate(f, 0x00180000, VCM_ACCESS_READ), 0x40180000);
+
+	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0x00100008, VCM_ACCESS_READ, &pa), -EFAULT);
+	assert_int_equal(f->last.type, VCM_FAULT_AR_MULTIHIT);
+	assert_int_equal(f->last.dva, 0x00100008);
+	assert_int_equal(f->last.access, VCM_ACCESS_READ);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_INT_STATUS), 1U << 1);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AR_FAULT_ADDR), 0x00100008);
+	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0x00100010, VCM_ACCESS_WRITE, &pa), -EFAULT);
+	assert_int_equal(f->last.type, VCM_FAULT_AW_MULTIHIT);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_INT_STATUS), 3U << 1);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AW_FAULT_ADDR), 0x00100010);
+	/* The rest of the section hits one entry only. */
+	assert_int_equal(xlate(f, 0x00101000, VCM_ACCESS_READ), 0x40101000);
+	st = stats(f);
+	assert_int_equal(st.multi_hits, 2);
+	assert_int_equal(st.fault_counts[VCM_FAULT_AR_MULTIHIT], 1);
+	assert_int_equal(st.fault_counts[VCM_FAULT_AW_MULTIHIT], 1);
+
+	/* A handler that flushes the TLB and asks for a retry resolves it. */
+	f->action = ACT_FLUSH;
+	f->ret = 0;
+	assert_int_equal(xlate(f, 0x00100008, VCM_ACCESS_READ), 0x40100008);
+	assert_int_equal(f->nfaults, 3);
+
+	/* Invalidating the overlapping entry alone also resolves it. */
+	f->action = ACT_NONE;
+	f->ret = -EFAULT;
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00100000, 0x100000), 0x100000);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00100000, 0x40001000, 0x1000, 0), 0);
+	vcm_sysmmu_tlb_invalidate(f->mmu);
+	xlate(f, 0x00100000, VCM_ACCESS_READ);
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00100000, 0x1000), 0x1000);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00100000, 0x40100000, 0x100000, 0), 0);
+	xlate(f, 0x00180000, VCM_ACCESS_READ);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_FLUSH_ENTRY, 0x00100000);
+	assert_int_equal(xlate(f, 0x00100000, VCM_ACCESS_READ), 0x40100000);
+	assert_int_equal(f->nfaults, 3);
+}
+
+static void test_page_fault(void **state)
+{
+	struct fixture *f = *state;
+	vcm_addr_t pa;
+
+	on(f);
+	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0x12345678, VCM_ACCESS_WRITE, &pa), -EFAULT);
+	assert_int_equal(f->nfaults, 1);
+	assert_int_equal(f->last.dva, 0x12345678);
+	assert_int_equal(f->last.access, VCM_ACCESS_WRITE);
+	assert_int_equal(f->last.type, VCM_FAULT_PAGE);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_INT_STATUS), 1);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_PAGE_FAULT_ADDR), 0x12345678);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AW_FAULT_ADDR), 0);
+	assert_int_equal(stats(f).faults, 1);
+	assert_int_equal(stats(f).fault_counts[VCM_FAULT_PAGE], 1);
+
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_INT_CLEAR, 1);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_INT_STATUS), 0);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_PAGE_FAULT_ADDR), 0);
+
+	/* Handler returning 0 without fixing: retried once, faults twice. */
+	f->ret = 0;
+	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0x00001000, VCM_ACCESS_READ, &pa), -EFAULT);
+	assert_int_equal(f->nfaults, 3);
+
+	/* Handler mapping the page: the retry succeeds (demand paging). */
+	f->action = ACT_MAP;
+	assert_int_equal(xlate(f, 0x00002abc, VCM_ACCESS_READ), RAM_BASE + 0x7abc);
+	assert_int_equal(f->nfaults, 4);
+
+	/* No handler: the fault fails the access. */
+	vcm_sysmmu_set_fault_handler(f->mmu, NULL, NULL);
+	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0x00003000, VCM_ACCESS_READ, &pa), -EFAULT);
+	assert_int_equal(f->nfaults, 4);
+	assert_int_equal(stats(f).faults, 5);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_PAGE_FAULT_ADDR), 0x00003000);
+}
+
+static void test_bus_error(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t byte = 0;
+	vcm_addr_t pa;
+
+	/* Translating to a PA that is not RAM is fine; accessing it is not. */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00100000, 0x10000000, 0x100000, 0), 0);
+	on(f);
+	assert_int_equal(xlate(f, 0x00100040, VCM_ACCESS_READ), 0x10000040);
+	assert_int_equal(f->nfaults, 0);
+	assert_int_equal(vcm_dma_read(f->mmu, 0x00100040, &byte, 1), -EFAULT);
+	assert_int_equal(f->last.type, VCM_FAULT_BUS_ERROR);
+	assert_int_equal(f->last.access, VCM_ACCESS_READ);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_INT_STATUS), 1U << 3);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AR_FAULT_ADDR), 0x00100040);
+	assert_int_equal(vcm_dma_write(f->mmu, 0x00100080, &byte, 1), -EFAULT);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AW_FAULT_ADDR), 0x00100080);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_INT_CLEAR, 1U << 3);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_INT_STATUS), 0);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AR_FAULT_ADDR), 0);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AW_FAULT_ADDR), 0);
+
+	/* A table that is not RAM: the walk itself bus-errors. */
+	vcm_sysmmu_set_pgtable_base(f->mmu, 0x20000000);
+	vcm_sysmmu_tlb_invalidate(f->mmu);
+	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0x00100040, VCM_ACCESS_READ, &pa), -EFAULT);
+	assert_int_equal(f->last.type, VCM_FAULT_BUS_ERROR);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AR_FAULT_ADDR), 0x00100040);
+
+	/* Bypass to a PA that is not RAM. */
+	vcm_sysmmu_disable(f->mmu);
+	assert_int_equal(xlate(f, 0x00100040, VCM_ACCESS_WRITE), 0x00100040);
+	assert_int_equal(vcm_dma_write(f->mmu, 0x00100040, &byte, 1), -EFAULT);
+	assert_int_equal(f->last.type, VCM_FAULT_BUS_ERROR);
+	assert_int_equal(stats(f).fault_counts[VCM_FAULT_BUS_ERROR], 4);
+}
+
+/* Two faults set two bits; clearing one keeps the other's address. */
+static void test_int_clear_partial(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm_fault fl = { 0x5000, VCM_ACCESS_READ, VCM_FAULT_BUS_ERROR };
+
+	assert_int_equal(vcm_sysmmu_inject_fault(f->mmu, &fl), -EFAULT);
+	fl.dva = 0x6000;
+	fl.type = VCM_FAULT_AR_PROTECTION;
+	assert_int_equal(vcm_sysmmu_inject_fault(f->mmu, &fl), -EFAULT);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_INT_STATUS), (1U << 3) | (1U << 5));
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AR_FAULT_ADDR), 0x6000);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_INT_CLEAR, 1U << 5);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_INT_STATUS), 1U << 3);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AR_FAULT_ADDR), 0x6000);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_INT_CLEAR, 0xFF);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AR_FAULT_ADDR), 0);
+}
+
+static void test_inject_all_kinds(void **state)
+{
+	struct fixture *f = *state;
+	unsigned t;
+
+	f->ret = 0;
+	for (t = 0; t < VCM_FAULT_NR_TYPES; t++) {
+		unsigned acc = (t == VCM_FAULT_AW_MULTIHIT || t == VCM_FAULT_AW_SECURITY ||
+				t == VCM_FAULT_AW_PROTECTION) ? VCM_ACCESS_WRITE : VCM_ACCESS_READ;
+		struct vcm_fault fl = { 0x1000 * (t + 1), acc, (enum vcm_fault_type)t };
+
+		assert_int_equal(vcm_sysmmu_inject_fault(f->mmu, &fl), 0);
+		assert_int_equal(f->last.type, t);
+		assert_int_equal(f->last.dva, 0x1000 * (t + 1));
+		assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_INT_STATUS),
+				 (2U << t) - 1);
+		assert_int_equal(stats(f).fault_counts[t], 1);
+	}
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_INT_STATUS), 0xFF);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_PAGE_FAULT_ADDR), 0x1000);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AR_FAULT_ADDR), 0x6000);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AW_FAULT_ADDR), 0x8000);
+	assert_int_equal(stats(f).faults, VCM_FAULT_NR_TYPES);
+
+	struct vcm_fault bad = { 0, VCM_ACCESS_READ, (enum vcm_fault_type)VCM_FAULT_NR_TYPES };
+	assert_int_equal(vcm_sysmmu_inject_fault(f->mmu, &bad), -EINVAL);
+	bad.type = VCM_FAULT_PAGE;
+	bad.access = 0;
+	assert_int_equal(vcm_sysmmu_inject_fault(f->mmu, &bad), -EINVAL);
+	bad.access = VCM_ACCESS_READ;
+	assert_int_equal(vcm_sysmmu_inject_fault(NULL, &bad), -EINVAL);
+	assert_int_equal(vcm_sysmmu_inject_fault(f->mmu, NULL), -EINVAL);
+}
+
+/* The register view and the function view are one state. */
+static void test_registers(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t base = (uint32_t)vcm_pgtable_base(f->pt);
+	unsigned long w;
+	vcm_addr_t pa;
+
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00100000, 0x40100000, 0x100000, 0), 0);
+
+	vcm_sysmmu_enable(f->mmu);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_CTRL), 0x5);
+	vcm_sysmmu_disable(f->mmu);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_CTRL), 0x0);
+
+	vcm_sysmmu_set_pgtable_base(f->mmu, base);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_PT_BASE_ADDR), base);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_PT_BASE_ADDR, 0x12345678);
+	assert_int_equal(vcm_sysmmu_pgtable_base(f->mmu), 0x12344000);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_PT_BASE_ADDR, base);
+	assert_int_equal(vcm_sysmmu_pgtable_base(f->mmu), base);
+
+	/* Enable by register: translation uses the table. */
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_CTRL, VCM_SYSMMU_CTRL_ENABLE);
+	assert_int_equal(xlate(f, 0x00100010, VCM_ACCESS_READ), 0x40100010);
+	assert_int_equal(stats(f).walks, 1);
+	/* FLUSH by register empties the TLB; the function view counts it. */
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_FLUSH, 1);
+	assert_int_equal(stats(f).tlb_flushes, 1);
+	xlate(f, 0x00100010, VCM_ACCESS_READ);
+	assert_int_equal(stats(f).walks, 2);
+	xlate(f, 0x00100010, VCM_ACCESS_READ);
+	assert_int_equal(stats(f).walks, 2);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_FLUSH_ENTRY, 0x001FFFFF);
+	assert_int_equal(stats(f).tlb_entry_flushes, 1);
+	xlate(f, 0x00100010, VCM_ACCESS_READ);
+	assert_int_equal(stats(f).walks, 3);
+	/* FLUSH_ENTRY of another DVA keeps it. */
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_FLUSH_ENTRY, 0x00200000);
+	xlate(f, 0x00100010, VCM_ACCESS_READ);
+	assert_int_equal(stats(f).walks, 3);
+
+	/* Block: STATUS says so, translations wait (-EBUSY), no fault. */
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_CTRL, VCM_SYSMMU_CTRL_BLOCK_VALUE);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_CTRL), 0x7);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_STATUS), VCM_SYSMMU_STATUS_BLOCKED);
+	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0x00100010, VCM_ACCESS_READ, &pa), -EBUSY);
+	assert_int_equal(stats(f).blocked, 1);
+	assert_int_equal(stats(f).faults, 0);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_CTRL, VCM_SYSMMU_CTRL_ENABLE);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_STATUS), 0);
+	assert_int_equal(xlate(f, 0x00100010, VCM_ACCESS_READ), 0x40100010);
+	/* Disable by register: bypass. */
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_CTRL, VCM_SYSMMU_CTRL_DISABLE);
+	assert_int_equal(xlate(f, RAM_BASE + 0x10, VCM_ACCESS_READ), RAM_BASE + 0x10);
+
+	/* Stored registers. */
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_CFG, 0x80);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_CFG), 0x80);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_DEFAULT_SLAVE_ADDR, 0x40000000);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_DEFAULT_SLAVE_ADDR), 0x40000000);
+
+	/* Write-only registers read 0; read-only ones ignore writes (warning). */
+	w = vcm_warn_count();
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_FLUSH), 0);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_FLUSH_ENTRY), 0);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_INT_CLEAR), 0);
+	assert_int_equal(vcm_warn_count(), w);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_VERSION, 0);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_STATUS, 1);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_INT_STATUS, 1);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_PAGE_FAULT_ADDR, 1);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_AR_FAULT_ADDR, 1);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_AW_FAULT_ADDR, 1);
+	assert_int_equal(vcm_warn_count(), w + 6);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_VERSION), VCM_SYSMMU_VERSION_VALUE);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_INT_STATUS), 0);
+	/* Unknown and unaligned offsets: read 0, write ignored, warnings. */
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, 0x020), 0);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, 0x038), 0);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, 0x1000), 0);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, 0x002), 0);
+	vcm_sysmmu_writel(f->mmu, 0x020, 1);
+	vcm_sysmmu_writel(f->mmu, 0x015, 1);
+	assert_int_equal(vcm_warn_count(), w + 12);
+	assert_int_equal(vcm_sysmmu_pgtable_base(f->mmu), base);
+}
+
+static void test_bad_args(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm_sysmmu_stats st;
+	unsigned long w = vcm_warn_count();
+	vcm_addr_t pa;
+
+	assert_int_equal(vcm_sysmmu_translate(NULL, 0, VCM_ACCESS_READ, &pa), -EINVAL);
+	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0, VCM_ACCESS_READ, NULL), -EINVAL);
+	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0, 0, &pa), -EINVAL);
+	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0, 3, &pa), -EINVAL);
+	assert_int_equal(vcm_sysmmu_translate(f->mmu, DVA_LIMIT, VCM_ACCESS_READ, &pa), -EINVAL);
+	assert_int_equal(vcm_warn_count(), w);
+
+	vcm_sysmmu_enable(NULL);
+	vcm_sysmmu_disable(NULL);
+	vcm_sysmmu_set_pgtable_base(NULL, 0);
+	vcm_sysmmu_tlb_invalidate(NULL);
+	vcm_sysmmu_tlb_invalidate_entry(NULL, 0);
+	vcm_sysmmu_set_fault_handler(NULL, NULL, NULL);
+	assert_int_equal(vcm_sysmmu_readl(NULL, VCM_SYSMMU_CTRL), 0);
+	vcm_sysmmu_writel(NULL, VCM_SYSMMU_CTRL, 5);
+	assert_int_equal(vcm_warn_count(), w + 8);
+	assert_int_equal(vcm_sysmmu_pgtable_base(NULL), 0);
+
+	/* Bases the register cannot hold are truncated, with a warning. */
+	vcm_sysmmu_set_pgtable_base(f->mmu, 0x40001000);
+	assert_int_equal(vcm_sysmmu_pgtable_base(f->mmu), 0x40000000);
+	vcm_sysmmu_set_pgtable_base(f->mmu, 0x140004000ULL);
+	assert_int_equal(vcm_sysmmu_pgtable_base(f->mmu), 0x40004000);
+	assert_int_equal(vcm_warn_count(), w + 10);
+
+	memset(&st, 0xAA, sizeof(st));
+	vcm_sysmmu_get_stats(NULL, &st);
+	assert_int_equal(st.translations, 0);
+	vcm_sysmmu_get_stats(f->mmu, NULL);
+}
+
+static char *dump_to_string(struct vcm_sysmmu *mmu)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	assert_non_null(out);
+	vcm_sysmmu_dump(mmu, out);
+	fclose(out);
+	return buf;
+}
+
+static void test_dump(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm_fault fl = { 0x00300000, VCM_ACCESS_READ, VCM_FAULT_PAGE };
+	char *d;
+
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00100000, 0x40100000, 0x100000, 0), 0);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00200000, 0x40300000, 0x1000, 0), 0);
+	on(f);
+	xlate(f, 0x00100000, VCM_ACCESS_READ);
+	xlate(f, 0x00200000, VCM_ACCESS_READ);
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00200000, 0x1000), 0x1000);
+	vcm_sysmmu_inject_fault(f->mmu, &fl);
+	d = dump_to_string(f->mmu);
+	printf("%s", d);
+	assert_non_null(strstr(d, "sysmmu fimc0:"));
+	assert_non_null(strstr(d, "CTRL            0x00000005  enabled"));
+	assert_non_null(strstr(d, "INT_STATUS      0x00000001  [page fault]"));
+	assert_non_null(strstr(d, "PAGE_FAULT_ADDR 0x00300000"));
+	assert_non_null(strstr(d, "VERSION         0x30200000  (v3.1)"));
+	assert_non_null(strstr(d, "TLB: 2 of 64 entries valid"));
+	assert_non_null(strstr(d, "dva 0x00100000-0x001fffff -> pa 0x40100000  1M  pte 0x40100002\n"));
+	assert_non_null(strstr(d, "dva 0x00200000-0x00200fff -> pa 0x40300000  4K  pte 0x40300002  STALE\n"));
+	assert_non_null(strstr(d, "translations 2  tlb hits 0  misses 2  walks 2 (3 reads)"));
+	assert_non_null(strstr(d, "page fault     1"));
+	free(d);
+	d = dump_to_string(NULL);
+	assert_string_equal(d, "sysmmu: (none)\n");
+	free(d);
+	vcm_sysmmu_dump(f->mmu, NULL);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_defaults_bypass),
+		T(test_walk_and_tlb),
+		T(test_tlb_size_fifo),
+		T(test_stale_hit),
+		T(test_stale_base),
+		T(test_multihit),
+		T(test_page_fault),
+		T(test_bus_error),
+		T(test_int_clear_partial),
+		T(test_inject_all_kinds),
+		T(test_registers),
+		T(test_bad_args),
+		T(test_dump),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
