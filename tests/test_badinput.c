@@ -295,7 +295,7 @@ static void size_near_2_64(void **state)
 	WARNS(0, {
 		ERRNO_PTR(-ENOSPC, vcm_reserve(f->mmu, UINT64_MAX - PAGE + 1, 0));
 		ERRNO_PTR(-ENOSPC, vcm_reserve(f->mmu, WIN_SIZE + PAGE, 0));
-		ERRNO_PTR(-ENOMEM, vcm_reserve(f->vmm, 1ULL << 63, 0));
+		ERRNO_PTR(-ENOSPC, vcm_reserve(f->vmm, 1ULL << 63, 0));
 		ERRNO_PTR(-ENOMEM, vcm_alloc(f->mmu, 1ULL << 63, 0));
 		ERRNO_PTR(-ENOMEM, vcm_alloc(f->mmu, RAM_SIZE + PAGE, 0));
 		ERRNO_PTR(-EINVAL, vcm_alloc(f->o2o, 1ULL << 40, 0));

@@ -18,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <vcm/s5p.h>
+#include <vcm/sysmmu.h>
+
 #include "harness.h"
 
 /* ---- soft: the fuzzer's own MMU driver under the MMU wrapper ---- */
@@ -325,4 +328,250 @@ const struct fz_backend fz_vmm_backend = {
 	.orders = vmm_orders,
 	.create = vmm_create,
 	.access = vmm_access,
+};
+
+/* ---- iommu and s5p: System MMU models walking Exynos tables ---- */
+
+static const unsigned char smmu_orders[] = { 8, 4, 0 };
+
+#define FZ_IOMMU_START 0x10000000ULL
+#define FZ_IOMMU_SIZE (48ULL << 20)	/* not a power of two on purpose */
+#define FZ_S5P_SIZE(slot) ((20ULL + (slot)) << 20)
+#define FZ_SECTION (1ULL << 20)
+#define FZ_LV1_BYTES (16ULL << 10)
+
+struct fz_smmu {
+	struct vcm_sysmmu *mmu;		/* iommu: made here; s5p: looked up */
+	enum vcm_dev_id id;
+};
+
+static int fault_handler(struct vcm_sysmmu *mmu, const struct vcm_fault *f, void *priv)
+{
+	struct fz_harness *h = priv;
+
+	(void)mmu;
+	if (!h->faulted) {
+		h->faulted = true;
+		h->fault_dva = f->dva;
+	}
+	return -EFAULT;		/* not resolved: the access fails */
+}
+
+static struct vcm_sysmmu *smmu_of(struct fz_harness *h, struct fz_ctx *c)
+{
+	struct fz_smmu *s = c->priv;
+
+	if (c->kind == FZ_K_S5P) {
+		/* the model lives with the shared state: look it up each time */
+		s->mmu = s5p_sysmmu_get(s->id);
+		vcm_sysmmu_set_fault_handler(s->mmu, fault_handler, h);
+	}
+	return s->mmu;
+}
+
+static int iommu_create(struct fz_harness *h, struct fz_ctx *c)
+{
+	struct fz_smmu *s = calloc(1, sizeof(*s));
+	char name[32];
+	struct vcm *vcm;
+
+	if (!s)
+		return -ENOMEM;
+	snprintf(name, sizeof(name), "fuzz-iommu%u", (unsigned)(c - h->ctx));
+	s->mmu = vcm_sysmmu_create(h->soc, name);
+	if (vcm_is_err(s->mmu)) {
+		int ret = (int)vcm_ptr_err(s->mmu);
+
+		free(s);
+		return ret;
+	}
+	vcm_sysmmu_set_fault_handler(s->mmu, fault_handler, h);
+	vcm = vcm_iommu_create(s->mmu, FZ_IOMMU_START, FZ_IOMMU_SIZE);
+	if (vcm_is_err(vcm)) {
+		vcm_sysmmu_destroy(s->mmu);
+		free(s);
+		return (int)vcm_ptr_err(vcm);
+	}
+	c->vcm = vcm;
+	c->priv = s;
+	c->win_start = FZ_IOMMU_START;
+	c->win_size = FZ_IOMMU_SIZE;
+	return 0;
+}
+
+static void iommu_destroyed(struct fz_harness *h, struct fz_ctx *c)
+{
+	struct fz_smmu *s = c->priv;
+
+	(void)h;
+	if (c->kind == FZ_K_IOMMU)
+		vcm_sysmmu_destroy(s->mmu);
+	free(s);
+}
+
+/* Each slot is its own device: FIMC0..FIMC3. */
+static int s5p_create(struct fz_harness *h, struct fz_ctx *c)
+{
+	unsigned slot = (unsigned)(c - h->ctx);
+	struct fz_smmu *s = calloc(1, sizeof(*s));
+	struct vcm *vcm;
+
+	if (!s)
+		return -ENOMEM;
+	s->id = (enum vcm_dev_id)(VCM_DEV_FIMC0 + slot);
+	vcm = vcm_create_unified(FZ_S5P_SIZE(slot) - FZ_PAGE, s->id, NULL);
+	if (vcm_is_err(vcm)) {
+		free(s);
+		return (int)vcm_ptr_err(vcm);
+	}
+	c->vcm = vcm;
+	c->priv = s;
+	c->win_start = vcm->start;
+	c->win_size = vcm->size;
+	if (vcm->size != FZ_S5P_SIZE(slot) || vcm->start % S5P_VCM_WINDOW_SIZE ||
+	    vcm_find_vcm(s->id) != vcm)
+		return -EUCLEAN;
+	return 0;
+}
+
+static int smmu_access(struct fz_harness *h, struct fz_ctx *c, vcm_addr_t dva, void *buf,
+		       size_t len, bool write, vcm_addr_t *fault)
+{
+	struct vcm_sysmmu *mmu = smmu_of(h, c);
+	int ret;
+
+	h->faulted = false;
+	ret = write ? vcm_dma_write(mmu, dva, buf, len) : vcm_dma_read(mmu, dva, buf, len);
+	if (ret == -EFAULT)
+		*fault = h->faulted ? h->fault_dva : ~0ULL;
+	return ret;
+}
+
+int fz_dma_copy(struct fz_harness *h, struct fz_ctx *dc, vcm_addr_t ddva, struct fz_ctx *sc,
+		vcm_addr_t sdva, size_t len)
+{
+	struct vcm_sysmmu *dmmu = smmu_of(h, dc), *smmu = smmu_of(h, sc);
+
+	h->faulted = false;
+	return vcm_dma_copy(dmmu, ddva, smmu, sdva, len);
+}
+
+static bool smmu_enabled(struct fz_harness *h, struct fz_ctx *c)
+{
+	return vcm_sysmmu_readl(smmu_of(h, c), VCM_SYSMMU_CTRL) & VCM_SYSMMU_CTRL_MMU_EN;
+}
+
+/* A disabled System MMU passes DVAs through: nothing of ours translates. */
+static int smmu_xlate(struct fz_harness *h, struct fz_ctx *c, vcm_addr_t dva, vcm_addr_t *pa,
+		      int *order)
+{
+	*order = -1;
+	if (!smmu_enabled(h, c))
+		return -EFAULT;
+	return vcm_sysmmu_translate(smmu_of(h, c), dva, VCM_ACCESS_READ, pa);
+}
+
+/* The System MMU translates exactly while the context is active. */
+static enum fz_fail smmu_check_hw(struct fz_harness *h, struct fz_ctx *c)
+{
+	bool on = smmu_enabled(h, c);
+
+	if (on != (c->active > 0))
+		return fz_fail(h, FZ_F_MAP, "c%u (%s): System MMU %s while %s",
+			       (unsigned)(c - h->ctx), c->be->name, on ? "enabled" : "disabled",
+			       c->active ? "active" : "inactive");
+	return FZ_OK;
+}
+
+static bool mark_region(void *arg, vcm_addr_t va, vcm_addr_t pa, unsigned order)
+{
+	uint64_t *bits = arg;
+
+	(void)pa;
+	if (order < 8)
+		bits[(va >> 20) / 64] |= 1ULL << ((va >> 20) % 64);
+	return false;
+}
+
+/* 1 MiB regions of the table that need a level-2 table: those with small
+ * or large pages of the active contexts for which @in() is true. */
+static unsigned long lv2_tables(struct fz_harness *h, bool (*in)(const struct fz_ctx *, const struct fz_ctx *),
+				const struct fz_ctx *self)
+{
+	uint64_t bits[4096 / 64] = { 0 };
+	unsigned long n = 0;
+	unsigned i;
+
+	for (i = 0; i < FZ_NRES; i++) {
+		const struct fz_res *r = &h->res[i];
+		const struct fz_ctx *c = &h->ctx[r->ctx];
+
+		if (r->live && r->phys >= 0 && c->active && in(self, c))
+			fz_cut(&h->phys[r->phys], r->start, smmu_orders, mark_region, bits);
+	}
+	for (i = 0; i < 4096 / 64; i++)
+		n += (unsigned long)__builtin_popcountll(bits[i]);
+	return n;
+}
+
+static bool same_ctx(const struct fz_ctx *self, const struct fz_ctx *c)
+{
+	return self == c;
+}
+
+static bool any_s5p(const struct fz_ctx *self, const struct fz_ctx *c)
+{
+	(void)self;
+	return c->kind == FZ_K_S5P;
+}
+
+/* Level-2 tables are 1 KiB, four to a page, pages shared while partly
+ * used: n tables take between n/4 and n pages. */
+static void pt_range(unsigned long lv2, vcm_size_t *lo, vcm_size_t *hi)
+{
+	*lo = FZ_LV1_BYTES + (lv2 + 3) / 4 * FZ_PAGE;
+	*hi = FZ_LV1_BYTES + lv2 * FZ_PAGE;
+}
+
+static void iommu_pt_bytes(struct fz_harness *h, struct fz_ctx *c, vcm_size_t *lo, vcm_size_t *hi)
+{
+	pt_range(lv2_tables(h, same_ctx, c), lo, hi);
+}
+
+/* The one shared table is counted by the first live S5P context. */
+static void s5p_pt_bytes(struct fz_harness *h, struct fz_ctx *c, vcm_size_t *lo, vcm_size_t *hi)
+{
+	unsigned i;
+
+	for (i = 0; i < FZ_NCTX && &h->ctx[i] != c; i++) {
+		if (h->ctx[i].live && h->ctx[i].kind == FZ_K_S5P) {
+			*lo = *hi = 0;
+			return;
+		}
+	}
+	pt_range(lv2_tables(h, any_s5p, c), lo, hi);
+}
+
+const struct fz_backend fz_iommu_backend = {
+	.name = "iommu",
+	.has_mmu = true,
+	.orders = smmu_orders,
+	.create = iommu_create,
+	.destroyed = iommu_destroyed,
+	.access = smmu_access,
+	.xlate = smmu_xlate,
+	.check_hw = smmu_check_hw,
+	.pt_bytes = iommu_pt_bytes,
+};
+
+const struct fz_backend fz_s5p_backend = {
+	.name = "s5p",
+	.has_mmu = true,
+	.orders = smmu_orders,
+	.create = s5p_create,
+	.destroyed = iommu_destroyed,
+	.access = smmu_access,
+	.xlate = smmu_xlate,
+	.check_hw = smmu_check_hw,
+	.pt_bytes = s5p_pt_bytes,
 };

@@ -54,13 +54,13 @@ static const struct op_desc ops[FZ_NCODES] = {
 	[FZ_WRITE] = { "write", F_R | F_OFF | F_LEN | F_SEED, 16 },
 	[FZ_READ] = { "read", F_R | F_OFF | F_LEN, 14 },
 	[FZ_COPY] = { "copy", F_R | F_OFF | F_R2 | F_OFF2 | F_LEN, 8 },
-	[FZ_CPU_WRITE] = { "cpu_write", F_P | F_OFF | F_LEN | F_SEED, 6 },
+	[FZ_CPU_WRITE] = { "cpu_write", F_P | F_OFF | F_LEN | F_SEED, 5 },
 	[FZ_FAIL_PAGE] = { "fail_page", F_C | F_N, 4 },
 	[FZ_BADARG] = { "badarg", F_N, 3 },
 	[FZ_USER_WRITE] = { "user_write", F_B | F_OFF | F_LEN | F_SEED, 2 },
-	[FZ_UP_GET] = { "userptr_get", F_U | F_C | F_B | F_OFF | F_SIZE, 6 },
+	[FZ_UP_GET] = { "userptr_get", F_U | F_R | F_P | F_C | F_B | F_OFF | F_SIZE | F_N, 6 },
 	[FZ_UP_PUT] = { "userptr_put", F_U, 4 },
-	[FZ_PIN] = { "pin", F_P | F_B | F_OFF | F_SIZE, 2 },
+	[FZ_PIN] = { "pin", F_P | F_B | F_OFF | F_SIZE | F_N, 3 },
 };
 
 static const char *const kind_names[FZ_NKINDS] = {

@@ -20,15 +20,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#if defined(__has_include)
-#if __has_include(<vcm/sysmmu.h>) && __has_include(<vcm/s5p.h>)
-#define FZ_HAVE_SYSMMU 1
-#endif
-#if __has_include(<vcm/userptr.h>)
-#define FZ_HAVE_USERPTR 1
-#endif
-#endif
-
 /* Object slots: operations name objects by slot number. */
 #define FZ_NCTX 4
 #define FZ_NRES 16
@@ -60,9 +51,9 @@ enum fz_code {
 	FZ_FAIL_PAGE,		/* c n: the n-th next page mapping of c fails */
 	FZ_BADARG,		/* n: a NULL / error-pointer call */
 	FZ_USER_WRITE,		/* b off len seed: the application writes its buffer */
-	FZ_UP_GET,		/* u c b off size: vcm_userptr_get() */
+	FZ_UP_GET,		/* u r p c b off size n: vcm_userptr_get() (n: flags) */
 	FZ_UP_PUT,		/* u */
-	FZ_PIN,			/* p b off size: vcm_phys_from_user() */
+	FZ_PIN,			/* p b off size n: vcm_phys_from_user() (n: flags) */
 	FZ_NCODES
 };
 

@@ -44,13 +44,13 @@ void fz_print_stats(FILE *out)
 	}
 }
 
-static enum fz_fail nop(struct fz_op *op)
+enum fz_fail fz_nop(struct fz_op *op)
 {
 	op->code = FZ_NOP;
 	return FZ_OK;
 }
 
-static enum fz_fail ret_is(struct fz_harness *h, const struct fz_op *op, long got, long want)
+enum fz_fail fz_ret_is(struct fz_harness *h, const struct fz_op *op, long got, long want)
 {
 	char line[200];
 
@@ -61,7 +61,7 @@ static enum fz_fail ret_is(struct fz_harness *h, const struct fz_op *op, long go
 	return fz_fail(h, FZ_F_ERRNO, "%s: returned %ld, model expects %ld", line, got, want);
 }
 
-static enum fz_fail warns_are(struct fz_harness *h, const struct fz_op *op, unsigned long w0,
+enum fz_fail fz_warns_are(struct fz_harness *h, const struct fz_op *op, unsigned long w0,
 			      unsigned long want)
 {
 	unsigned long got = vcm_warn_count() - w0;
@@ -75,7 +75,7 @@ static enum fz_fail warns_are(struct fz_harness *h, const struct fz_op *op, unsi
 		       want, h->last_warn);
 }
 
-static long ptr_ret(const void *p)
+long fz_ptr_ret(const void *p)
 {
 	return vcm_is_err(p) ? vcm_ptr_err(p) : 0;
 }
@@ -103,11 +103,7 @@ static bool phys_live(const struct fz_harness *h, unsigned p)
 
 bool fz_kind_available(enum fz_kind kind)
 {
-#ifdef FZ_HAVE_SYSMMU
 	return kind < FZ_NKINDS;
-#else
-	return kind <= FZ_K_VMM;
-#endif
 }
 
 static const struct fz_backend *backend_of(enum fz_kind kind)
@@ -119,12 +115,10 @@ static const struct fz_backend *backend_of(enum fz_kind kind)
 		return &fz_o2o_backend;
 	case FZ_K_VMM:
 		return &fz_vmm_backend;
-#ifdef FZ_HAVE_SYSMMU
 	case FZ_K_IOMMU:
 		return &fz_iommu_backend;
 	case FZ_K_S5P:
 		return &fz_s5p_backend;
-#endif
 	default:
 		return NULL;
 	}
@@ -132,7 +126,7 @@ static const struct fz_backend *backend_of(enum fz_kind kind)
 
 /* ---- model updates ---- */
 
-static void model_bind(struct fz_harness *h, int r, int p)
+void fz_model_bind(struct fz_harness *h, int r, int p)
 {
 	h->res[r].phys = p;
 	h->phys[p].bindings++;
@@ -140,7 +134,7 @@ static void model_bind(struct fz_harness *h, int r, int p)
 	h->touched_phys |= 1u << p;
 }
 
-static int model_unbind(struct fz_harness *h, int r)
+int fz_model_unbind(struct fz_harness *h, int r)
 {
 	int p = h->res[r].phys;
 
@@ -151,12 +145,12 @@ static int model_unbind(struct fz_harness *h, int r)
 	return p;
 }
 
-static void model_drop_res(struct fz_harness *h, int r)
+void fz_model_drop_res(struct fz_harness *h, int r)
 {
 	struct fz_res *res = &h->res[r];
 
 	if (res->phys >= 0)
-		model_unbind(h, r);
+		fz_model_unbind(h, r);
 	if (h->ctx[res->ctx].live && h->ngone < FZ_NRES + 2) {
 		h->gone[h->ngone].ctx = res->ctx;
 		h->gone[h->ngone].start = res->start;
@@ -166,7 +160,7 @@ static void model_drop_res(struct fz_harness *h, int r)
 	h->touched_res &= ~(1u << r);
 }
 
-static void model_drop_phys(struct fz_harness *h, int p)
+void fz_model_drop_phys(struct fz_harness *h, int p)
 {
 	struct fz_phys *ph = &h->phys[p];
 
@@ -178,7 +172,7 @@ static void model_drop_phys(struct fz_harness *h, int p)
 }
 
 /* Take a new phys into the model; fresh memory gets a known pattern. */
-static void model_add_phys(struct fz_harness *h, int slot, struct vcm_phys *phys, int origin)
+void fz_model_add_phys(struct fz_harness *h, int slot, struct vcm_phys *phys, int origin)
 {
 	struct fz_phys *p = &h->phys[slot];
 
@@ -196,7 +190,7 @@ static void model_add_phys(struct fz_harness *h, int slot, struct vcm_phys *phys
 	h->touched_phys |= 1u << slot;
 }
 
-static void model_own_shadow(struct fz_harness *h, int slot)
+void fz_model_own_shadow(struct fz_harness *h, int slot)
 {
 	struct fz_phys *p = &h->phys[slot];
 
@@ -208,7 +202,7 @@ static void model_own_shadow(struct fz_harness *h, int slot)
 	fz_phys_cpu_write(h, p, 0, p->shadow, p->size);
 }
 
-static void model_add_res(struct fz_harness *h, int slot, struct vcm_res *res, int ctx,
+void fz_model_add_res(struct fz_harness *h, int slot, struct vcm_res *res, int ctx,
 			  vcm_size_t size)
 {
 	struct fz_res *r = &h->res[slot];
@@ -225,14 +219,14 @@ static void model_add_res(struct fz_harness *h, int slot, struct vcm_res *res, i
 }
 
 /* Pages the soft MMU would be asked to map for @p at @dva. */
-static unsigned long pages_at(struct fz_harness *h, int ctx, int p, vcm_addr_t dva)
+unsigned long fz_pages_at(struct fz_harness *h, int ctx, int p, vcm_addr_t dva)
 {
 	return fz_cut(&h->phys[p], dva, h->ctx[ctx].be->orders, NULL, NULL);
 }
 
 /* Does mapping @pages pages now hit an armed page failure?  Updates the
  * model's countdown as the driver's must go. */
-static bool soft_fails(struct fz_ctx *c, unsigned long pages)
+bool fz_soft_fails(struct fz_ctx *c, unsigned long pages)
 {
 	if (c->kind != FZ_K_SOFT || !c->fail_countdown)
 		return false;
@@ -244,6 +238,15 @@ static bool soft_fails(struct fz_ctx *c, unsigned long pages)
 	return false;
 }
 
+/* Could mapping @bytes into @c now run out of SoC pages for level-2
+ * tables?  Then -ENOMEM is a right answer too. */
+bool fz_pt_may_fail(struct fz_harness *h, const struct fz_ctx *c, vcm_size_t bytes)
+{
+	vcm_size_t slack = (bytes / (1ULL << 20) + 2) * FZ_PAGE;
+
+	return c->be->pt_bytes && vcm_soc_free_bytes(h->soc) < slack;
+}
+
 /* ---- the operations ---- */
 
 static enum fz_fail op_create(struct fz_harness *h, struct fz_op *op)
@@ -253,7 +256,7 @@ static enum fz_fail op_create(struct fz_harness *h, struct fz_op *op)
 	int ret;
 
 	if (op->c >= FZ_NCTX || h->ctx[op->c].live || !fz_kind_available(op->kind))
-		return nop(op);
+		return fz_nop(op);
 	c = &h->ctx[op->c];
 	memset(c, 0, sizeof(*c));
 	c->kind = op->kind;
@@ -261,9 +264,9 @@ static enum fz_fail op_create(struct fz_harness *h, struct fz_op *op)
 	w0 = vcm_warn_count();
 	ret = c->be->create(h, c);
 	if (ret)
-		return ret_is(h, op, ret, 0);
+		return fz_ret_is(h, op, ret, 0);
 	c->live = true;
-	return warns_are(h, op, w0, 0);
+	return fz_warns_are(h, op, w0, 0);
 }
 
 static bool ctx_has_dependants(const struct fz_harness *h, unsigned c)
@@ -289,7 +292,7 @@ static enum fz_fail op_destroy(struct fz_harness *h, struct fz_op *op)
 
 	/* A phys of a one-to-one context must not outlive it; nor a userptr. */
 	if (!ctx_live(h, op->c) || ctx_has_dependants(h, op->c))
-		return nop(op);
+		return fz_nop(op);
 	c = &h->ctx[op->c];
 	for (i = 0; i < FZ_NRES; i++)
 		any |= h->res[i].live && h->res[i].ctx == op->c;
@@ -298,12 +301,12 @@ static enum fz_fail op_destroy(struct fz_harness *h, struct fz_op *op)
 	vcm_destroy(c->vcm);
 	for (i = 0; i < FZ_NRES; i++)
 		if (h->res[i].live && h->res[i].ctx == op->c)
-			model_drop_res(h, (int)i);
+			fz_model_drop_res(h, (int)i);
 	if (c->be->destroyed)
 		c->be->destroyed(h, c);
 	c->live = false;
 	h->ngone = 0;
-	return warns_are(h, op, w0, want);
+	return fz_warns_are(h, op, w0, want);
 }
 
 static enum fz_fail op_reserve(struct fz_harness *h, struct fz_op *op)
@@ -316,7 +319,7 @@ static enum fz_fail op_reserve(struct fz_harness *h, struct fz_op *op)
 	bool either = false;
 
 	if (op->r >= FZ_NRES || h->res[op->r].live || !ctx_live(h, op->c))
-		return nop(op);
+		return fz_nop(op);
 	c = &h->ctx[op->c];
 	if (!fz_round(op->size, &size))
 		want = -EINVAL;
@@ -325,18 +328,18 @@ static enum fz_fail op_reserve(struct fz_harness *h, struct fz_op *op)
 	else if (c->be->has_mmu)
 		want = fz_dva_fits(h, op->c, size) ? 0 : -ENOSPC;
 	else if (size >= 1ULL << 47)
-		want = -ENOMEM;
+		want = -ENOSPC;
 	else
 		want = 0, either = size > 1ULL << 32;
 	w0 = vcm_warn_count();
 	res = vcm_reserve(c->vcm, op->size, 0);
 	if (either && vcm_is_err(res))
-		want = ptr_ret(res);
-	if (ret_is(h, op, ptr_ret(res), want) || warns_are(h, op, w0, 0))
+		want = fz_ptr_ret(res);
+	if (fz_ret_is(h, op, fz_ptr_ret(res), want) || fz_warns_are(h, op, w0, 0))
 		return h->failed;
 	if (vcm_is_err(res))
 		return FZ_OK;
-	model_add_res(h, op->r, res, op->c, size);
+	fz_model_add_res(h, op->r, res, op->c, size);
 	return fz_check_new_res(h, &h->res[op->r]);
 }
 
@@ -346,12 +349,12 @@ static enum fz_fail op_unreserve(struct fz_harness *h, struct fz_op *op)
 	bool bound;
 
 	if (!res_mine(h, op->r))
-		return nop(op);
+		return fz_nop(op);
 	bound = h->res[op->r].phys >= 0;
 	w0 = vcm_warn_count();
 	vcm_unreserve(h->res[op->r].res);
-	model_drop_res(h, op->r);
-	return warns_are(h, op, w0, bound);
+	fz_model_drop_res(h, op->r);
+	return fz_warns_are(h, op, w0, bound);
 }
 
 /* What vcm_alloc() / the phys op must return for @size on @c; *either:
@@ -386,21 +389,21 @@ static enum fz_fail op_alloc(struct fz_harness *h, struct fz_op *op)
 	long want;
 
 	if (op->p >= FZ_NPHYS || h->phys[op->p].live || !ctx_live(h, op->c))
-		return nop(op);
+		return fz_nop(op);
 	c = &h->ctx[op->c];
 	want = alloc_expect(h, c, op->size, &either);
 	w0 = vcm_warn_count();
 	phys = vcm_alloc(c->vcm, op->size, 0);
-	if (either && ptr_ret(phys) == -ENOMEM)
+	if (either && fz_ptr_ret(phys) == -ENOMEM)
 		want = -ENOMEM;
-	if (ret_is(h, op, ptr_ret(phys), want) || warns_are(h, op, w0, 0))
+	if (fz_ret_is(h, op, fz_ptr_ret(phys), want) || fz_warns_are(h, op, w0, 0))
 		return h->failed;
 	if (vcm_is_err(phys))
 		return FZ_OK;
-	model_add_phys(h, op->p, phys, c->kind == FZ_K_O2O ? op->c : -1);
+	fz_model_add_phys(h, op->p, phys, c->kind == FZ_K_O2O ? op->c : -1);
 	if (fz_check_new_phys(h, &h->phys[op->p], c->be->orders, phys->size, 0))
 		return h->failed;
-	model_own_shadow(h, op->p);
+	fz_model_own_shadow(h, op->p);
 	return FZ_OK;
 }
 
@@ -410,13 +413,13 @@ static enum fz_fail op_free(struct fz_harness *h, struct fz_op *op)
 	bool bound;
 
 	if (!phys_live(h, op->p) || h->phys[op->p].up >= 0)
-		return nop(op);
+		return fz_nop(op);
 	bound = h->phys[op->p].bindings > 0;
 	w0 = vcm_warn_count();
 	vcm_free(h->phys[op->p].phys);
 	if (!bound)
-		model_drop_phys(h, op->p);
-	return warns_are(h, op, w0, bound);
+		fz_model_drop_phys(h, op->p);
+	return fz_warns_are(h, op, w0, bound);
 }
 
 /* The driver-level answer of binding @p behind @r (the core's checks
@@ -433,7 +436,7 @@ static long bind_expect(struct fz_harness *h, int r, int p)
 	case FZ_K_VMM:
 		return ph->user ? -EOPNOTSUPP : 0;
 	default:
-		if (c->active && soft_fails(c, pages_at(h, res->ctx, p, res->start)))
+		if (c->active && fz_soft_fails(c, fz_pages_at(h, res->ctx, p, res->start)))
 			return -EIO;
 		return 0;
 	}
@@ -443,11 +446,12 @@ static enum fz_fail op_bind(struct fz_harness *h, struct fz_op *op)
 {
 	struct fz_res *r;
 	unsigned long w0;
+	bool tight;
 	long want;
 	int ret;
 
 	if (!res_live(h, op->r) || !phys_live(h, op->p))
-		return nop(op);
+		return fz_nop(op);
 	r = &h->res[op->r];
 	if (r->phys == op->p)
 		want = -EALREADY;
@@ -457,12 +461,16 @@ static enum fz_fail op_bind(struct fz_harness *h, struct fz_op *op)
 		want = -ENOSPC;
 	else
 		want = bind_expect(h, op->r, op->p);
+	tight = !want && h->ctx[r->ctx].active &&
+		fz_pt_may_fail(h, &h->ctx[r->ctx], h->phys[op->p].size);
 	w0 = vcm_warn_count();
 	ret = vcm_bind(r->res, h->phys[op->p].phys);
-	if (ret_is(h, op, ret, want) || warns_are(h, op, w0, 0))
+	if (tight && ret == -ENOMEM)
+		want = ret;
+	if (fz_ret_is(h, op, ret, want) || fz_warns_are(h, op, w0, 0))
 		return h->failed;
 	if (!ret)
-		model_bind(h, op->r, op->p);
+		fz_model_bind(h, op->r, op->p);
 	h->touched_res |= 1u << op->r;
 	return FZ_OK;
 }
@@ -474,7 +482,7 @@ static enum fz_fail op_unbind(struct fz_harness *h, struct fz_op *op)
 	struct fz_res *r;
 
 	if (!res_mine(h, op->r))
-		return nop(op);
+		return fz_nop(op);
 	r = &h->res[op->r];
 	if (r->phys >= 0)
 		want = h->phys[r->phys].phys;
@@ -488,8 +496,8 @@ static enum fz_fail op_unbind(struct fz_harness *h, struct fz_op *op)
 			       (void *)want);
 	}
 	if (want)
-		model_unbind(h, op->r);
-	return warns_are(h, op, w0, !want);
+		fz_model_unbind(h, op->r);
+	return fz_warns_are(h, op, w0, !want);
 }
 
 /*
@@ -511,13 +519,14 @@ static long map_expect(struct fz_harness *h, int ctx, int p, bool *either)
 	default:
 		if (!fz_dva_fits(h, ctx, ph->size))
 			return -ENOSPC;
-		*either = c->kind == FZ_K_SOFT && c->active && c->fail_countdown;
+		*either = c->active && ((c->kind == FZ_K_SOFT && c->fail_countdown) ||
+					fz_pt_may_fail(h, c, ph->size));
 		return 0;
 	}
 }
 
 /* After a map or make that the model could not decide: the countdown. */
-static enum fz_fail settle_countdown(struct fz_harness *h, struct fz_ctx *c, long ret, int r)
+enum fz_fail fz_settle_countdown(struct fz_harness *h, struct fz_ctx *c, long ret, int r)
 {
 	if (c->kind != FZ_K_SOFT || !c->active || !c->fail_countdown)
 		return FZ_OK;
@@ -527,7 +536,7 @@ static enum fz_fail settle_countdown(struct fz_harness *h, struct fz_ctx *c, lon
 	}
 	if (ret)
 		return FZ_OK;
-	if (soft_fails(c, pages_at(h, h->res[r].ctx, h->res[r].phys, h->res[r].start)))
+	if (fz_soft_fails(c, fz_pages_at(h, h->res[r].ctx, h->res[r].phys, h->res[r].start)))
 		return fz_fail(h, FZ_F_DRIVER, "r%d: mapped although a page failure was armed", r);
 	return FZ_OK;
 }
@@ -542,23 +551,23 @@ static enum fz_fail op_map(struct fz_harness *h, struct fz_op *op)
 
 	if (op->r >= FZ_NRES || h->res[op->r].live || !ctx_live(h, op->c) ||
 	    !phys_live(h, op->p))
-		return nop(op);
+		return fz_nop(op);
 	c = &h->ctx[op->c];
 	want = map_expect(h, op->c, op->p, &either);
 	w0 = vcm_warn_count();
 	res = vcm_map(c->vcm, h->phys[op->p].phys, 0);
-	if (either && ptr_ret(res) == -EIO)
-		want = -EIO;
-	if (ret_is(h, op, ptr_ret(res), want) || warns_are(h, op, w0, 0))
+	if (either && (fz_ptr_ret(res) == -EIO || fz_ptr_ret(res) == -ENOMEM))
+		want = fz_ptr_ret(res);
+	if (fz_ret_is(h, op, fz_ptr_ret(res), want) || fz_warns_are(h, op, w0, 0))
 		return h->failed;
 	if (vcm_is_err(res))
-		return settle_countdown(h, c, ptr_ret(res), -1);
-	model_add_res(h, op->r, res, op->c, h->phys[op->p].size);
-	model_bind(h, op->r, op->p);
+		return fz_settle_countdown(h, c, fz_ptr_ret(res), -1);
+	fz_model_add_res(h, op->r, res, op->c, h->phys[op->p].size);
+	fz_model_bind(h, op->r, op->p);
 	if (fz_check_new_res(h, &h->res[op->r]))
 		return h->failed;
 	if (either)
-		return settle_countdown(h, c, 0, op->r);
+		return fz_settle_countdown(h, c, 0, op->r);
 	return FZ_OK;
 }
 
@@ -567,11 +576,11 @@ static enum fz_fail op_unmap(struct fz_harness *h, struct fz_op *op)
 	unsigned long w0;
 
 	if (!res_mine(h, op->r))
-		return nop(op);
+		return fz_nop(op);
 	w0 = vcm_warn_count();
 	vcm_unmap(h->res[op->r].res);
-	model_drop_res(h, op->r);
-	return warns_are(h, op, w0, 0);
+	fz_model_drop_res(h, op->r);
+	return fz_warns_are(h, op, w0, 0);
 }
 
 /* vcm_make_binding(): the allocation's answer, then the mapping's (where
@@ -588,7 +597,7 @@ static enum fz_fail op_make(struct fz_harness *h, struct fz_op *op)
 
 	if (op->r >= FZ_NRES || h->res[op->r].live || op->p >= FZ_NPHYS ||
 	    h->phys[op->p].live || !ctx_live(h, op->c))
-		return nop(op);
+		return fz_nop(op);
 	c = &h->ctx[op->c];
 	want = alloc_expect(h, c, op->size, &either);
 	if (!want && c->be->has_mmu) {
@@ -596,26 +605,27 @@ static enum fz_fail op_make(struct fz_harness *h, struct fz_op *op)
 		if (!fz_dva_fits(h, op->c, size))
 			want = -ENOSPC;
 		else
-			either |= c->kind == FZ_K_SOFT && c->active && c->fail_countdown;
+			either |= c->active && ((c->kind == FZ_K_SOFT && c->fail_countdown) ||
+						fz_pt_may_fail(h, c, 2 * size));
 	}
 	w0 = vcm_warn_count();
 	res = vcm_make_binding(c->vcm, op->size, 0, 0);
-	got = ptr_ret(res);
+	got = fz_ptr_ret(res);
 	if (either && (got == -ENOMEM || got == -EIO))
 		want = got;
-	if (ret_is(h, op, got, want) || warns_are(h, op, w0, 0))
+	if (fz_ret_is(h, op, got, want) || fz_warns_are(h, op, w0, 0))
 		return h->failed;
 	if (vcm_is_err(res))
-		return settle_countdown(h, c, got, -1);
-	model_add_phys(h, op->p, res->phys, c->kind == FZ_K_O2O ? op->c : -1);
+		return fz_settle_countdown(h, c, got, -1);
+	fz_model_add_phys(h, op->p, res->phys, c->kind == FZ_K_O2O ? op->c : -1);
 	if (fz_check_new_phys(h, &h->phys[op->p], c->be->orders, res->phys->size, 1))
 		return h->failed;
-	model_own_shadow(h, op->p);
-	model_add_res(h, op->r, res, op->c, res->phys->size);
-	model_bind(h, op->r, op->p);
+	fz_model_own_shadow(h, op->p);
+	fz_model_add_res(h, op->r, res, op->c, res->phys->size);
+	fz_model_bind(h, op->r, op->p);
 	if (fz_check_new_res(h, &h->res[op->r]))
 		return h->failed;
-	return settle_countdown(h, c, 0, op->r);
+	return fz_settle_countdown(h, c, 0, op->r);
 }
 
 /* vcm_destroy_binding(): unbind, unreserve, free the phys unless it is
@@ -626,38 +636,47 @@ static enum fz_fail op_destroy_binding(struct fz_harness *h, struct fz_op *op)
 	int p;
 
 	if (!res_mine(h, op->r))
-		return nop(op);
+		return fz_nop(op);
 	p = h->res[op->r].phys;
 	want = p < 0 || h->phys[p].bindings > 1;
 	w0 = vcm_warn_count();
 	vcm_destroy_binding(h->res[op->r].res);
-	model_drop_res(h, op->r);
+	fz_model_drop_res(h, op->r);
 	if (p >= 0 && !h->phys[p].bindings)
-		model_drop_phys(h, p);
-	return warns_are(h, op, w0, want);
+		fz_model_drop_phys(h, p);
+	return fz_warns_are(h, op, w0, want);
 }
 
 static enum fz_fail op_activate(struct fz_harness *h, struct fz_op *op)
 {
 	struct fz_ctx *c;
 	unsigned long w0, pages = 0;
+	vcm_size_t bytes = 0;
+	bool tight = false;
 	long want = 0;
 	unsigned i;
 	int ret;
 
 	if (!ctx_live(h, op->c))
-		return nop(op);
+		return fz_nop(op);
 	c = &h->ctx[op->c];
-	if (!c->active && c->kind == FZ_K_SOFT) {
-		for (i = 0; i < FZ_NRES; i++)
-			if (h->res[i].live && h->res[i].ctx == op->c && h->res[i].phys >= 0)
-				pages += pages_at(h, op->c, h->res[i].phys, h->res[i].start);
-		if (soft_fails(c, pages))
+	if (!c->active) {
+		for (i = 0; i < FZ_NRES; i++) {
+			if (!h->res[i].live || h->res[i].ctx != op->c || h->res[i].phys < 0)
+				continue;
+			bytes += h->phys[h->res[i].phys].size;
+			if (c->kind == FZ_K_SOFT)
+				pages += fz_pages_at(h, op->c, h->res[i].phys, h->res[i].start);
+		}
+		if (fz_soft_fails(c, pages))
 			want = -EIO;
+		tight = fz_pt_may_fail(h, c, bytes);
 	}
 	w0 = vcm_warn_count();
 	ret = vcm_activate(c->vcm);
-	if (ret_is(h, op, ret, want) || warns_are(h, op, w0, 0))
+	if (tight && ret == -ENOMEM)
+		want = ret;
+	if (fz_ret_is(h, op, ret, want) || fz_warns_are(h, op, w0, 0))
 		return h->failed;
 	if (!ret)
 		c->active++;
@@ -674,11 +693,11 @@ static enum fz_fail op_deactivate(struct fz_harness *h, struct fz_op *op)
 	unsigned i;
 
 	if (!ctx_live(h, op->c))
-		return nop(op);
+		return fz_nop(op);
 	c = &h->ctx[op->c];
 	w0 = vcm_warn_count();
 	vcm_deactivate(c->vcm);
-	if (warns_are(h, op, w0, !c->active))
+	if (fz_warns_are(h, op, w0, !c->active))
 		return h->failed;
 	if (c->active)
 		c->active--;
@@ -733,8 +752,8 @@ static enum fz_fail settle_prefix(struct fz_harness *h, const struct fz_op *op, 
 		char line[200];
 
 		fz_op_format(op, line, sizeof(line));
-		return fz_fail(h, FZ_F_BYTES, "%s: faulted, and the %#llx bytes before the fault "
-			       "are neither all old nor all new", line, (unsigned long long)k);
+		return fz_fail(h, FZ_F_BYTES, "%s: the %#llx bytes it could reach are neither all "
+			       "old nor all new", line, (unsigned long long)k);
 	}
 }
 
@@ -748,7 +767,7 @@ static enum fz_fail op_write(struct fz_harness *h, struct fz_op *op)
 	int ret;
 
 	if (!res_live(h, op->r) || !access_ok(h, &h->res[op->r], op->off, op->len))
-		return nop(op);
+		return fz_nop(op);
 	r = &h->res[op->r];
 	c = &h->ctx[r->ctx];
 	k = reach_from(h, r, op->off, op->len);
@@ -756,7 +775,7 @@ static enum fz_fail op_write(struct fz_harness *h, struct fz_op *op)
 	fz_fill(buf, op->len, op->seed);
 	h->faulted = false;
 	ret = c->be->access(h, c, r->start + op->off, buf, op->len, true, &fault);
-	if (ret_is(h, op, ret, k == op->len ? 0 : -EFAULT))
+	if (fz_ret_is(h, op, ret, k == op->len ? 0 : -EFAULT))
 		return h->failed;
 	if (ret && fault != r->start + op->off + k)
 		return fz_fail(h, FZ_F_MAP, "write r%u: fault reported at %#llx, model %#llx", op->r,
@@ -781,13 +800,13 @@ static enum fz_fail op_read(struct fz_harness *h, struct fz_op *op)
 	int ret;
 
 	if (!res_live(h, op->r) || !access_ok(h, &h->res[op->r], op->off, op->len))
-		return nop(op);
+		return fz_nop(op);
 	r = &h->res[op->r];
 	c = &h->ctx[r->ctx];
 	k = reach_from(h, r, op->off, op->len);
 	buf = fz_scratch(h, op->len, 0);
 	ret = c->be->access(h, c, r->start + op->off, buf, op->len, false, &fault);
-	if (ret_is(h, op, ret, k == op->len ? 0 : -EFAULT))
+	if (fz_ret_is(h, op, ret, k == op->len ? 0 : -EFAULT))
 		return h->failed;
 	if (ret && fault != r->start + op->off + k)
 		return fz_fail(h, FZ_F_MAP, "read r%u: fault reported at %#llx, model %#llx", op->r,
@@ -819,16 +838,29 @@ static int do_copy(struct fz_harness *h, struct fz_res *dst, vcm_size_t doff, st
 	uint8_t *tmp;
 	int ret;
 
-#ifdef FZ_HAVE_SYSMMU
 	if (dma_kind(dc->kind) && dma_kind(sc->kind))
 		return fz_dma_copy(h, dc, dst->start + doff, sc, src->start + soff, len);
-#endif
-	(void)dma_kind;
 	tmp = fz_scratch(h, len, 1);
 	ret = sc->be->access(h, sc, src->start + soff, tmp, len, false, &fault);
 	if (!ret)
 		ret = dc->be->access(h, dc, dst->start + doff, tmp, len, true, &fault);
 	return ret;
+}
+
+/* Do [a+aoff, +len) and [b+boff, +len) share memory?  Only one phys with
+ * itself, or two pins of one application buffer, can. */
+static bool bytes_alias(const struct fz_harness *h, int a, vcm_size_t aoff, int b,
+			vcm_size_t boff, vcm_size_t len)
+{
+	const struct fz_phys *pa = &h->phys[a], *pb = &h->phys[b];
+
+	if (a != b) {
+		if (!pa->user || !pb->user || pa->ubuf != pb->ubuf)
+			return false;
+		aoff += pa->uoff;
+		boff += pb->uoff;
+	}
+	return aoff < boff + len && boff < aoff + len;
 }
 
 static enum fz_fail op_copy(struct fz_harness *h, struct fz_op *op)
@@ -841,13 +873,13 @@ static enum fz_fail op_copy(struct fz_harness *h, struct fz_op *op)
 	if (!res_live(h, op->r) || !res_live(h, op->r2) ||
 	    !access_ok(h, &h->res[op->r], op->off, op->len) ||
 	    !access_ok(h, &h->res[op->r2], op->off2, op->len))
-		return nop(op);
+		return fz_nop(op);
 	dst = &h->res[op->r];
 	src = &h->res[op->r2];
-	/* Overlapping copies within one phys have no defined result. */
-	if (dst->phys >= 0 && dst->phys == src->phys && op->off < op->off2 + op->len &&
-	    op->off2 < op->off + op->len)
-		return nop(op);
+	/* Overlapping copies have no defined result. */
+	if (dst->phys >= 0 && src->phys >= 0 &&
+	    bytes_alias(h, dst->phys, op->off, src->phys, op->off2, op->len))
+		return fz_nop(op);
 	k = reach_from(h, dst, op->off, op->len);
 	ks = reach_from(h, src, op->off2, op->len);
 	if (ks < k)
@@ -858,7 +890,7 @@ static enum fz_fail op_copy(struct fz_harness *h, struct fz_op *op)
 	if (src->phys >= 0)
 		memcpy(want, h->phys[src->phys].shadow + op->off2, k);
 	ret = do_copy(h, dst, op->off, src, op->off2, op->len);
-	if (!ret_is(h, op, ret, k == op->len ? 0 : -EFAULT) && dst->phys >= 0) {
+	if (!fz_ret_is(h, op, ret, k == op->len ? 0 : -EFAULT) && dst->phys >= 0) {
 		h->touched_phys |= 1u << dst->phys;
 		settle_prefix(h, op, dst->phys, op->off, want, k);
 	}
@@ -873,11 +905,11 @@ static enum fz_fail op_cpu_write(struct fz_harness *h, struct fz_op *op)
 
 	if (!phys_live(h, op->p) || !op->len || op->off >= h->phys[op->p].size ||
 	    op->len > h->phys[op->p].size - op->off)
-		return nop(op);
+		return fz_nop(op);
 	p = &h->phys[op->p];
 	buf = fz_scratch(h, op->len, 0);
 	fz_fill(buf, op->len, op->seed);
-	if (ret_is(h, op, fz_phys_cpu_write(h, p, op->off, buf, op->len), 0))
+	if (fz_ret_is(h, op, fz_phys_cpu_write(h, p, op->off, buf, op->len), 0))
 		return h->failed;
 	memcpy(p->shadow + op->off, buf, op->len);
 	h->touched_phys |= 1u << op->p;
@@ -889,7 +921,7 @@ static enum fz_fail op_fail_page(struct fz_harness *h, struct fz_op *op)
 	struct fz_ctx *c;
 
 	if (!ctx_live(h, op->c) || h->ctx[op->c].kind != FZ_K_SOFT)
-		return nop(op);
+		return fz_nop(op);
 	c = &h->ctx[op->c];
 	c->fail_countdown = op->n;
 	fz_soft_fail_after(c, op->n);
@@ -911,18 +943,18 @@ static enum fz_fail op_badarg(struct fz_harness *h, struct fz_op *op)
 	case 3: vcm_deactivate(NULL); warns = 1; break;
 	case 4: vcm_unreserve(err); warns = 1; break;
 	case 5: ret = vcm_activate(err); want = -EINVAL; break;
-	case 6: ret = ptr_ret(vcm_reserve(NULL, FZ_PAGE, 0)); want = -EINVAL; break;
-	case 7: ret = ptr_ret(vcm_map(err, NULL, 0)); want = -EINVAL; break;
+	case 6: ret = fz_ptr_ret(vcm_reserve(NULL, FZ_PAGE, 0)); want = -EINVAL; break;
+	case 7: ret = fz_ptr_ret(vcm_map(err, NULL, 0)); want = -EINVAL; break;
 	case 8: vcm_unmap(NULL); warns = 1; break;
 	case 9: vcm_destroy_binding(err); warns = 1; break;
 	case 10: vcm_destroy(NULL); warns = 1; break;
-	case 11: ret = ptr_ret(vcm_alloc(NULL, FZ_PAGE, 0)); want = -EINVAL; break;
-	case 12: ret = ptr_ret(vcm_make_binding(err, FZ_PAGE, 0, 0)); want = -EINVAL; break;
+	case 11: ret = fz_ptr_ret(vcm_alloc(NULL, FZ_PAGE, 0)); want = -EINVAL; break;
+	case 12: ret = fz_ptr_ret(vcm_make_binding(err, FZ_PAGE, 0, 0)); want = -EINVAL; break;
 	default: vcm_free(err); warns = 1; break;
 	}
-	if (ret_is(h, op, ret, want))
+	if (fz_ret_is(h, op, ret, want))
 		return h->failed;
-	return warns_are(h, op, w0, warns);
+	return fz_warns_are(h, op, w0, warns);
 }
 
 static enum fz_fail op_user_write(struct fz_harness *h, struct fz_op *op)
@@ -931,7 +963,7 @@ static enum fz_fail op_user_write(struct fz_harness *h, struct fz_op *op)
 
 	if (op->b >= FZ_NUBUF || !h->ubuf[op->b].mem || !op->len || op->off >= FZ_UBUF_SIZE ||
 	    op->len > FZ_UBUF_SIZE - op->off)
-		return nop(op);
+		return fz_nop(op);
 	u = &h->ubuf[op->b];
 	fz_fill(u->shadow + op->off, op->len, op->seed);
 	memcpy(u->mem + op->off, u->shadow + op->off, op->len);
@@ -962,11 +994,9 @@ static const op_fn op_table[FZ_NCODES] = {
 	[FZ_FAIL_PAGE] = op_fail_page,
 	[FZ_BADARG] = op_badarg,
 	[FZ_USER_WRITE] = op_user_write,
-#ifdef FZ_HAVE_USERPTR
 	[FZ_UP_GET] = fz_op_up_get,
 	[FZ_UP_PUT] = fz_op_up_put,
 	[FZ_PIN] = fz_op_pin,
-#endif
 };
 
 /* ---- resolving raw operations ---- */
@@ -1230,10 +1260,8 @@ static bool resolve(struct fz_harness *h, struct fz_op *op)
 	default:
 		break;
 	}
-#ifdef FZ_HAVE_USERPTR
 	if (!fz_resolve_user(h, op))
 		return false;
-#endif
 	op->raw = false;
 	return true;
 }
@@ -1268,6 +1296,7 @@ static int ubufs_create(struct fz_harness *h)
 		if (!u->shadow)
 			return -ENOMEM;
 		fz_fill(u->shadow, FZ_UBUF_SIZE, 0xb0f0 + b);
+		memset(u->block, -1, sizeof(u->block));
 		memcpy(u->mem, u->shadow, FZ_UBUF_SIZE);
 	}
 	return 0;
@@ -1289,8 +1318,8 @@ struct fz_harness *fz_create(const struct fz_config *cfg)
 	static const struct fz_op initial[] = {
 		{ .code = FZ_CREATE, .c = 0, .kind = FZ_K_SOFT },
 		{ .code = FZ_CREATE, .c = 1, .kind = FZ_K_O2O },
-		{ .code = FZ_CREATE, .c = 2, .kind = FZ_K_VMM },
-		{ .code = FZ_CREATE, .c = 3, .kind = FZ_K_IOMMU },
+		{ .code = FZ_CREATE, .c = 2, .kind = FZ_K_IOMMU },
+		{ .code = FZ_CREATE, .c = 3, .kind = FZ_K_S5P },
 	};
 	struct fz_harness *h = calloc(1, sizeof(*h));
 	unsigned i;
@@ -1298,6 +1327,7 @@ struct fz_harness *fz_create(const struct fz_config *cfg)
 	if (!h)
 		return NULL;
 	h->cfg = *cfg;
+	h->rng = 0x2545F4914F6CDD1DULL;
 	h->soc = vcm_soc_create();
 	if (vcm_is_err(h->soc) || vcm_soc_add_ram(h->soc, FZ_RAM0_BASE, FZ_RAM0_SIZE) ||
 	    vcm_soc_add_ram(h->soc, FZ_RAM1_BASE, FZ_RAM1_SIZE) || ubufs_create(h)) {
@@ -1310,8 +1340,6 @@ struct fz_harness *fz_create(const struct fz_config *cfg)
 	for (i = 0; i < VCM_ARRAY_LEN(initial); i++) {
 		struct fz_op op = initial[i];
 
-		if (!fz_kind_available(op.kind))
-			op.kind = FZ_K_SOFT;
 		if (op_create(h, &op)) {
 			fz_destroy(h);
 			return NULL;
@@ -1328,7 +1356,7 @@ enum fz_fail fz_step(struct fz_harness *h, struct fz_op *op)
 	if (h->failed)
 		return h->failed;
 	if (!fn || (op->raw && !resolve(h, op)))
-		return nop(op);
+		return fz_nop(op);
 	if (h->cfg.trace) {
 		char line[256];
 
@@ -1361,18 +1389,22 @@ static void teardown(struct fz_harness *h)
 {
 	unsigned i;
 
-#ifdef FZ_HAVE_USERPTR
+	/* first what may bind a userptr's phys, then the userptrs */
+	for (i = 0; i < FZ_NRES; i++)
+		if (h->res[i].live && h->res[i].up < 0) {
+			vcm_unmap(h->res[i].res);
+			fz_model_drop_res(h, (int)i);
+		}
 	fz_userptr_teardown(h);
-#endif
 	for (i = 0; i < FZ_NRES; i++)
 		if (h->res[i].live) {
 			vcm_unmap(h->res[i].res);
-			model_drop_res(h, (int)i);
+			fz_model_drop_res(h, (int)i);
 		}
 	for (i = 0; i < FZ_NPHYS; i++)
 		if (h->phys[i].live) {
 			vcm_free(h->phys[i].phys);
-			model_drop_phys(h, (int)i);
+			fz_model_drop_phys(h, (int)i);
 		}
 	for (i = 0; i < FZ_NCTX; i++) {
 		struct fz_ctx *c = &h->ctx[i];

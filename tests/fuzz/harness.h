@@ -34,7 +34,8 @@ struct fz_ctx;
  *          the first DVA that could not be reached.
  * @xlate: translation of one DVA; 0 with *@pa (and *@order if known, else
  *         -1), or -EFAULT.
- * @mapped_pages: 4 KiB pages mapped in the hardware, -1 if unknown.
+ * @mapped_pages: 4 KiB pages mapped in the hardware (NULL: unknown).
+ * @check_hw: the hardware's state agrees with the context's (may be NULL).
  * @pt_bytes: bounds of the SoC memory its page tables use now.
  */
 struct fz_backend {
@@ -48,6 +49,7 @@ struct fz_backend {
 	int (*xlate)(struct fz_harness *h, struct fz_ctx *c, vcm_addr_t dva, vcm_addr_t *pa,
 		     int *order);
 	long (*mapped_pages)(struct fz_ctx *c);
+	enum fz_fail (*check_hw)(struct fz_harness *h, struct fz_ctx *c);
 	void (*pt_bytes)(struct fz_harness *h, struct fz_ctx *c, vcm_size_t *lo, vcm_size_t *hi);
 };
 
@@ -101,6 +103,17 @@ struct fz_up {
 struct fz_ubuf {
 	uint8_t *mem;			/* FZ_UBUF_SIZE, page-aligned, guard pages around */
 	uint8_t *shadow;
+	/* pages pinned as part of a contiguous run (VCM_USERPTR_CONTIG): the
+	 * run stays allocated until its last page is unpinned */
+	int block[FZ_UBUF_SIZE / FZ_PAGE];
+};
+
+#define FZ_NBLOCKS 16
+struct fz_block {
+	bool live;
+	vcm_addr_t pa;
+	unsigned npages;
+	unsigned pinned;		/* of its pages, still pinned */
 };
 
 struct fz_harness {
@@ -112,8 +125,10 @@ struct fz_harness {
 	struct fz_phys phys[FZ_NPHYS];
 	struct fz_up up[FZ_NUP];
 	struct fz_ubuf ubuf[FZ_NUBUF];
+	struct fz_block blocks[FZ_NBLOCKS];
 	uint32_t touched_res, touched_phys;
 	unsigned long steps;
+	uint64_t rng;			/* for the checks' random probes */
 	enum fz_fail failed;
 	char msg[768];
 	uint8_t *scratch, *scratch2;
@@ -132,10 +147,11 @@ struct fz_harness {
 	unsigned ngone;
 };
 
-extern const struct fz_backend fz_soft_backend, fz_o2o_backend, fz_vmm_backend;
-#ifdef FZ_HAVE_SYSMMU
-extern const struct fz_backend fz_iommu_backend, fz_s5p_backend;
-#endif
+extern const struct fz_backend fz_soft_backend, fz_o2o_backend, fz_vmm_backend,
+	fz_iommu_backend, fz_s5p_backend;
+
+int fz_dma_copy(struct fz_harness *h, struct fz_ctx *dc, vcm_addr_t ddva, struct fz_ctx *sc,
+		vcm_addr_t sdva, size_t len);
 
 enum fz_fail fz_fail(struct fz_harness *h, enum fz_fail f, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -146,6 +162,32 @@ unsigned fz_soft_countdown(struct fz_ctx *c);
 const char *fz_soft_error(struct fz_ctx *c);
 
 void fz_fill(uint8_t *buf, size_t len, uint32_t seed);
+
+/* Shared by the operations (harness.c, userops.c). */
+enum fz_fail fz_nop(struct fz_op *op);
+enum fz_fail fz_ret_is(struct fz_harness *h, const struct fz_op *op, long got, long want);
+enum fz_fail fz_warns_are(struct fz_harness *h, const struct fz_op *op, unsigned long w0,
+			  unsigned long want);
+long fz_ptr_ret(const void *p);
+void fz_model_bind(struct fz_harness *h, int r, int p);
+int fz_model_unbind(struct fz_harness *h, int r);
+void fz_model_drop_res(struct fz_harness *h, int r);
+void fz_model_drop_phys(struct fz_harness *h, int p);
+void fz_model_add_phys(struct fz_harness *h, int slot, struct vcm_phys *phys, int origin);
+void fz_model_own_shadow(struct fz_harness *h, int slot);
+void fz_model_add_res(struct fz_harness *h, int slot, struct vcm_res *res, int ctx,
+		      vcm_size_t size);
+unsigned long fz_pages_at(struct fz_harness *h, int ctx, int p, vcm_addr_t dva);
+bool fz_soft_fails(struct fz_ctx *c, unsigned long pages);
+bool fz_pt_may_fail(struct fz_harness *h, const struct fz_ctx *c, vcm_size_t bytes);
+enum fz_fail fz_settle_countdown(struct fz_harness *h, struct fz_ctx *c, long ret, int r);
+
+/* The user-memory operations (userops.c). */
+enum fz_fail fz_op_up_get(struct fz_harness *h, struct fz_op *op);
+enum fz_fail fz_op_up_put(struct fz_harness *h, struct fz_op *op);
+enum fz_fail fz_op_pin(struct fz_harness *h, struct fz_op *op);
+bool fz_resolve_user(struct fz_harness *h, struct fz_op *op);
+void fz_userptr_teardown(struct fz_harness *h);
 uint8_t *fz_scratch(struct fz_harness *h, size_t len, int which);
 
 /* The model (model.c). */
@@ -153,7 +195,9 @@ typedef bool (*fz_cut_fn)(void *arg, vcm_addr_t va, vcm_addr_t pa, unsigned orde
 
 bool fz_round(vcm_size_t size, vcm_size_t *out);
 vcm_size_t fz_live_bytes(const struct fz_harness *h);
-vcm_size_t fz_pinned_bytes(const struct fz_harness *h);
+vcm_size_t fz_pinned_bytes(struct fz_harness *h);
+void fz_pin_block(struct fz_harness *h, int b, vcm_size_t first, unsigned npages,
+		  vcm_addr_t pa);
 bool fz_knows_all_pages(const struct fz_harness *h);
 /* Cut a phys mapped at @va into pages as vcm_phys_walk() must; the count. */
 unsigned long fz_cut(const struct fz_phys *p, vcm_addr_t va, const unsigned char *orders,
@@ -170,6 +214,7 @@ int fz_phys_cpu_write(struct fz_harness *h, const struct fz_phys *p, vcm_size_t 
 
 enum fz_fail fz_check_new_phys(struct fz_harness *h, const struct fz_phys *p,
 			       const unsigned char *orders, vcm_size_t size, unsigned bindings);
+enum fz_fail fz_check_parts_disjoint(struct fz_harness *h, const struct fz_phys *p);
 enum fz_fail fz_check_new_res(struct fz_harness *h, const struct fz_res *r);
 enum fz_fail fz_check_res_map(struct fz_harness *h, unsigned slot);
 enum fz_fail fz_check_unmapped(struct fz_harness *h, int ctx, vcm_addr_t dva, vcm_size_t size);

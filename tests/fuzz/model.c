@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <vcm/s5p.h>
+
 #include "harness.h"
 
 enum fz_fail fz_fail(struct fz_harness *h, enum fz_fail f, const char *fmt, ...)
@@ -85,25 +87,62 @@ vcm_size_t fz_live_bytes(const struct fz_harness *h)
 	return sum;
 }
 
-/* Distinct user pages pinned: each holds one page of the SoC's RAM. */
-vcm_size_t fz_pinned_bytes(const struct fz_harness *h)
+/* Which pages of the user buffers live phys pin. */
+static void pinned_pages(const struct fz_harness *h, bool pinned[FZ_NUBUF][FZ_UBUF_SIZE / FZ_PAGE])
 {
-	bool pinned[FZ_NUBUF][FZ_UBUF_SIZE / FZ_PAGE] = { { false } };
-	vcm_size_t pages = 0;
 	unsigned i, pg;
 
+	memset(pinned, 0, FZ_NUBUF * (FZ_UBUF_SIZE / FZ_PAGE) * sizeof(bool));
 	for (i = 0; i < FZ_NPHYS; i++) {
 		const struct fz_phys *p = &h->phys[i];
 
-		if (!p->live || !p->user)
-			continue;
-		for (pg = 0; pg < p->size / FZ_PAGE; pg++) {
-			bool *slot = &pinned[p->ubuf][p->uoff / FZ_PAGE + pg];
+		for (pg = 0; p->live && p->user && pg < p->size / FZ_PAGE; pg++)
+			pinned[p->ubuf][p->uoff / FZ_PAGE + pg] = true;
+	}
+}
 
-			pages += !*slot;
-			*slot = true;
+/* A contiguous pin just allocated a run of PAs for these pages. */
+void fz_pin_block(struct fz_harness *h, int b, vcm_size_t first, unsigned npages,
+		  vcm_addr_t pa)
+{
+	unsigned i, k;
+
+	for (k = 0; k < FZ_NBLOCKS && h->blocks[k].live; k++)
+		;
+	if (k == FZ_NBLOCKS)
+		abort();
+	h->blocks[k] = (struct fz_block){ true, pa, npages, npages };
+	for (i = 0; i < npages; i++)
+		h->ubuf[b].block[first / FZ_PAGE + i] = (int)k;
+}
+
+/*
+ * SoC bytes that pins hold: one page per pinned page, except that the
+ * pages of a contiguous run stay allocated together until the last of them
+ * is unpinned (pages that left the run are forgotten here).
+ */
+vcm_size_t fz_pinned_bytes(struct fz_harness *h)
+{
+	bool pinned[FZ_NUBUF][FZ_UBUF_SIZE / FZ_PAGE];
+	vcm_size_t pages = 0;
+	unsigned b, pg, k;
+
+	pinned_pages(h, pinned);
+	for (b = 0; b < FZ_NUBUF; b++) {
+		for (pg = 0; pg < FZ_UBUF_SIZE / FZ_PAGE; pg++) {
+			int *blk = &h->ubuf[b].block[pg];
+
+			if (*blk >= 0 && !pinned[b][pg]) {
+				if (!--h->blocks[*blk].pinned)
+					h->blocks[*blk].live = false;
+				*blk = -1;
+			}
+			pages += pinned[b][pg] && *blk < 0;
 		}
 	}
+	for (k = 0; k < FZ_NBLOCKS; k++)
+		if (h->blocks[k].live)
+			pages += h->blocks[k].npages;
 	return pages * FZ_PAGE;
 }
 
@@ -274,9 +313,15 @@ static struct span *used_ram(const struct fz_harness *h, size_t *n)
 	for (i = 0; i < FZ_NPHYS; i++)
 		if (h->phys[i].live)
 			cap += h->phys[i].count;
-	s = malloc((cap + 1) * sizeof(*s));
+	s = malloc((cap + FZ_NBLOCKS + 1) * sizeof(*s));
 	if (!s)
 		abort();
+	for (i = 0; i < FZ_NBLOCKS; i++) {
+		if (h->blocks[i].live) {
+			s[k].start = h->blocks[i].pa;
+			s[k++].end = h->blocks[i].pa + h->blocks[i].npages * FZ_PAGE;
+		}
+	}
 	for (i = 0; i < FZ_NPHYS; i++) {
 		const struct fz_phys *p = &h->phys[i];
 
@@ -347,7 +392,7 @@ static bool same_user_page(const struct fz_harness *h, const struct fz_phys *a, 
 }
 
 /* The parts of @p against RAM, each other and every other live phys. */
-static enum fz_fail check_parts_disjoint(struct fz_harness *h, const struct fz_phys *p)
+enum fz_fail fz_check_parts_disjoint(struct fz_harness *h, const struct fz_phys *p)
 {
 	vcm_size_t off = 0;
 	unsigned i, j, k;
@@ -416,7 +461,7 @@ enum fz_fail fz_check_new_phys(struct fz_harness *h, const struct fz_phys *p,
 	if (sum != size)
 		return fz_fail(h, FZ_F_STATE, "new phys: parts add up to %#llx, not %#llx",
 			       (unsigned long long)sum, (unsigned long long)size);
-	return check_parts_disjoint(h, p);
+	return fz_check_parts_disjoint(h, p);
 }
 
 /* A reservation just made in @ctx: inside the window, aligned, no overlap. */
@@ -478,6 +523,8 @@ static enum fz_fail check_ctx_fields(struct fz_harness *h)
 		if (c->kind == FZ_K_SOFT && fz_soft_countdown(c) != c->fail_countdown)
 			return fz_fail(h, FZ_F_DRIVER, "c%u: %u page mappings to the failure, "
 				       "model %u", i, fz_soft_countdown(c), c->fail_countdown);
+		if (c->be->check_hw && c->be->check_hw(h, c))
+			return h->failed;
 	}
 	if (h->driver_err[0])
 		return fz_fail(h, FZ_F_DRIVER, "%s", h->driver_err);
@@ -539,7 +586,10 @@ static enum fz_fail check_free(struct fz_harness *h)
 	vcm_size_t got = vcm_soc_free_bytes(h->soc);
 
 	pt_bounds(h, &lo, &hi);
-	if (got > h->free0 - data - lo || got < h->free0 - data - hi)
+	/* the upper bound of the tables may not all fit: clamp at 0 */
+	if (data + hi > h->free0)
+		hi = h->free0 - data;
+	if (data + lo > h->free0 || got > h->free0 - data - lo || got < h->free0 - data - hi)
 		return fz_fail(h, FZ_F_FREE,
 			       "SoC free bytes %#llx; model: %#llx at start - %#llx live data - "
 			       "[%#llx, %#llx] page tables", (unsigned long long)got,
@@ -760,6 +810,62 @@ static enum fz_fail check_ubufs(struct fz_harness *h)
 	return FZ_OK;
 }
 
+/* vcm_reservation_in_vcm() of every reservation seen from @c. */
+static enum fz_fail check_rescheck(struct fz_harness *h, unsigned c)
+{
+	unsigned i;
+
+	for (i = 0; i < FZ_NRES; i++) {
+		const struct fz_res *r = &h->res[i];
+		enum S5PVCM_RESCHECK want = S5PVCM_RES_NOT_IN_VCM, got;
+
+		if (!r->live)
+			continue;
+		if (r->ctx == (int)c)
+			want = S5PVCM_RES_IN_VCM;
+		else if (h->ctx[c].kind == FZ_K_S5P && h->ctx[r->ctx].kind == FZ_K_S5P)
+			want = S5PVCM_RES_IN_ADDRSPACE;
+		got = vcm_reservation_in_vcm(h->ctx[c].vcm, r->res);
+		if (got != want)
+			return fz_fail(h, FZ_F_STATE, "vcm_reservation_in_vcm(c%u, r%u) = %d, model %d",
+				       c, i, got, want);
+	}
+	return FZ_OK;
+}
+
+static uint64_t next_rand(struct fz_harness *h)
+{
+	h->rng ^= h->rng << 13;
+	h->rng ^= h->rng >> 7;
+	h->rng ^= h->rng << 17;
+	return h->rng;
+}
+
+/* A DVA anywhere in @c's window translates as the model says. */
+static enum fz_fail probe(struct fz_harness *h, unsigned ci)
+{
+	struct fz_ctx *c = &h->ctx[ci];
+	vcm_addr_t dva = c->win_start + next_rand(h) % (c->win_size / FZ_PAGE) * FZ_PAGE, pa;
+	unsigned i;
+	int order;
+
+	for (i = 0; i < FZ_NRES; i++) {
+		const struct fz_res *r = &h->res[i];
+		vcm_addr_t want;
+
+		if (!r->live || r->ctx != (int)ci || dva < r->start || dva - r->start >= r->size)
+			continue;
+		if (dva - r->start >= fz_reach(h, r))
+			break;
+		want = fz_phys_pa(&h->phys[r->phys], dva - r->start);
+		if (c->be->xlate(h, c, dva, &pa, &order) || pa != want)
+			return fz_fail(h, FZ_F_MAP, "c%u: dva %#llx (r%u) should map pa %#llx", ci,
+				       (unsigned long long)dva, i, (unsigned long long)want);
+		return FZ_OK;
+	}
+	return fz_check_unmapped(h, (int)ci, dva, FZ_PAGE);
+}
+
 /* After each step: cheap checks of everything, thorough ones of what the
  * step touched; with @sweep, thorough checks of everything. */
 enum fz_fail fz_check(struct fz_harness *h, bool sweep)
@@ -771,6 +877,16 @@ enum fz_fail fz_check(struct fz_harness *h, bool sweep)
 	if ((f = check_ctx_fields(h)) || (f = check_res_fields(h)) || (f = check_phys_fields(h)) ||
 	    (f = check_free(h)) || (f = check_mapped_count(h)))
 		return f;
+	for (i = 0; i < FZ_NCTX; i++) {
+		struct fz_ctx *c = &h->ctx[i];
+
+		if (!c->live)
+			continue;
+		if ((sweep || c->kind == FZ_K_S5P) && (f = check_rescheck(h, i)))
+			return f;
+		if (c->be->has_mmu && c->be->xlate && ((f = probe(h, i)) || (f = probe(h, i))))
+			return f;
+	}
 	for (i = 0; i < FZ_NRES; i++) {
 		if (!h->res[i].live || !(sweep || (h->touched_res & (1u << i))))
 			continue;
