@@ -6,12 +6,14 @@
  * unbinds, freeing or unreserving what is bound, destroying what is active.
  *
  * Each row is one CMocka test on a fresh fixture (a SoC, an MMU context over
- * a recording page-table driver, a one-to-one and a CPU context, and a
- * "canary" buffer mapped in the MMU context and the CPU view).  A row
+ * a recording page-table driver, a one-to-one and a CPU context, an IOMMU
+ * context on a System MMU model, and a "canary" buffer mapped in the MMU
+ * context, the IOMMU context and the CPU view).  A row
  * asserts the errno or the warnings its calls must give; the fixture's
  * teardown then asserts nothing was corrupted or lost: the canary still
- * translates and holds its bytes, the SoC's free bytes are where the row
- * started, and everything can be torn down to a SoC with all RAM free.
+ * translates, a device still reads its bytes, the SoC's free bytes are where
+ * the row started, and everything can be torn down to a SoC with all RAM
+ * free.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -20,6 +22,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <cmocka.h>
 #include <vcm.h>
@@ -30,6 +33,9 @@
 #define RAM_SIZE (32ULL << 20)
 #define MiB (1ULL << 20)
 #define CANARY_SIZE (72 * 1024)
+#define DEV_START 0x10000000ULL
+#define DEV_SIZE (16ULL << 20)
+#define GiB4 (1ULL << 32)
 
 /* ---- the fixture ---- */
 
@@ -38,7 +44,9 @@ struct fx {
 	struct vcm *mmu, *o2o, *vmm;
 	struct mock *mock;
 	struct vcm_phys *canary;
-	struct vcm_res *canary_res, *canary_view;
+	struct vcm_res *canary_res, *canary_view, *canary_dev;
+	struct vcm_sysmmu *smmu;
+	struct vcm *iommu;
 	unsigned char pattern[CANARY_SIZE];
 	vcm_size_t free_base;
 };
@@ -90,6 +98,13 @@ static int setup(void **state)
 	for (i = 0; i < CANARY_SIZE; i++)
 		f->pattern[i] = (unsigned char)(i * 7 + 3);
 	memcpy((void *)(uintptr_t)f->canary_view->start, f->pattern, CANARY_SIZE);
+	f->smmu = vcm_sysmmu_create(f->soc, "badinput");
+	assert_false(vcm_is_err(f->smmu));
+	f->iommu = vcm_iommu_create(f->smmu, DEV_START, DEV_SIZE);
+	assert_false(vcm_is_err(f->iommu));
+	f->canary_dev = vcm_map(f->iommu, f->canary, 0);
+	assert_false(vcm_is_err(f->canary_dev));
+	assert_int_equal(vcm_activate(f->iommu), 0);
 	f->free_base = vcm_soc_free_bytes(f->soc);
 	warnings = 0;
 	*state = f;
@@ -105,7 +120,7 @@ static void check_canary(struct fx *f)
 	unsigned i;
 
 	assert_ptr_equal(f->canary_res->phys, f->canary);
-	assert_int_equal(__atomic_load_n(&f->canary->bindings, __ATOMIC_ACQUIRE), 2);
+	assert_int_equal(__atomic_load_n(&f->canary->bindings, __ATOMIC_ACQUIRE), 3);
 	for (i = 0; i < f->canary->count; i++) {
 		const struct vcm_phys_part *part = &f->canary->parts[i];
 		vcm_size_t o;
@@ -121,6 +136,9 @@ static void check_canary(struct fx *f)
 	assert_memory_equal(buf, f->pattern, CANARY_SIZE);
 	assert_memory_equal((void *)(uintptr_t)f->canary_view->start, f->pattern, CANARY_SIZE);
 	assert_false(f->mock->bad);
+	memset(buf, 0, sizeof(buf));
+	assert_int_equal(vcm_dma_read(f->smmu, f->canary_dev->start, buf, CANARY_SIZE), 0);
+	assert_memory_equal(buf, f->pattern, CANARY_SIZE);
 }
 
 static int teardown(void **state)
@@ -131,6 +149,10 @@ static int teardown(void **state)
 	assert_int_equal(vcm_soc_free_bytes(f->soc), f->free_base);
 	assert_int_equal(f->mock->mapped, (long)(CANARY_SIZE / PAGE));
 	WARNS(0, {
+		vcm_unmap(f->canary_dev);
+		vcm_deactivate(f->iommu);
+		vcm_destroy(f->iommu);
+		vcm_sysmmu_destroy(f->smmu);
 		vcm_unmap(f->canary_view);
 		vcm_deactivate(f->mmu);
 		vcm_destroy_binding(f->canary_res);
@@ -502,7 +524,7 @@ static void bind_errors(void **state)
 	});
 	assert_int_equal(small->bindings, 1);
 	assert_int_equal(big->bindings, 0);
-	assert_int_equal(f->canary->bindings, 2);
+	assert_int_equal(f->canary->bindings, 3);
 	WARNS(0, {
 		vcm_unmap(res);
 		vcm_free(small);
@@ -556,9 +578,9 @@ static void unreserve_while_bound(void **state)
 	long mapped = f->mock->mapped;
 
 	assert_false(vcm_is_err(res));
-	assert_int_equal(f->canary->bindings, 3);
+	assert_int_equal(f->canary->bindings, 4);
 	WARNS(1, vcm_unreserve(res));
-	assert_int_equal(f->canary->bindings, 2);
+	assert_int_equal(f->canary->bindings, 3);
 	assert_int_equal(f->mock->mapped, mapped - (long)(CANARY_SIZE / PAGE));
 }
 
@@ -606,9 +628,9 @@ static void destroy_with_reservations(void **state)
 	assert_false(vcm_is_err(vcm_map(ctx, own, 0)));
 	assert_false(vcm_is_err(vcm_reserve(ctx, PAGE, 0)));
 	assert_int_equal(vcm_activate(ctx), 0);
-	assert_int_equal(f->canary->bindings, 3);
+	assert_int_equal(f->canary->bindings, 4);
 	WARNS(2, vcm_destroy(ctx));
-	assert_int_equal(f->canary->bindings, 2);
+	assert_int_equal(f->canary->bindings, 3);
 	assert_int_equal(own->bindings, 0);
 	WARNS(0, vcm_free(own));
 }
@@ -624,7 +646,353 @@ static void destroy_binding_misuse(void **state)
 	WARNS(1, vcm_destroy_binding(empty));
 	/* phys bound elsewhere: unbound here, not freed (the free's warning) */
 	WARNS(1, vcm_destroy_binding(shared));
-	assert_int_equal(f->canary->bindings, 2);
+	assert_int_equal(f->canary->bindings, 3);
+}
+
+
+/* ---- rows: page tables, System MMUs, device DMA ---- */
+
+static void pgtable_bad_args(void **state)
+{
+	struct fx *f = *state;
+	struct vcm_pgtable *pt = vcm_pgtable_create(f->soc);
+	vcm_size_t with_table;
+	vcm_addr_t pa;
+
+	assert_false(vcm_is_err(pt));
+	with_table = vcm_soc_free_bytes(f->soc);
+	WARNS(0, {
+		ERRNO_PTR(-EINVAL, vcm_pgtable_create(NULL));
+		assert_int_equal(vcm_pgtable_map(NULL, MiB, RAM0, PAGE, 0), -EINVAL);
+		assert_int_equal(vcm_pgtable_map(pt, MiB + 0x800, RAM0, PAGE, 0), -EINVAL);
+		assert_int_equal(vcm_pgtable_map(pt, MiB, RAM0 + 0x800, PAGE, 0), -EINVAL);
+		assert_int_equal(vcm_pgtable_map(pt, MiB, RAM0, 0x800, 0), -EINVAL);
+		assert_int_equal(vcm_pgtable_map(pt, MiB, RAM0, 0, 0), -EINVAL);
+		assert_int_equal(vcm_pgtable_map(pt, GiB4 - PAGE, RAM0, 2 * PAGE, 0), -EINVAL);
+		assert_int_equal(vcm_pgtable_map(pt, MiB, GiB4 - PAGE, 2 * PAGE, 0), -EINVAL);
+		assert_int_equal(vcm_pgtable_map(pt, MiB, RAM0, UINT64_MAX - PAGE + 1, 0), -EINVAL);
+		assert_int_equal(vcm_pgtable_map(pt, UINT64_MAX - PAGE + 1, RAM0, 2 * PAGE, 0),
+				 -EINVAL);
+		assert_int_equal(vcm_pgtable_map(pt, MiB, UINT64_MAX - PAGE + 1, 2 * PAGE, 0),
+				 -EINVAL);
+	});
+	assert_int_equal(vcm_soc_free_bytes(f->soc), with_table);
+	/* a section, then a map overlapping its last page: refused, no trace */
+	assert_int_equal(vcm_pgtable_map(pt, 2 * MiB, RAM0, MiB, 0), 0);
+	WARNS(0, assert_int_equal(vcm_pgtable_map(pt, 3 * MiB - PAGE, RAM0, 2 * PAGE, 0),
+				  -EADDRINUSE));
+	assert_int_equal(vcm_pgtable_dva_to_phys(pt, 3 * MiB, &pa), -ENOENT);
+	assert_int_equal(vcm_pgtable_dva_to_phys(pt, 3 * MiB - PAGE, &pa), 0);
+	assert_int_equal(pa, RAM0 + MiB - PAGE);
+	assert_int_equal(vcm_soc_free_bytes(f->soc), with_table);
+	/* cutting the section in two changes nothing */
+	WARNS(0, assert_int_equal(vcm_pgtable_unmap(pt, 2 * MiB, PAGE), 0));
+	assert_int_equal(vcm_pgtable_dva_to_phys(pt, 2 * MiB, &pa), 0);
+	WARNS(0, assert_int_equal(vcm_pgtable_unmap(pt, 5 * MiB, PAGE), 0));
+	WARNS(1, assert_int_equal(vcm_pgtable_unmap(pt, 2 * MiB + 0x800, PAGE), 0));
+	WARNS(1, assert_int_equal(vcm_pgtable_unmap(NULL, 2 * MiB, PAGE), 0));
+	WARNS(1, assert_int_equal(vcm_pgtable_unmap(pt, GiB4 - PAGE, 2 * PAGE), 0));
+	WARNS(1, assert_int_equal(vcm_pgtable_unmap(pt, 2 * MiB, 0), 0));
+	WARNS(0, {
+		assert_int_equal(vcm_pgtable_dva_to_phys(NULL, 2 * MiB, &pa), -EINVAL);
+		assert_int_equal(vcm_pgtable_dva_to_phys(pt, GiB4, &pa), -EINVAL);
+		assert_int_equal(vcm_pgtable_dva_to_phys(pt, 2 * MiB, NULL), -EINVAL);
+		assert_int_equal(vcm_pgtable_base(NULL), 0);
+		vcm_pgtable_destroy(NULL);
+		vcm_pgtable_destroy(vcm_err_ptr(-ENOMEM));
+	});
+	assert_int_equal(vcm_pgtable_unmap(pt, 2 * MiB, MiB), MiB);
+	vcm_pgtable_destroy(pt);
+}
+
+static void sysmmu_bad_args(void **state)
+{
+	struct fx *f = *state;
+	struct vcm_sysmmu_stats st;
+	struct vcm_sysmmu *mmu;
+	unsigned char buf[16];
+	vcm_addr_t pa;
+
+	WARNS(0, ERRNO_PTR(-EINVAL, vcm_sysmmu_create(NULL, "x")));
+	WARNS(1, vcm_sysmmu_enable(NULL));
+	WARNS(1, vcm_sysmmu_disable(NULL));
+	WARNS(1, vcm_sysmmu_set_pgtable_base(NULL, 0));
+	WARNS(1, vcm_sysmmu_tlb_invalidate(NULL));
+	WARNS(1, vcm_sysmmu_tlb_invalidate_entry(NULL, 0));
+	WARNS(1, assert_int_equal(vcm_sysmmu_readl(NULL, VCM_SYSMMU_CTRL), 0));
+	WARNS(1, vcm_sysmmu_writel(NULL, VCM_SYSMMU_CTRL, VCM_SYSMMU_CTRL_ENABLE));
+	mmu = vcm_sysmmu_create(f->soc, NULL);
+	assert_false(vcm_is_err(mmu));
+	/* bases the register cannot hold are truncated, with a warning */
+	WARNS(1, vcm_sysmmu_set_pgtable_base(mmu, 0x12345));
+	assert_int_equal(vcm_sysmmu_pgtable_base(mmu), 0x10000);
+	WARNS(1, vcm_sysmmu_set_pgtable_base(mmu, GiB4 + 0x4000));
+	WARNS(0, {
+		assert_int_equal(vcm_sysmmu_translate(NULL, 0, VCM_ACCESS_READ, &pa), -EINVAL);
+		assert_int_equal(vcm_sysmmu_translate(mmu, 0, 0, &pa), -EINVAL);
+		assert_int_equal(vcm_sysmmu_translate(mmu, 0, 0x80, &pa), -EINVAL);
+		assert_int_equal(vcm_sysmmu_translate(mmu, GiB4, VCM_ACCESS_READ, &pa), -EINVAL);
+		assert_int_equal(vcm_sysmmu_translate(mmu, 0, VCM_ACCESS_READ, NULL), -EINVAL);
+		assert_int_equal(vcm_sysmmu_set_tlb_entries(mmu, 0), -EINVAL);
+		assert_int_equal(vcm_sysmmu_set_tlb_entries(mmu, VCM_SYSMMU_TLB_MAX_ENTRIES + 1),
+				 -EINVAL);
+		assert_int_equal(vcm_sysmmu_set_tlb_entries(NULL, 8), -EINVAL);
+		assert_int_equal(vcm_dma_read(NULL, 0, buf, 4), -EINVAL);
+		assert_int_equal(vcm_dma_read(mmu, 0, NULL, 4), -EINVAL);
+		assert_int_equal(vcm_dma_read(mmu, GiB4 - 2, buf, 4), -EINVAL);
+		assert_int_equal(vcm_dma_read(mmu, UINT64_MAX - 1, buf, 4), -EINVAL);
+		assert_int_equal(vcm_dma_read(mmu, RAM0, buf, 0), 0);
+		assert_int_equal(vcm_dma_write(NULL, 0, buf, 4), -EINVAL);
+		assert_int_equal(vcm_dma_write(mmu, 0, NULL, 4), -EINVAL);
+		assert_int_equal(vcm_dma_copy(NULL, 0, mmu, 0, 4), -EINVAL);
+		assert_int_equal(vcm_dma_copy(mmu, 0, NULL, 0, 4), -EINVAL);
+		assert_int_equal(vcm_dma_copy(mmu, GiB4 - 2, mmu, 0, 4), -EINVAL);
+		assert_int_equal(vcm_dma_copy(mmu, 0, mmu, GiB4 - 2, 4), -EINVAL);
+		vcm_sysmmu_get_stats(NULL, &st);
+		vcm_sysmmu_destroy(NULL);
+		vcm_sysmmu_destroy(vcm_err_ptr(-EINVAL));
+	});
+	WARNS(1, assert_int_equal(vcm_sysmmu_readl(mmu, 0x3c), 0));
+	WARNS(1, assert_int_equal(vcm_sysmmu_readl(mmu, VCM_SYSMMU_CFG + 2), 0));
+	WARNS(1, vcm_sysmmu_writel(mmu, VCM_SYSMMU_VERSION, 0));
+	WARNS(1, vcm_sysmmu_writel(mmu, 0x1000, 0));
+	assert_int_equal(vcm_sysmmu_readl(mmu, VCM_SYSMMU_VERSION), VCM_SYSMMU_VERSION_VALUE);
+	vcm_sysmmu_destroy(mmu);
+}
+
+/* A device access running off the end of a mapping faults and touches no
+ * byte outside the mapped page, in memory or in the destination buffer. */
+static void dma_past_mapping(void **state)
+{
+	struct fx *f = *state;
+	struct vcm_phys *one = fake_phys(1);
+	unsigned char buf[2 * PAGE], page[PAGE], dst[16];
+	struct vcm_res *res;
+	vcm_addr_t pa, dva;
+	unsigned i;
+
+	/* two physically adjacent pages; only the first is mapped */
+	assert_int_equal(vcm_soc_alloc_pages(f->soc, 1, &pa), 0);
+	memset(buf, 0x11, sizeof(buf));
+	assert_int_equal(vcm_soc_phys_write(f->soc, pa, buf, sizeof(buf)), 0);
+	one->parts[0] = (struct vcm_phys_part){ pa, PAGE };
+	res = vcm_map(f->iommu, one, 0);
+	assert_false(vcm_is_err(res));
+	memset(buf, 0xee, sizeof(buf));
+	WARNS(0, assert_int_equal(vcm_dma_write(f->smmu, res->start, buf, sizeof(buf)), -EFAULT));
+	assert_int_equal(vcm_soc_phys_read(f->soc, pa + PAGE, page, PAGE), 0);
+	for (i = 0; i < PAGE; i++)
+		assert_int_equal(page[i], 0x11);
+	memset(dst, 0x77, sizeof(dst));
+	WARNS(0, assert_int_equal(vcm_dma_read(f->smmu, res->start + PAGE - 8, dst, 16), -EFAULT));
+	for (i = 8; i < 16; i++)
+		assert_int_equal(dst[i], 0x77);
+	/* gone at once when unmapped: no stale translation */
+	dva = res->start;
+	WARNS(0, vcm_unmap(res));
+	WARNS(0, assert_int_equal(vcm_dma_read(f->smmu, dva, dst, 4), -EFAULT));
+	free(one);
+	vcm_soc_free_pages(f->soc, pa, 1);
+}
+
+static void iommu_bad_window(void **state)
+{
+	struct fx *f = *state;
+
+	WARNS(0, {
+		ERRNO_PTR(-EINVAL, vcm_iommu_create(NULL, DEV_START, MiB));
+		ERRNO_PTR(-EINVAL, vcm_iommu_create(vcm_err_ptr(-ENOMEM), DEV_START, MiB));
+		ERRNO_PTR(-EINVAL, vcm_iommu_create(f->smmu, DEV_START, 0));
+		ERRNO_PTR(-EINVAL, vcm_iommu_create(f->smmu, DEV_START + 0x800, MiB));
+		ERRNO_PTR(-EINVAL, vcm_iommu_create(f->smmu, DEV_START, MiB + 1));
+		ERRNO_PTR(-EINVAL, vcm_iommu_create(f->smmu, GiB4 - MiB, 2 * MiB));
+		ERRNO_PTR(-EINVAL, vcm_iommu_create(f->smmu, 0, UINT64_MAX - PAGE + 1));
+		ERRNO_PTR(-EINVAL, vcm_iommu_create(f->smmu, GiB4, MiB));
+	});
+}
+
+static int bus_errors;
+
+static int count_bus_errors(struct vcm_sysmmu *mmu, const struct vcm_fault *fault, void *priv)
+{
+	(void)mmu;
+	(void)priv;
+	bus_errors += fault->type == VCM_FAULT_BUS_ERROR;
+	return -1;
+}
+
+/* Physical addresses a device cannot reach: not RAM (a bus error when
+ * used), or past the 32-bit PA space (refused when mapped, also when that
+ * is at activation). */
+static void iommu_pa_outside(void **state)
+{
+	struct fx *f = *state;
+	struct vcm_phys *io = fake_phys(1), *high = fake_phys(1);
+	struct vcm_sysmmu *mmu2 = vcm_sysmmu_create(f->soc, "late");
+	struct vcm *ctx2 = vcm_iommu_create(mmu2, DEV_START, DEV_SIZE);
+	vcm_size_t base = vcm_soc_free_bytes(f->soc);
+	struct vcm_res *res;
+	unsigned char buf[8];
+
+	assert_false(vcm_is_err(ctx2));
+	io->parts[0] = (struct vcm_phys_part){ 0x1000, PAGE };
+	high->parts[0] = (struct vcm_phys_part){ GiB4, PAGE };
+	res = vcm_map(f->iommu, io, 0);
+	assert_false(vcm_is_err(res));
+	vcm_sysmmu_set_fault_handler(f->smmu, count_bus_errors, NULL);
+	bus_errors = 0;
+	assert_int_equal(vcm_dma_read(f->smmu, res->start, buf, sizeof(buf)), -EFAULT);
+	assert_int_equal(bus_errors, 1);
+	vcm_sysmmu_set_fault_handler(f->smmu, NULL, NULL);
+	vcm_unmap(res);
+	WARNS(0, ERRNO_PTR(-EINVAL, vcm_map(f->iommu, high, 0)));
+	assert_int_equal(high->bindings, 0);
+	/* inactive: bound now, refused when activation maps it */
+	res = vcm_map(ctx2, high, 0);
+	assert_false(vcm_is_err(res));
+	WARNS(0, assert_int_equal(vcm_activate(ctx2), -EINVAL));
+	assert_int_equal(ctx2->activations, 0);
+	assert_int_equal(vcm_sysmmu_readl(mmu2, VCM_SYSMMU_CTRL) & VCM_SYSMMU_CTRL_MMU_EN, 0);
+	assert_int_equal(vcm_soc_free_bytes(f->soc), base);
+	vcm_unmap(res);
+	vcm_destroy(ctx2);
+	vcm_sysmmu_destroy(mmu2);
+	free(io);
+	free(high);
+}
+
+/* Two contexts on one System MMU: only one may be active. */
+static void iommu_busy(void **state)
+{
+	struct fx *f = *state;
+	struct vcm *ctx2 = vcm_iommu_create(f->smmu, DEV_START, DEV_SIZE);
+
+	assert_false(vcm_is_err(ctx2));
+	WARNS(0, assert_int_equal(vcm_activate(ctx2), -EBUSY));
+	assert_int_equal(ctx2->activations, 0);
+	WARNS(0, vcm_destroy(ctx2));
+}
+
+/* Destroying an active IOMMU context turns its System MMU off. */
+static void iommu_destroy_active(void **state)
+{
+	struct fx *f = *state;
+	struct vcm_sysmmu *mmu = vcm_sysmmu_create(f->soc, "short-lived");
+	struct vcm *ctx = vcm_iommu_create(mmu, DEV_START, DEV_SIZE);
+	unsigned char buf[8];
+
+	assert_false(vcm_is_err(ctx));
+	assert_false(vcm_is_err(vcm_map(ctx, f->canary, 0)));
+	assert_int_equal(vcm_activate(ctx), 0);
+	assert_int_equal(vcm_dma_read(mmu, DEV_START, buf, sizeof(buf)), 0);
+	WARNS(2, vcm_destroy(ctx));
+	assert_int_equal(vcm_sysmmu_readl(mmu, VCM_SYSMMU_CTRL) & VCM_SYSMMU_CTRL_MMU_EN, 0);
+	assert_int_equal(f->canary->bindings, 3);
+	vcm_sysmmu_destroy(mmu);
+}
+
+/* ---- rows: the S5P platform layer ---- */
+
+static void s5p_bad(void **state)
+{
+	struct fx *f = *state;
+	struct vcm *a, *b;
+	struct vcm_res *ra, *rb, *rm;
+
+	WARNS(0, {
+		ERRNO_PTR(-EINVAL, vcm_create_unified(0, VCM_DEV_FIMC0, NULL));
+		ERRNO_PTR(-EINVAL, vcm_create_unified(MiB, VCM_DEV_NONE, NULL));
+		ERRNO_PTR(-EINVAL, vcm_create_unified(MiB, VCM_DEV_NUM, NULL));
+		ERRNO_PTR(-EINVAL, vcm_create_unified(MiB, (enum vcm_dev_id)1000, NULL));
+		ERRNO_PTR(-EINVAL, vcm_create_unified(GiB4 + 1, VCM_DEV_FIMC0, NULL));
+		ERRNO_PTR(-EINVAL, vcm_create_unified(UINT64_MAX, VCM_DEV_FIMC0, NULL));
+		ERRNO_PTR(-EINVAL, vcm_find_vcm(VCM_DEV_NONE));
+		ERRNO_PTR(-ENOENT, vcm_find_vcm(VCM_DEV_FIMC0));
+		ERRNO_PTR(-EINVAL, s5p_sysmmu_get(VCM_DEV_NUM));
+	});
+	a = vcm_create_unified(3 * MiB - 1, VCM_DEV_FIMC0, NULL);
+	assert_false(vcm_is_err(a));
+	assert_int_equal(a->size, 3 * MiB);
+	WARNS(0, {
+		ERRNO_PTR(-EEXIST, vcm_create_unified(MiB, VCM_DEV_FIMC0, NULL));
+		ERRNO_PTR(-ENOSPC, vcm_create_unified(S5P_VCM_DVA_END - S5P_VCM_DVA_START,
+						      VCM_DEV_FIMC1, NULL));
+	});
+	b = vcm_create_unified(MiB, VCM_DEV_FIMC1, NULL);
+	assert_false(vcm_is_err(b));
+	assert_ptr_equal(vcm_find_vcm(VCM_DEV_FIMC0), a);
+	ra = vcm_reserve(a, PAGE, 0);
+	rb = vcm_reserve(b, PAGE, 0);
+	rm = vcm_reserve(f->mmu, PAGE, 0);
+	WARNS(0, {
+		assert_int_equal(vcm_reservation_in_vcm(a, ra), S5PVCM_RES_IN_VCM);
+		assert_int_equal(vcm_reservation_in_vcm(a, rb), S5PVCM_RES_IN_ADDRSPACE);
+		assert_int_equal(vcm_reservation_in_vcm(a, rm), S5PVCM_RES_NOT_IN_VCM);
+		assert_int_equal(vcm_reservation_in_vcm(f->mmu, ra), S5PVCM_RES_NOT_IN_VCM);
+		assert_int_equal(vcm_reservation_in_vcm(f->mmu, rm), S5PVCM_RES_IN_VCM);
+		assert_int_equal(vcm_reservation_in_vcm(NULL, ra), S5PVCM_RES_NOT_IN_VCM);
+		assert_int_equal(vcm_reservation_in_vcm(a, NULL), S5PVCM_RES_NOT_IN_VCM);
+		assert_int_equal(vcm_reservation_in_vcm(vcm_err_ptr(-EINVAL), ra),
+				 S5PVCM_RES_NOT_IN_VCM);
+		assert_int_equal(vcm_reservation_in_vcm(a, vcm_err_ptr(-EINVAL)),
+				 S5PVCM_RES_NOT_IN_VCM);
+		vcm_set_pgtable_base(VCM_DEV_FIMC0);
+	});
+	WARNS(1, vcm_set_pgtable_base(VCM_DEV_NONE));
+	WARNS(1, vcm_set_pgtable_base(VCM_DEV_MFC));
+	WARNS(1, s5p_vcm_turn_on(NULL));
+	WARNS(1, s5p_vcm_turn_off(NULL));
+	WARNS(1, s5p_vcm_turn_off(a));
+	WARNS(0, {
+		vcm_unreserve(ra);
+		vcm_unreserve(rb);
+		vcm_unreserve(rm);
+		vcm_destroy(a);
+		vcm_destroy(b);
+	});
+	ERRNO_PTR(-ENOENT, vcm_find_vcm(VCM_DEV_FIMC0));
+}
+
+/* ---- rows: user memory ---- */
+
+static void userptr_bad(void **state)
+{
+	struct fx *f = *state;
+	unsigned char *buf = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *gone = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct vcm_phys *p0;
+
+	assert_true(buf != MAP_FAILED && gone != MAP_FAILED);
+	munmap(gone, PAGE);
+	munmap(buf + 3 * PAGE, PAGE);
+	mprotect(buf + 2 * PAGE, PAGE, PROT_READ);
+	WARNS(0, {
+		ERRNO_PTR(-EINVAL, vcm_phys_from_user(f->soc, buf, 0, 0));
+		ERRNO_PTR(-EFAULT, vcm_phys_from_user(f->soc, NULL, PAGE, 0));
+		ERRNO_PTR(-EINVAL, vcm_phys_from_user(f->soc, (void *)(uintptr_t)-PAGE, 2 * PAGE, 0));
+		ERRNO_PTR(-EINVAL, vcm_phys_from_user(f->soc, buf, SIZE_MAX, 0));
+		ERRNO_PTR(-EINVAL, vcm_phys_from_user(vcm_err_ptr(-EINVAL), buf, PAGE, 0));
+		ERRNO_PTR(-EFAULT, vcm_phys_from_user(f->soc, gone, PAGE, 0));
+		/* the last page is gone, the one before is read-only */
+		ERRNO_PTR(-EFAULT, vcm_phys_from_user(f->soc, buf + 100, 4 * PAGE - 200, 0));
+		ERRNO_PTR(-EFAULT, vcm_phys_from_user(f->soc, buf + PAGE, 2 * PAGE, 0));
+		ERRNO_PTR(-EINVAL, vcm_userptr_get(NULL, buf, PAGE, 0));
+		ERRNO_PTR(-EINVAL, vcm_userptr_get(vcm_err_ptr(-ENOMEM), buf, PAGE, 0));
+		ERRNO_PTR(-EINVAL, vcm_userptr_get(f->iommu, buf, 0, 0));
+		ERRNO_PTR(-EFAULT, vcm_userptr_get(f->iommu, gone, PAGE, 0));
+		ERRNO_PTR(-EOPNOTSUPP, vcm_userptr_get(f->vmm, buf, PAGE, 0));
+	});
+	/* nothing of all that stayed pinned */
+	assert_int_equal(vcm_soc_free_bytes(f->soc), f->free_base);
+	/* a contiguous pin over a page already pinned alone */
+	p0 = vcm_phys_from_user(f->soc, buf, PAGE, 0);
+	assert_false(vcm_is_err(p0));
+	WARNS(0, ERRNO_PTR(-EBUSY, vcm_phys_from_user(f->soc, buf, 2 * PAGE, VCM_USERPTR_CONTIG)));
+	WARNS(0, vcm_free(p0));
+	WARNS(1, vcm_userptr_put(NULL));
+	WARNS(1, vcm_userptr_put(vcm_err_ptr(-EINVAL)));
+	munmap(buf, 3 * PAGE);
 }
 
 static const struct CMUnitTest rows[] = {
@@ -652,6 +1020,15 @@ static const struct CMUnitTest rows[] = {
 	ROW(destroy_while_active),
 	ROW(destroy_with_reservations),
 	ROW(destroy_binding_misuse),
+	ROW(pgtable_bad_args),
+	ROW(sysmmu_bad_args),
+	ROW(dma_past_mapping),
+	ROW(iommu_bad_window),
+	ROW(iommu_pa_outside),
+	ROW(iommu_busy),
+	ROW(iommu_destroy_active),
+	ROW(s5p_bad),
+	ROW(userptr_bad),
 #undef ROW
 };
 
