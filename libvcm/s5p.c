@@ -140,6 +140,19 @@ static int pgtable_get_locked(void)
 	return 0;
 }
 
+/*
+ * A table no context uses (the first creation failed after making it) goes
+ * back to the SoC at once: nothing of a failed call stays allocated there,
+ * and the SoC may be destroyed before the state is next synchronised.
+ */
+static void pgtable_put_unused_locked(void)
+{
+	if (!s5p.nr_dev && s5p.pt) {
+		vcm_pgtable_destroy(s5p.pt);
+		s5p.pt = NULL;
+	}
+}
+
 /* Drop the table and the models; the next use starts afresh. */
 static void state_release_locked(void)
 {
@@ -395,6 +408,7 @@ static struct vcm *create_locked(unsigned n, enum vcm_dev_id id,
 				 const struct s5p_vcm_driver *driver)
 {
 	struct vcm_sysmmu *mmu;
+	struct vcm *vcm;
 	unsigned first;
 	int ret;
 
@@ -407,9 +421,10 @@ static struct vcm *create_locked(unsigned n, enum vcm_dev_id id,
 	if (ret)
 		return vcm_err_ptr(ret);
 	mmu = sysmmu_get_locked(id);
-	if (vcm_is_err(mmu))
-		return (struct vcm *)mmu;
-	return s5p_vcm_new_locked(id, first, n, driver);
+	vcm = vcm_is_err(mmu) ? (struct vcm *)mmu : s5p_vcm_new_locked(id, first, n, driver);
+	if (vcm_is_err(vcm))
+		pgtable_put_unused_locked();
+	return vcm;
 }
 
 VCM_EXPORT struct vcm *vcm_create_unified(vcm_size_t size, enum vcm_dev_id id,
