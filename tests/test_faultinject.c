@@ -38,6 +38,8 @@
 #define RAM0 0x40000000ULL
 #define RAM_SIZE (32ULL << 20)
 #define MiB (1ULL << 20)
+#define DEV_START 0x10000000ULL
+#define DEV_SIZE (16ULL << 20)
 
 /* ---- the injection ---- */
 
@@ -142,21 +144,37 @@ int __wrap_vcm_buddy_alloc_pages(struct vcm_buddy *b, uint64_t npages, unsigned 
 
 struct fx {
 	struct vcm_soc *soc;
-	struct vcm *mmu, *o2o, *vmm;
+	struct vcm *mmu, *o2o, *vmm, *iommu;
+	struct vcm_sysmmu *smmu;
 	struct mock *mock;
 	struct vcm_phys *phys;		/* prepared by a scenario */
 	struct vcm_res *res;		/* made by the operation */
 	struct vcm_phys *made;		/* made by the operation */
 	struct vcm *ctx;		/* made by the operation */
 	struct vcm_soc *made_soc;	/* made by the operation */
+	struct vcm_sysmmu *made_mmu;	/* made by the operation */
+	struct vcm_pgtable *pt;		/* prepared by a scenario */
+	struct vcm_userptr *up;		/* made by the operation */
+	unsigned char *ubuf;		/* prepared by a scenario */
 };
 
 /* What must not change when an operation fails. */
 struct snap {
 	vcm_size_t free;
-	unsigned long warns, nres[3];
-	long mapped;
+	unsigned long warns, nres[4];
+	long mapped, dev_mapped;
 };
+
+/* Pages of the IOMMU context's window its System MMU translates. */
+static long dev_mapped(const struct fx *f)
+{
+	vcm_addr_t dva, pa;
+	long n = 0;
+
+	for (dva = DEV_START; dva < DEV_START + DEV_SIZE; dva += PAGE)
+		n += !vcm_sysmmu_translate(f->smmu, dva, VCM_ACCESS_READ, &pa);
+	return n;
+}
 
 static void snapshot(const struct fx *f, struct snap *s)
 {
@@ -165,7 +183,9 @@ static void snapshot(const struct fx *f, struct snap *s)
 	s->nres[0] = f->mmu->core->nres;
 	s->nres[1] = f->o2o->core->nres;
 	s->nres[2] = f->vmm->core->nres;
+	s->nres[3] = f->iommu->core->nres;
 	s->mapped = f->mock->mapped;
+	s->dev_mapped = dev_mapped(f);
 }
 
 static void quiet(const char *msg, void *priv)
@@ -186,6 +206,10 @@ static void fx_setup(struct fx *f)
 	f->vmm = vcm_vmm_create(f->soc);
 	assert_false(vcm_is_err(f->o2o) || vcm_is_err(f->vmm));
 	assert_int_equal(vcm_activate(f->mmu), 0);
+	f->smmu = vcm_sysmmu_create(f->soc, "faultinject");
+	f->iommu = vcm_iommu_create(f->smmu, DEV_START, DEV_SIZE);
+	assert_false(vcm_is_err(f->iommu));
+	assert_int_equal(vcm_activate(f->iommu), 0);
 }
 
 static void fx_teardown(struct fx *f)
@@ -195,6 +219,10 @@ static void fx_teardown(struct fx *f)
 	vcm_deactivate(f->mmu);
 	assert_int_equal(f->mock->mapped, 0);
 	assert_false(f->mock->bad);
+	assert_int_equal(dev_mapped(f), 0);
+	vcm_deactivate(f->iommu);
+	vcm_destroy(f->iommu);
+	vcm_sysmmu_destroy(f->smmu);
 	vcm_destroy(f->mmu);
 	vcm_destroy(f->o2o);
 	vcm_destroy(f->vmm);
@@ -225,6 +253,7 @@ static long ptr_ret(const void *p)
 {
 	return vcm_is_err(p) ? vcm_ptr_err(p) : 0;
 }
+
 
 static bool allowed(const struct scenario *s, long ret)
 {
@@ -262,10 +291,15 @@ static void run_once(const struct scenario *s, unsigned long fail_at, unsigned l
 			fail_msg("%s: failing allocation %lu (%s) gave %ld", s->name, fail_at,
 				 site_names[inj.failed_site], ret);
 		snapshot(&f, &after);
-		assert_int_equal(after.free, before.free);
-		assert_int_equal(after.warns, before.warns);
-		assert_memory_equal(after.nres, before.nres, sizeof(after.nres));
-		assert_int_equal(after.mapped, before.mapped);
+		if (after.free != before.free || after.warns != before.warns ||
+		    memcmp(after.nres, before.nres, sizeof(after.nres)) ||
+		    after.mapped != before.mapped || after.dev_mapped != before.dev_mapped)
+			fail_msg("%s: failing allocation %lu (%s) gave %ld but changed the state: "
+				 "free %#llx -> %#llx, warnings +%lu, mapped %ld -> %ld, device "
+				 "pages %ld -> %ld", s->name, fail_at, site_names[inj.failed_site],
+				 ret, (unsigned long long)before.free,
+				 (unsigned long long)after.free, after.warns - before.warns,
+				 before.mapped, after.mapped, before.dev_mapped, after.dev_mapped);
 		by_errno[-ret]++;
 		/* the same operation works afterwards */
 		assert_int_equal(s->op(&f), 0);
@@ -428,6 +462,185 @@ static void destroy_soc(struct fx *f)
 	vcm_soc_destroy(f->made_soc);
 }
 
+
+/* Device contexts: page-table growth under an active IOMMU context. */
+static void prepare_phys_dev(struct fx *f)
+{
+	/* 1 MiB + 64 KiB + 12 KiB: a section, a large page, small pages */
+	f->phys = vcm_alloc(f->iommu, MiB + 76 * 1024, 0);
+	assert_false(vcm_is_err(f->phys));
+}
+
+static long map_iommu(struct fx *f)
+{
+	unsigned char buf[8] = { 0 };
+
+	f->res = vcm_map(f->iommu, f->phys, 0);
+	if (vcm_is_err(f->res))
+		return ptr_ret(f->res);
+	assert_int_equal(vcm_dma_write(f->smmu, f->res->start + MiB + 70 * 1024, buf, 8), 0);
+	return 0;
+}
+
+static long make_binding_iommu(struct fx *f)
+{
+	f->res = vcm_make_binding(f->iommu, 3 * MiB + 20 * 1024, 0, 0);
+	return ptr_ret(f->res);
+}
+
+/* Activation replays three reservations into a fresh table. */
+static void prepare_inactive(struct fx *f)
+{
+	unsigned i;
+
+	f->made_mmu = vcm_sysmmu_create(f->soc, "replay");
+	f->ctx = vcm_iommu_create(f->made_mmu, DEV_START, DEV_SIZE);
+	assert_false(vcm_is_err(f->ctx));
+	for (i = 0; i < 3; i++)
+		assert_false(vcm_is_err(vcm_make_binding(f->ctx, (i + 1) * 100 * PAGE, 0, 0)));
+}
+
+static long activate_replay(struct fx *f)
+{
+	int ret = vcm_activate(f->ctx);
+
+	if (ret) {
+		assert_int_equal(f->ctx->activations, 0);
+		assert_int_equal(vcm_sysmmu_readl(f->made_mmu, VCM_SYSMMU_CTRL) &
+				 VCM_SYSMMU_CTRL_MMU_EN, 0);
+	}
+	return ret;
+}
+
+static void deactivate_ctx(struct fx *f)
+{
+	vcm_deactivate(f->ctx);
+}
+
+static void destroy_inactive(struct fx *f)
+{
+	unsigned long w0 = vcm_warn_count();
+
+	/* its reservations go with it (one warning); free their phys first */
+	while (f->ctx->core->res_head)
+		vcm_destroy_binding(f->ctx->core->res_head);
+	vcm_destroy(f->ctx);
+	vcm_sysmmu_destroy(f->made_mmu);
+	assert_int_equal(vcm_warn_count(), w0);
+}
+
+static void prepare_pt(struct fx *f)
+{
+	f->pt = vcm_pgtable_create(f->soc);
+	assert_false(vcm_is_err(f->pt));
+}
+
+static long pgtable_map(struct fx *f)
+{
+	vcm_addr_t pa;
+	int ret = vcm_pgtable_map(f->pt, 3 * MiB - 64 * 1024 - 2 * PAGE, RAM0 + MiB - 64 * 1024 -
+				  2 * PAGE, 2 * MiB + 68 * 1024, 0);
+
+	if (ret)
+		assert_int_equal(vcm_pgtable_dva_to_phys(f->pt, 3 * MiB, &pa), -ENOENT);
+	return ret;
+}
+
+static void pgtable_unmap(struct fx *f)
+{
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 3 * MiB - 64 * 1024 - 2 * PAGE,
+					   2 * MiB + 68 * 1024), 2 * MiB + 68 * 1024);
+}
+
+static void destroy_pt(struct fx *f)
+{
+	vcm_pgtable_destroy(f->pt);
+}
+
+static long create_pgtable(struct fx *f)
+{
+	f->pt = vcm_pgtable_create(f->soc);
+	return ptr_ret(f->pt);
+}
+
+static void destroy_made_pt(struct fx *f)
+{
+	vcm_pgtable_destroy(f->pt);
+}
+
+static long create_sysmmu(struct fx *f)
+{
+	f->made_mmu = vcm_sysmmu_create(f->soc, "made");
+	return ptr_ret(f->made_mmu);
+}
+
+static void destroy_sysmmu(struct fx *f)
+{
+	vcm_sysmmu_destroy(f->made_mmu);
+}
+
+static void prepare_sysmmu(struct fx *f)
+{
+	f->made_mmu = vcm_sysmmu_create(f->soc, "for-iommu");
+	assert_false(vcm_is_err(f->made_mmu));
+}
+
+static long create_iommu(struct fx *f)
+{
+	f->ctx = vcm_iommu_create(f->made_mmu, DEV_START, DEV_SIZE);
+	return ptr_ret(f->ctx);
+}
+
+static long create_unified(struct fx *f)
+{
+	f->ctx = vcm_create_unified(5 * MiB, VCM_DEV_FIMC1, NULL);
+	if (vcm_is_err(f->ctx))
+		assert_true(vcm_is_err(vcm_find_vcm(VCM_DEV_FIMC1)));
+	return ptr_ret(f->ctx);
+}
+
+/* User memory: a buffer of five pages, the last one not page-aligned. */
+static void prepare_ubuf(struct fx *f)
+{
+	f->ubuf = mmap(NULL, 6 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(f->ubuf != MAP_FAILED);
+}
+
+static void unmap_ubuf(struct fx *f)
+{
+	munmap(f->ubuf, 6 * PAGE);
+}
+
+static long pin_user(struct fx *f)
+{
+	f->made = vcm_phys_from_user(f->soc, f->ubuf + 100, 4 * PAGE, 0);
+	return ptr_ret(f->made);
+}
+
+static long userptr_get_iommu(struct fx *f)
+{
+	unsigned char pattern[16];
+
+	f->up = vcm_userptr_get(f->iommu, f->ubuf + 100, 4 * PAGE, 0);
+	if (vcm_is_err(f->up))
+		return ptr_ret(f->up);
+	memset(pattern, 0x3c, sizeof(pattern));
+	assert_int_equal(vcm_dma_write(f->smmu, f->up->dva, pattern, sizeof(pattern)), 0);
+	assert_memory_equal(f->ubuf + 100, pattern, sizeof(pattern));
+	return 0;
+}
+
+static long userptr_get_contig(struct fx *f)
+{
+	f->up = vcm_userptr_get(f->o2o, f->ubuf + 100, 4 * PAGE, VCM_USERPTR_CONTIG);
+	return ptr_ret(f->up);
+}
+
+static void put_userptr(struct fx *f)
+{
+	vcm_userptr_put(f->up);
+}
+
 static const struct scenario scenarios[] = {
 	{ "make_binding (MMU, active)", NULL, make_binding_mmu, undo_res, NULL,
 	  { -ENOMEM, -ENOSPC } },
@@ -443,6 +656,24 @@ static const struct scenario scenarios[] = {
 	{ "onetoone_create", NULL, create_o2o_ctx, destroy_ctx, NULL, { -ENOMEM } },
 	{ "vmm_create", NULL, create_vmm_ctx, destroy_ctx, NULL, { -ENOMEM } },
 	{ "soc_create + add_ram", NULL, create_soc, destroy_soc, NULL, { -ENOMEM } },
+	{ "map (IOMMU, active)", prepare_phys_dev, map_iommu, unmap_res, free_phys,
+	  { -ENOMEM, -ENOSPC } },
+	{ "make_binding (IOMMU, active)", NULL, make_binding_iommu, undo_res, NULL,
+	  { -ENOMEM, -ENOSPC } },
+	{ "activate (IOMMU, 3 bindings)", prepare_inactive, activate_replay, deactivate_ctx,
+	  destroy_inactive, { -ENOMEM } },
+	{ "pgtable_map (mixed pages)", prepare_pt, pgtable_map, pgtable_unmap, destroy_pt,
+	  { -ENOMEM } },
+	{ "pgtable_create", NULL, create_pgtable, destroy_made_pt, NULL, { -ENOMEM } },
+	{ "sysmmu_create", NULL, create_sysmmu, destroy_sysmmu, NULL, { -ENOMEM } },
+	{ "iommu_create", prepare_sysmmu, create_iommu, destroy_ctx, destroy_sysmmu,
+	  { -ENOMEM } },
+	{ "create_unified (S5P)", NULL, create_unified, destroy_ctx, NULL, { -ENOMEM } },
+	{ "phys_from_user", prepare_ubuf, pin_user, free_made, unmap_ubuf, { -ENOMEM } },
+	{ "userptr_get (IOMMU)", prepare_ubuf, userptr_get_iommu, put_userptr, unmap_ubuf,
+	  { -ENOMEM, -ENOSPC } },
+	{ "userptr_get (contiguous)", prepare_ubuf, userptr_get_contig, put_userptr, unmap_ubuf,
+	  { -ENOMEM } },
 };
 
 static void test_scenarios(void **state)
