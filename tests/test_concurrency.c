@@ -10,7 +10,10 @@
  *   and unbind in it: the driver never maps a mapped page nor unmaps an
  *   unmapped one, and nothing is left mapped at the end;
  * - with the System MMU model: threads mapping and unmapping in an IOMMU
- *   context while others run DMA through the same System MMU.
+ *   context while others run DMA through the same System MMU (its TLB and
+ *   page table shared), and the same over the S5P layer's shared table with
+ *   two devices; a device never reaches a buffer after its unbind returned
+ *   and never sees a stale translation (that would raise a warning).
  *
  * Built with -Db_sanitize=thread by tools/sanitize.sh; ThreadSanitizer must
  * report nothing.
@@ -34,6 +37,15 @@
 #define RAM_SIZE (64ULL << 20)
 #define NTHREADS 4
 
+static unsigned long warned;
+
+static void count_warning(const char *msg, void *priv)
+{
+	(void)msg;
+	(void)priv;
+	__atomic_add_fetch(&warned, 1, __ATOMIC_RELAXED);
+}
+
 static unsigned iters(unsigned n)
 {
 	return getenv("VCM_UNDER_VALGRIND") ? n / 8 + 1 : n;
@@ -54,6 +66,8 @@ static int setup(void **state)
 	assert_int_equal(vcm_soc_add_ram(f->soc, RAM0, RAM_SIZE), 0);
 	vcm_soc_set_current(f->soc);
 	f->mmu = mock_create(&f->mock);
+	__atomic_store_n(&warned, 0, __ATOMIC_RELAXED);
+	vcm_set_warn_handler(count_warning, NULL);
 	*state = f;
 	return 0;
 }
@@ -64,6 +78,8 @@ static int teardown(void **state)
 
 	assert_int_equal(f->mock->mapped, 0);
 	assert_false(f->mock->bad);
+	assert_int_equal(__atomic_load_n(&warned, __ATOMIC_RELAXED), 0);
+	vcm_set_warn_handler(NULL, NULL);
 	vcm_destroy(f->mmu);
 	assert_int_equal(vcm_soc_free_bytes(f->soc), RAM_SIZE);
 	vcm_soc_set_current(NULL);
@@ -305,12 +321,226 @@ static void activation_races_binding(void **state)
 	assert_int_equal(f->mmu->activations, 0);
 }
 
+
+/* ---- DMA through a System MMU while its mappings change ---- */
+
+#define DEV_START 0x10000000ULL
+#define DEV_SIZE (64ULL << 20)
+
+struct devjob {
+	struct fx *f;
+	struct vcm *ctx;		/* where this thread maps */
+	struct vcm_sysmmu *mmu;		/* the device behind it */
+	unsigned id;
+	unsigned long errors;
+	int *stop;
+};
+
+/* Map, DMA through the new mapping, unbind, check it is gone, unreserve. */
+static void *dev_mapper_thread(void *arg)
+{
+	struct devjob *t = arg;
+	unsigned i, n = iters(150);
+	unsigned char out[256], in[256];
+
+	for (i = 0; i < n; i++) {
+		vcm_size_t size = (1 + (i * 5 + t->id * 3) % 24) * PAGE + (i % 3 == 0 ? 1 << 20 : 0);
+		struct vcm_phys *phys = vcm_alloc(t->ctx, size, 0);
+		struct vcm_res *res;
+		vcm_addr_t dva;
+
+		if (vcm_is_err(phys)) {
+			t->errors++;
+			continue;
+		}
+		res = vcm_map(t->ctx, phys, 0);
+		if (vcm_is_err(res)) {
+			t->errors++;
+			vcm_free(phys);
+			continue;
+		}
+		dva = res->start + size - sizeof(out);
+		memset(out, (int)(t->id * 31 + i), sizeof(out));
+		t->errors += vcm_dma_write(t->mmu, dva, out, sizeof(out)) != 0;
+		t->errors += vcm_dma_read(t->mmu, dva, in, sizeof(in)) != 0;
+		t->errors += memcmp(in, out, sizeof(in)) != 0;
+		t->errors += vcm_unbind(res) != phys;
+		/* the DVA is still ours, and must fault now */
+		t->errors += vcm_dma_read(t->mmu, dva, in, sizeof(in)) != -EFAULT;
+		t->errors += vcm_dma_read(t->mmu, res->start, in, 8) != -EFAULT;
+		vcm_unreserve(res);
+		vcm_free(phys);
+	}
+	__atomic_add_fetch(t->stop, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* DMA to a buffer mapped once, until the mappers are done. */
+static void *dev_dma_thread(void *arg)
+{
+	struct devjob *t = arg;
+	struct vcm_res *res = vcm_make_binding(t->ctx, 96 * 1024, 0, 0);
+	unsigned char out[512], in[512];
+	unsigned i = 0;
+
+	if (vcm_is_err(res)) {
+		t->errors++;
+		return NULL;
+	}
+	while (__atomic_load_n(t->stop, __ATOMIC_ACQUIRE) < 2 || i < 16) {
+		vcm_addr_t off = (i * 4093) % (96 * 1024 - 2 * sizeof(out));
+
+		memset(out, (int)(i + t->id), sizeof(out));
+		t->errors += vcm_dma_write(t->mmu, res->start + off, out, sizeof(out)) != 0;
+		t->errors += vcm_dma_copy(t->mmu, res->start + off + sizeof(out), t->mmu,
+					  res->start + off, sizeof(out)) != 0;
+		t->errors += vcm_dma_read(t->mmu, res->start + off + sizeof(out), in,
+					  sizeof(in)) != 0;
+		t->errors += memcmp(in, out, sizeof(in)) != 0;
+		i++;
+	}
+	vcm_destroy_binding(res);
+	return NULL;
+}
+
+static void run_dev_jobs(struct fx *f, struct vcm *ctx[2], struct vcm_sysmmu *mmu[2])
+{
+	struct devjob t[4];
+	int stop = 0;
+	unsigned i;
+
+	/* two mappers and two DMA threads, spread over the two contexts */
+	for (i = 0; i < 4; i++)
+		t[i] = (struct devjob){ f, ctx[i % 2], mmu[i % 2], i, 0, &stop };
+	{
+		pthread_t tid[4];
+
+		for (i = 0; i < 4; i++)
+			assert_int_equal(pthread_create(&tid[i], NULL, i < 2 ? dev_mapper_thread :
+							dev_dma_thread, &t[i]), 0);
+		for (i = 0; i < 4; i++)
+			assert_int_equal(pthread_join(tid[i], NULL), 0);
+	}
+	for (i = 0; i < 4; i++)
+		assert_int_equal(t[i].errors, 0);
+}
+
+/* One IOMMU context on one System MMU: mappers and DMA share it all. */
+static void iommu_map_while_dma(void **state)
+{
+	struct fx *f = *state;
+	struct vcm_sysmmu *mmu = vcm_sysmmu_create(f->soc, "shared-device");
+	struct vcm *ctx = vcm_iommu_create(mmu, DEV_START, DEV_SIZE);
+	struct vcm *ctxs[2] = { ctx, ctx };
+	struct vcm_sysmmu *mmus[2] = { mmu, mmu };
+	struct vcm_sysmmu_stats st;
+
+	assert_false(vcm_is_err(ctx));
+	assert_int_equal(vcm_activate(ctx), 0);
+	run_dev_jobs(f, ctxs, mmus);
+	vcm_sysmmu_get_stats(mmu, &st);
+	assert_int_equal(st.stale_hits, 0);
+	vcm_deactivate(ctx);
+	vcm_destroy(ctx);
+	vcm_sysmmu_destroy(mmu);
+}
+
+/* Two S5P devices in the one shared table, each behind its System MMU. */
+static void s5p_map_while_dma(void **state)
+{
+	struct fx *f = *state;
+	struct vcm *ctxs[2];
+	struct vcm_sysmmu *mmus[2];
+	unsigned i;
+
+	for (i = 0; i < 2; i++) {
+		ctxs[i] = vcm_create_unified(DEV_SIZE, VCM_DEV_FIMC0 + i, NULL);
+		assert_false(vcm_is_err(ctxs[i]));
+		mmus[i] = s5p_sysmmu_get(VCM_DEV_FIMC0 + i);
+		assert_int_equal(vcm_activate(ctxs[i]), 0);
+	}
+	run_dev_jobs(f, ctxs, mmus);
+	for (i = 0; i < 2; i++) {
+		vcm_deactivate(ctxs[i]);
+		vcm_destroy(ctxs[i]);
+	}
+}
+
+/* One phys bound into two IOMMU contexts and an S5P one by several
+ * threads at once, each device reading what the CPU wrote. */
+struct binder2 {
+	struct vcm *ctx;
+	struct vcm_sysmmu *mmu;
+	struct vcm_phys *shared;
+	unsigned char first;
+	unsigned long errors;
+};
+
+static void *shared_dev_thread(void *arg)
+{
+	struct binder2 *t = arg;
+	unsigned i, n = iters(200);
+	unsigned char b;
+
+	for (i = 0; i < n; i++) {
+		struct vcm_res *res = vcm_map(t->ctx, t->shared, 0);
+
+		if (vcm_is_err(res)) {
+			t->errors++;
+			break;
+		}
+		t->errors += vcm_dma_read(t->mmu, res->start, &b, 1) != 0 || b != t->first;
+		vcm_unmap(res);
+	}
+	return NULL;
+}
+
+static void shared_phys_devices(void **state)
+{
+	struct fx *f = *state;
+	struct vcm_sysmmu *m0 = vcm_sysmmu_create(f->soc, "dev0");
+	struct vcm_sysmmu *m1 = vcm_sysmmu_create(f->soc, "dev1");
+	struct binder2 t[3] = {
+		{ .ctx = vcm_iommu_create(m0, DEV_START, DEV_SIZE), .mmu = m0 },
+		{ .ctx = vcm_iommu_create(m1, DEV_START, DEV_SIZE), .mmu = m1 },
+		{ .ctx = vcm_create_unified(DEV_SIZE, VCM_DEV_MFC, NULL),
+		  .mmu = s5p_sysmmu_get(VCM_DEV_MFC) },
+	};
+	struct vcm_phys *shared = vcm_phys_alloc(300 * PAGE, 0, mock_orders);
+	unsigned char b = 0xa5;
+	pthread_t tid[3];
+	unsigned i;
+
+	assert_false(vcm_is_err(shared));
+	assert_int_equal(vcm_soc_phys_write(f->soc, shared->parts[0].start, &b, 1), 0);
+	for (i = 0; i < 3; i++) {
+		assert_false(vcm_is_err(t[i].ctx));
+		assert_int_equal(vcm_activate(t[i].ctx), 0);
+		t[i].shared = shared;
+		t[i].first = b;
+		assert_int_equal(pthread_create(&tid[i], NULL, shared_dev_thread, &t[i]), 0);
+	}
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(pthread_join(tid[i], NULL), 0);
+		assert_int_equal(t[i].errors, 0);
+		vcm_deactivate(t[i].ctx);
+		vcm_destroy(t[i].ctx);
+	}
+	assert_int_equal(shared->bindings, 0);
+	vcm_free(shared);
+	vcm_sysmmu_destroy(m0);
+	vcm_sysmmu_destroy(m1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(map_unmap_one_context, setup, teardown),
 		cmocka_unit_test_setup_teardown(shared_phys_many_contexts, setup, teardown),
 		cmocka_unit_test_setup_teardown(activation_races_binding, setup, teardown),
+		cmocka_unit_test_setup_teardown(iommu_map_while_dma, setup, teardown),
+		cmocka_unit_test_setup_teardown(s5p_map_while_dma, setup, teardown),
+		cmocka_unit_test_setup_teardown(shared_phys_devices, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
