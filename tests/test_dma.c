@@ -117,6 +117,9 @@ static void test_scattered_pages(void **state)
 				 0);
 	fill(src, len, 7);
 	assert_int_equal(vcm_dma_write(f->mmu, 0x10000123, src, len), 0);
+	/* Each page translated exactly once, though none continues the last. */
+	assert_int_equal(stats(f->mmu).translations, n);
+	assert_int_equal(stats(f->mmu).walks, n);
 	/* Check through the CPU's view of each PA. */
 	for (i = 0; i < n; i++) {
 		uint64_t pa = RAM_BASE + 0x200000 - (i + 1) * 0x2000;
@@ -132,6 +135,8 @@ static void test_scattered_pages(void **state)
 	assert_int_equal(vcm_dma_read(f->mmu, 0x10000123, dst, len), 0);
 	assert_memory_equal(dst, src, len);
 	assert_int_equal(stats(f->mmu).faults, 0);
+	assert_int_equal(stats(f->mmu).translations, 2 * n);
+	assert_int_equal(stats(f->mmu).tlb_hits, n);
 	free(src);
 	free(dst);
 	free(ram);
