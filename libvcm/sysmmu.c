@@ -173,9 +173,7 @@ static int translate_locked(struct vcm_sysmmu *mmu, uint32_t dva, unsigned acces
 {
 	uint32_t idx = 0;
 
-	if (mmu->ctrl & VCM_SYSMMU_CTRL_BLOCK) {
-		if (probe)
-			return -EBUSY;
+	if (mmu->ctrl & VCM_SYSMMU_CTRL_BLOCK) {	/* never in a probe: same hold */
 		mmu->st.translations++;
 		mmu->st.blocked++;
 		return -EBUSY;
