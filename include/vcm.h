@@ -11,5 +11,7 @@
 #include <vcm/vcm.h>
 #include <vcm/vcm-drv.h>
 #include <vcm/sysmmu.h>
+#include <vcm/s5p.h>
+#include <vcm/userptr.h>
 
 #endif /* VCM_ALL_H */

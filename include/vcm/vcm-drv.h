@@ -271,6 +271,47 @@ VCM_EXPORT struct vcm *vcm_onetoone_create(struct vcm_soc *soc);
  */
 VCM_EXPORT struct vcm *vcm_vmm_create(struct vcm_soc *soc);
 
+struct vcm_sysmmu;
+
+/**
+ * VCM_IOMMU_FLUSH_ENTRY_MAX - largest unmap (in System MMU pages: sections,
+ * large or small pages) that vcm_iommu_create() contexts and the S5P layer
+ * invalidate entry by entry; a larger unmap invalidates the whole TLB.
+ */
+#define VCM_IOMMU_FLUSH_ENTRY_MAX 16
+
+/**
+ * vcm_iommu_create() - a device context with its own page table.
+ * @mmu: the device's System MMU (see <vcm/sysmmu.h>); it must outlive the
+ *       context.
+ * @start: first DVA of the context's window, page-aligned.
+ * @size: bytes in the window, page-aligned and non-zero; the window must
+ *        end at or below 4 GiB (the System MMU's 32-bit DVA space).
+ *
+ * An MMU-wrapper context (see struct vcm_mmu) using the System MMU's page
+ * sizes: 1 MiB sections, 64 KiB large pages and 4 KiB small pages.  Its
+ * Exynos page table and the physical memory of vcm_alloc() and
+ * vcm_make_binding() come from the current SoC (vcm_soc_current() when this
+ * is called), which must be the SoC @mmu was made on.
+ *
+ * The first vcm_activate() maps the bound reservations into the table,
+ * then programs @mmu: page-table base, whole-TLB invalidation, enable.  The
+ * last vcm_deactivate() unmaps them and disables @mmu.  While active, every
+ * unbind or unmap invalidates @mmu's TLB before it returns (entry by entry
+ * for up to VCM_IOMMU_FLUSH_ENTRY_MAX pages, the whole TLB beyond), so the
+ * device never reaches a buffer after its unmap returned.  Contexts on
+ * different System MMUs are isolated even when their windows coincide.
+ * Several contexts may use one @mmu, one active at a time: vcm_activate()
+ * is -EBUSY while @mmu is enabled with another page table.
+ *
+ * Thread safety: as any context (see <vcm/vcm.h>).
+ * Return: the context (vcm_destroy() frees it and its page table);
+ * vcm_err_ptr(-EINVAL) for a NULL or error @mmu, a zero or unaligned window
+ * or one that passes 4 GiB; -ENOMEM.
+ */
+VCM_EXPORT struct vcm *vcm_iommu_create(struct vcm_sysmmu *mmu, vcm_addr_t start,
+					vcm_size_t size);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * pin.h - the table of pinned user pages (internal; for the helper in
+ * userptr.c and for the tests).
+ */
+#ifndef LIBVCM_PIN_H
+#define LIBVCM_PIN_H
+
+#include <stdint.h>
+#include <vcm/vcm-drv.h>
+
+/*
+ * vcm_pin_pages() - how many host pages are pinned in @soc (NULL: in every
+ * SoC).  Each page counts once however many times it is pinned.
+ */
+size_t vcm_pin_pages(const struct vcm_soc *soc);
+
+/*
+ * vcm_pin_lookup() - the PA and pin count of the host page containing
+ * @uaddr in @soc (NULL: the current SoC).  Returns 0, or -ENOENT if that page is not pinned there.
+ */
+int vcm_pin_lookup(const struct vcm_soc *soc, const void *uaddr, vcm_addr_t *pa,
+		   unsigned long *count);
+
+#endif /* LIBVCM_PIN_H */

@@ -1,0 +1,613 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * s5p.c - the S5P platform layer: one Exynos page table shared by every
+ * device, each device's context an MMU-wrapper context over a window of
+ * whole MiB in it, and the device's System MMU (a model, or the platform
+ * callbacks) programmed on activation and invalidated on unmap.
+ *
+ * Locking: the global lock (s5p.lock) guards the shared state.  Context ops
+ * run under the context's lock and never take the global lock (everything
+ * they need is in the context); s5p_vcm_dump() takes the global lock, then
+ * each context's.  Context cleanup runs after vcm_destroy() dropped the
+ * context's lock, and takes the global lock.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+#include <vcm/s5p.h>
+
+#include "internal.h"
+#include "iommu.h"
+#include "mmu.h"
+#include "phys.h"
+#include "vcm-internal.h"
+
+/* Windows are counted in units of S5P_VCM_WINDOW_SIZE. */
+#define S5P_UNIT_SHIFT		20
+#define S5P_FIRST_UNIT		((unsigned)(S5P_VCM_DVA_START >> S5P_UNIT_SHIFT))
+#define S5P_NR_UNITS		((unsigned)(S5P_VCM_DVA_END >> S5P_UNIT_SHIFT))
+#define S5P_SYSMMU_NAME_PREFIX	"s5p-sysmmu-"
+#define S5P_SYSMMU_NAME_MAX	32
+
+static const char *const s5p_dev_names[VCM_DEV_NUM] = {
+	[VCM_DEV_MDMA] = "mdma",	[VCM_DEV_SSS] = "sss",
+	[VCM_DEV_FIMC0] = "fimc0",	[VCM_DEV_FIMC1] = "fimc1",
+	[VCM_DEV_FIMC2] = "fimc2",	[VCM_DEV_FIMC3] = "fimc3",
+	[VCM_DEV_JPEG] = "jpeg",	[VCM_DEV_FIMD0] = "fimd0",
+	[VCM_DEV_FIMD1] = "fimd1",	[VCM_DEV_PCIe] = "pcie",
+	[VCM_DEV_G2D] = "g2d",		[VCM_DEV_ROTATOR] = "rotator",
+	[VCM_DEV_MDMA2] = "mdma2",	[VCM_DEV_TV] = "tv",
+	[VCM_DEV_MFC] = "mfc",
+};
+
+/*
+ * struct s5p_vcm - a device's unified context.
+ * @mmu: the MMU wrapper's part (first: the wrapper hands us &mmu.vcm).
+ * @ops: the wrapper's struct vcm_driver, with activate/deactivate wrapped
+ *       and, with a phys_alloc callback, phys replaced.
+ * @id: the device.
+ * @cb: the callbacks (all NULL when none were given).
+ * @sysmmu: the device's System MMU model.
+ * @pt: the shared table.
+ * @first_unit: first unit of the window.
+ * @nr_units: units in the window.
+ */
+struct s5p_vcm {
+	struct vcm_mmu mmu;
+	struct vcm_driver ops;
+	enum vcm_dev_id id;
+	struct s5p_vcm_driver cb;
+	struct vcm_sysmmu *sysmmu;
+	struct vcm_pgtable *pt;
+	unsigned first_unit;
+	unsigned nr_units;
+};
+
+/*
+ * The shared state.
+ * @soc: the SoC of the table, the models and the memory; NULL: none yet.
+ * @pt: the shared table; made with the first context.
+ * @dev: each id's context.
+ * @sysmmu: each id's System MMU model, made on first use.
+ * @nr_dev: contexts alive.
+ */
+static struct {
+	pthread_mutex_t lock;
+	struct vcm_soc *soc;
+	struct vcm_pgtable *pt;
+	struct s5p_vcm *dev[VCM_DEV_NUM];
+	struct vcm_sysmmu *sysmmu[VCM_DEV_NUM];
+	unsigned nr_dev;
+} s5p = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static pthread_once_t s5p_exit_once = PTHREAD_ONCE_INIT;
+
+static inline struct s5p_vcm *to_s5p(struct vcm *vcm)
+{
+	return VCM_CONTAINER_OF(vcm_to_mmu(vcm), struct s5p_vcm, mmu);
+}
+
+static bool id_valid(enum vcm_dev_id id)
+{
+	return id > VCM_DEV_NONE && id < VCM_DEV_NUM;
+}
+
+/* ---- shared state (global lock held) ----------------------------------- */
+
+static void s5p_exit(void);
+
+static void register_exit(void)
+{
+	atexit(s5p_exit);
+}
+
+/* The SoC of the shared state, chosen on first use. */
+static struct vcm_soc *state_soc(void)
+{
+	if (!s5p.soc) {
+		/* atexit, not a destructor: it runs before the SoC's destructor. */
+		pthread_once(&s5p_exit_once, register_exit);
+		s5p.soc = vcm_soc_current();
+	}
+	return s5p.soc;
+}
+
+static struct vcm_sysmmu *sysmmu_get_locked(enum vcm_dev_id id)
+{
+	char name[S5P_SYSMMU_NAME_MAX];
+	struct vcm_sysmmu *mmu;
+
+	if (s5p.sysmmu[id])
+		return s5p.sysmmu[id];
+	snprintf(name, sizeof(name), S5P_SYSMMU_NAME_PREFIX "%s", s5p_dev_names[id]);
+	mmu = vcm_sysmmu_create(state_soc(), name);
+	if (!vcm_is_err(mmu))
+		s5p.sysmmu[id] = mmu;
+	return mmu;
+}
+
+static int pgtable_get_locked(void)
+{
+	struct vcm_pgtable *pt;
+
+	if (s5p.pt)
+		return 0;
+	pt = vcm_pgtable_create(state_soc());
+	if (vcm_is_err(pt))
+		return (int)vcm_ptr_err(pt);
+	s5p.pt = pt;
+	return 0;
+}
+
+/* Drop the table and the models; the next use starts afresh. */
+static void state_release_locked(void)
+{
+	unsigned i;
+
+	for (i = 0; i < VCM_DEV_NUM; i++) {
+		vcm_sysmmu_destroy(s5p.sysmmu[i]);
+		s5p.sysmmu[i] = NULL;
+	}
+	vcm_pgtable_destroy(s5p.pt);
+	s5p.pt = NULL;
+	s5p.soc = NULL;
+}
+
+/*
+ * With no context alive the state follows the current SoC: models made by
+ * s5p_sysmmu_get() for another SoC are dropped (that SoC may be gone).
+ */
+static void state_sync_locked(void)
+{
+	if (!s5p.nr_dev && s5p.soc && s5p.soc != vcm_soc_current())
+		state_release_locked();
+}
+
+/* ---- windows (global lock held) ---------------------------------------- */
+
+static bool window_free(unsigned first, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < VCM_DEV_NUM; i++) {
+		const struct s5p_vcm *d = s5p.dev[i];
+
+		if (d && first < d->first_unit + d->nr_units && d->first_unit < first + n)
+			return false;
+	}
+	return true;
+}
+
+static bool window_fits(unsigned first, unsigned n, unsigned *best)
+{
+	return first < *best && n <= S5P_NR_UNITS - first && window_free(first, n);
+}
+
+/*
+ * First fit: the lowest free run of @n units starts at S5P_FIRST_UNIT or
+ * right after an existing window.
+ */
+static int window_find(unsigned n, unsigned *first)
+{
+	unsigned best = S5P_NR_UNITS;
+	unsigned i;
+
+	if (window_fits(S5P_FIRST_UNIT, n, &best))
+		best = S5P_FIRST_UNIT;
+	for (i = 0; i < VCM_DEV_NUM; i++) {
+		const struct s5p_vcm *d = s5p.dev[i];
+
+		if (d && window_fits(d->first_unit + d->nr_units, n, &best))
+			best = d->first_unit + d->nr_units;
+	}
+	if (best == S5P_NR_UNITS)
+		return -ENOSPC;
+	*first = best;
+	return 0;
+}
+
+/* ---- what the platform's sysmmu driver does ---------------------------- */
+
+static void hw_tlb_flush(struct s5p_vcm *d, vcm_addr_t dva, const struct vcm_phys *phys)
+{
+	if (d->cb.tlb_invalidator)
+		d->cb.tlb_invalidator(d->id);
+	else
+		vcm_iommu_tlb_flush(d->sysmmu, dva, phys);
+}
+
+static void hw_on(struct s5p_vcm *d)
+{
+	vcm_addr_t base = vcm_pgtable_base(d->pt);
+
+	if (d->cb.pgd_base_specifier)
+		d->cb.pgd_base_specifier(d->id, (unsigned long)base);
+	else
+		vcm_sysmmu_set_pgtable_base(d->sysmmu, base);
+	if (d->cb.tlb_invalidator)
+		d->cb.tlb_invalidator(d->id);
+	else
+		vcm_sysmmu_tlb_invalidate(d->sysmmu);
+	if (!d->cb.pgd_base_specifier)
+		vcm_sysmmu_enable(d->sysmmu);
+}
+
+static void hw_off(struct s5p_vcm *d)
+{
+	if (!d->cb.pgd_base_specifier)
+		vcm_sysmmu_disable(d->sysmmu);
+}
+
+/* ---- the context's ops ------------------------------------------------- */
+
+static int s5p_map(struct vcm_res *res, struct vcm_phys *phys)
+{
+	return vcm_iommu_pt_map(to_s5p(res->vcm)->pt, res->start, phys);
+}
+
+static void s5p_unmap(struct vcm_res *res, struct vcm_phys *phys)
+{
+	struct s5p_vcm *d = to_s5p(res->vcm);
+
+	vcm_iommu_pt_unmap(d->pt, res->start, phys);
+	hw_tlb_flush(d, res->start, phys);
+}
+
+static void s5p_cleanup(struct vcm *vcm)
+{
+	struct s5p_vcm *d = to_s5p(vcm);
+
+	pthread_mutex_lock(&s5p.lock);
+	s5p.dev[d->id] = NULL;
+	if (--s5p.nr_dev == 0)
+		state_release_locked();
+	pthread_mutex_unlock(&s5p.lock);
+	free(d);
+}
+
+static const struct vcm_mmu_driver s5p_mmu_driver = {
+	.orders = vcm_iommu_orders,
+	.cleanup = s5p_cleanup,
+	.activate = s5p_map,
+	.deactivate = s5p_unmap,
+};
+
+static int s5p_activate(struct vcm *vcm)
+{
+	int ret = vcm_mmu_vcm_driver.activate(vcm);
+
+	if (!ret)
+		hw_on(to_s5p(vcm));
+	return ret;
+}
+
+static void s5p_deactivate(struct vcm *vcm)
+{
+	vcm_mmu_vcm_driver.deactivate(vcm);
+	hw_off(to_s5p(vcm));
+}
+
+/*
+ * Memory from the phys_alloc callback: one part, and the phys_free callback
+ * stored behind it (the context may be gone when the phys is freed).
+ */
+struct s5p_phys_tail {
+	void (*phys_free)(struct vcm_phys *phys);
+};
+
+static void s5p_phys_free(struct vcm_phys *phys)
+{
+	struct s5p_phys_tail *tail = phys->priv;
+
+	if (tail->phys_free)
+		tail->phys_free(phys);
+	free(phys);
+}
+
+static struct vcm_phys *s5p_phys_new(vcm_addr_t pa, vcm_size_t size,
+				     void (*phys_free)(struct vcm_phys *phys))
+{
+	size_t head = sizeof(struct vcm_phys) + sizeof(struct vcm_phys_part);
+	struct vcm_phys *phys = calloc(1, head + sizeof(struct s5p_phys_tail));
+	struct s5p_phys_tail *tail;
+
+	if (!phys)
+		return NULL;
+	tail = (struct s5p_phys_tail *)((char *)phys + head);
+	tail->phys_free = phys_free;
+	phys->count = 1;
+	phys->size = size;
+	phys->parts[0].start = pa;
+	phys->parts[0].size = size;
+	phys->free = s5p_phys_free;
+	phys->priv = tail;
+	return phys;
+}
+
+static struct vcm_phys *s5p_phys(struct vcm *vcm, vcm_size_t size, unsigned flags)
+{
+	const struct s5p_vcm_driver *cb = &to_s5p(vcm)->cb;
+	vcm_addr_t pa = cb->phys_alloc(size, flags);
+	struct vcm_phys *phys;
+
+	if (!pa)
+		return vcm_err_ptr(-ENOMEM);
+	phys = s5p_phys_new(pa, size, cb->phys_free);
+	if (!phys) {
+		vcm_warn("s5p: no memory to describe %#llx from phys_alloc; leaked",
+			 (unsigned long long)pa);
+		return vcm_err_ptr(-ENOMEM);
+	}
+	if (!VCM_IS_ALIGNED(pa, VCM_PAGE_SIZE)) {
+		vcm_warn("s5p: phys_alloc gave unaligned address %#llx", (unsigned long long)pa);
+		s5p_phys_free(phys);
+		return vcm_err_ptr(-EINVAL);
+	}
+	return phys;
+}
+
+/* ---- contexts ---------------------------------------------------------- */
+
+static void s5p_install_ops(struct s5p_vcm *d)
+{
+	d->ops = vcm_mmu_vcm_driver;
+	d->ops.activate = s5p_activate;
+	d->ops.deactivate = s5p_deactivate;
+	if (d->cb.phys_alloc)
+		d->ops.phys = s5p_phys;
+	d->mmu.vcm.driver = &d->ops;
+}
+
+/* Make the context of @id over units [first, first + n). */
+static struct vcm *s5p_vcm_new_locked(enum vcm_dev_id id, unsigned first, unsigned n,
+				      const struct s5p_vcm_driver *driver)
+{
+	struct s5p_vcm *d = calloc(1, sizeof(*d));
+	struct vcm *vcm;
+
+	if (!d)
+		return vcm_err_ptr(-ENOMEM);
+	d->id = id;
+	if (driver)
+		d->cb = *driver;
+	d->sysmmu = s5p.sysmmu[id];
+	d->pt = s5p.pt;
+	d->first_unit = first;
+	d->nr_units = n;
+	d->mmu.vcm.start = (vcm_addr_t)first << S5P_UNIT_SHIFT;
+	d->mmu.vcm.size = (vcm_size_t)n << S5P_UNIT_SHIFT;
+	d->mmu.driver = &s5p_mmu_driver;
+	vcm = vcm_mmu_init(&d->mmu);
+	if (vcm_is_err(vcm)) {
+		free(d);
+		return vcm;
+	}
+	vcm_mmu_set_soc(&d->mmu, s5p.soc);
+	s5p_install_ops(d);
+	s5p.dev[id] = d;
+	s5p.nr_dev++;
+	return vcm;
+}
+
+/* The table and the model @id needs, then a window and the context. */
+static struct vcm *create_locked(unsigned n, enum vcm_dev_id id,
+				 const struct s5p_vcm_driver *driver)
+{
+	struct vcm_sysmmu *mmu;
+	unsigned first;
+	int ret;
+
+	if (s5p.dev[id])
+		return vcm_err_ptr(-EEXIST);
+	ret = window_find(n, &first);
+	if (ret)
+		return vcm_err_ptr(ret);
+	ret = pgtable_get_locked();
+	if (ret)
+		return vcm_err_ptr(ret);
+	mmu = sysmmu_get_locked(id);
+	if (vcm_is_err(mmu))
+		return (struct vcm *)mmu;
+	return s5p_vcm_new_locked(id, first, n, driver);
+}
+
+VCM_EXPORT struct vcm *vcm_create_unified(vcm_size_t size, enum vcm_dev_id id,
+					  const struct s5p_vcm_driver *driver)
+{
+	struct vcm *vcm;
+	unsigned n;
+
+	if (!id_valid(id) || !size || size > S5P_VCM_DVA_END)
+		return vcm_err_ptr(-EINVAL);
+	n = (unsigned)(VCM_ALIGN_UP(size, S5P_VCM_WINDOW_SIZE) >> S5P_UNIT_SHIFT);
+	pthread_mutex_lock(&s5p.lock);
+	state_sync_locked();
+	vcm = create_locked(n, id, driver);
+	pthread_mutex_unlock(&s5p.lock);
+	return vcm;
+}
+
+VCM_EXPORT struct vcm *vcm_find_vcm(enum vcm_dev_id id)
+{
+	struct vcm *vcm;
+
+	if (!id_valid(id))
+		return vcm_err_ptr(-EINVAL);
+	pthread_mutex_lock(&s5p.lock);
+	vcm = s5p.dev[id] ? &s5p.dev[id]->mmu.vcm : vcm_err_ptr(-ENOENT);
+	pthread_mutex_unlock(&s5p.lock);
+	return vcm;
+}
+
+/* True if @vcm is a live unified context (global lock held). */
+static bool is_unified_locked(const struct vcm *vcm)
+{
+	unsigned i;
+
+	for (i = 0; i < VCM_DEV_NUM; i++)
+		if (s5p.dev[i] && &s5p.dev[i]->mmu.vcm == vcm)
+			return true;
+	return false;
+}
+
+VCM_EXPORT enum S5PVCM_RESCHECK vcm_reservation_in_vcm(struct vcm *vcm, struct vcm_res *res)
+{
+	enum S5PVCM_RESCHECK where = S5PVCM_RES_NOT_IN_VCM;
+
+	if (vcm_is_err_or_null(vcm) || vcm_is_err_or_null(res))
+		return S5PVCM_RES_NOT_IN_VCM;
+	if (res->vcm == vcm)
+		return S5PVCM_RES_IN_VCM;
+	pthread_mutex_lock(&s5p.lock);
+	if (is_unified_locked(vcm) && is_unified_locked(res->vcm))
+		where = S5PVCM_RES_IN_ADDRSPACE;
+	pthread_mutex_unlock(&s5p.lock);
+	return where;
+}
+
+VCM_EXPORT void vcm_set_pgtable_base(enum vcm_dev_id id)
+{
+	void (*specifier)(enum vcm_dev_id id, unsigned long base) = NULL;
+	vcm_addr_t base = 0;
+	bool found;
+
+	if (!id_valid(id)) {
+		vcm_warn("vcm_set_pgtable_base: bad device id %d", (int)id);
+		return;
+	}
+	pthread_mutex_lock(&s5p.lock);
+	found = s5p.dev[id] != NULL;
+	if (found) {
+		base = vcm_pgtable_base(s5p.pt);
+		specifier = s5p.dev[id]->cb.pgd_base_specifier;
+		if (!specifier) {
+			vcm_sysmmu_set_pgtable_base(s5p.sysmmu[id], base);
+			vcm_sysmmu_tlb_invalidate(s5p.sysmmu[id]);
+		}
+	}
+	pthread_mutex_unlock(&s5p.lock);
+	if (!found)
+		vcm_warn("vcm_set_pgtable_base: device %s has no context", s5p_dev_names[id]);
+	else if (specifier)
+		specifier(id, (unsigned long)base);
+}
+
+VCM_EXPORT void s5p_vcm_turn_on(struct vcm *vcm)
+{
+	int ret = vcm_activate(vcm);
+
+	if (ret)
+		vcm_warn("s5p_vcm_turn_on: activation of %p failed (%d)", (void *)vcm, ret);
+}
+
+VCM_EXPORT void s5p_vcm_turn_off(struct vcm *vcm)
+{
+	vcm_deactivate(vcm);
+}
+
+VCM_EXPORT struct vcm_sysmmu *s5p_sysmmu_get(enum vcm_dev_id id)
+{
+	struct vcm_sysmmu *mmu;
+
+	if (!id_valid(id))
+		return vcm_err_ptr(-EINVAL);
+	pthread_mutex_lock(&s5p.lock);
+	state_sync_locked();
+	mmu = sysmmu_get_locked(id);
+	pthread_mutex_unlock(&s5p.lock);
+	return mmu;
+}
+
+/* ---- the dump ---------------------------------------------------------- */
+
+/* One reservation: range, bound phys, and the pages its mapping uses
+ * (in the table while active, at the next activation otherwise). */
+static void dump_res(FILE *out, const struct vcm_res *res, bool active)
+{
+	unsigned long pages[VCM_IOMMU_NR_ORDERS];
+	const struct vcm_phys *phys = res->phys;
+
+	fprintf(out, "    res 0x%08llx-0x%08llx %8llu KiB: ", (unsigned long long)res->start,
+		(unsigned long long)(res->start + res->res_size - 1),
+		(unsigned long long)(res->res_size >> 10));
+	if (!phys) {
+		fprintf(out, "unbound\n");
+		return;
+	}
+	vcm_iommu_count_pages(res->start, phys, pages);
+	fprintf(out, "phys %p %llu KiB in %u part(s) from pa 0x%08llx; %s 1M x%lu 64K x%lu 4K x%lu\n",
+		(const void *)phys, (unsigned long long)(phys->size >> 10), phys->count,
+		(unsigned long long)phys->parts[0].start,
+		active ? "pages" : "pages on activation", pages[0], pages[1], pages[2]);
+}
+
+/* The reservation after @prev in DVA order (the first for NULL). */
+static const struct vcm_res *next_res(const struct vcm *vcm, const struct vcm_res *prev)
+{
+	const struct vcm_res *r, *best = NULL;
+
+	for (r = vcm->core->res_head; r; r = r->res_next)
+		if ((!prev || r->start > prev->start) && (!best || r->start < best->start))
+			best = r;
+	return best;
+}
+
+static void dump_dev(FILE *out, struct s5p_vcm *d)
+{
+	struct vcm *vcm = &d->mmu.vcm;
+	const struct vcm_res *res;
+	uint32_t ctrl = vcm_sysmmu_readl(d->sysmmu, VCM_SYSMMU_CTRL);
+
+	vcm_lock(vcm);
+	fprintf(out, "  %-8s window 0x%08llx-0x%08llx (%u MiB), %s, %lu reservation(s)",
+		s5p_dev_names[d->id], (unsigned long long)vcm->start,
+		(unsigned long long)(vcm->start + vcm->size - 1), d->nr_units,
+		vcm->activations ? "active" : "inactive", vcm->core->nres);
+	if (d->cb.pgd_base_specifier)
+		fprintf(out, "; System MMU programmed by callback\n");
+	else
+		fprintf(out, "; %s%s%s, base 0x%08llx\n", S5P_SYSMMU_NAME_PREFIX,
+			s5p_dev_names[d->id],
+			ctrl & VCM_SYSMMU_CTRL_MMU_EN ? " enabled" : " disabled",
+			(unsigned long long)vcm_sysmmu_pgtable_base(d->sysmmu));
+	for (res = next_res(vcm, NULL); res; res = next_res(vcm, res))
+		dump_res(out, res, vcm->activations > 0);
+	vcm_unlock(vcm);
+}
+
+VCM_EXPORT void s5p_vcm_dump(FILE *out)
+{
+	unsigned i;
+
+	if (!out)
+		return;
+	pthread_mutex_lock(&s5p.lock);
+	fprintf(out, "s5p: shared page table at pa 0x%08llx, %u device context(s)\n",
+		(unsigned long long)vcm_pgtable_base(s5p.pt), s5p.nr_dev);
+	for (i = 0; i < VCM_DEV_NUM; i++)
+		if (s5p.dev[i])
+			dump_dev(out, s5p.dev[i]);
+	pthread_mutex_unlock(&s5p.lock);
+}
+
+/* ---- process exit ------------------------------------------------------ */
+
+/* Contexts still alive go (their cleanup drops the state with the last). */
+static void s5p_exit(void)
+{
+	struct vcm *left[VCM_DEV_NUM];
+	unsigned i, n = 0;
+
+	pthread_mutex_lock(&s5p.lock);
+	for (i = 0; i < VCM_DEV_NUM; i++)
+		if (s5p.dev[i])
+			left[n++] = &s5p.dev[i]->mmu.vcm;
+	pthread_mutex_unlock(&s5p.lock);
+	for (i = 0; i < n; i++)
+		vcm_destroy(left[i]);
+	pthread_mutex_lock(&s5p.lock);
+	if (s5p.soc)
+		state_release_locked();
+	pthread_mutex_unlock(&s5p.lock);
+}

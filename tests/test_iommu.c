@@ -1,0 +1,420 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * test_iommu.c - vcm_iommu_create(): bad arguments, the System MMU
+ * programmed on (counted) activation and turned off on the last
+ * deactivation, DMA reaching bound memory, isolation of two contexts on two
+ * System MMUs with the same window, unmap followed by DMA faulting with no
+ * stale TLB hit (per-entry and whole-TLB invalidation), -EBUSY for a
+ * System MMU owned by another context, rollback of a failed mapping, and
+ * destroying an active context.
+ */
+#include "devctx_util.h"
+
+#define WIN_START	0x10000000ULL
+#define WIN_SIZE	(16 * T_1M)
+
+struct fixture {
+	struct vcm_soc *soc;
+	struct vcm_sysmmu *mmu[2];
+	struct vcm *vcm[2];
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	unsigned i;
+
+	f->soc = t_soc_current();
+	for (i = 0; i < 2; i++) {
+		f->mmu[i] = vcm_sysmmu_create(f->soc, i ? "fimc1" : "fimc0");
+		assert_false(vcm_is_err_or_null(f->mmu[i]));
+		f->vcm[i] = vcm_iommu_create(f->mmu[i], WIN_START, WIN_SIZE);
+		assert_false(vcm_is_err_or_null(f->vcm[i]));
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	unsigned i;
+
+	for (i = 0; i < 2; i++) {
+		vcm_destroy(f->vcm[i]);
+		vcm_sysmmu_destroy(f->mmu[i]);
+	}
+	t_soc_done(f->soc);
+	free(f);
+	return 0;
+}
+
+static void test_bad_args(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm *vcm;
+
+	assert_int_equal(vcm_ptr_err(vcm_iommu_create(NULL, 0, T_1M)), -EINVAL);
+	assert_int_equal(vcm_ptr_err(vcm_iommu_create(vcm_err_ptr(-ENOMEM), 0, T_1M)), -EINVAL);
+	assert_int_equal(vcm_ptr_err(vcm_iommu_create(f->mmu[0], 0, 0)), -EINVAL);
+	assert_int_equal(vcm_ptr_err(vcm_iommu_create(f->mmu[0], 0x800, T_1M)), -EINVAL);
+	assert_int_equal(vcm_ptr_err(vcm_iommu_create(f->mmu[0], 0, T_1M + 1)), -EINVAL);
+	assert_int_equal(vcm_ptr_err(vcm_iommu_create(f->mmu[0], T_4G - T_4K, 2 * T_4K)),
+			 -EINVAL);
+	assert_int_equal(vcm_ptr_err(vcm_iommu_create(f->mmu[0], T_4G, T_4K)), -EINVAL);
+	assert_int_equal(vcm_ptr_err(vcm_iommu_create(f->mmu[0], 0, T_4G + T_4K)), -EINVAL);
+
+	/* The whole 4 GiB, and a window ending exactly at 4 GiB, are fine. */
+	vcm = vcm_iommu_create(f->mmu[0], 0, T_4G);
+	assert_false(vcm_is_err_or_null(vcm));
+	assert_int_equal(vcm->start, 0);
+	assert_int_equal(vcm->size, T_4G);
+	vcm_destroy(vcm);
+	vcm = vcm_iommu_create(f->mmu[0], T_4G - T_1M, T_1M);
+	assert_false(vcm_is_err_or_null(vcm));
+	vcm_destroy(vcm);
+}
+
+/* No RAM left for the page table. */
+static void test_no_memory(void **state)
+{
+	struct fixture *f = *state;
+	struct t_hog *hog = t_hog_all(f->soc);
+
+	assert_int_equal(vcm_ptr_err(vcm_iommu_create(f->mmu[0], 0, T_1M)), -ENOMEM);
+	assert_int_equal(vcm_ptr_err(vcm_make_binding(f->vcm[0], T_4K, 0, 0)), -ENOMEM);
+	t_hog_free(hog);
+}
+
+static void test_activation_programs_mmu(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm_sysmmu_stats before = t_stats(f->mmu[0]);
+	uint32_t base;
+
+	assert_int_equal(f->vcm[0]->start, WIN_START);
+	assert_int_equal(f->vcm[0]->size, WIN_SIZE);
+	assert_int_equal(t_ctrl(f->mmu[0]), VCM_SYSMMU_CTRL_DISABLE);
+	assert_int_equal(t_base(f->mmu[0]), 0);
+
+	assert_int_equal(vcm_activate(f->vcm[0]), 0);
+	base = t_base(f->mmu[0]);
+	assert_int_equal(t_ctrl(f->mmu[0]), VCM_SYSMMU_CTRL_ENABLE);
+	assert_int_not_equal(base, 0);
+	assert_int_equal(base % (16 * 1024), 0);
+	assert_true(base >= T_RAM_BASE && base < T_RAM_BASE + T_RAM_SIZE);
+	assert_int_equal(t_stats(f->mmu[0]).tlb_flushes, before.tlb_flushes + 1);
+	/* The other context has its own table. */
+	assert_int_equal(vcm_activate(f->vcm[1]), 0);
+	assert_int_not_equal(t_base(f->mmu[1]), base);
+
+	/* Counted: the second activation does not reprogram anything. */
+	assert_int_equal(vcm_activate(f->vcm[0]), 0);
+	assert_int_equal(t_stats(f->mmu[0]).tlb_flushes, before.tlb_flushes + 1);
+	vcm_deactivate(f->vcm[0]);
+	assert_int_equal(t_ctrl(f->mmu[0]), VCM_SYSMMU_CTRL_ENABLE);
+	vcm_deactivate(f->vcm[0]);
+	assert_int_equal(t_ctrl(f->mmu[0]), VCM_SYSMMU_CTRL_DISABLE);
+	vcm_deactivate(f->vcm[1]);
+	assert_int_equal(t_ctrl(f->mmu[1]), VCM_SYSMMU_CTRL_DISABLE);
+}
+
+/* Bound before activation: reaches the device at activation. */
+static void test_dma_bound_before_and_after(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t in[8192], out[8192];
+	struct vcm_res *early, *late;
+
+	t_fill(in, sizeof(in), 1);
+	early = vcm_make_binding(f->vcm[0], T_64K, 0, 0);
+	assert_false(vcm_is_err_or_null(early));
+	assert_true(early->start >= WIN_START && early->start + T_64K <= WIN_START + WIN_SIZE);
+	t_cpu_write(early->phys, 0x1000, in, sizeof(in));
+
+	assert_int_equal(vcm_activate(f->vcm[0]), 0);
+	assert_int_equal(vcm_dma_read(f->mmu[0], early->start + 0x1000, out, sizeof(out)), 0);
+	assert_memory_equal(in, out, sizeof(in));
+
+	/* Bound while active: reaches the device at once. */
+	late = vcm_make_binding(f->vcm[0], 3 * T_4K, 0, 0);
+	assert_false(vcm_is_err_or_null(late));
+	t_fill(in, sizeof(in), 2);
+	assert_int_equal(vcm_dma_write(f->mmu[0], late->start + 0x800, in, sizeof(in)), 0);
+	t_cpu_read(late->phys, 0x800, out, T_4K - 0x800);
+	assert_memory_equal(in, out, T_4K - 0x800);
+
+	vcm_destroy_binding(late);
+	vcm_destroy_binding(early);
+	vcm_deactivate(f->vcm[0]);
+}
+
+/* A 1 MiB binding is one section: one TLB entry after any number of reads. */
+static void test_sections(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm_sysmmu_stats st;
+	struct vcm_res *res;
+	uint32_t word = 0x5a5aa5a5, back = 0;
+	vcm_addr_t dva;
+
+	res = vcm_make_binding(f->vcm[0], T_1M, 0, 0);
+	assert_false(vcm_is_err_or_null(res));
+	assert_int_equal(res->start % T_1M, 0);
+	assert_int_equal(vcm_activate(f->vcm[0]), 0);
+	assert_int_equal(vcm_dma_write(f->mmu[0], res->start + T_1M - 4, &word, 4), 0);
+	st = t_stats(f->mmu[0]);
+	assert_int_equal(vcm_dma_read(f->mmu[0], res->start, &back, 4), 0);
+	assert_int_equal(t_stats(f->mmu[0]).tlb_hits, st.tlb_hits + 1);
+	t_cpu_read(res->phys, T_1M - 4, &back, 4);
+	assert_int_equal(back, word);
+
+	dva = res->start;
+	st = t_stats(f->mmu[0]);
+	vcm_destroy_binding(res);
+	assert_int_equal(t_stats(f->mmu[0]).tlb_entry_flushes, st.tlb_entry_flushes + 1);
+	assert_int_equal(vcm_dma_read(f->mmu[0], dva, &back, 4), -EFAULT);
+	assert_int_equal(t_stats(f->mmu[0]).stale_hits, 0);
+	vcm_deactivate(f->vcm[0]);
+}
+
+/* Same window on two System MMUs: same DVAs, different memory. */
+static void test_isolation(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm_res *res[2], *only;
+	uint8_t in[2][4096], out[4096];
+	unsigned i;
+
+	for (i = 0; i < 2; i++) {
+		res[i] = vcm_make_binding(f->vcm[i], T_64K, 0, 0);
+		assert_false(vcm_is_err_or_null(res[i]));
+		assert_int_equal(vcm_activate(f->vcm[i]), 0);
+	}
+	assert_int_equal(res[0]->start, res[1]->start);
+	for (i = 0; i < 2; i++) {
+		t_fill(in[i], sizeof(in[i]), 10 + i);
+		assert_int_equal(vcm_dma_write(f->mmu[i], res[i]->start, in[i], 4096), 0);
+	}
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(vcm_dma_read(f->mmu[i], res[i]->start, out, 4096), 0);
+		assert_memory_equal(out, in[i], 4096);
+		t_cpu_read(res[i]->phys, 0, out, 4096);
+		assert_memory_equal(out, in[i], 4096);
+	}
+
+	/* A buffer of device 0 is not reachable by device 1 at its DVA. */
+	only = vcm_make_binding(f->vcm[0], T_4K, 0, 0);
+	assert_false(vcm_is_err_or_null(only));
+	assert_int_equal(vcm_dma_read(f->mmu[0], only->start, out, 16), 0);
+	assert_int_equal(vcm_dma_read(f->mmu[1], only->start, out, 16), -EFAULT);
+	assert_int_equal(t_stats(f->mmu[1]).fault_counts[VCM_FAULT_PAGE], 1);
+
+	vcm_destroy_binding(only);
+	for (i = 0; i < 2; i++) {
+		vcm_destroy_binding(res[i]);
+		vcm_deactivate(f->vcm[i]);
+	}
+}
+
+/* Unmap of a small mapping: per-entry flush; the next DMA faults. */
+static void test_unmap_small_flushes_entries(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm_sysmmu_stats st;
+	struct vcm_res *res;
+	uint8_t buf[64];
+	vcm_addr_t dva;
+
+	assert_int_equal(vcm_activate(f->vcm[0]), 0);
+	res = vcm_make_binding(f->vcm[0], T_64K + T_4K, 0, 0);
+	assert_false(vcm_is_err_or_null(res));
+	assert_int_equal(vcm_dma_read(f->mmu[0], res->start, buf, sizeof(buf)), 0);
+	assert_int_equal(vcm_dma_read(f->mmu[0], res->start + T_64K, buf, sizeof(buf)), 0);
+	st = t_stats(f->mmu[0]);
+	assert_int_equal(vcm_dma_read(f->mmu[0], res->start, buf, sizeof(buf)), 0);
+	assert_int_equal(t_stats(f->mmu[0]).tlb_hits, st.tlb_hits + 1);
+
+	dva = res->start;
+	st = t_stats(f->mmu[0]);
+	vcm_destroy_binding(res);
+	/* One 64 KiB large page and one 4 KiB page: two entries, no full flush. */
+	assert_int_equal(t_stats(f->mmu[0]).tlb_entry_flushes, st.tlb_entry_flushes + 2);
+	assert_int_equal(t_stats(f->mmu[0]).tlb_flushes, st.tlb_flushes);
+	assert_int_equal(vcm_dma_read(f->mmu[0], dva, buf, sizeof(buf)), -EFAULT);
+	assert_int_equal(vcm_dma_read(f->mmu[0], dva + T_64K, buf, sizeof(buf)), -EFAULT);
+	assert_int_equal(t_stats(f->mmu[0]).stale_hits, 0);
+	assert_int_equal(t_stats(f->mmu[0]).faults, st.faults + 2);
+	vcm_deactivate(f->vcm[0]);
+}
+
+/* More pages than VCM_IOMMU_FLUSH_ENTRY_MAX: one whole-TLB flush. */
+static void test_unmap_large_flushes_all(void **state)
+{
+	struct fixture *f = *state;
+	const unsigned npages = VCM_IOMMU_FLUSH_ENTRY_MAX + 4;
+	struct vcm_sysmmu_stats st;
+	struct vcm_phys *phys;
+	struct vcm_res *res;
+	uint8_t buf[16];
+	vcm_addr_t dva;
+	unsigned i;
+
+	phys = vcm_phys_alloc(npages * T_4K, 0, NULL);	/* 4 KiB parts */
+	assert_false(vcm_is_err_or_null(phys));
+	assert_int_equal(phys->count, npages);
+	assert_int_equal(vcm_activate(f->vcm[0]), 0);
+	res = vcm_map(f->vcm[0], phys, 0);
+	assert_false(vcm_is_err_or_null(res));
+	for (i = 0; i < npages; i++)
+		assert_int_equal(vcm_dma_read(f->mmu[0], res->start + i * T_4K, buf, 16), 0);
+
+	dva = res->start;
+	st = t_stats(f->mmu[0]);
+	vcm_unmap(res);
+	assert_int_equal(t_stats(f->mmu[0]).tlb_flushes, st.tlb_flushes + 1);
+	assert_int_equal(t_stats(f->mmu[0]).tlb_entry_flushes, st.tlb_entry_flushes);
+	for (i = 0; i < npages; i++)
+		assert_int_equal(vcm_dma_read(f->mmu[0], dva + i * T_4K, buf, 16),
+				 -EFAULT);
+	assert_int_equal(t_stats(f->mmu[0]).stale_hits, 0);
+	vcm_free(phys);
+	vcm_deactivate(f->vcm[0]);
+}
+
+/* Unbind (not unmap) also leaves the device before it returns. */
+static void test_unbind_then_rebind(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm_phys *a, *b, *got;
+	struct vcm_res *res;
+	uint8_t in[32], out[32];
+
+	a = vcm_alloc(f->vcm[0], T_4K, 0);
+	b = vcm_alloc(f->vcm[0], T_4K, 0);
+	assert_false(vcm_is_err_or_null(a));
+	assert_false(vcm_is_err_or_null(b));
+	res = vcm_reserve(f->vcm[0], T_4K, 0);
+	assert_false(vcm_is_err_or_null(res));
+	assert_int_equal(vcm_activate(f->vcm[0]), 0);
+	assert_int_equal(vcm_bind(res, a), 0);
+	assert_int_equal(vcm_dma_read(f->mmu[0], res->start, out, sizeof(out)), 0);
+	got = vcm_unbind(res);
+	assert_ptr_equal(got, a);
+	assert_int_equal(vcm_dma_read(f->mmu[0], res->start, out, sizeof(out)), -EFAULT);
+
+	t_fill(in, sizeof(in), 3);
+	t_cpu_write(b, 0, in, sizeof(in));
+	assert_int_equal(vcm_bind(res, b), 0);
+	assert_int_equal(vcm_dma_read(f->mmu[0], res->start, out, sizeof(out)), 0);
+	assert_memory_equal(in, out, sizeof(in));
+	assert_int_equal(t_stats(f->mmu[0]).stale_hits, 0);
+
+	assert_ptr_equal(vcm_unbind(res), b);
+	vcm_unreserve(res);
+	vcm_free(a);
+	vcm_free(b);
+	vcm_deactivate(f->vcm[0]);
+}
+
+/* Two contexts on one System MMU: one active at a time. */
+static void test_busy(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm *other = vcm_iommu_create(f->mmu[0], 0, WIN_SIZE);
+	uint32_t base;
+
+	assert_false(vcm_is_err_or_null(other));
+	assert_int_equal(vcm_activate(f->vcm[0]), 0);
+	base = t_base(f->mmu[0]);
+	assert_int_equal(vcm_activate(other), -EBUSY);
+	assert_int_equal(other->activations, 0);
+	assert_int_equal(t_base(f->mmu[0]), base);
+	vcm_deactivate(f->vcm[0]);
+	assert_int_equal(vcm_activate(other), 0);
+	assert_int_not_equal(t_base(f->mmu[0]), base);
+	vcm_deactivate(other);
+	vcm_destroy(other);
+}
+
+/* A part the table cannot hold: the bind fails and nothing stays mapped. */
+static void test_map_failure_rolls_back(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm_phys *good = vcm_alloc(f->vcm[0], T_4K, 0);
+	struct vcm_phys *bad = calloc(1, sizeof(*bad) + 2 * sizeof(bad->parts[0]));
+	struct vcm_res *res;
+	uint8_t buf[16];
+
+	assert_false(vcm_is_err_or_null(good));
+	bad->count = 2;
+	bad->parts[0] = good->parts[0];
+	bad->parts[1].start = T_4G;	/* beyond the 32-bit PA of the format */
+	bad->parts[1].size = T_4K;
+	bad->size = 2 * T_4K;
+	res = vcm_reserve(f->vcm[0], 2 * T_4K, 0);
+	assert_false(vcm_is_err_or_null(res));
+
+	assert_int_equal(vcm_activate(f->vcm[0]), 0);
+	assert_int_equal(vcm_bind(res, bad), -EINVAL);
+	assert_null(res->phys);
+	assert_int_equal(vcm_dma_read(f->mmu[0], res->start, buf, sizeof(buf)), -EFAULT);
+	vcm_deactivate(f->vcm[0]);
+
+	/* Bound while inactive, the failure shows at activation. */
+	assert_int_equal(vcm_bind(res, bad), 0);
+	assert_int_equal(vcm_activate(f->vcm[0]), -EINVAL);
+	assert_int_equal(f->vcm[0]->activations, 0);
+	assert_int_equal(t_ctrl(f->mmu[0]), VCM_SYSMMU_CTRL_DISABLE);
+	assert_ptr_equal(vcm_unbind(res), bad);
+
+	/* And a good binding still works afterwards. */
+	assert_int_equal(vcm_bind(res, good), 0);
+	assert_int_equal(vcm_activate(f->vcm[0]), 0);
+	assert_int_equal(vcm_dma_read(f->mmu[0], res->start, buf, sizeof(buf)), 0);
+	assert_int_equal(vcm_dma_read(f->mmu[0], res->start + T_4K, buf, sizeof(buf)),
+			 -EFAULT);
+	vcm_deactivate(f->vcm[0]);
+	assert_ptr_equal(vcm_unbind(res), good);
+	vcm_unreserve(res);
+	vcm_free(good);
+	free(bad);
+}
+
+/* Destroying an active context: warning, the System MMU turned off. */
+static void test_destroy_active(void **state)
+{
+	struct fixture *f = *state;
+	unsigned long warnings = t_warnings;
+	struct vcm_res *res = vcm_reserve(f->vcm[0], T_1M, 0);
+
+	assert_false(vcm_is_err_or_null(res));
+	assert_int_equal(vcm_activate(f->vcm[0]), 0);
+	assert_int_equal(t_ctrl(f->mmu[0]), VCM_SYSMMU_CTRL_ENABLE);
+	vcm_destroy(f->vcm[0]);
+	f->vcm[0] = vcm_iommu_create(f->mmu[0], WIN_START, WIN_SIZE);	/* for teardown */
+	assert_true(t_warnings >= warnings + 2);	/* active; reservation left */
+	assert_int_equal(t_ctrl(f->mmu[0]), VCM_SYSMMU_CTRL_DISABLE);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_bad_args),
+		T(test_no_memory),
+		T(test_activation_programs_mmu),
+		T(test_dma_bound_before_and_after),
+		T(test_sections),
+		T(test_isolation),
+		T(test_unmap_small_flushes_entries),
+		T(test_unmap_large_flushes_all),
+		T(test_unbind_then_rebind),
+		T(test_busy),
+		T(test_map_failure_rolls_back),
+		T(test_destroy_active),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
