@@ -17,6 +17,7 @@
 #include "internal.h"
 #include "iommu.h"
 #include "mmu.h"
+#include "vcm-internal.h"
 
 const unsigned char vcm_iommu_orders[] = {
 	VCM_IOMMU_ORDER_SECTION, VCM_IOMMU_ORDER_LARGE, VCM_IOMMU_ORDER_SMALL,
@@ -235,7 +236,7 @@ VCM_EXPORT struct vcm *vcm_iommu_create(struct vcm_sysmmu *mmu, vcm_addr_t start
 		free(io);
 		return vcm;
 	}
-	vcm_mmu_set_soc(&io->mmu, soc);
+	vcm_set_soc(vcm, soc);
 	io->ops = vcm_mmu_vcm_driver;
 	io->ops.activate = iommu_activate;
 	io->ops.deactivate = iommu_deactivate;

@@ -13,7 +13,11 @@
 #include "buddy.h"
 #include "internal.h"
 #include "mmu.h"
+#include "phys.h"
 #include "vcm-internal.h"
+
+/* Most pages a window (and its DVA allocator) may have. */
+#define VCM_MMU_MAX_PAGES (1ULL << 32)
 
 struct vcm_mmu_res {
 	struct vcm_res res;
@@ -24,14 +28,17 @@ struct vcm_mmu_res {
 
 /*
  * struct vcm_mmu_state - the wrapper's bookkeeping.
- * @dva: the window's pages.
+ * @dva: the window's pages (and those between @base and the window start,
+ *       kept allocated).
+ * @base: DVA of the allocator's page 0: the window start rounded down to
+ *        the largest driver page that fits in the window, so that blocks
+ *        aligned in the allocator are aligned in DVA.
  * @bound: bound reservations, most recent first.
- * @soc: where physical memory comes from; NULL: the current SoC.
  */
 struct vcm_mmu_state {
 	struct vcm_buddy *dva;
+	vcm_addr_t base;
 	struct vcm_mmu_res *bound;
-	struct vcm_soc *soc;
 };
 
 static inline struct vcm_mmu_res *to_mmu_res(struct vcm_res *res)
@@ -39,15 +46,6 @@ static inline struct vcm_mmu_res *to_mmu_res(struct vcm_res *res)
 	return VCM_CONTAINER_OF(res, struct vcm_mmu_res, res);
 }
 
-void vcm_mmu_set_soc(struct vcm_mmu *mmu, struct vcm_soc *soc)
-{
-	mmu->state->soc = soc;
-}
-
-struct vcm_soc *vcm_mmu_soc(const struct vcm_mmu *mmu)
-{
-	return mmu->state->soc ? mmu->state->soc : vcm_soc_current();
-}
 
 /* Largest driver order whose page fits in @npages (0 if none). */
 static unsigned align_order_for(const unsigned char *orders, uint64_t npages)
@@ -75,7 +73,7 @@ static struct vcm_res *mmu_res(struct vcm *vcm, vcm_size_t size, unsigned flags)
 		return vcm_err_ptr(ret == -ENOMEM || ret == -EINVAL ? -ENOSPC : ret);
 	}
 	mres->npages = npages;
-	mres->res.start = vcm->start + (mres->pfn << VCM_PAGE_SHIFT);
+	mres->res.start = mmu->state->base + (mres->pfn << VCM_PAGE_SHIFT);
 	return &mres->res;
 }
 
@@ -91,7 +89,7 @@ static struct vcm_phys *mmu_phys(struct vcm *vcm, vcm_size_t size, unsigned flag
 {
 	struct vcm_mmu *mmu = vcm_to_mmu(vcm);
 
-	return vcm_phys_alloc_soc(vcm_mmu_soc(mmu), size, flags, mmu->driver->orders);
+	return vcm_phys_alloc_soc(vcm_context_soc(vcm), size, flags, mmu->driver->orders);
 }
 
 static int hw_map(struct vcm_mmu *mmu, struct vcm_res *res, struct vcm_phys *phys)
@@ -115,7 +113,7 @@ static void hw_unmap(struct vcm_mmu *mmu, struct vcm_res *res, struct vcm_phys *
 	}
 	if (!drv->deactivate_page)
 		return;
-	ret = vcm_phys_walk(res->start, phys, drv->orders, drv->deactivate_page, NULL, &mmu->vcm);
+	ret = vcm_phys_walk_all(res->start, phys, drv->orders, drv->deactivate_page, &mmu->vcm);
 	if (ret)
 		vcm_warn("mmu: deactivate_page failed (%d) unmapping %#llx", ret,
 			 (unsigned long long)res->start);
@@ -218,7 +216,7 @@ const struct vcm_driver vcm_mmu_vcm_driver = {
 
 static bool mmu_driver_valid(const struct vcm_mmu_driver *drv)
 {
-	return !vcm_is_err_or_null(drv) && drv->orders &&
+	return !vcm_is_err_or_null(drv) && drv->orders && vcm_orders_valid(drv->orders) &&
 	       (drv->activate || drv->activate_page);
 }
 
@@ -230,21 +228,58 @@ static unsigned window_max_order(uint64_t npages)
 	return order > VCM_BUDDY_ORDER_LIMIT ? VCM_BUDDY_ORDER_LIMIT : order;
 }
 
+/*
+ * Where the DVA allocator starts: the window start aligned down to the
+ * largest driver page that fits in the window (the window start itself if
+ * the pages before it would make the arena too large).
+ */
+static vcm_addr_t dva_base(const struct vcm_mmu *mmu)
+{
+	uint64_t npages = mmu->vcm.size >> VCM_PAGE_SHIFT;
+	vcm_size_t align = VCM_ORDER_BYTES(align_order_for(mmu->driver->orders, npages));
+	vcm_addr_t base = mmu->vcm.start & ~(align - 1);
+
+	if (npages + ((mmu->vcm.start - base) >> VCM_PAGE_SHIFT) > VCM_MMU_MAX_PAGES)
+		return mmu->vcm.start;
+	return base;
+}
+
+/*
+ * The DVA allocator of [base, start + size), with [base, start) allocated
+ * for good.  In a fresh arena the block at page 0 is the lowest of the
+ * largest order, so asking for the head with that alignment lands there.
+ */
+static struct vcm_buddy *dva_create(const struct vcm_mmu *mmu, vcm_addr_t base)
+{
+	uint64_t head = (mmu->vcm.start - base) >> VCM_PAGE_SHIFT;
+	uint64_t npages = head + (mmu->vcm.size >> VCM_PAGE_SHIFT);
+	unsigned max_order = window_max_order(npages);
+	struct vcm_buddy *dva = vcm_buddy_create(npages, max_order);
+	uint64_t pfn;
+
+	if (!dva || !head)
+		return dva;
+	if (vcm_buddy_alloc_pages(dva, head, max_order, &pfn) || pfn) {
+		vcm_buddy_destroy(dva);
+		return NULL;
+	}
+	return dva;
+}
+
 VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu)
 {
 	struct vcm_mmu_state *st;
 	struct vcm *vcm;
-	uint64_t npages;
 
 	if (vcm_is_err_or_null(mmu) || !mmu_driver_valid(mmu->driver) || !mmu->vcm.size ||
 	    !VCM_IS_ALIGNED(mmu->vcm.start | mmu->vcm.size, VCM_PAGE_SIZE) ||
-	    (mmu->vcm.size >> VCM_PAGE_SHIFT) > UINT32_MAX + 1ULL)
+	    (mmu->vcm.size >> VCM_PAGE_SHIFT) > VCM_MMU_MAX_PAGES)
 		return vcm_err_ptr(-EINVAL);
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return vcm_err_ptr(-ENOMEM);
-	npages = mmu->vcm.size >> VCM_PAGE_SHIFT;
-	st->dva = vcm_buddy_create(npages, window_max_order(npages));
+	st->base = dva_base(mmu);
+	st->dva = dva_create(mmu, st->base);
 	if (!st->dva) {
 		free(st);
 		return vcm_err_ptr(-ENOMEM);

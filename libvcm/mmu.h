@@ -15,13 +15,6 @@
  */
 extern const struct vcm_driver vcm_mmu_vcm_driver;
 
-/* Allocate the context's physical memory from @soc instead of the current
- * SoC. */
-void vcm_mmu_set_soc(struct vcm_mmu *mmu, struct vcm_soc *soc);
-
-/* The SoC physical memory comes from (never NULL). */
-struct vcm_soc *vcm_mmu_soc(const struct vcm_mmu *mmu);
-
 static inline struct vcm_mmu *vcm_to_mmu(struct vcm *vcm)
 {
 	return (struct vcm_mmu *)((char *)vcm - offsetof(struct vcm_mmu, vcm));

@@ -120,25 +120,16 @@ VCM_EXPORT struct vcm *vcm_o2o_init(struct vcm_o2o *o2o)
 	return vcm_init(&o2o->vcm);
 }
 
-/* The ready-made one-to-one context over a SoC. */
-struct onetoone {
-	struct vcm_o2o o2o;
-	struct vcm_soc *soc;
-};
-
+/* The ready-made one-to-one context over a SoC (the context's SoC). */
 static int onetoone_alloc(struct vcm *vcm, struct vcm_phys_part *part, unsigned flags)
 {
-	struct onetoone *oto = VCM_CONTAINER_OF(to_o2o(vcm), struct onetoone, o2o);
-
 	(void)flags;
-	return vcm_soc_alloc_contig(oto->soc, part->size, &part->start);
+	return vcm_soc_alloc_contig(vcm_context_soc(vcm), part->size, &part->start);
 }
 
 static void onetoone_free(struct vcm *vcm, struct vcm_phys_part *part)
 {
-	struct onetoone *oto = VCM_CONTAINER_OF(to_o2o(vcm), struct onetoone, o2o);
-
-	vcm_soc_free_contig(oto->soc, part->start, part->size);
+	vcm_soc_free_contig(vcm_context_soc(vcm), part->start, part->size);
 }
 
 static const struct vcm_o2o_driver onetoone_driver = {
@@ -148,7 +139,7 @@ static const struct vcm_o2o_driver onetoone_driver = {
 
 VCM_EXPORT struct vcm *vcm_onetoone_create(struct vcm_soc *soc)
 {
-	struct onetoone *oto;
+	struct vcm_o2o *o2o;
 	vcm_addr_t lo, end;
 	struct vcm *vcm;
 
@@ -156,15 +147,16 @@ VCM_EXPORT struct vcm *vcm_onetoone_create(struct vcm_soc *soc)
 		soc = vcm_soc_current();
 	if (vcm_is_err(soc) || vcm_soc_ram_span(soc, &lo, &end))
 		return vcm_err_ptr(-EINVAL);
-	oto = calloc(1, sizeof(*oto));
-	if (!oto)
+	o2o = calloc(1, sizeof(*o2o));
+	if (!o2o)
 		return vcm_err_ptr(-ENOMEM);
-	oto->soc = soc;
-	oto->o2o.vcm.start = lo;
-	oto->o2o.vcm.size = end - lo;
-	oto->o2o.driver = &onetoone_driver;
-	vcm = vcm_o2o_init(&oto->o2o);
+	o2o->vcm.start = lo;
+	o2o->vcm.size = end - lo;
+	o2o->driver = &onetoone_driver;
+	vcm = vcm_o2o_init(o2o);
 	if (vcm_is_err(vcm))
-		free(oto);
+		free(o2o);
+	else
+		vcm_set_soc(vcm, soc);
 	return vcm;
 }

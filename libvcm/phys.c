@@ -19,7 +19,7 @@ static const unsigned char *orders_or_default(const unsigned char *orders)
 	return orders ? orders : order0_only;
 }
 
-static int orders_valid(const unsigned char *orders)
+int vcm_orders_valid(const unsigned char *orders)
 {
 	unsigned prev = VCM_SOC_MAX_ORDER + 1;
 
@@ -121,7 +121,7 @@ VCM_EXPORT struct vcm_phys *vcm_phys_alloc_soc(struct vcm_soc *soc, vcm_size_t s
 
 	(void)flags;
 	orders = orders_or_default(orders);
-	if (vcm_is_err_or_null(soc) || !size || !orders_valid(orders) ||
+	if (vcm_is_err_or_null(soc) || !size || !vcm_orders_valid(orders) ||
 	    vcm_page_round(size, &size))
 		return vcm_err_ptr(-EINVAL);
 
@@ -163,12 +163,14 @@ static int page_order(vcm_addr_t va, vcm_addr_t pa, vcm_size_t left, const unsig
  * Walk the pages of @phys mapped at @vaddr, calling @fn for each, stopping
  * after @limit pages or, unless @keep_going, at the first error.  *@done
  * counts the pages @fn was called on successfully (all of them with
- * @keep_going).
+ * @keep_going).  Returns 0 or the first error (a positive return of @fn is
+ * -EINVAL).
  */
 static int walk_pages(vcm_addr_t vaddr, const struct vcm_phys *phys, const unsigned char *orders,
 		      vcm_page_fn fn, void *priv, unsigned long limit, bool keep_going,
 		      unsigned long *done)
 {
+	int err = 0;
 	unsigned i;
 
 	for (i = 0; i < phys->count; i++) {
@@ -182,17 +184,33 @@ static int walk_pages(vcm_addr_t vaddr, const struct vcm_phys *phys, const unsig
 			if (order < 0)
 				return order;
 			if (*done == limit)
-				return 0;
+				return err;
 			ret = fn(vaddr, pa, (unsigned)order, priv);
-			if (ret && !keep_going)
-				return ret < 0 ? ret : -EINVAL;
+			if (ret) {
+				ret = ret < 0 ? ret : -EINVAL;
+				if (!keep_going)
+					return ret;
+				if (!err)
+					err = ret;
+			}
 			(*done)++;
 			vaddr += VCM_ORDER_BYTES(order);
 			pa += VCM_ORDER_BYTES(order);
 			left -= VCM_ORDER_BYTES(order);
 		}
 	}
-	return 0;
+	return err;
+}
+
+int vcm_phys_walk_all(vcm_addr_t vaddr, const struct vcm_phys *phys,
+		      const unsigned char *orders, vcm_page_fn fn, void *priv)
+{
+	unsigned long done = 0;
+
+	orders = orders_or_default(orders);
+	if (vcm_is_err_or_null(phys) || !fn || !VCM_IS_ALIGNED(vaddr, VCM_PAGE_SIZE))
+		return -EINVAL;
+	return walk_pages(vaddr, phys, orders, fn, priv, ULONG_MAX, true, &done);
 }
 
 VCM_EXPORT int vcm_phys_walk(vcm_addr_t vaddr, const struct vcm_phys *phys,

@@ -13,6 +13,19 @@ struct vcm_phys *vcm_phys_new(unsigned count);
 /* Order of a part that is one buddy block (size a power of two pages). */
 unsigned vcm_phys_part_order(const struct vcm_phys_part *part);
 
+/* True if @orders (zero-terminated) is strictly decreasing and at most
+ * VCM_SOC_MAX_ORDER. */
+int vcm_orders_valid(const unsigned char *orders);
+
+/*
+ * vcm_phys_walk_all() - as vcm_phys_walk(), but @fn is called on every page
+ * even after it failed on one (for taking mappings down: one page that
+ * will not go must not keep the others mapped).  Returns 0 or the first
+ * error.
+ */
+int vcm_phys_walk_all(vcm_addr_t vaddr, const struct vcm_phys *phys,
+		      const unsigned char *orders, vcm_page_fn fn, void *priv);
+
 /* Atomic access to the binding count. */
 static inline unsigned vcm_phys_bindings(const struct vcm_phys *phys)
 {

@@ -383,7 +383,7 @@ static struct vcm *s5p_vcm_new_locked(enum vcm_dev_id id, unsigned first, unsign
 		free(d);
 		return vcm;
 	}
-	vcm_mmu_set_soc(&d->mmu, s5p.soc);
+	vcm_set_soc(vcm, s5p.soc);
 	s5p_install_ops(d);
 	s5p.dev[id] = d;
 	s5p.nr_dev++;

@@ -9,7 +9,6 @@
 #include <vcm/userptr.h>
 
 #include "internal.h"
-#include "mmu.h"
 #include "vcm-internal.h"
 
 /*
@@ -23,21 +22,6 @@ struct userptr {
 	struct vcm_phys *phys;
 };
 
-/*
- * The SoC a context allocates from, so that pinned pages get PAs where the
- * context's other memory (and its System MMU's page tables) live.  Contexts
- * built on the MMU wrapper keep theirs in the wrapper; whatever they wrap,
- * they keep its DVA allocator (res) or its allocator of memory (phys).
- */
-static struct vcm_soc *context_soc(struct vcm *vcm)
-{
-	const struct vcm_driver *drv = vcm->driver;
-
-	if (drv->res == vcm_mmu_vcm_driver.res || drv->phys == vcm_mmu_vcm_driver.phys)
-		return vcm_mmu_soc(vcm_to_mmu(vcm));
-	return vcm_soc_current();
-}
-
 VCM_EXPORT struct vcm_userptr *vcm_userptr_get(struct vcm *vcm, void *uaddr, size_t size,
 					       unsigned flags)
 {
@@ -47,7 +31,7 @@ VCM_EXPORT struct vcm_userptr *vcm_userptr_get(struct vcm *vcm, void *uaddr, siz
 
 	if (!vcm_valid(vcm))
 		return vcm_err_ptr(-EINVAL);
-	phys = vcm_phys_from_user(context_soc(vcm), uaddr, size, flags);
+	phys = vcm_phys_from_user(vcm_context_soc(vcm), uaddr, size, flags);
 	if (vcm_is_err(phys))
 		return (void *)phys;
 	res = vcm_map(vcm, phys, 0);

@@ -13,11 +13,13 @@
  * @lock: serialises every operation on the context and its driver ops.
  * @res_head: first reservation of the context (a list through res_next).
  * @nres: reservations in the list.
+ * @soc: the SoC the context's memory comes from; NULL: the current SoC.
  */
 struct vcm_core {
 	pthread_mutex_t lock;
 	struct vcm_res *res_head;
 	unsigned long nres;
+	struct vcm_soc *soc;
 };
 
 /* True if @vcm passed vcm_init() (and is not NULL or an error pointer). */
@@ -39,6 +41,21 @@ static inline void vcm_lock(struct vcm *vcm)
 static inline void vcm_unlock(struct vcm *vcm)
 {
 	pthread_mutex_unlock(&vcm->core->lock);
+}
+
+/*
+ * The SoC a context allocates from (its physical memory, its page tables,
+ * the PAs of user pages pinned for it): set by the context's constructor
+ * after vcm_init(); NULL, the default, means the current SoC.
+ */
+static inline void vcm_set_soc(struct vcm *vcm, struct vcm_soc *soc)
+{
+	vcm->core->soc = soc;
+}
+
+static inline struct vcm_soc *vcm_context_soc(const struct vcm *vcm)
+{
+	return vcm->core->soc ? vcm->core->soc : vcm_soc_current();
 }
 
 /* True if @res is in @vcm's list of reservations (call with the lock). */

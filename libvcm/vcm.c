@@ -61,7 +61,7 @@ VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm)
 {
 	struct vcm_core *core;
 
-	if (vcm_is_err_or_null(vcm) || !vcm->driver || !vcm->size ||
+	if (vcm_is_err_or_null(vcm) || vcm_is_err_or_null(vcm->driver) || !vcm->size ||
 	    !VCM_IS_ALIGNED(vcm->start | vcm->size, VCM_PAGE_SIZE) ||
 	    vcm->start + vcm->size - 1 < vcm->start)
 		return vcm_err_ptr(-EINVAL);
@@ -82,21 +82,30 @@ static int round_size(vcm_size_t size, vcm_size_t *out)
 	return 0;
 }
 
-static struct vcm_res *locked_reserve(struct vcm *vcm, vcm_size_t size, unsigned flags)
+/*
+ * Take in a reservation a driver op made: fill the fields the library owns,
+ * count the binding if @phys is already bound to it, and list it.
+ */
+static struct vcm_res *adopt_res(struct vcm *vcm, struct vcm_res *res, vcm_size_t size,
+				 struct vcm_phys *phys)
 {
-	struct vcm_res *res;
-
-	if (!vcm->driver->res)
-		return vcm_err_ptr(-EOPNOTSUPP);
-	res = vcm->driver->res(vcm, size, flags);
 	if (vcm_is_err_or_null(res))
 		return res ? res : vcm_err_ptr(-ENOMEM);
 	res->vcm = vcm;
 	res->res_size = size;
-	res->bound_size = 0;
-	res->phys = NULL;
+	res->phys = phys;
+	res->bound_size = phys ? phys->size : 0;
+	if (phys)
+		phys_get(phys);
 	res_link(vcm, res);
 	return res;
+}
+
+static struct vcm_res *locked_reserve(struct vcm *vcm, vcm_size_t size, unsigned flags)
+{
+	if (!vcm->driver->res)
+		return vcm_err_ptr(-EOPNOTSUPP);
+	return adopt_res(vcm, vcm->driver->res(vcm, size, flags), size, NULL);
 }
 
 static void locked_unreserve(struct vcm_res *res)
@@ -141,24 +150,20 @@ static struct vcm_phys *locked_unbind(struct vcm_res *res)
 	return phys;
 }
 
+/* True if the driver can reserve and bind in some way (vcm_map()). */
+static bool can_map(const struct vcm_driver *drv)
+{
+	return drv->map || (drv->res && drv->bind);
+}
+
 static struct vcm_res *locked_map(struct vcm *vcm, struct vcm_phys *phys, unsigned flags)
 {
 	struct vcm_res *res;
 	int ret;
 
-	if (vcm->driver->map) {
-		res = vcm->driver->map(vcm, phys, flags);
-		if (vcm_is_err_or_null(res))
-			return res ? res : vcm_err_ptr(-ENOMEM);
-		res->vcm = vcm;
-		res->res_size = phys->size;
-		res->phys = phys;
-		res->bound_size = phys->size;
-		phys_get(phys);
-		res_link(vcm, res);
-		return res;
-	}
-	if (!vcm->driver->res || !vcm->driver->bind)
+	if (vcm->driver->map)
+		return adopt_res(vcm, vcm->driver->map(vcm, phys, flags), phys->size, phys);
+	if (!can_map(vcm->driver))
 		return vcm_err_ptr(-EOPNOTSUPP);
 	res = locked_reserve(vcm, phys->size, flags);
 	if (vcm_is_err(res))
@@ -240,7 +245,7 @@ VCM_EXPORT int vcm_bind(struct vcm_res *res, struct vcm_phys *phys)
 {
 	int ret;
 
-	if (!vcm_res_valid(res) || vcm_is_err_or_null(phys))
+	if (!vcm_res_valid(res) || vcm_is_err_or_null(phys) || !phys->size || !phys->count)
 		return -EINVAL;
 	vcm_lock(res->vcm);
 	ret = locked_bind(res, phys);
@@ -270,7 +275,7 @@ VCM_EXPORT struct vcm_res *vcm_map(struct vcm *vcm, struct vcm_phys *phys, unsig
 {
 	struct vcm_res *res;
 
-	if (!vcm_valid(vcm) || vcm_is_err_or_null(phys) || !phys->size)
+	if (!vcm_valid(vcm) || vcm_is_err_or_null(phys) || !phys->size || !phys->count)
 		return vcm_err_ptr(-EINVAL);
 	vcm_lock(vcm);
 	res = locked_map(vcm, phys, flags);
@@ -305,15 +310,10 @@ static struct vcm_res *locked_make_binding(struct vcm *vcm, vcm_size_t size,
 
 		if (ret)
 			return vcm_err_ptr(ret);
-		res->vcm = vcm;
-		res->res_size = size;
-		res->phys = phys;
-		res->bound_size = phys->size;
-		phys_get(phys);
-		res_link(vcm, res);
-		return res;
+		return adopt_res(vcm, res, size, phys);
 	}
-	if (!vcm->driver->phys)
+	/* Check every op first: allocate nothing for a binding that cannot be. */
+	if (!vcm->driver->phys || !can_map(vcm->driver))
 		return vcm_err_ptr(-EOPNOTSUPP);
 	phys = vcm->driver->phys(vcm, size, alloc_flags);
 	if (vcm_is_err_or_null(phys))

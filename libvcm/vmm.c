@@ -19,15 +19,6 @@
 
 static const unsigned char vmm_orders[] = { 8, 4, 0 };
 
-struct vmm {
-	struct vcm vcm;
-	struct vcm_soc *soc;
-};
-
-static inline struct vmm *to_vmm(struct vcm *vcm)
-{
-	return VCM_CONTAINER_OF(vcm, struct vmm, vcm);
-}
 
 static inline void *res_host(const struct vcm_res *res)
 {
@@ -45,19 +36,26 @@ static int vmm_hole(void *addr, vcm_size_t len, int fixed)
 	return 0;
 }
 
+/*
+ * A reservation is host address space: one that the host cannot give (its
+ * address space is the window) is -ENOSPC, as in any other context.
+ */
 static struct vcm_res *vmm_res(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
-	struct vcm_res *res = calloc(1, sizeof(*res));
+	struct vcm_res *res;
 	void *p;
 
-	(void)vcm;
 	(void)flags;
+	if (size > vcm->size || size > SIZE_MAX)
+		return vcm_err_ptr(-ENOSPC);
+	res = calloc(1, sizeof(*res));
 	if (!res)
 		return vcm_err_ptr(-ENOMEM);
-	p = mmap(NULL, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	p = mmap(NULL, (size_t)size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
+		 0);
 	if (p == MAP_FAILED) {
 		free(res);
-		return vcm_err_ptr(-ENOMEM);
+		return vcm_err_ptr(-ENOSPC);
 	}
 	res->start = (uintptr_t)p;
 	return res;
@@ -99,14 +97,14 @@ static int vmm_map_part(struct vcm_soc *soc, unsigned char *addr, const struct v
 
 static int vmm_bind(struct vcm_res *res, struct vcm_phys *phys)
 {
-	struct vmm *vmm = to_vmm(res->vcm);
+	struct vcm_soc *soc = vcm_context_soc(res->vcm);
 	unsigned char *addr = res_host(res);
 	vcm_size_t done = 0;
 	unsigned i;
 	int ret = 0;
 
 	for (i = 0; i < phys->count && !ret; i++) {
-		ret = vmm_map_part(vmm->soc, addr + done, &phys->parts[i]);
+		ret = vmm_map_part(soc, addr + done, &phys->parts[i]);
 		if (!ret)
 			done += phys->parts[i].size;
 	}
@@ -123,7 +121,7 @@ static void vmm_unbind(struct vcm_res *res)
 
 static struct vcm_phys *vmm_phys(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
-	return vcm_phys_alloc_soc(to_vmm(vcm)->soc, size, flags, vmm_orders);
+	return vcm_phys_alloc_soc(vcm_context_soc(vcm), size, flags, vmm_orders);
 }
 
 static const struct vcm_driver vmm_vcm_driver = {
@@ -136,8 +134,7 @@ static const struct vcm_driver vmm_vcm_driver = {
 
 VCM_EXPORT struct vcm *vcm_vmm_create(struct vcm_soc *soc)
 {
-	struct vmm *vmm;
-	struct vcm *vcm;
+	struct vcm *vmm, *vcm;
 
 	if (!soc)
 		soc = vcm_soc_current();
@@ -146,12 +143,13 @@ VCM_EXPORT struct vcm *vcm_vmm_create(struct vcm_soc *soc)
 	vmm = calloc(1, sizeof(*vmm));
 	if (!vmm)
 		return vcm_err_ptr(-ENOMEM);
-	vmm->soc = soc;
-	vmm->vcm.start = VMM_WINDOW_START;
-	vmm->vcm.size = VMM_WINDOW_SIZE;
-	vmm->vcm.driver = &vmm_vcm_driver;
-	vcm = vcm_init(&vmm->vcm);
+	vmm->start = VMM_WINDOW_START;
+	vmm->size = VMM_WINDOW_SIZE;
+	vmm->driver = &vmm_vcm_driver;
+	vcm = vcm_init(vmm);
 	if (vcm_is_err(vcm))
 		free(vmm);
+	else
+		vcm_set_soc(vcm, soc);
 	return vcm;
 }

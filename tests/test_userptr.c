@@ -22,6 +22,7 @@
 
 #include "mmu.h"
 #include "pin.h"
+#include "vcm-internal.h"
 
 #define PAGE		((size_t)VCM_PAGE_SIZE)
 #define RAM_BASE	0x40000000ULL
@@ -570,7 +571,7 @@ static struct rec_mmu *rec_create(struct vcm_soc *soc, vcm_size_t window)
 	r->mmu.driver = &rec_driver;
 	vcm = vcm_mmu_init(&r->mmu);
 	assert_false(vcm_is_err(vcm));
-	vcm_mmu_set_soc(&r->mmu, soc);
+	vcm_set_soc(&r->mmu.vcm, soc);
 	return r;
 }
 

@@ -123,9 +123,10 @@ struct vcm_userptr {
  *
  * What a videobuf2 get_userptr op does: vcm_phys_from_user(), then
  * vcm_map() (reserve a DVA range of the pinned pages' size and bind them).
- * The pages get PAs in the SoC the context allocates from: for a context
- * built on the MMU wrapper, the SoC it was given (the System MMU's); for
- * other contexts, vcm_soc_current().  If the context is active the mapping
+ * The pages get PAs in the SoC the context allocates from: the SoC the
+ * ready-made contexts were created on (vcm_iommu_create(), S5P contexts,
+ * vcm_onetoone_create(), vcm_vmm_create()); vcm_soc_current() for contexts
+ * a driver built itself with vcm_init(), vcm_mmu_init() or vcm_o2o_init().  If the context is active the mapping
  * is live in the hardware when this returns, otherwise it gets there at
  * activation.
  *

@@ -160,7 +160,9 @@ VCM_EXPORT int vcm_phys_walk(vcm_addr_t vaddr, const struct vcm_phys *phys,
 
 /**
  * struct vcm_mmu_driver - what an MMU driver provides to the MMU wrapper.
- * @orders: zero-terminated, largest-first page orders the MMU supports.
+ * @orders: zero-terminated, largest-first page orders the MMU supports
+ *          (strictly decreasing, at most VCM_SOC_MAX_ORDER, as
+ *          vcm_phys_alloc() takes them).
  * @cleanup: release the structure after the wrapper's own cleanup; NULL:
  *           free() it (the struct vcm_mmu must then be at its start).
  * @activate: map one bound reservation into the hardware; NULL: call
@@ -168,7 +170,9 @@ VCM_EXPORT int vcm_phys_walk(vcm_addr_t vaddr, const struct vcm_phys *phys,
  *            @deactivate_page as recovery).
  * @deactivate: unmap one reservation; NULL: @deactivate_page per page.
  * @activate_page: map one page; @vcm is the struct vcm *.
- * @deactivate_page: unmap one page.
+ * @deactivate_page: unmap one page.  A page that fails is reported with a
+ *                   warning; the reservation's other pages are still
+ *                   unmapped.
  */
 struct vcm_mmu_driver {
 	const unsigned char *orders;
@@ -188,13 +192,19 @@ struct vcm_mmu_state;
  * @state: internal (DVA allocator, bound reservations).
  *
  * Reservations come from the window [start, start+size) through the buddy
- * allocator, each aligned to the largest of the driver's orders that fits
- * in its size, so big mappings can use big pages; the unused tail of the
- * rounded block is given back, so no DVA is wasted beyond page rounding.
+ * allocator, each aligned in DVA to the largest of the driver's orders that
+ * fits in its size, so big mappings can use big pages (also when the window
+ * start is not aligned that much); the unused tail of the rounded block is
+ * given back, so no DVA is wasted beyond page rounding.  A reservation
+ * needs a free, naturally aligned block of the power of two its page count
+ * rounds up to: in a window that is not a power of two in size, or whose
+ * start is not aligned to the largest page that fits in it, a reservation
+ * as large as the whole window may be -ENOSPC.
  * Bindings made while the context is active are mapped at once; the list of
  * bound reservations is replayed on activation (a failure unwinds what was
  * mapped and the activation fails) and taken down on the last deactivation.
- * Physical memory comes from vcm_phys_alloc() with the driver's orders.
+ * Physical memory comes from vcm_phys_alloc() (the current SoC) with the
+ * driver's orders.
  */
 struct vcm_mmu {
 	struct vcm vcm;
@@ -207,7 +217,8 @@ struct vcm_mmu {
  * @mmu: start, size and driver filled in; the window must be page-aligned.
  *
  * Return: &mmu->vcm; vcm_err_ptr(-EINVAL) for bad fields (no driver, no
- * orders, no way to activate, an empty or unaligned window); -ENOMEM.
+ * orders or invalid ones, no way to activate, an empty or unaligned window,
+ * one of more than 2^32 pages); -ENOMEM.
  */
 VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu);
 
@@ -233,6 +244,10 @@ struct vcm_o2o_driver {
  * are contiguous gives a reservation at its physical address; vcm_reserve()
  * and binding a phys whose address differs from the reservation's are
  * -EOPNOTSUPP and -EINVAL: without an MMU there is nothing to remap.
+ * vcm_map() of a phys that is not one contiguous range is -EINVAL, of one
+ * outside the window -ERANGE.  A phys from vcm_alloc() (or
+ * vcm_make_binding()) on the context is given back through the driver's
+ * free op, so free it before destroying the context.
  */
 struct vcm_o2o {
 	struct vcm vcm;
@@ -252,7 +267,8 @@ VCM_EXPORT struct vcm *vcm_o2o_init(struct vcm_o2o *o2o);
  * @soc: the machine (NULL: the current SoC).
  *
  * Its window covers the SoC's RAM; allocations are physically contiguous
- * (at most VCM_SOC_MAX_ORDER pages' worth: 16 MiB).
+ * (at most VCM_SOC_MAX_ORDER pages' worth: 16 MiB; a larger size is
+ * -EINVAL, a size the fragmented RAM cannot hold in one piece -ENOMEM).
  * Return: the context; vcm_err_ptr(-EINVAL) for a SoC without RAM; -ENOMEM.
  */
 VCM_EXPORT struct vcm *vcm_onetoone_create(struct vcm_soc *soc);

@@ -158,7 +158,7 @@ VCM_EXPORT void vcm_unreserve(struct vcm_res *res);
  * If the context is active the mapping reaches the hardware before this
  * returns; otherwise at the next activation.
  * Return: 0 (the phys' binding count goes up); -EINVAL for NULL or error
- * pointers; -EALREADY if @phys is already bound to @res; -EADDRINUSE if
+ * pointers or an empty phys (no parts or size 0); -EALREADY if @phys is already bound to @res; -EADDRINUSE if
  * another phys is; -ENOSPC if @phys is larger than the reservation; an
  * error of the driver (then nothing changed).
  */
@@ -181,7 +181,8 @@ VCM_EXPORT struct vcm_phys *vcm_unbind(struct vcm_res *res);
  * @flags: 0.
  *
  * Uses the driver's map op, or else res + bind.
- * Return: the bound reservation; vcm_err_ptr(-EINVAL) for bad arguments;
+ * Return: the bound reservation; vcm_err_ptr(-EINVAL) for bad arguments
+ * (NULL or error pointers, an empty phys);
  * -EOPNOTSUPP if the driver lacks a needed op; the errors of vcm_reserve()
  * and vcm_bind() (then nothing is left reserved).
  */
