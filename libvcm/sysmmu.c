@@ -25,7 +25,7 @@
 
 #include "pgtable.h"
 #include "soc-internal.h"
-#include "sysmmu.h"
+#include "sysmmu-internal.h"
 #include "tlb.h"
 
 struct vcm_sysmmu {
@@ -387,6 +387,11 @@ VCM_EXPORT int vcm_sysmmu_inject_fault(struct vcm_sysmmu *mmu, const struct vcm_
 }
 
 /* ---- create / destroy / control ---- */
+
+struct vcm_soc *vcm_sysmmu_soc(const struct vcm_sysmmu *mmu)
+{
+	return mmu->soc;
+}
 
 VCM_EXPORT struct vcm_sysmmu *vcm_sysmmu_create(struct vcm_soc *soc, const char *name)
 {
