@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "pgtable.h"
-#include "sysmmu.h"
+#include "sysmmu-internal.h"
 
 struct dma_side {
 	struct vcm_sysmmu *mmu;	/* NULL: a host buffer */

@@ -17,6 +17,7 @@
 #include "internal.h"
 #include "iommu.h"
 #include "mmu.h"
+#include "sysmmu-internal.h"
 #include "vcm-internal.h"
 
 const unsigned char vcm_iommu_orders[] = {
@@ -211,12 +212,13 @@ static bool iommu_window_valid(vcm_addr_t start, vcm_size_t size)
 VCM_EXPORT struct vcm *vcm_iommu_create(struct vcm_sysmmu *mmu, vcm_addr_t start,
 					vcm_size_t size)
 {
-	struct vcm_soc *soc = vcm_soc_current();
 	struct vcm_iommu *io;
+	struct vcm_soc *soc;
 	struct vcm *vcm;
 
 	if (vcm_is_err_or_null(mmu) || !iommu_window_valid(start, size))
 		return vcm_err_ptr(-EINVAL);
+	soc = vcm_sysmmu_soc(mmu);
 	io = calloc(1, sizeof(*io));
 	if (!io)
 		return vcm_err_ptr(-ENOMEM);

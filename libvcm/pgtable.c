@@ -290,6 +290,9 @@ static bool range_busy(const struct vcm_pgtable *pt, uint64_t dva, uint64_t end)
 /* Both halves of a pair of small-page entries advanced by two pages. */
 #define SMALL_PAIR_STEP	vcm_pte_pair(2 * VCM_SMALL_SIZE, 2 * VCM_SMALL_SIZE)
 
+/* Pairs written per round of the unrolled loops (store-bound). */
+#define PAIRS_UNROLL	4
+
 static bool pair_aligned(const uint32_t *p)
 {
 	return VCM_IS_ALIGNED((uintptr_t)p, sizeof(uint64_t));
@@ -308,6 +311,13 @@ static void fill_small(uint32_t *p, uint64_t pa, unsigned n)
 		i = 1;
 	}
 	pair = vcm_pte_pair(e, e + SMALL_STEP);
+	for (; i + PAIRS_UNROLL * 2 <= n; i += PAIRS_UNROLL * 2) {
+		vcm_pte_write2(&p[i], pair);
+		vcm_pte_write2(&p[i + 2], pair + SMALL_PAIR_STEP);
+		vcm_pte_write2(&p[i + 4], pair + 2 * SMALL_PAIR_STEP);
+		vcm_pte_write2(&p[i + 6], pair + 3 * SMALL_PAIR_STEP);
+		pair += PAIRS_UNROLL * SMALL_PAIR_STEP;
+	}
 	for (; i + 1 < n; i += 2, pair += SMALL_PAIR_STEP)
 		vcm_pte_write2(&p[i], pair);
 	if (i < n)
@@ -333,6 +343,12 @@ static void zero_entries(uint32_t *p, unsigned n)
 	if (n && !pair_aligned(p)) {
 		vcm_pte_write(p, 0);
 		i = 1;
+	}
+	for (; i + PAIRS_UNROLL * 2 <= n; i += PAIRS_UNROLL * 2) {
+		vcm_pte_write2(&p[i], 0);
+		vcm_pte_write2(&p[i + 2], 0);
+		vcm_pte_write2(&p[i + 4], 0);
+		vcm_pte_write2(&p[i + 6], 0);
 	}
 	for (; i + 1 < n; i += 2)
 		vcm_pte_write2(&p[i], 0);

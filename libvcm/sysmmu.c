@@ -19,19 +19,19 @@
  * multi-hit fault.  The TLB itself is in tlb.c.
  */
 #include <errno.h>
-#include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pgtable.h"
 #include "soc-internal.h"
-#include "sysmmu.h"
+#include "sysmmu-internal.h"
 #include "tlb.h"
 
 struct vcm_sysmmu {
 	struct vcm_soc *soc;
 	char *name;
-	pthread_spinlock_t lock;
+	int lock;			/* see mmu_lock() */
 
 	/* registers */
 	uint32_t ctrl;
@@ -68,14 +68,31 @@ struct xlate {
 /* A burst translates at most this many pages under one hold of the lock. */
 #define BURST_PAGES	64
 
+/*
+ * The model's lock: a test-and-test-and-set spinlock inlined here (held for
+ * a TLB lookup or a short burst of walks; never while calling out), which
+ * keeps a TLB hit at a few ns.  Waiters yield the CPU after a while.
+ */
+#define LOCK_SPINS_BEFORE_YIELD	64
+
 static void mmu_lock(const struct vcm_sysmmu *mmu)
 {
-	pthread_spin_lock((pthread_spinlock_t *)&mmu->lock);
+	int *lock = (int *)&mmu->lock;
+	unsigned spins = 0;
+
+	while (__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE)) {
+		while (__atomic_load_n(lock, __ATOMIC_RELAXED)) {
+			if (++spins >= LOCK_SPINS_BEFORE_YIELD) {
+				sched_yield();
+				spins = 0;
+			}
+		}
+	}
 }
 
 static void mmu_unlock(const struct vcm_sysmmu *mmu)
 {
-	pthread_spin_unlock((pthread_spinlock_t *)&mmu->lock);
+	__atomic_store_n((int *)&mmu->lock, 0, __ATOMIC_RELEASE);
 }
 
 static bool bad_mmu(const struct vcm_sysmmu *mmu, const char *fn)
@@ -91,7 +108,8 @@ static bool bad_mmu(const struct vcm_sysmmu *mmu, const char *fn)
 static void xlate_init(struct xlate *x)
 {
 	x->stale_warn = false;
-	memset(&x->wc, 0, sizeof(x->wc));
+	x->wc.pa[0] = 0;
+	x->wc.pa[1] = 0;
 }
 
 static void tlb_hit(struct vcm_sysmmu *mmu, struct vcm_tlb_entry *e, uint32_t dva,
@@ -155,9 +173,7 @@ static int translate_locked(struct vcm_sysmmu *mmu, uint32_t dva, unsigned acces
 {
 	uint32_t idx = 0;
 
-	if (mmu->ctrl & VCM_SYSMMU_CTRL_BLOCK) {
-		if (probe)
-			return -EBUSY;
+	if (mmu->ctrl & VCM_SYSMMU_CTRL_BLOCK) {	/* never in a probe: same hold */
 		mmu->st.translations++;
 		mmu->st.blocked++;
 		return -EBUSY;
@@ -372,6 +388,11 @@ VCM_EXPORT int vcm_sysmmu_inject_fault(struct vcm_sysmmu *mmu, const struct vcm_
 
 /* ---- create / destroy / control ---- */
 
+struct vcm_soc *vcm_sysmmu_soc(const struct vcm_sysmmu *mmu)
+{
+	return mmu->soc;
+}
+
 VCM_EXPORT struct vcm_sysmmu *vcm_sysmmu_create(struct vcm_soc *soc, const char *name)
 {
 	struct vcm_sysmmu *mmu;
@@ -388,7 +409,6 @@ VCM_EXPORT struct vcm_sysmmu *vcm_sysmmu_create(struct vcm_soc *soc, const char 
 		free(mmu);
 		return vcm_err_ptr(-ENOMEM);
 	}
-	pthread_spin_init(&mmu->lock, PTHREAD_PROCESS_PRIVATE);
 	return mmu;
 }
 
@@ -396,7 +416,6 @@ VCM_EXPORT void vcm_sysmmu_destroy(struct vcm_sysmmu *mmu)
 {
 	if (vcm_is_err_or_null(mmu))
 		return;
-	pthread_spin_destroy(&mmu->lock);
 	vcm_tlb_release(&mmu->tlb);
 	free(mmu->name);
 	free(mmu);

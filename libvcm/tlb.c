@@ -46,6 +46,7 @@ void vcm_tlb_flush(struct vcm_tlb *t)
 		t->e[i].valid = false;
 	memset(t->count, 0, sizeof(t->count));
 	t->next = 0;
+	t->mru = 0;
 }
 
 static void tlb_remove(struct vcm_tlb *t, uint32_t i)
@@ -101,6 +102,7 @@ struct vcm_tlb_entry *vcm_tlb_insert(struct vcm_tlb *t, uint32_t dva, unsigned p
 	e->next = *head;
 	*head = i;
 	t->count[e->cls]++;
+	t->mru = i;
 	t->next = i + 1 == t->size ? 0 : i + 1;
 	return e;
 }

@@ -47,6 +47,7 @@ struct vcm_tlb {
 	unsigned size;			/* entries */
 	unsigned hash_bits;		/* log2 of the bucket count */
 	unsigned next;			/* FIFO victim */
+	unsigned mru;			/* last entry hit or filled */
 	unsigned count[VCM_TLB_NR_CLASSES];
 };
 
@@ -75,12 +76,29 @@ static inline uint32_t vcm_tlb_find(const struct vcm_tlb *t, uint32_t dva, unsig
 	return VCM_TLB_NONE;
 }
 
-/* Entries matching @dva: 0, 1 (its index in *@idx) or 2 (two or more). */
-static inline unsigned vcm_tlb_lookup(const struct vcm_tlb *t, uint32_t dva, uint32_t *idx)
+/* True if @e is valid and holds @dva. */
+static inline bool vcm_tlb_match(const struct vcm_tlb_entry *e, uint32_t dva)
 {
+	return e->valid && ((dva ^ e->tag) & ~e->mask) == 0;
+}
+
+/*
+ * Entries matching @dva: 0, 1 (its index in *@idx) or 2 (two or more).
+ * The last entry used answers at once when no entry of another page size
+ * exists (nothing could overlap it); else one chain per size is probed.
+ */
+static inline unsigned vcm_tlb_lookup(struct vcm_tlb *t, uint32_t dva, uint32_t *idx)
+{
+	const struct vcm_tlb_entry *m = &t->e[t->mru];
 	unsigned cls, hits = 0;
 	uint32_t i;
 
+	if (vcm_tlb_match(m, dva) &&
+	    t->count[VCM_TLB_SMALL] + t->count[VCM_TLB_LARGE] + t->count[VCM_TLB_SECTION] ==
+	    t->count[m->cls]) {
+		*idx = t->mru;
+		return 1;
+	}
 	for (cls = 0; cls < VCM_TLB_NR_CLASSES; cls++) {
 		if (!t->count[cls])
 			continue;
@@ -91,6 +109,8 @@ static inline unsigned vcm_tlb_lookup(const struct vcm_tlb *t, uint32_t dva, uin
 			return 2;
 		*idx = i;
 	}
+	if (hits)
+		t->mru = *idx;
 	return hits;
 }
 

@@ -117,6 +117,9 @@ static void test_scattered_pages(void **state)
 				 0);
 	fill(src, len, 7);
 	assert_int_equal(vcm_dma_write(f->mmu, 0x10000123, src, len), 0);
+	/* Each page translated exactly once, though none continues the last. */
+	assert_int_equal(stats(f->mmu).translations, n);
+	assert_int_equal(stats(f->mmu).walks, n);
 	/* Check through the CPU's view of each PA. */
 	for (i = 0; i < n; i++) {
 		uint64_t pa = RAM_BASE + 0x200000 - (i + 1) * 0x2000;
@@ -132,6 +135,8 @@ static void test_scattered_pages(void **state)
 	assert_int_equal(vcm_dma_read(f->mmu, 0x10000123, dst, len), 0);
 	assert_memory_equal(dst, src, len);
 	assert_int_equal(stats(f->mmu).faults, 0);
+	assert_int_equal(stats(f->mmu).translations, 2 * n);
+	assert_int_equal(stats(f->mmu).tlb_hits, n);
 	free(src);
 	free(dst);
 	free(ram);
@@ -396,7 +401,7 @@ static void test_pinned_page_in_section(void **state)
 /* ---- concurrency: DMA threads while others map and unmap ---- */
 
 #define NTHREADS	2
-#define SHARED_DVA	0x50000000ULL
+#define SHARED_DVA	0x60010000ULL	/* same level-2 table as the mappers */
 #define PRIVATE_DVA	0x60000000ULL
 
 struct worker {
@@ -444,20 +449,46 @@ static void *dmaer(void *arg)
 	return NULL;
 }
 
+/*
+ * Walks the very entries the mappers are changing, through its own System
+ * MMU (no handler): each translation sees an entry whole, old or new.
+ */
+static void *prober(void *arg)
+{
+	struct worker *w = arg;
+	struct vcm_sysmmu *mmu = vcm_sysmmu_create(w->f->soc, "prober");
+	unsigned i;
+
+	vcm_sysmmu_set_pgtable_base(mmu, vcm_pgtable_base(w->f->pt));
+	vcm_sysmmu_enable(mmu);
+	for (i = 0; i < w->iters * 4; i++) {
+		uint64_t dva = PRIVATE_DVA + (i % 16) * 0x1000;
+		vcm_addr_t pa = 0;
+
+		vcm_sysmmu_tlb_invalidate(mmu);
+		if (!vcm_sysmmu_translate(mmu, dva, VCM_ACCESS_READ, &pa) &&
+		    pa != RAM_BASE + 0x800000 + (dva - PRIVATE_DVA))
+			w->err = 5;
+	}
+	vcm_sysmmu_destroy(mmu);
+	return NULL;
+}
+
 static void test_concurrent(void **state)
 {
 	struct fixture *f = *state;
-	struct worker w[2 * NTHREADS];
-	pthread_t th[2 * NTHREADS];
+	struct worker w[2 * NTHREADS + 1];
+	pthread_t th[2 * NTHREADS + 1];
 	unsigned i, iters = under_valgrind() ? 50 : 2000;
 
 	assert_int_equal(vcm_pgtable_map(f->pt, SHARED_DVA, RAM_BASE + 0x700000, 0x8000, 0), 0);
-	for (i = 0; i < 2 * NTHREADS; i++) {
+	for (i = 0; i < 2 * NTHREADS + 1; i++) {
 		w[i] = (struct worker){ f, i % NTHREADS, iters, 0 };
-		assert_int_equal(pthread_create(&th[i], NULL, i < NTHREADS ? mapper : dmaer,
-						&w[i]), 0);
+		assert_int_equal(pthread_create(&th[i], NULL,
+						i < NTHREADS ? mapper :
+						i < 2 * NTHREADS ? dmaer : prober, &w[i]), 0);
 	}
-	for (i = 0; i < 2 * NTHREADS; i++) {
+	for (i = 0; i < 2 * NTHREADS + 1; i++) {
 		pthread_join(th[i], NULL);
 		assert_int_equal(w[i].err, 0);
 	}

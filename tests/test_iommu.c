@@ -397,6 +397,43 @@ static void test_destroy_active(void **state)
 	assert_int_equal(t_ctrl(f->mmu[0]), VCM_SYSMMU_CTRL_DISABLE);
 }
 
+/*
+ * A System MMU on a SoC that is not the current one: the context's table,
+ * its memory and its DMA all live in the System MMU's SoC.
+ */
+static void test_other_soc(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm_soc *other = vcm_soc_create();
+	vcm_size_t cur_free = vcm_soc_free_bytes(f->soc), other_free;
+	struct vcm_sysmmu *mmu;
+	struct vcm_res *res;
+	struct vcm *vcm;
+	char out[] = "other soc", in[sizeof(out)];
+
+	assert_int_equal(vcm_soc_add_ram(other, 0x80000000ULL, 16 * T_1M), 0);
+	other_free = vcm_soc_free_bytes(other);
+	mmu = vcm_sysmmu_create(other, "mfc");
+	vcm = vcm_iommu_create(mmu, WIN_START, WIN_SIZE);
+	assert_false(vcm_is_err_or_null(vcm));
+	res = vcm_make_binding(vcm, 2 * T_4K, 0, 0);
+	assert_false(vcm_is_err_or_null(res));
+	assert_true(res->phys->parts[0].start >= 0x80000000ULL);
+	assert_int_equal(vcm_activate(vcm), 0);
+	assert_true(vcm_sysmmu_readl(mmu, VCM_SYSMMU_PT_BASE_ADDR) >= 0x80000000U);
+	assert_int_equal(vcm_dma_write(mmu, res->start + 10, out, sizeof(out)), 0);
+	assert_int_equal(vcm_soc_phys_read(other, res->phys->parts[0].start + 10, in, sizeof(in)),
+			 0);
+	assert_memory_equal(in, out, sizeof(out));
+	assert_int_equal(vcm_soc_free_bytes(f->soc), cur_free);
+	vcm_deactivate(vcm);
+	vcm_destroy_binding(res);
+	vcm_destroy(vcm);
+	vcm_sysmmu_destroy(mmu);
+	assert_int_equal(vcm_soc_free_bytes(other), other_free);
+	vcm_soc_destroy(other);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -414,6 +451,7 @@ int main(void)
 		T(test_busy),
 		T(test_map_failure_rolls_back),
 		T(test_destroy_active),
+		T(test_other_soc),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -339,6 +339,23 @@ static void test_enomem_rollback(void **state)
 	vcm_soc_destroy(soc);
 }
 
+/* No 16 KiB block for level 1 in the SoC (or none below 4 GiB). */
+static void test_create_enomem(void **state)
+{
+	struct vcm_soc *soc = test_soc(0x2000);
+
+	(void)state;
+	assert_int_equal(vcm_ptr_err(vcm_pgtable_create(soc)), -ENOMEM);
+	assert_int_equal(vcm_soc_free_bytes(soc), 0x2000);
+	vcm_soc_destroy(soc);
+
+	soc = vcm_soc_create();
+	assert_int_equal(vcm_soc_add_ram(soc, 0x100000000ULL, 0x100000), 0);
+	assert_int_equal(vcm_ptr_err(vcm_pgtable_create(soc)), -ENOMEM);
+	assert_int_equal(vcm_soc_free_bytes(soc), 0x100000);
+	vcm_soc_destroy(soc);
+}
+
 /* ---- random sequences against a model ---- */
 
 #define WIN_SHIFT	25			/* 32 MiB DVA window */
@@ -569,6 +586,7 @@ int main(void)
 		T(test_unmap_cut),
 		T(test_lv2_sharing),
 		cmocka_unit_test(test_enomem_rollback),
+		cmocka_unit_test(test_create_enomem),
 		T(test_random),
 		T(test_big_map_unmap),
 		T(test_dump),

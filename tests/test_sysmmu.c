@@ -300,6 +300,26 @@ static void test_multihit(void **state)
 	assert_int_equal(xlate(f, 0x00100008, VCM_ACCESS_READ), 0x40100008);
 	assert_int_equal(f->nfaults, 3);
 
+	/* A DMA running into the multi-hit page stops there with the fault. */
+	f->action = ACT_NONE;
+	f->ret = -EFAULT;
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00100000, 0x100000), 0x100000);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x000FF000, 0x40002000, 0x2000, 0), 0);
+	vcm_sysmmu_tlb_invalidate(f->mmu);
+	xlate(f, 0x00100000, VCM_ACCESS_READ);		/* small page cached */
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00100000, 0x1000), 0x1000);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00100000, 0x40100000, 0x100000, 0), 0);
+	xlate(f, 0x00180000, VCM_ACCESS_READ);		/* section cached too */
+	{
+		uint8_t buf[0x2000];
+
+		assert_int_equal(vcm_dma_read(f->mmu, 0x000FF000, buf, sizeof(buf)), -EFAULT);
+		assert_int_equal(f->last.type, VCM_FAULT_AR_MULTIHIT);
+		assert_int_equal(f->last.dva, 0x00100000);
+		assert_int_equal(f->nfaults, 4);
+	}
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x000FF000, 0x1000), 0x1000);
+
 	/* Invalidating the overlapping entry alone also resolves it. */
 	f->action = ACT_NONE;
 	f->ret = -EFAULT;
@@ -312,7 +332,7 @@ static void test_multihit(void **state)
 	xlate(f, 0x00180000, VCM_ACCESS_READ);
 	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_FLUSH_ENTRY, 0x00100000);
 	assert_int_equal(xlate(f, 0x00100000, VCM_ACCESS_READ), 0x40100000);
-	assert_int_equal(f->nfaults, 3);
+	assert_int_equal(f->nfaults, 4);
 }
 
 static void test_page_fault(void **state)
@@ -384,12 +404,30 @@ static void test_bus_error(void **state)
 	assert_int_equal(f->last.type, VCM_FAULT_BUS_ERROR);
 	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AR_FAULT_ADDR), 0x00100040);
 
+	/* A level-1 link to a level-2 table that is not RAM. */
+	vcm_sysmmu_set_pgtable_base(f->mmu, vcm_pgtable_base(f->pt));
+	{
+		uint32_t link = 0x20000000 | 1;
+
+		assert_int_equal(vcm_soc_phys_write(f->soc, vcm_pgtable_base(f->pt) + 0x300 * 4,
+						    &link, sizeof(link)), 0);
+	}
+	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0x30000000, VCM_ACCESS_WRITE, &pa), -EFAULT);
+	assert_int_equal(f->last.type, VCM_FAULT_BUS_ERROR);
+	assert_int_equal(vcm_pgtable_dva_to_phys(f->pt, 0x30000000, &pa), -ENOENT);
+	{
+		uint32_t fault = 0;
+
+		assert_int_equal(vcm_soc_phys_write(f->soc, vcm_pgtable_base(f->pt) + 0x300 * 4,
+						    &fault, sizeof(fault)), 0);
+	}
+
 	/* Bypass to a PA that is not RAM. */
 	vcm_sysmmu_disable(f->mmu);
 	assert_int_equal(xlate(f, 0x00100040, VCM_ACCESS_WRITE), 0x00100040);
 	assert_int_equal(vcm_dma_write(f->mmu, 0x00100040, &byte, 1), -EFAULT);
 	assert_int_equal(f->last.type, VCM_FAULT_BUS_ERROR);
-	assert_int_equal(stats(f).fault_counts[VCM_FAULT_BUS_ERROR], 4);
+	assert_int_equal(stats(f).fault_counts[VCM_FAULT_BUS_ERROR], 5);
 }
 
 /* Two faults set two bits; clearing one keeps the other's address. */
@@ -494,6 +532,17 @@ static void test_registers(void **state)
 	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0x00100010, VCM_ACCESS_READ, &pa), -EBUSY);
 	assert_int_equal(stats(f).blocked, 1);
 	assert_int_equal(stats(f).faults, 0);
+	{
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *out = open_memstream(&buf, &len);
+
+		vcm_sysmmu_dump(f->mmu, out);
+		fclose(out);
+		assert_non_null(strstr(buf, "CTRL            0x00000007  blocked"));
+		assert_non_null(strstr(buf, "STATUS          0x00000001"));
+		free(buf);
+	}
 	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_CTRL, VCM_SYSMMU_CTRL_ENABLE);
 	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_STATUS), 0);
 	assert_int_equal(xlate(f, 0x00100010, VCM_ACCESS_READ), 0x40100010);

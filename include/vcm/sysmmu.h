@@ -193,9 +193,12 @@ typedef int (*vcm_fault_fn)(struct vcm_sysmmu *mmu, const struct vcm_fault *f, v
  * vcm_pgtable_create() - make an empty page table in a SoC's RAM.
  * @soc: the machine whose page allocator provides the tables.
  *
- * Allocates the 16 KiB level-1 table (all fault entries).
+ * Allocates the 16 KiB level-1 table (all fault entries); level-2 tables
+ * are allocated by vcm_pgtable_map() as needed.
  * Return: the table; vcm_err_ptr(-EINVAL) for a NULL @soc;
- * vcm_err_ptr(-ENOMEM) when the SoC or the host is out of memory.
+ * vcm_err_ptr(-ENOMEM) when the host is out of memory, or the SoC has no
+ * free 16 KiB block, or the block it gives lies above 4 GiB (the 32-bit
+ * format cannot point at it).
  */
 VCM_EXPORT struct vcm_pgtable *vcm_pgtable_create(struct vcm_soc *soc);
 

@@ -306,9 +306,9 @@ struct vcm_sysmmu;
  *
  * An MMU-wrapper context (see struct vcm_mmu) using the System MMU's page
  * sizes: 1 MiB sections, 64 KiB large pages and 4 KiB small pages.  Its
- * Exynos page table and the physical memory of vcm_alloc() and
- * vcm_make_binding() come from the current SoC (vcm_soc_current() when this
- * is called), which must be the SoC @mmu was made on.
+ * Exynos page table, the physical memory of vcm_alloc() and
+ * vcm_make_binding(), and the PAs of user memory pinned for it come from the
+ * SoC @mmu was made on.
  *
  * The first vcm_activate() maps the bound reservations into the table,
  * then programs @mmu: page-table base, whole-TLB invalidation, enable.  The

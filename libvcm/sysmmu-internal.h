@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * sysmmu.h - what dma.c needs of the System MMU model (internal).
+ * sysmmu-internal.h - what the rest of the library needs of the System MMU
+ * model beyond <vcm/sysmmu.h> (internal).
  */
 #ifndef LIBVCM_SYSMMU_INTERNAL_H
 #define LIBVCM_SYSMMU_INTERNAL_H
@@ -37,5 +38,8 @@ struct vcm_dma_prefetch {
  */
 int vcm_sysmmu_access(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access, size_t want,
 		      struct vcm_dma_prefetch *pf, uint8_t **host, size_t *run);
+
+/* The SoC a System MMU was made on (where its page tables must live). */
+struct vcm_soc *vcm_sysmmu_soc(const struct vcm_sysmmu *mmu);
 
 #endif /* LIBVCM_SYSMMU_INTERNAL_H */
