@@ -249,10 +249,19 @@ bool fz_pt_may_fail(struct fz_harness *h, const struct fz_ctx *c, vcm_size_t byt
 
 /* ---- the operations ---- */
 
+/* Could a new 16 KiB level-1 table fail to find room?  (Only pages the
+ * model places are seen by fz_contig_fits(); tables are not, so leave some
+ * margin.) */
+static bool table_may_fail(struct fz_harness *h)
+{
+	return vcm_soc_free_bytes(h->soc) < (1ULL << 20) || !fz_contig_fits(h, 16 * 1024);
+}
+
 static enum fz_fail op_create(struct fz_harness *h, struct fz_op *op)
 {
 	struct fz_ctx *c;
 	unsigned long w0;
+	bool tight;
 	int ret;
 
 	if (op->c >= FZ_NCTX || h->ctx[op->c].live || !fz_kind_available(op->kind))
@@ -262,9 +271,10 @@ static enum fz_fail op_create(struct fz_harness *h, struct fz_op *op)
 	c->kind = op->kind;
 	c->be = backend_of(op->kind);
 	w0 = vcm_warn_count();
+	tight = c->be->pt_bytes && table_may_fail(h);
 	ret = c->be->create(h, c);
 	if (ret)
-		return fz_ret_is(h, op, ret, 0);
+		return fz_ret_is(h, op, ret, tight ? -ENOMEM : 0);
 	c->live = true;
 	return fz_warns_are(h, op, w0, 0);
 }

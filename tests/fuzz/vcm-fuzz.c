@@ -31,7 +31,8 @@ static void usage(FILE *f)
 		"  --ops M           operations per seed (default 10000)\n"
 		"  --valgrind-ops M  operations per seed when VCM_UNDER_VALGRIND is set\n"
 		"  --replay FILE     run a trace (one operation per line)\n"
-		"  --bytes FILE      run a libFuzzer input (prints its operations with -v)\n"
+		"  --bytes FILE      run a libFuzzer input (-v prints its operations; a\n"
+		"                    divergence is written to FILE.trace and shrunk)\n"
 		"  --shrink FILE     shrink a failing trace to FILE.min\n"
 		"  --out FILE        where a failing run's trace goes (default\n"
 		"                    vcm-fuzz-SEED.trace; the shrunk one gets .min)\n"
@@ -289,14 +290,19 @@ static int do_replay(const struct opts *o, const char *path, bool shrink)
 	return ret;
 }
 
+/* A libFuzzer input through the same decoder; a divergence is written as
+ * a trace (the input's path + ".trace") and shrunk. */
 static int do_bytes(const struct opts *o)
 {
 	FILE *f = fopen(o->bytes, "rb");
 	uint8_t *data = malloc(1 << 20);
 	struct fz_harness *h = fz_create(&o->cfg);
+	struct fz_trace t = { 0 };
 	size_t len, at = 0, n;
 	enum fz_fail fail = FZ_OK;
+	char path[1024], msg[768];
 	struct fz_op op;
+	int ret = 0;
 
 	if (!f || !data || !h) {
 		fprintf(stderr, "vcm-fuzz: cannot read %s\n", o->bytes);
@@ -307,18 +313,25 @@ static int do_bytes(const struct opts *o)
 	while (!fail && (n = fz_decode(data + at, len - at, &op))) {
 		at += n;
 		fail = fz_step(h, &op);
+		if (op.code != FZ_NOP && fz_trace_push(&t, &op))
+			abort();
 	}
 	if (!fail)
 		fail = fz_finish(h);
-	if (fail)
+	if (fail) {
+		snprintf(msg, sizeof(msg), "%s", fz_message(h));
 		fprintf(stderr, "vcm-fuzz: %s diverged (%s): %s\n", o->bytes, fz_fail_name(fail),
-			fz_message(h));
-	else if (!o->quiet)
+			msg);
+		snprintf(path, sizeof(path), "%s.trace", o->bytes);
+		ret = report(o, &t, o->out ? o->out : path, (int)fail, msg, true);
+	} else if (!o->quiet) {
 		printf("vcm-fuzz: %s: %lu operations agree with the model\n", o->bytes,
 		       fz_steps(h));
+	}
 	fz_destroy(h);
+	fz_trace_free(&t);
 	free(data);
-	return fail ? 1 : 0;
+	return ret;
 }
 
 /*
