@@ -75,7 +75,9 @@ struct vcm_phys;
  * at (@uaddr rounded down to a page) + i * VCM_PAGE_SIZE), so the buffer
  * starts at byte (@uaddr & (VCM_PAGE_SIZE - 1)) of the first part; its size
  * is the pages' total.  Bind it into as many contexts as wanted; vcm_free()
- * unpins (each page's PA is freed once its last pin is gone).
+ * unpins (each page's PA is freed once its last pin is gone; pages pinned
+ * with VCM_USERPTR_CONTIG share one contiguous run of PAs, which goes back
+ * to the SoC as a whole once none of its pages is pinned any more).
  *
  * A page already pinned in @soc keeps its PA and its pin count goes up.
  * Pages need not have been touched: a device write lands in them like a CPU
@@ -126,9 +128,9 @@ struct vcm_userptr {
  * The pages get PAs in the SoC the context allocates from: the SoC the
  * ready-made contexts were created on (vcm_iommu_create(), S5P contexts,
  * vcm_onetoone_create(), vcm_vmm_create()); vcm_soc_current() for contexts
- * a driver built itself with vcm_init(), vcm_mmu_init() or vcm_o2o_init().  If the context is active the mapping
- * is live in the hardware when this returns, otherwise it gets there at
- * activation.
+ * a driver built itself with vcm_init(), vcm_mmu_init() or vcm_o2o_init().
+ * If the context is active the mapping is live in the hardware when this
+ * returns, otherwise it gets there at activation.
  *
  * Return: the mapping (free it with vcm_userptr_put()).  Error pointers,
  * with nothing left pinned or reserved: -EINVAL for a NULL, error-pointer or
