@@ -23,7 +23,7 @@ struct vcm_mmu_res {
 	struct vcm_res res;
 	uint64_t pfn;
 	uint64_t npages;
-	struct vcm_mmu_res *bound_next, *bound_prev;
+	struct vcm_link bound_link;
 };
 
 /*
@@ -38,7 +38,7 @@ struct vcm_mmu_res {
 struct vcm_mmu_state {
 	struct vcm_buddy *dva;
 	vcm_addr_t base;
-	struct vcm_mmu_res *bound;
+	struct vcm_link bound;
 };
 
 static inline struct vcm_mmu_res *to_mmu_res(struct vcm_res *res)
@@ -119,25 +119,6 @@ static void hw_unmap(struct vcm_mmu *mmu, struct vcm_res *res, struct vcm_phys *
 			 (unsigned long long)res->start);
 }
 
-static void bound_add(struct vcm_mmu_state *st, struct vcm_mmu_res *mres)
-{
-	mres->bound_prev = NULL;
-	mres->bound_next = st->bound;
-	if (st->bound)
-		st->bound->bound_prev = mres;
-	st->bound = mres;
-}
-
-static void bound_del(struct vcm_mmu_state *st, struct vcm_mmu_res *mres)
-{
-	if (mres->bound_prev)
-		mres->bound_prev->bound_next = mres->bound_next;
-	else
-		st->bound = mres->bound_next;
-	if (mres->bound_next)
-		mres->bound_next->bound_prev = mres->bound_prev;
-}
-
 static int mmu_bind(struct vcm_res *res, struct vcm_phys *phys)
 {
 	struct vcm_mmu *mmu = vcm_to_mmu(res->vcm);
@@ -148,7 +129,7 @@ static int mmu_bind(struct vcm_res *res, struct vcm_phys *phys)
 		if (ret)
 			return ret;
 	}
-	bound_add(mmu->state, to_mmu_res(res));
+	vcm_list_add(&mmu->state->bound, &to_mmu_res(res)->bound_link);
 	return 0;
 }
 
@@ -158,7 +139,7 @@ static void mmu_unbind(struct vcm_res *res)
 
 	if (res->vcm->activations)
 		hw_unmap(mmu, res, res->phys);
-	bound_del(mmu->state, to_mmu_res(res));
+	vcm_list_del(&to_mmu_res(res)->bound_link);
 }
 
 /* Map every bound reservation; on failure unmap those already mapped. */
@@ -168,7 +149,7 @@ static int mmu_activate(struct vcm *vcm)
 	struct vcm_mmu_res *mres, *done;
 	int ret;
 
-	for (mres = mmu->state->bound; mres; mres = mres->bound_next) {
+	vcm_list_for_each(mres, &mmu->state->bound, bound_link) {
 		ret = hw_map(mmu, &mres->res, mres->res.phys);
 		if (ret)
 			goto unwind;
@@ -176,8 +157,11 @@ static int mmu_activate(struct vcm *vcm)
 	return 0;
 
 unwind:
-	for (done = mmu->state->bound; done != mres; done = done->bound_next)
+	vcm_list_for_each(done, &mmu->state->bound, bound_link) {
+		if (done == mres)
+			break;
 		hw_unmap(mmu, &done->res, done->res.phys);
+	}
 	return ret;
 }
 
@@ -186,7 +170,7 @@ static void mmu_deactivate(struct vcm *vcm)
 	struct vcm_mmu *mmu = vcm_to_mmu(vcm);
 	struct vcm_mmu_res *mres;
 
-	for (mres = mmu->state->bound; mres; mres = mres->bound_next)
+	vcm_list_for_each(mres, &mmu->state->bound, bound_link)
 		hw_unmap(mmu, &mres->res, mres->res.phys);
 }
 
@@ -279,6 +263,7 @@ VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu)
 	if (!st)
 		return vcm_err_ptr(-ENOMEM);
 	st->base = dva_base(mmu);
+	vcm_list_init(&st->bound);
 	st->dva = dva_create(mmu, st->base);
 	if (!st->dva) {
 		free(st);

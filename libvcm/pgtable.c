@@ -25,6 +25,7 @@
 
 #include <vcm/sysmmu.h>
 
+#include "list.h"
 #include "pgtable.h"
 
 #define LV2_PAGE_ALL_FREE	((1U << VCM_LV2_TABLES_PER_PAGE) - 1)
@@ -35,7 +36,7 @@ struct lv2_page {
 	uint8_t *host;
 	unsigned free_mask;		/* bit i: table i is free */
 	unsigned zero_mask;		/* bit i: free table i is all-zero */
-	struct lv2_page *prev, *next;	/* on pt->partial while a table is free */
+	struct vcm_link partial;	/* on pt->partial while a table is free */
 };
 
 /* Host-side state of one level-1 slot. */
@@ -50,7 +51,7 @@ struct vcm_pgtable {
 	uint64_t lv1_pa;
 	uint32_t *lv1;
 	pthread_mutex_t lock;
-	struct lv2_page *partial;	/* pages with at least one free table */
+	struct vcm_link partial;	/* pages with at least one free table */
 	unsigned nr_lv2;		/* level-2 tables in use */
 	struct lv2_slot slot[VCM_LV1_ENTRIES];
 };
@@ -80,22 +81,12 @@ static uint64_t slot_end(uint64_t dva)
 
 static void partial_add(struct vcm_pgtable *pt, struct lv2_page *pg)
 {
-	pg->prev = NULL;
-	pg->next = pt->partial;
-	if (pt->partial)
-		pt->partial->prev = pg;
-	pt->partial = pg;
+	vcm_list_add(&pt->partial, &pg->partial);
 }
 
-static void partial_del(struct vcm_pgtable *pt, struct lv2_page *pg)
+static void partial_del(struct lv2_page *pg)
 {
-	if (pg->prev)
-		pg->prev->next = pg->next;
-	else
-		pt->partial = pg->next;
-	if (pg->next)
-		pg->next->prev = pg->prev;
-	pg->prev = pg->next = NULL;
+	vcm_list_del(&pg->partial);
 }
 
 static struct lv2_page *lv2_page_new(struct vcm_pgtable *pt)
@@ -129,7 +120,7 @@ err_free:
 static int lv2_table_alloc(struct vcm_pgtable *pt, unsigned idx)
 {
 	struct lv2_slot *s = &pt->slot[idx];
-	struct lv2_page *pg = pt->partial;
+	struct lv2_page *pg = vcm_list_first(&pt->partial, struct lv2_page, partial);
 	unsigned i, bit;
 
 	if (!pg) {
@@ -141,7 +132,7 @@ static int lv2_table_alloc(struct vcm_pgtable *pt, unsigned idx)
 	bit = 1U << i;
 	pg->free_mask &= ~bit;
 	if (!pg->free_mask)
-		partial_del(pt, pg);
+		partial_del(pg);
 
 	s->ptes = (uint32_t *)(pg->host + i * VCM_LV2_TABLE_BYTES);
 	s->page = pg;
@@ -180,7 +171,7 @@ static void lv2_table_free(struct vcm_pgtable *pt, unsigned idx)
 	pg->free_mask |= 1U << i;
 	pg->zero_mask |= 1U << i;
 	if (pg->free_mask == LV2_PAGE_ALL_FREE) {
-		partial_del(pt, pg);
+		partial_del(pg);
 		vcm_soc_free_pages(pt->soc, pg->pa, 0);
 		free(pg);
 	}
@@ -200,6 +191,7 @@ VCM_EXPORT struct vcm_pgtable *vcm_pgtable_create(struct vcm_soc *soc)
 	if (!pt)
 		return vcm_err_ptr(-ENOMEM);
 	pt->soc = soc;
+	vcm_list_init(&pt->partial);
 	if (vcm_soc_alloc_pages(soc, VCM_LV1_TABLE_ORDER, &pt->lv1_pa))
 		goto err_free;
 	if (pt->lv1_pa + VCM_LV1_TABLE_BYTES > VCM_PT_ADDR_LIMIT)

@@ -562,7 +562,7 @@ static const struct vcm_res *next_res(const struct vcm *vcm, const struct vcm_re
 {
 	const struct vcm_res *r, *best = NULL;
 
-	for (r = vcm->core->res_head; r; r = r->res_next)
+	vcm_list_for_each(r, &vcm->core->res_list, link)
 		if ((!prev || r->start > prev->start) && (!best || r->start < best->start))
 			best = r;
 	return best;

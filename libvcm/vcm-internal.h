@@ -8,16 +8,18 @@
 #include <pthread.h>
 #include <vcm/vcm-drv.h>
 
+#include "list.h"
+
 /*
  * struct vcm_core - what vcm_init() adds to a context.
  * @lock: serialises every operation on the context and its driver ops.
- * @res_head: first reservation of the context (a list through res_next).
+ * @res_list: the context's reservations (through vcm_res.link).
  * @nres: reservations in the list.
  * @soc: the SoC the context's memory comes from; NULL: the current SoC.
  */
 struct vcm_core {
 	pthread_mutex_t lock;
-	struct vcm_res *res_head;
+	struct vcm_link res_list;
 	unsigned long nres;
 	struct vcm_soc *soc;
 };
@@ -57,8 +59,5 @@ static inline struct vcm_soc *vcm_context_soc(const struct vcm *vcm)
 {
 	return vcm->core->soc ? vcm->core->soc : vcm_soc_current();
 }
-
-/* True if @res is in @vcm's list of reservations (call with the lock). */
-bool vcm_owns_res(const struct vcm *vcm, const struct vcm_res *res);
 
 #endif /* LIBVCM_VCM_INTERNAL_H */

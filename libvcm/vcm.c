@@ -24,37 +24,14 @@ static void phys_put(struct vcm_phys *phys)
 
 static void res_link(struct vcm *vcm, struct vcm_res *res)
 {
-	struct vcm_core *core = vcm->core;
-
-	res->res_prev = NULL;
-	res->res_next = core->res_head;
-	if (core->res_head)
-		core->res_head->res_prev = res;
-	core->res_head = res;
-	core->nres++;
+	vcm_list_add(&vcm->core->res_list, &res->link);
+	vcm->core->nres++;
 }
 
 static void res_unlink(struct vcm *vcm, struct vcm_res *res)
 {
-	struct vcm_core *core = vcm->core;
-
-	if (res->res_prev)
-		res->res_prev->res_next = res->res_next;
-	else
-		core->res_head = res->res_next;
-	if (res->res_next)
-		res->res_next->res_prev = res->res_prev;
-	core->nres--;
-}
-
-bool vcm_owns_res(const struct vcm *vcm, const struct vcm_res *res)
-{
-	const struct vcm_res *r;
-
-	for (r = vcm->core->res_head; r; r = r->res_next)
-		if (r == res)
-			return true;
-	return false;
+	vcm_list_del(&res->link);
+	vcm->core->nres--;
 }
 
 VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm)
@@ -69,6 +46,7 @@ VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm)
 	if (!core)
 		return vcm_err_ptr(-ENOMEM);
 	pthread_mutex_init(&core->lock, NULL);
+	vcm_list_init(&core->res_list);
 	vcm->core = core;
 	vcm->activations = 0;
 	return vcm;
@@ -412,8 +390,8 @@ VCM_EXPORT void vcm_destroy(struct vcm *vcm)
 	}
 	if (core->nres)
 		vcm_warn("vcm_destroy: %lu reservation(s) left; unmapping them", core->nres);
-	while (core->res_head) {
-		struct vcm_res *res = core->res_head;
+	while (!vcm_list_empty(&core->res_list)) {
+		struct vcm_res *res = vcm_list_first(&core->res_list, struct vcm_res, link);
 
 		if (res->phys)
 			locked_unbind(res);

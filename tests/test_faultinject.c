@@ -522,8 +522,8 @@ static void destroy_inactive(struct fx *f)
 	unsigned long w0 = vcm_warn_count();
 
 	/* its reservations go with it (one warning); free their phys first */
-	while (f->ctx->core->res_head)
-		vcm_destroy_binding(f->ctx->core->res_head);
+	while (!vcm_list_empty(&f->ctx->core->res_list))
+		vcm_destroy_binding(vcm_list_first(&f->ctx->core->res_list, struct vcm_res, link));
 	vcm_destroy(f->ctx);
 	vcm_sysmmu_destroy(f->made_mmu);
 	assert_int_equal(vcm_warn_count(), w0);

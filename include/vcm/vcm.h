@@ -54,14 +54,22 @@ struct vcm {
 };
 
 /**
+ * struct vcm_link - internal: a link in one of the library's lists.
+ * @next: next link.
+ * @prev: previous link.
+ */
+struct vcm_link {
+	struct vcm_link *next, *prev;
+};
+
+/**
  * struct vcm_res - a reservation of addresses in one context.
  * @start: first address (a DVA; a host pointer for the CPU context).
  * @bound_size: bytes of the bound phys (0 when nothing is bound).
  * @res_size: bytes reserved (page-rounded).
  * @vcm: the context it belongs to.
  * @phys: the bound phys, or NULL.
- * @res_next: internal: the context's list of reservations.
- * @res_prev: internal.
+ * @link: internal: on the context's list of reservations.
  */
 struct vcm_res {
 	vcm_addr_t start;
@@ -69,7 +77,7 @@ struct vcm_res {
 	vcm_size_t res_size;
 	struct vcm *vcm;
 	struct vcm_phys *phys;
-	struct vcm_res *res_next, *res_prev;
+	struct vcm_link link;
 };
 
 /**
