@@ -20,6 +20,8 @@
 
 #include <vcm.h>
 
+#include "test_util.h"
+
 #define T_RAM_BASE	0x40000000ULL
 #define T_RAM_SIZE	(256ULL << 20)
 #define T_4K		0x1000ULL
@@ -27,33 +29,13 @@
 #define T_1M		0x100000ULL
 #define T_4G		0x100000000ULL
 
-static unsigned long t_warnings;
-
-static inline void t_warn_fn(const char *msg, void *priv)
-{
-	(void)msg;
-	(void)priv;
-	t_warnings++;
-}
-
 /* A fresh SoC, made current, and warnings counted quietly. */
 static inline struct vcm_soc *t_soc_current(void)
 {
-	struct vcm_soc *soc = vcm_soc_create();
+	struct vcm_soc *soc = test_soc_current(T_RAM_BASE, T_RAM_SIZE);
 
-	assert_false(vcm_is_err_or_null(soc));
-	assert_int_equal(vcm_soc_add_ram(soc, T_RAM_BASE, T_RAM_SIZE), 0);
-	vcm_soc_set_current(soc);
-	vcm_set_warn_handler(t_warn_fn, NULL);
+	test_warnings_quiet();
 	return soc;
-}
-
-/* Destroy the test's SoC: every page it handed out must be back. */
-static inline void t_soc_done(struct vcm_soc *soc)
-{
-	assert_int_equal(vcm_soc_free_bytes(soc), vcm_soc_total_bytes(soc));
-	vcm_soc_destroy(soc);
-	vcm_soc_set_current(NULL);
 }
 
 /* CPU access to the bytes of a phys, @off bytes in, within one part. */

@@ -2,7 +2,7 @@
 /*
  * sysmmu_util.h - helpers shared by the page-table, System MMU and DMA
  * tests: a SoC per test, an independent decoder of the raw Exynos tables
- * read from SoC RAM, and warning counting.
+ * read from SoC RAM, and warning counting (test_util.h).
  *
  * The decoder deliberately uses the literal numbers of the format (as a
  * reader of the SoC manual would), not the library's macros.
@@ -22,6 +22,8 @@
 #include <vcm/soc.h>
 #include <vcm/sysmmu.h>
 
+#include "test_util.h"
+
 #define RAM_BASE	0x40000000ULL
 #define RAM_SIZE	(256ULL << 20)
 #define SZ_4K_		0x1000ULL
@@ -31,31 +33,12 @@
 
 static inline struct vcm_soc *test_soc(vcm_size_t ram)
 {
-	struct vcm_soc *soc = vcm_soc_create();
-
-	assert_false(vcm_is_err_or_null(soc));
-	assert_int_equal(vcm_soc_add_ram(soc, RAM_BASE, ram), 0);
-	return soc;
+	return test_soc_ram(RAM_BASE, ram);
 }
 
 static inline int under_valgrind(void)
 {
 	return getenv("VCM_UNDER_VALGRIND") != NULL;
-}
-
-/* Silence and count warnings. */
-static unsigned long test_warnings;
-
-static inline void test_warn_fn(const char *msg, void *priv)
-{
-	(void)msg;
-	(void)priv;
-	test_warnings++;
-}
-
-static inline void quiet_warnings(void)
-{
-	vcm_set_warn_handler(test_warn_fn, NULL);
 }
 
 static inline uint32_t rd32(struct vcm_soc *soc, uint64_t pa)

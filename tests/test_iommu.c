@@ -44,7 +44,7 @@ static int teardown(void **state)
 		vcm_destroy(f->vcm[i]);
 		vcm_sysmmu_destroy(f->mmu[i]);
 	}
-	t_soc_done(f->soc);
+	test_soc_release(f->soc);
 	free(f);
 	return 0;
 }
@@ -385,7 +385,7 @@ static void test_map_failure_rolls_back(void **state)
 static void test_destroy_active(void **state)
 {
 	struct fixture *f = *state;
-	unsigned long warnings = t_warnings;
+	unsigned long warnings = test_warnings;
 	struct vcm_res *res = vcm_reserve(f->vcm[0], T_1M, 0);
 
 	assert_false(vcm_is_err_or_null(res));
@@ -393,7 +393,7 @@ static void test_destroy_active(void **state)
 	assert_int_equal(t_ctrl(f->mmu[0]), VCM_SYSMMU_CTRL_ENABLE);
 	vcm_destroy(f->vcm[0]);
 	f->vcm[0] = vcm_iommu_create(f->mmu[0], WIN_START, WIN_SIZE);	/* for teardown */
-	assert_true(t_warnings >= warnings + 2);	/* active; reservation left */
+	assert_true(test_warnings >= warnings + 2);	/* active; reservation left */
 	assert_int_equal(t_ctrl(f->mmu[0]), VCM_SYSMMU_CTRL_DISABLE);
 }
 

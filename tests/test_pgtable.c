@@ -19,7 +19,7 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	quiet_warnings();
+	test_warnings_quiet();
 	f->soc = test_soc(RAM_SIZE);
 	f->free0 = vcm_soc_free_bytes(f->soc);
 	f->pt = vcm_pgtable_create(f->soc);

@@ -32,7 +32,7 @@ static int teardown(void **state)
 		if (!vcm_is_err(vcm))
 			vcm_destroy(vcm);
 	}
-	t_soc_done(*state);
+	test_soc_release(*state);
 	return 0;
 }
 
@@ -404,37 +404,37 @@ static void test_null_callbacks_program_model(void **state)
 
 static void test_set_pgtable_base_errors(void **state)
 {
-	unsigned long warnings = t_warnings;
+	unsigned long warnings = test_warnings;
 
 	(void)state;
 	vcm_set_pgtable_base(VCM_DEV_NONE);
 	vcm_set_pgtable_base(VCM_DEV_NUM);
 	vcm_set_pgtable_base(VCM_DEV_MFC);	/* no context */
-	assert_int_equal(t_warnings, warnings + 3);
+	assert_int_equal(test_warnings, warnings + 3);
 }
 
 static void test_turn_on_off_errors(void **state)
 {
-	unsigned long warnings = t_warnings;
+	unsigned long warnings = test_warnings;
 	struct vcm *vcm;
 
 	(void)state;
 	s5p_vcm_turn_on(NULL);
-	assert_int_equal(t_warnings, warnings + 1);
+	assert_int_equal(test_warnings, warnings + 1);
 	vcm = unified(T_1M, VCM_DEV_PCIe, NULL);
 	s5p_vcm_turn_off(vcm);		/* not active */
-	assert_int_equal(t_warnings, warnings + 2);
+	assert_int_equal(test_warnings, warnings + 2);
 	s5p_vcm_turn_on(vcm);
 	assert_int_equal(vcm->activations, 1);
 	s5p_vcm_turn_off(vcm);
 	assert_int_equal(vcm->activations, 0);
-	assert_int_equal(t_warnings, warnings + 2);
+	assert_int_equal(test_warnings, warnings + 2);
 }
 
 /* Destroying an active context: warning, model off, window free. */
 static void test_destroy_active(void **state)
 {
-	unsigned long warnings = t_warnings;
+	unsigned long warnings = test_warnings;
 	struct vcm_sysmmu *mmu;
 	struct vcm *vcm, *again;
 
@@ -444,7 +444,7 @@ static void test_destroy_active(void **state)
 	s5p_vcm_turn_on(vcm);
 	vcm = unified(T_1M, VCM_DEV_MDMA, NULL);	/* keeps the state alive */
 	vcm_destroy(vcm_find_vcm(VCM_DEV_SSS));
-	assert_int_equal(t_warnings, warnings + 1);
+	assert_int_equal(test_warnings, warnings + 1);
 	assert_int_equal(t_ctrl(mmu), VCM_SYSMMU_CTRL_DISABLE);
 	again = unified(T_1M, VCM_DEV_SSS, NULL);
 	assert_int_equal(again->start, T_1M);
@@ -492,7 +492,7 @@ static void test_phys_callbacks(void **state)
 		.phys_alloc = rec_phys_alloc,
 		.phys_free = rec_phys_free,
 	};
-	unsigned long warnings = t_warnings;
+	unsigned long warnings = test_warnings;
 	struct vcm_sysmmu *mmu;
 	struct vcm_phys *phys;
 	struct vcm_res *res;
@@ -546,7 +546,7 @@ static void test_phys_callbacks(void **state)
 	assert_int_equal(vcm_ptr_err(vcm_alloc(vcm, T_4K, 0)), -EINVAL);
 	assert_int_equal(ncalls, 2);
 	expect_call(1, CALL_FREE, VCM_DEV_NONE);
-	assert_int_equal(t_warnings, warnings + 1);
+	assert_int_equal(test_warnings, warnings + 1);
 	alloc_mode = 0;
 }
 
@@ -613,7 +613,7 @@ static void test_state_follows_soc(void **state)
 	s5p_vcm_turn_on(vcm);
 	assert_true(t_base(mmu) >= T_RAM_BASE);
 	vcm_destroy(vcm);	/* the last context: state released */
-	t_soc_done(other);
+	test_soc_release(other);
 	vcm_soc_set_current(*state);
 }
 

@@ -41,7 +41,7 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	quiet_warnings();
+	test_warnings_quiet();
 	f->soc = test_soc(RAM_SIZE);
 	f->pt = vcm_pgtable_create(f->soc);
 	assert_false(vcm_is_err_or_null(f->pt));

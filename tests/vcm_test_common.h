@@ -8,11 +8,12 @@
 #ifndef VCM_TEST_COMMON_H
 #define VCM_TEST_COMMON_H
 
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <vcm.h>
+
+#include "test_util.h"
 
 #define TEST_RAM_BASE	0x40000000ULL
 #define TEST_RAM_SIZE	(64ULL << 20)
@@ -20,28 +21,18 @@
 #define MIB		(1024ULL * 1024ULL)
 #define PAGE		VCM_PAGE_SIZE
 
-/* Warnings seen by the handler the tests install (besides vcm_warn_count()). */
-static atomic_ulong test_warnings;
-
-static inline void test_warn_handler(const char *msg, void *priv)
-{
-	(void)msg;
-	(void)priv;
-	atomic_fetch_add(&test_warnings, 1);
-}
-
 /* Group setup/teardown: keep the output quiet, restore the default after. */
 static inline int quiet_warnings(void **state)
 {
 	(void)state;
-	vcm_set_warn_handler(test_warn_handler, NULL);
+	test_warnings_quiet();
 	return 0;
 }
 
 static inline int default_warnings(void **state)
 {
 	(void)state;
-	vcm_set_warn_handler(NULL, NULL);
+	test_warnings_default();
 	return 0;
 }
 
@@ -61,20 +52,13 @@ static inline int default_warnings(void **state)
 /* A private SoC with @size bytes of RAM at TEST_RAM_BASE, made current. */
 static inline struct vcm_soc *test_soc_new(vcm_size_t size)
 {
-	struct vcm_soc *soc = vcm_soc_create();
-
-	assert_false(vcm_is_err_or_null(soc));
-	assert_int_equal(vcm_soc_add_ram(soc, TEST_RAM_BASE, size), 0);
-	vcm_soc_set_current(soc);
-	return soc;
+	return test_soc_current(TEST_RAM_BASE, size);
 }
 
-/* Every page must be back: then drop the SoC. */
+/* Every page must be back: then drop the SoC, without a warning. */
 static inline void test_soc_done(struct vcm_soc *soc)
 {
-	assert_int_equal(vcm_soc_free_bytes(soc), vcm_soc_total_bytes(soc));
-	vcm_soc_set_current(NULL);
-	EXPECT_WARNINGS(0, vcm_soc_destroy(soc));
+	EXPECT_WARNINGS(0, test_soc_release(soc));
 }
 
 /* Test setup/teardown making *state a fresh current SoC of TEST_RAM_SIZE. */
