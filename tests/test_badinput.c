@@ -28,6 +28,7 @@
 #include <vcm.h>
 
 #include "mock-mmu.h"
+#include "test_util.h"
 
 #define RAM0 0x40000000ULL
 #define RAM_SIZE (32ULL << 20)
@@ -51,21 +52,12 @@ struct fx {
 	vcm_size_t free_base;
 };
 
-static unsigned long warnings;
-
-static void count_warning(const char *msg, void *priv)
-{
-	(void)msg;
-	(void)priv;
-	warnings++;
-}
-
 /* Run @stmt and assert it raised exactly @n warnings. */
-#define WARNS(n, stmt)                                 \
-	do {                                           \
-		unsigned long w0__ = warnings;         \
-		stmt;                                  \
-		assert_int_equal(warnings - w0__, (n)); \
+#define WARNS(n, stmt)                                       \
+	do {                                                 \
+		unsigned long w0__ = test_warnings;          \
+		stmt;                                        \
+		assert_int_equal(test_warnings - w0__, (n)); \
 	} while (0)
 
 #define ERRNO_PTR(want, ptr_expr)                                         \
@@ -81,10 +73,8 @@ static int setup(void **state)
 	unsigned i;
 
 	assert_non_null(f);
-	vcm_set_warn_handler(count_warning, NULL);
-	f->soc = vcm_soc_create();
-	assert_int_equal(vcm_soc_add_ram(f->soc, RAM0, RAM_SIZE), 0);
-	vcm_soc_set_current(f->soc);
+	test_warnings_quiet();
+	f->soc = test_soc_current(RAM0, RAM_SIZE);
 	f->mmu = mock_create(&f->mock);
 	f->o2o = vcm_onetoone_create(f->soc);
 	f->vmm = vcm_vmm_create(f->soc);
@@ -106,7 +96,7 @@ static int setup(void **state)
 	assert_false(vcm_is_err(f->canary_dev));
 	assert_int_equal(vcm_activate(f->iommu), 0);
 	f->free_base = vcm_soc_free_bytes(f->soc);
-	warnings = 0;
+	test_warnings = 0;
 	*state = f;
 	return 0;
 }
@@ -163,7 +153,7 @@ static int teardown(void **state)
 	assert_int_equal(vcm_soc_free_bytes(f->soc), RAM_SIZE);
 	vcm_soc_set_current(NULL);
 	WARNS(0, vcm_soc_destroy(f->soc));
-	vcm_set_warn_handler(NULL, NULL);
+	test_warnings_default();
 	free(f);
 	return 0;
 }

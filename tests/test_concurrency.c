@@ -32,19 +32,11 @@
 #include <vcm.h>
 
 #include "mock-mmu.h"
+#include "test_util.h"
 
 #define RAM0 0x40000000ULL
 #define RAM_SIZE (64ULL << 20)
 #define NTHREADS 4
-
-static unsigned long warned;
-
-static void count_warning(const char *msg, void *priv)
-{
-	(void)msg;
-	(void)priv;
-	__atomic_add_fetch(&warned, 1, __ATOMIC_RELAXED);
-}
 
 static unsigned iters(unsigned n)
 {
@@ -62,12 +54,10 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	f->soc = vcm_soc_create();
-	assert_int_equal(vcm_soc_add_ram(f->soc, RAM0, RAM_SIZE), 0);
-	vcm_soc_set_current(f->soc);
+	f->soc = test_soc_current(RAM0, RAM_SIZE);
 	f->mmu = mock_create(&f->mock);
-	__atomic_store_n(&warned, 0, __ATOMIC_RELAXED);
-	vcm_set_warn_handler(count_warning, NULL);
+	test_warnings = 0;
+	test_warnings_quiet();
 	*state = f;
 	return 0;
 }
@@ -78,8 +68,8 @@ static int teardown(void **state)
 
 	assert_int_equal(f->mock->mapped, 0);
 	assert_false(f->mock->bad);
-	assert_int_equal(__atomic_load_n(&warned, __ATOMIC_RELAXED), 0);
-	vcm_set_warn_handler(NULL, NULL);
+	assert_int_equal(test_warnings, 0);
+	test_warnings_default();
 	vcm_destroy(f->mmu);
 	assert_int_equal(vcm_soc_free_bytes(f->soc), RAM_SIZE);
 	vcm_soc_set_current(NULL);

@@ -34,6 +34,7 @@
 #include "vcm-internal.h"
 
 #include "mock-mmu.h"
+#include "test_util.h"
 
 #define RAM0 0x40000000ULL
 #define RAM_SIZE (32ULL << 20)
@@ -186,12 +187,6 @@ static void snapshot(const struct fx *f, struct snap *s)
 	s->nres[3] = f->iommu->core->nres;
 	s->mapped = f->mock->mapped;
 	s->dev_mapped = dev_mapped(f);
-}
-
-static void quiet(const char *msg, void *priv)
-{
-	(void)msg;
-	(void)priv;
 }
 
 static void fx_setup(struct fx *f)
@@ -681,10 +676,10 @@ static void test_scenarios(void **state)
 	unsigned i;
 
 	(void)state;
-	vcm_set_warn_handler(quiet, NULL);
+	test_warnings_quiet();
 	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
 		walk(&scenarios[i]);
-	vcm_set_warn_handler(NULL, NULL);
+	test_warnings_default();
 }
 
 int main(void)

@@ -15,23 +15,16 @@
 #include <cmocka.h>
 #include <vcm/soc.h>
 
+#include "test_util.h"
+
 #define RAM0 0x40000000ULL
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
 
-static unsigned long warnings;
-
-static void count_warning(const char *msg, void *priv)
-{
-	(void)msg;
-	(void)priv;
-	warnings++;
-}
-
 static int setup(void **state)
 {
-	vcm_set_warn_handler(count_warning, NULL);
-	warnings = 0;
+	test_warnings_quiet();
+	test_warnings = 0;
 	*state = NULL;
 	return 0;
 }
@@ -39,17 +32,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	vcm_set_warn_handler(NULL, NULL);
+	test_warnings_default();
 	return 0;
-}
-
-static struct vcm_soc *soc_with_ram(vcm_addr_t base, vcm_size_t size)
-{
-	struct vcm_soc *soc = vcm_soc_create();
-
-	assert_false(vcm_is_err_or_null(soc));
-	assert_int_equal(vcm_soc_add_ram(soc, base, size), 0);
-	return soc;
 }
 
 static void test_bank_rules(void **state)
@@ -79,7 +63,7 @@ static void test_bank_rules(void **state)
 	for (i = 2; i < VCM_SOC_MAX_BANKS; i++)
 		assert_int_equal(vcm_soc_add_ram(soc, (vcm_addr_t)i * GiB, MiB), 0);
 	assert_int_equal(vcm_soc_add_ram(soc, 100 * GiB, MiB), -ENOSPC);
-	assert_int_equal(warnings, 0);
+	assert_int_equal(test_warnings, 0);
 	vcm_soc_destroy(soc);
 }
 
@@ -98,7 +82,7 @@ static void test_lazy_backing(void **state)
 {
 	long before = resident_pages(), after;
 	long page = sysconf(_SC_PAGESIZE);
-	struct vcm_soc *soc = soc_with_ram(0x100000000ULL, 4 * GiB);
+	struct vcm_soc *soc = test_soc_ram(0x100000000ULL, 4 * GiB);
 	unsigned char byte = 0x5a, back = 0;
 
 	(void)state;
@@ -115,7 +99,7 @@ static void test_lazy_backing(void **state)
 
 static void test_cross_boundaries(void **state)
 {
-	struct vcm_soc *soc = soc_with_ram(RAM0, 2 * MiB);
+	struct vcm_soc *soc = test_soc_ram(RAM0, 2 * MiB);
 	unsigned char out[3 * 4096], in[sizeof(out)];
 	vcm_addr_t pa = RAM0 + 2 * MiB - 4096 - 100; /* crosses a page and a bank */
 	size_t i;
@@ -135,7 +119,7 @@ static void test_cross_boundaries(void **state)
 
 static void test_not_ram(void **state)
 {
-	struct vcm_soc *soc = soc_with_ram(RAM0, MiB);
+	struct vcm_soc *soc = test_soc_ram(RAM0, MiB);
 	unsigned char buf[64], zero[64];
 	size_t i;
 
@@ -163,7 +147,7 @@ static void test_not_ram(void **state)
 
 static void test_exhaust_and_coalesce(void **state)
 {
-	struct vcm_soc *soc = soc_with_ram(RAM0, 16 * MiB);
+	struct vcm_soc *soc = test_soc_ram(RAM0, 16 * MiB);
 	vcm_addr_t *pages = calloc(4096, sizeof(*pages)), pa;
 	unsigned i;
 
@@ -183,14 +167,14 @@ static void test_exhaust_and_coalesce(void **state)
 	assert_int_equal(vcm_soc_alloc_pages(soc, 0, NULL), -EINVAL);
 	assert_int_equal(vcm_soc_alloc_pages(NULL, 0, &pa), -EINVAL);
 	vcm_soc_free_pages(soc, RAM0, VCM_SOC_MAX_ORDER);
-	assert_int_equal(warnings, 0);
+	assert_int_equal(test_warnings, 0);
 	free(pages);
 	vcm_soc_destroy(soc);
 }
 
 static void test_double_free_warns(void **state)
 {
-	struct vcm_soc *soc = soc_with_ram(RAM0, 16 * MiB);
+	struct vcm_soc *soc = test_soc_ram(RAM0, 16 * MiB);
 	vcm_addr_t pa, other;
 	vcm_size_t free_before;
 
@@ -200,12 +184,12 @@ static void test_double_free_warns(void **state)
 	vcm_soc_free_pages(soc, pa, 4);
 	free_before = vcm_soc_free_bytes(soc);
 	vcm_soc_free_pages(soc, pa, 4);			/* twice */
-	assert_int_equal(warnings, 1);
+	assert_int_equal(test_warnings, 1);
 	vcm_soc_free_pages(soc, other, 3);		/* wrong order */
 	vcm_soc_free_pages(soc, 0x1000, 0);		/* not RAM */
 	vcm_soc_free_pages(soc, other + 1, 0);		/* unaligned */
 	vcm_soc_free_pages(NULL, other, 0);
-	assert_int_equal(warnings, 5);
+	assert_int_equal(test_warnings, 5);
 	assert_int_equal(vcm_soc_free_bytes(soc), free_before);
 	vcm_soc_free_pages(soc, other, 0);
 	assert_int_equal(vcm_soc_free_bytes(soc), 16 * MiB);
@@ -215,7 +199,7 @@ static void test_double_free_warns(void **state)
 static void test_random_mix(void **state)
 {
 	enum { SLOTS = 512 };
-	struct vcm_soc *soc = soc_with_ram(RAM0, 64 * MiB);
+	struct vcm_soc *soc = test_soc_ram(RAM0, 64 * MiB);
 	vcm_addr_t pa[SLOTS];
 	unsigned order[SLOTS], i, step;
 	vcm_size_t live = 0;
@@ -244,13 +228,13 @@ static void test_random_mix(void **state)
 		if (pa[i])
 			vcm_soc_free_pages(soc, pa[i], order[i]);
 	assert_int_equal(vcm_soc_free_bytes(soc), 64 * MiB);
-	assert_int_equal(warnings, 0);
+	assert_int_equal(test_warnings, 0);
 	vcm_soc_destroy(soc);
 }
 
 static void test_buddyinfo(void **state)
 {
-	struct vcm_soc *soc = soc_with_ram(RAM0, 16 * MiB);
+	struct vcm_soc *soc = test_soc_ram(RAM0, 16 * MiB);
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
@@ -270,20 +254,20 @@ static void test_buddyinfo(void **state)
 
 static void test_destroy_with_pages_warns(void **state)
 {
-	struct vcm_soc *soc = soc_with_ram(RAM0, MiB);
+	struct vcm_soc *soc = test_soc_ram(RAM0, MiB);
 	vcm_addr_t pa;
 
 	(void)state;
 	assert_int_equal(vcm_soc_alloc_pages(soc, 0, &pa), 0);
 	vcm_soc_destroy(soc);
-	assert_int_equal(warnings, 1);
+	assert_int_equal(test_warnings, 1);
 	vcm_soc_destroy(NULL);
-	assert_int_equal(warnings, 1);
+	assert_int_equal(test_warnings, 1);
 }
 
 static void test_current(void **state)
 {
-	struct vcm_soc *def = vcm_soc_current(), *mine = soc_with_ram(RAM0, MiB);
+	struct vcm_soc *def = vcm_soc_current(), *mine = test_soc_ram(RAM0, MiB);
 
 	(void)state;
 	assert_non_null(def);

@@ -23,6 +23,7 @@
 #include "mmu.h"
 #include "pin.h"
 #include "vcm-internal.h"
+#include "test_util.h"
 
 #define PAGE		((size_t)VCM_PAGE_SIZE)
 #define RAM_BASE	0x40000000ULL
@@ -47,30 +48,18 @@ struct ctx {
 	unsigned char *area;	/* AREA_PAGES pages, mmap()ed */
 };
 
-static unsigned long warnings;
-
-static void count_warning(const char *msg, void *priv)
-{
-	(void)msg;
-	(void)priv;
-	warnings++;
-}
-
 static int setup(void **state)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
 
 	assert_non_null(c);
-	c->soc = vcm_soc_create();
-	assert_false(vcm_is_err(c->soc));
-	assert_int_equal(vcm_soc_add_ram(c->soc, RAM_BASE, RAM_SIZE), 0);
-	vcm_soc_set_current(c->soc);
+	c->soc = test_soc_current(RAM_BASE, RAM_SIZE);
 	c->free0 = vcm_soc_free_bytes(c->soc);
 	c->area = mmap(NULL, AREA_PAGES * PAGE, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	assert_true(c->area != MAP_FAILED);
-	vcm_set_warn_handler(count_warning, NULL);
-	warnings = 0;
+	test_warnings_quiet();
+	test_warnings = 0;
 	*state = c;
 	return 0;
 }
@@ -82,7 +71,7 @@ static int teardown(void **state)
 	/* Nothing may be left pinned or allocated by any test. */
 	assert_int_equal(vcm_pin_pages(NULL), 0);
 	assert_int_equal(vcm_soc_free_bytes(c->soc), c->free0);
-	vcm_set_warn_handler(NULL, NULL);
+	test_warnings_default();
 	vcm_soc_set_current(NULL);
 	vcm_soc_destroy(c->soc);
 	munmap(c->area, AREA_PAGES * PAGE);
@@ -189,7 +178,7 @@ static void test_pin_layout(void **state)
 	assert_int_equal(vcm_soc_free_bytes(c->soc), c->free0 - 3 * PAGE);
 	assert_int_equal(phys->bindings, 0);
 	vcm_free(phys);
-	assert_int_equal(warnings, 0);
+	assert_int_equal(test_warnings, 0);
 }
 
 /* Device writes appear in the buffer, exactly, at unaligned start and end. */
@@ -325,7 +314,7 @@ static void test_pin_pa_reserved(void **state)
 	vcm_free(phys);
 	assert_int_equal(vcm_soc_free_bytes(tiny), TINY_RAM_PAGES * PAGE);
 	vcm_soc_destroy(tiny);
-	assert_int_equal(warnings, 0);
+	assert_int_equal(test_warnings, 0);
 }
 
 /* Pins are per SoC: one page pinned in two SoCs has a PA in each. */
@@ -622,7 +611,7 @@ static void test_userptr_mmu(void **state)
 	vcm_destroy(&r->mmu.vcm);
 	assert_int_equal(vcm_soc_free_bytes(soc), RAM_SIZE);
 	vcm_soc_destroy(soc);
-	assert_int_equal(warnings, 0);
+	assert_int_equal(test_warnings, 0);
 }
 
 /* Two contexts (two devices) share a buffer: one PA per page for both. */
@@ -685,12 +674,12 @@ static void test_userptr_errors(void **state)
 	assert_int_equal(vcm_ptr_err(up), -EOPNOTSUPP);
 	assert_int_equal(vcm_pin_pages(NULL), 0);
 	assert_int_equal(vcm_soc_free_bytes(c->soc), c->free0);
-	assert_int_equal(warnings, 0);
+	assert_int_equal(test_warnings, 0);
 
-	w = warnings;
+	w = test_warnings;
 	vcm_userptr_put(NULL);
 	vcm_userptr_put(vcm_err_ptr(-EINVAL));
-	assert_int_equal(warnings, w + 2);
+	assert_int_equal(test_warnings, w + 2);
 	vcm_destroy(vmm);
 	vcm_destroy(&small->mmu.vcm);
 }
@@ -737,7 +726,7 @@ static void test_userptr_unmapped_while_pinned(void **state)
 	assert_false(vcm_is_err_or_null(up));
 	assert_int_equal(munmap(buf, 2 * PAGE), 0);
 	vcm_userptr_put(up);
-	assert_int_equal(warnings, 1);
+	assert_int_equal(test_warnings, 1);
 	vcm_destroy(&r->mmu.vcm);
 }
 
