@@ -192,10 +192,7 @@ static void snapshot(const struct fx *f, struct snap *s)
 static void fx_setup(struct fx *f)
 {
 	memset(f, 0, sizeof(*f));
-	f->soc = vcm_soc_create();
-	assert_false(vcm_is_err(f->soc));
-	assert_int_equal(vcm_soc_add_ram(f->soc, RAM0, RAM_SIZE), 0);
-	vcm_soc_set_current(f->soc);
+	f->soc = test_soc_current(RAM0, RAM_SIZE);
 	f->mmu = mock_create(&f->mock);
 	f->o2o = vcm_onetoone_create(f->soc);
 	f->vmm = vcm_vmm_create(f->soc);

@@ -13,6 +13,8 @@
 #include <cmocka.h>
 #include <vcm/vcm-drv.h>
 
+#include "test_util.h"
+
 #define RAM0 0x40000000ULL
 #define KiB (1ULL << 10)
 #define MiB (1ULL << 20)
@@ -21,11 +23,7 @@ static const unsigned char orders_841[] = { 8, 4, 0 };
 
 static int setup(void **state)
 {
-	struct vcm_soc *soc = vcm_soc_create();
-
-	assert_int_equal(vcm_soc_add_ram(soc, RAM0, 16 * MiB), 0);
-	vcm_soc_set_current(soc);
-	*state = soc;
+	*state = test_soc_current(RAM0, 16 * MiB);
 	return 0;
 }
 

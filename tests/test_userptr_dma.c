@@ -22,6 +22,7 @@
 #include <vcm/s5p.h>
 
 #include "pin.h"
+#include "test_util.h"
 
 #define PAGE		((size_t)VCM_PAGE_SIZE)
 #define RAM_BASE	0x40000000ULL
@@ -61,9 +62,7 @@ static int setup(void **state)
 	struct ctx *c = calloc(1, sizeof(*c));
 
 	assert_non_null(c);
-	c->soc = vcm_soc_create();
-	assert_int_equal(vcm_soc_add_ram(c->soc, RAM_BASE, RAM_SIZE), 0);
-	vcm_soc_set_current(c->soc);
+	c->soc = test_soc_current(RAM_BASE, RAM_SIZE);
 	c->mmu = vcm_sysmmu_create(c->soc, "dev");
 	assert_false(vcm_is_err(c->mmu));
 	vcm_sysmmu_set_fault_handler(c->mmu, on_fault, c);
