@@ -555,11 +555,6 @@ static long create_pgtable(struct fx *f)
 	return ptr_ret(f->pt);
 }
 
-static void destroy_made_pt(struct fx *f)
-{
-	vcm_pgtable_destroy(f->pt);
-}
-
 static long create_sysmmu(struct fx *f)
 {
 	f->made_mmu = vcm_sysmmu_create(f->soc, "made");
@@ -656,7 +651,7 @@ static const struct scenario scenarios[] = {
 	  destroy_inactive, { -ENOMEM } },
 	{ "pgtable_map (mixed pages)", prepare_pt, pgtable_map, pgtable_unmap, destroy_pt,
 	  { -ENOMEM } },
-	{ "pgtable_create", NULL, create_pgtable, destroy_made_pt, NULL, { -ENOMEM } },
+	{ "pgtable_create", NULL, create_pgtable, destroy_pt, NULL, { -ENOMEM } },
 	{ "sysmmu_create", NULL, create_sysmmu, destroy_sysmmu, NULL, { -ENOMEM } },
 	{ "iommu_create", prepare_sysmmu, create_iommu, destroy_ctx, destroy_sysmmu,
 	  { -ENOMEM } },
