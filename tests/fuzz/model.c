@@ -699,9 +699,9 @@ enum fz_fail fz_check_unmapped(struct fz_harness *h, int ctx, vcm_addr_t dva, vc
 	return FZ_OK;
 }
 
-/* Read @len bytes at offset @off of a phys through the CPU. */
-int fz_phys_cpu_read(struct fz_harness *h, const struct fz_phys *p, vcm_size_t off, uint8_t *buf,
-		     vcm_size_t len)
+/* CPU access to @len bytes at offset @off of a phys, part by part. */
+static int phys_cpu_access(struct fz_harness *h, const struct fz_phys *p, vcm_size_t off,
+			   uint8_t *buf, vcm_size_t len, bool write)
 {
 	unsigned i;
 
@@ -715,7 +715,8 @@ int fz_phys_cpu_read(struct fz_harness *h, const struct fz_phys *p, vcm_size_t o
 			continue;
 		}
 		n = a->size - off < len ? a->size - off : len;
-		ret = vcm_soc_phys_read(h->soc, a->start + off, buf, n);
+		ret = write ? vcm_soc_phys_write(h->soc, a->start + off, buf, n)
+			    : vcm_soc_phys_read(h->soc, a->start + off, buf, n);
 		if (ret)
 			return ret;
 		buf += n;
@@ -725,29 +726,17 @@ int fz_phys_cpu_read(struct fz_harness *h, const struct fz_phys *p, vcm_size_t o
 	return 0;
 }
 
+/* Read @len bytes at offset @off of a phys through the CPU. */
+int fz_phys_cpu_read(struct fz_harness *h, const struct fz_phys *p, vcm_size_t off, uint8_t *buf,
+		     vcm_size_t len)
+{
+	return phys_cpu_access(h, p, off, buf, len, false);
+}
+
 int fz_phys_cpu_write(struct fz_harness *h, const struct fz_phys *p, vcm_size_t off,
 		      const uint8_t *buf, vcm_size_t len)
 {
-	unsigned i;
-
-	for (i = 0; i < p->count && len; i++) {
-		const struct vcm_phys_part *a = &p->parts[i];
-		vcm_size_t n;
-		int ret;
-
-		if (off >= a->size) {
-			off -= a->size;
-			continue;
-		}
-		n = a->size - off < len ? a->size - off : len;
-		ret = vcm_soc_phys_write(h->soc, a->start + off, buf, n);
-		if (ret)
-			return ret;
-		buf += n;
-		len -= n;
-		off = 0;
-	}
-	return 0;
+	return phys_cpu_access(h, p, off, (uint8_t *)buf, len, true);
 }
 
 enum fz_fail fz_check_phys_bytes(struct fz_harness *h, unsigned slot)
