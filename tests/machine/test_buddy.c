@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * test_buddy.c - unit tests of the buddy allocator (libvcm/buddy.c).
+ * test_buddy.c - unit tests of the buddy allocator (libvcm/machine/buddy.c).
  */
 #include <errno.h>
 #include <setjmp.h>
