@@ -59,7 +59,7 @@ static unsigned align_order_for(const unsigned char *orders, uint64_t npages)
 static struct vcm_res *mmu_res(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
 	struct vcm_mmu *mmu = vcm_to_mmu(vcm);
-	struct vcm_mmu_res *mres = calloc(1, sizeof(*mres));
+	struct vcm_mmu_res *mres = vcm_calloc(1, sizeof(*mres));
 	uint64_t npages = size >> VCM_PAGE_SHIFT;
 	int ret;
 
@@ -259,7 +259,7 @@ VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu)
 	    !VCM_IS_ALIGNED(mmu->vcm.start | mmu->vcm.size, VCM_PAGE_SIZE) ||
 	    (mmu->vcm.size >> VCM_PAGE_SHIFT) > VCM_MMU_MAX_PAGES)
 		return vcm_err_ptr(-EINVAL);
-	st = calloc(1, sizeof(*st));
+	st = vcm_calloc(1, sizeof(*st));
 	if (!st)
 		return vcm_err_ptr(-ENOMEM);
 	st->base = dva_base(mmu);

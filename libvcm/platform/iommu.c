@@ -219,7 +219,7 @@ VCM_EXPORT struct vcm *vcm_iommu_create(struct vcm_sysmmu *mmu, vcm_addr_t start
 	if (vcm_is_err_or_null(mmu) || !iommu_window_valid(start, size))
 		return vcm_err_ptr(-EINVAL);
 	soc = vcm_sysmmu_soc(mmu);
-	io = calloc(1, sizeof(*io));
+	io = vcm_calloc(1, sizeof(*io));
 	if (!io)
 		return vcm_err_ptr(-ENOMEM);
 	io->sysmmu = mmu;

@@ -399,11 +399,11 @@ VCM_EXPORT struct vcm_sysmmu *vcm_sysmmu_create(struct vcm_soc *soc, const char 
 
 	if (!soc)
 		return vcm_err_ptr(-EINVAL);
-	mmu = calloc(1, sizeof(*mmu));
+	mmu = vcm_calloc(1, sizeof(*mmu));
 	if (!mmu)
 		return vcm_err_ptr(-ENOMEM);
 	mmu->soc = soc;
-	mmu->name = strdup(name ? name : "sysmmu");
+	mmu->name = vcm_strdup(name ? name : "sysmmu");
 	if (!mmu->name || vcm_tlb_init(&mmu->tlb, VCM_SYSMMU_TLB_DEFAULT_ENTRIES)) {
 		free(mmu->name);
 		free(mmu);
@@ -733,7 +733,7 @@ static int snapshot(const struct vcm_sysmmu *mmu, struct vcm_sysmmu *snap)
 		mmu_lock(mmu);
 		n = mmu->tlb.size;
 		mmu_unlock(mmu);
-		e = malloc(n * sizeof(*e));
+		e = vcm_malloc(n * sizeof(*e));
 		if (!e)
 			return -ENOMEM;
 		mmu_lock(mmu);
