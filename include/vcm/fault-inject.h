@@ -84,8 +84,9 @@ enum vcm_fail_site {
  * @probability: percent (0..100) of the eligible calls that fail; 0 never.
  * @interval: only every @interval-th eligible call may fail (0 or 1: any).
  * @times: how many failures are left to inject; -1 without limit; 0 off.
- * @space: bytes that pass untouched first: each call's size is taken from
- *         @space until it is used up, then calls become eligible.
+ * @space: a budget of bytes that pass untouched first: while @space is
+ *         larger than a call's size, the call passes and its size is taken
+ *         from @space (as in the kernel); after that calls are eligible.
  * @verbose: 0 silent; 1 one line on stderr per injected failure; 2 the line
  *           and a backtrace.
  * @thread_filter: only threads that called vcm_fail_thread_enable(true)
