@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include <vcm/testing.h>
+
 #include "buddy.h"
 #include "internal.h"
 #include "mmu.h"
@@ -34,11 +36,14 @@ struct vcm_mmu_res {
  *        the largest driver page that fits in the window, so that blocks
  *        aligned in the allocator are aligned in DVA.
  * @bound: bound reservations, most recent first.
+ * @guard_pages: unmapped pages left after each new reservation
+ *               (vcm_set_guard()); 0 by default.
  */
 struct vcm_mmu_state {
 	struct vcm_buddy *dva;
 	vcm_addr_t base;
 	struct vcm_link bound;
+	uint64_t guard_pages;
 };
 
 static inline struct vcm_mmu_res *to_mmu_res(struct vcm_res *res)
@@ -66,13 +71,14 @@ static struct vcm_res *mmu_res(struct vcm *vcm, vcm_size_t size, unsigned flags)
 	(void)flags;
 	if (!mres)
 		return vcm_err_ptr(-ENOMEM);
-	ret = vcm_buddy_alloc_pages(mmu->state->dva, npages,
+	/* the guard gap is allocated with the reservation, never mapped */
+	ret = vcm_buddy_alloc_pages(mmu->state->dva, npages + mmu->state->guard_pages,
 				    align_order_for(mmu->driver->orders, npages), &mres->pfn);
 	if (ret) {
 		free(mres);
 		return vcm_err_ptr(ret == -ENOMEM || ret == -EINVAL ? -ENOSPC : ret);
 	}
-	mres->npages = npages;
+	mres->npages = npages + mmu->state->guard_pages;
 	mres->res.start = mmu->state->base + (mres->pfn << VCM_PAGE_SHIFT);
 	return &mres->res;
 }
@@ -248,6 +254,30 @@ static struct vcm_buddy *dva_create(const struct vcm_mmu *mmu, vcm_addr_t base)
 		return NULL;
 	}
 	return dva;
+}
+
+static bool is_mmu_context(const struct vcm *vcm)
+{
+	return vcm->driver->res == mmu_res;
+}
+
+VCM_EXPORT int vcm_set_guard(struct vcm *vcm, vcm_size_t size)
+{
+	if (!vcm_valid(vcm) || !VCM_IS_ALIGNED(size, VCM_PAGE_SIZE) || size > vcm->size)
+		return -EINVAL;
+	if (!is_mmu_context(vcm))
+		return -EOPNOTSUPP;
+	vcm_lock(vcm);
+	vcm_to_mmu(vcm)->state->guard_pages = size >> VCM_PAGE_SHIFT;
+	vcm_unlock(vcm);
+	return 0;
+}
+
+vcm_size_t vcm_mmu_guard_of(struct vcm_res *res)
+{
+	if (!is_mmu_context(res->vcm))
+		return 0;
+	return ((to_mmu_res(res)->npages << VCM_PAGE_SHIFT) - res->res_size);
 }
 
 VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu)

@@ -203,6 +203,20 @@ static void iommu_deactivate(struct vcm *vcm)
 	vcm_sysmmu_disable(io->sysmmu);
 }
 
+bool vcm_iommu_view(struct vcm *vcm, struct vcm_iommu_view *v)
+{
+	struct vcm_iommu *io;
+
+	if (vcm->driver->activate != iommu_activate)
+		return false;
+	io = to_iommu(vcm);
+	v->pt = io->pt;
+	v->sysmmu = io->sysmmu;
+	v->own_table = true;
+	v->hw_managed = true;
+	return true;
+}
+
 static bool iommu_window_valid(vcm_addr_t start, vcm_size_t size)
 {
 	return size && VCM_IS_ALIGNED(start | size, VCM_PAGE_SIZE) &&

@@ -301,6 +301,20 @@ static void s5p_deactivate(struct vcm *vcm)
 	hw_off(to_s5p(vcm));
 }
 
+bool vcm_s5p_view(struct vcm *vcm, struct vcm_iommu_view *v)
+{
+	struct s5p_vcm *d;
+
+	if (vcm->driver->activate != s5p_activate)
+		return false;
+	d = to_s5p(vcm);
+	v->pt = d->pt;
+	v->sysmmu = d->sysmmu;
+	v->own_table = false;
+	v->hw_managed = !d->cb.pgd_base_specifier;
+	return true;
+}
+
 /*
  * Memory from the phys_alloc callback: one part, and the phys_free callback
  * stored behind it (the context may be gone when the phys is freed).
