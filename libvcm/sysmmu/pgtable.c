@@ -19,7 +19,6 @@
  * walks may run concurrently (see pgtable.h).
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +26,7 @@
 
 #include "list.h"
 #include "pgtable.h"
+#include "spinlock.h"
 
 #define LV2_PAGE_ALL_FREE	((1U << VCM_LV2_TABLES_PER_PAGE) - 1)
 
@@ -50,7 +50,7 @@ struct vcm_pgtable {
 	struct vcm_soc *soc;
 	uint64_t lv1_pa;
 	uint32_t *lv1;
-	pthread_mutex_t lock;
+	vcm_spinlock_t lock;
 	struct vcm_link partial;	/* pages with at least one free table */
 	unsigned nr_lv2;		/* level-2 tables in use */
 	struct lv2_slot slot[VCM_LV1_ENTRIES];
@@ -58,12 +58,12 @@ struct vcm_pgtable {
 
 static void pt_lock(const struct vcm_pgtable *pt)
 {
-	pthread_mutex_lock((pthread_mutex_t *)&pt->lock);
+	vcm_spin_lock((vcm_spinlock_t *)&pt->lock);
 }
 
 static void pt_unlock(const struct vcm_pgtable *pt)
 {
-	pthread_mutex_unlock((pthread_mutex_t *)&pt->lock);
+	vcm_spin_unlock((vcm_spinlock_t *)&pt->lock);
 }
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
@@ -207,7 +207,7 @@ VCM_EXPORT struct vcm_pgtable *vcm_pgtable_create(struct vcm_soc *soc)
 		goto err_pages;
 	pt->lv1 = (uint32_t *)host;
 	memset(pt->lv1, 0, VCM_LV1_TABLE_BYTES);
-	pthread_mutex_init(&pt->lock, NULL);
+	vcm_spin_init(&pt->lock);
 	return pt;
 
 err_pages:
@@ -230,7 +230,6 @@ VCM_EXPORT void vcm_pgtable_destroy(struct vcm_pgtable *pt)
 			lv2_table_free(pt, idx);	/* all its pages go back */
 	}
 	vcm_soc_free_pages(pt->soc, pt->lv1_pa, VCM_LV1_TABLE_ORDER);
-	pthread_mutex_destroy(&pt->lock);
 	free(pt);
 }
 
@@ -425,24 +424,58 @@ static int map_range(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t
 
 static uint64_t unmap_range(struct vcm_pgtable *pt, uint64_t dva, uint64_t end);
 
+/*
+ * The level-2 entry of @dva if its slot has a table, else NULL.  A slot
+ * with a table is linked and has valid entries (a table is freed when its
+ * last entry goes), so its level-1 entry is no section.
+ */
+static uint32_t *lv2_entry(const struct vcm_pgtable *pt, uint64_t dva)
+{
+	uint32_t *ptes = pt->slot[vcm_lv1_index(dva)].ptes;
+
+	return ptes ? ptes + vcm_lv2_index(dva) : NULL;
+}
+
+/*
+ * One 4 KiB page into the existing table at @p (the activate_page path of
+ * MMU drivers): one entry checked and written, without the run machinery.
+ */
+static int map_one_small(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint32_t *p)
+{
+	if (!vcm_lv2_is_fault(vcm_pte_read(p)))
+		return -EADDRINUSE;
+	vcm_pte_write(p, vcm_mk_small(pa));
+	pt->slot[vcm_lv1_index(dva)].used++;
+	return 0;
+}
+
+static int map_locked(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t size)
+{
+	uint32_t *p = size == VCM_SMALL_SIZE ? lv2_entry(pt, dva) : NULL;
+	uint64_t done;
+	int err;
+
+	if (p)
+		return map_one_small(pt, dva, pa, p);
+	if (range_busy(pt, dva, dva + size))
+		return -EADDRINUSE;
+	err = map_range(pt, dva, pa, size, &done);
+	if (err)
+		unmap_range(pt, dva, dva + done);
+	return err;
+}
+
 VCM_EXPORT int vcm_pgtable_map(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t pa,
 			       vcm_size_t size, unsigned prot)
 {
-	uint64_t done;
-	int err = 0;
+	int err;
 
 	(void)prot;	/* the v1-v3 format has no permission bits */
 	if (vcm_is_err_or_null(pt) || !range_ok(dva, size) || !range_ok(pa, size))
 		return -EINVAL;
 
 	pt_lock(pt);
-	if (range_busy(pt, dva, dva + size)) {
-		err = -EADDRINUSE;
-	} else {
-		err = map_range(pt, dva, pa, size, &done);
-		if (err)
-			unmap_range(pt, dva, dva + done);
-	}
+	err = map_locked(pt, dva, pa, size);
 	pt_unlock(pt);
 	return err;
 }
@@ -529,6 +562,30 @@ static uint64_t unmap_range(struct vcm_pgtable *pt, uint64_t dva, uint64_t end)
 	return bytes;
 }
 
+/* One 4 KiB page whose level-2 entry @p is small or a fault: bytes unmapped. */
+static uint64_t unmap_one_small(struct vcm_pgtable *pt, uint64_t dva, uint32_t *p)
+{
+	unsigned idx = vcm_lv1_index(dva);
+
+	if (vcm_lv2_is_fault(vcm_pte_read(p)))
+		return 0;
+	vcm_pte_write(p, 0);
+	if (!--pt->slot[idx].used)
+		lv2_table_free(pt, idx);
+	return VCM_SMALL_SIZE;
+}
+
+static uint64_t unmap_locked(struct vcm_pgtable *pt, uint64_t dva, uint64_t size)
+{
+	uint32_t *p = size == VCM_SMALL_SIZE ? lv2_entry(pt, dva) : NULL;
+
+	if (p && !vcm_lv2_is_large(vcm_pte_read(p)))
+		return unmap_one_small(pt, dva, p);
+	if (cuts_page(pt, dva) || cuts_page(pt, dva + size))
+		return 0;
+	return unmap_range(pt, dva, dva + size);
+}
+
 VCM_EXPORT vcm_size_t vcm_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva,
 					vcm_size_t size)
 {
@@ -540,8 +597,7 @@ VCM_EXPORT vcm_size_t vcm_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva,
 		return 0;
 	}
 	pt_lock(pt);
-	if (!cuts_page(pt, dva) && !cuts_page(pt, dva + size))
-		bytes = unmap_range(pt, dva, dva + size);
+	bytes = unmap_locked(pt, dva, size);
 	pt_unlock(pt);
 	return bytes;
 }

@@ -19,19 +19,19 @@
  * multi-hit fault.  The TLB itself is in tlb.c.
  */
 #include <errno.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pgtable.h"
 #include "soc-internal.h"
+#include "spinlock.h"
 #include "sysmmu-internal.h"
 #include "tlb.h"
 
 struct vcm_sysmmu {
 	struct vcm_soc *soc;
 	char *name;
-	int lock;			/* see mmu_lock() */
+	vcm_spinlock_t lock;		/* see mmu_lock() */
 
 	/* registers */
 	uint32_t ctrl;
@@ -68,31 +68,15 @@ struct xlate {
 /* A burst translates at most this many pages under one hold of the lock. */
 #define BURST_PAGES	64
 
-/*
- * The model's lock: a test-and-test-and-set spinlock inlined here (held for
- * a TLB lookup or a short burst of walks; never while calling out), which
- * keeps a TLB hit at a few ns.  Waiters yield the CPU after a while.
- */
-#define LOCK_SPINS_BEFORE_YIELD	64
-
+/* The model's lock (spinlock.h): held for a TLB lookup or a short burst of walks. */
 static void mmu_lock(const struct vcm_sysmmu *mmu)
 {
-	int *lock = (int *)&mmu->lock;
-	unsigned spins = 0;
-
-	while (__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE)) {
-		while (__atomic_load_n(lock, __ATOMIC_RELAXED)) {
-			if (++spins >= LOCK_SPINS_BEFORE_YIELD) {
-				sched_yield();
-				spins = 0;
-			}
-		}
-	}
+	vcm_spin_lock((vcm_spinlock_t *)&mmu->lock);
 }
 
 static void mmu_unlock(const struct vcm_sysmmu *mmu)
 {
-	__atomic_store_n((int *)&mmu->lock, 0, __ATOMIC_RELEASE);
+	vcm_spin_unlock((vcm_spinlock_t *)&mmu->lock);
 }
 
 static bool bad_mmu(const struct vcm_sysmmu *mmu, const char *fn)
