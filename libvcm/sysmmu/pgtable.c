@@ -50,6 +50,7 @@ struct vcm_pgtable {
 	struct vcm_soc *soc;
 	uint64_t lv1_pa;
 	uint32_t *lv1;
+	struct vcm_ram_window win;	/* the bank of the level-1 table */
 	vcm_spinlock_t lock;
 	struct vcm_link partial;	/* pages with at least one free table */
 	unsigned nr_lv2;		/* level-2 tables in use */
@@ -206,6 +207,7 @@ VCM_EXPORT struct vcm_pgtable *vcm_pgtable_create(struct vcm_soc *soc)
 	if (!host)
 		goto err_pages;
 	pt->lv1 = (uint32_t *)host;
+	vcm_soc_ram_window(soc, pt->lv1_pa, &pt->win);
 	memset(pt->lv1, 0, VCM_LV1_TABLE_BYTES);
 	vcm_spin_init(&pt->lock);
 	return pt;
@@ -604,31 +606,33 @@ VCM_EXPORT vcm_size_t vcm_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva,
 
 /* ---- walk ---- */
 
-/* Host address of the table entry at @pa, through @cache slot @lvl. */
-static const uint32_t *table_entry(struct vcm_soc *soc, uint64_t pa,
-				   struct vcm_walk_cache *cache, unsigned lvl)
+/*
+ * Host address of the table entry at @pa: through @win, else through the
+ * window of @pa's bank (kept for the next entry), else (a redirected page,
+ * or not RAM: NULL) through the SoC.
+ */
+static const uint32_t *table_entry(struct vcm_soc *soc, uint64_t pa, struct vcm_ram_window *win)
 {
-	uint64_t page = (pa & VCM_PAGE_MASK) + 1;
-	const uint8_t *host;
+	const uint32_t *p = vcm_ram_window_host(win, pa);
 
-	if (cache && cache->pa[lvl] == page)
-		return (const uint32_t *)(cache->host[lvl] + (pa & ~VCM_PAGE_MASK));
-	host = vcm_soc_phys_to_host(soc, pa);
-	if (cache && host) {
-		cache->pa[lvl] = page;
-		cache->host[lvl] = host - (pa & ~VCM_PAGE_MASK);
+	if (p)
+		return p;
+	if (!vcm_soc_ram_window(soc, pa, win)) {
+		p = vcm_ram_window_host(win, pa);
+		if (p)
+			return p;
 	}
-	return (const uint32_t *)host;
+	return vcm_soc_phys_to_host(soc, pa);
 }
 
 enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_t base, uint64_t dva,
-				      struct vcm_walk *w, struct vcm_walk_cache *cache)
+				      struct vcm_walk *w, struct vcm_ram_window *win)
 {
 	const uint32_t *p;
 	uint32_t e;
 
 	w->reads = 1;
-	p = table_entry(soc, base + vcm_lv1_index(dva) * sizeof(uint32_t), cache, 0);
+	p = table_entry(soc, base + vcm_lv1_index(dva) * sizeof(uint32_t), win);
 	if (!p)
 		return VCM_WALK_BUS_ERROR;
 	e = vcm_lv1_read_acquire(p);
@@ -643,7 +647,7 @@ enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_t base, uint64
 		return VCM_WALK_FAULT;
 
 	w->reads = 2;
-	p = table_entry(soc, vcm_lv1_link_pa(e) + vcm_lv2_index(dva) * sizeof(uint32_t), cache, 1);
+	p = table_entry(soc, vcm_lv1_link_pa(e) + vcm_lv2_index(dva) * sizeof(uint32_t), win);
 	if (!p)
 		return VCM_WALK_BUS_ERROR;
 	e = vcm_pte_read(p);
@@ -665,11 +669,13 @@ enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_t base, uint64
 VCM_EXPORT int vcm_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t dva,
 				       vcm_addr_t *pa)
 {
+	struct vcm_ram_window win;
 	struct vcm_walk w;
 
 	if (vcm_is_err_or_null(pt) || !pa || dva >= VCM_PT_ADDR_LIMIT)
 		return -EINVAL;
-	if (vcm_pgtable_walk(pt->soc, pt->lv1_pa, dva, &w, NULL) != VCM_WALK_OK)
+	win = pt->win;		/* a copy: concurrent calls may move theirs */
+	if (vcm_pgtable_walk(pt->soc, pt->lv1_pa, dva, &w, &win) != VCM_WALK_OK)
 		return -ENOENT;
 	*pa = w.pa_base + (dva & ((1ULL << w.page_shift) - 1));
 	return 0;

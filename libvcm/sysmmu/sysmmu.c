@@ -48,6 +48,7 @@ struct vcm_sysmmu {
 	void *handler_priv;
 
 	struct vcm_tlb tlb;
+	struct vcm_ram_window win;	/* where the last walk found its tables */
 
 	struct vcm_sysmmu_stats st;
 };
@@ -57,7 +58,6 @@ struct xlate {
 	uint64_t pa;			/* PA of the DVA */
 	uint64_t page_left;		/* bytes from the DVA to the end of its page */
 	enum vcm_fault_type fault;	/* when it failed with -EFAULT */
-	struct vcm_walk_cache wc;	/* table pages of this burst */
 	bool stale_warn;		/* report a stale hit (after unlocking) */
 	uint32_t stale_dva;
 	struct vcm_tlb_entry stale;	/* the stale entry, for the report */
@@ -92,8 +92,6 @@ static bool bad_mmu(const struct vcm_sysmmu *mmu, const char *fn)
 static void xlate_init(struct xlate *x)
 {
 	x->stale_warn = false;
-	x->wc.pa[0] = 0;
-	x->wc.pa[1] = 0;
 }
 
 static void tlb_hit(struct vcm_sysmmu *mmu, struct vcm_tlb_entry *e, uint32_t dva,
@@ -125,7 +123,7 @@ static int tlb_miss(struct vcm_sysmmu *mmu, uint32_t dva, struct xlate *x, bool 
 	struct vcm_walk w;
 	uint64_t mask;
 
-	r = vcm_pgtable_walk(mmu->soc, mmu->pt_base, dva, &w, &x->wc);
+	r = vcm_pgtable_walk(mmu->soc, mmu->pt_base, dva, &w, &mmu->win);
 	if (r != VCM_WALK_OK && probe)
 		return -EFAULT;		/* not done: the access itself will fault */
 	mmu->st.translations++;
