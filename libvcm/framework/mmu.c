@@ -16,16 +16,22 @@
 #include "internal.h"
 #include "mmu.h"
 #include "phys.h"
+#include "pool.h"
 #include "vcm-internal.h"
 
 /* Most pages a window (and its DVA allocator) may have. */
 #define VCM_MMU_MAX_PAGES (1ULL << 32)
 
+/*
+ * Per reservation: the reservation and its place on the bound list.  Its
+ * DVA pages follow from res.start and res.res_size; the structure comes
+ * from the context's pool, so reserving takes no host allocation in the
+ * steady state.
+ */
 struct vcm_mmu_res {
 	struct vcm_res res;
-	uint64_t pfn;
-	uint64_t npages;
 	struct vcm_link bound_link;
+	uint64_t guard_pages;		/* DVA kept unmapped after it */
 };
 
 /*
@@ -36,6 +42,7 @@ struct vcm_mmu_res {
  *        the largest driver page that fits in the window, so that blocks
  *        aligned in the allocator are aligned in DVA.
  * @bound: bound reservations, most recent first.
+ * @res_pool: the struct vcm_mmu_res of every reservation.
  * @guard_pages: unmapped pages left after each new reservation
  *               (vcm_set_guard()); 0 by default.
  */
@@ -43,6 +50,7 @@ struct vcm_mmu_state {
 	struct vcm_buddy *dva;
 	vcm_addr_t base;
 	struct vcm_link bound;
+	struct vcm_pool res_pool;
 	uint64_t guard_pages;
 };
 
@@ -63,32 +71,33 @@ static unsigned align_order_for(const unsigned char *orders, uint64_t npages)
 
 static struct vcm_res *mmu_res(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
-	struct vcm_mmu *mmu = vcm_to_mmu(vcm);
-	struct vcm_mmu_res *mres = vcm_calloc(1, sizeof(*mres));
-	uint64_t npages = size >> VCM_PAGE_SHIFT;
+	struct vcm_mmu_state *st = vcm_to_mmu(vcm)->state;
+	struct vcm_mmu_res *mres = vcm_pool_alloc(&st->res_pool);
+	uint64_t npages = size >> VCM_PAGE_SHIFT, pfn;
 	int ret;
 
 	(void)flags;
 	if (!mres)
 		return vcm_err_ptr(-ENOMEM);
 	/* the guard gap is allocated with the reservation, never mapped */
-	ret = vcm_buddy_alloc_pages(mmu->state->dva, npages + mmu->state->guard_pages,
-				    align_order_for(mmu->driver->orders, npages), &mres->pfn);
+	ret = vcm_buddy_alloc_pages(st->dva, npages + st->guard_pages,
+				    align_order_for(vcm_to_mmu(vcm)->driver->orders, npages), &pfn);
 	if (ret) {
-		free(mres);
+		vcm_pool_free(&st->res_pool, mres);
 		return vcm_err_ptr(ret == -ENOMEM || ret == -EINVAL ? -ENOSPC : ret);
 	}
-	mres->npages = npages + mmu->state->guard_pages;
-	mres->res.start = mmu->state->base + (mres->pfn << VCM_PAGE_SHIFT);
+	mres->guard_pages = st->guard_pages;
+	mres->res.start = st->base + (pfn << VCM_PAGE_SHIFT);
 	return &mres->res;
 }
 
 static void mmu_unreserve(struct vcm_res *res)
 {
-	struct vcm_mmu_res *mres = to_mmu_res(res);
+	struct vcm_mmu_state *st = vcm_to_mmu(res->vcm)->state;
 
-	vcm_buddy_free_pages(vcm_to_mmu(res->vcm)->state->dva, mres->pfn, mres->npages);
-	free(mres);
+	vcm_buddy_free_pages(st->dva, (res->start - st->base) >> VCM_PAGE_SHIFT,
+			     (res->res_size >> VCM_PAGE_SHIFT) + to_mmu_res(res)->guard_pages);
+	vcm_pool_free(&st->res_pool, to_mmu_res(res));
 }
 
 static struct vcm_phys *mmu_phys(struct vcm *vcm, vcm_size_t size, unsigned flags)
@@ -185,6 +194,7 @@ static void mmu_cleanup(struct vcm *vcm)
 	struct vcm_mmu *mmu = vcm_to_mmu(vcm);
 
 	vcm_buddy_destroy(mmu->state->dva);
+	vcm_pool_release(&mmu->state->res_pool);
 	free(mmu->state);
 	mmu->state = NULL;
 	if (mmu->driver->cleanup)
@@ -277,7 +287,7 @@ vcm_size_t vcm_mmu_guard_of(struct vcm_res *res)
 {
 	if (!is_mmu_context(res->vcm))
 		return 0;
-	return ((to_mmu_res(res)->npages << VCM_PAGE_SHIFT) - res->res_size);
+	return to_mmu_res(res)->guard_pages << VCM_PAGE_SHIFT;
 }
 
 VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu)
@@ -294,6 +304,7 @@ VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu)
 		return vcm_err_ptr(-ENOMEM);
 	st->base = dva_base(mmu);
 	vcm_list_init(&st->bound);
+	vcm_pool_init(&st->res_pool, sizeof(struct vcm_mmu_res));
 	st->dva = dva_create(mmu, st->base);
 	if (!st->dva) {
 		free(st);
@@ -304,6 +315,7 @@ VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu)
 	vcm = vcm_init(&mmu->vcm);
 	if (vcm_is_err(vcm)) {
 		vcm_buddy_destroy(st->dva);
+		vcm_pool_release(&st->res_pool);
 		free(st);
 		mmu->state = NULL;
 	}
