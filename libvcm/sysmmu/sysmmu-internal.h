@@ -39,6 +39,9 @@ struct vcm_dma_prefetch {
 int vcm_sysmmu_access(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access, size_t want,
 		      struct vcm_dma_prefetch *pf, uint8_t **host, size_t *run);
 
+/* The name given to vcm_sysmmu_create(). */
+const char *vcm_sysmmu_name(const struct vcm_sysmmu *mmu);
+
 /* The SoC a System MMU was made on (where its page tables must live). */
 struct vcm_soc *vcm_sysmmu_soc(const struct vcm_sysmmu *mmu);
 

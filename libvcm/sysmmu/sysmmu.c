@@ -370,6 +370,11 @@ VCM_EXPORT int vcm_sysmmu_inject_fault(struct vcm_sysmmu *mmu, const struct vcm_
 
 /* ---- create / destroy / control ---- */
 
+const char *vcm_sysmmu_name(const struct vcm_sysmmu *mmu)
+{
+	return mmu->name;
+}
+
 struct vcm_soc *vcm_sysmmu_soc(const struct vcm_sysmmu *mmu)
 {
 	return mmu->soc;

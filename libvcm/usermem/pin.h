@@ -22,4 +22,13 @@ size_t vcm_pin_pages(const struct vcm_soc *soc);
 int vcm_pin_lookup(const struct vcm_soc *soc, const void *uaddr, vcm_addr_t *pa,
 		   unsigned long *count);
 
+/*
+ * vcm_pin_for_each() - call @fn for every host page pinned in @soc, with
+ * its address, PA and pin count.  The pin table's lock is held: @fn must
+ * not call into the library.
+ */
+void vcm_pin_for_each(const struct vcm_soc *soc,
+		      void (*fn)(const void *uaddr, vcm_addr_t pa, unsigned long count, void *arg),
+		      void *arg);
+
 #endif /* LIBVCM_PIN_H */
