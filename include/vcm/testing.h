@@ -42,7 +42,7 @@ VCM_EXPORT int vcm_set_guard(struct vcm *vcm, vcm_size_t size);
 
 /* ---- a fresh SoC per test, and "everything was given back" ---- */
 
-/**
+/*
  * struct vcm_test - a test's fixture (opaque): a fresh SoC made the current
  * one, and what must be given back by the end of the test.
  */
@@ -146,7 +146,7 @@ VCM_EXPORT long vcm_test_end(struct vcm_test *t, FILE *report);
 
 /* ---- warnings ---- */
 
-/**
+/*
  * struct vcm_warn_capture - warnings captured (opaque).
  */
 struct vcm_warn_capture;
@@ -226,7 +226,7 @@ struct vcm_captured_fault {
 	struct vcm_fault fault;
 };
 
-/** struct vcm_fault_capture - faults captured (opaque). */
+/* struct vcm_fault_capture - faults captured (opaque). */
 struct vcm_fault_capture;
 
 /** VCM_FAULT_CAPTURE_MAX - faults one capture keeps (more are counted). */
