@@ -6,6 +6,7 @@
 #define LIBVCM_VCM_INTERNAL_H
 
 #include <pthread.h>
+#include <vcm/sysmmu.h>
 #include <vcm/vcm-drv.h>
 
 #include "list.h"
@@ -59,5 +60,11 @@ static inline struct vcm_soc *vcm_context_soc(const struct vcm *vcm)
 {
 	return vcm->core->soc ? vcm->core->soc : vcm_soc_current();
 }
+
+/*
+ * vcm_describe_dva() - fill @d's owner, reservation and active flag for
+ * @dva in @vcm (takes the context's lock; nothing for an invalid context).
+ */
+void vcm_describe_dva(struct vcm *vcm, vcm_addr_t dva, struct vcm_dva_desc *d);
 
 #endif /* LIBVCM_VCM_INTERNAL_H */

@@ -406,3 +406,30 @@ VCM_EXPORT void vcm_destroy(struct vcm *vcm)
 	else
 		free(vcm);
 }
+
+/* ---- describing a DVA (fault reports, explain) ---- */
+
+void vcm_describe_dva(struct vcm *vcm, vcm_addr_t dva, struct vcm_dva_desc *d)
+{
+	struct vcm_res *res;
+
+	if (!vcm_valid(vcm))
+		return;
+	vcm_lock(vcm);
+	d->active = vcm->activations > 0;
+	if (dva < vcm->start || dva - vcm->start >= vcm->size) {
+		d->owner = VCM_DVA_OUTSIDE_WINDOW;
+		goto out;
+	}
+	d->owner = VCM_DVA_UNRESERVED;
+	vcm_list_for_each(res, &vcm->core->res_list, link) {
+		if (dva >= res->start && dva - res->start < res->res_size) {
+			d->owner = res->phys ? VCM_DVA_BOUND : VCM_DVA_UNBOUND;
+			d->res_start = res->start;
+			d->res_size = res->res_size;
+			break;
+		}
+	}
+out:
+	vcm_unlock(vcm);
+}

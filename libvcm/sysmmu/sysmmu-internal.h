@@ -42,4 +42,13 @@ int vcm_sysmmu_access(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access, siz
 /* The SoC a System MMU was made on (where its page tables must live). */
 struct vcm_soc *vcm_sysmmu_soc(const struct vcm_sysmmu *mmu);
 
+/* The name a System MMU was made with. */
+const char *vcm_sysmmu_name(const struct vcm_sysmmu *mmu);
+
+/* Forget the describer registered with @priv (if it is still the one). */
+void vcm_sysmmu_drop_describer(struct vcm_sysmmu *mmu, void *priv);
+
+/* The longest fault report, in bytes. */
+#define VCM_FAULT_REPORT_MAX	VCM_WARN_MSG_MAX
+
 #endif /* LIBVCM_SYSMMU_INTERNAL_H */
