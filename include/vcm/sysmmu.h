@@ -172,6 +172,7 @@ struct vcm_sysmmu_stats {
 	uint64_t fault_counts[VCM_FAULT_NR_TYPES];
 };
 
+struct vcm;
 struct vcm_pgtable;
 struct vcm_sysmmu;
 
@@ -415,6 +416,11 @@ enum vcm_dva_owner {
  * @res_start: the reservation holding the DVA (VCM_DVA_UNBOUND, _BOUND).
  * @res_size: its size.
  * @context: a short name of the context, e.g. "iommu fimc0 0x20000000+0x10000000".
+ * @vcm: the context itself (NULL if the describer does not say), for
+ *	vcm_explain_sysmmu().
+ * @unmap_call: for a DVA not bound now, the call that last unbound a
+ *	reservation covering it ("vcm_unmap", ...; NULL: none recently), and
+ *	@unmap_start, @unmap_size the reservation it unbound.
  */
 struct vcm_dva_desc {
 	enum vcm_dva_owner owner;
@@ -423,6 +429,10 @@ struct vcm_dva_desc {
 	vcm_addr_t res_start;
 	vcm_size_t res_size;
 	char context[80];
+	struct vcm *vcm;
+	const char *unmap_call;
+	vcm_addr_t unmap_start;
+	vcm_size_t unmap_size;
 };
 
 /**

@@ -180,17 +180,35 @@ static const struct vcm_mmu_driver iommu_mmu_driver = {
 	.deactivate = iommu_unmap,
 };
 
+static int iommu_activate(struct vcm *vcm);
+
+bool vcm_iommu_info(struct vcm *vcm, struct vcm_ctx_info *info)
+{
+	struct vcm_iommu *io;
+
+	if (!vcm_valid(vcm) || vcm->driver->activate != iommu_activate)
+		return false;
+	io = to_iommu(vcm);
+	info->mmu = io->sysmmu;
+	info->pgtable_base = vcm_pgtable_base(io->pt);
+	snprintf(info->name, sizeof(info->name), "iommu %s 0x%llx+0x%llx",
+		 vcm_sysmmu_name(io->sysmmu), (unsigned long long)vcm->start,
+		 (unsigned long long)vcm->size);
+	return true;
+}
+
 /* Fault reports: what this context knows of @dva. */
 static void iommu_describe(vcm_addr_t dva, struct vcm_dva_desc *d, void *priv)
 {
 	struct vcm_iommu *io = priv;
-	struct vcm *vcm = &io->mmu.vcm;
+	struct vcm_ctx_info info;
 
-	snprintf(d->context, sizeof(d->context), "iommu %s 0x%llx+0x%llx",
-		 vcm_sysmmu_name(io->sysmmu), (unsigned long long)vcm->start,
-		 (unsigned long long)vcm->size);
-	d->pgtable_base = vcm_pgtable_base(io->pt);
-	vcm_describe_dva(vcm, dva, d);
+	if (!vcm_iommu_info(&io->mmu.vcm, &info))
+		return;
+	snprintf(d->context, sizeof(d->context), "%s", info.name);
+	d->pgtable_base = info.pgtable_base;
+	d->vcm = &io->mmu.vcm;
+	vcm_describe_dva(d->vcm, dva, d);
 }
 
 /* First activation: the wrapper fills the table, then the hardware goes on. */

@@ -54,4 +54,21 @@ void vcm_iommu_hw_on(struct vcm_sysmmu *mmu, vcm_addr_t base);
 /* True if @mmu translates with a table other than @base. */
 bool vcm_iommu_hw_taken(struct vcm_sysmmu *mmu, vcm_addr_t base);
 
+/*
+ * struct vcm_ctx_info - a context behind a System MMU, for fault reports
+ * and the debugging aids.
+ * @mmu: its System MMU.
+ * @pgtable_base: PA of its level-1 table.
+ * @name: "iommu fimc0 0x20000000+0x10000000", "s5p mfc 0x...+0x...".
+ */
+struct vcm_ctx_info {
+	struct vcm_sysmmu *mmu;
+	vcm_addr_t pgtable_base;
+	char name[80];
+};
+
+/* Fill @info if @vcm is a vcm_iommu_create() (resp. S5P) context. */
+bool vcm_iommu_info(struct vcm *vcm, struct vcm_ctx_info *info);
+bool vcm_s5p_info(struct vcm *vcm, struct vcm_ctx_info *info);
+
 #endif /* LIBVCM_IOMMU_H */

@@ -375,16 +375,32 @@ static void s5p_install_ops(struct s5p_vcm *d)
 	d->mmu.vcm.driver = &d->ops;
 }
 
+bool vcm_s5p_info(struct vcm *vcm, struct vcm_ctx_info *info)
+{
+	struct s5p_vcm *dev;
+
+	if (!vcm_valid(vcm) || vcm->driver->activate != s5p_activate)
+		return false;
+	dev = to_s5p(vcm);
+	info->mmu = dev->sysmmu;
+	info->pgtable_base = vcm_pgtable_base(dev->pt);
+	snprintf(info->name, sizeof(info->name), "s5p %s 0x%llx+0x%llx", s5p_dev_names[dev->id],
+		 (unsigned long long)vcm->start, (unsigned long long)vcm->size);
+	return true;
+}
+
 /* Fault reports: what the device's context knows of @dva. */
 static void s5p_describe(vcm_addr_t dva, struct vcm_dva_desc *d, void *priv)
 {
 	struct s5p_vcm *dev = priv;
-	struct vcm *vcm = &dev->mmu.vcm;
+	struct vcm_ctx_info info;
 
-	snprintf(d->context, sizeof(d->context), "s5p %s 0x%llx+0x%llx", s5p_dev_names[dev->id],
-		 (unsigned long long)vcm->start, (unsigned long long)vcm->size);
-	d->pgtable_base = vcm_pgtable_base(dev->pt);
-	vcm_describe_dva(vcm, dva, d);
+	if (!vcm_s5p_info(&dev->mmu.vcm, &info))
+		return;
+	snprintf(d->context, sizeof(d->context), "%s", info.name);
+	d->pgtable_base = info.pgtable_base;
+	d->vcm = &dev->mmu.vcm;
+	vcm_describe_dva(d->vcm, dva, d);
 }
 
 /* Make the context of @id over units [first, first + n). */

@@ -98,7 +98,14 @@ static const char *owner_cause(const struct vcm_dva_desc *d, char *buf, size_t l
 	case VCM_DVA_OUTSIDE_WINDOW:
 		return "DVA outside the context's window (a wrong address, or another device's)";
 	case VCM_DVA_UNRESERVED:
-		return "DVA outside every reservation (past the end of a buffer, or freed already?)";
+		if (d->unmap_call) {
+			snprintf(buf, len, "DVA unmapped already: %s() took 0x%llx+0x%llx away "
+				 "(a device still using a buffer after it was put)", d->unmap_call,
+				 (unsigned long long)d->unmap_start,
+				 (unsigned long long)d->unmap_size);
+			return buf;
+		}
+		return "DVA outside every reservation (past the end of a buffer?)";
 	case VCM_DVA_UNBOUND:
 		snprintf(buf, len, "DVA inside reservation 0x%llx+0x%llx, which is not bound "
 			 "(vcm_bind() missing, or vcm_unbind() done)",
@@ -253,6 +260,9 @@ static void put_context(struct text *t, const struct vcm_dva_desc *d)
 	if (d->owner == VCM_DVA_UNBOUND || d->owner == VCM_DVA_BOUND)
 		put(t, " 0x%llx+0x%llx", (unsigned long long)d->res_start,
 		    (unsigned long long)d->res_size);
+	if (d->unmap_call)
+		put(t, "; recently unbound by %s() (0x%llx+0x%llx)", d->unmap_call,
+		    (unsigned long long)d->unmap_start, (unsigned long long)d->unmap_size);
 }
 
 void vcm_fault_report_format(struct vcm_soc *soc, const struct vcm_fault *f,

@@ -344,6 +344,41 @@ void vcm_sysmmu_drop_describer(struct vcm_sysmmu *mmu, void *priv)
 	mmu_unlock(mmu);
 }
 
+bool vcm_sysmmu_describe(struct vcm_sysmmu *mmu, uint64_t dva, struct vcm_dva_desc *d)
+{
+	vcm_dva_describe_fn fn;
+	void *priv;
+
+	mmu_lock(mmu);
+	fn = mmu->describe;
+	priv = mmu->describe_priv;
+	mmu_unlock(mmu);
+	memset(d, 0, sizeof(*d));
+	if (fn)
+		fn(dva, d, priv);
+	return fn != NULL;
+}
+
+int vcm_sysmmu_tlb_line(struct vcm_sysmmu *mmu, uint64_t dva, struct vcm_tlb_entry *e,
+			bool *stale, uint32_t *pt_base, uint32_t *ctrl)
+{
+	int line = -1;
+	unsigned i;
+
+	mmu_lock(mmu);
+	*pt_base = mmu->pt_base;
+	*ctrl = mmu->ctrl;
+	for (i = 0; i < mmu->tlb.size && line < 0; i++) {
+		if (!vcm_tlb_match(&mmu->tlb.e[i], (uint32_t)dva))
+			continue;
+		line = (int)i;
+		*e = mmu->tlb.e[i];
+		*stale = vcm_pte_read(e->pte_host) != e->pte || e->base != mmu->pt_base;
+	}
+	mmu_unlock(mmu);
+	return line;
+}
+
 const char *vcm_sysmmu_name(const struct vcm_sysmmu *mmu)
 {
 	return mmu->name;

@@ -168,6 +168,22 @@ static void cause_outside_reservations(void **state)
 	vcm_deactivate(f->ctx);
 }
 
+static void cause_unmapped_already(void **state)
+{
+	struct fx *f = *state;
+	struct vcm_res *res = vcm_make_binding(f->ctx, 2 * PAGE, 0, 0);
+	vcm_addr_t dva = res->start;
+	char want[160];
+
+	assert_int_equal(vcm_activate(f->ctx), 0);
+	vcm_destroy_binding(res);
+	snprintf(want, sizeof(want), "DVA unmapped already: vcm_destroy_binding() took "
+		 "0x%llx+0x2000 away", (unsigned long long)dva);
+	fault_says(f->mmu, dva + PAGE, want);
+	assert_non_null(strstr(last, "recently unbound by vcm_destroy_binding()"));
+	vcm_deactivate(f->ctx);
+}
+
 static void cause_unbound(void **state)
 {
 	struct fx *f = *state;
@@ -420,6 +436,7 @@ int main(void)
 		T(cause_no_table),
 		T(cause_outside_reservations),
 		T(cause_unbound),
+		T(cause_unmapped_already),
 		T(cause_other_table),
 		T(cause_table_changed),
 		T(cause_stale_tlb),
