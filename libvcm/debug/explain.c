@@ -16,6 +16,7 @@
 
 #include "fault-report.h"
 #include "internal.h"
+#include "debug-internal.h"
 #include "iommu.h"
 #include "mmu.h"
 #include "pgtable.h"
@@ -35,10 +36,11 @@ static const char *const owner_words[] = {
 /* ---- the context ---- */
 
 /* Its name, and whether it sits behind a System MMU (then @info). */
-static bool context_name(struct vcm *vcm, char *name, size_t len, struct vcm_ctx_info *info)
+bool vcm_debug_context_name(struct vcm *vcm, char *name, size_t len,
+			    struct vcm_iommu_view *v)
 {
-	if (vcm_iommu_info(vcm, info) || vcm_s5p_info(vcm, info)) {
-		snprintf(name, len, "%s", info->name);
+	if (vcm_iommu_view(vcm, v) || vcm_s5p_view(vcm, v)) {
+		snprintf(name, len, "%s", v->name);
 		return true;
 	}
 	if (vcm->driver->res == vcm_mmu_vcm_driver.res)
@@ -112,7 +114,8 @@ static void books_locked(struct vcm *vcm, vcm_addr_t dva, struct vcm_explain *e)
 }
 
 /* The table entries and the TLB line (a context behind a System MMU). */
-static void hardware(const struct vcm_ctx_info *info, vcm_addr_t dva, struct vcm_explain *e)
+static void hardware(struct vcm_sysmmu *mmu, vcm_addr_t pgtable_base, vcm_addr_t dva,
+		     struct vcm_explain *e)
 {
 	struct vcm_fault_entries fe;
 	struct vcm_tlb_entry te;
@@ -123,13 +126,13 @@ static void hardware(const struct vcm_ctx_info *info, vcm_addr_t dva, struct vcm
 	if (dva >= VCM_PT_ADDR_LIMIT)
 		return;
 	e->has_table = true;
-	e->pgtable_base = info->pgtable_base;
-	vcm_fault_read_entries(vcm_sysmmu_soc(info->mmu), info->pgtable_base, dva, &fe);
+	e->pgtable_base = pgtable_base;
+	vcm_fault_read_entries(vcm_sysmmu_soc(mmu), pgtable_base, dva, &fe);
 	e->lv1 = fe.lv1;
 	e->has_lv2 = fe.has_lv2 && fe.lv2_ram;
 	e->lv2 = fe.lv2;
-	line = vcm_sysmmu_tlb_line(info->mmu, dva, &te, &stale, &base, &ctrl);
-	if (line < 0 || base != info->pgtable_base || !(ctrl & VCM_SYSMMU_CTRL_MMU_EN))
+	line = vcm_sysmmu_tlb_line(mmu, dva, &te, &stale, &base, &ctrl);
+	if (line < 0 || base != pgtable_base || !(ctrl & VCM_SYSMMU_CTRL_MMU_EN))
 		return;
 	e->tlb_line = line;
 	e->tlb_dva = te.tag;
@@ -148,11 +151,11 @@ static void explain_init(struct vcm_explain *e, vcm_addr_t dva)
 /* Fill @e for @dva of @vcm (takes the context's lock). */
 static void explain_context(struct vcm *vcm, vcm_addr_t dva, struct vcm_explain *e)
 {
-	struct vcm_ctx_info info;
+	struct vcm_iommu_view v;
 	bool behind_mmu;
 
 	e->vcm = vcm;
-	behind_mmu = context_name(vcm, e->context, sizeof(e->context), &info);
+	behind_mmu = vcm_debug_context_name(vcm, e->context, sizeof(e->context), &v);
 	vcm_lock(vcm);
 	books_locked(vcm, dva, e);
 	vcm_unlock(vcm);
@@ -160,7 +163,7 @@ static void explain_context(struct vcm *vcm, vcm_addr_t dva, struct vcm_explain 
 					 &e->pin_count))
 		e->uaddr = NULL;
 	if (behind_mmu)
-		hardware(&info, dva, e);
+		hardware(v.sysmmu, vcm_pgtable_base(v.pt), dva, e);
 }
 
 /* ---- printing ---- */
@@ -255,7 +258,6 @@ VCM_EXPORT int vcm_explain_sysmmu(struct vcm_sysmmu *mmu, vcm_addr_t dva,
 				  struct vcm_explain *e, FILE *out)
 {
 	struct vcm_explain local;
-	struct vcm_ctx_info info;
 	struct vcm_dva_desc d;
 
 	if (vcm_is_err_or_null(mmu))
@@ -268,9 +270,7 @@ VCM_EXPORT int vcm_explain_sysmmu(struct vcm_sysmmu *mmu, vcm_addr_t dva,
 	explain_init(e, dva);
 	snprintf(e->context, sizeof(e->context), "System MMU %s, no context",
 		 vcm_sysmmu_name(mmu));
-	info.mmu = mmu;
-	info.pgtable_base = vcm_sysmmu_pgtable_base(mmu);
-	hardware(&info, dva, e);
+	hardware(mmu, vcm_sysmmu_pgtable_base(mmu), dva, e);
 	if (out) {
 		fprintf(out, "DVA 0x%llx: %s\n", (unsigned long long)dva, e->context);
 		print_hardware(out, e);
@@ -315,7 +315,7 @@ static void res_maps_pa(struct pa_search *s, struct vcm *vcm, const char *name,
 static int context_maps_pa(struct vcm *vcm, void *priv)
 {
 	struct pa_search *s = priv;
-	struct vcm_ctx_info info;
+	struct vcm_iommu_view info;
 	vcm_addr_t first = 0;
 	struct vcm_res *res;
 	char name[80];
@@ -323,7 +323,7 @@ static int context_maps_pa(struct vcm *vcm, void *priv)
 
 	if (vcm_context_soc(vcm) != s->soc)
 		return 0;
-	context_name(vcm, name, sizeof(name), &info);
+	vcm_debug_context_name(vcm, name, sizeof(name), &info);
 	vcm_lock(vcm);
 	vcm_list_for_each(res, &vcm->core->res_list, link)
 		if (res->phys)
@@ -411,21 +411,22 @@ static void dump_history_locked(FILE *out, const struct vcm_core *core)
 	}
 }
 
-static void dump_hardware(FILE *out, const struct vcm_ctx_info *info)
+static void dump_hardware(FILE *out, const struct vcm_iommu_view *v)
 {
-	uint32_t ctrl = vcm_sysmmu_readl(info->mmu, VCM_SYSMMU_CTRL);
-	vcm_addr_t base = vcm_sysmmu_pgtable_base(info->mmu);
+	uint32_t ctrl = vcm_sysmmu_readl(v->sysmmu, VCM_SYSMMU_CTRL);
+	vcm_addr_t base = vcm_sysmmu_pgtable_base(v->sysmmu);
+	vcm_addr_t own = vcm_pgtable_base(v->pt);
 
 	fprintf(out, "  System MMU %s: %s, PT_BASE_ADDR 0x%llx (%s), context table 0x%llx\n",
-		vcm_sysmmu_name(info->mmu), (ctrl & VCM_SYSMMU_CTRL_MMU_EN) ? "enabled" : "disabled",
-		(unsigned long long)base, base == info->pgtable_base ? "this context's" : "another",
-		(unsigned long long)info->pgtable_base);
+		vcm_sysmmu_name(v->sysmmu), (ctrl & VCM_SYSMMU_CTRL_MMU_EN) ? "enabled" : "disabled",
+		(unsigned long long)base, base == own ? "this context's" : "another",
+		(unsigned long long)own);
 }
 
 VCM_EXPORT void vcm_context_dump(struct vcm *vcm, FILE *out)
 {
 	struct vcm_pagesize_counts c;
-	struct vcm_ctx_info info;
+	struct vcm_iommu_view info;
 	struct vcm_res *res;
 	bool behind_mmu;
 	char name[80];
@@ -436,7 +437,7 @@ VCM_EXPORT void vcm_context_dump(struct vcm *vcm, FILE *out)
 		fprintf(out, "context: (none)\n");
 		return;
 	}
-	behind_mmu = context_name(vcm, name, sizeof(name), &info);
+	behind_mmu = vcm_debug_context_name(vcm, name, sizeof(name), &info);
 	vcm_lock(vcm);
 	fprintf(out, "context %s: window 0x%llx+0x%llx, activations %d, %lu reservation(s)\n",
 		name, (unsigned long long)vcm->start, (unsigned long long)vcm->size,

@@ -182,31 +182,16 @@ static const struct vcm_mmu_driver iommu_mmu_driver = {
 
 static int iommu_activate(struct vcm *vcm);
 
-bool vcm_iommu_info(struct vcm *vcm, struct vcm_ctx_info *info)
-{
-	struct vcm_iommu *io;
-
-	if (!vcm_valid(vcm) || vcm->driver->activate != iommu_activate)
-		return false;
-	io = to_iommu(vcm);
-	info->mmu = io->sysmmu;
-	info->pgtable_base = vcm_pgtable_base(io->pt);
-	snprintf(info->name, sizeof(info->name), "iommu %s 0x%llx+0x%llx",
-		 vcm_sysmmu_name(io->sysmmu), (unsigned long long)vcm->start,
-		 (unsigned long long)vcm->size);
-	return true;
-}
-
 /* Fault reports: what this context knows of @dva. */
 static void iommu_describe(vcm_addr_t dva, struct vcm_dva_desc *d, void *priv)
 {
 	struct vcm_iommu *io = priv;
-	struct vcm_ctx_info info;
+	struct vcm_iommu_view v;
 
-	if (!vcm_iommu_info(&io->mmu.vcm, &info))
+	if (!vcm_valid(&io->mmu.vcm) || !vcm_iommu_view(&io->mmu.vcm, &v))
 		return;
-	snprintf(d->context, sizeof(d->context), "%s", info.name);
-	d->pgtable_base = info.pgtable_base;
+	snprintf(d->context, sizeof(d->context), "%s", v.name);
+	d->pgtable_base = vcm_pgtable_base(v.pt);
 	d->vcm = &io->mmu.vcm;
 	vcm_describe_dva(d->vcm, dva, d);
 }
@@ -237,6 +222,22 @@ static void iommu_deactivate(struct vcm *vcm)
 	vcm_sysmmu_disable(io->sysmmu);
 }
 
+bool vcm_iommu_view(struct vcm *vcm, struct vcm_iommu_view *v)
+{
+	struct vcm_iommu *io;
+
+	if (vcm->driver->activate != iommu_activate)
+		return false;
+	io = to_iommu(vcm);
+	v->pt = io->pt;
+	v->sysmmu = io->sysmmu;
+	v->own_table = true;
+	v->hw_managed = true;
+	snprintf(v->name, sizeof(v->name), "iommu %s 0x%llx+0x%llx", vcm_sysmmu_name(io->sysmmu),
+		 (unsigned long long)vcm->start, (unsigned long long)vcm->size);
+	return true;
+}
+
 static bool iommu_window_valid(vcm_addr_t start, vcm_size_t size)
 {
 	return size && VCM_IS_ALIGNED(start | size, VCM_PAGE_SIZE) &&
@@ -253,7 +254,7 @@ VCM_EXPORT struct vcm *vcm_iommu_create(struct vcm_sysmmu *mmu, vcm_addr_t start
 	if (vcm_is_err_or_null(mmu) || !iommu_window_valid(start, size))
 		return vcm_err_ptr(-EINVAL);
 	soc = vcm_sysmmu_soc(mmu);
-	io = calloc(1, sizeof(*io));
+	io = vcm_calloc(1, sizeof(*io));
 	if (!io)
 		return vcm_err_ptr(-ENOMEM);
 	io->sysmmu = mmu;

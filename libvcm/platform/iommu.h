@@ -55,20 +55,28 @@ void vcm_iommu_hw_on(struct vcm_sysmmu *mmu, vcm_addr_t base);
 bool vcm_iommu_hw_taken(struct vcm_sysmmu *mmu, vcm_addr_t base);
 
 /*
- * struct vcm_ctx_info - a context behind a System MMU, for fault reports
- * and the debugging aids.
- * @mmu: its System MMU.
- * @pgtable_base: PA of its level-1 table.
- * @name: "iommu fimc0 0x20000000+0x10000000", "s5p mfc 0x...+0x...".
+ * struct vcm_iommu_view - what vcm_verify() needs of a context on a System
+ * MMU.
+ * @pt: its page table.
+ * @sysmmu: its System MMU.
+ * @own_table: the whole table is the context's (else only its window is:
+ *             the S5P layer's shared table).
+ * @hw_managed: the library programs @sysmmu on activation (else platform
+ *              callbacks do).
+ * @name: for reports: "iommu fimc0 0x20000000+0x10000000", "s5p mfc 0x...".
  */
-struct vcm_ctx_info {
-	struct vcm_sysmmu *mmu;
-	vcm_addr_t pgtable_base;
+struct vcm_iommu_view {
+	struct vcm_pgtable *pt;
+	struct vcm_sysmmu *sysmmu;
+	bool own_table;
+	bool hw_managed;
 	char name[80];
 };
 
-/* Fill @info if @vcm is a vcm_iommu_create() (resp. S5P) context. */
-bool vcm_iommu_info(struct vcm *vcm, struct vcm_ctx_info *info);
-bool vcm_s5p_info(struct vcm *vcm, struct vcm_ctx_info *info);
+/* True, with *@v filled, if @vcm was made by vcm_iommu_create(). */
+bool vcm_iommu_view(struct vcm *vcm, struct vcm_iommu_view *v);
+
+/* True, with *@v filled, if @vcm was made by vcm_create_unified(). */
+bool vcm_s5p_view(struct vcm *vcm, struct vcm_iommu_view *v);
 
 #endif /* LIBVCM_IOMMU_H */

@@ -304,6 +304,22 @@ static void s5p_deactivate(struct vcm *vcm)
 	hw_off(to_s5p(vcm));
 }
 
+bool vcm_s5p_view(struct vcm *vcm, struct vcm_iommu_view *v)
+{
+	struct s5p_vcm *d;
+
+	if (vcm->driver->activate != s5p_activate)
+		return false;
+	d = to_s5p(vcm);
+	v->pt = d->pt;
+	v->sysmmu = d->sysmmu;
+	v->own_table = false;
+	v->hw_managed = !d->cb.pgd_base_specifier;
+	snprintf(v->name, sizeof(v->name), "s5p %s 0x%llx+0x%llx", s5p_dev_names[d->id],
+		 (unsigned long long)vcm->start, (unsigned long long)vcm->size);
+	return true;
+}
+
 /*
  * Memory from the phys_alloc callback: one part, and the phys_free callback
  * stored behind it (the context may be gone when the phys is freed).
@@ -325,7 +341,7 @@ static struct vcm_phys *s5p_phys_new(vcm_addr_t pa, vcm_size_t size,
 				     void (*phys_free)(struct vcm_phys *phys))
 {
 	size_t head = sizeof(struct vcm_phys) + sizeof(struct vcm_phys_part);
-	struct vcm_phys *phys = calloc(1, head + sizeof(struct s5p_phys_tail));
+	struct vcm_phys *phys = vcm_calloc(1, head + sizeof(struct s5p_phys_tail));
 	struct s5p_phys_tail *tail;
 
 	if (!phys)
@@ -375,30 +391,16 @@ static void s5p_install_ops(struct s5p_vcm *d)
 	d->mmu.vcm.driver = &d->ops;
 }
 
-bool vcm_s5p_info(struct vcm *vcm, struct vcm_ctx_info *info)
-{
-	struct s5p_vcm *dev;
-
-	if (!vcm_valid(vcm) || vcm->driver->activate != s5p_activate)
-		return false;
-	dev = to_s5p(vcm);
-	info->mmu = dev->sysmmu;
-	info->pgtable_base = vcm_pgtable_base(dev->pt);
-	snprintf(info->name, sizeof(info->name), "s5p %s 0x%llx+0x%llx", s5p_dev_names[dev->id],
-		 (unsigned long long)vcm->start, (unsigned long long)vcm->size);
-	return true;
-}
-
 /* Fault reports: what the device's context knows of @dva. */
 static void s5p_describe(vcm_addr_t dva, struct vcm_dva_desc *d, void *priv)
 {
 	struct s5p_vcm *dev = priv;
-	struct vcm_ctx_info info;
+	struct vcm_iommu_view v;
 
-	if (!vcm_s5p_info(&dev->mmu.vcm, &info))
+	if (!vcm_valid(&dev->mmu.vcm) || !vcm_s5p_view(&dev->mmu.vcm, &v))
 		return;
-	snprintf(d->context, sizeof(d->context), "%s", info.name);
-	d->pgtable_base = info.pgtable_base;
+	snprintf(d->context, sizeof(d->context), "%s", v.name);
+	d->pgtable_base = vcm_pgtable_base(v.pt);
 	d->vcm = &dev->mmu.vcm;
 	vcm_describe_dva(d->vcm, dva, d);
 }
@@ -407,7 +409,7 @@ static void s5p_describe(vcm_addr_t dva, struct vcm_dva_desc *d, void *priv)
 static struct vcm *s5p_vcm_new_locked(enum vcm_dev_id id, unsigned first, unsigned n,
 				      const struct s5p_vcm_driver *driver)
 {
-	struct s5p_vcm *d = calloc(1, sizeof(*d));
+	struct s5p_vcm *d = vcm_calloc(1, sizeof(*d));
 	struct vcm *vcm;
 
 	if (!d)
