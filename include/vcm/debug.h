@@ -2,7 +2,8 @@
 /*
  * <vcm/debug.h> - debugging aids: why a mapping costs the TLB entries it
  * does (page-size reports), the SoC's free memory in blocks, who owns an
- * address (explain), a dump of any context.
+ * address (explain), a dump of any context, SVG pictures of a context's
+ * DVA space and of a SoC's physical memory.
  *
  * Thread safety: every function here may be called from any thread; each
  * takes the locks of what it reads (a context's lock, the SoC's lock) for
@@ -254,6 +255,44 @@ VCM_EXPORT int vcm_explain_sysmmu(struct vcm_sysmmu *mmu, vcm_addr_t dva,
  */
 VCM_EXPORT int vcm_explain_pa(struct vcm_soc *soc, vcm_addr_t pa, struct vcm_explain *e,
 			      FILE *out);
+
+/* ---- pictures ----------------------------------------------------------- */
+
+/**
+ * vcm_svg_context() - draw a context's DVA space as SVG.
+ * @vcm: the context (any kind).
+ * @out: where to write the picture (a whole, self-contained SVG document).
+ *
+ * The window with every reservation in it, then one row per reservation
+ * (up to 256): bound or not, its guard gap (vcm_set_guard()), and for a
+ * page-mapped context the pages that map it, coloured by size (1 MiB,
+ * 64 KiB, 4 KiB) and outlined in red where they are smaller than the
+ * buffer allows (the reason in the tooltip).  Every shape carries
+ * data-kind ("window", "overview", "reservation", "guard", "pages"),
+ * data-start and data-size, and the pages data-page, data-count and
+ * data-reason, so programs can read the picture back.
+ *
+ * Return: 0; -EINVAL for a NULL or error-pointer @vcm or a NULL @out;
+ * -EIO if writing failed.
+ */
+VCM_EXPORT int vcm_svg_context(struct vcm *vcm, FILE *out);
+
+/**
+ * vcm_svg_soc() - draw a SoC's physical memory as SVG.
+ * @soc: the machine.
+ * @out: where to write the picture.
+ *
+ * One row per 16 MiB of each bank (more per row for banks above 4 GiB;
+ * banks above 64 GiB are not drawn page by page): the free blocks the
+ * page allocator holds, coloured by order (data-kind "free", data-order,
+ * data-count), the memory bound in a live context of the SoC, named by
+ * that context (data-kind "owned", data-owner), and other allocations
+ * (page tables, pins, drivers' own; data-kind "allocated").
+ *
+ * Return: 0; -EINVAL for a NULL or error-pointer @soc or a NULL @out;
+ * -ENOMEM; -EIO if writing failed.
+ */
+VCM_EXPORT int vcm_svg_soc(struct vcm_soc *soc, FILE *out);
 
 /**
  * vcm_context_dump() - print a context of any kind.

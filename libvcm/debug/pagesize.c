@@ -15,6 +15,7 @@
 #include <vcm/debug.h>
 #include <vcm/vcm-drv.h>
 
+#include "debug-internal.h"
 #include "internal.h"
 #include "mmu.h"
 #include "soc-internal.h"
@@ -47,6 +48,16 @@ static bool driver_has(const unsigned char *orders, unsigned order)
 	return false;
 }
 
+const char *vcm_ps_size_name(unsigned size)
+{
+	return size_names[size];
+}
+
+const char *vcm_ps_reason_name(unsigned reason)
+{
+	return reason < VCM_PS_NR_REASONS ? reason_names[reason] : "";
+}
+
 /* One page as the walk cuts it. */
 struct ps_page {
 	uint64_t dva, pa;
@@ -54,18 +65,12 @@ struct ps_page {
 	unsigned reason;	/* enum vcm_ps_reason, or NO_REASON */
 };
 
-/* A run of pages of one size and reason, for the report lines. */
-struct ps_run {
-	struct ps_page first;
-	unsigned long n;
-	uint64_t bytes;
-};
-
 struct ps_walk {
 	const unsigned char *orders;
 	struct vcm_pagesize_counts *c;
-	struct ps_run run;
-	FILE *out;
+	struct vcm_ps_run run;
+	vcm_ps_run_fn fn;
+	void *priv;
 };
 
 /* The largest driver order that @dva, @pa and @left allow, as a size index. */
@@ -119,33 +124,28 @@ static unsigned why_smaller(const unsigned char *orders, const struct ps_page *p
 
 static void run_flush(struct ps_walk *w)
 {
-	const struct ps_run *r = &w->run;
-
-	if (!r->n || r->first.reason == NO_REASON || !w->out)
-		return;
-	fprintf(w->out, "    dva 0x%08llx-0x%08llx pa 0x%08llx: %lu x %s, %s\n",
-		(unsigned long long)r->first.dva,
-		(unsigned long long)(r->first.dva + r->bytes - 1),
-		(unsigned long long)r->first.pa, r->n, size_names[r->first.size],
-		reason_names[r->first.reason]);
+	if (w->run.n && w->fn)
+		w->fn(&w->run, w->priv);
 }
 
 static void page_add(struct ps_walk *w, const struct ps_page *p)
 {
-	struct ps_run *r = &w->run;
+	struct vcm_ps_run *r = &w->run;
 	uint64_t bytes = VCM_ORDER_BYTES(hw_orders[p->size]);
 
 	w->c->pages[p->size]++;
 	if (p->reason != NO_REASON)
 		w->c->smaller[p->reason]++;
-	if (r->n && r->first.size == p->size && r->first.reason == p->reason &&
-	    r->first.dva + r->bytes == p->dva) {
+	if (r->n && r->size == p->size && r->reason == p->reason && r->dva + r->bytes == p->dva) {
 		r->n++;
 		r->bytes += bytes;
 		return;
 	}
 	run_flush(w);
-	r->first = *p;
+	r->dva = p->dva;
+	r->pa = p->pa;
+	r->size = p->size;
+	r->reason = p->reason;
 	r->n = 1;
 	r->bytes = bytes;
 }
@@ -167,6 +167,7 @@ static unsigned long best_pages(uint64_t bytes)
 
 static void walk_phys(struct ps_walk *w, uint64_t dva, const struct vcm_phys *phys)
 {
+	w->run.n = 0;
 	struct ps_span sp = { .run_start = dva, .run_end = dva + phys->size };
 	unsigned i;
 
@@ -204,35 +205,47 @@ static void print_counts(FILE *out, const struct vcm_pagesize_counts *c)
 		total_pages(c), c->best);
 }
 
+/* A report line for each run of pages smaller than the buffer allows. */
+static void print_run(const struct vcm_ps_run *r, void *priv)
+{
+	if (r->reason == NO_REASON)
+		return;
+	fprintf(priv, "    dva 0x%08llx-0x%08llx pa 0x%08llx: %lu x %s, %s\n",
+		(unsigned long long)r->dva, (unsigned long long)(r->dva + r->bytes - 1),
+		(unsigned long long)r->pa, r->n, size_names[r->size], reason_names[r->reason]);
+}
+
+void vcm_ps_walk(struct vcm *vcm, struct vcm_res *res, struct vcm_pagesize_counts *c,
+		 vcm_ps_run_fn fn, void *priv)
+{
+	struct vcm_pagesize_counts local;
+	struct ps_walk w = { .c = c ? c : &local, .fn = fn, .priv = priv };
+
+	memset(w.c, 0, sizeof(*w.c));
+	w.orders = vcm_to_mmu(vcm)->driver->orders;
+	if (!res->phys) {
+		w.c->unbound = 1;
+		return;
+	}
+	w.c->best = best_pages(res->phys->size);
+	walk_phys(&w, res->start, res->phys);
+}
+
 /* One reservation, the context's lock held. */
 static void res_locked(struct vcm_res *res, struct vcm_pagesize_counts *c, FILE *out)
 {
-	struct ps_walk w = { .c = c, .out = out };
-
-	memset(c, 0, sizeof(*c));
-	w.orders = vcm_to_mmu(res->vcm)->driver->orders;
-	if (out)
-		fprintf(out, "  res 0x%08llx+0x%llx: ", (unsigned long long)res->start,
-			(unsigned long long)res->res_size);
+	vcm_ps_walk(res->vcm, res, c, NULL, NULL);
+	if (!out)
+		return;
+	fprintf(out, "  res 0x%08llx+0x%llx: ", (unsigned long long)res->start,
+		(unsigned long long)res->res_size);
 	if (!res->phys) {
-		c->unbound = 1;
-		if (out)
-			fprintf(out, "not bound, no pages\n");
+		fprintf(out, "not bound, no pages\n");
 		return;
 	}
-	c->best = best_pages(res->phys->size);
-	if (out) {
-		/* the counts line comes first: count on a quiet walk, then print */
-		struct vcm_pagesize_counts tmp;
-		struct ps_walk quiet = { .orders = w.orders, .c = &tmp, .out = NULL };
-
-		memset(&tmp, 0, sizeof(tmp));
-		walk_phys(&quiet, res->start, res->phys);
-		tmp.best = c->best;
-		print_counts(out, &tmp);
-		fprintf(out, "\n");
-	}
-	walk_phys(&w, res->start, res->phys);
+	print_counts(out, c);
+	fprintf(out, "\n");
+	vcm_ps_walk(res->vcm, res, NULL, print_run, out);
 }
 
 static int check_context(const struct vcm *vcm)
