@@ -18,15 +18,19 @@
  *      reservations, activation count, res->phys; held briefly, never
  *      across a call out.
  *   4. the pin table's lock (usermem/pin.c).
- *   5. a SoC's allocator lock (machine/soc.c).
- *   6. leaves, which call nothing that locks: a System MMU's spinlock
+ *   5. a page table's lock (sysmmu/pgtable.c).
+ *   6. the default SoC's lock (machine/soc.c: making the default SoC).
+ *   7. a SoC's allocator lock (machine/soc.c).
+ *   8. leaves, which call nothing that locks: a System MMU's spinlock
  *      (sysmmu/sysmmu.c), the registry's writer lock (base/registry.c),
  *      the warning handler's lock (base/warn.c, never held while the
- *      handler runs), the default SoC's lock.
+ *      handler runs).
  *
  * No library lock is held while user code runs: the warning handler, the
  * fault handler, driver ops and platform callbacks (ownership, 1., is not
- * a lock in this sense: see above).  A warning raised while a lock is
+ * a lock in this sense: see above).  Every mutex goes through
+ * vcm_mutex_lock()/vcm_mutex_unlock(), which count the locks a thread
+ * holds; the leaves (8.) never call out and are not counted.  A warning raised while a lock is
  * held is queued and delivered when the thread lets go of its last lock
  * (vcm_lock_leave()).
  */
