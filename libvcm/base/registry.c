@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "fault-inject-internal.h"
 #include "registry.h"
 
 /* A fresh table's slots; it doubles when half full (live + released). */
@@ -180,7 +181,7 @@ static struct vcm_reg_table *table_new(unsigned log2)
 	struct vcm_reg_table *t;
 	size_t n = (size_t)1 << log2;
 
-	t = calloc(1, sizeof(*t) + n * sizeof(t->slots[0]));
+	t = vcm_calloc(1, sizeof(*t) + n * sizeof(t->slots[0]));
 	if (!t)
 		return NULL;
 	t->mask = n - 1;
@@ -437,7 +438,7 @@ int vcm_reg_for_each(int (*fn)(const struct vcm_handle_info *info, void *arg), v
 
 	pthread_mutex_lock(&reg.lock);
 	t = table();
-	all = malloc((reg.live ? reg.live : 1) * sizeof(*all));
+	all = vcm_malloc((reg.live ? reg.live : 1) * sizeof(*all));
 	for (i = 0; all && t && i <= t->mask; i++)
 		if (slot_key(&t->slots[i]) && meta_live(slot_meta(&t->slots[i])))
 			info_of(&t->slots[i], &all[n++]);
