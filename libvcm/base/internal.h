@@ -14,6 +14,7 @@
  *      takes that one's ownership: user code must not make such calls
  *      circular across threads.
  *   2. the S5P layer's lock (platform/s5p.c).
+ *   2a. the list of every live context (framework/history.c).
  *   3. a context's bookkeeping mutex (struct vcm_core.lock): its list of
  *      reservations, activation count, res->phys; held briefly, never
  *      across a call out.
@@ -57,6 +58,9 @@
  * the warning handler.  Thread-safe.
  */
 void vcm_warn(const char *fmt, ...) VCM_PRINTF(1, 2);
+
+/* The longest warning (longer ones are cut): a fault report fits. */
+#define VCM_WARN_MSG_MAX	1024
 
 /* Locks (and ownerships) the thread holds; warnings it queued meanwhile. */
 extern __thread unsigned vcm_locks_held;

@@ -21,7 +21,7 @@
 
 /* Warnings a thread keeps while it holds locks; more are counted only. */
 #define WARN_QUEUE_LEN		8
-#define WARN_MSG_MAX		256
+#define WARN_MSG_MAX		VCM_WARN_MSG_MAX
 /* Handler calls nested deeper than this print to stderr. */
 #define WARN_NEST_MAX		4
 

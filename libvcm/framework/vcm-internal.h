@@ -6,6 +6,8 @@
 #define LIBVCM_VCM_INTERNAL_H
 
 #include <pthread.h>
+#include <vcm/debug.h>
+#include <vcm/sysmmu.h>
 #include <vcm/vcm-drv.h>
 
 #include "list.h"
@@ -19,22 +21,31 @@
  *        never across a call out.
  * @idle: signalled when the context's ownership is given back.
  * @busy: an operation owns the context (see vcm_ctx_enter()).
- * @owner: the thread that owns it.
+ * @owner_thread: the thread that owns it.
  * @res_list: the context's reservations (through vcm_res.link).
  * @nres: reservations in the list.
  * @soc: the SoC the context's memory comes from; NULL: the current SoC.
  * @release: called by vcm_destroy(), with the context owned and empty,
  *           before the core goes (a layer above drops its references).
+ * @owner: the context this is the core of.
+ * @all: the link in the list of every live context (history.c).
+ * @hist: the last VCM_UNMAP_HISTORY unbinds, a ring (history.c; written
+ *        and read under @lock).
+ * @nhist: unbinds recorded in all; the next goes to @hist[nhist % size].
  */
 struct vcm_core {
 	pthread_mutex_t lock;
 	pthread_cond_t idle;
 	bool busy;
-	pthread_t owner;
+	pthread_t owner_thread;
 	struct vcm_link res_list;
 	unsigned long nres;
 	struct vcm_soc *soc;
 	void (*release)(struct vcm *vcm);
+	struct vcm *owner;
+	struct vcm_link all;
+	struct vcm_unmap_record hist[VCM_UNMAP_HISTORY];
+	unsigned long nhist;
 };
 
 /*
@@ -72,6 +83,31 @@ static inline void vcm_book_unlock(const struct vcm *vcm)
 	vcm_mutex_unlock(&vcm->core->lock);
 }
 
+/*
+ * For the readers of a context (the debugging aids): a live context, and
+ * its bookkeeping held still (the mutex, not the ownership: they may run
+ * inside a callback of that context).
+ */
+static inline bool vcm_valid(const struct vcm *vcm)
+{
+	return vcm_reg_live(vcm, VCM_KIND_CONTEXT);
+}
+
+static inline bool vcm_res_valid(const struct vcm_res *res)
+{
+	return vcm_reg_live(res, VCM_KIND_RES);
+}
+
+static inline void vcm_lock(const struct vcm *vcm)
+{
+	vcm_book_lock(vcm);
+}
+
+static inline void vcm_unlock(const struct vcm *vcm)
+{
+	vcm_book_unlock(vcm);
+}
+
 /* See struct vcm_core.release. */
 static inline void vcm_set_release_hook(struct vcm *vcm, void (*fn)(struct vcm *vcm))
 {
@@ -92,5 +128,33 @@ static inline struct vcm_soc *vcm_context_soc(const struct vcm *vcm)
 {
 	return vcm->core->soc ? vcm->core->soc : vcm_soc_current();
 }
+
+/*
+ * vcm_describe_dva() - fill @d's owner, reservation and active flag for
+ * @dva in @vcm (takes the context's lock; nothing for an invalid context).
+ */
+void vcm_describe_dva(struct vcm *vcm, vcm_addr_t dva, struct vcm_dva_desc *d);
+
+/*
+ * The debugging bookkeeping of contexts (history.c): every live context on
+ * one list, and each context's recent unbinds.
+ * vcm_history_add() - record that @call unbound [@start, @start + @size)
+ * (context lock held).
+ * vcm_for_each_context() - call @fn on every live context, under the list's
+ * lock (@fn may take the context's lock; it must not create or destroy a
+ * context); stops at the first non-zero return and returns it.
+ */
+void vcm_history_add(struct vcm *vcm, vcm_addr_t start, vcm_size_t size, const char *call);
+/* The latest recorded unbind covering @dva, or NULL (context lock held). */
+const struct vcm_unmap_record *vcm_history_latest(const struct vcm *vcm, vcm_addr_t dva);
+/* The same, into @d's unmap fields. */
+void vcm_history_find(const struct vcm *vcm, vcm_addr_t dva, struct vcm_dva_desc *d);
+void vcm_contexts_add(struct vcm *vcm);
+void vcm_contexts_del(struct vcm *vcm);
+int vcm_for_each_context(int (*fn)(struct vcm *vcm, void *priv), void *priv);
+
+/* The kind of a context made by the framework's wrappers (o2o.c, vmm.c). */
+bool vcm_is_o2o(const struct vcm *vcm);
+bool vcm_is_vmm(const struct vcm *vcm);
 
 #endif /* LIBVCM_VCM_INTERNAL_H */

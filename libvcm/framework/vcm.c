@@ -34,7 +34,7 @@ int vcm_ctx_enter(struct vcm *vcm, const char *fn)
 	struct vcm_core *core = vcm->core;
 
 	pthread_mutex_lock(&core->lock);
-	if (core->busy && pthread_equal(core->owner, pthread_self())) {
+	if (core->busy && pthread_equal(core->owner_thread, pthread_self())) {
 		pthread_mutex_unlock(&core->lock);
 		vcm_warn("%s: called on context %p from its own driver op or callback; refused "
 			 "(-EDEADLK)", fn, (void *)vcm);
@@ -43,7 +43,7 @@ int vcm_ctx_enter(struct vcm *vcm, const char *fn)
 	while (core->busy)
 		pthread_cond_wait(&core->idle, &core->lock);
 	core->busy = true;
-	core->owner = pthread_self();
+	core->owner_thread = pthread_self();
 	pthread_mutex_unlock(&core->lock);
 	vcm_lock_enter();
 	return 0;
@@ -111,7 +111,9 @@ VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm)
 	pthread_cond_init(&core->idle, NULL);
 	vcm_list_init(&core->res_list);
 	vcm->core = core;
+	core->owner = vcm;
 	vcm->activations = 0;
+	vcm_contexts_add(vcm);
 	return vcm;
 }
 
@@ -198,10 +200,14 @@ static int locked_bind(struct vcm_res *res, struct vcm_phys *phys)
 	return 0;
 }
 
-static struct vcm_phys *locked_unbind(struct vcm_res *res)
+/* Unbind; @call is the public call doing it, for the unmap history. */
+static struct vcm_phys *locked_unbind(struct vcm_res *res, const char *call)
 {
 	struct vcm_phys *phys = res->phys;
 
+	vcm_book_lock(res->vcm);	/* the debugging aids read the history */
+	vcm_history_add(res->vcm, res->start, res->bound_size, call);
+	vcm_book_unlock(res->vcm);
 	if (res->vcm->driver->unbind)
 		res->vcm->driver->unbind(res);
 	res_set_phys(res, NULL);
@@ -321,7 +327,7 @@ VCM_EXPORT void vcm_unreserve(struct vcm_res *res)
 	start = res->start;
 	bound = res->phys != NULL;
 	if (bound)
-		locked_unbind(res);
+		locked_unbind(res, "vcm_unreserve");
 	locked_unreserve(res);
 	vcm_ctx_leave(vcm);
 	if (bound)
@@ -357,7 +363,7 @@ VCM_EXPORT struct vcm_phys *vcm_unbind(struct vcm_res *res)
 		return NULL;
 	start = res->start;
 	if (res->phys)
-		phys = locked_unbind(res);
+		phys = locked_unbind(res, "vcm_unbind");
 	vcm_ctx_leave(res->vcm);
 	if (!phys)
 		vcm_warn("vcm_unbind: nothing bound to reservation %#llx",
@@ -393,7 +399,7 @@ VCM_EXPORT void vcm_unmap(struct vcm_res *res)
 		return;
 	vcm = res->vcm;
 	if (res->phys)
-		locked_unbind(res);
+		locked_unbind(res, "vcm_unmap");
 	locked_unreserve(res);
 	vcm_ctx_leave(vcm);
 }
@@ -468,7 +474,7 @@ VCM_EXPORT void vcm_destroy_binding(struct vcm_res *res)
 		return;
 	vcm = res->vcm;
 	if (res->phys)
-		phys = locked_unbind(res);
+		phys = locked_unbind(res, "vcm_destroy_binding");
 	locked_unreserve(res);
 	vcm_ctx_leave(vcm);
 	if (phys)
@@ -537,7 +543,7 @@ static void locked_empty(struct vcm *vcm)
 		struct vcm_res *res = vcm_list_first(&core->res_list, struct vcm_res, link);
 
 		if (res->phys)
-			locked_unbind(res);
+			locked_unbind(res, "vcm_destroy");
 		locked_unreserve(res);
 	}
 }
@@ -559,6 +565,7 @@ VCM_EXPORT void vcm_destroy(struct vcm *vcm)
 		core->release(vcm);
 	vcm_reg_del(vcm, VCM_KIND_CONTEXT);
 	vcm_ctx_leave(vcm);
+	vcm_contexts_del(vcm);
 	pthread_cond_destroy(&core->idle);
 	pthread_mutex_destroy(&core->lock);
 	free(core);
@@ -567,4 +574,33 @@ VCM_EXPORT void vcm_destroy(struct vcm *vcm)
 		vcm->driver->cleanup(vcm);
 	else
 		free(vcm);
+}
+
+/* ---- describing a DVA (fault reports, explain) ---- */
+
+void vcm_describe_dva(struct vcm *vcm, vcm_addr_t dva, struct vcm_dva_desc *d)
+{
+	struct vcm_res *res;
+
+	if (!vcm_valid(vcm))
+		return;
+	vcm_lock(vcm);
+	d->active = vcm->activations > 0;
+	if (dva < vcm->start || dva - vcm->start >= vcm->size) {
+		d->owner = VCM_DVA_OUTSIDE_WINDOW;
+		goto out;
+	}
+	d->owner = VCM_DVA_UNRESERVED;
+	vcm_list_for_each(res, &vcm->core->res_list, link) {
+		if (dva >= res->start && dva - res->start < res->res_size) {
+			d->owner = res->phys ? VCM_DVA_BOUND : VCM_DVA_UNBOUND;
+			d->res_start = res->start;
+			d->res_size = res->res_size;
+			break;
+		}
+	}
+out:
+	if (d->owner != VCM_DVA_BOUND)
+		vcm_history_find(vcm, dva, d);
+	vcm_unlock(vcm);
 }
