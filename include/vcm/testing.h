@@ -118,10 +118,15 @@ VCM_EXPORT int vcm_test_mark(struct vcm_test *t);
  * @report: where to write one line per leftover (NULL: nowhere).
  *
  * Counts, and names on @report, what is held beyond the mark (see
- * vcm_test_mark()): RAM of the fixture's SoC (pages, page tables, pinned
+ * vcm_test_mark()): every library object (SoC, System MMU, page table,
+ * context, reservation, phys, userptr) made since and not released, each
+ * with its id and the function that made it; RAM of the fixture's SoC
+ * (pages, page tables, pinned
  * pages' PAs), user pages pinned in it (each with its address, PA and pin
  * count), reservations in watched contexts (each with its DVA, size, and
  * the phys bound to it), and activations of watched contexts not undone.
+ * One leak may show as several lines: the object and what it holds.
+ * Objects are counted process-wide: made by any thread since the mark.
  *
  * Return: the number of leftovers (0: everything was given back); -EINVAL
  * for a bad @t.

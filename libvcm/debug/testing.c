@@ -17,6 +17,7 @@
 
 #include "internal.h"
 #include "pin.h"
+#include "registry.h"
 #include "soc-internal.h"
 #include "sysmmu-internal.h"
 #include "vcm-internal.h"
@@ -30,6 +31,7 @@ struct baseline {
 	size_t pins;
 	unsigned long nres[VCM_TEST_MAX_WATCH];
 	int activations[VCM_TEST_MAX_WATCH];
+	uint64_t newest_id;		/* library objects up to this id are allowed */
 };
 
 struct vcm_test {
@@ -38,7 +40,28 @@ struct vcm_test {
 	struct vcm *watch[VCM_TEST_MAX_WATCH];
 	unsigned nwatch;
 	struct baseline mark;
+	uint64_t begin_id;		/* the newest object when the test began */
 };
+
+/* ---- library objects, from the handle registry ---- */
+
+static int newest(const struct vcm_handle_info *info, void *arg)
+{
+	uint64_t *id = arg;
+
+	if (info->id > *id)
+		*id = info->id;
+	return 0;
+}
+
+/* The id of the newest live library object (0: none). */
+static uint64_t newest_id(void)
+{
+	uint64_t id = 0;
+
+	vcm_reg_for_each(newest, &id);
+	return id;
+}
 
 /* ---- the fixture ---- */
 
@@ -62,6 +85,7 @@ VCM_EXPORT struct vcm_test *vcm_test_begin(vcm_addr_t ram_base, vcm_size_t ram_s
 	}
 	t->prev = vcm_soc_current_or_null();
 	vcm_soc_set_current(t->soc);
+	t->begin_id = t->mark.newest_id = newest_id();
 	return t;
 
 fail:
@@ -127,6 +151,22 @@ static void VCM_PRINTF(2, 3) leftover(struct tally *t, const char *fmt, ...)
 	fputc('\n', t->out);
 }
 
+struct objects_left {
+	struct tally *tally;
+	uint64_t after;
+};
+
+static int object_left(const struct vcm_handle_info *info, void *arg)
+{
+	struct objects_left *o = arg;
+
+	if (info->id > o->after)
+		leftover(o->tally, "%s #%llu (%p) made by %s() was not released",
+			 vcm_kind_name(info->kind), (unsigned long long)info->id, info->handle,
+			 info->creator ? info->creator : "?");
+	return 0;
+}
+
 static void pin_left(const void *uaddr, vcm_addr_t pa, unsigned long count, void *arg)
 {
 	leftover(arg, "user page %p still pinned (%lu pin%s) at pa %#llx", uaddr, count,
@@ -173,8 +213,11 @@ static vcm_size_t allocated_of(const struct vcm_soc *soc)
 static long leftovers_since(struct vcm_test *t, const struct baseline *base, FILE *report)
 {
 	struct tally tally = { report, 0 };
+	struct objects_left objects = { &tally, base->newest_id };
 	vcm_size_t allocated = allocated_of(t->soc);
 	unsigned i;
+
+	vcm_reg_for_each(object_left, &objects);
 
 	for (i = 0; i < t->nwatch; i++)
 		context_left(&tally, t->watch[i], base->nres[i], base->activations[i]);
@@ -195,6 +238,7 @@ VCM_EXPORT int vcm_test_mark(struct vcm_test *t)
 		return -EINVAL;
 	t->mark.allocated = allocated_of(t->soc);
 	t->mark.pins = pins_of(t->soc);
+	t->mark.newest_id = newest_id();
 	for (i = 0; i < t->nwatch; i++) {
 		vcm_lock(t->watch[i]);
 		t->mark.nres[i] = t->watch[i]->core->nres;
@@ -213,11 +257,12 @@ VCM_EXPORT long vcm_test_leftovers(struct vcm_test *t, FILE *report)
 
 VCM_EXPORT long vcm_test_end(struct vcm_test *t, FILE *report)
 {
-	static const struct baseline nothing;
+	struct baseline nothing = { .newest_id = 0 };
 	long n;
 
 	if (vcm_is_err_or_null(t))
 		return -EINVAL;
+	nothing.newest_id = t->begin_id;
 	n = leftovers_since(t, &nothing, report);
 	vcm_soc_set_current(t->prev);
 	if (!n)
