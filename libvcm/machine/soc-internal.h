@@ -10,6 +10,14 @@
 #include <sys/types.h>
 #include <vcm/soc.h>
 
+#include "registry.h"
+
+/* The check on entry of a public function taking a SoC (registry.h). */
+static inline bool vcm_soc_ok(const struct vcm_soc *soc, const char *fn)
+{
+	return vcm_handle_ok(soc, VCM_KIND_SOC, fn);
+}
+
 /*
  * vcm_soc_host_run() - host pointer for @pa and how many bytes from @pa on
  * are contiguous in host memory (to the end of the page while any page of
