@@ -54,6 +54,22 @@ static inline char *vcm_strdup(const char *s)
 	return vcm_should_fail(VCM_FAIL_HOST, strlen(s) + 1) ? NULL : strdup(s);
 }
 
+/*
+ * fopen() through the host site: the C library allocates on libvcm's
+ * behalf (the FILE, its buffer) and needs a descriptor; an injected
+ * failure looks like the C library's own (NULL, errno ENOMEM).
+ */
+#include <errno.h>
+#include <stdio.h>
+static inline FILE *vcm_fopen(const char *path, const char *mode)
+{
+	if (vcm_should_fail(VCM_FAIL_HOST, BUFSIZ)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return fopen(path, mode);
+}
+
 /* mmap() that fails as a shortage of address space does (errno ENOMEM). */
 void *vcm_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 

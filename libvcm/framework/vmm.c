@@ -113,10 +113,16 @@ static int vmm_bind(struct vcm_res *res, struct vcm_phys *phys)
 	return ret;
 }
 
+/*
+ * Put the reservation's hole back over the binding.  If the host cannot
+ * make the hole, the binding's RAM alias is unmapped instead (it goes, as
+ * asked); that part of the address space is then no longer reserved, so it
+ * is given up for good: nothing to warn about, nothing left mapped.
+ */
 static void vmm_unbind(struct vcm_res *res)
 {
 	if (vmm_hole(res_host(res), res->bound_size, 1))
-		vcm_warn("vmm: could not unmap %p", res_host(res));
+		munmap(res_host(res), res->bound_size);
 }
 
 static struct vcm_phys *vmm_phys(struct vcm *vcm, vcm_size_t size, unsigned flags)

@@ -203,11 +203,17 @@ static int iommu_activate(struct vcm *vcm)
 	vcm_addr_t base = vcm_pgtable_base(io->pt);
 	int ret;
 
-	if (vcm_iommu_hw_taken(io->sysmmu, base))
-		return -EBUSY;
+	if (vcm_sysmmu_claim(io->sysmmu, io))
+		return -EBUSY;		/* another context's, active */
+	if (vcm_iommu_hw_taken(io->sysmmu, base)) {
+		vcm_sysmmu_unclaim(io->sysmmu, io);
+		return -EBUSY;		/* programmed by hand for another table */
+	}
 	ret = vcm_mmu_vcm_driver.activate(vcm);
-	if (ret)
+	if (ret) {
+		vcm_sysmmu_unclaim(io->sysmmu, io);
 		return ret;
+	}
 	vcm_iommu_hw_on(io->sysmmu, base);
 	vcm_sysmmu_set_describer(io->sysmmu, iommu_describe, io);	/* the owner now */
 	return 0;
@@ -220,6 +226,7 @@ static void iommu_deactivate(struct vcm *vcm)
 
 	vcm_mmu_vcm_driver.deactivate(vcm);
 	vcm_sysmmu_disable(io->sysmmu);
+	vcm_sysmmu_unclaim(io->sysmmu, io);
 }
 
 bool vcm_iommu_view(struct vcm *vcm, struct vcm_iommu_view *v)

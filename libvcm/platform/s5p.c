@@ -298,19 +298,30 @@ static const struct vcm_mmu_driver s5p_mmu_driver = {
 	.deactivate = s5p_unmap,
 };
 
+/* The device's System MMU is the context's while it is active. */
 static int s5p_activate(struct vcm *vcm)
 {
-	int ret = vcm_mmu_vcm_driver.activate(vcm);
+	struct s5p_vcm *d = to_s5p(vcm);
+	int ret;
 
-	if (!ret)
-		hw_on(to_s5p(vcm));
-	return ret;
+	if (vcm_sysmmu_claim(d->sysmmu, d))
+		return -EBUSY;
+	ret = vcm_mmu_vcm_driver.activate(vcm);
+	if (ret) {
+		vcm_sysmmu_unclaim(d->sysmmu, d);
+		return ret;
+	}
+	hw_on(d);
+	return 0;
 }
 
 static void s5p_deactivate(struct vcm *vcm)
 {
+	struct s5p_vcm *d = to_s5p(vcm);
+
 	vcm_mmu_vcm_driver.deactivate(vcm);
-	hw_off(to_s5p(vcm));
+	hw_off(d);
+	vcm_sysmmu_unclaim(d->sysmmu, d);
 }
 
 bool vcm_s5p_view(struct vcm *vcm, struct vcm_iommu_view *v)
@@ -529,7 +540,7 @@ VCM_EXPORT void vcm_set_pgtable_base(enum vcm_dev_id id)
 {
 	void (*specifier)(enum vcm_dev_id id, unsigned long base) = NULL;
 	vcm_addr_t base = 0;
-	bool found;
+	bool found, taken;
 
 	if (!id_valid(id)) {
 		vcm_warn("vcm_set_pgtable_base: bad device id %d", (int)id);
@@ -537,7 +548,8 @@ VCM_EXPORT void vcm_set_pgtable_base(enum vcm_dev_id id)
 	}
 	vcm_mutex_lock(&s5p.lock);
 	found = s5p.dev[id] != NULL;
-	if (found) {
+	taken = found && vcm_sysmmu_claimed_by_other(s5p.sysmmu[id], s5p.dev[id]);
+	if (found && !taken) {
 		base = vcm_pgtable_base(s5p.pt);
 		specifier = s5p.dev[id]->cb.pgd_base_specifier;
 		if (!specifier) {
@@ -548,6 +560,9 @@ VCM_EXPORT void vcm_set_pgtable_base(enum vcm_dev_id id)
 	vcm_mutex_unlock(&s5p.lock);
 	if (!found)
 		vcm_warn("vcm_set_pgtable_base: device %s has no context", s5p_dev_names[id]);
+	else if (taken)
+		vcm_warn("vcm_set_pgtable_base: the System MMU of %s is another context's "
+			 "(active); not programmed", s5p_dev_names[id]);
 	else if (specifier)
 		specifier(id, (unsigned long)base);
 }

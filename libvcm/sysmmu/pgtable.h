@@ -236,14 +236,15 @@ enum vcm_walk_result {
  * @pa_base: PA of the first byte of the page.
  * @page_shift: log2 of the page size (12, 16 or 20).
  * @pte: the leaf entry as read.
- * @pte_host: host address of the leaf entry (for stale-TLB checks).
+ * @pte_pa: PA of the leaf entry (for stale-TLB checks: what the hardware
+ *          knows of it; its host memory may go, e.g. a pinned user page).
  * @reads: 32-bit RAM reads done (1 or 2).
  */
 struct vcm_walk {
 	uint64_t pa_base;
 	unsigned page_shift;
 	uint32_t pte;
-	const uint32_t *pte_host;
+	uint64_t pte_pa;
 	unsigned reads;
 };
 
@@ -279,12 +280,12 @@ static inline enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_
 	uint32_t e;
 
 	w->reads = 1;
-	p = vcm_pgtable_entry(soc, base + vcm_lv1_index(dva) * sizeof(uint32_t), win);
+	w->pte_pa = base + vcm_lv1_index(dva) * sizeof(uint32_t);
+	p = vcm_pgtable_entry(soc, w->pte_pa, win);
 	if (!p)
 		return VCM_WALK_BUS_ERROR;
 	e = vcm_lv1_read_acquire(p);
 	w->pte = e;
-	w->pte_host = p;
 	if (vcm_lv1_is_section(e)) {
 		w->pa_base = vcm_section_pa(e);
 		w->page_shift = VCM_LV1_SHIFT;
@@ -294,13 +295,12 @@ static inline enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_
 		return VCM_WALK_FAULT;
 
 	w->reads = 2;
-	p = vcm_pgtable_entry(soc, vcm_lv1_link_pa(e) + vcm_lv2_index(dva) * sizeof(uint32_t),
-			      win);
+	w->pte_pa = vcm_lv1_link_pa(e) + vcm_lv2_index(dva) * sizeof(uint32_t);
+	p = vcm_pgtable_entry(soc, w->pte_pa, win);
 	if (!p)
 		return VCM_WALK_BUS_ERROR;
 	e = vcm_pte_read(p);
 	w->pte = e;
-	w->pte_host = p;
 	if (vcm_lv2_is_small(e)) {
 		w->pa_base = vcm_small_pa(e);
 		w->page_shift = VCM_SMALL_SHIFT;

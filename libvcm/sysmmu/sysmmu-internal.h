@@ -47,6 +47,20 @@ struct vcm_dma_prefetch {
 int vcm_sysmmu_access(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access, size_t want,
 		      struct vcm_dma_prefetch *pf, uint8_t **host, size_t *run);
 
+/*
+ * One active owner per System MMU, across every layer: the context that
+ * programs it (a vcm_iommu_create() context, an S5P device context) claims
+ * it when it activates and lets go when it deactivates; a second context
+ * cannot activate on it (-EBUSY).  The function API and raw register
+ * writes are the user's override and do not look at the owner.
+ * vcm_sysmmu_claim() returns 0 (also when @owner holds it) or -EBUSY;
+ * vcm_sysmmu_unclaim() lets go if @owner holds it.
+ */
+int vcm_sysmmu_claim(struct vcm_sysmmu *mmu, const void *owner);
+void vcm_sysmmu_unclaim(struct vcm_sysmmu *mmu, const void *owner);
+/* True if another than @owner holds @mmu. */
+bool vcm_sysmmu_claimed_by_other(struct vcm_sysmmu *mmu, const void *owner);
+
 /* The SoC a System MMU was made on (where its page tables must live). */
 struct vcm_soc *vcm_sysmmu_soc(const struct vcm_sysmmu *mmu);
 

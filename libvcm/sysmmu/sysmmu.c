@@ -46,6 +46,7 @@ struct vcm_sysmmu {
 	uint32_t default_slave;
 	uint32_t ar_bits, aw_bits;	/* INT_STATUS bits that set AR/AW_FAULT_ADDR */
 
+	const void *owner;		/* vcm_sysmmu_claim() */
 	vcm_fault_fn handler;
 	void *handler_priv;
 
@@ -107,10 +108,30 @@ static void xlate_init(struct xlate *x)
 	x->stale_warn = false;
 }
 
+/*
+ * What RAM holds now where TLB entry @e was read from, through @win (a
+ * value unlike the cached one if that is no longer RAM).
+ */
+static uint32_t entry_now(const struct vcm_sysmmu *mmu, const struct vcm_tlb_entry *e,
+			  struct vcm_ram_window *win)
+{
+	const uint32_t *p = vcm_pgtable_entry(mmu->soc, e->pte_pa, win);
+
+	return p ? vcm_pte_read(p) : ~e->pte;
+}
+
+/* The same for readers outside the translation path (their own window). */
+static bool entry_stale(const struct vcm_sysmmu *mmu, const struct vcm_tlb_entry *e)
+{
+	struct vcm_ram_window win = { 0 };
+
+	return entry_now(mmu, e, &win) != e->pte || e->base != mmu->pt_base;
+}
+
 static void tlb_hit(struct vcm_sysmmu *mmu, struct vcm_tlb_entry *e, uint32_t dva,
 		    struct xlate *x)
 {
-	uint32_t now = vcm_pte_read(e->pte_host);
+	uint32_t now = entry_now(mmu, e, &mmu->win);
 
 	mmu->st.translations++;
 	mmu->st.tlb_hits++;
@@ -157,7 +178,7 @@ static int tlb_miss(struct vcm_sysmmu *mmu, uint32_t dva, struct xlate *x, bool 
 	e = vcm_tlb_insert(&mmu->tlb, dva, w.page_shift);
 	e->pa = (uint32_t)w.pa_base;
 	e->pte = w.pte;
-	e->pte_host = w.pte_host;
+	e->pte_pa = (uint32_t)w.pte_pa;
 	e->base = mmu->pt_base;
 	mask = (1ULL << w.page_shift) - 1;
 	x->pa = w.pa_base + (dva & mask);
@@ -281,8 +302,7 @@ static void scene_tlb_locked(const struct vcm_sysmmu *mmu, uint32_t dva,
 			continue;
 		if (!s->tlb_hits++) {
 			s->tlb = *e;
-			s->tlb_stale = vcm_pte_read(e->pte_host) != e->pte ||
-				       e->base != mmu->pt_base;
+			s->tlb_stale = entry_stale(mmu, e);
 		}
 	}
 }
@@ -365,7 +385,7 @@ int vcm_sysmmu_tlb_line(struct vcm_sysmmu *mmu, uint64_t dva, struct vcm_tlb_ent
 			continue;
 		line = (int)i;
 		*e = mmu->tlb.e[i];
-		*stale = vcm_pte_read(e->pte_host) != e->pte || e->base != mmu->pt_base;
+		*stale = entry_stale(mmu, e);
 	}
 	mmu_unlock(mmu);
 	return line;
@@ -538,6 +558,37 @@ VCM_EXPORT int vcm_sysmmu_inject_fault(struct vcm_sysmmu *mmu, const struct vcm_
 struct vcm_soc *vcm_sysmmu_soc(const struct vcm_sysmmu *mmu)
 {
 	return mmu->soc;
+}
+
+int vcm_sysmmu_claim(struct vcm_sysmmu *mmu, const void *owner)
+{
+	int ret = 0;
+
+	mmu_lock(mmu);
+	if (mmu->owner && mmu->owner != owner)
+		ret = -EBUSY;
+	else
+		mmu->owner = owner;
+	mmu_unlock(mmu);
+	return ret;
+}
+
+void vcm_sysmmu_unclaim(struct vcm_sysmmu *mmu, const void *owner)
+{
+	mmu_lock(mmu);
+	if (mmu->owner == owner)
+		mmu->owner = NULL;
+	mmu_unlock(mmu);
+}
+
+bool vcm_sysmmu_claimed_by_other(struct vcm_sysmmu *mmu, const void *owner)
+{
+	bool other;
+
+	mmu_lock(mmu);
+	other = mmu->owner && mmu->owner != owner;
+	mmu_unlock(mmu);
+	return other;
 }
 
 VCM_EXPORT struct vcm_sysmmu *vcm_sysmmu_create(struct vcm_soc *soc, const char *name)
@@ -821,13 +872,14 @@ static bool overlaps_another(const struct vcm_tlb *t, unsigned i)
 
 static bool tlb_entry_stale(const struct vcm_sysmmu *m, const struct vcm_tlb_entry *e)
 {
-	return vcm_pte_read(e->pte_host) != e->pte || e->base != m->pt_base;
+	return entry_stale(m, e);
 }
 
 unsigned vcm_sysmmu_stale_entries(struct vcm_sysmmu *mmu, struct vcm_tlb_stale *out,
 				  unsigned max)
 {
 	const struct vcm_tlb *t = &mmu->tlb;
+	struct vcm_ram_window win = { 0 };
 	unsigned i, n = 0;
 
 	mmu_lock(mmu);
@@ -838,7 +890,7 @@ unsigned vcm_sysmmu_stale_entries(struct vcm_sysmmu *mmu, struct vcm_tlb_stale *
 			continue;
 		if (n < max)
 			out[n] = (struct vcm_tlb_stale){ e->tag, e->pa, e->pte,
-							 vcm_pte_read(e->pte_host) };
+							 entry_now(mmu, e, &win) };
 		n++;
 	}
 	mmu_unlock(mmu);

@@ -35,7 +35,9 @@ struct vcm_tlb_entry {
 	uint32_t pte;			/* the leaf entry as the walk read it */
 	uint32_t base;			/* PT_BASE_ADDR it was filled under */
 	uint32_t next;			/* hash chain */
-	const uint32_t *pte_host;	/* where that entry lives */
+	uint32_t pte_pa;		/* PA of that entry (a copy of what the
+					 * hardware holds: never a host pointer,
+					 * the table's memory may go) */
 	uint8_t cls;			/* enum vcm_tlb_class */
 	bool valid;
 	bool warned;			/* stale hit already reported */
@@ -123,7 +125,7 @@ void vcm_tlb_flush(struct vcm_tlb *t);
 void vcm_tlb_flush_dva(struct vcm_tlb *t, uint32_t dva);
 /*
  * Fill the FIFO victim with a page of 2^@page_shift bytes (12, 16 or 20) at
- * @dva's page; returns the new entry, whose pa/pte/pte_host/base the caller
+ * @dva's page; returns the new entry, whose pa/pte/pte_pa/base the caller
  * sets.
  */
 struct vcm_tlb_entry *vcm_tlb_insert(struct vcm_tlb *t, uint32_t dva, unsigned page_shift);

@@ -23,6 +23,7 @@
 
 #include <vcm/userptr.h>
 
+#include "fault-inject-internal.h"
 #include "internal.h"
 #include "phys.h"
 #include "pin.h"
@@ -355,18 +356,20 @@ static int check_mapped(uintptr_t first, uint64_t npages)
 /*
  * Is every byte of the pages first..last (their addresses) in mappings both
  * readable and writable?
- * The mappings come from /proc/self/maps, sorted by address.  Without /proc
- * the check is skipped (mincore() has already seen the range mapped).
+ * The mappings come from /proc/self/maps, sorted by address.  A check
+ * that cannot be made fails the pin, never passes it: no descriptor or no
+ * memory for the C library to open the file is -ENOMEM, no /proc (or a
+ * read error) -EFAULT.
  */
 static int check_access(uintptr_t first, uintptr_t last)
 {
-	FILE *maps = fopen("/proc/self/maps", "re");
+	FILE *maps = vcm_fopen("/proc/self/maps", "re");
 	uintptr_t lo, hi, cur = first;
 	char perms[5];
 	int ret = -EFAULT;
 
 	if (!maps)
-		return 0;
+		return errno == ENOMEM || errno == EMFILE || errno == ENFILE ? -ENOMEM : -EFAULT;
 	while (fscanf(maps, "%" SCNxPTR "-%" SCNxPTR " %4s%*[^\n]", &lo, &hi, perms) == 3) {
 		if (hi <= cur)
 			continue;
@@ -437,11 +440,12 @@ static int user_check(const void *uaddr, size_t size, uintptr_t *first, uint64_t
 	ret = user_span(uaddr, size, first, npages);
 	if (ret)
 		return ret;
-	if (*npages > UINT32_MAX)
-		return -ENOMEM;
+	/* Unmapped pages are -EFAULT, whatever the size: look first. */
 	ret = check_mapped(*first, *npages);
 	if (ret)
 		return ret;
+	if (*npages > UINT32_MAX)
+		return -ENOMEM;
 	return check_access(*first, *first + (uintptr_t)((*npages - 1) << VCM_PAGE_SHIFT));
 }
 

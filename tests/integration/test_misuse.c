@@ -14,6 +14,11 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <vcm/fault-inject.h>
 
 #include "pin.h"
 #include "test_util.h"
@@ -182,6 +187,173 @@ static void userptr_after_destroy(void **state)
 	free(buf);
 }
 
+static int count_page(vcm_addr_t va, vcm_addr_t pa, unsigned order, void *priv)
+{
+	(void)va;
+	(void)pa;
+	(void)order;
+	(*(unsigned *)priv)++;
+	return 0;
+}
+
+/* Orders past the page allocator's, or not decreasing: -EINVAL, no walk
+ * (order 60 used to loop for ever, 64 was an out-of-range shift). */
+static void phys_walk_bad_orders(void **state)
+{
+	static const unsigned char o60[] = { 60, 0 }, o64[] = { 64, 0 }, o200[] = { 200, 8, 0 },
+				   up[] = { 4, 8, 0 };
+	const unsigned char *bad[] = { o60, o64, o200, up };
+	struct fx *f = *state;
+	struct vcm_phys *phys = vcm_alloc(f->ctx, 4 * PAGE, 0);
+	unsigned i, n = 0;
+
+	for (i = 0; i < 4; i++)
+		assert_int_equal(vcm_phys_walk(0, phys, bad[i], count_page, count_page, &n),
+				 -EINVAL);
+	assert_int_equal(n, 0);
+	assert_int_equal(vcm_phys_walk(0, phys, NULL, count_page, NULL, &n), 0);
+	assert_int_equal(n, 4);
+	vcm_free(phys);
+}
+
+/* A huge range that is mostly unmapped is -EFAULT (as the header says),
+ * not -ENOMEM from sizing it first. */
+static void pin_huge_unmapped(void **state)
+{
+	struct fx *f = *state;
+	char *buf = aligned_alloc(PAGE, PAGE);
+
+	assert_ptr_equal(vcm_phys_from_user(f->soc, buf, 1ULL << 46, 0), vcm_err_ptr(-EFAULT));
+	assert_int_equal(vcm_pin_pages(f->soc), 0);
+	free(buf);
+}
+
+/*
+ * With no file descriptor left, /proc/self/maps cannot be read: the
+ * permission check cannot be made, so the pin fails (it used to pass and
+ * pin a read-only page, which a device write then crashed on).
+ */
+static void pin_without_descriptors(void **state)
+{
+	struct fx *f = *state;
+	char *buf = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct rlimit old, low;
+	int fds[256], n = 0;
+	struct vcm_phys *phys;
+
+	assert_true(buf != MAP_FAILED);
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	low = old;
+	low.rlim_cur = 64;
+	if (setrlimit(RLIMIT_NOFILE, &low)) {
+		munmap(buf, PAGE);
+		skip();
+	}
+	while (n < 256 && (fds[n] = dup(0)) >= 0)
+		n++;
+	phys = vcm_phys_from_user(f->soc, buf, PAGE, 0);
+	while (n)
+		close(fds[--n]);
+	setrlimit(RLIMIT_NOFILE, &old);
+	assert_ptr_equal(phys, vcm_err_ptr(-ENOMEM));
+	assert_int_equal(vcm_pin_pages(f->soc), 0);
+	/* With descriptors, the same read-only page is refused as such. */
+	assert_ptr_equal(vcm_phys_from_user(f->soc, buf, PAGE, 0), vcm_err_ptr(-EFAULT));
+	munmap(buf, PAGE);
+}
+
+/*
+ * The CPU context: when the host cannot put the reservation's hole back
+ * over an unbound binding, the binding still goes (its RAM alias is
+ * unmapped), with no warning (it used to warn spuriously) and nothing
+ * left mapped or leaked.
+ */
+static void vmm_unbind_host_failure(void **state)
+{
+	struct fx *f = *state;
+	struct vcm *vmm = vcm_vmm_create(f->soc);
+	struct vcm_phys *phys = vcm_alloc(vmm, 2 * PAGE, 0);
+	struct vcm_res *res = vcm_map(vmm, phys, 0);
+
+	assert_false(vcm_is_err(phys) || vcm_is_err(res));
+	assert_int_equal(vcm_fail_nth(1), 0);	/* the hole's mmap() */
+	WARNS(0, vcm_unmap(res));
+	assert_int_equal(vcm_fail_nth_left(), 0);
+	vcm_fail_nth(0);
+	WARNS(0, vcm_free(phys));
+	WARNS(0, vcm_destroy(vmm));
+	assert_int_equal(vcm_soc_free_bytes(f->soc), f->free0);
+}
+
+/*
+ * A level-2 table that lies in a pinned user page: after the unpin and
+ * munmap() the TLB still holds the translation, and its next hit must not
+ * touch the gone page (the entry holds the table entry's PA, as hardware
+ * does, not a host pointer): a stale hit, warned, no crash.
+ */
+static void tlb_entry_from_gone_user_page(void **state)
+{
+	const vcm_addr_t dva = 0x30000000;
+	struct fx *f = *state;
+	struct vcm_pgtable *pt = vcm_pgtable_create(f->soc);
+	struct vcm_sysmmu *mmu = vcm_sysmmu_create(f->soc, "user-table");
+	uint32_t *page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			      -1, 0);
+	struct vcm_phys *pinned = vcm_phys_from_user(f->soc, page, PAGE, 0);
+	vcm_addr_t target, got, l1e = vcm_pgtable_base(pt) + (dva >> 20) * sizeof(uint32_t);
+	uint32_t link, zero = 0;
+
+	assert_false(vcm_is_err(pt) || vcm_is_err(mmu) || vcm_is_err(pinned));
+	assert_int_equal(vcm_soc_alloc_pages(f->soc, 0, &target), 0);
+	page[0] = (uint32_t)target | 2;				/* a 4 KiB page */
+	link = (uint32_t)pinned->parts[0].start | 1;		/* level-2 table there */
+	assert_int_equal(vcm_soc_phys_write(f->soc, l1e, &link, sizeof(link)), 0);
+	vcm_sysmmu_set_pgtable_base(mmu, vcm_pgtable_base(pt));
+	vcm_sysmmu_enable(mmu);
+	assert_int_equal(vcm_sysmmu_translate(mmu, dva, VCM_ACCESS_READ, &got), 0);
+	assert_int_equal(got, target);
+	vcm_free(pinned);
+	munmap(page, PAGE);
+	WARNS(1, assert_int_equal(vcm_sysmmu_translate(mmu, dva, VCM_ACCESS_READ, &got), 0));
+	assert_int_equal(got, target);
+	assert_int_equal(vcm_soc_phys_write(f->soc, l1e, &zero, sizeof(zero)), 0);
+	vcm_sysmmu_destroy(mmu);
+	vcm_pgtable_destroy(pt);
+	vcm_soc_free_pages(f->soc, target, 0);
+}
+
+/*
+ * One active owner per System MMU across the layers: an S5P device context
+ * cannot activate on the System MMU an iommu context is using (it used to,
+ * and its deactivation then turned translation off under the other), nor
+ * the other way round, and vcm_set_pgtable_base() leaves it alone.
+ */
+static void one_owner_per_sysmmu(void **state)
+{
+	struct vcm_sysmmu *mmu = s5p_sysmmu_get(VCM_DEV_FIMC1);
+	struct vcm *io = vcm_iommu_create(mmu, DEV_START, DEV_SIZE);
+	struct vcm *uni = vcm_create_unified(S5P_VCM_WINDOW_SIZE, VCM_DEV_FIMC1, NULL);
+	vcm_addr_t base;
+
+	(void)state;
+	assert_false(vcm_is_err(mmu) || vcm_is_err(io) || vcm_is_err(uni));
+	assert_int_equal(vcm_activate(io), 0);
+	base = vcm_sysmmu_pgtable_base(mmu);
+	assert_int_equal(vcm_activate(uni), -EBUSY);
+	WARNS(1, vcm_set_pgtable_base(VCM_DEV_FIMC1));
+	WARNS(1, s5p_vcm_turn_on(uni));
+	assert_int_equal(vcm_sysmmu_pgtable_base(mmu), base);
+	assert_true(vcm_sysmmu_readl(mmu, VCM_SYSMMU_CTRL) & VCM_SYSMMU_CTRL_MMU_EN);
+	vcm_deactivate(io);
+	assert_int_equal(vcm_activate(uni), 0);
+	assert_int_equal(vcm_activate(io), -EBUSY);
+	vcm_deactivate(uni);
+	assert_int_equal(vcm_activate(io), 0);
+	vcm_deactivate(io);
+	vcm_destroy(io);
+	vcm_destroy(uni);
+}
+
 /* ---- a warning handler that calls into libvcm ---- */
 
 static struct vcm *handler_ctx;
@@ -221,6 +393,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(double_userptr_put, setup, teardown),
 		cmocka_unit_test_setup_teardown(userptr_after_destroy, setup, teardown),
 		cmocka_unit_test_setup_teardown(handler_calls_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(phys_walk_bad_orders, setup, teardown),
+		cmocka_unit_test_setup_teardown(one_owner_per_sysmmu, setup, teardown),
+		cmocka_unit_test_setup_teardown(tlb_entry_from_gone_user_page, setup, teardown),
+		cmocka_unit_test_setup_teardown(pin_huge_unmapped, setup, teardown),
+		cmocka_unit_test_setup_teardown(pin_without_descriptors, setup, teardown),
+		cmocka_unit_test_setup_teardown(vmm_unbind_host_failure, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
