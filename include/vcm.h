@@ -13,5 +13,6 @@
 #include <vcm/sysmmu.h>
 #include <vcm/s5p.h>
 #include <vcm/userptr.h>
+#include <vcm/cache.h>
 
 #endif /* VCM_ALL_H */

@@ -6,8 +6,60 @@
 #ifndef LIBVCM_SOC_INTERNAL_H
 #define LIBVCM_SOC_INTERNAL_H
 
+#include <stdint.h>
 #include <sys/types.h>
 #include <vcm/soc.h>
+
+struct vcm_cache;
+struct vcm_line_meta;
+
+/*
+ * struct vcm_soc_head - the first member of struct vcm_soc, so that the hot
+ * paths can test for the cache model with one load and one branch.
+ * @cache: the non-coherent cache model, NULL while the SoC is coherent.
+ */
+struct vcm_soc_head {
+	struct vcm_cache *cache;
+};
+
+static inline struct vcm_cache *vcm_soc_cache(const struct vcm_soc *soc)
+{
+	return ((const struct vcm_soc_head *)(const void *)soc)->cache;
+}
+
+/*
+ * vcm_soc_dev_run() - vcm_soc_host_run() as a device sees RAM: on a
+ * non-coherent SoC the RAM copy (contiguous to the end of the bank),
+ * otherwise the same as vcm_soc_host_run().
+ */
+void *vcm_soc_dev_run(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t *run);
+
+/*
+ * struct vcm_views - the three copies of the byte at one PA on a
+ * non-coherent SoC (see cache-model.h), and the metadata of its line.
+ */
+struct vcm_views {
+	uint8_t *cpu;
+	uint8_t *ram;
+	uint8_t *ref;
+	struct vcm_line_meta *meta;
+};
+
+/*
+ * vcm_soc_views() - the views of @pa and how many bytes from there are
+ * contiguous in all of them.  Returns 0, or -EFAULT if @pa is not RAM of a
+ * non-coherent SoC.
+ */
+int vcm_soc_views(struct vcm_soc *soc, vcm_addr_t pa, struct vcm_views *v, vcm_size_t *run);
+
+/* 0 if every byte of [pa, pa+len) is RAM, else -EFAULT. */
+int vcm_soc_check_ram(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t len);
+
+/*
+ * vcm_soc_host_to_phys() - the PA whose ordinary (not redirected) host
+ * memory holds @p.  Returns 0 or -EFAULT.
+ */
+int vcm_soc_host_to_phys(struct vcm_soc *soc, const void *p, vcm_addr_t *pa);
 
 /*
  * vcm_soc_host_run() - host pointer for @pa and how many bytes from @pa on

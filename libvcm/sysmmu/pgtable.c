@@ -14,6 +14,11 @@
  * runs of entries through one host pointer per table, and lets unmap know
  * when a table becomes empty.
  *
+ * On a non-coherent SoC (<vcm/cache.h>) the walker reads RAM, not the CPU's
+ * copy this code writes: every write of entries is followed by a clean of
+ * them, as Samsung's s5p-vcm.c did with dmac_flush_range() and
+ * outer_flush_range() (a table is cleaned before the link to it is written).
+ *
  * Locking: pt->lock serialises map, unmap, dump and destroy; entries are
  * read and written with vcm_pte_read()/vcm_pte_write() so that hardware
  * walks may run concurrently (see pgtable.h).
@@ -25,6 +30,7 @@
 
 #include <vcm/sysmmu.h>
 
+#include "cache-model.h"
 #include "list.h"
 #include "pgtable.h"
 
@@ -51,6 +57,7 @@ struct vcm_pgtable {
 	uint64_t lv1_pa;
 	uint32_t *lv1;
 	pthread_mutex_t lock;
+	bool nc;			/* the SoC is non-coherent: clean writes */
 	struct vcm_link partial;	/* pages with at least one free table */
 	unsigned nr_lv2;		/* level-2 tables in use */
 	struct lv2_slot slot[VCM_LV1_ENTRIES];
@@ -75,6 +82,27 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 static uint64_t slot_end(uint64_t dva)
 {
 	return (dva | VCM_LV1_OFFSET_MASK) + 1;
+}
+
+/* ---- cleaning what was written (non-coherent SoC) ---- */
+
+static void clean_lv1(const struct vcm_pgtable *pt, unsigned idx)
+{
+	if (__builtin_expect(pt->nc, 0))
+		vcm_cache_maint_range(pt->soc, pt->lv1_pa + idx * sizeof(uint32_t),
+				      sizeof(uint32_t), VCM_CACHE_CLEAN);
+}
+
+/* Entries [first, first + n) of the level-2 table of slot @idx. */
+static void clean_lv2(const struct vcm_pgtable *pt, unsigned idx, unsigned first, unsigned n)
+{
+	const struct lv2_slot *s = &pt->slot[idx];
+
+	if (__builtin_expect(pt->nc, 0))
+		vcm_cache_maint_range(pt->soc,
+				      s->page->pa + (uint64_t)((uint8_t *)(s->ptes + first) -
+							       s->page->host),
+				      n * sizeof(uint32_t), VCM_CACHE_CLEAN);
 }
 
 /* ---- level-2 table sub-allocator ---- */
@@ -151,6 +179,7 @@ static void lv2_table_link(struct vcm_pgtable *pt, unsigned idx)
 	uint64_t pa = s->page->pa + (uint64_t)((uint8_t *)s->ptes - s->page->host);
 
 	vcm_lv1_write_release(&pt->lv1[idx], vcm_mk_lv1_link(pa));
+	clean_lv1(pt, idx);
 }
 
 /* Unlink and free the (all-zero) level-2 table of @slot. */
@@ -161,6 +190,7 @@ static void lv2_table_free(struct vcm_pgtable *pt, unsigned idx)
 	unsigned i = (unsigned)(((uint8_t *)s->ptes - pg->host) / VCM_LV2_TABLE_BYTES);
 
 	vcm_pte_write(&pt->lv1[idx], 0);
+	clean_lv1(pt, idx);
 	s->ptes = NULL;
 	s->page = NULL;
 	s->used = 0;
@@ -207,6 +237,9 @@ VCM_EXPORT struct vcm_pgtable *vcm_pgtable_create(struct vcm_soc *soc)
 		goto err_pages;
 	pt->lv1 = (uint32_t *)host;
 	memset(pt->lv1, 0, VCM_LV1_TABLE_BYTES);
+	pt->nc = vcm_soc_cache(soc) != NULL;
+	if (pt->nc)
+		vcm_cache_maint_range(soc, pt->lv1_pa, VCM_LV1_TABLE_BYTES, VCM_CACHE_CLEAN);
 	pthread_mutex_init(&pt->lock, NULL);
 	return pt;
 
@@ -393,8 +426,12 @@ static int map_lv2(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t l
 	}
 	fill_lv2(s->ptes + first, dva, pa, n);
 	s->used += n;
-	if (fresh)
+	if (fresh) {
+		clean_lv2(pt, idx, 0, VCM_LV2_ENTRIES);
 		lv2_table_link(pt, idx);
+	} else {
+		clean_lv2(pt, idx, first, n);
+	}
 	return 0;
 }
 
@@ -410,6 +447,7 @@ static int map_range(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t
 
 		if (step == VCM_LV1_SIZE && VCM_IS_ALIGNED(pa, VCM_LV1_SIZE)) {
 			vcm_pte_write(&pt->lv1[vcm_lv1_index(dva)], vcm_mk_section(pa));
+			clean_lv1(pt, vcm_lv1_index(dva));
 		} else {
 			int err = map_lv2(pt, dva, pa, step);
 
@@ -507,11 +545,13 @@ static uint64_t unmap_range(struct vcm_pgtable *pt, uint64_t dva, uint64_t end)
 
 		if (vcm_lv1_is_section(e)) {
 			vcm_pte_write(&pt->lv1[idx], 0);
+			clean_lv1(pt, idx);
 			bytes += VCM_LV1_SIZE;
 		} else if (s->ptes && next - dva == VCM_LV1_SIZE) {
 			unsigned n = s->used;	/* the whole table: no need to count */
 
 			zero_entries(s->ptes, VCM_LV2_ENTRIES);
+			clean_lv2(pt, idx, 0, VCM_LV2_ENTRIES);
 			s->used = 0;
 			bytes += (uint64_t)n << VCM_SMALL_SHIFT;
 			lv2_table_free(pt, idx);
@@ -519,6 +559,8 @@ static uint64_t unmap_range(struct vcm_pgtable *pt, uint64_t dva, uint64_t end)
 			unsigned n = clear_lv2(s->ptes + vcm_lv2_index(dva),
 					       (unsigned)((next - dva) >> VCM_SMALL_SHIFT));
 
+			clean_lv2(pt, idx, vcm_lv2_index(dva),
+				  (unsigned)((next - dva) >> VCM_SMALL_SHIFT));
 			s->used -= n;
 			bytes += (uint64_t)n << VCM_SMALL_SHIFT;
 			if (!s->used)
@@ -550,14 +592,15 @@ VCM_EXPORT vcm_size_t vcm_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva,
 
 /* Host address of the table entry at @pa, through @cache slot @lvl. */
 static const uint32_t *table_entry(struct vcm_soc *soc, uint64_t pa,
-				   struct vcm_walk_cache *cache, unsigned lvl)
+				   struct vcm_walk_cache *cache, unsigned lvl, bool device)
 {
 	uint64_t page = (pa & VCM_PAGE_MASK) + 1;
 	const uint8_t *host;
+	vcm_size_t run;
 
 	if (cache && cache->pa[lvl] == page)
 		return (const uint32_t *)(cache->host[lvl] + (pa & ~VCM_PAGE_MASK));
-	host = vcm_soc_phys_to_host(soc, pa);
+	host = device ? vcm_soc_dev_run(soc, pa, &run) : vcm_soc_phys_to_host(soc, pa);
 	if (cache && host) {
 		cache->pa[lvl] = page;
 		cache->host[lvl] = host - (pa & ~VCM_PAGE_MASK);
@@ -565,17 +608,34 @@ static const uint32_t *table_entry(struct vcm_soc *soc, uint64_t pa,
 	return (const uint32_t *)host;
 }
 
-enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_t base, uint64_t dva,
-				      struct vcm_walk *w, struct vcm_walk_cache *cache)
+/* A device walk on a non-coherent SoC: was the entry at @pa stale? */
+static void walk_check(struct vcm_soc *soc, uint64_t pa, uint32_t e, struct vcm_walk *w)
 {
+	if (w->stale || !vcm_cache_pte_stale(soc, pa, &w->stale_cpu, &w->stale_maint))
+		return;
+	w->stale = true;
+	w->stale_pa = pa;
+	w->stale_ram = e;
+}
+
+enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_t base, uint64_t dva,
+				      struct vcm_walk *w, struct vcm_walk_cache *cache,
+				      bool device)
+{
+	bool check = device && __builtin_expect(vcm_soc_cache(soc) != NULL, 0);
 	const uint32_t *p;
+	uint64_t pa;
 	uint32_t e;
 
 	w->reads = 1;
-	p = table_entry(soc, base + vcm_lv1_index(dva) * sizeof(uint32_t), cache, 0);
+	w->stale = false;
+	pa = base + vcm_lv1_index(dva) * sizeof(uint32_t);
+	p = table_entry(soc, pa, cache, 0, device);
 	if (!p)
 		return VCM_WALK_BUS_ERROR;
 	e = vcm_lv1_read_acquire(p);
+	if (check)
+		walk_check(soc, pa, e, w);
 	w->pte = e;
 	w->pte_host = p;
 	if (vcm_lv1_is_section(e)) {
@@ -587,10 +647,13 @@ enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_t base, uint64
 		return VCM_WALK_FAULT;
 
 	w->reads = 2;
-	p = table_entry(soc, vcm_lv1_link_pa(e) + vcm_lv2_index(dva) * sizeof(uint32_t), cache, 1);
+	pa = vcm_lv1_link_pa(e) + vcm_lv2_index(dva) * sizeof(uint32_t);
+	p = table_entry(soc, pa, cache, 1, device);
 	if (!p)
 		return VCM_WALK_BUS_ERROR;
 	e = vcm_pte_read(p);
+	if (check)
+		walk_check(soc, pa, e, w);
 	w->pte = e;
 	w->pte_host = p;
 	if (vcm_lv2_is_small(e)) {
@@ -613,7 +676,7 @@ VCM_EXPORT int vcm_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t 
 
 	if (vcm_is_err_or_null(pt) || !pa || dva >= VCM_PT_ADDR_LIMIT)
 		return -EINVAL;
-	if (vcm_pgtable_walk(pt->soc, pt->lv1_pa, dva, &w, NULL) != VCM_WALK_OK)
+	if (vcm_pgtable_walk(pt->soc, pt->lv1_pa, dva, &w, NULL, false) != VCM_WALK_OK)
 		return -ENOENT;
 	*pa = w.pa_base + (dva & ((1ULL << w.page_shift) - 1));
 	return 0;

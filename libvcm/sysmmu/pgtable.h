@@ -228,6 +228,9 @@ enum vcm_walk_result {
  * @pte: the leaf entry as read.
  * @pte_host: host address of the leaf entry (for stale-TLB checks).
  * @reads: 32-bit RAM reads done (1 or 2).
+ * @stale: a device walk on a non-coherent SoC read an entry the CPU wrote
+ *	and did not clean (see cache-model.h); the entry's PA, what RAM and the
+ *	CPU hold, and the last maintenance of its line follow.
  */
 struct vcm_walk {
 	uint64_t pa_base;
@@ -235,6 +238,10 @@ struct vcm_walk {
 	uint32_t pte;
 	const uint32_t *pte_host;
 	unsigned reads;
+	bool stale;
+	uint64_t stale_pa;
+	uint32_t stale_ram, stale_cpu;
+	unsigned stale_maint;
 };
 
 /*
@@ -250,10 +257,13 @@ struct vcm_walk_cache {
 
 /*
  * Walk the table at @base (PA of level 1) for @dva (< 2^32) in @soc's RAM;
- * @cache may be NULL.
+ * @cache may be NULL.  @device: the walk is the System MMU's, which reads
+ * RAM as devices see it (on a non-coherent SoC: not the CPU's copy, and
+ * w->stale tells whether an entry read was stale); otherwise the CPU's.
  */
 enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_t base, uint64_t dva,
-				      struct vcm_walk *w, struct vcm_walk_cache *cache);
+				      struct vcm_walk *w, struct vcm_walk_cache *cache,
+				      bool device);
 
 /* Short name of a page size for dumps: "4K", "64K", "1M". */
 const char *vcm_page_size_name(unsigned page_shift);

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache-model.h"
 #include "pgtable.h"
 #include "soc-internal.h"
 #include "sysmmu-internal.h"
@@ -63,6 +64,9 @@ struct xlate {
 	struct vcm_tlb_entry stale;	/* the stale entry, for the report */
 	uint32_t stale_now;		/* what RAM holds now */
 	uint32_t stale_base;		/* PT_BASE_ADDR now */
+	bool walk_stale;		/* a walk read a stale entry (non-coherent) */
+	uint32_t walk_dva;
+	struct vcm_walk walk;		/* that walk, for the report */
 };
 
 /* A burst translates at most this many pages under one hold of the lock. */
@@ -108,6 +112,7 @@ static bool bad_mmu(const struct vcm_sysmmu *mmu, const char *fn)
 static void xlate_init(struct xlate *x)
 {
 	x->stale_warn = false;
+	x->walk_stale = false;
 	x->wc.pa[0] = 0;
 	x->wc.pa[1] = 0;
 }
@@ -141,13 +146,21 @@ static int tlb_miss(struct vcm_sysmmu *mmu, uint32_t dva, struct xlate *x, bool 
 	struct vcm_walk w;
 	uint64_t mask;
 
-	r = vcm_pgtable_walk(mmu->soc, mmu->pt_base, dva, &w, &x->wc);
+	r = vcm_pgtable_walk(mmu->soc, mmu->pt_base, dva, &w, &x->wc, true);
 	if (r != VCM_WALK_OK && probe)
 		return -EFAULT;		/* not done: the access itself will fault */
 	mmu->st.translations++;
 	mmu->st.tlb_misses++;
 	mmu->st.walks++;
 	mmu->st.walk_reads += w.reads;
+	if (__builtin_expect(w.stale, 0)) {
+		mmu->st.stale_walks++;
+		if (!x->walk_stale) {	/* one report per burst */
+			x->walk_stale = true;
+			x->walk_dva = dva;
+			x->walk = w;
+		}
+	}
 	if (r != VCM_WALK_OK) {
 		x->fault = r == VCM_WALK_FAULT ? VCM_FAULT_PAGE : VCM_FAULT_BUS_ERROR;
 		return -EFAULT;
@@ -206,6 +219,9 @@ static void warn_stale(const struct vcm_sysmmu *mmu, const struct xlate *x)
 {
 	const struct vcm_tlb_entry *e = &x->stale;
 
+	if (__builtin_expect(x->walk_stale, 0))
+		vcm_cache_report_walk(mmu->soc, mmu->name, x->walk_dva, x->walk.stale_pa,
+				      x->walk.stale_ram, x->walk.stale_cpu, x->walk.stale_maint);
 	if (!x->stale_warn)
 		return;
 	vcm_warn("%s: stale TLB hit for dva %#x: %s page dva %#x -> pa %#x cached from entry "
@@ -297,7 +313,7 @@ static uint64_t burst_extend(struct vcm_sysmmu *mmu, uint64_t dva, unsigned acce
  */
 static int access_burst(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access, size_t want,
 			struct xlate *x, struct vcm_dma_prefetch *pf, uint8_t **host,
-			size_t *run)
+			size_t *run, uint64_t *pa)
 {
 	vcm_size_t hrun = 0;
 	uint64_t limit, n;
@@ -312,7 +328,8 @@ static int access_burst(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access, s
 	}
 	pf->valid = false;
 	if (!err) {
-		*host = vcm_soc_host_run(mmu->soc, x->pa, &hrun);
+		*pa = x->pa;
+		*host = vcm_soc_dev_run(mmu->soc, x->pa, &hrun);
 		limit = min_u64(hrun, want);
 		n = min_u64(x->page_left, limit);
 		if (n)
@@ -329,7 +346,7 @@ static int access_burst(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access, s
 }
 
 int vcm_sysmmu_access(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access, size_t want,
-		      struct vcm_dma_prefetch *pf, uint8_t **host, size_t *run)
+		      struct vcm_dma_prefetch *pf, uint8_t **host, size_t *run, uint64_t *pa)
 {
 	struct vcm_fault f = { .dva = dva, .access = access };
 	unsigned attempt;
@@ -338,7 +355,7 @@ int vcm_sysmmu_access(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access, siz
 
 	for (attempt = 0;; attempt++) {
 		xlate_init(&x);
-		err = access_burst(mmu, dva, access, want, &x, pf, host, run);
+		err = access_burst(mmu, dva, access, want, &x, pf, host, run, pa);
 		if (err != -EFAULT)
 			return err;
 		f.type = x.fault;
@@ -391,6 +408,18 @@ VCM_EXPORT int vcm_sysmmu_inject_fault(struct vcm_sysmmu *mmu, const struct vcm_
 struct vcm_soc *vcm_sysmmu_soc(const struct vcm_sysmmu *mmu)
 {
 	return mmu->soc;
+}
+
+const char *vcm_sysmmu_name(const struct vcm_sysmmu *mmu)
+{
+	return mmu->name;
+}
+
+void vcm_sysmmu_count_stale_reads(struct vcm_sysmmu *mmu, unsigned lines)
+{
+	mmu_lock(mmu);
+	mmu->st.stale_dma_reads += lines;
+	mmu_unlock(mmu);
 }
 
 VCM_EXPORT struct vcm_sysmmu *vcm_sysmmu_create(struct vcm_soc *soc, const char *name)
