@@ -14,15 +14,20 @@
 #include "internal.h"
 #include "mmu.h"
 #include "phys.h"
+#include "pool.h"
 #include "vcm-internal.h"
 
 /* Most pages a window (and its DVA allocator) may have. */
 #define VCM_MMU_MAX_PAGES (1ULL << 32)
 
+/*
+ * Per reservation: the reservation and its place on the bound list.  Its
+ * DVA pages follow from res.start and res.res_size; the structure comes
+ * from the context's pool, so reserving takes no host allocation in the
+ * steady state.
+ */
 struct vcm_mmu_res {
 	struct vcm_res res;
-	uint64_t pfn;
-	uint64_t npages;
 	struct vcm_link bound_link;
 };
 
@@ -34,11 +39,13 @@ struct vcm_mmu_res {
  *        the largest driver page that fits in the window, so that blocks
  *        aligned in the allocator are aligned in DVA.
  * @bound: bound reservations, most recent first.
+ * @res_pool: the struct vcm_mmu_res of every reservation.
  */
 struct vcm_mmu_state {
 	struct vcm_buddy *dva;
 	vcm_addr_t base;
 	struct vcm_link bound;
+	struct vcm_pool res_pool;
 };
 
 static inline struct vcm_mmu_res *to_mmu_res(struct vcm_res *res)
@@ -58,31 +65,31 @@ static unsigned align_order_for(const unsigned char *orders, uint64_t npages)
 
 static struct vcm_res *mmu_res(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
-	struct vcm_mmu *mmu = vcm_to_mmu(vcm);
-	struct vcm_mmu_res *mres = calloc(1, sizeof(*mres));
-	uint64_t npages = size >> VCM_PAGE_SHIFT;
+	struct vcm_mmu_state *st = vcm_to_mmu(vcm)->state;
+	struct vcm_mmu_res *mres = vcm_pool_alloc(&st->res_pool);
+	uint64_t npages = size >> VCM_PAGE_SHIFT, pfn;
 	int ret;
 
 	(void)flags;
 	if (!mres)
 		return vcm_err_ptr(-ENOMEM);
-	ret = vcm_buddy_alloc_pages(mmu->state->dva, npages,
-				    align_order_for(mmu->driver->orders, npages), &mres->pfn);
+	ret = vcm_buddy_alloc_pages(st->dva, npages,
+				    align_order_for(vcm_to_mmu(vcm)->driver->orders, npages), &pfn);
 	if (ret) {
-		free(mres);
+		vcm_pool_free(&st->res_pool, mres);
 		return vcm_err_ptr(ret == -ENOMEM || ret == -EINVAL ? -ENOSPC : ret);
 	}
-	mres->npages = npages;
-	mres->res.start = mmu->state->base + (mres->pfn << VCM_PAGE_SHIFT);
+	mres->res.start = st->base + (pfn << VCM_PAGE_SHIFT);
 	return &mres->res;
 }
 
 static void mmu_unreserve(struct vcm_res *res)
 {
-	struct vcm_mmu_res *mres = to_mmu_res(res);
+	struct vcm_mmu_state *st = vcm_to_mmu(res->vcm)->state;
 
-	vcm_buddy_free_pages(vcm_to_mmu(res->vcm)->state->dva, mres->pfn, mres->npages);
-	free(mres);
+	vcm_buddy_free_pages(st->dva, (res->start - st->base) >> VCM_PAGE_SHIFT,
+			     res->res_size >> VCM_PAGE_SHIFT);
+	vcm_pool_free(&st->res_pool, to_mmu_res(res));
 }
 
 static struct vcm_phys *mmu_phys(struct vcm *vcm, vcm_size_t size, unsigned flags)
@@ -179,6 +186,7 @@ static void mmu_cleanup(struct vcm *vcm)
 	struct vcm_mmu *mmu = vcm_to_mmu(vcm);
 
 	vcm_buddy_destroy(mmu->state->dva);
+	vcm_pool_release(&mmu->state->res_pool);
 	free(mmu->state);
 	mmu->state = NULL;
 	if (mmu->driver->cleanup)
@@ -264,6 +272,7 @@ VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu)
 		return vcm_err_ptr(-ENOMEM);
 	st->base = dva_base(mmu);
 	vcm_list_init(&st->bound);
+	vcm_pool_init(&st->res_pool, sizeof(struct vcm_mmu_res));
 	st->dva = dva_create(mmu, st->base);
 	if (!st->dva) {
 		free(st);
@@ -274,6 +283,7 @@ VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu)
 	vcm = vcm_init(&mmu->vcm);
 	if (vcm_is_err(vcm)) {
 		vcm_buddy_destroy(st->dva);
+		vcm_pool_release(&st->res_pool);
 		free(st);
 		mmu->state = NULL;
 	}

@@ -448,6 +448,26 @@ VCM_EXPORT void *vcm_soc_phys_to_host(struct vcm_soc *soc, vcm_addr_t pa)
 	return vcm_soc_host_run(soc, pa, &run);
 }
 
+int vcm_soc_ram_window(struct vcm_soc *soc, vcm_addr_t pa, struct vcm_ram_window *w)
+{
+	const struct vcm_soc_bank *bank = bank_of(soc, pa);
+
+	if (!bank)
+		return -EFAULT;
+	static const atomic_ulong never_redirected;
+
+	w->base = bank->base;
+	w->size = bank->size;
+	if (w->device && bank->ram) {
+		w->host = bank->ram;
+		w->nredirects = &never_redirected;
+	} else {
+		w->host = bank->host;
+		w->nredirects = &bank->nredirects;
+	}
+	return 0;
+}
+
 int vcm_soc_phys_backing(struct vcm_soc *soc, vcm_addr_t pa, int *fd, off_t *off)
 {
 	struct vcm_soc_bank *bank = bank_of(soc, pa);

@@ -19,20 +19,20 @@
  * multi-hit fault.  The TLB itself is in tlb.c.
  */
 #include <errno.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cache-model.h"
 #include "pgtable.h"
 #include "soc-internal.h"
+#include "spinlock.h"
 #include "sysmmu-internal.h"
 #include "tlb.h"
 
 struct vcm_sysmmu {
 	struct vcm_soc *soc;
 	char *name;
-	int lock;			/* see mmu_lock() */
+	vcm_spinlock_t lock;		/* see mmu_lock() */
 
 	/* registers */
 	uint32_t ctrl;
@@ -49,6 +49,7 @@ struct vcm_sysmmu {
 	void *handler_priv;
 
 	struct vcm_tlb tlb;
+	struct vcm_ram_window win;	/* where the last walk found its tables */
 
 	struct vcm_sysmmu_stats st;
 };
@@ -58,7 +59,6 @@ struct xlate {
 	uint64_t pa;			/* PA of the DVA */
 	uint64_t page_left;		/* bytes from the DVA to the end of its page */
 	enum vcm_fault_type fault;	/* when it failed with -EFAULT */
-	struct vcm_walk_cache wc;	/* table pages of this burst */
 	bool stale_warn;		/* report a stale hit (after unlocking) */
 	uint32_t stale_dva;
 	struct vcm_tlb_entry stale;	/* the stale entry, for the report */
@@ -72,31 +72,15 @@ struct xlate {
 /* A burst translates at most this many pages under one hold of the lock. */
 #define BURST_PAGES	64
 
-/*
- * The model's lock: a test-and-test-and-set spinlock inlined here (held for
- * a TLB lookup or a short burst of walks; never while calling out), which
- * keeps a TLB hit at a few ns.  Waiters yield the CPU after a while.
- */
-#define LOCK_SPINS_BEFORE_YIELD	64
-
+/* The model's lock (spinlock.h): held for a TLB lookup or a short burst of walks. */
 static void mmu_lock(const struct vcm_sysmmu *mmu)
 {
-	int *lock = (int *)&mmu->lock;
-	unsigned spins = 0;
-
-	while (__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE)) {
-		while (__atomic_load_n(lock, __ATOMIC_RELAXED)) {
-			if (++spins >= LOCK_SPINS_BEFORE_YIELD) {
-				sched_yield();
-				spins = 0;
-			}
-		}
-	}
+	vcm_spin_lock((vcm_spinlock_t *)&mmu->lock);
 }
 
 static void mmu_unlock(const struct vcm_sysmmu *mmu)
 {
-	__atomic_store_n((int *)&mmu->lock, 0, __ATOMIC_RELEASE);
+	vcm_spin_unlock((vcm_spinlock_t *)&mmu->lock);
 }
 
 static bool bad_mmu(const struct vcm_sysmmu *mmu, const char *fn)
@@ -113,8 +97,6 @@ static void xlate_init(struct xlate *x)
 {
 	x->stale_warn = false;
 	x->walk_stale = false;
-	x->wc.pa[0] = 0;
-	x->wc.pa[1] = 0;
 }
 
 static void tlb_hit(struct vcm_sysmmu *mmu, struct vcm_tlb_entry *e, uint32_t dva,
@@ -146,7 +128,7 @@ static int tlb_miss(struct vcm_sysmmu *mmu, uint32_t dva, struct xlate *x, bool 
 	struct vcm_walk w;
 	uint64_t mask;
 
-	r = vcm_pgtable_walk(mmu->soc, mmu->pt_base, dva, &w, &x->wc, true);
+	r = vcm_pgtable_walk(mmu->soc, mmu->pt_base, dva, &w, &mmu->win);
 	if (r != VCM_WALK_OK && probe)
 		return -EFAULT;		/* not done: the access itself will fault */
 	mmu->st.translations++;
@@ -432,6 +414,7 @@ VCM_EXPORT struct vcm_sysmmu *vcm_sysmmu_create(struct vcm_soc *soc, const char 
 	if (!mmu)
 		return vcm_err_ptr(-ENOMEM);
 	mmu->soc = soc;
+	mmu->win.device = true;		/* the walker reads RAM as devices see it */
 	mmu->name = strdup(name ? name : "sysmmu");
 	if (!mmu->name || vcm_tlb_init(&mmu->tlb, VCM_SYSMMU_TLB_DEFAULT_ENTRIES)) {
 		free(mmu->name);
