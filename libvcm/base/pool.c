@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fault-inject-internal.h"
 #include "pool.h"
 
 struct vcm_pool_chunk {
@@ -30,7 +31,7 @@ void vcm_pool_init(struct vcm_pool *pool, size_t obj_size)
 
 static int pool_grow(struct vcm_pool *pool)
 {
-	struct vcm_pool_chunk *c = malloc(sizeof(*c) + stride(pool) * VCM_POOL_CHUNK_OBJS);
+	struct vcm_pool_chunk *c = vcm_malloc(sizeof(*c) + stride(pool) * VCM_POOL_CHUNK_OBJS);
 
 	if (!c)
 		return -1;

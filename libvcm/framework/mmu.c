@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include <vcm/testing.h>
+
 #include "buddy.h"
 #include "internal.h"
 #include "mmu.h"
@@ -29,6 +31,7 @@
 struct vcm_mmu_res {
 	struct vcm_res res;
 	struct vcm_link bound_link;
+	uint64_t guard_pages;		/* DVA kept unmapped after it */
 };
 
 /*
@@ -40,12 +43,15 @@ struct vcm_mmu_res {
  *        aligned in the allocator are aligned in DVA.
  * @bound: bound reservations, most recent first.
  * @res_pool: the struct vcm_mmu_res of every reservation.
+ * @guard_pages: unmapped pages left after each new reservation
+ *               (vcm_set_guard()); 0 by default.
  */
 struct vcm_mmu_state {
 	struct vcm_buddy *dva;
 	vcm_addr_t base;
 	struct vcm_link bound;
 	struct vcm_pool res_pool;
+	uint64_t guard_pages;
 };
 
 static inline struct vcm_mmu_res *to_mmu_res(struct vcm_res *res)
@@ -73,12 +79,14 @@ static struct vcm_res *mmu_res(struct vcm *vcm, vcm_size_t size, unsigned flags)
 	(void)flags;
 	if (!mres)
 		return vcm_err_ptr(-ENOMEM);
-	ret = vcm_buddy_alloc_pages(st->dva, npages,
+	/* the guard gap is allocated with the reservation, never mapped */
+	ret = vcm_buddy_alloc_pages(st->dva, npages + st->guard_pages,
 				    align_order_for(vcm_to_mmu(vcm)->driver->orders, npages), &pfn);
 	if (ret) {
 		vcm_pool_free(&st->res_pool, mres);
 		return vcm_err_ptr(ret == -ENOMEM || ret == -EINVAL ? -ENOSPC : ret);
 	}
+	mres->guard_pages = st->guard_pages;
 	mres->res.start = st->base + (pfn << VCM_PAGE_SHIFT);
 	return &mres->res;
 }
@@ -88,7 +96,7 @@ static void mmu_unreserve(struct vcm_res *res)
 	struct vcm_mmu_state *st = vcm_to_mmu(res->vcm)->state;
 
 	vcm_buddy_free_pages(st->dva, (res->start - st->base) >> VCM_PAGE_SHIFT,
-			     res->res_size >> VCM_PAGE_SHIFT);
+			     (res->res_size >> VCM_PAGE_SHIFT) + to_mmu_res(res)->guard_pages);
 	vcm_pool_free(&st->res_pool, to_mmu_res(res));
 }
 
@@ -258,6 +266,30 @@ static struct vcm_buddy *dva_create(const struct vcm_mmu *mmu, vcm_addr_t base)
 	return dva;
 }
 
+static bool is_mmu_context(const struct vcm *vcm)
+{
+	return vcm->driver->res == mmu_res;
+}
+
+VCM_EXPORT int vcm_set_guard(struct vcm *vcm, vcm_size_t size)
+{
+	if (!vcm_valid(vcm) || !VCM_IS_ALIGNED(size, VCM_PAGE_SIZE) || size > vcm->size)
+		return -EINVAL;
+	if (!is_mmu_context(vcm))
+		return -EOPNOTSUPP;
+	vcm_lock(vcm);
+	vcm_to_mmu(vcm)->state->guard_pages = size >> VCM_PAGE_SHIFT;
+	vcm_unlock(vcm);
+	return 0;
+}
+
+vcm_size_t vcm_mmu_guard_of(struct vcm_res *res)
+{
+	if (!is_mmu_context(res->vcm))
+		return 0;
+	return to_mmu_res(res)->guard_pages << VCM_PAGE_SHIFT;
+}
+
 VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu)
 {
 	struct vcm_mmu_state *st;
@@ -267,7 +299,7 @@ VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu)
 	    !VCM_IS_ALIGNED(mmu->vcm.start | mmu->vcm.size, VCM_PAGE_SIZE) ||
 	    (mmu->vcm.size >> VCM_PAGE_SHIFT) > VCM_MMU_MAX_PAGES)
 		return vcm_err_ptr(-EINVAL);
-	st = calloc(1, sizeof(*st));
+	st = vcm_calloc(1, sizeof(*st));
 	if (!st)
 		return vcm_err_ptr(-ENOMEM);
 	st->base = dva_base(mmu);

@@ -301,6 +301,20 @@ static void s5p_deactivate(struct vcm *vcm)
 	hw_off(to_s5p(vcm));
 }
 
+bool vcm_s5p_view(struct vcm *vcm, struct vcm_iommu_view *v)
+{
+	struct s5p_vcm *d;
+
+	if (vcm->driver->activate != s5p_activate)
+		return false;
+	d = to_s5p(vcm);
+	v->pt = d->pt;
+	v->sysmmu = d->sysmmu;
+	v->own_table = false;
+	v->hw_managed = !d->cb.pgd_base_specifier;
+	return true;
+}
+
 /*
  * Memory from the phys_alloc callback: one part, and the phys_free callback
  * stored behind it (the context may be gone when the phys is freed).
@@ -322,7 +336,7 @@ static struct vcm_phys *s5p_phys_new(vcm_addr_t pa, vcm_size_t size,
 				     void (*phys_free)(struct vcm_phys *phys))
 {
 	size_t head = sizeof(struct vcm_phys) + sizeof(struct vcm_phys_part);
-	struct vcm_phys *phys = calloc(1, head + sizeof(struct s5p_phys_tail));
+	struct vcm_phys *phys = vcm_calloc(1, head + sizeof(struct s5p_phys_tail));
 	struct s5p_phys_tail *tail;
 
 	if (!phys)
@@ -376,7 +390,7 @@ static void s5p_install_ops(struct s5p_vcm *d)
 static struct vcm *s5p_vcm_new_locked(enum vcm_dev_id id, unsigned first, unsigned n,
 				      const struct s5p_vcm_driver *driver)
 {
-	struct s5p_vcm *d = calloc(1, sizeof(*d));
+	struct s5p_vcm *d = vcm_calloc(1, sizeof(*d));
 	struct vcm *vcm;
 
 	if (!d)

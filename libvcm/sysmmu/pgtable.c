@@ -120,11 +120,12 @@ static void partial_del(struct lv2_page *pg)
 
 static struct lv2_page *lv2_page_new(struct vcm_pgtable *pt)
 {
-	struct lv2_page *pg = calloc(1, sizeof(*pg));
+	struct lv2_page *pg = vcm_calloc(1, sizeof(*pg));
 
 	if (!pg)
 		return NULL;
-	if (vcm_soc_alloc_pages(pt->soc, 0, &pg->pa))
+	if (vcm_should_fail(VCM_FAIL_PGTABLE, VCM_PAGE_SIZE) ||
+	    vcm_soc_alloc_pages(pt->soc, 0, &pg->pa))
 		goto err_free;
 	pg->host = vcm_soc_phys_to_host(pt->soc, pg->pa);
 	if (!pg->host)
@@ -218,12 +219,13 @@ VCM_EXPORT struct vcm_pgtable *vcm_pgtable_create(struct vcm_soc *soc)
 
 	if (!soc)
 		return vcm_err_ptr(-EINVAL);
-	pt = calloc(1, sizeof(*pt));
+	pt = vcm_calloc(1, sizeof(*pt));
 	if (!pt)
 		return vcm_err_ptr(-ENOMEM);
 	pt->soc = soc;
 	vcm_list_init(&pt->partial);
-	if (vcm_soc_alloc_pages(soc, VCM_LV1_TABLE_ORDER, &pt->lv1_pa))
+	if (vcm_should_fail(VCM_FAIL_PGTABLE, VCM_LV1_TABLE_BYTES) ||
+	    vcm_soc_alloc_pages(soc, VCM_LV1_TABLE_ORDER, &pt->lv1_pa))
 		goto err_free;
 	if (pt->lv1_pa + VCM_LV1_TABLE_BYTES > VCM_PT_ADDR_LIMIT)
 		goto err_pages;		/* the format cannot point at it */

@@ -49,4 +49,22 @@ const char *vcm_sysmmu_name(const struct vcm_sysmmu *mmu);
 /* Count @lines stale DMA reads the cache model found (non-coherent SoC). */
 void vcm_sysmmu_count_stale_reads(struct vcm_sysmmu *mmu, unsigned lines);
 
+/*
+ * struct vcm_tlb_stale - a TLB entry that no longer matches the table.
+ * @dva: the first DVA of its page.
+ * @pa: the PA it translates to.
+ * @pte: the entry it was filled from; @now: what RAM holds there now.
+ */
+struct vcm_tlb_stale {
+	uint32_t dva, pa, pte, now;
+};
+
+/*
+ * vcm_sysmmu_stale_entries() - the valid TLB entries whose page-table entry
+ * changed since they were filled, or that were filled under another table
+ * base: the first @max in @out.  Returns how many there are.
+ */
+unsigned vcm_sysmmu_stale_entries(struct vcm_sysmmu *mmu, struct vcm_tlb_stale *out,
+				  unsigned max);
+
 #endif /* LIBVCM_SYSMMU_INTERNAL_H */

@@ -410,12 +410,12 @@ VCM_EXPORT struct vcm_sysmmu *vcm_sysmmu_create(struct vcm_soc *soc, const char 
 
 	if (!soc)
 		return vcm_err_ptr(-EINVAL);
-	mmu = calloc(1, sizeof(*mmu));
+	mmu = vcm_calloc(1, sizeof(*mmu));
 	if (!mmu)
 		return vcm_err_ptr(-ENOMEM);
 	mmu->soc = soc;
 	mmu->win.device = true;		/* the walker reads RAM as devices see it */
-	mmu->name = strdup(name ? name : "sysmmu");
+	mmu->name = vcm_strdup(name ? name : "sysmmu");
 	if (!mmu->name || vcm_tlb_init(&mmu->tlb, VCM_SYSMMU_TLB_DEFAULT_ENTRIES)) {
 		free(mmu->name);
 		free(mmu);
@@ -692,6 +692,32 @@ static bool overlaps_another(const struct vcm_tlb *t, unsigned i)
 	return false;
 }
 
+static bool tlb_entry_stale(const struct vcm_sysmmu *m, const struct vcm_tlb_entry *e)
+{
+	return vcm_pte_read(e->pte_host) != e->pte || e->base != m->pt_base;
+}
+
+unsigned vcm_sysmmu_stale_entries(struct vcm_sysmmu *mmu, struct vcm_tlb_stale *out,
+				  unsigned max)
+{
+	const struct vcm_tlb *t = &mmu->tlb;
+	unsigned i, n = 0;
+
+	mmu_lock(mmu);
+	for (i = 0; i < t->size; i++) {
+		const struct vcm_tlb_entry *e = &t->e[i];
+
+		if (!e->valid || !tlb_entry_stale(mmu, e))
+			continue;
+		if (n < max)
+			out[n] = (struct vcm_tlb_stale){ e->tag, e->pa, e->pte,
+							 vcm_pte_read(e->pte_host) };
+		n++;
+	}
+	mmu_unlock(mmu);
+	return n;
+}
+
 static void dump_tlb(const struct vcm_sysmmu *m, FILE *out)
 {
 	const struct vcm_tlb *t = &m->tlb;
@@ -707,7 +733,7 @@ static void dump_tlb(const struct vcm_sysmmu *m, FILE *out)
 
 		if (!e->valid)
 			continue;
-		stale = vcm_pte_read(e->pte_host) != e->pte || e->base != m->pt_base;
+		stale = tlb_entry_stale(m, e);
 		fprintf(out, "  [%4u] dva 0x%08x-0x%08x -> pa 0x%08x  %-3s pte 0x%08x%s%s\n", i,
 			e->tag, e->tag + e->mask, e->pa,
 			vcm_page_size_name((unsigned)__builtin_ctz(e->mask + 1)), e->pte,
@@ -745,7 +771,7 @@ static int snapshot(const struct vcm_sysmmu *mmu, struct vcm_sysmmu *snap)
 		mmu_lock(mmu);
 		n = mmu->tlb.size;
 		mmu_unlock(mmu);
-		e = malloc(n * sizeof(*e));
+		e = vcm_malloc(n * sizeof(*e));
 		if (!e)
 			return -ENOMEM;
 		mmu_lock(mmu);
