@@ -29,18 +29,12 @@
 #include "soc-internal.h"
 
 /*
- * struct vcm_line_meta - what the model remembers of one line.
- * @dva: the DVA of the last device write into the line.
- * @dev: who made it (index into the model's device names; 0: none).
- * @maint: the last maintenance (enum vcm_line_maint).
+ * What the model remembers besides the copies (struct vcm_views): per line
+ * the last maintenance (enum vcm_line_maint) and who last wrote it (an
+ * index into the model's device names; 0: none), and per page the DVA of
+ * the page at its last device write (a line's DVA is that plus the line's
+ * offset in the page: System MMU pages are at least 4 KiB).
  */
-struct vcm_line_meta {
-	uint32_t dva;
-	uint8_t dev;
-	uint8_t maint;
-	uint16_t unused;
-};
-
 enum vcm_line_maint {
 	VCM_MAINT_NONE_ALLOC,	/* none since the page was allocated */
 	VCM_MAINT_NONE_PIN,	/* none since the page was pinned */
@@ -74,6 +68,13 @@ void vcm_cache_maint_range(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
  */
 unsigned vcm_cache_dev_read(struct vcm_soc *soc, const char *dev, uint64_t dva,
 			    vcm_addr_t pa, size_t n);
+/*
+ * vcm_cache_dev_read_copy() - vcm_cache_dev_read() and the copy of what the
+ * device reads (@n bytes of RAM at @ram, the PA @pa) to @dst, as memmove():
+ * one pass when nothing is stale.
+ */
+unsigned vcm_cache_dev_read_copy(struct vcm_soc *soc, const char *dev, uint64_t dva,
+				 vcm_addr_t pa, void *dst, const void *ram, size_t n);
 void vcm_cache_dev_write(struct vcm_soc *soc, const char *dev, uint64_t dva,
 			 vcm_addr_t pa, size_t n);
 unsigned vcm_cache_cpu_read(struct vcm_soc *soc, vcm_addr_t pa, size_t n);

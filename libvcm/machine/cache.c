@@ -33,6 +33,8 @@ struct vcm_cache {
 	struct vcm_cache_stats st;
 	unsigned ndevs;
 	char devs[MAX_DEVS + 1][DEV_NAME_MAX];
+	const char *last_name;		/* the name dev_id() found last, and its id */
+	unsigned last_id;
 };
 
 /* One walk over a range: the requested bytes and what to report. */
@@ -141,9 +143,16 @@ static unsigned dev_id(struct vcm_cache *c, const char *dev)
 {
 	unsigned i;
 
+	if (dev == c->last_name && !strncmp(c->devs[c->last_id], dev, DEV_NAME_MAX - 1))
+		return c->last_id;	/* the same device as last time */
 	for (i = 1; i <= c->ndevs; i++)
 		if (!strncmp(c->devs[i], dev, DEV_NAME_MAX - 1))
-			return i;
+			break;
+	if (i <= c->ndevs) {
+		c->last_name = dev;
+		c->last_id = i;
+		return i;
+	}
 	if (c->ndevs == MAX_DEVS)
 		return 0;
 	snprintf(c->devs[++c->ndevs], DEV_NAME_MAX, "%s", dev);
@@ -187,18 +196,26 @@ static void for_each_run(struct vcm_soc *soc, struct walk *w, run_fn fn)
 	}
 }
 
-/* The views of the line at offset @off of a run. */
+/* The views of the line at offset @off of a run starting at @pa. */
 static struct vcm_views line_views(const struct walk *w, const struct vcm_views *v,
-				   vcm_size_t off)
+				   vcm_addr_t pa, vcm_size_t off)
 {
 	struct vcm_views l = {
 		.cpu = v->cpu + off,
 		.ram = v->ram + off,
 		.ref = v->ref + off,
-		.meta = v->meta + (off >> w->c->line_shift),
+		.maint = v->maint + (off >> w->c->line_shift),
+		.dev = v->dev + (off >> w->c->line_shift),
+		.page_dva = v->page_dva + (((pa & ~VCM_PAGE_MASK) + off) >> VCM_PAGE_SHIFT),
 	};
 
 	return l;
+}
+
+/* The DVA of the last device write into the line at @lpa. */
+static unsigned long long writer_dva(const struct vcm_views *l, vcm_addr_t lpa)
+{
+	return *l->page_dva + (lpa & ~VCM_PAGE_MASK);
 }
 
 /* The part [*lo, *hi) of the line at @lpa that the walk asked for. */
@@ -238,9 +255,9 @@ static int first_dev_stale(const struct vcm_views *l, unsigned lo, unsigned hi)
 	return -1;
 }
 
-static const char *writer(const struct vcm_cache *c, const struct vcm_line_meta *m)
+static const char *writer(const struct vcm_cache *c, const struct vcm_views *l)
 {
-	return c->devs[m->dev < VCM_ARRAY_SIZE(c->devs) ? m->dev : 0];
+	return c->devs[*l->dev < VCM_ARRAY_SIZE(c->devs) ? *l->dev : 0];
 }
 
 /* The line as it was last maintained: cpu, ram and ref all equal. */
@@ -257,7 +274,7 @@ static void line_settle(const struct vcm_cache *c, const struct vcm_views *l, co
 static void line_evict(struct vcm_cache *c, const struct vcm_views *l)
 {
 	line_settle(c, l, line_dirty(c, l) ? l->cpu : l->ram);
-	l->meta->maint = VCM_MAINT_EVICTED;
+	*l->maint = VCM_MAINT_EVICTED;
 	c->st.evictions++;
 }
 
@@ -279,8 +296,7 @@ static void clean_line(struct walk *w, const struct vcm_views *l, vcm_addr_t lpa
 				 "which %s wrote at DVA %#llx (last maintenance: %s): the "
 				 "device's data is lost",
 				 (unsigned long long)lpa, (unsigned long long)(lpa + (unsigned)lost),
-				 writer(c, l->meta), (unsigned long long)l->meta->dva,
-				 maint_name(l->meta->maint));
+				 writer(c, l), writer_dva(l, lpa), maint_name(*l->maint));
 	}
 	line_settle(c, l, l->cpu);
 	c->st.cleans++;
@@ -311,11 +327,11 @@ static void inv_line(struct walk *w, const struct vcm_views *l, vcm_addr_t lpa)
 				 "(align USERPTR buffers to %u)",
 				 (unsigned long long)w->pa, (unsigned long long)(w->end - w->pa),
 				 (unsigned long long)(lpa + (unsigned)lost), (unsigned long long)lpa,
-				 maint_name(l->meta->maint), c->line);
+				 maint_name(*l->maint), c->line);
 	}
+	if (memcmp(l->cpu, l->ram, c->line) || line_dirty(c, l))
+		c->st.invalidates++;	/* the line changed */
 	line_settle(c, l, l->ram);
-	l->meta->dev = 0;
-	c->st.invalidates++;
 }
 
 static void maint_run(struct walk *w, const struct vcm_views *v, vcm_addr_t pa, vcm_size_t len,
@@ -324,20 +340,21 @@ static void maint_run(struct walk *w, const struct vcm_views *v, vcm_addr_t pa, 
 	struct vcm_cache *c = w->c;
 	bool coherent = !memcmp(v->cpu, v->ref, len) &&
 			(op == VCM_CACHE_CLEAN || !memcmp(v->cpu, v->ram, len));
+	size_t lines = (size_t)(len >> c->line_shift);
 	vcm_size_t off;
 
-	for (off = 0; off < len; off += c->line) {
-		struct vcm_views l = line_views(w, v, off);
+	for (off = 0; !coherent && off < len; off += c->line) {
+		struct vcm_views l = line_views(w, v, pa, off);
 
-		if (!coherent && (op & VCM_CACHE_CLEAN))
+		if (op & VCM_CACHE_CLEAN)
 			clean_line(w, &l, pa + off);
-		if (!coherent && (op & VCM_CACHE_INV))
-			inv_line(w, &l, pa + off);
-		l.meta->maint = op == VCM_CACHE_CLEAN ? VCM_MAINT_CLEAN :
-				op == VCM_CACHE_INV ? VCM_MAINT_INV : VCM_MAINT_FLUSH;
 		if (op & VCM_CACHE_INV)
-			l.meta->dev = 0;
+			inv_line(w, &l, pa + off);
 	}
+	memset(v->maint, op == VCM_CACHE_CLEAN ? VCM_MAINT_CLEAN :
+			 op == VCM_CACHE_INV ? VCM_MAINT_INV : VCM_MAINT_FLUSH, lines);
+	if (op & VCM_CACHE_INV)
+		memset(v->dev, 0, lines);
 }
 
 static void clean_run(struct walk *w, const struct vcm_views *v, vcm_addr_t pa, vcm_size_t len)
@@ -358,8 +375,7 @@ static void flush_run(struct walk *w, const struct vcm_views *v, vcm_addr_t pa, 
 static void warn_walk(const struct walk *w)
 {
 	if (w->found)
-		vcm_warn("%s%s", w->report,
-			 w->found > 1 ? " (and more lines in the same call)" : "");
+		vcm_warn("%s (%u line%s)", w->report, w->found, w->found > 1 ? "s" : "");
 }
 
 void vcm_cache_maint_range(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
@@ -385,7 +401,8 @@ static void fresh_run(struct walk *w, const struct vcm_views *v, vcm_addr_t pa, 
 	(void)pa;
 	memcpy(v->ram, v->cpu, len);
 	memcpy(v->ref, v->cpu, len);
-	memset(v->meta, 0, (len >> w->c->line_shift) * sizeof(*v->meta));
+	memset(v->maint, VCM_MAINT_NONE_ALLOC, (size_t)(len >> w->c->line_shift));
+	memset(v->dev, 0, (size_t)(len >> w->c->line_shift));
 }
 
 void vcm_cache_page_fresh(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size)
@@ -409,10 +426,8 @@ static void pinned_run(struct walk *w, const struct vcm_views *v, vcm_addr_t pa,
 	(void)pa;
 	for (i = 0; i < len; i++)
 		v->ram[i] = v->ref[i] = (uint8_t)~v->cpu[i];
-	for (i = 0; i < len >> w->c->line_shift; i++) {
-		v->meta[i].maint = VCM_MAINT_NONE_PIN;
-		v->meta[i].dev = 0;
-	}
+	memset(v->maint, VCM_MAINT_NONE_PIN, (size_t)(len >> w->c->line_shift));
+	memset(v->dev, 0, (size_t)(len >> w->c->line_shift));
 }
 
 void vcm_cache_page_pinned(struct vcm_soc *soc, vcm_addr_t pa)
@@ -436,7 +451,7 @@ static void unpin_run(struct walk *w, const struct vcm_views *v, vcm_addr_t pa, 
 	if (!memcmp(v->cpu, v->ram, len))
 		return;
 	for (off = 0; off < len; off += c->line) {
-		struct vcm_views l = line_views(w, v, off);
+		struct vcm_views l = line_views(w, v, pa, off);
 		int i = first_dev_stale(&l, 0, c->line);
 
 		if (i < 0)
@@ -448,8 +463,7 @@ static void unpin_run(struct walk *w, const struct vcm_views *v, vcm_addr_t pa, 
 				 "that the CPU never saw (last maintenance: %s): missing "
 				 "invalidate/sync_for_cpu?",
 				 (unsigned long long)w->pa, (unsigned long long)(pa + off),
-				 writer(c, l.meta), (unsigned long long)l.meta->dva,
-				 maint_name(l.meta->maint));
+				 writer(c, &l), writer_dva(&l, pa + off), maint_name(*l.maint));
 	}
 }
 
@@ -478,7 +492,7 @@ static void dev_read_run(struct walk *w, const struct vcm_views *v, vcm_addr_t p
 	if (!memcmp(v->cpu, v->ram, len))
 		return;
 	for (off = 0; off < len; off += c->line) {
-		struct vcm_views l = line_views(w, v, off);
+		struct vcm_views l = line_views(w, v, pa, off);
 		vcm_addr_t lpa = pa + off;
 		unsigned lo, hi;
 		int i;
@@ -494,12 +508,12 @@ static void dev_read_run(struct walk *w, const struct vcm_views *v, vcm_addr_t p
 		c->st.stale_device_reads++;
 		if (!w->found++)
 			snprintf(w->report, sizeof(w->report),
-				 "%s: stale DMA read at DVA %#llx, PA %#llx, line %#llx: the CPU "
-				 "wrote it and did not clean it (last maintenance: %s); the device "
-				 "got RAM's old bytes (missing clean/sync_for_device?)",
+				 "%s: stale DMA read at DVA %#llx, PA %#llx, line %#llx: written "
+				 "by the CPU, not cleaned (last maintenance: %s); missing "
+				 "clean/sync_for_device?",
 				 w->dev, (unsigned long long)(w->dva + (lpa + (unsigned)i - w->pa)),
 				 (unsigned long long)(lpa + (unsigned)i), (unsigned long long)lpa,
-				 maint_name(l.meta->maint));
+				 maint_name(*l.maint));
 	}
 }
 
@@ -521,18 +535,100 @@ unsigned vcm_cache_dev_read(struct vcm_soc *soc, const char *dev, uint64_t dva,
 	return w.found;
 }
 
+/* Copy and compare in pieces that stay in the L1 cache between the two. */
+#define COPY_CHUNK	4096U
+
+/*
+ * Copy @k bytes from @r to @d and tell whether they differ from @c, in one
+ * pass (vectorised: the copy of a correct driver's DMA costs no more).
+ */
+#if defined(__clang__)
+#define VECTORISED
+#else
+#define VECTORISED __attribute__((optimize("O3")))
+#endif
+
+VECTORISED static bool copy_differs(uint8_t *restrict d,
+							 const uint8_t *restrict r,
+							 const uint8_t *restrict c, size_t k)
+{
+	uint64_t acc = 0;
+	size_t i, words = k / sizeof(uint64_t);
+
+	for (i = 0; i < words; i++) {
+		uint64_t x, y;
+
+		memcpy(&x, r + i * sizeof(x), sizeof(x));
+		memcpy(&y, c + i * sizeof(y), sizeof(y));
+		memcpy(d + i * sizeof(x), &x, sizeof(x));
+		acc |= x ^ y;
+	}
+	for (i *= sizeof(uint64_t); i < k; i++) {
+		d[i] = r[i];
+		acc |= (uint64_t)(r[i] ^ c[i]);
+	}
+	return acc != 0;
+}
+
+static bool overlap(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	return a < b + n && b < a + n;
+}
+
+/*
+ * Copy RAM's @n bytes at @pa (@ram) to @dst, comparing them with the CPU's
+ * copy on the way: the check of vcm_cache_dev_read() is only needed when
+ * they differ, which a correct driver's DMA never does.
+ */
+unsigned vcm_cache_dev_read_copy(struct vcm_soc *soc, const char *dev, uint64_t dva,
+				 vcm_addr_t pa, void *dst, const void *ram, size_t n)
+{
+	const uint8_t *r = ram;
+	uint8_t *d = dst;
+	bool differ = false;
+	size_t done = 0;
+	unsigned stale;
+
+	if (overlap(d, r, n)) {
+		differ = true;
+		done = n;
+	}
+	while (done < n) {
+		struct vcm_views v;
+		vcm_size_t run, off;
+
+		if (vcm_soc_views(soc, pa + done, &v, &run)) {
+			differ = true;
+			break;
+		}
+		if (run > n - done)
+			run = n - done;
+		for (off = 0; off < run; off += COPY_CHUNK) {
+			size_t k = run - off < COPY_CHUNK ? (size_t)(run - off) : COPY_CHUNK;
+
+			differ |= copy_differs(d + done + off, r + done + off, v.cpu + off, k);
+		}
+		done += run;
+	}
+	if (!differ)
+		return 0;
+	stale = vcm_cache_dev_read(soc, dev, dva, pa, n);
+	memmove(dst, ram, n);	/* again: an eviction may have changed RAM */
+	return stale;
+}
+
 static void dev_write_run(struct walk *w, const struct vcm_views *v, vcm_addr_t pa,
 			  vcm_size_t len)
 {
-	vcm_size_t off;
+	vcm_addr_t first = pa > w->pa ? pa : w->pa;
+	vcm_addr_t end = pa + len < w->end ? pa + len : w->end;
+	vcm_addr_t x;
 
-	for (off = 0; off < len; off += w->c->line) {
-		struct vcm_line_meta *m = v->meta + (off >> w->c->line_shift);
-		vcm_addr_t lpa = pa + off;
-
-		m->dev = (uint8_t)w->dev_id;
-		m->dva = (uint32_t)(w->dva + (lpa > w->pa ? lpa - w->pa : 0));
-	}
+	memset(v->dev, (int)w->dev_id, (size_t)(len >> w->c->line_shift));
+	/* the DVA of each page written: DVA and PA share the offset in a page */
+	for (x = first; x < end; x = (x & VCM_PAGE_MASK) + VCM_PAGE_SIZE)
+		v->page_dva[((pa & ~VCM_PAGE_MASK) + (x - pa)) >> VCM_PAGE_SHIFT] =
+			(uint32_t)((w->dva + (x - w->pa)) & VCM_PAGE_MASK);
 }
 
 void vcm_cache_dev_write(struct vcm_soc *soc, const char *dev, uint64_t dva,
@@ -560,7 +656,7 @@ static void cpu_read_run(struct walk *w, const struct vcm_views *v, vcm_addr_t p
 	if (!memcmp(v->cpu, v->ram, len))
 		return;
 	for (off = 0; off < len; off += c->line) {
-		struct vcm_views l = line_views(w, v, off);
+		struct vcm_views l = line_views(w, v, pa, off);
 		vcm_addr_t lpa = pa + off;
 		unsigned lo, hi;
 		int i;
@@ -576,12 +672,11 @@ static void cpu_read_run(struct walk *w, const struct vcm_views *v, vcm_addr_t p
 		c->st.stale_cpu_reads++;
 		if (!w->found++)
 			snprintf(w->report, sizeof(w->report),
-				 "CPU: stale read of PA %#llx, line %#llx: %s wrote it at DVA %#llx "
-				 "and the CPU did not invalidate (last maintenance: %s); the CPU "
-				 "got its old bytes (missing invalidate/sync_for_cpu?)",
+				 "CPU: stale read of PA %#llx, line %#llx: written by %s at DVA "
+				 "%#llx, not invalidated (last maintenance: %s); missing "
+				 "invalidate/sync_for_cpu?",
 				 (unsigned long long)(lpa + (unsigned)i), (unsigned long long)lpa,
-				 writer(c, l.meta), (unsigned long long)l.meta->dva,
-				 maint_name(l.meta->maint));
+				 writer(c, &l), writer_dva(&l, lpa), maint_name(*l.maint));
 	}
 }
 
@@ -612,7 +707,7 @@ bool vcm_cache_pte_stale(struct vcm_soc *soc, vcm_addr_t pa, uint32_t *cpu_val, 
 	if (first_cpu_stale(&v, 0, sizeof(uint32_t)) < 0)
 		return false;
 	memcpy(cpu_val, v.cpu, sizeof(*cpu_val));
-	*maint = v.meta->maint;
+	*maint = *v.maint;
 	return true;
 }
 

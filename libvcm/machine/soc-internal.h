@@ -12,7 +12,6 @@
 #include <vcm/soc.h>
 
 struct vcm_cache;
-struct vcm_line_meta;
 
 /*
  * struct vcm_soc_head - the first member of struct vcm_soc, so that the hot
@@ -37,13 +36,16 @@ void *vcm_soc_dev_run(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t *run);
 
 /*
  * struct vcm_views - the three copies of the byte at one PA on a
- * non-coherent SoC (see cache-model.h), and the metadata of its line.
+ * non-coherent SoC (see cache-model.h), and the metadata: of its line
+ * (@maint, @dev) and of its page (@page_dva).
  */
 struct vcm_views {
 	uint8_t *cpu;
 	uint8_t *ram;
 	uint8_t *ref;
-	struct vcm_line_meta *meta;
+	uint8_t *maint;
+	uint8_t *dev;
+	uint32_t *page_dva;
 };
 
 /*

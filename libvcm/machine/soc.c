@@ -39,8 +39,9 @@ struct vcm_soc_bank {
 	/* Non-coherent SoC only (else NULL): RAM, reference, line metadata. */
 	uint8_t *ram;
 	uint8_t *ref;
-	struct vcm_line_meta *meta;
-	size_t meta_bytes;
+	uint8_t *maint;		/* per line */
+	uint8_t *dev;		/* per line */
+	uint32_t *page_dva;	/* per page */
 	unsigned line_shift;
 };
 
@@ -136,25 +137,34 @@ static void *lazy_map(size_t size)
 
 static void bank_cache_fini(struct vcm_soc_bank *bank)
 {
+	size_t lines = (size_t)(bank->size >> bank->line_shift);
+
 	if (bank->ram)
 		munmap(bank->ram, bank->size);
 	if (bank->ref)
 		munmap(bank->ref, bank->size);
-	if (bank->meta)
-		munmap(bank->meta, bank->meta_bytes);
-	bank->ram = bank->ref = NULL;
-	bank->meta = NULL;
+	if (bank->maint)
+		munmap(bank->maint, lines);
+	if (bank->dev)
+		munmap(bank->dev, lines);
+	if (bank->page_dva)
+		munmap(bank->page_dva, (size_t)(bank->size >> VCM_PAGE_SHIFT) * sizeof(uint32_t));
+	bank->ram = bank->ref = bank->maint = bank->dev = NULL;
+	bank->page_dva = NULL;
 }
 
 /* The copies the cache model adds to a bank (all zero, like a fresh memfd). */
 static int bank_cache_init(struct vcm_soc_bank *bank, unsigned line_shift)
 {
+	size_t lines = (size_t)(bank->size >> line_shift);
+
 	bank->line_shift = line_shift;
-	bank->meta_bytes = (size_t)(bank->size >> line_shift) * sizeof(struct vcm_line_meta);
 	bank->ref = lazy_map(bank->size);
-	bank->meta = lazy_map(bank->meta_bytes);
+	bank->maint = lazy_map(lines);
+	bank->dev = lazy_map(lines);
+	bank->page_dva = lazy_map((size_t)(bank->size >> VCM_PAGE_SHIFT) * sizeof(uint32_t));
 	bank->ram = lazy_map(bank->size);
-	if (bank->ram && bank->ref && bank->meta)
+	if (bank->ram && bank->ref && bank->maint && bank->dev && bank->page_dva)
 		return 0;
 	bank_cache_fini(bank);
 	return -ENOMEM;
@@ -649,7 +659,9 @@ int vcm_soc_views(struct vcm_soc *soc, vcm_addr_t pa, struct vcm_views *v, vcm_s
 	v->cpu = vcm_soc_host_run(soc, pa, run);
 	v->ram = bank->ram + off;
 	v->ref = bank->ref + off;
-	v->meta = bank->meta + (off >> bank->line_shift);
+	v->maint = bank->maint + (off >> bank->line_shift);
+	v->dev = bank->dev + (off >> bank->line_shift);
+	v->page_dva = bank->page_dva + (off >> VCM_PAGE_SHIFT);
 	return 0;
 }
 

@@ -67,15 +67,17 @@ static void side_advance(struct dma_side *s, size_t n)
 	s->pa += n;
 }
 
-/* What the cache model must see of one step of @n bytes. */
-static void step_read(struct dma_side *src, size_t n)
+/* One step of @n bytes on a non-coherent SoC: the copy, checked. */
+static void step_copy(struct dma_side *dst, struct dma_side *src, size_t n)
 {
 	unsigned stale;
 
-	if (!src->nc)
+	if (!src->nc) {
+		memmove(dst->host, src->host, n);
 		return;
-	stale = vcm_cache_dev_read(vcm_sysmmu_soc(src->mmu), vcm_sysmmu_name(src->mmu),
-				   src->dva, src->pa, n);
+	}
+	stale = vcm_cache_dev_read_copy(vcm_sysmmu_soc(src->mmu), vcm_sysmmu_name(src->mmu),
+					src->dva, src->pa, dst->host, src->host, n);
 	if (stale)
 		vcm_sysmmu_count_stale_reads(src->mmu, stale);
 }
@@ -103,11 +105,12 @@ static int dma_transfer(struct dma_side *dst, struct dma_side *src, size_t len)
 		n = len < src->avail ? len : src->avail;
 		if (dst->avail < n)
 			n = dst->avail;
-		if (nc)
-			step_read(src, n);
-		memmove(dst->host, src->host, n);
-		if (nc)
+		if (nc) {
+			step_copy(dst, src, n);
 			step_written(dst, n);
+		} else {
+			memmove(dst->host, src->host, n);
+		}
 		side_advance(src, n);
 		side_advance(dst, n);
 		len -= n;

@@ -224,7 +224,7 @@ static void test_invalidate_after_device_write(void **state)
 	assert_int_equal(vcm_soc_phys_read(f->soc, f->pa + LINE, got, sizeof(got)), 0);
 	assert_int_equal(got[0], 0);
 	assert_int_equal(cache_warnings, 1);
-	snprintf(dva, sizeof(dva), "dev0 wrote it at DVA %#llx", (unsigned long long)(f->pa + LINE));
+	snprintf(dva, sizeof(dva), "written by dev0 at DVA %#llx", (unsigned long long)(f->pa + LINE));
 	assert_true(cache_warned(dva));
 	assert_true(cache_warned("CPU: stale read"));
 	assert_int_equal(stats(f->soc).stale_cpu_reads, 2);
