@@ -7,6 +7,7 @@
 #define VCM_ALL_H
 
 #include <vcm/types.h>
+#include <vcm/version.h>
 #include <vcm/soc.h>
 #include <vcm/vcm.h>
 #include <vcm/vcm-drv.h>
@@ -14,6 +15,7 @@
 #include <vcm/s5p.h>
 #include <vcm/userptr.h>
 #include <vcm/cache.h>
+#include <vcm/debug.h>
 #include <vcm/fault-inject.h>
 #include <vcm/verify.h>
 #include <vcm/testing.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * cache_util.h - helpers for the tests of the non-coherent cache model: a
- * warning handler that keeps the last message, and a non-coherent SoC.
+ * warning handler that keeps every message, and a non-coherent SoC.
  * Include after <cmocka.h>.
  */
 #ifndef TESTS_CACHE_UTIL_H
@@ -12,13 +12,16 @@
 
 #include "test_util.h"
 
-static char cache_last_warning[1024];
+static char cache_last_warning[8192];
 static unsigned cache_warnings;
 
 static inline void cache_warn_handler(const char *msg, void *priv)
 {
+	size_t used = strlen(cache_last_warning);
+
 	(void)priv;
-	snprintf(cache_last_warning, sizeof(cache_last_warning), "%s", msg);
+	/* every warning since the reset, one per line */
+	snprintf(cache_last_warning + used, sizeof(cache_last_warning) - used, "%s\n", msg);
 	cache_warnings++;
 }
 
@@ -30,7 +33,7 @@ static inline void cache_warnings_reset(void)
 	vcm_set_warn_handler(cache_warn_handler, NULL);
 }
 
-/* True if the last warning contains @s. */
+/* True if a warning since the reset contains @s. */
 static inline bool cache_warned(const char *s)
 {
 	return strstr(cache_last_warning, s) != NULL;

@@ -64,8 +64,9 @@ struct vcm_userptr;
 
 /** VCM_CACHE_LINE_DEFAULT - line size of the Exynos4210's L1 and L2 caches. */
 #define VCM_CACHE_LINE_DEFAULT 32U
-/** VCM_CACHE_LINE_MIN, VCM_CACHE_LINE_MAX - the line sizes the model accepts. */
+/** VCM_CACHE_LINE_MIN - the smallest line size the model accepts. */
 #define VCM_CACHE_LINE_MIN 16U
+/** VCM_CACHE_LINE_MAX - the largest line size the model accepts. */
 #define VCM_CACHE_LINE_MAX 256U
 /** VCM_CACHE_EVICT_MAX - 100 % random eviction, in per mille. */
 #define VCM_CACHE_EVICT_MAX 1000U

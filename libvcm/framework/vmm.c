@@ -153,3 +153,8 @@ VCM_EXPORT struct vcm *vcm_vmm_create(struct vcm_soc *soc)
 		vcm_set_soc(vcm, soc);
 	return vcm;
 }
+
+bool vcm_is_vmm(const struct vcm *vcm)
+{
+	return vcm->driver == &vmm_vcm_driver;
+}
