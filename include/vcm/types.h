@@ -101,8 +101,19 @@ typedef void (*vcm_warn_fn)(const char *msg, void *priv);
  *
  * Warnings are what the kernel reports with WARN_ON: a misuse the library
  * survives (double free, unbinding nothing, deactivating an inactive
- * context, ...).  The handler may be called from any thread that calls into
- * the library; the handler and its @priv are global to the process.
+ * context, a released or foreign handle, ...).  The handler may be called
+ * from any thread that calls into the library; the handler and its @priv
+ * are global to the process.
+ *
+ * The handler runs with no library lock held: it may call any libvcm
+ * function, including ones that warn again (such a nested warning is
+ * delivered at once; past a few levels of nesting, to stderr instead).  A
+ * warning raised while the library holds a lock is counted at once and
+ * handed to the handler when that call lets go of its locks, before it
+ * returns.  When a warning comes from inside a driver op or platform
+ * callback, the call that ran the callback still owns its context: there
+ * the handler may call anything but functions on that same context (they
+ * fail with -EDEADLK and a warning).  Thread-safe.
  */
 VCM_EXPORT void vcm_set_warn_handler(vcm_warn_fn fn, void *priv);
 

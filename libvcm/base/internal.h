@@ -1,9 +1,44 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * internal.h - helpers shared by the library's sources (not installed).
+ *
+ * LOCK ORDER (the one order of the whole library; a thread holding one of
+ * these takes only those below it):
+ *
+ *   1. a context's ownership (vcm_ctx_enter(), framework/vcm.c): held by
+ *      every operation on the context, across its driver ops and the
+ *      platform callbacks.  It is not a mutex held across user code: user
+ *      code run under it may call any public function, except on the same
+ *      context from the same thread (-EDEADLK and a warning, where the
+ *      kernel would deadlock).  A callback that enters another context
+ *      takes that one's ownership: user code must not make such calls
+ *      circular across threads.
+ *   2. the S5P layer's lock (platform/s5p.c).
+ *   2a. the list of every live context (framework/history.c).
+ *   3. a context's bookkeeping mutex (struct vcm_core.lock): its list of
+ *      reservations, activation count, res->phys; held briefly, never
+ *      across a call out.
+ *   4. the pin table's lock (usermem/pin.c).
+ *   5. a page table's lock (sysmmu/pgtable.c).
+ *   6. the default SoC's lock (machine/soc.c: making the default SoC).
+ *   7. a SoC's allocator lock (machine/soc.c).
+ *   8. leaves, which call nothing that locks: a System MMU's spinlock
+ *      (sysmmu/sysmmu.c), the registry's writer lock (base/registry.c),
+ *      the warning handler's lock (base/warn.c, never held while the
+ *      handler runs).
+ *
+ * No library lock is held while user code runs: the warning handler, the
+ * fault handler, driver ops and platform callbacks (ownership, 1., is not
+ * a lock in this sense: see above).  Every mutex goes through
+ * vcm_mutex_lock()/vcm_mutex_unlock(), which count the locks a thread
+ * holds; the leaves (8.) never call out and are not counted.  A warning raised while a lock is
+ * held is queued and delivered when the thread lets go of its last lock
+ * (vcm_lock_leave()).
  */
 #ifndef LIBVCM_INTERNAL_H
 #define LIBVCM_INTERNAL_H
+
+#include <pthread.h>
 
 #include <vcm/types.h>
 
@@ -26,6 +61,38 @@ void vcm_warn(const char *fmt, ...) VCM_PRINTF(1, 2);
 
 /* The longest warning (longer ones are cut): a fault report fits. */
 #define VCM_WARN_MSG_MAX	1024
+
+/* Locks (and ownerships) the thread holds; warnings it queued meanwhile. */
+extern __thread unsigned vcm_locks_held;
+extern __thread unsigned vcm_warns_queued;
+
+/* Deliver the thread's queued warnings (no lock held). */
+void vcm_warn_flush(void);
+
+/* Count a lock taken / let go; the last one delivers queued warnings. */
+static inline void vcm_lock_enter(void)
+{
+	vcm_locks_held++;
+}
+
+static inline void vcm_lock_leave(void)
+{
+	if (!--vcm_locks_held && vcm_warns_queued)
+		vcm_warn_flush();
+}
+
+/* The library's mutexes (order: see the top of this file). */
+static inline void vcm_mutex_lock(pthread_mutex_t *m)
+{
+	pthread_mutex_lock(m);
+	vcm_lock_enter();
+}
+
+static inline void vcm_mutex_unlock(pthread_mutex_t *m)
+{
+	pthread_mutex_unlock(m);
+	vcm_lock_leave();
+}
 
 /* True when @size rounded up to pages would overflow; else stores it. */
 static inline int vcm_page_round(vcm_size_t size, vcm_size_t *out)

@@ -351,14 +351,18 @@ VCM_EXPORT int vcm_verify(struct vcm *vcm, struct vcm_mismatch *out, unsigned ma
 	struct verify v = { .out = out, .max = max };
 	struct vcm_iommu_view iv;
 
-	if (!vcm_valid(vcm) || (!out && max))
+	int ret;
+
+	if (!vcm_ctx_ok(vcm, __func__) || (!out && max))
 		return -EINVAL;
-	vcm_lock(vcm);
+	ret = vcm_ctx_enter(vcm, __func__);
+	if (ret)
+		return ret;
 	check_res(&v, vcm);
 	check_guards(&v, vcm);
 	if (vcm_iommu_view(vcm, &iv) || vcm_s5p_view(vcm, &iv))
 		check_device_context(&v, vcm, &iv);
-	vcm_unlock(vcm);
+	vcm_ctx_leave(vcm);
 	return finish(&v);
 }
 
@@ -367,7 +371,7 @@ VCM_EXPORT int vcm_sysmmu_verify(struct vcm_sysmmu *mmu, struct vcm_mismatch *ou
 	struct verify v = { .out = out, .max = max };
 	vcm_addr_t base;
 
-	if (vcm_is_err_or_null(mmu) || (!out && max))
+	if (!vcm_sysmmu_ok(mmu, __func__) || (!out && max))
 		return -EINVAL;
 	if (!(vcm_sysmmu_readl(mmu, VCM_SYSMMU_CTRL) & VCM_SYSMMU_CTRL_MMU_EN))
 		return 0;

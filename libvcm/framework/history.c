@@ -29,16 +29,16 @@ void vcm_history_add(struct vcm *vcm, vcm_addr_t start, vcm_size_t size, const c
 
 void vcm_contexts_add(struct vcm *vcm)
 {
-	pthread_mutex_lock(&contexts_lock);
+	vcm_mutex_lock(&contexts_lock);
 	vcm_list_add(&contexts, &vcm->core->all);
-	pthread_mutex_unlock(&contexts_lock);
+	vcm_mutex_unlock(&contexts_lock);
 }
 
 void vcm_contexts_del(struct vcm *vcm)
 {
-	pthread_mutex_lock(&contexts_lock);
+	vcm_mutex_lock(&contexts_lock);
 	vcm_list_del(&vcm->core->all);
-	pthread_mutex_unlock(&contexts_lock);
+	vcm_mutex_unlock(&contexts_lock);
 }
 
 int vcm_for_each_context(int (*fn)(struct vcm *vcm, void *priv), void *priv)
@@ -46,13 +46,13 @@ int vcm_for_each_context(int (*fn)(struct vcm *vcm, void *priv), void *priv)
 	struct vcm_link *l;
 	int ret = 0;
 
-	pthread_mutex_lock(&contexts_lock);
+	vcm_mutex_lock(&contexts_lock);
 	for (l = contexts.next; l != &contexts && !ret; l = l->next) {
 		struct vcm_core *core = vcm_list_entry(l, struct vcm_core, all);
 
 		ret = fn(core->owner, priv);
 	}
-	pthread_mutex_unlock(&contexts_lock);
+	vcm_mutex_unlock(&contexts_lock);
 	return ret;
 }
 

@@ -273,13 +273,18 @@ static bool is_mmu_context(const struct vcm *vcm)
 
 VCM_EXPORT int vcm_set_guard(struct vcm *vcm, vcm_size_t size)
 {
-	if (!vcm_valid(vcm) || !VCM_IS_ALIGNED(size, VCM_PAGE_SIZE) || size > vcm->size)
+	int ret;
+
+	if (!vcm_ctx_ok(vcm, __func__) || !VCM_IS_ALIGNED(size, VCM_PAGE_SIZE) ||
+	    size > vcm->size)
 		return -EINVAL;
 	if (!is_mmu_context(vcm))
 		return -EOPNOTSUPP;
-	vcm_lock(vcm);
+	ret = vcm_ctx_enter(vcm, __func__);
+	if (ret)
+		return ret;
 	vcm_to_mmu(vcm)->state->guard_pages = size >> VCM_PAGE_SHIFT;
-	vcm_unlock(vcm);
+	vcm_ctx_leave(vcm);
 	return 0;
 }
 

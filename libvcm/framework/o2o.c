@@ -145,7 +145,7 @@ VCM_EXPORT struct vcm *vcm_onetoone_create(struct vcm_soc *soc)
 
 	if (!soc)
 		soc = vcm_soc_current();
-	if (vcm_is_err(soc) || vcm_soc_ram_span(soc, &lo, &end))
+	if (!vcm_soc_ok(soc, __func__) || vcm_soc_ram_span(soc, &lo, &end))
 		return vcm_err_ptr(-EINVAL);
 	o2o = vcm_calloc(1, sizeof(*o2o));
 	if (!o2o)

@@ -11,6 +11,38 @@
 
 #include "internal.h"
 #include "phys.h"
+#include "registry.h"
+
+int vcm_phys_register(struct vcm_phys *phys, const char *fn)
+{
+	if (vcm_reg_live(phys, VCM_KIND_PHYS))
+		return 0;
+	return vcm_reg_add(phys, VCM_KIND_PHYS, NULL, fn);
+}
+
+int vcm_phys_check(struct vcm_phys *phys, enum vcm_phys_use use, const char *fn)
+{
+	struct vcm_handle_info info;
+
+	if (vcm_reg_live(phys, VCM_KIND_PHYS))
+		return 0;
+	if (vcm_is_err_or_null(phys))
+		return -EINVAL;
+	if (!vcm_reg_info(phys, &info) ||
+	    (use == VCM_PHYS_RELEASE && vcm_reg_was_released(phys))) {
+		vcm_reg_report(phys, VCM_KIND_PHYS, fn);
+		return -EINVAL;
+	}
+	if (use == VCM_PHYS_USE)
+		vcm_reg_forget(phys);	/* a driver's phys, maybe where one was */
+	return 0;
+}
+
+void vcm_phys_unregister(struct vcm_phys *phys, const char *fn)
+{
+	if (vcm_reg_del(phys, VCM_KIND_PHYS) && !vcm_reg_add(phys, VCM_KIND_PHYS, NULL, fn))
+		vcm_reg_del(phys, VCM_KIND_PHYS);	/* a driver's: remembered too */
+}
 
 static const unsigned char order0_only[] = { 0, 0 };
 
@@ -133,6 +165,10 @@ VCM_EXPORT struct vcm_phys *vcm_phys_alloc_soc(struct vcm_soc *soc, vcm_size_t s
 	}
 	if (!left)
 		phys = phys_from_list(soc, &list, size);
+	if (phys && vcm_phys_register(phys, "vcm_phys_alloc")) {
+		free(phys);
+		phys = NULL;
+	}
 	if (!phys)
 		free_parts(soc, list.parts, list.count);
 	free(list.parts);
@@ -208,7 +244,8 @@ int vcm_phys_walk_all(vcm_addr_t vaddr, const struct vcm_phys *phys,
 	unsigned long done = 0;
 
 	orders = orders_or_default(orders);
-	if (vcm_is_err_or_null(phys) || !fn || !VCM_IS_ALIGNED(vaddr, VCM_PAGE_SIZE))
+	if (vcm_is_err_or_null(phys) || !fn || !VCM_IS_ALIGNED(vaddr, VCM_PAGE_SIZE) ||
+	    !vcm_orders_valid(orders))
 		return -EINVAL;
 	return walk_pages(vaddr, phys, orders, fn, priv, ULONG_MAX, true, &done);
 }
@@ -221,7 +258,8 @@ VCM_EXPORT int vcm_phys_walk(vcm_addr_t vaddr, const struct vcm_phys *phys,
 	int ret;
 
 	orders = orders_or_default(orders);
-	if (vcm_is_err_or_null(phys) || !callback || !VCM_IS_ALIGNED(vaddr, VCM_PAGE_SIZE))
+	if (vcm_phys_check((struct vcm_phys *)phys, VCM_PHYS_READ, __func__) || !callback ||
+	    !VCM_IS_ALIGNED(vaddr, VCM_PAGE_SIZE) || !vcm_orders_valid(orders))
 		return -EINVAL;
 	ret = walk_pages(vaddr, phys, orders, callback, priv, ULONG_MAX, false, &done);
 	/* Undo exactly the pages already done; recovery errors are ignored. */

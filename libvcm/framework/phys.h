@@ -5,6 +5,7 @@
 #ifndef LIBVCM_PHYS_H
 #define LIBVCM_PHYS_H
 
+#include <stdbool.h>
 #include <vcm/vcm-drv.h>
 
 /* A zeroed phys with room for @count parts (count set), or NULL. */
@@ -25,6 +26,35 @@ int vcm_orders_valid(const unsigned char *orders);
  */
 int vcm_phys_walk_all(vcm_addr_t vaddr, const struct vcm_phys *phys,
 		      const unsigned char *orders, vcm_page_fn fn, void *priv);
+
+/*
+ * How a public function uses the phys it is given (vcm_phys_check()).  A
+ * phys libvcm made is a handle from its making to vcm_free().  A driver
+ * may make a phys itself: libvcm takes one it has not seen as it is (and
+ * does not enter it: the driver may free it its own way), and remembers it
+ * as released after vcm_free().  Such a phys may lie where a released one
+ * was (malloc() reuses addresses), so using it forgets that release; only
+ * vcm_free() refuses a phys remembered as released (the double free).
+ */
+enum vcm_phys_use {
+	VCM_PHYS_READ,		/* vcm_phys_walk() */
+	VCM_PHYS_USE,		/* bind, map */
+	VCM_PHYS_RELEASE,	/* vcm_free() */
+};
+
+/*
+ * vcm_phys_check() - @phys given to public function @fn for @use: 0 if it
+ * may be used.  -EINVAL for NULL or an error pointer (not warned), for
+ * another kind of live handle or (VCM_PHYS_RELEASE) a released phys
+ * (warned).
+ */
+int vcm_phys_check(struct vcm_phys *phys, enum vcm_phys_use use, const char *fn);
+
+/* Enter a phys libvcm made (or took over from a driver op): 0 or -ENOMEM. */
+int vcm_phys_register(struct vcm_phys *phys, const char *fn);
+
+/* vcm_free() of @phys: it is remembered as released (also a driver's). */
+void vcm_phys_unregister(struct vcm_phys *phys, const char *fn);
 
 /* Atomic access to the binding count. */
 static inline unsigned vcm_phys_bindings(const struct vcm_phys *phys)

@@ -11,48 +11,107 @@
 #include <vcm/vcm-drv.h>
 
 #include "list.h"
+#include "registry.h"
 
 /*
  * struct vcm_core - what vcm_init() adds to a context.
- * @lock: serialises every operation on the context and its driver ops.
+ * @lock: the bookkeeping mutex: guards @busy/@owner, @res_list, @nres,
+ *        vcm->activations and each reservation's phys/bound_size (so that
+ *        a reader such as s5p_vcm_dump() sees them whole).  Held briefly,
+ *        never across a call out.
+ * @idle: signalled when the context's ownership is given back.
+ * @busy: an operation owns the context (see vcm_ctx_enter()).
+ * @owner_thread: the thread that owns it.
  * @res_list: the context's reservations (through vcm_res.link).
  * @nres: reservations in the list.
  * @soc: the SoC the context's memory comes from; NULL: the current SoC.
+ * @release: called by vcm_destroy(), with the context owned and empty,
+ *           before the core goes (a layer above drops its references).
  * @owner: the context this is the core of.
  * @all: the link in the list of every live context (history.c).
- * @hist: the last VCM_UNMAP_HISTORY unbinds, a ring (history.c).
+ * @hist: the last VCM_UNMAP_HISTORY unbinds, a ring (history.c; written
+ *        and read under @lock).
  * @nhist: unbinds recorded in all; the next goes to @hist[nhist % size].
  */
 struct vcm_core {
 	pthread_mutex_t lock;
+	pthread_cond_t idle;
+	bool busy;
+	pthread_t owner_thread;
 	struct vcm_link res_list;
 	unsigned long nres;
 	struct vcm_soc *soc;
+	void (*release)(struct vcm *vcm);
 	struct vcm *owner;
 	struct vcm_link all;
 	struct vcm_unmap_record hist[VCM_UNMAP_HISTORY];
 	unsigned long nhist;
 };
 
-/* True if @vcm passed vcm_init() (and is not NULL or an error pointer). */
+/*
+ * True if @vcm is a live context (passed vcm_init(), not destroyed).  A
+ * handle that is not, and not NULL or an error pointer, is warned about
+ * as made by @fn.
+ */
+static inline bool vcm_ctx_ok(const struct vcm *vcm, const char *fn)
+{
+	return vcm_handle_ok(vcm, VCM_KIND_CONTEXT, fn);
+}
+
+static inline bool vcm_res_ok(const struct vcm_res *res, const char *fn)
+{
+	return vcm_handle_ok(res, VCM_KIND_RES, fn);
+}
+
+/*
+ * vcm_ctx_enter() - own @vcm for one operation: waits while another thread
+ * owns it.  The owner runs the driver ops and callbacks with no mutex held;
+ * if it calls back into the same context, that call gets -EDEADLK and a
+ * warning naming @fn (the kernel would deadlock there).
+ */
+int vcm_ctx_enter(struct vcm *vcm, const char *fn);
+void vcm_ctx_leave(struct vcm *vcm);
+
+/* The bookkeeping mutex, for changes an owner makes and for readers. */
+static inline void vcm_book_lock(const struct vcm *vcm)
+{
+	vcm_mutex_lock(&vcm->core->lock);
+}
+
+static inline void vcm_book_unlock(const struct vcm *vcm)
+{
+	vcm_mutex_unlock(&vcm->core->lock);
+}
+
+/*
+ * For the readers of a context (the debugging aids): a live context, and
+ * its bookkeeping held still (the mutex, not the ownership: they may run
+ * inside a callback of that context).
+ */
 static inline bool vcm_valid(const struct vcm *vcm)
 {
-	return !vcm_is_err_or_null(vcm) && vcm->core && vcm->driver;
+	return vcm_reg_live(vcm, VCM_KIND_CONTEXT);
 }
 
 static inline bool vcm_res_valid(const struct vcm_res *res)
 {
-	return !vcm_is_err_or_null(res) && vcm_valid(res->vcm);
+	return vcm_reg_live(res, VCM_KIND_RES);
 }
 
-static inline void vcm_lock(struct vcm *vcm)
+static inline void vcm_lock(const struct vcm *vcm)
 {
-	pthread_mutex_lock(&vcm->core->lock);
+	vcm_book_lock(vcm);
 }
 
-static inline void vcm_unlock(struct vcm *vcm)
+static inline void vcm_unlock(const struct vcm *vcm)
 {
-	pthread_mutex_unlock(&vcm->core->lock);
+	vcm_book_unlock(vcm);
+}
+
+/* See struct vcm_core.release. */
+static inline void vcm_set_release_hook(struct vcm *vcm, void (*fn)(struct vcm *vcm))
+{
+	vcm->core->release = fn;
 }
 
 /*

@@ -2,14 +2,21 @@
 /*
  * vcm.c - the context core: the device-driver API of <vcm/vcm.h> on top of
  * a context's driver ops, with the framework's checks, fallbacks, warnings
- * and counted activation.  Each context has one lock; the functions named
- * locked_*() expect it held.
+ * and counted activation.
+ *
+ * Every handle is checked against the registry on entry (registry.h).  An
+ * operation owns its context (vcm_ctx_enter()) and runs the driver ops
+ * with no mutex held; the functions named locked_*() expect the context
+ * owned.  Changes to the bookkeeping that others read (the reservation
+ * list, the activation count, a reservation's phys) are made under the
+ * bookkeeping mutex as well.
  */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "internal.h"
 #include "phys.h"
+#include "registry.h"
 #include "vcm-internal.h"
 
 static void phys_get(struct vcm_phys *phys)
@@ -22,16 +29,67 @@ static void phys_put(struct vcm_phys *phys)
 	__atomic_sub_fetch(&phys->bindings, 1, __ATOMIC_ACQ_REL);
 }
 
+int vcm_ctx_enter(struct vcm *vcm, const char *fn)
+{
+	struct vcm_core *core = vcm->core;
+
+	pthread_mutex_lock(&core->lock);
+	if (core->busy && pthread_equal(core->owner_thread, pthread_self())) {
+		pthread_mutex_unlock(&core->lock);
+		vcm_warn("%s: called on context %p from its own driver op or callback; refused "
+			 "(-EDEADLK)", fn, (void *)vcm);
+		return -EDEADLK;
+	}
+	while (core->busy)
+		pthread_cond_wait(&core->idle, &core->lock);
+	core->busy = true;
+	core->owner_thread = pthread_self();
+	pthread_mutex_unlock(&core->lock);
+	vcm_lock_enter();
+	return 0;
+}
+
+void vcm_ctx_leave(struct vcm *vcm)
+{
+	struct vcm_core *core = vcm->core;
+
+	pthread_mutex_lock(&core->lock);
+	core->busy = false;
+	pthread_cond_signal(&core->idle);
+	pthread_mutex_unlock(&core->lock);
+	vcm_lock_leave();
+}
+
 static void res_link(struct vcm *vcm, struct vcm_res *res)
 {
+	vcm_book_lock(vcm);
 	vcm_list_add(&vcm->core->res_list, &res->link);
 	vcm->core->nres++;
+	vcm_book_unlock(vcm);
 }
 
 static void res_unlink(struct vcm *vcm, struct vcm_res *res)
 {
+	vcm_book_lock(vcm);
 	vcm_list_del(&res->link);
 	vcm->core->nres--;
+	vcm_book_unlock(vcm);
+}
+
+/* Record what @res is bound to (NULL: nothing), for owner and readers. */
+static void res_set_phys(struct vcm_res *res, struct vcm_phys *phys)
+{
+	vcm_book_lock(res->vcm);
+	res->phys = phys;
+	res->bound_size = phys ? phys->size : 0;
+	vcm_book_unlock(res->vcm);
+}
+
+static void set_activations(struct vcm *vcm, int n)
+{
+	vcm_book_lock(vcm);
+	vcm->activations = n;
+	vcm_book_unlock(vcm);
 }
 
 VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm)
@@ -45,7 +103,12 @@ VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm)
 	core = vcm_calloc(1, sizeof(*core));
 	if (!core)
 		return vcm_err_ptr(-ENOMEM);
+	if (vcm_reg_add(vcm, VCM_KIND_CONTEXT, core, __func__)) {
+		free(core);
+		return vcm_err_ptr(-ENOMEM);
+	}
 	pthread_mutex_init(&core->lock, NULL);
+	pthread_cond_init(&core->idle, NULL);
 	vcm_list_init(&core->res_list);
 	vcm->core = core;
 	core->owner = vcm;
@@ -67,11 +130,21 @@ static int round_size(vcm_size_t size, vcm_size_t *out)
  * count the binding if @phys is already bound to it, and list it.
  */
 static struct vcm_res *adopt_res(struct vcm *vcm, struct vcm_res *res, vcm_size_t size,
-				 struct vcm_phys *phys)
+				 struct vcm_phys *phys, const char *fn)
 {
 	if (vcm_is_err_or_null(res))
 		return res ? res : vcm_err_ptr(-ENOMEM);
 	res->vcm = vcm;
+	if (vcm_reg_add(res, VCM_KIND_RES, NULL, fn)) {
+		res->phys = phys;	/* what the driver's unreserve expects */
+		res->bound_size = phys ? phys->size : 0;
+		res->res_size = size;
+		if (phys && vcm->driver->unbind)
+			vcm->driver->unbind(res);
+		if (vcm->driver->unreserve)
+			vcm->driver->unreserve(res);
+		return vcm_err_ptr(-ENOMEM);
+	}
 	res->res_size = size;
 	res->phys = phys;
 	res->bound_size = phys ? phys->size : 0;
@@ -87,19 +160,21 @@ static bool dva_fails(vcm_size_t size)
 	return vcm_should_fail(VCM_FAIL_DVA, size);
 }
 
-static struct vcm_res *locked_reserve(struct vcm *vcm, vcm_size_t size, unsigned flags)
+static struct vcm_res *locked_reserve(struct vcm *vcm, vcm_size_t size, unsigned flags,
+				      const char *fn)
 {
 	if (!vcm->driver->res)
 		return vcm_err_ptr(-EOPNOTSUPP);
 	if (dva_fails(size))
 		return vcm_err_ptr(-ENOSPC);
-	return adopt_res(vcm, vcm->driver->res(vcm, size, flags), size, NULL);
+	return adopt_res(vcm, vcm->driver->res(vcm, size, flags), size, NULL, fn);
 }
 
 static void locked_unreserve(struct vcm_res *res)
 {
 	struct vcm *vcm = res->vcm;
 
+	vcm_reg_del(res, VCM_KIND_RES);
 	res_unlink(vcm, res);
 	if (vcm->driver->unreserve)
 		vcm->driver->unreserve(res);
@@ -120,8 +195,7 @@ static int locked_bind(struct vcm_res *res, struct vcm_phys *phys)
 	ret = res->vcm->driver->bind(res, phys);
 	if (ret)
 		return ret;
-	res->phys = phys;
-	res->bound_size = phys->size;
+	res_set_phys(res, phys);
 	phys_get(phys);
 	return 0;
 }
@@ -131,11 +205,12 @@ static struct vcm_phys *locked_unbind(struct vcm_res *res, const char *call)
 {
 	struct vcm_phys *phys = res->phys;
 
+	vcm_book_lock(res->vcm);	/* the debugging aids read the history */
 	vcm_history_add(res->vcm, res->start, res->bound_size, call);
+	vcm_book_unlock(res->vcm);
 	if (res->vcm->driver->unbind)
 		res->vcm->driver->unbind(res);
-	res->phys = NULL;
-	res->bound_size = 0;
+	res_set_phys(res, NULL);
 	phys_put(phys);
 	return phys;
 }
@@ -146,7 +221,8 @@ static bool can_map(const struct vcm_driver *drv)
 	return drv->map || (drv->res && drv->bind);
 }
 
-static struct vcm_res *locked_map(struct vcm *vcm, struct vcm_phys *phys, unsigned flags)
+static struct vcm_res *locked_map(struct vcm *vcm, struct vcm_phys *phys, unsigned flags,
+				  const char *fn)
 {
 	struct vcm_res *res;
 	int ret;
@@ -154,10 +230,10 @@ static struct vcm_res *locked_map(struct vcm *vcm, struct vcm_phys *phys, unsign
 	if (vcm->driver->map && dva_fails(phys->size))
 		return vcm_err_ptr(-ENOSPC);
 	if (vcm->driver->map)
-		return adopt_res(vcm, vcm->driver->map(vcm, phys, flags), phys->size, phys);
+		return adopt_res(vcm, vcm->driver->map(vcm, phys, flags), phys->size, phys, fn);
 	if (!can_map(vcm->driver))
 		return vcm_err_ptr(-EOPNOTSUPP);
-	res = locked_reserve(vcm, phys->size, flags);
+	res = locked_reserve(vcm, phys->size, flags, fn);
 	if (vcm_is_err(res))
 		return res;
 	ret = locked_bind(res, phys);
@@ -175,6 +251,7 @@ static void free_phys(struct vcm_phys *phys)
 			 vcm_phys_bindings(phys));
 		return;
 	}
+	vcm_phys_unregister(phys, "vcm_free");
 	if (phys->free)
 		phys->free(phys);
 }
@@ -182,14 +259,21 @@ static void free_phys(struct vcm_phys *phys)
 VCM_EXPORT struct vcm_phys *vcm_alloc(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
 	struct vcm_phys *phys;
+	int ret;
 
-	if (!vcm_valid(vcm) || round_size(size, &size))
+	if (!vcm_ctx_ok(vcm, __func__) || round_size(size, &size))
 		return vcm_err_ptr(-EINVAL);
 	if (!vcm->driver->phys)
 		return vcm_err_ptr(-EOPNOTSUPP);
-	vcm_lock(vcm);
+	ret = vcm_ctx_enter(vcm, __func__);
+	if (ret)
+		return vcm_err_ptr(ret);
 	phys = vcm->driver->phys(vcm, size, flags);
-	vcm_unlock(vcm);
+	if (!vcm_is_err_or_null(phys) && vcm_phys_register(phys, __func__)) {
+		free_phys(phys);
+		phys = NULL;
+	}
+	vcm_ctx_leave(vcm);
 	return phys ? phys : vcm_err_ptr(-ENOMEM);
 }
 
@@ -199,79 +283,111 @@ VCM_EXPORT void vcm_free(struct vcm_phys *phys)
 		vcm_warn("vcm_free: no phys (%p)", (void *)phys);
 		return;
 	}
+	if (vcm_phys_check(phys, VCM_PHYS_RELEASE, __func__))
+		return;
 	free_phys(phys);
 }
 
 VCM_EXPORT struct vcm_res *vcm_reserve(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
 	struct vcm_res *res;
+	int ret;
 
-	if (!vcm_valid(vcm) || round_size(size, &size))
+	if (!vcm_ctx_ok(vcm, __func__) || round_size(size, &size))
 		return vcm_err_ptr(-EINVAL);
-	vcm_lock(vcm);
-	res = locked_reserve(vcm, size, flags);
-	vcm_unlock(vcm);
+	ret = vcm_ctx_enter(vcm, __func__);
+	if (ret)
+		return vcm_err_ptr(ret);
+	res = locked_reserve(vcm, size, flags, __func__);
+	vcm_ctx_leave(vcm);
 	return res;
+}
+
+/* The checks every function taking a reservation makes: 0, or -EINVAL
+ * (NULL warned as "no reservation", a dead handle by the registry). */
+static int res_enter(struct vcm_res *res, const char *fn)
+{
+	if (!vcm_res_ok(res, fn)) {
+		if (vcm_is_err_or_null(res))
+			vcm_warn("%s: no reservation (%p)", fn, (void *)res);
+		return -EINVAL;
+	}
+	return vcm_ctx_enter(res->vcm, fn);
 }
 
 VCM_EXPORT void vcm_unreserve(struct vcm_res *res)
 {
+	vcm_addr_t start;
 	struct vcm *vcm;
+	bool bound;
 
-	if (!vcm_res_valid(res)) {
-		vcm_warn("vcm_unreserve: no reservation (%p)", (void *)res);
+	if (res_enter(res, __func__))
 		return;
-	}
 	vcm = res->vcm;
-	vcm_lock(vcm);
-	if (res->phys) {
-		vcm_warn("vcm_unreserve: reservation %#llx is still bound; unbinding",
-			 (unsigned long long)res->start);
+	start = res->start;
+	bound = res->phys != NULL;
+	if (bound)
 		locked_unbind(res, "vcm_unreserve");
-	}
 	locked_unreserve(res);
-	vcm_unlock(vcm);
+	vcm_ctx_leave(vcm);
+	if (bound)
+		vcm_warn("vcm_unreserve: reservation %#llx was still bound; unbound it",
+			 (unsigned long long)start);
 }
 
 VCM_EXPORT int vcm_bind(struct vcm_res *res, struct vcm_phys *phys)
 {
 	int ret;
 
-	if (!vcm_res_valid(res) || vcm_is_err_or_null(phys) || !phys->size || !phys->count)
+	if (!vcm_res_ok(res, __func__))
 		return -EINVAL;
-	vcm_lock(res->vcm);
+	ret = vcm_phys_check(phys, VCM_PHYS_USE, __func__);
+	if (ret)
+		return ret;
+	if (!phys->size || !phys->count)
+		return -EINVAL;
+	ret = vcm_ctx_enter(res->vcm, __func__);
+	if (ret)
+		return ret;
 	ret = locked_bind(res, phys);
-	vcm_unlock(res->vcm);
+	vcm_ctx_leave(res->vcm);
 	return ret;
 }
 
 VCM_EXPORT struct vcm_phys *vcm_unbind(struct vcm_res *res)
 {
 	struct vcm_phys *phys = NULL;
+	vcm_addr_t start;
 
-	if (!vcm_res_valid(res)) {
-		vcm_warn("vcm_unbind: no reservation (%p)", (void *)res);
+	if (res_enter(res, __func__))
 		return NULL;
-	}
-	vcm_lock(res->vcm);
+	start = res->start;
 	if (res->phys)
 		phys = locked_unbind(res, "vcm_unbind");
-	vcm_unlock(res->vcm);
+	vcm_ctx_leave(res->vcm);
 	if (!phys)
 		vcm_warn("vcm_unbind: nothing bound to reservation %#llx",
-			 (unsigned long long)res->start);
+			 (unsigned long long)start);
 	return phys;
 }
 
 VCM_EXPORT struct vcm_res *vcm_map(struct vcm *vcm, struct vcm_phys *phys, unsigned flags)
 {
 	struct vcm_res *res;
+	int ret;
 
-	if (!vcm_valid(vcm) || vcm_is_err_or_null(phys) || !phys->size || !phys->count)
+	if (!vcm_ctx_ok(vcm, __func__))
 		return vcm_err_ptr(-EINVAL);
-	vcm_lock(vcm);
-	res = locked_map(vcm, phys, flags);
-	vcm_unlock(vcm);
+	ret = vcm_phys_check(phys, VCM_PHYS_USE, __func__);
+	if (ret)
+		return vcm_err_ptr(ret);
+	if (!phys->size || !phys->count)
+		return vcm_err_ptr(-EINVAL);
+	ret = vcm_ctx_enter(vcm, __func__);
+	if (ret)
+		return vcm_err_ptr(ret);
+	res = locked_map(vcm, phys, flags, __func__);
+	vcm_ctx_leave(vcm);
 	return res;
 }
 
@@ -279,30 +395,40 @@ VCM_EXPORT void vcm_unmap(struct vcm_res *res)
 {
 	struct vcm *vcm;
 
-	if (!vcm_res_valid(res)) {
-		vcm_warn("vcm_unmap: no reservation (%p)", (void *)res);
+	if (res_enter(res, __func__))
 		return;
-	}
 	vcm = res->vcm;
-	vcm_lock(vcm);
 	if (res->phys)
 		locked_unbind(res, "vcm_unmap");
 	locked_unreserve(res);
-	vcm_unlock(vcm);
+	vcm_ctx_leave(vcm);
 }
 
 static struct vcm_res *locked_make_binding(struct vcm *vcm, vcm_size_t size,
-					   unsigned alloc_flags, unsigned res_flags)
+					   unsigned alloc_flags, unsigned res_flags,
+					   struct vcm_phys **made)
 {
 	struct vcm_phys *phys;
 	struct vcm_res *res;
 
+	*made = NULL;
 	if (vcm->driver->alloc) {
 		int ret = vcm->driver->alloc(vcm, size, &phys, alloc_flags, &res, res_flags);
 
 		if (ret)
 			return vcm_err_ptr(ret);
-		return adopt_res(vcm, res, size, phys);
+		if (vcm_phys_register(phys, "vcm_make_binding")) {
+			if (vcm->driver->unbind)
+				vcm->driver->unbind(res);
+			if (vcm->driver->unreserve)
+				vcm->driver->unreserve(res);
+			*made = phys;
+			return vcm_err_ptr(-ENOMEM);
+		}
+		res = adopt_res(vcm, res, size, phys, "vcm_make_binding");
+		if (vcm_is_err(res))
+			*made = phys;
+		return res;
 	}
 	/* Check every op first: allocate nothing for a binding that cannot be. */
 	if (!vcm->driver->phys || !can_map(vcm->driver))
@@ -310,22 +436,32 @@ static struct vcm_res *locked_make_binding(struct vcm *vcm, vcm_size_t size,
 	phys = vcm->driver->phys(vcm, size, alloc_flags);
 	if (vcm_is_err_or_null(phys))
 		return phys ? (struct vcm_res *)phys : vcm_err_ptr(-ENOMEM);
-	res = locked_map(vcm, phys, res_flags);
+	if (vcm_phys_register(phys, "vcm_make_binding")) {
+		*made = phys;
+		return vcm_err_ptr(-ENOMEM);
+	}
+	res = locked_map(vcm, phys, res_flags, "vcm_make_binding");
 	if (vcm_is_err(res))
-		free_phys(phys);
+		*made = phys;
 	return res;
 }
 
 VCM_EXPORT struct vcm_res *vcm_make_binding(struct vcm *vcm, vcm_size_t size,
 					    unsigned alloc_flags, unsigned res_flags)
 {
+	struct vcm_phys *undo;
 	struct vcm_res *res;
+	int ret;
 
-	if (!vcm_valid(vcm) || round_size(size, &size))
+	if (!vcm_ctx_ok(vcm, __func__) || round_size(size, &size))
 		return vcm_err_ptr(-EINVAL);
-	vcm_lock(vcm);
-	res = locked_make_binding(vcm, size, alloc_flags, res_flags);
-	vcm_unlock(vcm);
+	ret = vcm_ctx_enter(vcm, __func__);
+	if (ret)
+		return vcm_err_ptr(ret);
+	res = locked_make_binding(vcm, size, alloc_flags, res_flags, &undo);
+	vcm_ctx_leave(vcm);
+	if (undo)	/* a phys made for a binding that failed goes */
+		free_phys(undo);
 	return res;
 }
 
@@ -334,16 +470,13 @@ VCM_EXPORT void vcm_destroy_binding(struct vcm_res *res)
 	struct vcm_phys *phys = NULL;
 	struct vcm *vcm;
 
-	if (!vcm_res_valid(res)) {
-		vcm_warn("vcm_destroy_binding: no reservation (%p)", (void *)res);
+	if (res_enter(res, __func__))
 		return;
-	}
 	vcm = res->vcm;
-	vcm_lock(vcm);
 	if (res->phys)
 		phys = locked_unbind(res, "vcm_destroy_binding");
 	locked_unreserve(res);
-	vcm_unlock(vcm);
+	vcm_ctx_leave(vcm);
 	if (phys)
 		free_phys(phys);
 	else
@@ -352,16 +485,18 @@ VCM_EXPORT void vcm_destroy_binding(struct vcm_res *res)
 
 VCM_EXPORT int vcm_activate(struct vcm *vcm)
 {
-	int ret = 0;
+	int ret;
 
-	if (!vcm_valid(vcm))
+	if (!vcm_ctx_ok(vcm, __func__))
 		return -EINVAL;
-	vcm_lock(vcm);
+	ret = vcm_ctx_enter(vcm, __func__);
+	if (ret)
+		return ret;
 	if (vcm->activations == 0 && vcm->driver->activate)
 		ret = vcm->driver->activate(vcm);
 	if (!ret)
-		vcm->activations++;
-	vcm_unlock(vcm);
+		set_activations(vcm, vcm->activations + 1);
+	vcm_ctx_leave(vcm);
 	return ret;
 }
 
@@ -369,35 +504,35 @@ static void locked_deactivate_all(struct vcm *vcm)
 {
 	if (vcm->driver->deactivate)
 		vcm->driver->deactivate(vcm);
-	vcm->activations = 0;
+	set_activations(vcm, 0);
 }
 
 VCM_EXPORT void vcm_deactivate(struct vcm *vcm)
 {
-	if (!vcm_valid(vcm)) {
-		vcm_warn("vcm_deactivate: no context (%p)", (void *)vcm);
+	bool inactive;
+
+	if (!vcm_ctx_ok(vcm, __func__)) {
+		if (vcm_is_err_or_null(vcm))
+			vcm_warn("vcm_deactivate: no context (%p)", (void *)vcm);
 		return;
 	}
-	vcm_lock(vcm);
-	if (vcm->activations == 0)
-		vcm_warn("vcm_deactivate: context %p is not active", (void *)vcm);
-	else if (vcm->activations == 1)
+	if (vcm_ctx_enter(vcm, __func__))
+		return;
+	inactive = vcm->activations == 0;
+	if (vcm->activations == 1)
 		locked_deactivate_all(vcm);
-	else
-		vcm->activations--;
-	vcm_unlock(vcm);
+	else if (!inactive)
+		set_activations(vcm, vcm->activations - 1);
+	vcm_ctx_leave(vcm);
+	if (inactive)
+		vcm_warn("vcm_deactivate: context %p is not active", (void *)vcm);
 }
 
-VCM_EXPORT void vcm_destroy(struct vcm *vcm)
+/* Take down what a context still holds (owned): activation, reservations. */
+static void locked_empty(struct vcm *vcm)
 {
-	struct vcm_core *core;
+	struct vcm_core *core = vcm->core;
 
-	if (!vcm_valid(vcm)) {
-		vcm_warn("vcm_destroy: no context (%p)", (void *)vcm);
-		return;
-	}
-	core = vcm->core;
-	vcm_lock(vcm);
 	if (vcm->activations) {
 		vcm_warn("vcm_destroy: context %p is still active; deactivating", (void *)vcm);
 		locked_deactivate_all(vcm);
@@ -411,8 +546,27 @@ VCM_EXPORT void vcm_destroy(struct vcm *vcm)
 			locked_unbind(res, "vcm_destroy");
 		locked_unreserve(res);
 	}
-	vcm_unlock(vcm);
+}
+
+VCM_EXPORT void vcm_destroy(struct vcm *vcm)
+{
+	struct vcm_core *core;
+
+	if (!vcm_ctx_ok(vcm, __func__)) {
+		if (vcm_is_err_or_null(vcm))
+			vcm_warn("vcm_destroy: no context (%p)", (void *)vcm);
+		return;
+	}
+	if (vcm_ctx_enter(vcm, __func__))
+		return;
+	core = vcm->core;
+	locked_empty(vcm);
+	if (core->release)
+		core->release(vcm);
+	vcm_reg_del(vcm, VCM_KIND_CONTEXT);
+	vcm_ctx_leave(vcm);
 	vcm_contexts_del(vcm);
+	pthread_cond_destroy(&core->idle);
 	pthread_mutex_destroy(&core->lock);
 	free(core);
 	vcm->core = NULL;

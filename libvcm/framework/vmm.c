@@ -138,7 +138,7 @@ VCM_EXPORT struct vcm *vcm_vmm_create(struct vcm_soc *soc)
 
 	if (!soc)
 		soc = vcm_soc_current();
-	if (vcm_is_err(soc))
+	if (!vcm_soc_ok(soc, __func__))
 		return vcm_err_ptr(-EINVAL);
 	vmm = vcm_calloc(1, sizeof(*vmm));
 	if (!vmm)

@@ -64,6 +64,14 @@ int vcm_soc_check_ram(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t len);
  */
 int vcm_soc_host_to_phys(struct vcm_soc *soc, const void *p, vcm_addr_t *pa);
 
+#include "registry.h"
+
+/* The check on entry of a public function taking a SoC (registry.h). */
+static inline bool vcm_soc_ok(const struct vcm_soc *soc, const char *fn)
+{
+	return vcm_handle_ok(soc, VCM_KIND_SOC, fn);
+}
+
 /*
  * vcm_soc_host_run() - host pointer for @pa and how many bytes from @pa on
  * are contiguous in host memory (to the end of the page while any page of

@@ -85,6 +85,10 @@ VCM_EXPORT struct vcm_soc *vcm_soc_create(void)
 
 	if (!soc)
 		return vcm_err_ptr(-ENOMEM);
+	if (vcm_reg_add(soc, VCM_KIND_SOC, NULL, __func__)) {
+		free(soc);
+		return vcm_err_ptr(-ENOMEM);
+	}
 	pthread_mutex_init(&soc->lock, NULL);
 	return soc;
 }
@@ -183,13 +187,13 @@ VCM_EXPORT int vcm_soc_add_ram(struct vcm_soc *soc, vcm_addr_t base, vcm_size_t 
 {
 	int ret;
 
-	if (vcm_is_err_or_null(soc) || !size || !VCM_IS_ALIGNED(base, VCM_PAGE_SIZE) ||
+	if (!vcm_soc_ok(soc, __func__) || !size || !VCM_IS_ALIGNED(base, VCM_PAGE_SIZE) ||
 	    !VCM_IS_ALIGNED(size, VCM_PAGE_SIZE) || base + size < base)
 		return -EINVAL;
 	if (size > (vcm_size_t)SIZE_MAX || (size >> VCM_PAGE_SHIFT) > UINT32_MAX)
 		return -EINVAL;
 
-	pthread_mutex_lock(&soc->lock);
+	vcm_mutex_lock(&soc->lock);
 	if (bank_overlaps(soc, base, size)) {
 		ret = -EINVAL;
 	} else if (soc->nbanks == VCM_SOC_MAX_BANKS) {
@@ -206,7 +210,7 @@ VCM_EXPORT int vcm_soc_add_ram(struct vcm_soc *soc, vcm_addr_t base, vcm_size_t 
 		if (!ret)
 			atomic_fetch_add_explicit(&soc->nbanks, 1, memory_order_release);
 	}
-	pthread_mutex_unlock(&soc->lock);
+	vcm_mutex_unlock(&soc->lock);
 	return ret;
 }
 
@@ -215,17 +219,18 @@ VCM_EXPORT void vcm_soc_destroy(struct vcm_soc *soc)
 	struct vcm_soc *expected = soc;
 	unsigned i;
 
-	if (vcm_is_err_or_null(soc))
+	if (!vcm_soc_ok(soc, __func__))
 		return;
 	atomic_compare_exchange_strong(&current_soc, &expected, NULL);
-	pthread_mutex_lock(&default_lock);
+	vcm_mutex_lock(&default_lock);
 	if (default_soc == soc)
 		default_soc = NULL;
-	pthread_mutex_unlock(&default_lock);
+	vcm_mutex_unlock(&default_lock);
 
 	if (vcm_soc_free_bytes(soc) != vcm_soc_total_bytes(soc))
 		vcm_warn("vcm_soc_destroy: %llu bytes of RAM still allocated",
 			 (unsigned long long)(vcm_soc_total_bytes(soc) - vcm_soc_free_bytes(soc)));
+	vcm_reg_del(soc, VCM_KIND_SOC);
 	for (i = 0; i < soc->nbanks; i++)
 		bank_fini(&soc->banks[i]);
 	vcm_cache_destroy(soc->head.cache);
@@ -235,18 +240,18 @@ VCM_EXPORT void vcm_soc_destroy(struct vcm_soc *soc)
 
 static struct vcm_soc *default_soc_get(void)
 {
-	pthread_mutex_lock(&default_lock);
+	vcm_mutex_lock(&default_lock);
 	if (!default_soc) {
 		struct vcm_soc *soc = vcm_soc_create();
 
 		if (vcm_is_err(soc) ||
 		    vcm_soc_add_ram(soc, VCM_SOC_DEFAULT_RAM_BASE, VCM_SOC_DEFAULT_RAM_SIZE)) {
-			pthread_mutex_unlock(&default_lock);
+			vcm_mutex_unlock(&default_lock);
 			abort();
 		}
 		default_soc = soc;
 	}
-	pthread_mutex_unlock(&default_lock);
+	vcm_mutex_unlock(&default_lock);
 	return default_soc;
 }
 
@@ -265,6 +270,8 @@ VCM_EXPORT struct vcm_soc *vcm_soc_current(void)
 
 VCM_EXPORT void vcm_soc_set_current(struct vcm_soc *soc)
 {
+	if (soc && !vcm_soc_ok(soc, __func__))
+		return;
 	atomic_store(&current_soc, vcm_is_err(soc) ? NULL : soc);
 }
 
@@ -282,11 +289,11 @@ VCM_EXPORT int vcm_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr
 	unsigned i;
 	int ret = -ENOMEM;
 
-	if (vcm_is_err_or_null(soc) || !pa || order > VCM_SOC_MAX_ORDER)
+	if (!vcm_soc_ok(soc, __func__) || !pa || order > VCM_SOC_MAX_ORDER)
 		return -EINVAL;
 	if (vcm_should_fail(VCM_FAIL_PAGE_ALLOC, VCM_ORDER_BYTES(order)))
 		return -ENOMEM;
-	pthread_mutex_lock(&soc->lock);
+	vcm_mutex_lock(&soc->lock);
 	for (i = 0; i < soc->nbanks && ret; i++) {
 		struct vcm_soc_bank *bank = &soc->banks[i];
 		uint64_t pfn;
@@ -295,7 +302,7 @@ VCM_EXPORT int vcm_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr
 		if (!ret)
 			*pa = bank->base + (pfn << VCM_PAGE_SHIFT);
 	}
-	pthread_mutex_unlock(&soc->lock);
+	vcm_mutex_unlock(&soc->lock);
 	if (__builtin_expect(soc->head.cache != NULL, 0) && !ret)
 		vcm_cache_page_fresh(soc, *pa, VCM_ORDER_BYTES(order));
 	return ret;
@@ -306,15 +313,15 @@ VCM_EXPORT void vcm_soc_free_pages(struct vcm_soc *soc, vcm_addr_t pa, unsigned 
 	struct vcm_soc_bank *bank;
 	int ret = -EINVAL;
 
-	if (vcm_is_err_or_null(soc)) {
+	if (!vcm_soc_ok(soc, __func__)) {
 		vcm_warn("vcm_soc_free_pages: no SoC");
 		return;
 	}
 	bank = bank_of(soc, pa);
 	if (bank && VCM_IS_ALIGNED(pa, VCM_PAGE_SIZE) && order <= VCM_SOC_MAX_ORDER) {
-		pthread_mutex_lock(&soc->lock);
+		vcm_mutex_lock(&soc->lock);
 		ret = vcm_buddy_free(bank->buddy, bank_pfn(bank, pa), order);
-		pthread_mutex_unlock(&soc->lock);
+		vcm_mutex_unlock(&soc->lock);
 	}
 	if (ret)
 		vcm_warn("vcm_soc_free_pages: pa %#llx order %u is not an allocated block",
@@ -326,12 +333,12 @@ VCM_EXPORT vcm_size_t vcm_soc_free_bytes(const struct vcm_soc *soc)
 	vcm_size_t bytes = 0;
 	unsigned i;
 
-	if (vcm_is_err_or_null(soc))
+	if (!vcm_soc_ok(soc, __func__))
 		return 0;
-	pthread_mutex_lock((pthread_mutex_t *)&soc->lock);
+	vcm_mutex_lock((pthread_mutex_t *)&soc->lock);
 	for (i = 0; i < soc->nbanks; i++)
 		bytes += vcm_buddy_free_count(soc->banks[i].buddy) << VCM_PAGE_SHIFT;
-	pthread_mutex_unlock((pthread_mutex_t *)&soc->lock);
+	vcm_mutex_unlock((pthread_mutex_t *)&soc->lock);
 	return bytes;
 }
 
@@ -340,7 +347,7 @@ VCM_EXPORT vcm_size_t vcm_soc_total_bytes(const struct vcm_soc *soc)
 	vcm_size_t bytes = 0;
 	unsigned i, n;
 
-	if (vcm_is_err_or_null(soc))
+	if (!vcm_soc_ok(soc, __func__))
 		return 0;
 	n = atomic_load_explicit(&soc->nbanks, memory_order_acquire);
 	for (i = 0; i < n; i++)
@@ -359,7 +366,7 @@ int vcm_soc_alloc_contig(struct vcm_soc *soc, vcm_size_t size, vcm_addr_t *pa)
 		return -EINVAL;
 	if (vcm_should_fail(VCM_FAIL_PAGE_ALLOC, size))
 		return -ENOMEM;
-	pthread_mutex_lock(&soc->lock);
+	vcm_mutex_lock(&soc->lock);
 	for (i = 0; i < soc->nbanks && ret; i++) {
 		struct vcm_soc_bank *bank = &soc->banks[i];
 		uint64_t pfn;
@@ -368,7 +375,7 @@ int vcm_soc_alloc_contig(struct vcm_soc *soc, vcm_size_t size, vcm_addr_t *pa)
 		if (!ret)
 			*pa = bank->base + (pfn << VCM_PAGE_SHIFT);
 	}
-	pthread_mutex_unlock(&soc->lock);
+	vcm_mutex_unlock(&soc->lock);
 	if (soc->head.cache && !ret)
 		vcm_cache_page_fresh(soc, *pa, size);
 	return ret ? -ENOMEM : 0;
@@ -380,9 +387,9 @@ void vcm_soc_free_contig(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size)
 	int ret = -EINVAL;
 
 	if (bank && VCM_IS_ALIGNED(pa | size, VCM_PAGE_SIZE)) {
-		pthread_mutex_lock(&soc->lock);
+		vcm_mutex_lock(&soc->lock);
 		ret = vcm_buddy_free_pages(bank->buddy, bank_pfn(bank, pa), size >> VCM_PAGE_SHIFT);
-		pthread_mutex_unlock(&soc->lock);
+		vcm_mutex_unlock(&soc->lock);
 	}
 	if (ret)
 		vcm_warn("vcm_soc_free_contig: %#llx+%#llx is not an allocated range",
@@ -413,9 +420,9 @@ int vcm_soc_page_is_allocated(struct vcm_soc *soc, vcm_addr_t pa)
 
 	if (!bank)
 		return 0;
-	pthread_mutex_lock(&soc->lock);
+	vcm_mutex_lock(&soc->lock);
 	ret = vcm_buddy_is_allocated(bank->buddy, bank_pfn(bank, pa));
-	pthread_mutex_unlock(&soc->lock);
+	vcm_mutex_unlock(&soc->lock);
 	return ret;
 }
 
@@ -457,7 +464,7 @@ VCM_EXPORT void *vcm_soc_phys_to_host(struct vcm_soc *soc, vcm_addr_t pa)
 {
 	vcm_size_t run;
 
-	if (vcm_is_err_or_null(soc))
+	if (!vcm_soc_ok(soc, __func__))
 		return NULL;
 	return vcm_soc_host_run(soc, pa, &run);
 }
@@ -516,7 +523,7 @@ int vcm_soc_redirect_page(struct vcm_soc *soc, vcm_addr_t pa, void *host_page)
 
 	if (!bank)
 		return -EFAULT;
-	pthread_mutex_lock(&soc->lock);
+	vcm_mutex_lock(&soc->lock);
 	table = redirect_table(bank);
 	if (!table) {
 		ret = -ENOMEM;
@@ -524,7 +531,7 @@ int vcm_soc_redirect_page(struct vcm_soc *soc, vcm_addr_t pa, void *host_page)
 		if (!atomic_exchange(&table[bank_pfn(bank, pa)], host_page))
 			atomic_fetch_add(&bank->nredirects, 1);
 	}
-	pthread_mutex_unlock(&soc->lock);
+	vcm_mutex_unlock(&soc->lock);
 	if (soc->head.cache && !ret)
 		vcm_cache_page_pinned(soc, pa);
 	return ret;
@@ -539,11 +546,11 @@ void vcm_soc_unredirect_page(struct vcm_soc *soc, vcm_addr_t pa)
 		return;
 	if (soc->head.cache && redirected_page(bank, pa))
 		vcm_cache_page_unpinning(soc, pa);
-	pthread_mutex_lock(&soc->lock);
+	vcm_mutex_lock(&soc->lock);
 	table = atomic_load(&bank->redirect);
 	if (table && atomic_exchange(&table[bank_pfn(bank, pa)], NULL))
 		atomic_fetch_sub(&bank->nredirects, 1);
-	pthread_mutex_unlock(&soc->lock);
+	vcm_mutex_unlock(&soc->lock);
 }
 
 /* 0 if every byte of [pa, pa+len) is RAM; banks may be adjacent. */
@@ -576,14 +583,17 @@ static void copy_to_host(void *host, void *buf, size_t n)
 	memcpy(host, buf, n);
 }
 
-static int phys_access(struct vcm_soc *soc, vcm_addr_t pa, void *buf, size_t len, copy_fn copy)
+static int phys_access(struct vcm_soc *soc, vcm_addr_t pa, void *buf, size_t len, copy_fn copy,
+		       const char *fn)
 {
 	unsigned char *p = buf;
 
-	if (vcm_is_err_or_null(soc) || (!buf && len))
+	if (!vcm_soc_ok(soc, fn) || (!buf && len))
 		return -EINVAL;
 	if (pa + len < pa || vcm_soc_check_ram(soc, pa, len))
 		return -EFAULT;
+	if (soc->head.cache && copy == copy_from_host)	/* a CPU read: stale? */
+		vcm_cache_cpu_read(soc, pa, len);
 	while (len) {
 		vcm_size_t run;
 		void *host = vcm_soc_host_run(soc, pa, &run);
@@ -599,24 +609,21 @@ static int phys_access(struct vcm_soc *soc, vcm_addr_t pa, void *buf, size_t len
 
 VCM_EXPORT int vcm_soc_phys_read(struct vcm_soc *soc, vcm_addr_t pa, void *dst, size_t len)
 {
-	if (!vcm_is_err_or_null(soc) && soc->head.cache && dst && pa + len >= pa &&
-	    !vcm_soc_check_ram(soc, pa, len))
-		vcm_cache_cpu_read(soc, pa, len);
-	return phys_access(soc, pa, dst, len, copy_from_host);
+	return phys_access(soc, pa, dst, len, copy_from_host, __func__);
 }
 
 VCM_EXPORT int vcm_soc_phys_write(struct vcm_soc *soc, vcm_addr_t pa, const void *src, size_t len)
 {
-	return phys_access(soc, pa, (void *)src, len, copy_to_host);
+	return phys_access(soc, pa, (void *)src, len, copy_to_host, __func__);
 }
 
 VCM_EXPORT void vcm_soc_dump_buddyinfo(const struct vcm_soc *soc, FILE *out)
 {
 	unsigned i, order;
 
-	if (vcm_is_err_or_null(soc) || !out)
+	if (!vcm_soc_ok(soc, __func__) || !out)
 		return;
-	pthread_mutex_lock((pthread_mutex_t *)&soc->lock);
+	vcm_mutex_lock((pthread_mutex_t *)&soc->lock);
 	for (i = 0; i < soc->nbanks; i++) {
 		const struct vcm_soc_bank *bank = &soc->banks[i];
 
@@ -628,7 +635,7 @@ VCM_EXPORT void vcm_soc_dump_buddyinfo(const struct vcm_soc *soc, FILE *out)
 				(unsigned long long)vcm_buddy_free_blocks(bank->buddy, order));
 		fprintf(out, "\n");
 	}
-	pthread_mutex_unlock((pthread_mutex_t *)&soc->lock);
+	vcm_mutex_unlock((pthread_mutex_t *)&soc->lock);
 }
 
 /* ---- the non-coherent cache model's views ---- */
@@ -688,12 +695,12 @@ VCM_EXPORT int vcm_soc_set_noncoherent(struct vcm_soc *soc, const struct vcm_cac
 	unsigned i;
 	int ret = 0;
 
-	if (vcm_is_err_or_null(soc))
+	if (!vcm_soc_ok(soc, __func__))
 		return -EINVAL;
 	c = vcm_cache_create(cfg, &ret);
 	if (!c)
 		return ret;
-	pthread_mutex_lock(&soc->lock);
+	vcm_mutex_lock(&soc->lock);
 	if (soc->head.cache)
 		ret = -EALREADY;
 	for (i = 0; !ret && i < soc->nbanks; i++)
@@ -708,7 +715,7 @@ VCM_EXPORT int vcm_soc_set_noncoherent(struct vcm_soc *soc, const struct vcm_cac
 	} else {
 		soc->head.cache = c;
 	}
-	pthread_mutex_unlock(&soc->lock);
+	vcm_mutex_unlock(&soc->lock);
 	if (ret)
 		vcm_cache_destroy(c);
 	return ret;
@@ -738,11 +745,11 @@ void vcm_soc_free_orders(const struct vcm_soc *soc, uint64_t blocks[VCM_SOC_MAX_
 
 	for (order = 0; order <= VCM_SOC_MAX_ORDER; order++)
 		blocks[order] = 0;
-	pthread_mutex_lock((pthread_mutex_t *)&soc->lock);
+	vcm_mutex_lock((pthread_mutex_t *)&soc->lock);
 	for (i = 0; i < soc->nbanks; i++)
 		for (order = 0; order <= VCM_SOC_MAX_ORDER; order++)
 			blocks[order] += vcm_buddy_free_blocks(soc->banks[i].buddy, order);
-	pthread_mutex_unlock((pthread_mutex_t *)&soc->lock);
+	vcm_mutex_unlock((pthread_mutex_t *)&soc->lock);
 }
 
 unsigned vcm_soc_banks(const struct vcm_soc *soc, vcm_addr_t *base, vcm_size_t *size,
@@ -750,12 +757,12 @@ unsigned vcm_soc_banks(const struct vcm_soc *soc, vcm_addr_t *base, vcm_size_t *
 {
 	unsigned i, n;
 
-	pthread_mutex_lock((pthread_mutex_t *)&soc->lock);
+	vcm_mutex_lock((pthread_mutex_t *)&soc->lock);
 	n = soc->nbanks < max ? soc->nbanks : max;
 	for (i = 0; i < n; i++) {
 		base[i] = soc->banks[i].base;
 		size[i] = soc->banks[i].size;
 	}
-	pthread_mutex_unlock((pthread_mutex_t *)&soc->lock);
+	vcm_mutex_unlock((pthread_mutex_t *)&soc->lock);
 	return n;
 }

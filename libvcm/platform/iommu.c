@@ -251,7 +251,7 @@ VCM_EXPORT struct vcm *vcm_iommu_create(struct vcm_sysmmu *mmu, vcm_addr_t start
 	struct vcm_soc *soc;
 	struct vcm *vcm;
 
-	if (vcm_is_err_or_null(mmu) || !iommu_window_valid(start, size))
+	if (!vcm_sysmmu_ok(mmu, __func__) || !iommu_window_valid(start, size))
 		return vcm_err_ptr(-EINVAL);
 	soc = vcm_sysmmu_soc(mmu);
 	io = vcm_calloc(1, sizeof(*io));

@@ -5,11 +5,15 @@
  * whole MiB in it, and the device's System MMU (a model, or the platform
  * callbacks) programmed on activation and invalidated on unmap.
  *
- * Locking: the global lock (s5p.lock) guards the shared state.  Context ops
- * run under the context's lock and never take the global lock (everything
- * they need is in the context); s5p_vcm_dump() takes the global lock, then
- * each context's.  Context cleanup runs after vcm_destroy() dropped the
- * context's lock, and takes the global lock.
+ * Locking (see the lock order at the top of internal.h): the global lock
+ * (s5p.lock) guards the shared state; it comes after a context's
+ * ownership and before its bookkeeping mutex.  Context ops run owning the
+ * context and call the platform callbacks with no lock held (a callback may
+ * call s5p_sysmmu_get(), vcm_find_vcm(), s5p_vcm_dump(), ...).
+ * s5p_vcm_dump() takes the global lock, then each context's bookkeeping
+ * mutex (never its ownership).  A context leaves the shared state in its
+ * release hook, run by vcm_destroy() before the context's core goes, so a
+ * context found under the global lock always has its core.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -269,17 +273,22 @@ static void s5p_unmap(struct vcm_res *res, struct vcm_phys *phys)
 	hw_tlb_flush(d, res->start, phys);
 }
 
-static void s5p_cleanup(struct vcm *vcm)
+/* vcm_destroy()'s release hook: the context leaves the shared state. */
+static void s5p_release(struct vcm *vcm)
 {
 	struct s5p_vcm *d = to_s5p(vcm);
 
 	vcm_sysmmu_drop_describer(d->sysmmu, d);
-	pthread_mutex_lock(&s5p.lock);
+	vcm_mutex_lock(&s5p.lock);
 	s5p.dev[d->id] = NULL;
 	if (--s5p.nr_dev == 0)
 		state_release_locked();
-	pthread_mutex_unlock(&s5p.lock);
-	free(d);
+	vcm_mutex_unlock(&s5p.lock);
+}
+
+static void s5p_cleanup(struct vcm *vcm)
+{
+	free(to_s5p(vcm));
 }
 
 static const struct vcm_mmu_driver s5p_mmu_driver = {
@@ -430,6 +439,7 @@ static struct vcm *s5p_vcm_new_locked(enum vcm_dev_id id, unsigned first, unsign
 		return vcm;
 	}
 	vcm_set_soc(vcm, s5p.soc);
+	vcm_set_release_hook(vcm, s5p_release);
 	s5p_install_ops(d);
 	vcm_sysmmu_set_describer(d->sysmmu, s5p_describe, d);
 	s5p.dev[id] = d;
@@ -470,10 +480,10 @@ VCM_EXPORT struct vcm *vcm_create_unified(vcm_size_t size, enum vcm_dev_id id,
 	if (!id_valid(id) || !size || size > S5P_VCM_DVA_END)
 		return vcm_err_ptr(-EINVAL);
 	n = (unsigned)(VCM_ALIGN_UP(size, S5P_VCM_WINDOW_SIZE) >> S5P_UNIT_SHIFT);
-	pthread_mutex_lock(&s5p.lock);
+	vcm_mutex_lock(&s5p.lock);
 	state_sync_locked();
 	vcm = create_locked(n, id, driver);
-	pthread_mutex_unlock(&s5p.lock);
+	vcm_mutex_unlock(&s5p.lock);
 	return vcm;
 }
 
@@ -483,9 +493,9 @@ VCM_EXPORT struct vcm *vcm_find_vcm(enum vcm_dev_id id)
 
 	if (!id_valid(id))
 		return vcm_err_ptr(-EINVAL);
-	pthread_mutex_lock(&s5p.lock);
+	vcm_mutex_lock(&s5p.lock);
 	vcm = s5p.dev[id] ? &s5p.dev[id]->mmu.vcm : vcm_err_ptr(-ENOENT);
-	pthread_mutex_unlock(&s5p.lock);
+	vcm_mutex_unlock(&s5p.lock);
 	return vcm;
 }
 
@@ -504,14 +514,14 @@ VCM_EXPORT enum S5PVCM_RESCHECK vcm_reservation_in_vcm(struct vcm *vcm, struct v
 {
 	enum S5PVCM_RESCHECK where = S5PVCM_RES_NOT_IN_VCM;
 
-	if (vcm_is_err_or_null(vcm) || vcm_is_err_or_null(res))
+	if (!vcm_ctx_ok(vcm, __func__) || !vcm_res_ok(res, __func__))
 		return S5PVCM_RES_NOT_IN_VCM;
 	if (res->vcm == vcm)
 		return S5PVCM_RES_IN_VCM;
-	pthread_mutex_lock(&s5p.lock);
+	vcm_mutex_lock(&s5p.lock);
 	if (is_unified_locked(vcm) && is_unified_locked(res->vcm))
 		where = S5PVCM_RES_IN_ADDRSPACE;
-	pthread_mutex_unlock(&s5p.lock);
+	vcm_mutex_unlock(&s5p.lock);
 	return where;
 }
 
@@ -525,7 +535,7 @@ VCM_EXPORT void vcm_set_pgtable_base(enum vcm_dev_id id)
 		vcm_warn("vcm_set_pgtable_base: bad device id %d", (int)id);
 		return;
 	}
-	pthread_mutex_lock(&s5p.lock);
+	vcm_mutex_lock(&s5p.lock);
 	found = s5p.dev[id] != NULL;
 	if (found) {
 		base = vcm_pgtable_base(s5p.pt);
@@ -535,7 +545,7 @@ VCM_EXPORT void vcm_set_pgtable_base(enum vcm_dev_id id)
 			vcm_sysmmu_tlb_invalidate(s5p.sysmmu[id]);
 		}
 	}
-	pthread_mutex_unlock(&s5p.lock);
+	vcm_mutex_unlock(&s5p.lock);
 	if (!found)
 		vcm_warn("vcm_set_pgtable_base: device %s has no context", s5p_dev_names[id]);
 	else if (specifier)
@@ -561,10 +571,10 @@ VCM_EXPORT struct vcm_sysmmu *s5p_sysmmu_get(enum vcm_dev_id id)
 
 	if (!id_valid(id))
 		return vcm_err_ptr(-EINVAL);
-	pthread_mutex_lock(&s5p.lock);
+	vcm_mutex_lock(&s5p.lock);
 	state_sync_locked();
 	mmu = sysmmu_get_locked(id);
-	pthread_mutex_unlock(&s5p.lock);
+	vcm_mutex_unlock(&s5p.lock);
 	return mmu;
 }
 
@@ -608,7 +618,7 @@ static void dump_dev(FILE *out, struct s5p_vcm *d)
 	const struct vcm_res *res;
 	uint32_t ctrl = vcm_sysmmu_readl(d->sysmmu, VCM_SYSMMU_CTRL);
 
-	vcm_lock(vcm);
+	vcm_book_lock(vcm);
 	fprintf(out, "  %-8s window 0x%08llx-0x%08llx (%u MiB), %s, %lu reservation(s)",
 		s5p_dev_names[d->id], (unsigned long long)vcm->start,
 		(unsigned long long)(vcm->start + vcm->size - 1), d->nr_units,
@@ -622,7 +632,7 @@ static void dump_dev(FILE *out, struct s5p_vcm *d)
 			(unsigned long long)vcm_sysmmu_pgtable_base(d->sysmmu));
 	for (res = next_res(vcm, NULL); res; res = next_res(vcm, res))
 		dump_res(out, res, vcm->activations > 0);
-	vcm_unlock(vcm);
+	vcm_book_unlock(vcm);
 }
 
 VCM_EXPORT void s5p_vcm_dump(FILE *out)
@@ -631,13 +641,13 @@ VCM_EXPORT void s5p_vcm_dump(FILE *out)
 
 	if (!out)
 		return;
-	pthread_mutex_lock(&s5p.lock);
+	vcm_mutex_lock(&s5p.lock);
 	fprintf(out, "s5p: shared page table at pa 0x%08llx, %u device context(s)\n",
 		(unsigned long long)vcm_pgtable_base(s5p.pt), s5p.nr_dev);
 	for (i = 0; i < VCM_DEV_NUM; i++)
 		if (s5p.dev[i])
 			dump_dev(out, s5p.dev[i]);
-	pthread_mutex_unlock(&s5p.lock);
+	vcm_mutex_unlock(&s5p.lock);
 }
 
 /* ---- process exit ------------------------------------------------------ */
@@ -648,15 +658,15 @@ static void s5p_exit(void)
 	struct vcm *left[VCM_DEV_NUM];
 	unsigned i, n = 0;
 
-	pthread_mutex_lock(&s5p.lock);
+	vcm_mutex_lock(&s5p.lock);
 	for (i = 0; i < VCM_DEV_NUM; i++)
 		if (s5p.dev[i])
 			left[n++] = &s5p.dev[i]->mmu.vcm;
-	pthread_mutex_unlock(&s5p.lock);
+	vcm_mutex_unlock(&s5p.lock);
 	for (i = 0; i < n; i++)
 		vcm_destroy(left[i]);
-	pthread_mutex_lock(&s5p.lock);
+	vcm_mutex_lock(&s5p.lock);
 	if (s5p.soc)
 		state_release_locked();
-	pthread_mutex_unlock(&s5p.lock);
+	vcm_mutex_unlock(&s5p.lock);
 }

@@ -127,7 +127,7 @@ VCM_EXPORT int vcm_dma_read(struct vcm_sysmmu *mmu, vcm_addr_t dva, void *dst, s
 {
 	struct dma_side d, s;
 
-	if (vcm_is_err_or_null(mmu))
+	if (!vcm_sysmmu_ok(mmu, __func__))
 		return -EINVAL;
 	if (!len)
 		return 0;
@@ -142,7 +142,7 @@ VCM_EXPORT int vcm_dma_write(struct vcm_sysmmu *mmu, vcm_addr_t dva, const void 
 {
 	struct dma_side d, s;
 
-	if (vcm_is_err_or_null(mmu))
+	if (!vcm_sysmmu_ok(mmu, __func__))
 		return -EINVAL;
 	if (!len)
 		return 0;
@@ -158,7 +158,7 @@ VCM_EXPORT int vcm_dma_copy(struct vcm_sysmmu *dst_mmu, vcm_addr_t dst_dva,
 {
 	struct dma_side d, s;
 
-	if (vcm_is_err_or_null(dst_mmu) || vcm_is_err_or_null(src_mmu))
+	if (!vcm_sysmmu_ok(dst_mmu, __func__) || !vcm_sysmmu_ok(src_mmu, __func__))
 		return -EINVAL;
 	if (!len)
 		return 0;

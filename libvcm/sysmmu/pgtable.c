@@ -67,11 +67,13 @@ struct vcm_pgtable {
 static void pt_lock(const struct vcm_pgtable *pt)
 {
 	vcm_spin_lock((vcm_spinlock_t *)&pt->lock);
+	vcm_lock_enter();	/* not a leaf: it allocates, may warn */
 }
 
 static void pt_unlock(const struct vcm_pgtable *pt)
 {
 	vcm_spin_unlock((vcm_spinlock_t *)&pt->lock);
+	vcm_lock_leave();
 }
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
@@ -244,6 +246,8 @@ VCM_EXPORT struct vcm_pgtable *vcm_pgtable_create(struct vcm_soc *soc)
 	pt->nc = vcm_soc_cache(soc) != NULL;
 	if (pt->nc)
 		vcm_cache_maint_range(soc, pt->lv1_pa, VCM_LV1_TABLE_BYTES, VCM_CACHE_CLEAN);
+	if (vcm_reg_add(pt, VCM_KIND_PGTABLE, NULL, __func__))
+		goto err_pages;
 	vcm_spin_init(&pt->lock);
 	return pt;
 
@@ -258,8 +262,9 @@ VCM_EXPORT void vcm_pgtable_destroy(struct vcm_pgtable *pt)
 {
 	unsigned idx;
 
-	if (vcm_is_err_or_null(pt))
+	if (!vcm_pgtable_ok(pt, __func__))
 		return;
+	vcm_reg_del(pt, VCM_KIND_PGTABLE);
 	for (idx = 0; idx < VCM_LV1_ENTRIES; idx++) {
 		struct lv2_slot *s = &pt->slot[idx];
 
@@ -272,7 +277,7 @@ VCM_EXPORT void vcm_pgtable_destroy(struct vcm_pgtable *pt)
 
 VCM_EXPORT vcm_addr_t vcm_pgtable_base(const struct vcm_pgtable *pt)
 {
-	return vcm_is_err_or_null(pt) ? 0 : pt->lv1_pa;
+	return vcm_pgtable_ok(pt, __func__) ? pt->lv1_pa : 0;
 }
 
 /* ---- map ---- */
@@ -514,7 +519,7 @@ VCM_EXPORT int vcm_pgtable_map(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_
 	int err;
 
 	(void)prot;	/* the v1-v3 format has no permission bits */
-	if (vcm_is_err_or_null(pt) || !range_ok(dva, size) || !range_ok(pa, size))
+	if (!vcm_pgtable_ok(pt, __func__) || !range_ok(dva, size) || !range_ok(pa, size))
 		return -EINVAL;
 
 	pt_lock(pt);
@@ -639,9 +644,10 @@ VCM_EXPORT vcm_size_t vcm_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva,
 {
 	uint64_t bytes = 0;
 
-	if (vcm_is_err_or_null(pt) || !range_ok(dva, size)) {
-		vcm_warn("vcm_pgtable_unmap: bad arguments (pt %p dva %#llx size %#llx)",
-			 (void *)pt, (unsigned long long)dva, (unsigned long long)size);
+	if (!vcm_pgtable_ok(pt, __func__) || !range_ok(dva, size)) {
+		if (vcm_reg_live(pt, VCM_KIND_PGTABLE) || vcm_is_err_or_null(pt))
+			vcm_warn("vcm_pgtable_unmap: bad arguments (pt %p dva %#llx size %#llx)",
+				 (void *)pt, (unsigned long long)dva, (unsigned long long)size);
 		return 0;
 	}
 	pt_lock(pt);
@@ -685,7 +691,7 @@ VCM_EXPORT int vcm_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t 
 	struct vcm_ram_window win;
 	struct vcm_walk w;
 
-	if (vcm_is_err_or_null(pt) || !pa || dva >= VCM_PT_ADDR_LIMIT)
+	if (!vcm_pgtable_ok(pt, __func__) || !pa || dva >= VCM_PT_ADDR_LIMIT)
 		return -EINVAL;
 	win = pt->win;		/* a copy: concurrent calls may move theirs */
 	if (vcm_pgtable_walk(pt->soc, pt->lv1_pa, dva, &w, &win) != VCM_WALK_OK)
@@ -779,7 +785,7 @@ VCM_EXPORT void vcm_pgtable_dump(const struct vcm_pgtable *pt, FILE *out)
 
 	if (!out)
 		return;
-	if (vcm_is_err_or_null(pt)) {
+	if (!vcm_pgtable_ok(pt, __func__)) {
 		fprintf(out, "pgtable: (none)\n");
 		return;
 	}

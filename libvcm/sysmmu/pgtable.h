@@ -30,7 +30,16 @@
 #include <vcm/soc.h>
 
 #include "internal.h"
+#include "registry.h"
 #include "soc-internal.h"
+
+struct vcm_pgtable;
+
+/* The check on entry of a public function taking a page table. */
+static inline bool vcm_pgtable_ok(const struct vcm_pgtable *pt, const char *fn)
+{
+	return vcm_handle_ok(pt, VCM_KIND_PGTABLE, fn);
+}
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "libvcm keeps page-table entries in host byte order: little-endian hosts only"

@@ -12,6 +12,14 @@
 
 #include <vcm/sysmmu.h>
 
+#include "registry.h"
+
+/* The check on entry of a public function taking a System MMU. */
+static inline bool vcm_sysmmu_ok(const struct vcm_sysmmu *mmu, const char *fn)
+{
+	return vcm_handle_ok(mmu, VCM_KIND_SYSMMU, fn);
+}
+
 /*
  * struct vcm_dma_prefetch - a translation done ahead by one access for the
  * next one (the page after a run, which did not continue it).

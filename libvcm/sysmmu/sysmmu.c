@@ -93,11 +93,14 @@ static void mmu_unlock(const struct vcm_sysmmu *mmu)
 	vcm_spin_unlock((vcm_spinlock_t *)&mmu->lock);
 }
 
+/* A handle that is not a live System MMU: NULL warned here, others by the
+ * registry. */
 static bool bad_mmu(const struct vcm_sysmmu *mmu, const char *fn)
 {
-	if (!vcm_is_err_or_null(mmu))
+	if (vcm_sysmmu_ok(mmu, fn))
 		return false;
-	vcm_warn("%s: no System MMU", fn);
+	if (vcm_is_err_or_null(mmu))
+		vcm_warn("%s: no System MMU", fn);
 	return true;
 }
 
@@ -520,7 +523,7 @@ VCM_EXPORT int vcm_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, unsi
 	struct xlate x;
 	int err;
 
-	if (vcm_is_err_or_null(mmu) || !pa || dva >= VCM_PT_ADDR_LIMIT || !access_ok(access))
+	if (!vcm_sysmmu_ok(mmu, __func__) || !pa || dva >= VCM_PT_ADDR_LIMIT || !access_ok(access))
 		return -EINVAL;
 	for (attempt = 0;; attempt++) {
 		xlate_init(&x);
@@ -542,7 +545,7 @@ VCM_EXPORT int vcm_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, unsi
 
 VCM_EXPORT int vcm_sysmmu_inject_fault(struct vcm_sysmmu *mmu, const struct vcm_fault *f)
 {
-	if (vcm_is_err_or_null(mmu) || !f || (unsigned)f->type >= VCM_FAULT_NR_TYPES ||
+	if (!vcm_sysmmu_ok(mmu, __func__) || !f || (unsigned)f->type >= VCM_FAULT_NR_TYPES ||
 	    !access_ok(f->access))
 		return -EINVAL;
 	return deliver_fault(mmu, f);
@@ -574,7 +577,9 @@ VCM_EXPORT struct vcm_sysmmu *vcm_sysmmu_create(struct vcm_soc *soc, const char 
 	mmu->soc = soc;
 	mmu->win.device = true;		/* the walker reads RAM as devices see it */
 	mmu->name = vcm_strdup(name ? name : "sysmmu");
-	if (!mmu->name || vcm_tlb_init(&mmu->tlb, VCM_SYSMMU_TLB_DEFAULT_ENTRIES)) {
+	if (!mmu->name || vcm_tlb_init(&mmu->tlb, VCM_SYSMMU_TLB_DEFAULT_ENTRIES) ||
+	    vcm_reg_add(mmu, VCM_KIND_SYSMMU, NULL, __func__)) {
+		vcm_tlb_release(&mmu->tlb);
 		free(mmu->name);
 		free(mmu);
 		return vcm_err_ptr(-ENOMEM);
@@ -584,8 +589,9 @@ VCM_EXPORT struct vcm_sysmmu *vcm_sysmmu_create(struct vcm_soc *soc, const char 
 
 VCM_EXPORT void vcm_sysmmu_destroy(struct vcm_sysmmu *mmu)
 {
-	if (vcm_is_err_or_null(mmu))
+	if (!vcm_sysmmu_ok(mmu, __func__))
 		return;
+	vcm_reg_del(mmu, VCM_KIND_SYSMMU);
 	vcm_tlb_release(&mmu->tlb);
 	free(mmu->name);
 	free(mmu);
@@ -631,7 +637,7 @@ VCM_EXPORT vcm_addr_t vcm_sysmmu_pgtable_base(const struct vcm_sysmmu *mmu)
 {
 	vcm_addr_t base;
 
-	if (vcm_is_err_or_null(mmu))
+	if (!vcm_sysmmu_ok(mmu, __func__))
 		return 0;
 	mmu_lock(mmu);
 	base = mmu->pt_base;
@@ -674,7 +680,7 @@ VCM_EXPORT void vcm_sysmmu_get_stats(const struct vcm_sysmmu *mmu, struct vcm_sy
 {
 	if (!st)
 		return;
-	if (vcm_is_err_or_null(mmu)) {
+	if (!vcm_sysmmu_ok(mmu, __func__)) {
 		memset(st, 0, sizeof(*st));
 		return;
 	}
@@ -687,7 +693,7 @@ VCM_EXPORT int vcm_sysmmu_set_tlb_entries(struct vcm_sysmmu *mmu, unsigned entri
 {
 	struct vcm_tlb tlb, old;
 
-	if (vcm_is_err_or_null(mmu) || !entries || entries > VCM_SYSMMU_TLB_MAX_ENTRIES)
+	if (!vcm_sysmmu_ok(mmu, __func__) || !entries || entries > VCM_SYSMMU_TLB_MAX_ENTRIES)
 		return -EINVAL;
 	if (vcm_tlb_init(&tlb, entries))
 		return -ENOMEM;
@@ -941,7 +947,7 @@ VCM_EXPORT void vcm_sysmmu_dump(const struct vcm_sysmmu *mmu, FILE *out)
 
 	if (!out)
 		return;
-	if (vcm_is_err_or_null(mmu)) {
+	if (!vcm_sysmmu_ok(mmu, __func__)) {
 		fprintf(out, "sysmmu: (none)\n");
 		return;
 	}

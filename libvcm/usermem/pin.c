@@ -391,9 +391,9 @@ static void user_phys_free(struct vcm_phys *phys)
 		vcm_warn("vcm_free: user buffer at %#" PRIxPTR " (%u pages) was unmapped while "
 			 "pinned; a device access then would have hit unmapped memory",
 			 up->first, up->npages);
-	pthread_mutex_lock(&pin_table.lock);
+	vcm_mutex_lock(&pin_table.lock);
 	pins_put(up->pins, up->npages);
-	pthread_mutex_unlock(&pin_table.lock);
+	vcm_mutex_unlock(&pin_table.lock);
 	free(up);
 	free(phys);
 }
@@ -456,7 +456,7 @@ VCM_EXPORT struct vcm_phys *vcm_phys_from_user(struct vcm_soc *soc, void *uaddr,
 
 	if (!soc)
 		soc = vcm_soc_current();
-	if (vcm_is_err(soc))
+	if (!vcm_soc_ok(soc, __func__))
 		return vcm_err_ptr(-EINVAL);
 	ret = user_check(uaddr, size, &first, &npages);
 	if (ret)
@@ -467,14 +467,18 @@ VCM_EXPORT struct vcm_phys *vcm_phys_from_user(struct vcm_soc *soc, void *uaddr,
 	up->first = first;
 	up->npages = (unsigned)npages;
 
-	pthread_mutex_lock(&pin_table.lock);
+	vcm_mutex_lock(&pin_table.lock);
 	ret = flags & VCM_USERPTR_CONTIG ? pin_contiguous(soc, up) : pin_scattered(soc, up);
 	phys = ret ? NULL : user_phys_new(up);
+	if (phys && vcm_phys_register(phys, __func__)) {
+		free(phys);
+		phys = NULL;
+	}
 	if (!ret && !phys) {
 		pins_put(up->pins, up->npages);
 		ret = -ENOMEM;
 	}
-	pthread_mutex_unlock(&pin_table.lock);
+	vcm_mutex_unlock(&pin_table.lock);
 	if (ret) {
 		free(up);
 		return vcm_err_ptr(ret);
@@ -487,7 +491,7 @@ size_t vcm_pin_pages(const struct vcm_soc *soc)
 	size_t i, n = 0;
 	struct pin *p;
 
-	pthread_mutex_lock(&pin_table.lock);
+	vcm_mutex_lock(&pin_table.lock);
 	if (!soc) {
 		n = pin_table.npins;
 	} else {
@@ -495,7 +499,7 @@ size_t vcm_pin_pages(const struct vcm_soc *soc)
 			for (p = pin_table.buckets[i]; p; p = p->next)
 				n += p->soc == soc;
 	}
-	pthread_mutex_unlock(&pin_table.lock);
+	vcm_mutex_unlock(&pin_table.lock);
 	return n;
 }
 
@@ -507,14 +511,14 @@ int vcm_pin_lookup(const struct vcm_soc *soc, const void *uaddr, vcm_addr_t *pa,
 
 	if (!soc)
 		soc = vcm_soc_current();
-	pthread_mutex_lock(&pin_table.lock);
+	vcm_mutex_lock(&pin_table.lock);
 	p = pin_find(soc, (uintptr_t)uaddr & PAGE_ADDR_MASK);
 	if (p) {
 		*pa = p->pa;
 		*count = p->count;
 		ret = 0;
 	}
-	pthread_mutex_unlock(&pin_table.lock);
+	vcm_mutex_unlock(&pin_table.lock);
 	return ret;
 }
 
@@ -526,7 +530,7 @@ int vcm_pin_find_pa(const struct vcm_soc *soc, vcm_addr_t pa, void **uaddr,
 	struct pin *p;
 	size_t i;
 
-	pthread_mutex_lock(&pin_table.lock);
+	vcm_mutex_lock(&pin_table.lock);
 	for (i = 0; i < pin_table.nbuckets && ret; i++) {
 		for (p = pin_table.buckets[i]; p; p = p->next) {
 			if (p->soc != soc || p->pa != page)
@@ -537,6 +541,6 @@ int vcm_pin_find_pa(const struct vcm_soc *soc, vcm_addr_t pa, void **uaddr,
 			break;
 		}
 	}
-	pthread_mutex_unlock(&pin_table.lock);
+	vcm_mutex_unlock(&pin_table.lock);
 	return ret;
 }

@@ -10,6 +10,7 @@
 
 #include "internal.h"
 #include "sync.h"
+#include "registry.h"
 #include "vcm-internal.h"
 
 /*
@@ -17,10 +18,16 @@
  * @up: the public part.
  * @phys: the pinned memory (kept here too: it must be freed even if a
  *        caller unbound the reservation behind our back).
+ * @res_id, @phys_id: registry ids of up.res and @phys: the put releases
+ *        only what is still the same live object (the context's destroy
+ *        may have taken the reservation down, and malloc() may have given
+ *        its address to another).
  */
 struct userptr {
 	struct vcm_userptr up;
 	struct vcm_phys *phys;
+	uint64_t res_id;
+	uint64_t phys_id;
 };
 
 VCM_EXPORT struct vcm_userptr *vcm_userptr_get(struct vcm *vcm, void *uaddr, size_t size,
@@ -30,7 +37,7 @@ VCM_EXPORT struct vcm_userptr *vcm_userptr_get(struct vcm *vcm, void *uaddr, siz
 	struct userptr *u;
 	struct vcm_res *res;
 
-	if (!vcm_valid(vcm))
+	if (!vcm_ctx_ok(vcm, __func__))
 		return vcm_err_ptr(-EINVAL);
 	phys = vcm_phys_from_user(vcm_context_soc(vcm), uaddr, size, flags);
 	if (vcm_is_err(phys))
@@ -41,12 +48,15 @@ VCM_EXPORT struct vcm_userptr *vcm_userptr_get(struct vcm *vcm, void *uaddr, siz
 		return (void *)res;
 	}
 	u = vcm_calloc(1, sizeof(*u));
-	if (!u) {
+	if (!u || vcm_reg_add(u, VCM_KIND_USERPTR, NULL, __func__)) {
+		free(u);
 		vcm_unmap(res);
 		vcm_free(phys);
 		return vcm_err_ptr(-ENOMEM);
 	}
 	u->phys = phys;
+	u->res_id = vcm_reg_id(res, VCM_KIND_RES);
+	u->phys_id = vcm_reg_id(phys, VCM_KIND_PHYS);
 	u->up.offset = (uintptr_t)uaddr & (VCM_PAGE_SIZE - 1);
 	u->up.dva = res->start + u->up.offset;
 	u->up.size = size;
@@ -58,13 +68,18 @@ VCM_EXPORT void vcm_userptr_put(struct vcm_userptr *up)
 {
 	struct userptr *u;
 
-	if (vcm_is_err_or_null(up)) {
-		vcm_warn("vcm_userptr_put: no buffer (%p)", (void *)up);
+	if (!vcm_handle_ok(up, VCM_KIND_USERPTR, __func__)) {
+		if (vcm_is_err_or_null(up))
+			vcm_warn("vcm_userptr_put: no buffer (%p)", (void *)up);
 		return;
 	}
 	u = VCM_CONTAINER_OF(up, struct userptr, up);
-	vcm_unmap(up->res);
-	vcm_free(u->phys);
+	vcm_reg_del(u, VCM_KIND_USERPTR);
+	/* Gone with a destroyed context: nothing to unmap, the pages to unpin. */
+	if (vcm_reg_id(up->res, VCM_KIND_RES) == u->res_id)
+		vcm_unmap(up->res);
+	if (vcm_reg_id(u->phys, VCM_KIND_PHYS) == u->phys_id)
+		vcm_free(u->phys);
 	free(u);
 }
 

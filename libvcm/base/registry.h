@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * registry.h - the registry of live handles (internal).
+ *
+ * Every object libvcm hands out (SoC, System MMU, page table, context,
+ * reservation, phys, userptr) is entered here when it is made and taken
+ * out when it is released.  Each public function checks its handles on
+ * entry, in the manner of the kernel's DMA-API debugging: a handle that was
+ * released, or that libvcm never made, gets a counted warning and the call
+ * does nothing (or fails with -EINVAL).  A released handle is remembered
+ * for a while (the last VCM_REG_RELEASED_KEEP releases), so a second
+ * release is reported as such; a pointer that malloc() hands out again for
+ * a new object of the same kind is live again (as with DMA-API debugging).
+ *
+ * An entry: the handle's kind, a private pointer the library attaches, a
+ * stable 64-bit id (1, 2, 3, ... in creation order, never reused) and the
+ * name of the public function that made it.
+ *
+ * Lookups are lock-free: an open-addressing table (linear probing,
+ * deletion by backward shift), read with atomic loads.  A reader trusts a
+ * hit it read consistently (the slot's key the same before and after its
+ * fields); a miss, or a slot that changed meanwhile, is retried under the
+ * writers' lock.  Tables replaced by a larger one are kept until the
+ * process exits, so a reader never touches freed memory.  Writers (create,
+ * release) take one lock, a leaf: nothing else is called under it.
+ */
+#ifndef LIBVCM_REGISTRY_H
+#define LIBVCM_REGISTRY_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "internal.h"
+
+enum vcm_kind {
+	VCM_KIND_NONE,
+	VCM_KIND_SOC,
+	VCM_KIND_SYSMMU,
+	VCM_KIND_PGTABLE,
+	VCM_KIND_CONTEXT,
+	VCM_KIND_RES,
+	VCM_KIND_PHYS,
+	VCM_KIND_USERPTR,
+	VCM_KIND_NR,
+};
+
+/* Releases remembered, to tell "released" from "never made". */
+#define VCM_REG_RELEASED_KEEP	512
+
+/* meta = id << VCM_REG_ID_SHIFT | released flag | kind */
+#define VCM_REG_KIND_MASK	0x7FULL
+#define VCM_REG_RELEASED	0x80ULL
+#define VCM_REG_ID_SHIFT	8
+#define VCM_REG_HASH_MULT	0x9e3779b97f4a7c15ULL
+
+struct vcm_reg_slot {
+	_Atomic uintptr_t key;		/* the handle; 0: empty */
+	_Atomic uint64_t meta;
+	_Atomic(void *) priv;
+	_Atomic(const char *) creator;
+};
+
+struct vcm_reg_table {
+	struct vcm_reg_table *older;	/* the table this one replaced */
+	uint64_t mask;			/* slots - 1 */
+	unsigned shift;			/* 64 - log2(slots) */
+	struct vcm_reg_slot slots[];
+};
+
+/* The current table (NULL before the first entry). */
+extern struct vcm_reg_table *_Atomic vcm_reg_table;
+
+/*
+ * struct vcm_handle_info - one entry, as vcm_reg_info() and
+ * vcm_reg_for_each() give it.
+ */
+struct vcm_handle_info {
+	const void *handle;
+	enum vcm_kind kind;
+	uint64_t id;
+	const char *creator;
+	void *priv;
+};
+
+static inline uint64_t vcm_reg_hash(uintptr_t key, unsigned shift)
+{
+	return ((uint64_t)key * VCM_REG_HASH_MULT) >> shift;
+}
+
+/* The lock-free read: true with *meta and *priv for a consistent hit. */
+static inline bool vcm_reg_read_fast(uintptr_t key, uint64_t *meta, void **priv)
+{
+	const struct vcm_reg_table *t = atomic_load_explicit(&vcm_reg_table, memory_order_acquire);
+	uint64_t i;
+
+	if (!t)
+		return false;
+	for (i = vcm_reg_hash(key, t->shift);; i = (i + 1) & t->mask) {
+		const struct vcm_reg_slot *s = &t->slots[i];
+		uintptr_t k = atomic_load_explicit(&s->key, memory_order_acquire);
+
+		if (k == key) {
+			*meta = atomic_load_explicit(&s->meta, memory_order_relaxed);
+			*priv = atomic_load_explicit(&s->priv, memory_order_relaxed);
+			atomic_thread_fence(memory_order_acquire);
+			return atomic_load_explicit(&s->key, memory_order_relaxed) == key;
+		}
+		if (!k)
+			return false;
+	}
+}
+
+/* The slow path of vcm_reg_get(): the same question under the lock. */
+bool vcm_reg_get_locked(const void *h, enum vcm_kind kind, void **priv);
+
+/*
+ * vcm_reg_get() - true if @h is a live handle of @kind; *@priv (if not
+ * NULL) gets its private pointer.  No warning.
+ */
+static inline bool vcm_reg_get(const void *h, enum vcm_kind kind, void **priv)
+{
+	uint64_t meta;
+	void *p;
+
+	if (vcm_reg_read_fast((uintptr_t)h, &meta, &p) &&
+	    (meta & (VCM_REG_KIND_MASK | VCM_REG_RELEASED)) == kind) {
+		if (priv)
+			*priv = p;
+		return true;
+	}
+	return vcm_reg_get_locked(h, kind, priv);
+}
+
+static inline bool vcm_reg_live(const void *h, enum vcm_kind kind)
+{
+	return vcm_reg_get(h, kind, NULL);
+}
+
+/*
+ * vcm_reg_report() - warn that @h, given to @fn as a handle of @kind, is
+ * not live: released (and when, by whom made), of another kind, or never
+ * made by libvcm.  NULL and error pointers are not reported (callers give
+ * their own error for those).
+ */
+void vcm_reg_report(const void *h, enum vcm_kind kind, const char *fn);
+
+/*
+ * vcm_handle_ok() - the check on entry of a public function: true if @h is
+ * a live handle of @kind; else false, with the warning of vcm_reg_report().
+ */
+static inline bool vcm_handle_ok(const void *h, enum vcm_kind kind, const char *fn)
+{
+	if (vcm_reg_live(h, kind))
+		return true;
+	vcm_reg_report(h, kind, fn);
+	return false;
+}
+
+/*
+ * vcm_reg_add() - enter @h as a live handle of @kind made by @creator (a
+ * string that lives for the process: the public function's __func__).
+ * If @h is live already, its memory was freed behind libvcm's back and is
+ * a new object now: the old entry is replaced, with a warning.  Returns 0,
+ * -ENOMEM.
+ */
+int vcm_reg_add(const void *h, enum vcm_kind kind, void *priv, const char *creator);
+
+/*
+ * vcm_reg_del() - take @h out (remembered as released).  Returns 0, or
+ * -ENOENT if it was not a live handle of @kind.
+ */
+int vcm_reg_del(const void *h, enum vcm_kind kind);
+
+/* Forget that @h was released (its memory is in use again). */
+void vcm_reg_forget(const void *h);
+
+/* True if @h was released recently (and not made again since). */
+bool vcm_reg_was_released(const void *h);
+
+/* Attach another private pointer to live @h: 0 or -ENOENT. */
+int vcm_reg_set_priv(const void *h, enum vcm_kind kind, void *priv);
+
+/* The id of live @h of @kind, or 0 if it is not live. */
+uint64_t vcm_reg_id(const void *h, enum vcm_kind kind);
+
+/* The entry of live @h (any kind): 0 or -ENOENT. */
+int vcm_reg_info(const void *h, struct vcm_handle_info *info);
+
+/*
+ * vcm_reg_for_each() - call @fn on a copy of every live entry, oldest
+ * first, with no lock held (@fn may call into the library).  Stops at the
+ * first non-zero return and returns it; -ENOMEM if no copy could be made.
+ */
+int vcm_reg_for_each(int (*fn)(const struct vcm_handle_info *info, void *arg), void *arg);
+
+/* Live entries (of @kind; VCM_KIND_NONE: of every kind). */
+unsigned long vcm_reg_count(enum vcm_kind kind);
+
+/* "SoC", "System MMU", ... */
+const char *vcm_kind_name(enum vcm_kind kind);
+
+#endif /* LIBVCM_REGISTRY_H */
