@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """check-man.py - the man pages are complete and say what the headers say.
 
-    check-man.py MANDIR LIB INSTALLED_JSON BINDIR --cc CC [ARGS...]
+    check-man.py [--selftest] MANDIR LIB INSTALLED_JSON BINDIR --cc CC [ARGS...]
                  --headers HEADER... --pages PAGE.txt...
 
 Checks (a meson test; every failure says what to write where):
@@ -16,6 +16,10 @@ Checks (a meson test; every failure says what to write where):
 - every page's #include line names the header that declares the name;
 - every program installed in BINDIR (INSTALLED_JSON is meson's
   intro-installed.json) has a page in man1, and vcm(7) exists.
+
+--selftest plants three bugs (a page missing for an exported symbol, a
+wrong argument in a function's synopsis, an extra member in a struct's) and
+succeeds only if each is caught.
 """
 
 import json
@@ -100,6 +104,9 @@ def template(name, sources):
 
 
 def main(argv):
+    selftest = argv[0] == '--selftest'
+    if selftest:
+        argv = argv[1:]
     mandir, lib, installed_json, bindir = argv[:4]
     rest = argv[4:]
     cc = rest[rest.index('--cc') + 1:rest.index('--headers')]
@@ -114,14 +121,17 @@ def main(argv):
     items = kdoc2man.parse_all(headers, problems)
     errors += problems
     documented = {i.name: i for i in items}
+    planted = {}
 
     # 2. A page for every exported symbol.
     nm = subprocess.run(['nm', '-D', '--defined-only', lib], check=True,
                         capture_output=True, text=True).stdout
     exported = sorted({ln.split()[2].split('@')[0] for ln in nm.splitlines()
                        if len(ln.split()) == 3 and ln.split()[1] != 'A'})
+    if selftest:
+        planted['missing page'] = exported[-1]
     for name in exported:
-        if os.path.exists(os.path.join(mandir, 'man3', name + '.3')):
+        if name not in planted.values() and os.path.exists(os.path.join(mandir, 'man3', name + '.3')):
             continue
         where = declared_in(name, sources)
         if where:
@@ -147,6 +157,13 @@ def main(argv):
         if base not in by_base or not re.search(r'\b%s\b' % re.escape(name), sources[by_base[base]]):
             errors.append('%s: the SYNOPSIS includes <%s>, which does not declare %s'
                           % (path, include, name))
+        if selftest and item.kind == 'function' and 'wrong argument' not in planted \
+                and not item.static_inline and item.args and name not in planted.values():
+            planted['wrong argument'] = name
+            decl = re.sub(r'\b%s\s*\(' % name, name + '(long planted, ', decl, count=1)
+        if selftest and item.kind == 'struct' and 'extra member' not in planted:
+            planted['extra member'] = name
+            decl = decl.replace('{', '{ int planted;', 1)
         if item.kind == 'function':
             proto = flat(decl).rstrip(';')
             proto = re.sub(r'^static inline\s+', '', proto)
@@ -191,6 +208,12 @@ def main(argv):
         if not os.path.exists(p):
             errors.append('%s is listed in doc/meson.build but missing' % p)
 
+    if selftest:
+        text = '\n'.join(errors)
+        missed = [what for what, name in planted.items() if not re.search(r'\b%s\b' % name, text)]
+        for what, name in planted.items():
+            print('check-man --selftest: %s (%s): %s' % (what, name, 'missed' if what in missed else 'caught'))
+        return 1 if missed or len(planted) < 3 else 0
     for e in errors:
         print('check-man: ' + e)
     if errors:

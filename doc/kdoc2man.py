@@ -243,7 +243,7 @@ def th(name, section, version):
 
 def see_also(item, names):
     refs = []
-    text = ' '.join([item.summary, item.ret] + [a[1] for a in item.args] +
+    text = ' '.join([item.decl, item.summary, item.ret] + [a[1] for a in item.args] +
                     [' '.join(p) for p in item.desc])
     for ref in CALL_RE.findall(text) + re.findall(r'\b(?:struct|enum)\s+(\w+)', text):
         if ref in names and ref != item.name and ref not in refs:
