@@ -31,7 +31,9 @@
  * caller sees exactly what a real shortage gives and the library undoes
  * whatever it had done (libvcm's own test suite checks this for every
  * allocation of its operations).  Host memory the C library allocates on
- * libvcm's behalf (inside fopen(), for instance) is not a site.
+ * libvcm's behalf (inside fopen(), for instance) is not a site, nor is
+ * the memory of the debugging aids (vcm_verify(), <vcm/testing.h>), so
+ * checking a program never fails because of an injected failure.
  *
  * Control from code (these functions) or, without changing a program, from
  * the environment: when libvcm is loaded it reads VCM_FAULT_INJECT and

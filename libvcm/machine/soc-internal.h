@@ -78,6 +78,9 @@ int vcm_soc_page_is_allocated(struct vcm_soc *soc, vcm_addr_t pa);
  * necessarily a power of two) of physically contiguous RAM, aligned to the
  * power of two the size rounds up to.  Returns 0, -EINVAL, -ENOMEM.
  */
+/* The current SoC, or NULL if none was set or made yet (none is made). */
+struct vcm_soc *vcm_soc_current_or_null(void);
+
 int vcm_soc_alloc_contig(struct vcm_soc *soc, vcm_size_t size, vcm_addr_t *pa);
 /* Free what vcm_soc_alloc_contig() gave (warning if it was not that). */
 void vcm_soc_free_contig(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size);

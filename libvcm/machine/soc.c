@@ -189,6 +189,11 @@ static struct vcm_soc *default_soc_get(void)
 	return default_soc;
 }
 
+struct vcm_soc *vcm_soc_current_or_null(void)
+{
+	return atomic_load(&current_soc);
+}
+
 VCM_EXPORT struct vcm_soc *vcm_soc_current(void)
 {
 	struct vcm_soc *soc = atomic_load(&current_soc);

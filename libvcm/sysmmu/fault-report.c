@@ -32,9 +32,21 @@ const char *vcm_fault_type_name(enum vcm_fault_type t)
 
 /* ---- reading the table ---- */
 
+/*
+ * One entry, read as the walker reads it: a single atomic 32-bit load, since
+ * another thread may be changing the table while a fault is reported.
+ */
 static bool read_entry(struct vcm_soc *soc, uint64_t pa, uint32_t *v)
 {
-	return vcm_soc_phys_read(soc, pa, v, sizeof(*v)) == 0;
+	const uint32_t *p;
+
+	if (!VCM_IS_ALIGNED(pa, sizeof(uint32_t)))
+		return false;
+	p = vcm_soc_phys_to_host(soc, pa);
+	if (!p)
+		return false;
+	*v = vcm_pte_read(p);
+	return true;
 }
 
 void vcm_fault_read_entries(struct vcm_soc *soc, uint64_t base, uint64_t dva,

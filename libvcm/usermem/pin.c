@@ -503,6 +503,21 @@ size_t vcm_pin_pages(const struct vcm_soc *soc)
 	return n;
 }
 
+void vcm_pin_for_each(const struct vcm_soc *soc,
+		      void (*fn)(const void *uaddr, vcm_addr_t pa, unsigned long count, void *arg),
+		      void *arg)
+{
+	struct pin *p;
+	size_t i;
+
+	pthread_mutex_lock(&pin_table.lock);
+	for (i = 0; i < pin_table.nbuckets; i++)
+		for (p = pin_table.buckets[i]; p; p = p->next)
+			if (p->soc == soc)
+				fn((const void *)p->page, p->pa, p->count, arg);
+	pthread_mutex_unlock(&pin_table.lock);
+}
+
 int vcm_pin_lookup(const struct vcm_soc *soc, const void *uaddr, vcm_addr_t *pa,
 		   unsigned long *count)
 {

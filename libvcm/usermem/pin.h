@@ -23,6 +23,15 @@ int vcm_pin_lookup(const struct vcm_soc *soc, const void *uaddr, vcm_addr_t *pa,
 		   unsigned long *count);
 
 /*
+ * vcm_pin_for_each() - call @fn for every host page pinned in @soc, with
+ * its address, PA and pin count.  The pin table's lock is held: @fn must
+ * not call into the library.
+ */
+void vcm_pin_for_each(const struct vcm_soc *soc,
+		      void (*fn)(const void *uaddr, vcm_addr_t pa, unsigned long count, void *arg),
+		      void *arg);
+
+/*
  * vcm_pin_find_pa() - the user address that PA @pa of @soc leads to, if
  * its page is pinned user memory, and the page's pin count.  A scan of
  * the whole table (for the debugging aids).  Returns 0 or -ENOENT.

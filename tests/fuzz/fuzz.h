@@ -105,6 +105,7 @@ struct fz_config {
 	unsigned sweep;		/* full check every @sweep steps (0: only at the end) */
 	enum fz_bug bug;
 	bool verbose;		/* print each operation and warning */
+	unsigned guard_pages;	/* vcm_set_guard() on every MMU-wrapper context */
 	FILE *trace;		/* if set, each operation is written here before it runs */
 };
 

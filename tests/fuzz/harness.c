@@ -276,6 +276,11 @@ static enum fz_fail op_create(struct fz_harness *h, struct fz_op *op)
 	if (ret)
 		return fz_ret_is(h, op, ret, tight ? -ENOMEM : 0);
 	c->live = true;
+	if (h->cfg.guard_pages && c->be->has_mmu) {
+		c->guard = (vcm_size_t)h->cfg.guard_pages * FZ_PAGE;
+		if (fz_ret_is(h, op, vcm_set_guard(c->vcm, c->guard), 0))
+			return h->failed;
+	}
 	return fz_warns_are(h, op, w0, 0);
 }
 

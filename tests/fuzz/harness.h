@@ -64,6 +64,7 @@ struct fz_ctx {
 	void *priv;			/* the back end's */
 	vcm_addr_t win_start;
 	vcm_size_t win_size;
+	vcm_size_t guard;		/* its guard gap after each reservation */
 };
 
 struct fz_phys {

@@ -289,15 +289,16 @@ bool fz_dva_fits(const struct fz_harness *h, int ctx, vcm_size_t size)
 	size_t n = 0;
 	unsigned i;
 
-	if (size > c->win_size)
+	/* a reservation takes its guard gap too (vcm_set_guard()) */
+	if (size > c->win_size || c->guard > c->win_size - size)
 		return false;
-	bytes = pow2_pages(size / FZ_PAGE) * FZ_PAGE;
+	bytes = pow2_pages((size + c->guard) / FZ_PAGE) * FZ_PAGE;
 	if (bytes > c->win_size)
 		return false;
 	for (i = 0; i < FZ_NRES; i++) {
 		if (h->res[i].live && h->res[i].ctx == ctx) {
 			used[n].start = h->res[i].start;
-			used[n++].end = h->res[i].start + h->res[i].size;
+			used[n++].end = h->res[i].start + h->res[i].size + c->guard;
 		}
 	}
 	qsort(used, n, sizeof(used[0]), span_cmp);

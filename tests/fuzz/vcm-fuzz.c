@@ -18,9 +18,16 @@
 struct opts {
 	unsigned long seed, seeds, ops, valgrind_ops;
 	const char *replay, *shrink, *out, *record, *bytes;
-	bool no_shrink, no_fork, quiet, stats, selftest;
+	bool no_shrink, no_fork, quiet, stats, selftest, keep_going;
+	double progress;	/* seconds between progress lines; 0 none */
 	struct fz_config cfg;
 };
+
+/* The progress line of a long run: what is done so far. */
+static struct {
+	double t0, last;
+	unsigned long seeds_done, seeds, ops, divergences;
+} prog;
 
 static void usage(FILE *f)
 {
@@ -40,6 +47,12 @@ static void usage(FILE *f)
 		"                    (survives a crash; then use --shrink)\n"
 		"  --sweep N         check every object every N operations (default 32;\n"
 		"                    touched objects are checked after every operation)\n"
+		"  --guard PAGES     guard gap of PAGES pages after each reservation of the\n"
+		"                    MMU contexts (vcm_set_guard()); the model knows it\n"
+		"  --keep-going      on a divergence, save the seed's trace and go on\n"
+		"                    (exit status 1 at the end if any seed diverged)\n"
+		"  --progress SECS   a progress line on stderr every SECS seconds (default\n"
+		"                    5, 0 never): seeds done, operations, ops/s, divergences\n"
 		"  --no-shrink       do not shrink a failing run\n"
 		"  --no-fork         shrink in-process (a crash then ends the shrinking)\n"
 		"  --bug NAME        plant a bug in the fuzzer's MMU driver (keep-pte,\n"
@@ -51,7 +64,8 @@ static void usage(FILE *f)
 		"\n"
 		"Exit status: 0 all runs agreed with the model, 1 a divergence (the\n"
 		"trace and the replay command are printed), 2 usage or I/O error.\n"
-		"A long run by hand: vcm-fuzz --seed 1 --seeds 100 --ops 100000\n");
+		"A long run by hand: vcm-fuzz --seed 1 --seeds 100 --ops 100000 --keep-going\n"
+		"See vcm-fuzz(1).\n");
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -72,6 +86,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "bug", required_argument, NULL, 'B' },
 		{ "stats", no_argument, NULL, 'T' },
 		{ "selftest", no_argument, NULL, 'X' },
+		{ "guard", required_argument, NULL, 'G' },
+		{ "keep-going", no_argument, NULL, 'K' },
+		{ "progress", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -81,6 +98,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->seeds = 1;
 	o->ops = 10000;
 	o->cfg.sweep = 32;
+	o->progress = 5;
 	while ((c = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o->seed = strtoul(optarg, NULL, 0); break;
@@ -98,6 +116,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'q': o->quiet = true; break;
 		case 'T': o->stats = true; break;
 		case 'X': o->selftest = true; break;
+		case 'G': o->cfg.guard_pages = (unsigned)strtoul(optarg, NULL, 0); break;
+		case 'K': o->keep_going = true; break;
+		case 'P': o->progress = strtod(optarg, NULL); break;
 		case 'v': o->cfg.verbose = true; break;
 		case 'B':
 			if (!strcmp(optarg, "keep-pte"))
@@ -124,6 +145,25 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void progress_line(void)
+{
+	double t = now(), dt = t - prog.t0;
+
+	prog.last = t;
+	fprintf(stderr, "vcm-fuzz: %lu/%lu seeds, %lu operations, %.0f ops/s, %lu divergence%s\n",
+		prog.seeds_done, prog.seeds, prog.ops, prog.ops / (dt > 0 ? dt : 1e-9),
+		prog.divergences, prog.divergences == 1 ? "" : "s");
+}
+
+/* Called every operation: a line when the interval has passed. */
+static void progress_tick(const struct opts *o)
+{
+	prog.ops++;
+	if (o->progress > 0 && !o->quiet && !(prog.ops & 1023) &&
+	    now() - prog.last >= o->progress)
+		progress_line();
 }
 
 /* One operation of a seeded run: random bytes through the shared decoder. */
@@ -164,6 +204,8 @@ static enum fz_fail run_seed(const struct opts *o, unsigned long seed, unsigned 
 
 		next_op(&rng, &op);
 		f = fz_step(h, &op);
+		if (!t)
+			progress_tick(o);
 		if (t && op.code != FZ_NOP && fz_trace_push(t, &op))
 			abort();
 	}
@@ -220,7 +262,9 @@ static int do_seeds(const struct opts *o)
 	double t0 = now(), dt;
 	char msg[768];
 
-	for (s = o->seed; s < o->seed + o->seeds; s++) {
+	prog.t0 = prog.last = t0;
+	prog.seeds = o->seeds;
+	for (s = o->seed; s < o->seed + o->seeds; s++, prog.seeds_done++) {
 		enum fz_fail f = run_seed(o, s, o->ops, NULL, &steps, msg, sizeof(msg));
 		struct fz_trace t = { 0 };
 		char path[256];
@@ -229,19 +273,32 @@ static int do_seeds(const struct opts *o)
 		total += steps;
 		if (!f)
 			continue;
+		prog.divergences++;
 		fprintf(stderr, "vcm-fuzz: seed %lu diverged at operation %lu (%s): %s\n", s,
 			steps, fz_fail_name(f), msg);
 		/* the run is deterministic: again, recording the operations */
 		run_seed(o, s, o->ops, &t, &steps, msg, sizeof(msg));
-		if (o->out)
+		if (o->out && !o->keep_going)
 			snprintf(path, sizeof(path), "%s", o->out);
 		else
 			snprintf(path, sizeof(path), "vcm-fuzz-%lu.trace", s);
+		if (o->keep_going) {
+			struct opts keep = *o;
+
+			keep.no_shrink = true;	/* shrink later, one by one */
+			report(&keep, &t, path, (int)f, msg, true);
+			fz_trace_free(&t);
+			continue;
+		}
 		ret = report(o, &t, path, (int)f, msg, true);
 		fz_trace_free(&t);
 		return ret;
 	}
 	dt = now() - t0;
+	if (prog.divergences) {
+		progress_line();
+		return 1;
+	}
 	if (!o->quiet)
 		printf("vcm-fuzz: seeds %lu..%lu, %lu operations checked in %.2f s (%.0f ops/s): "
 		       "all agree with the model\n", o->seed, o->seed + o->seeds - 1, total, dt,

@@ -596,10 +596,111 @@ static void test_scenarios(void **state)
 	test_warnings_default();
 }
 
+/*
+ * Site by site, through the attributes (not fail_nth): the N-th call at
+ * one site fails (interval N, times 1) for every N the operation reaches;
+ * the failure is delivered, the operation fails cleanly, vcm_verify()
+ * finds the context consistent and vcm_test_leftovers() nothing held.
+ */
+struct site_fx {
+	struct vcm_test *t;
+	struct vcm_sysmmu *mmu;
+	struct vcm *ctx;
+	unsigned char *ubuf;
+	struct vcm_userptr *up;
+	struct vcm_res *res;
+};
+
+/* Pin, reserve, bind a user buffer; allocate and bind mixed pages. */
+static long site_op(struct site_fx *f)
+{
+	f->up = vcm_userptr_get(f->ctx, f->ubuf + 100, 3 * PAGE, 0);
+	if (vcm_is_err(f->up))
+		return vcm_ptr_err(f->up);
+	f->res = vcm_make_binding(f->ctx, MiB + 68 * 1024, 0, 0);
+	if (vcm_is_err(f->res)) {
+		vcm_userptr_put(f->up);
+		return vcm_ptr_err(f->res);
+	}
+	return 0;
+}
+
+static void site_undo(struct site_fx *f)
+{
+	vcm_destroy_binding(f->res);
+	vcm_userptr_put(f->up);
+}
+
+static void assert_clean(struct site_fx *f)
+{
+	struct vcm_mismatch m;
+
+	assert_int_equal(vcm_verify(f->ctx, &m, 1), 0);
+	assert_int_equal(vcm_sysmmu_verify(f->mmu, &m, 1), 0);
+	assert_int_equal(vcm_test_leftovers(f->t, stderr), 0);
+}
+
+static void test_each_site(void **state)
+{
+	struct vcm_fail_attr a = { .probability = 100, .times = 0 };
+	struct vcm_fail_stats st;
+	struct site_fx f;
+	unsigned s;
+	unsigned long n, calls;
+	long ret;
+
+	(void)state;
+	f.t = vcm_test_begin(RAM0, RAM_SIZE);
+	f.mmu = vcm_sysmmu_create(vcm_test_soc(f.t), "sites");
+	f.ctx = vcm_iommu_create(f.mmu, DEV_START, DEV_SIZE);
+	f.ubuf = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_false(vcm_is_err(f.ctx) || f.ubuf == MAP_FAILED);
+	assert_int_equal(vcm_activate(f.ctx), 0);
+	assert_int_equal(vcm_test_watch(f.t, f.ctx), 0);
+	assert_int_equal(vcm_test_mark(f.t), 0);
+	for (s = 0; s < VCM_FAIL_NR_SITES; s++) {
+		/* count the site's calls: on, but never failing (times 0) */
+		a.times = 0;
+		a.interval = 0;
+		vcm_fail_attr_set(s, &a);
+		assert_int_equal(site_op(&f), 0);
+		vcm_fail_stats(s, &st);
+		calls = st.calls;
+		site_undo(&f);
+		assert_true(calls > 0);
+		for (n = 1; n <= calls; n++) {
+			a.times = 1;
+			a.interval = n;
+			vcm_fail_attr_set(s, &a);
+			ret = site_op(&f);
+			vcm_fail_stats(s, &st);
+			assert_int_equal(st.failures, 1);	/* delivered */
+			vcm_fail_attr_set(s, NULL);
+			if (!ret) {				/* a fallback */
+				site_undo(&f);
+				continue;
+			}
+			assert_true(ret == -ENOMEM || ret == -ENOSPC);
+			assert_clean(&f);
+			assert_int_equal(site_op(&f), 0);
+			site_undo(&f);
+		}
+		printf("  site %-8s %3lu calls, each failed in turn\n", vcm_fail_site_name(s), calls);
+		assert_clean(&f);
+	}
+	vcm_test_unwatch(f.t, f.ctx);
+	vcm_deactivate(f.ctx);
+	vcm_destroy(f.ctx);
+	vcm_sysmmu_destroy(f.mmu);
+	munmap(f.ubuf, 4 * PAGE);
+	assert_int_equal(vcm_test_end(f.t, stderr), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scenarios),
+		cmocka_unit_test(test_each_site),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
