@@ -2,8 +2,9 @@
 /*
  * <vcm/kernel.h> - an optional shim so that kernel-style driver code compiles
  * unchanged against libvcm.  It is not included by <vcm.h>: include it
- * explicitly in code written the kernel's way.  Every name here is a macro or
- * typedef over the libvcm equivalents; it adds no symbol to the library.
+ * explicitly in code written the kernel's way.  Every name here is a macro,
+ * typedef or static inline function over the libvcm equivalents; it adds no
+ * symbol to the library.
  */
 #ifndef VCM_KERNEL_H
 #define VCM_KERNEL_H
@@ -57,5 +58,8 @@ typedef vcm_size_t resource_size_t;
 #define SZ_256M 0x10000000UL
 #define SZ_512M 0x20000000UL
 #define SZ_1G 0x40000000UL
+
+/* Cache maintenance and DMA syncs (dmac_*, outer_*, dma_sync_*). */
+#include <vcm/kernel-cache.h>
 
 #endif /* VCM_KERNEL_H */

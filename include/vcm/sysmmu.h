@@ -155,6 +155,10 @@ struct vcm_fault {
  * @tlb_flushes: whole-TLB invalidations.
  * @tlb_entry_flushes: invalidations of one DVA.
  * @fault_counts: faults delivered, per enum vcm_fault_type.
+ * @stale_dma_reads: on a non-coherent SoC (<vcm/cache.h>), cache lines this
+ *	device read while they held bytes the CPU wrote and did not clean.
+ * @stale_walks: on a non-coherent SoC, page-table entries the walker read
+ *	while the CPU had written them and not cleaned them.
  */
 struct vcm_sysmmu_stats {
 	uint64_t translations;
@@ -170,6 +174,8 @@ struct vcm_sysmmu_stats {
 	uint64_t tlb_flushes;
 	uint64_t tlb_entry_flushes;
 	uint64_t fault_counts[VCM_FAULT_NR_TYPES];
+	uint64_t stale_dma_reads;
+	uint64_t stale_walks;
 };
 
 struct vcm;

@@ -31,6 +31,15 @@
  * mapped is detected and reported with a warning (see vcm_set_warn_handler()).
  * Order: stop the device, put the buffer, then free it.
  *
+ * Caches: vcm_userptr_get() and vcm_userptr_put() do no cache maintenance.
+ * On a non-coherent SoC (<vcm/cache.h>) the driver must do what videobuf2
+ * does around each use of the buffer: vcm_userptr_sync_for_device() before
+ * the device touches it (videobuf2's prepare, at VIDIOC_QBUF) and
+ * vcm_userptr_sync_for_cpu() after the device is done (finish, at
+ * VIDIOC_DQBUF).  Both sync exactly the buffer's bytes, in whole cache
+ * lines: a buffer whose first or last line is shared with other data gets
+ * that data cleaned or invalidated too (see vcm_cache_sync_for_cpu()).
+ *
  * Thread safety: every function may be called from any thread.  The table of
  * pinned pages is process-wide and protected by one lock, so concurrent pins
  * of one page agree on its PA.  A given vcm_userptr or pinned phys must not
@@ -41,6 +50,7 @@
 #define VCM_USERPTR_H
 
 #include <stddef.h>
+#include <vcm/cache.h>
 #include <vcm/soc.h>
 #include <vcm/vcm.h>
 
@@ -154,6 +164,34 @@ VCM_EXPORT struct vcm_userptr *vcm_userptr_get(struct vcm *vcm, void *uaddr, siz
  * a warning says so (that was a use-after-free window; see above).
  */
 VCM_EXPORT void vcm_userptr_put(struct vcm_userptr *up);
+
+/**
+ * vcm_userptr_sync_for_device() - videobuf2's prepare: make the buffer
+ * ready for the device.
+ * @up: the buffer, from vcm_userptr_get().
+ * @dir: VCM_DMA_TO_DEVICE (the device reads it: clean),
+ *	VCM_DMA_FROM_DEVICE or VCM_DMA_BIDIRECTIONAL (clean and invalidate).
+ *
+ * Does nothing on a coherent SoC.  The driver must call it before it
+ * starts the device on the buffer: the helper never does it by itself.
+ * Return: 0; -EINVAL for a bad @up or @dir.
+ */
+VCM_EXPORT int vcm_userptr_sync_for_device(struct vcm_userptr *up, enum vcm_dma_dir dir);
+
+/**
+ * vcm_userptr_sync_for_cpu() - videobuf2's finish: make what the device
+ * wrote visible to the application.
+ * @up: the buffer.
+ * @dir: VCM_DMA_FROM_DEVICE or VCM_DMA_BIDIRECTIONAL (invalidate);
+ *	VCM_DMA_TO_DEVICE does nothing.
+ *
+ * Does nothing on a coherent SoC.  The driver must call it after the
+ * device stopped writing the buffer and before the application reads it.
+ * The invalidate works on whole lines: bytes the CPU wrote next to an
+ * unaligned buffer, in its first or last line, are lost (with a warning).
+ * Return: 0; -EINVAL for a bad @up or @dir.
+ */
+VCM_EXPORT int vcm_userptr_sync_for_cpu(struct vcm_userptr *up, enum vcm_dma_dir dir);
 
 #ifdef __cplusplus
 }

@@ -7,8 +7,62 @@
 #define LIBVCM_SOC_INTERNAL_H
 
 #include <stdatomic.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <vcm/soc.h>
+
+struct vcm_cache;
+
+/*
+ * struct vcm_soc_head - the first member of struct vcm_soc, so that the hot
+ * paths can test for the cache model with one load and one branch.
+ * @cache: the non-coherent cache model, NULL while the SoC is coherent.
+ */
+struct vcm_soc_head {
+	struct vcm_cache *cache;
+};
+
+static inline struct vcm_cache *vcm_soc_cache(const struct vcm_soc *soc)
+{
+	return ((const struct vcm_soc_head *)(const void *)soc)->cache;
+}
+
+/*
+ * vcm_soc_dev_run() - vcm_soc_host_run() as a device sees RAM: on a
+ * non-coherent SoC the RAM copy (contiguous to the end of the bank),
+ * otherwise the same as vcm_soc_host_run().
+ */
+void *vcm_soc_dev_run(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t *run);
+
+/*
+ * struct vcm_views - the three copies of the byte at one PA on a
+ * non-coherent SoC (see cache-model.h), and the metadata: of its line
+ * (@maint, @dev) and of its page (@page_dva).
+ */
+struct vcm_views {
+	uint8_t *cpu;
+	uint8_t *ram;
+	uint8_t *ref;
+	uint8_t *maint;
+	uint8_t *dev;
+	uint32_t *page_dva;
+};
+
+/*
+ * vcm_soc_views() - the views of @pa and how many bytes from there are
+ * contiguous in all of them.  Returns 0, or -EFAULT if @pa is not RAM of a
+ * non-coherent SoC.
+ */
+int vcm_soc_views(struct vcm_soc *soc, vcm_addr_t pa, struct vcm_views *v, vcm_size_t *run);
+
+/* 0 if every byte of [pa, pa+len) is RAM, else -EFAULT. */
+int vcm_soc_check_ram(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t len);
+
+/*
+ * vcm_soc_host_to_phys() - the PA whose ordinary (not redirected) host
+ * memory holds @p.  Returns 0 or -EFAULT.
+ */
+int vcm_soc_host_to_phys(struct vcm_soc *soc, const void *p, vcm_addr_t *pa);
 
 #include "registry.h"
 
@@ -32,13 +86,17 @@ void *vcm_soc_host_run(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t *run);
  * walker may keep one and find the host address of a table entry with a
  * range check instead of a bank lookup.  While any page of the bank is
  * redirected to user memory the window answers nothing (the caller then
- * asks vcm_soc_phys_to_host()).  A zeroed window is empty.
+ * asks vcm_soc_phys_to_host()).  A zeroed window is empty.  @device (set
+ * by the window's owner, kept by vcm_soc_ram_window()): the walker is a
+ * device's, which on a non-coherent SoC reads RAM as devices see it (see
+ * vcm_soc_dev_run(); that copy is never redirected).
  */
 struct vcm_ram_window {
 	vcm_addr_t base;
 	vcm_size_t size;
 	unsigned char *host;
 	const atomic_ulong *nredirects;
+	bool device;
 };
 
 /* vcm_soc_ram_window() - the window of the bank holding @pa: 0, or -EFAULT. */

@@ -8,6 +8,11 @@
  * lets other parts of the library alias RAM pages elsewhere (the CPU context
  * maps scattered pages side by side).  A page pinned from user memory is
  * "redirected": its host pointer is the application's page instead.
+ *
+ * A non-coherent SoC (vcm_soc_set_noncoherent()) gives each bank three more
+ * anonymous MAP_NORESERVE mappings, as lazy as the memfd: RAM as devices see
+ * it, the reference copy and the per-line metadata of cache-model.h.  The
+ * hot paths test soc->head.cache (or bank->ram) once.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -18,6 +23,7 @@
 #include <unistd.h>
 
 #include "buddy.h"
+#include "cache-model.h"
 #include "internal.h"
 #include "soc-internal.h"
 
@@ -30,9 +36,17 @@ struct vcm_soc_bank {
 	/* Per page: the user page it is redirected to, or NULL. Lazily made. */
 	_Atomic(void *) *_Atomic redirect;
 	atomic_ulong nredirects;
+	/* Non-coherent SoC only (else NULL): RAM, reference, line metadata. */
+	uint8_t *ram;
+	uint8_t *ref;
+	uint8_t *maint;		/* per line */
+	uint8_t *dev;		/* per line */
+	uint32_t *page_dva;	/* per page */
+	unsigned line_shift;
 };
 
 struct vcm_soc {
+	struct vcm_soc_head head;	/* first: see soc-internal.h */
 	pthread_mutex_t lock; /* allocator state and bank list changes */
 	_Atomic unsigned nbanks;
 	struct vcm_soc_bank banks[VCM_SOC_MAX_BANKS];
@@ -117,8 +131,52 @@ fail_fd:
 	return -ENOMEM;
 }
 
+static void *lazy_map(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void bank_cache_fini(struct vcm_soc_bank *bank)
+{
+	size_t lines = (size_t)(bank->size >> bank->line_shift);
+
+	if (bank->ram)
+		munmap(bank->ram, bank->size);
+	if (bank->ref)
+		munmap(bank->ref, bank->size);
+	if (bank->maint)
+		munmap(bank->maint, lines);
+	if (bank->dev)
+		munmap(bank->dev, lines);
+	if (bank->page_dva)
+		munmap(bank->page_dva, (size_t)(bank->size >> VCM_PAGE_SHIFT) * sizeof(uint32_t));
+	bank->ram = bank->ref = bank->maint = bank->dev = NULL;
+	bank->page_dva = NULL;
+}
+
+/* The copies the cache model adds to a bank (all zero, like a fresh memfd). */
+static int bank_cache_init(struct vcm_soc_bank *bank, unsigned line_shift)
+{
+	size_t lines = (size_t)(bank->size >> line_shift);
+
+	bank->line_shift = line_shift;
+	bank->ref = lazy_map(bank->size);
+	bank->maint = lazy_map(lines);
+	bank->dev = lazy_map(lines);
+	bank->page_dva = lazy_map((size_t)(bank->size >> VCM_PAGE_SHIFT) * sizeof(uint32_t));
+	bank->ram = lazy_map(bank->size);
+	if (bank->ram && bank->ref && bank->maint && bank->dev && bank->page_dva)
+		return 0;
+	bank_cache_fini(bank);
+	return -ENOMEM;
+}
+
 static void bank_fini(struct vcm_soc_bank *bank)
 {
+	bank_cache_fini(bank);
 	vcm_buddy_destroy(bank->buddy);
 	munmap(bank->host, bank->size);
 	close(bank->memfd);
@@ -141,7 +199,14 @@ VCM_EXPORT int vcm_soc_add_ram(struct vcm_soc *soc, vcm_addr_t base, vcm_size_t 
 	} else if (soc->nbanks == VCM_SOC_MAX_BANKS) {
 		ret = -ENOSPC;
 	} else {
-		ret = bank_init(&soc->banks[soc->nbanks], base, size);
+		struct vcm_soc_bank *bank = &soc->banks[soc->nbanks];
+
+		ret = bank_init(bank, base, size);
+		if (!ret && soc->head.cache) {
+			ret = bank_cache_init(bank, vcm_cache_line_shift(soc->head.cache));
+			if (ret)
+				bank_fini(bank);
+		}
 		if (!ret)
 			atomic_fetch_add_explicit(&soc->nbanks, 1, memory_order_release);
 	}
@@ -168,6 +233,7 @@ VCM_EXPORT void vcm_soc_destroy(struct vcm_soc *soc)
 	vcm_reg_del(soc, VCM_KIND_SOC);
 	for (i = 0; i < soc->nbanks; i++)
 		bank_fini(&soc->banks[i]);
+	vcm_cache_destroy(soc->head.cache);
 	pthread_mutex_destroy(&soc->lock);
 	free(soc);
 }
@@ -242,6 +308,8 @@ VCM_EXPORT int vcm_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr
 			*pa = bank->base + (pfn << VCM_PAGE_SHIFT);
 	}
 	vcm_mutex_unlock(&soc->lock);
+	if (__builtin_expect(soc->head.cache != NULL, 0) && !ret)
+		vcm_cache_page_fresh(soc, *pa, VCM_ORDER_BYTES(order));
 	return ret;
 }
 
@@ -313,6 +381,8 @@ int vcm_soc_alloc_contig(struct vcm_soc *soc, vcm_size_t size, vcm_addr_t *pa)
 			*pa = bank->base + (pfn << VCM_PAGE_SHIFT);
 	}
 	vcm_mutex_unlock(&soc->lock);
+	if (soc->head.cache && !ret)
+		vcm_cache_page_fresh(soc, *pa, size);
 	return ret ? -ENOMEM : 0;
 }
 
@@ -410,10 +480,17 @@ int vcm_soc_ram_window(struct vcm_soc *soc, vcm_addr_t pa, struct vcm_ram_window
 
 	if (!bank)
 		return -EFAULT;
+	static const atomic_ulong never_redirected;
+
 	w->base = bank->base;
 	w->size = bank->size;
-	w->host = bank->host;
-	w->nredirects = &bank->nredirects;
+	if (w->device && bank->ram) {
+		w->host = bank->ram;
+		w->nredirects = &never_redirected;
+	} else {
+		w->host = bank->host;
+		w->nredirects = &bank->nredirects;
+	}
 	return 0;
 }
 
@@ -460,6 +537,8 @@ int vcm_soc_redirect_page(struct vcm_soc *soc, vcm_addr_t pa, void *host_page)
 			atomic_fetch_add(&bank->nredirects, 1);
 	}
 	vcm_mutex_unlock(&soc->lock);
+	if (soc->head.cache && !ret)
+		vcm_cache_page_pinned(soc, pa);
 	return ret;
 }
 
@@ -470,6 +549,8 @@ void vcm_soc_unredirect_page(struct vcm_soc *soc, vcm_addr_t pa)
 
 	if (!bank)
 		return;
+	if (soc->head.cache && redirected_page(bank, pa))
+		vcm_cache_page_unpinning(soc, pa);
 	vcm_mutex_lock(&soc->lock);
 	table = atomic_load(&bank->redirect);
 	if (table && atomic_exchange(&table[bank_pfn(bank, pa)], NULL))
@@ -478,7 +559,7 @@ void vcm_soc_unredirect_page(struct vcm_soc *soc, vcm_addr_t pa)
 }
 
 /* 0 if every byte of [pa, pa+len) is RAM; banks may be adjacent. */
-static int check_ram(struct vcm_soc *soc, vcm_addr_t pa, size_t len)
+int vcm_soc_check_ram(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t len)
 {
 	while (len) {
 		struct vcm_soc_bank *bank = bank_of(soc, pa);
@@ -514,8 +595,10 @@ static int phys_access(struct vcm_soc *soc, vcm_addr_t pa, void *buf, size_t len
 
 	if (!vcm_soc_ok(soc, fn) || (!buf && len))
 		return -EINVAL;
-	if (pa + len < pa || check_ram(soc, pa, len))
+	if (pa + len < pa || vcm_soc_check_ram(soc, pa, len))
 		return -EFAULT;
+	if (soc->head.cache && copy == copy_from_host)	/* a CPU read: stale? */
+		vcm_cache_cpu_read(soc, pa, len);
 	while (len) {
 		vcm_size_t run;
 		void *host = vcm_soc_host_run(soc, pa, &run);
@@ -558,6 +641,107 @@ VCM_EXPORT void vcm_soc_dump_buddyinfo(const struct vcm_soc *soc, FILE *out)
 		fprintf(out, "\n");
 	}
 	vcm_mutex_unlock((pthread_mutex_t *)&soc->lock);
+}
+
+/* ---- the non-coherent cache model's views ---- */
+
+void *vcm_soc_dev_run(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t *run)
+{
+	struct vcm_soc_bank *bank;
+
+	if (__builtin_expect(!soc->head.cache, 1))
+		return vcm_soc_host_run(soc, pa, run);
+	bank = bank_of(soc, pa);
+	if (!bank) {
+		*run = 0;
+		return NULL;
+	}
+	*run = bank_end(bank) - pa;
+	return bank->ram + (pa - bank->base);
+}
+
+int vcm_soc_views(struct vcm_soc *soc, vcm_addr_t pa, struct vcm_views *v, vcm_size_t *run)
+{
+	struct vcm_soc_bank *bank = bank_of(soc, pa);
+	vcm_size_t off;
+
+	if (!bank || !bank->ram)
+		return -EFAULT;
+	off = pa - bank->base;
+	v->cpu = vcm_soc_host_run(soc, pa, run);
+	v->ram = bank->ram + off;
+	v->ref = bank->ref + off;
+	v->maint = bank->maint + (off >> bank->line_shift);
+	v->dev = bank->dev + (off >> bank->line_shift);
+	v->page_dva = bank->page_dva + (off >> VCM_PAGE_SHIFT);
+	return 0;
+}
+
+int vcm_soc_host_to_phys(struct vcm_soc *soc, const void *p, vcm_addr_t *pa)
+{
+	unsigned i, n = atomic_load_explicit(&soc->nbanks, memory_order_acquire);
+	uintptr_t a = (uintptr_t)p;
+
+	for (i = 0; i < n; i++) {
+		const struct vcm_soc_bank *bank = &soc->banks[i];
+		uintptr_t host = (uintptr_t)bank->host;
+
+		if (a >= host && a - host < bank->size) {
+			*pa = bank->base + (a - host);
+			return 0;
+		}
+	}
+	return -EFAULT;
+}
+
+VCM_EXPORT int vcm_soc_set_noncoherent(struct vcm_soc *soc, const struct vcm_cache_config *cfg)
+{
+	struct vcm_cache *c;
+	unsigned i;
+	int ret = 0;
+
+	if (!vcm_soc_ok(soc, __func__))
+		return -EINVAL;
+	c = vcm_cache_create(cfg, &ret);
+	if (!c)
+		return ret;
+	vcm_mutex_lock(&soc->lock);
+	if (soc->head.cache)
+		ret = -EALREADY;
+	for (i = 0; !ret && i < soc->nbanks; i++)
+		if (vcm_buddy_free_count(soc->banks[i].buddy) << VCM_PAGE_SHIFT !=
+		    soc->banks[i].size)
+			ret = -EBUSY;
+	for (i = 0; !ret && i < soc->nbanks; i++)
+		ret = bank_cache_init(&soc->banks[i], vcm_cache_line_shift(c));
+	if (ret) {
+		while (i--)
+			bank_cache_fini(&soc->banks[i]);
+	} else {
+		soc->head.cache = c;
+	}
+	vcm_mutex_unlock(&soc->lock);
+	if (ret)
+		vcm_cache_destroy(c);
+	return ret;
+}
+
+VCM_EXPORT unsigned vcm_soc_cache_line(const struct vcm_soc *soc)
+{
+	if (vcm_is_err_or_null(soc) || !soc->head.cache)
+		return 0;
+	return 1U << vcm_cache_line_shift(soc->head.cache);
+}
+
+VCM_EXPORT void vcm_soc_get_cache_stats(const struct vcm_soc *soc, struct vcm_cache_stats *st)
+{
+	if (!st)
+		return;
+	if (vcm_is_err_or_null(soc) || !soc->head.cache) {
+		memset(st, 0, sizeof(*st));
+		return;
+	}
+	vcm_cache_stats(soc->head.cache, st);
 }
 
 void vcm_soc_free_orders(const struct vcm_soc *soc, uint64_t blocks[VCM_SOC_MAX_ORDER + 1])

@@ -8,10 +8,16 @@
  * is contiguous from there; each step copies the largest run both sides
  * allow.  The first fault ends the transfer, so nothing past the mapped,
  * RAM-backed part of either range is touched.
+ *
+ * On a non-coherent SoC (<vcm/cache.h>) the host memory a DVA side reaches
+ * is RAM as devices see it, and each step also tells the cache model what
+ * the device read (checked for stale lines) and wrote; a coherent transfer
+ * tests for that once.
  */
 #include <errno.h>
 #include <string.h>
 
+#include "cache-model.h"
 #include "pgtable.h"
 #include "sysmmu-internal.h"
 
@@ -19,6 +25,8 @@ struct dma_side {
 	struct vcm_sysmmu *mmu;	/* NULL: a host buffer */
 	unsigned access;
 	uint64_t dva;
+	uint64_t pa;		/* PA of @dva (DVA side, after a refill) */
+	bool nc;		/* a DVA side on a non-coherent SoC */
 	uint8_t *host;
 	size_t avail;		/* bytes usable at @host before the next refill */
 	struct vcm_dma_prefetch pf;
@@ -27,6 +35,7 @@ struct dma_side {
 static void side_host(struct dma_side *s, void *buf, size_t len)
 {
 	s->mmu = NULL;
+	s->nc = false;
 	s->host = buf;
 	s->avail = len;
 }
@@ -36,6 +45,7 @@ static void side_dva(struct dma_side *s, struct vcm_sysmmu *mmu, uint64_t dva, u
 	s->mmu = mmu;
 	s->access = access;
 	s->dva = dva;
+	s->nc = vcm_soc_cache(vcm_sysmmu_soc(mmu)) != NULL;
 	s->host = NULL;
 	s->avail = 0;
 	s->pf.valid = false;
@@ -45,7 +55,8 @@ static int side_refill(struct dma_side *s, size_t want)
 {
 	if (s->avail)
 		return 0;
-	return vcm_sysmmu_access(s->mmu, s->dva, s->access, want, &s->pf, &s->host, &s->avail);
+	return vcm_sysmmu_access(s->mmu, s->dva, s->access, want, &s->pf, &s->host, &s->avail,
+				 &s->pa);
 }
 
 static void side_advance(struct dma_side *s, size_t n)
@@ -53,10 +64,35 @@ static void side_advance(struct dma_side *s, size_t n)
 	s->host += n;
 	s->avail -= n;
 	s->dva += n;
+	s->pa += n;
+}
+
+/* One step of @n bytes on a non-coherent SoC: the copy, checked. */
+static void step_copy(struct dma_side *dst, struct dma_side *src, size_t n)
+{
+	unsigned stale;
+
+	if (!src->nc) {
+		memmove(dst->host, src->host, n);
+		return;
+	}
+	stale = vcm_cache_dev_read_copy(vcm_sysmmu_soc(src->mmu), vcm_sysmmu_name(src->mmu),
+					src->dva, src->pa, dst->host, src->host, n);
+	if (stale)
+		vcm_sysmmu_count_stale_reads(src->mmu, stale);
+}
+
+static void step_written(struct dma_side *dst, size_t n)
+{
+	if (dst->nc)
+		vcm_cache_dev_write(vcm_sysmmu_soc(dst->mmu), vcm_sysmmu_name(dst->mmu),
+				    dst->dva, dst->pa, n);
 }
 
 static int dma_transfer(struct dma_side *dst, struct dma_side *src, size_t len)
 {
+	bool nc = __builtin_expect(dst->nc || src->nc, 0);
+
 	while (len) {
 		size_t n;
 		int err;
@@ -69,7 +105,12 @@ static int dma_transfer(struct dma_side *dst, struct dma_side *src, size_t len)
 		n = len < src->avail ? len : src->avail;
 		if (dst->avail < n)
 			n = dst->avail;
-		memmove(dst->host, src->host, n);
+		if (nc) {
+			step_copy(dst, src, n);
+			step_written(dst, n);
+		} else {
+			memmove(dst->host, src->host, n);
+		}
 		side_advance(src, n);
 		side_advance(dst, n);
 		len -= n;

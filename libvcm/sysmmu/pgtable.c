@@ -14,6 +14,11 @@
  * runs of entries through one host pointer per table, and lets unmap know
  * when a table becomes empty.
  *
+ * On a non-coherent SoC (<vcm/cache.h>) the walker reads RAM, not the CPU's
+ * copy this code writes: every write of entries is followed by a clean of
+ * them, as Samsung's s5p-vcm.c did with dmac_flush_range() and
+ * outer_flush_range() (a table is cleaned before the link to it is written).
+ *
  * Locking: pt->lock serialises map, unmap, dump and destroy; entries are
  * read and written with vcm_pte_read()/vcm_pte_write() so that hardware
  * walks may run concurrently (see pgtable.h).
@@ -24,6 +29,7 @@
 
 #include <vcm/sysmmu.h>
 
+#include "cache-model.h"
 #include "list.h"
 #include "pgtable.h"
 #include "spinlock.h"
@@ -51,6 +57,7 @@ struct vcm_pgtable {
 	uint64_t lv1_pa;
 	uint32_t *lv1;
 	struct vcm_ram_window win;	/* the bank of the level-1 table */
+	bool nc;			/* the SoC is non-coherent: clean writes */
 	vcm_spinlock_t lock;
 	struct vcm_link partial;	/* pages with at least one free table */
 	unsigned nr_lv2;		/* level-2 tables in use */
@@ -78,6 +85,27 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 static uint64_t slot_end(uint64_t dva)
 {
 	return (dva | VCM_LV1_OFFSET_MASK) + 1;
+}
+
+/* ---- cleaning what was written (non-coherent SoC) ---- */
+
+static void clean_lv1(const struct vcm_pgtable *pt, unsigned idx)
+{
+	if (__builtin_expect(pt->nc, 0))
+		vcm_cache_maint_range(pt->soc, pt->lv1_pa + idx * sizeof(uint32_t),
+				      sizeof(uint32_t), VCM_CACHE_CLEAN);
+}
+
+/* Entries [first, first + n) of the level-2 table of slot @idx. */
+static void clean_lv2(const struct vcm_pgtable *pt, unsigned idx, unsigned first, unsigned n)
+{
+	const struct lv2_slot *s = &pt->slot[idx];
+
+	if (__builtin_expect(pt->nc, 0))
+		vcm_cache_maint_range(pt->soc,
+				      s->page->pa + (uint64_t)((uint8_t *)(s->ptes + first) -
+							       s->page->host),
+				      n * sizeof(uint32_t), VCM_CACHE_CLEAN);
 }
 
 /* ---- level-2 table sub-allocator ---- */
@@ -155,6 +183,7 @@ static void lv2_table_link(struct vcm_pgtable *pt, unsigned idx)
 	uint64_t pa = s->page->pa + (uint64_t)((uint8_t *)s->ptes - s->page->host);
 
 	vcm_lv1_write_release(&pt->lv1[idx], vcm_mk_lv1_link(pa));
+	clean_lv1(pt, idx);
 }
 
 /* Unlink and free the (all-zero) level-2 table of @slot. */
@@ -165,6 +194,7 @@ static void lv2_table_free(struct vcm_pgtable *pt, unsigned idx)
 	unsigned i = (unsigned)(((uint8_t *)s->ptes - pg->host) / VCM_LV2_TABLE_BYTES);
 
 	vcm_pte_write(&pt->lv1[idx], 0);
+	clean_lv1(pt, idx);
 	s->ptes = NULL;
 	s->page = NULL;
 	s->used = 0;
@@ -213,6 +243,9 @@ VCM_EXPORT struct vcm_pgtable *vcm_pgtable_create(struct vcm_soc *soc)
 	pt->lv1 = (uint32_t *)host;
 	vcm_soc_ram_window(soc, pt->lv1_pa, &pt->win);
 	memset(pt->lv1, 0, VCM_LV1_TABLE_BYTES);
+	pt->nc = vcm_soc_cache(soc) != NULL;
+	if (pt->nc)
+		vcm_cache_maint_range(soc, pt->lv1_pa, VCM_LV1_TABLE_BYTES, VCM_CACHE_CLEAN);
 	if (vcm_reg_add(pt, VCM_KIND_PGTABLE, NULL, __func__))
 		goto err_pages;
 	vcm_spin_init(&pt->lock);
@@ -401,8 +434,12 @@ static int map_lv2(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t l
 	}
 	fill_lv2(s->ptes + first, dva, pa, n);
 	s->used += n;
-	if (fresh)
+	if (fresh) {
+		clean_lv2(pt, idx, 0, VCM_LV2_ENTRIES);
 		lv2_table_link(pt, idx);
+	} else {
+		clean_lv2(pt, idx, first, n);
+	}
 	return 0;
 }
 
@@ -418,6 +455,7 @@ static int map_range(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t
 
 		if (step == VCM_LV1_SIZE && VCM_IS_ALIGNED(pa, VCM_LV1_SIZE)) {
 			vcm_pte_write(&pt->lv1[vcm_lv1_index(dva)], vcm_mk_section(pa));
+			clean_lv1(pt, vcm_lv1_index(dva));
 		} else {
 			int err = map_lv2(pt, dva, pa, step);
 
@@ -454,6 +492,7 @@ static int map_one_small(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint
 	if (!vcm_lv2_is_fault(vcm_pte_read(p)))
 		return -EADDRINUSE;
 	vcm_pte_write(p, vcm_mk_small(pa));
+	clean_lv2(pt, vcm_lv1_index(dva), vcm_lv2_index(dva), 1);
 	pt->slot[vcm_lv1_index(dva)].used++;
 	return 0;
 }
@@ -549,11 +588,13 @@ static uint64_t unmap_range(struct vcm_pgtable *pt, uint64_t dva, uint64_t end)
 
 		if (vcm_lv1_is_section(e)) {
 			vcm_pte_write(&pt->lv1[idx], 0);
+			clean_lv1(pt, idx);
 			bytes += VCM_LV1_SIZE;
 		} else if (s->ptes && next - dva == VCM_LV1_SIZE) {
 			unsigned n = s->used;	/* the whole table: no need to count */
 
 			zero_entries(s->ptes, VCM_LV2_ENTRIES);
+			clean_lv2(pt, idx, 0, VCM_LV2_ENTRIES);
 			s->used = 0;
 			bytes += (uint64_t)n << VCM_SMALL_SHIFT;
 			lv2_table_free(pt, idx);
@@ -561,6 +602,8 @@ static uint64_t unmap_range(struct vcm_pgtable *pt, uint64_t dva, uint64_t end)
 			unsigned n = clear_lv2(s->ptes + vcm_lv2_index(dva),
 					       (unsigned)((next - dva) >> VCM_SMALL_SHIFT));
 
+			clean_lv2(pt, idx, vcm_lv2_index(dva),
+				  (unsigned)((next - dva) >> VCM_SMALL_SHIFT));
 			s->used -= n;
 			bytes += (uint64_t)n << VCM_SMALL_SHIFT;
 			if (!s->used)
@@ -579,6 +622,7 @@ static uint64_t unmap_one_small(struct vcm_pgtable *pt, uint64_t dva, uint32_t *
 	if (vcm_lv2_is_fault(vcm_pte_read(p)))
 		return 0;
 	vcm_pte_write(p, 0);
+	clean_lv2(pt, idx, vcm_lv2_index(dva), 1);
 	if (!--pt->slot[idx].used)
 		lv2_table_free(pt, idx);
 	return VCM_SMALL_SIZE;
@@ -624,7 +668,21 @@ const uint32_t *vcm_pgtable_entry_slow(struct vcm_soc *soc, uint64_t pa,
 		if (p)
 			return p;
 	}
+	if (win->device) {
+		vcm_size_t run;
+
+		return vcm_soc_dev_run(soc, pa, &run);
+	}
 	return vcm_soc_phys_to_host(soc, pa);
+}
+
+void vcm_pgtable_walk_check(struct vcm_soc *soc, uint64_t pa, uint32_t e, struct vcm_walk *w)
+{
+	if (w->stale || !vcm_cache_pte_stale(soc, pa, &w->stale_cpu, &w->stale_maint))
+		return;
+	w->stale = true;
+	w->stale_pa = pa;
+	w->stale_ram = e;
 }
 
 VCM_EXPORT int vcm_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t dva,

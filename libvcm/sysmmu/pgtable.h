@@ -239,6 +239,9 @@ enum vcm_walk_result {
  * @pte_pa: PA of the leaf entry (for stale-TLB checks: what the hardware
  *          knows of it; its host memory may go, e.g. a pinned user page).
  * @reads: 32-bit RAM reads done (1 or 2).
+ * @stale: a device walk on a non-coherent SoC read an entry the CPU wrote
+ *	and did not clean (see cache-model.h); the entry's PA, what RAM and the
+ *	CPU hold, and the last maintenance of its line follow.
  */
 struct vcm_walk {
 	uint64_t pa_base;
@@ -246,6 +249,10 @@ struct vcm_walk {
 	uint32_t pte;
 	uint64_t pte_pa;
 	unsigned reads;
+	bool stale;
+	uint64_t stale_pa;
+	uint32_t stale_ram, stale_cpu;
+	unsigned stale_maint;
 };
 
 /*
@@ -255,6 +262,19 @@ struct vcm_walk {
  */
 const uint32_t *vcm_pgtable_entry_slow(struct vcm_soc *soc, uint64_t pa,
 				       struct vcm_ram_window *win);
+
+/*
+ * vcm_pgtable_walk_check() - a device walk on a non-coherent SoC read @e
+ * at @pa: note in @w if the entry was stale (the CPU wrote it, no clean).
+ */
+void vcm_pgtable_walk_check(struct vcm_soc *soc, uint64_t pa, uint32_t e, struct vcm_walk *w);
+
+/* A device walk (win->device) on a non-coherent SoC checks what it reads. */
+static inline bool vcm_pgtable_walk_checks(struct vcm_soc *soc,
+					   const struct vcm_ram_window *win)
+{
+	return win->device && __builtin_expect(vcm_soc_cache(soc) != NULL, 0);
+}
 
 /* Host address of the table entry at @pa, read through @win if it can. */
 static inline const uint32_t *vcm_pgtable_entry(struct vcm_soc *soc, uint64_t pa,
@@ -270,21 +290,29 @@ static inline const uint32_t *vcm_pgtable_entry(struct vcm_soc *soc, uint64_t pa
  * @win: the RAM window (soc-internal.h) the walk reads table entries
  * through; a table outside it is found by a bank lookup, which moves the
  * window there.  Inline: the translation paths keep only what they use of
- * @w.
+ * @w.  A device window (win->device, the System MMU's) reads RAM as devices
+ * see it: on a non-coherent SoC not the CPU's copy, and w->stale tells
+ * whether an entry read was stale.
  */
 static inline enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_t base,
 						    uint64_t dva, struct vcm_walk *w,
 						    struct vcm_ram_window *win)
 {
+	bool check = vcm_pgtable_walk_checks(soc, win);
 	const uint32_t *p;
+	uint64_t pa;
 	uint32_t e;
 
 	w->reads = 1;
-	w->pte_pa = base + vcm_lv1_index(dva) * sizeof(uint32_t);
-	p = vcm_pgtable_entry(soc, w->pte_pa, win);
+	w->stale = false;
+	pa = base + vcm_lv1_index(dva) * sizeof(uint32_t);
+	w->pte_pa = pa;
+	p = vcm_pgtable_entry(soc, pa, win);
 	if (!p)
 		return VCM_WALK_BUS_ERROR;
 	e = vcm_lv1_read_acquire(p);
+	if (check)
+		vcm_pgtable_walk_check(soc, pa, e, w);
 	w->pte = e;
 	if (vcm_lv1_is_section(e)) {
 		w->pa_base = vcm_section_pa(e);
@@ -295,11 +323,14 @@ static inline enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_
 		return VCM_WALK_FAULT;
 
 	w->reads = 2;
-	w->pte_pa = vcm_lv1_link_pa(e) + vcm_lv2_index(dva) * sizeof(uint32_t);
-	p = vcm_pgtable_entry(soc, w->pte_pa, win);
+	pa = vcm_lv1_link_pa(e) + vcm_lv2_index(dva) * sizeof(uint32_t);
+	w->pte_pa = pa;
+	p = vcm_pgtable_entry(soc, pa, win);
 	if (!p)
 		return VCM_WALK_BUS_ERROR;
 	e = vcm_pte_read(p);
+	if (check)
+		vcm_pgtable_walk_check(soc, pa, e, w);
 	w->pte = e;
 	if (vcm_lv2_is_small(e)) {
 		w->pa_base = vcm_small_pa(e);

@@ -41,11 +41,12 @@ struct vcm_dma_prefetch {
  * A fault of the first page (a bus error if its PA is not RAM) goes to the
  * handler, and the access is retried once if it returns 0.  On success
  * *@host points at the byte @dva reaches and *@run (1..@want) bytes from
- * there are mapped RAM, contiguous on the host.
+ * there are mapped RAM, contiguous on the host (on a non-coherent SoC: in
+ * RAM as devices see it), and *@pa is the PA of @dva.
  * Returns 0, -EBUSY (blocked), or -EFAULT.
  */
 int vcm_sysmmu_access(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access, size_t want,
-		      struct vcm_dma_prefetch *pf, uint8_t **host, size_t *run);
+		      struct vcm_dma_prefetch *pf, uint8_t **host, size_t *run, uint64_t *pa);
 
 /*
  * One active owner per System MMU, across every layer: the context that
@@ -63,6 +64,9 @@ bool vcm_sysmmu_claimed_by_other(struct vcm_sysmmu *mmu, const void *owner);
 
 /* The SoC a System MMU was made on (where its page tables must live). */
 struct vcm_soc *vcm_sysmmu_soc(const struct vcm_sysmmu *mmu);
+
+/* Count @lines stale DMA reads the cache model found (non-coherent SoC). */
+void vcm_sysmmu_count_stale_reads(struct vcm_sysmmu *mmu, unsigned lines);
 
 /* The name a System MMU was made with. */
 const char *vcm_sysmmu_name(const struct vcm_sysmmu *mmu);

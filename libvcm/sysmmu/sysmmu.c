@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cache-model.h"
 #include "fault-report.h"
 #include "pgtable.h"
 #include "soc-internal.h"
@@ -74,6 +75,9 @@ struct xlate {
 	struct vcm_tlb_entry stale;	/* the stale entry, for the report */
 	uint32_t stale_now;		/* what RAM holds now */
 	uint32_t stale_base;		/* PT_BASE_ADDR now */
+	bool walk_stale;		/* a walk read a stale entry (non-coherent) */
+	uint32_t walk_dva;
+	struct vcm_walk walk;		/* that walk, for the report */
 };
 
 /* A burst translates at most this many pages under one hold of the lock. */
@@ -106,6 +110,7 @@ static bool bad_mmu(const struct vcm_sysmmu *mmu, const char *fn)
 static void xlate_init(struct xlate *x)
 {
 	x->stale_warn = false;
+	x->walk_stale = false;
 }
 
 /*
@@ -151,12 +156,21 @@ static void tlb_hit(struct vcm_sysmmu *mmu, struct vcm_tlb_entry *e, uint32_t dv
 }
 
 /* The statistics of one walk that counts as a translation. */
-static void count_walk(struct vcm_sysmmu *mmu, const struct vcm_walk *w)
+static void count_walk(struct vcm_sysmmu *mmu, const struct vcm_walk *w, uint32_t dva,
+		       struct xlate *x)
 {
 	mmu->st.translations++;
 	mmu->st.tlb_misses++;
 	mmu->st.walks++;
 	mmu->st.walk_reads += w->reads;
+	if (__builtin_expect(w->stale, 0)) {	/* non-coherent SoC only */
+		mmu->st.stale_walks++;
+		if (!x->walk_stale) {	/* one report per burst */
+			x->walk_stale = true;
+			x->walk_dva = dva;
+			x->walk = *w;
+		}
+	}
 }
 
 static int tlb_miss(struct vcm_sysmmu *mmu, uint32_t dva, struct xlate *x, bool probe)
@@ -170,11 +184,11 @@ static int tlb_miss(struct vcm_sysmmu *mmu, uint32_t dva, struct xlate *x, bool 
 	if (r != VCM_WALK_OK) {
 		if (probe)
 			return -EFAULT;	/* not done: the access itself will fault */
-		count_walk(mmu, &w);
+		count_walk(mmu, &w, dva, x);
 		x->fault = r == VCM_WALK_FAULT ? VCM_FAULT_PAGE : VCM_FAULT_BUS_ERROR;
 		return -EFAULT;
 	}
-	count_walk(mmu, &w);
+	count_walk(mmu, &w, dva, x);
 	e = vcm_tlb_insert(&mmu->tlb, dva, w.page_shift);
 	e->pa = (uint32_t)w.pa_base;
 	e->pte = w.pte;
@@ -229,6 +243,9 @@ static void warn_stale(const struct vcm_sysmmu *mmu, const struct xlate *x)
 {
 	const struct vcm_tlb_entry *e = &x->stale;
 
+	if (__builtin_expect(x->walk_stale, 0))
+		vcm_cache_report_walk(mmu->soc, mmu->name, x->walk_dva, x->walk.stale_pa,
+				      x->walk.stale_ram, x->walk.stale_cpu, x->walk.stale_maint);
 	if (!x->stale_warn)
 		return;
 	vcm_warn("%s: stale TLB hit for dva %#x: %s page dva %#x -> pa %#x cached from entry "
@@ -460,7 +477,7 @@ static uint64_t burst_extend(struct vcm_sysmmu *mmu, uint64_t dva, unsigned acce
  */
 static int access_burst(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access, size_t want,
 			struct xlate *x, struct vcm_dma_prefetch *pf, uint8_t **host,
-			size_t *run)
+			size_t *run, uint64_t *pa)
 {
 	vcm_size_t hrun = 0;
 	uint64_t limit, n;
@@ -475,7 +492,8 @@ static int access_burst(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access, s
 	}
 	pf->valid = false;
 	if (!err) {
-		*host = vcm_soc_host_run(mmu->soc, x->pa, &hrun);
+		*pa = x->pa;
+		*host = vcm_soc_dev_run(mmu->soc, x->pa, &hrun);
 		limit = min_u64(hrun, want);
 		n = min_u64(x->page_left, limit);
 		if (n)
@@ -492,7 +510,7 @@ static int access_burst(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access, s
 }
 
 int vcm_sysmmu_access(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access, size_t want,
-		      struct vcm_dma_prefetch *pf, uint8_t **host, size_t *run)
+		      struct vcm_dma_prefetch *pf, uint8_t **host, size_t *run, uint64_t *pa)
 {
 	struct vcm_fault f = { .dva = dva, .access = access };
 	unsigned attempt;
@@ -501,7 +519,7 @@ int vcm_sysmmu_access(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access, siz
 
 	for (attempt = 0;; attempt++) {
 		xlate_init(&x);
-		err = access_burst(mmu, dva, access, want, &x, pf, host, run);
+		err = access_burst(mmu, dva, access, want, &x, pf, host, run, pa);
 		if (err != -EFAULT)
 			return err;
 		f.type = x.fault;
@@ -591,6 +609,13 @@ bool vcm_sysmmu_claimed_by_other(struct vcm_sysmmu *mmu, const void *owner)
 	return other;
 }
 
+void vcm_sysmmu_count_stale_reads(struct vcm_sysmmu *mmu, unsigned lines)
+{
+	mmu_lock(mmu);
+	mmu->st.stale_dma_reads += lines;
+	mmu_unlock(mmu);
+}
+
 VCM_EXPORT struct vcm_sysmmu *vcm_sysmmu_create(struct vcm_soc *soc, const char *name)
 {
 	struct vcm_sysmmu *mmu;
@@ -601,6 +626,7 @@ VCM_EXPORT struct vcm_sysmmu *vcm_sysmmu_create(struct vcm_soc *soc, const char 
 	if (!mmu)
 		return vcm_err_ptr(-ENOMEM);
 	mmu->soc = soc;
+	mmu->win.device = true;		/* the walker reads RAM as devices see it */
 	mmu->name = vcm_strdup(name ? name : "sysmmu");
 	if (!mmu->name || vcm_tlb_init(&mmu->tlb, VCM_SYSMMU_TLB_DEFAULT_ENTRIES) ||
 	    vcm_reg_add(mmu, VCM_KIND_SYSMMU, NULL, __func__)) {

@@ -9,6 +9,7 @@
 #include <vcm/userptr.h>
 
 #include "internal.h"
+#include "sync.h"
 #include "registry.h"
 #include "vcm-internal.h"
 
@@ -80,4 +81,25 @@ VCM_EXPORT void vcm_userptr_put(struct vcm_userptr *up)
 	if (vcm_reg_id(u->phys, VCM_KIND_PHYS) == u->phys_id)
 		vcm_free(u->phys);
 	free(u);
+}
+
+static int userptr_sync(struct vcm_userptr *up, enum vcm_dma_dir dir, bool for_device)
+{
+	struct userptr *u;
+
+	if (vcm_is_err_or_null(up) || !vcm_res_valid(up->res))
+		return -EINVAL;
+	u = VCM_CONTAINER_OF(up, struct userptr, up);
+	return vcm_phys_sync_range(vcm_context_soc(up->res->vcm), u->phys, up->offset, up->size,
+				   dir, for_device);
+}
+
+VCM_EXPORT int vcm_userptr_sync_for_device(struct vcm_userptr *up, enum vcm_dma_dir dir)
+{
+	return userptr_sync(up, dir, true);
+}
+
+VCM_EXPORT int vcm_userptr_sync_for_cpu(struct vcm_userptr *up, enum vcm_dma_dir dir)
+{
+	return userptr_sync(up, dir, false);
 }
