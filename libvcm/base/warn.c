@@ -45,3 +45,14 @@ void vcm_warn(const char *fmt, ...)
 		fprintf(stderr, "libvcm: WARNING: %s\n", msg);
 	pthread_mutex_unlock(&handler_lock);
 }
+
+VCM_EXPORT void vcm_raise_warning(const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	vcm_warn("%s", msg);
+}

@@ -19,13 +19,6 @@
 /* Most pages a window (and its DVA allocator) may have. */
 #define VCM_MMU_MAX_PAGES (1ULL << 32)
 
-struct vcm_mmu_res {
-	struct vcm_res res;
-	uint64_t pfn;
-	uint64_t npages;
-	struct vcm_link bound_link;
-};
-
 /*
  * struct vcm_mmu_state - the wrapper's bookkeeping.
  * @dva: the window's pages (and those between @base and the window start,
@@ -33,12 +26,15 @@ struct vcm_mmu_res {
  * @base: DVA of the allocator's page 0: the window start rounded down to
  *        the largest driver page that fits in the window, so that blocks
  *        aligned in the allocator are aligned in DVA.
- * @bound: bound reservations, most recent first.
+ * @bound: bound reservations, in binding order.
+ * @activated: the bindings are in the hardware (the last activation
+ *             succeeded and no deactivation followed).
  */
 struct vcm_mmu_state {
 	struct vcm_buddy *dva;
 	vcm_addr_t base;
 	struct vcm_link bound;
+	bool activated;
 };
 
 static inline struct vcm_mmu_res *to_mmu_res(struct vcm_res *res)
@@ -61,28 +57,30 @@ static struct vcm_res *mmu_res(struct vcm *vcm, vcm_size_t size, unsigned flags)
 	struct vcm_mmu *mmu = vcm_to_mmu(vcm);
 	struct vcm_mmu_res *mres = calloc(1, sizeof(*mres));
 	uint64_t npages = size >> VCM_PAGE_SHIFT;
+	uint64_t pfn;
 	int ret;
 
 	(void)flags;
 	if (!mres)
 		return vcm_err_ptr(-ENOMEM);
 	ret = vcm_buddy_alloc_pages(mmu->state->dva, npages,
-				    align_order_for(mmu->driver->orders, npages), &mres->pfn);
+				    align_order_for(mmu->driver->orders, npages), &pfn);
 	if (ret) {
 		free(mres);
 		return vcm_err_ptr(ret == -ENOMEM || ret == -EINVAL ? -ENOSPC : ret);
 	}
-	mres->npages = npages;
-	mres->res.start = mmu->state->base + (mres->pfn << VCM_PAGE_SHIFT);
+	vcm_list_init(&mres->bound);
+	mres->res.start = mmu->state->base + (pfn << VCM_PAGE_SHIFT);
 	return &mres->res;
 }
 
 static void mmu_unreserve(struct vcm_res *res)
 {
-	struct vcm_mmu_res *mres = to_mmu_res(res);
+	struct vcm_mmu_state *st = vcm_to_mmu(res->vcm)->state;
 
-	vcm_buddy_free_pages(vcm_to_mmu(res->vcm)->state->dva, mres->pfn, mres->npages);
-	free(mres);
+	vcm_buddy_free_pages(st->dva, (res->start - st->base) >> VCM_PAGE_SHIFT,
+			     res->res_size >> VCM_PAGE_SHIFT);
+	free(to_mmu_res(res));
 }
 
 static struct vcm_phys *mmu_phys(struct vcm *vcm, vcm_size_t size, unsigned flags)
@@ -123,13 +121,13 @@ static int mmu_bind(struct vcm_res *res, struct vcm_phys *phys)
 {
 	struct vcm_mmu *mmu = vcm_to_mmu(res->vcm);
 
-	if (res->vcm->activations) {
+	if (mmu->state->activated) {
 		int ret = hw_map(mmu, res, phys);
 
-		if (ret)
+		if (ret < 0)
 			return ret;
 	}
-	vcm_list_add(&mmu->state->bound, &to_mmu_res(res)->bound_link);
+	vcm_list_add_tail(&mmu->state->bound, &to_mmu_res(res)->bound);
 	return 0;
 }
 
@@ -137,9 +135,9 @@ static void mmu_unbind(struct vcm_res *res)
 {
 	struct vcm_mmu *mmu = vcm_to_mmu(res->vcm);
 
-	if (res->vcm->activations)
+	if (mmu->state->activated)
 		hw_unmap(mmu, res, res->phys);
-	vcm_list_del(&to_mmu_res(res)->bound_link);
+	vcm_list_del(&to_mmu_res(res)->bound);
 }
 
 /* Map every bound reservation; on failure unmap those already mapped. */
@@ -149,15 +147,16 @@ static int mmu_activate(struct vcm *vcm)
 	struct vcm_mmu_res *mres, *done;
 	int ret;
 
-	vcm_list_for_each(mres, &mmu->state->bound, bound_link) {
+	vcm_list_for_each(mres, &mmu->state->bound, bound) {
 		ret = hw_map(mmu, &mres->res, mres->res.phys);
-		if (ret)
+		if (ret < 0)
 			goto unwind;
 	}
+	mmu->state->activated = true;
 	return 0;
 
 unwind:
-	vcm_list_for_each(done, &mmu->state->bound, bound_link) {
+	vcm_list_for_each(done, &mmu->state->bound, bound) {
 		if (done == mres)
 			break;
 		hw_unmap(mmu, &done->res, done->res.phys);
@@ -170,7 +169,10 @@ static void mmu_deactivate(struct vcm *vcm)
 	struct vcm_mmu *mmu = vcm_to_mmu(vcm);
 	struct vcm_mmu_res *mres;
 
-	vcm_list_for_each(mres, &mmu->state->bound, bound_link)
+	if (!mmu->state->activated)
+		return;
+	mmu->state->activated = false;
+	vcm_list_for_each(mres, &mmu->state->bound, bound)
 		hw_unmap(mmu, &mres->res, mres->res.phys);
 }
 

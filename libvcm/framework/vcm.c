@@ -14,12 +14,30 @@
 
 static void phys_get(struct vcm_phys *phys)
 {
-	__atomic_add_fetch(&phys->bindings, 1, __ATOMIC_ACQ_REL);
+	__atomic_add_fetch(&phys->bindings.counter, 1, __ATOMIC_ACQ_REL);
 }
 
 static void phys_put(struct vcm_phys *phys)
 {
-	__atomic_sub_fetch(&phys->bindings, 1, __ATOMIC_ACQ_REL);
+	__atomic_sub_fetch(&phys->bindings.counter, 1, __ATOMIC_ACQ_REL);
+}
+
+/* Drop one owner of @res; true if that was the last (the caller acts). */
+static bool res_put(struct vcm_res *res)
+{
+	return __atomic_sub_fetch(&res->refcnt.counter, 1, __ATOMIC_ACQ_REL) == 0;
+}
+
+/* As the kernel's vcm_unmap(): more than one owner, drop one, do nothing. */
+static bool res_put_shared(struct vcm_res *res)
+{
+	int c = __atomic_load_n(&res->refcnt.counter, __ATOMIC_ACQUIRE);
+
+	while (c > 1)
+		if (__atomic_compare_exchange_n(&res->refcnt.counter, &c, c - 1, false,
+						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			return true;
+	return false;
 }
 
 static void res_link(struct vcm *vcm, struct vcm_res *res)
@@ -34,13 +52,26 @@ static void res_unlink(struct vcm *vcm, struct vcm_res *res)
 	vcm->core->nres--;
 }
 
+/* What the kernel's vcm_init() required, with its warning. */
+static bool init_args_valid(const struct vcm *vcm)
+{
+	if (vcm_is_err_or_null(vcm))
+		return false;
+	if (vcm_is_err_or_null(vcm->driver) || !vcm->driver->unreserve || !vcm->size ||
+	    !VCM_IS_ALIGNED(vcm->start | vcm->size, VCM_PAGE_SIZE) ||
+	    vcm->start + vcm->size - 1 < vcm->start) {
+		vcm_warn("vcm_init: context %p needs a page-aligned window and a driver "
+			 "with an unreserve op", (const void *)vcm);
+		return false;
+	}
+	return true;
+}
+
 VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm)
 {
 	struct vcm_core *core;
 
-	if (vcm_is_err_or_null(vcm) || vcm_is_err_or_null(vcm->driver) || !vcm->size ||
-	    !VCM_IS_ALIGNED(vcm->start | vcm->size, VCM_PAGE_SIZE) ||
-	    vcm->start + vcm->size - 1 < vcm->start)
+	if (!init_args_valid(vcm))
 		return vcm_err_ptr(-EINVAL);
 	core = calloc(1, sizeof(*core));
 	if (!core)
@@ -48,7 +79,7 @@ VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm)
 	pthread_mutex_init(&core->lock, NULL);
 	vcm_list_init(&core->res_list);
 	vcm->core = core;
-	vcm->activations = 0;
+	vcm->activations.counter = 0;
 	return vcm;
 }
 
@@ -71,6 +102,7 @@ static struct vcm_res *adopt_res(struct vcm *vcm, struct vcm_res *res, vcm_size_
 		return res ? res : vcm_err_ptr(-ENOMEM);
 	res->vcm = vcm;
 	res->res_size = size;
+	res->refcnt.counter = 1;
 	res->phys = phys;
 	res->bound_size = phys ? phys->size : 0;
 	if (phys)
@@ -108,12 +140,12 @@ static int locked_bind(struct vcm_res *res, struct vcm_phys *phys)
 	if (!res->vcm->driver->bind)
 		return -EOPNOTSUPP;
 	ret = res->vcm->driver->bind(res, phys);
-	if (ret)
+	if (ret < 0)
 		return ret;
 	res->phys = phys;
 	res->bound_size = phys->size;
 	phys_get(phys);
-	return 0;
+	return ret;
 }
 
 static struct vcm_phys *locked_unbind(struct vcm_res *res)
@@ -147,7 +179,7 @@ static struct vcm_res *locked_map(struct vcm *vcm, struct vcm_phys *phys, unsign
 	if (vcm_is_err(res))
 		return res;
 	ret = locked_bind(res, phys);
-	if (ret) {
+	if (ret < 0) {
 		locked_unreserve(res);
 		return vcm_err_ptr(ret);
 	}
@@ -208,6 +240,8 @@ VCM_EXPORT void vcm_unreserve(struct vcm_res *res)
 		vcm_warn("vcm_unreserve: no reservation (%p)", (void *)res);
 		return;
 	}
+	if (!res_put(res))
+		return;
 	vcm = res->vcm;
 	vcm_lock(vcm);
 	if (res->phys) {
@@ -217,6 +251,17 @@ VCM_EXPORT void vcm_unreserve(struct vcm_res *res)
 	}
 	locked_unreserve(res);
 	vcm_unlock(vcm);
+}
+
+VCM_EXPORT int vcm_ref_reserve(struct vcm_res *res)
+{
+	if (vcm_is_err_or_null(res)) {
+		vcm_warn("vcm_ref_reserve: no reservation (%p)", (void *)res);
+		return -EINVAL;
+	}
+	if (__atomic_add_fetch(&res->refcnt.counter, 1, __ATOMIC_ACQ_REL) < 2)
+		return -EINVAL;
+	return 0;
 }
 
 VCM_EXPORT int vcm_bind(struct vcm_res *res, struct vcm_phys *phys)
@@ -269,6 +314,9 @@ VCM_EXPORT void vcm_unmap(struct vcm_res *res)
 		vcm_warn("vcm_unmap: no reservation (%p)", (void *)res);
 		return;
 	}
+	if (res_put_shared(res))
+		return;
+	res->refcnt.counter = 0;
 	vcm = res->vcm;
 	vcm_lock(vcm);
 	if (res->phys)
@@ -307,8 +355,13 @@ VCM_EXPORT struct vcm_res *vcm_make_binding(struct vcm *vcm, vcm_size_t size,
 {
 	struct vcm_res *res;
 
-	if (!vcm_valid(vcm) || round_size(size, &size))
+	if (!vcm_valid(vcm) || !size)
 		return vcm_err_ptr(-EINVAL);
+	if (!VCM_IS_ALIGNED(size, VCM_PAGE_SIZE)) {
+		vcm_warn("vcm_make_binding: size %#llx is not a whole number of pages",
+			 (unsigned long long)size);
+		return vcm_err_ptr(-EINVAL);
+	}
 	vcm_lock(vcm);
 	res = locked_make_binding(vcm, size, alloc_flags, res_flags);
 	vcm_unlock(vcm);
@@ -324,6 +377,9 @@ VCM_EXPORT void vcm_destroy_binding(struct vcm_res *res)
 		vcm_warn("vcm_destroy_binding: no reservation (%p)", (void *)res);
 		return;
 	}
+	if (res_put_shared(res))
+		return;
+	res->refcnt.counter = 0;
 	vcm = res->vcm;
 	vcm_lock(vcm);
 	if (res->phys)
@@ -343,10 +399,8 @@ VCM_EXPORT int vcm_activate(struct vcm *vcm)
 	if (!vcm_valid(vcm))
 		return -EINVAL;
 	vcm_lock(vcm);
-	if (vcm->activations == 0 && vcm->driver->activate)
+	if (++vcm->activations.counter == 1 && vcm->driver->activate)
 		ret = vcm->driver->activate(vcm);
-	if (!ret)
-		vcm->activations++;
 	vcm_unlock(vcm);
 	return ret;
 }
@@ -355,7 +409,7 @@ static void locked_deactivate_all(struct vcm *vcm)
 {
 	if (vcm->driver->deactivate)
 		vcm->driver->deactivate(vcm);
-	vcm->activations = 0;
+	vcm->activations.counter = 0;
 }
 
 VCM_EXPORT void vcm_deactivate(struct vcm *vcm)
@@ -365,12 +419,12 @@ VCM_EXPORT void vcm_deactivate(struct vcm *vcm)
 		return;
 	}
 	vcm_lock(vcm);
-	if (vcm->activations == 0)
+	if (vcm->activations.counter <= 0)
 		vcm_warn("vcm_deactivate: context %p is not active", (void *)vcm);
-	else if (vcm->activations == 1)
+	else if (vcm->activations.counter == 1)
 		locked_deactivate_all(vcm);
 	else
-		vcm->activations--;
+		vcm->activations.counter--;
 	vcm_unlock(vcm);
 }
 
@@ -382,9 +436,13 @@ VCM_EXPORT void vcm_destroy(struct vcm *vcm)
 		vcm_warn("vcm_destroy: no context (%p)", (void *)vcm);
 		return;
 	}
+	if (vcm == vcm_vmm) {
+		vcm_warn("vcm_destroy: vcm_vmm is static and is never destroyed");
+		return;
+	}
 	core = vcm->core;
 	vcm_lock(vcm);
-	if (vcm->activations) {
+	if (vcm->activations.counter) {
 		vcm_warn("vcm_destroy: context %p is still active; deactivating", (void *)vcm);
 		locked_deactivate_all(vcm);
 	}

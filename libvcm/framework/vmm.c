@@ -132,6 +132,23 @@ static const struct vcm_driver vmm_vcm_driver = {
 	.unbind = vmm_unbind,
 };
 
+/*
+ * The kernel's global CPU context: statically initialised (its core too),
+ * over the current SoC, always active, never destroyed.
+ */
+static struct vcm_core vmm_global_core = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.res_list = { &vmm_global_core.res_list, &vmm_global_core.res_list },
+};
+
+VCM_EXPORT struct vcm vcm_vmm[1] = { {
+	.start = VMM_WINDOW_START,
+	.size = VMM_WINDOW_SIZE,
+	.activations = { 1 },
+	.driver = &vmm_vcm_driver,
+	.core = &vmm_global_core,
+} };
+
 VCM_EXPORT struct vcm *vcm_vmm_create(struct vcm_soc *soc)
 {
 	struct vcm *vmm, *vcm;

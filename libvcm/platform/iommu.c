@@ -141,6 +141,7 @@ struct vcm_iommu {
 	struct vcm_driver ops;
 	struct vcm_sysmmu *sysmmu;
 	struct vcm_pgtable *pt;
+	bool on;	/* this context turned the System MMU on */
 };
 
 static inline struct vcm_iommu *to_iommu(struct vcm *vcm)
@@ -191,6 +192,7 @@ static int iommu_activate(struct vcm *vcm)
 	if (ret)
 		return ret;
 	vcm_iommu_hw_on(io->sysmmu, base);
+	io->on = true;
 	return 0;
 }
 
@@ -200,7 +202,11 @@ static void iommu_deactivate(struct vcm *vcm)
 	struct vcm_iommu *io = to_iommu(vcm);
 
 	vcm_mmu_vcm_driver.deactivate(vcm);
-	vcm_sysmmu_disable(io->sysmmu);
+	/* After a failed activation (still counted, as in the kernel) the
+	 * System MMU is not ours to turn off. */
+	if (io->on)
+		vcm_sysmmu_disable(io->sysmmu);
+	io->on = false;
 }
 
 static bool iommu_window_valid(vcm_addr_t start, vcm_size_t size)

@@ -436,10 +436,10 @@ enum fz_fail fz_check_new_phys(struct fz_harness *h, const struct fz_phys *p,
 	vcm_size_t sum = 0, prev = ~0ULL;
 	unsigned i;
 
-	if (p->phys->size != size || !p->count || p->phys->bindings != bindings)
+	if (p->phys->size != size || !p->count || (unsigned)p->phys->bindings.counter != bindings)
 		return fz_fail(h, FZ_F_STATE, "new phys: size %#llx (want %#llx), %u parts, %u bindings",
 			       (unsigned long long)p->phys->size, (unsigned long long)size,
-			       p->count, p->phys->bindings);
+			       p->count, p->phys->bindings.counter);
 	for (i = 0; i < p->count; i++) {
 		const struct vcm_phys_part *a = &p->parts[i];
 
@@ -515,9 +515,9 @@ static enum fz_fail check_ctx_fields(struct fz_harness *h)
 
 		if (!c->live)
 			continue;
-		if (c->vcm->activations != c->active)
+		if (c->vcm->activations.counter != c->active)
 			return fz_fail(h, FZ_F_STATE, "c%u: %d activations, model %d", i,
-				       c->vcm->activations, c->active);
+				       c->vcm->activations.counter, c->active);
 		if (c->kind == FZ_K_SOFT && (err = fz_soft_error(c)))
 			return fz_fail(h, FZ_F_DRIVER, "c%u: %s", i, err);
 		if (c->kind == FZ_K_SOFT && fz_soft_countdown(c) != c->fail_countdown)
@@ -567,7 +567,7 @@ static enum fz_fail check_phys_fields(struct fz_harness *h)
 
 		if (!p->live)
 			continue;
-		bindings = __atomic_load_n(&p->phys->bindings, __ATOMIC_ACQUIRE);
+		bindings = __atomic_load_n(&p->phys->bindings.counter, __ATOMIC_ACQUIRE);
 		if (p->phys->size != p->size || p->phys->count != p->count ||
 		    bindings != p->bindings ||
 		    memcmp(p->phys->parts, p->parts, p->count * sizeof(p->parts[0])))
