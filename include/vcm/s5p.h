@@ -5,7 +5,7 @@
  * device's context a window of the 4 GiB DVA space of that table.
  *
  * vcm_create_unified() gives a device id a window of whole MiB, placed
- * first-fit in [1 MiB, 4 GiB): DVA 0..1 MiB is never handed out, so a
+ * first-fit in [1 MiB, 0xFFF00000): DVA 0..1 MiB is never handed out, so a
  * device that DMAs through a NULL DVA faults.  Windows never overlap.
  * Each context is an MMU-wrapper context (see struct vcm_mmu in
  * <vcm/vcm-drv.h>) using 1 MiB, 64 KiB and 4 KiB pages in the shared table.
@@ -105,8 +105,12 @@ enum vcm_dev_id {
 #define S5P_VCM_WINDOW_SIZE ((vcm_size_t)1 << 20)
 /** S5P_VCM_DVA_START - the first DVA a window can start at. */
 #define S5P_VCM_DVA_START S5P_VCM_WINDOW_SIZE
-/** S5P_VCM_DVA_END - the end of the shared DVA space (4 GiB). */
-#define S5P_VCM_DVA_END ((vcm_addr_t)1 << 32)
+/**
+ * S5P_VCM_DVA_END - the end of the DVA windows are given from: 0xFFF00000,
+ * as the shipped layer's pool of [1 MiB, 0xFFF00000), handed out first
+ * fit.
+ */
+#define S5P_VCM_DVA_END ((vcm_addr_t)0xFFF00000)
 
 struct device;
 
@@ -160,8 +164,8 @@ struct s5p_vcm_driver {
  *
  * Return: the context, with start and size set to its window; destroy it
  * with vcm_destroy(), which frees the window and the id.
- * vcm_err_ptr(-EINVAL) for a bad @id, a @size of 0 or one larger than the
- * 4 GiB DVA space, and with a warning for a @size that is not a whole
+ * vcm_err_ptr(-EINVAL) for a bad @id, a @size of 0 or one larger than
+ * S5P_VCM_DVA_END, and with a warning for a @size that is not a whole
  * number of pages (the shipped layer refused it); -EEXIST if @id already has a context; -ENOSPC when no
  * free window is that large; -ENOMEM.
  */

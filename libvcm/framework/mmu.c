@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "buddy.h"
+#include "extent.h"
 #include "internal.h"
 #include "mmu.h"
 #include "phys.h"
@@ -21,8 +22,11 @@
 
 /*
  * struct vcm_mmu_state - the wrapper's bookkeeping.
- * @dva: the window's pages (and those between @base and the window start,
- *       kept allocated).
+ * @dva: the buddy placement (vcm_mmu_init_buddy()): the window's pages (and
+ *       those between @base and the window start, kept allocated); NULL
+ *       with the kernel's placement.
+ * @ff: the kernel's placement (vcm_mmu_init()): first fit over the
+ *      window's pages, aligned in absolute DVA; NULL with the buddy one.
  * @base: DVA of the allocator's page 0: the window start rounded down to
  *        the largest driver page that fits in the window, so that blocks
  *        aligned in the allocator are aligned in DVA.
@@ -32,6 +36,7 @@
  */
 struct vcm_mmu_state {
 	struct vcm_buddy *dva;
+	struct vcm_extent *ff;
 	vcm_addr_t base;
 	struct vcm_link bound;
 	bool activated;
@@ -52,22 +57,47 @@ static unsigned align_order_for(const unsigned char *orders, uint64_t npages)
 	return 0;
 }
 
+/*
+ * The kernel's alignment: the largest driver order not above the lowest
+ * set bit of the size (a 1 MiB + 64 KiB reservation is 64 KiB-aligned).
+ */
+static unsigned kernel_align_order(const unsigned char *orders, uint64_t npages)
+{
+	unsigned low = (unsigned)__builtin_ctzll(npages);
+
+	while (*orders > low)
+		orders++;
+	return *orders;
+}
+
+/* A DVA range of @npages: its first page number in the window's arena. */
+static int dva_alloc(struct vcm_mmu *mmu, uint64_t npages, uint64_t *pfn)
+{
+	struct vcm_mmu_state *st = mmu->state;
+	int ret;
+
+	if (st->ff)
+		return vcm_extent_alloc(st->ff, npages,
+					kernel_align_order(mmu->driver->orders, npages), pfn);
+	ret = vcm_buddy_alloc_pages(st->dva, npages,
+				    align_order_for(mmu->driver->orders, npages), pfn);
+	return ret == -ENOMEM || ret == -EINVAL ? -ENOSPC : ret;
+}
+
 static struct vcm_res *mmu_res(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
 	struct vcm_mmu *mmu = vcm_to_mmu(vcm);
 	struct vcm_mmu_res *mres = calloc(1, sizeof(*mres));
-	uint64_t npages = size >> VCM_PAGE_SHIFT;
 	uint64_t pfn;
 	int ret;
 
 	(void)flags;
 	if (!mres)
 		return vcm_err_ptr(-ENOMEM);
-	ret = vcm_buddy_alloc_pages(mmu->state->dva, npages,
-				    align_order_for(mmu->driver->orders, npages), &pfn);
+	ret = dva_alloc(mmu, size >> VCM_PAGE_SHIFT, &pfn);
 	if (ret) {
 		free(mres);
-		return vcm_err_ptr(ret == -ENOMEM || ret == -EINVAL ? -ENOSPC : ret);
+		return vcm_err_ptr(ret);
 	}
 	vcm_list_init(&mres->bound);
 	mres->res.start = mmu->state->base + (pfn << VCM_PAGE_SHIFT);
@@ -77,9 +107,17 @@ static struct vcm_res *mmu_res(struct vcm *vcm, vcm_size_t size, unsigned flags)
 static void mmu_unreserve(struct vcm_res *res)
 {
 	struct vcm_mmu_state *st = vcm_to_mmu(res->vcm)->state;
+	uint64_t pfn = (res->start - st->base) >> VCM_PAGE_SHIFT;
+	uint64_t npages = res->res_size >> VCM_PAGE_SHIFT;
+	int ret;
 
-	vcm_buddy_free_pages(st->dva, (res->start - st->base) >> VCM_PAGE_SHIFT,
-			     res->res_size >> VCM_PAGE_SHIFT);
+	if (st->ff)
+		ret = vcm_extent_free(st->ff, pfn, npages);
+	else
+		ret = vcm_buddy_free_pages(st->dva, pfn, npages);
+	if (ret)
+		vcm_warn("mmu: reservation %#llx was not the wrapper's to give back (%d)",
+			 (unsigned long long)res->start, ret);
 	free(to_mmu_res(res));
 }
 
@@ -181,6 +219,7 @@ static void mmu_cleanup(struct vcm *vcm)
 	struct vcm_mmu *mmu = vcm_to_mmu(vcm);
 
 	vcm_buddy_destroy(mmu->state->dva);
+	vcm_extent_destroy(mmu->state->ff);
 	free(mmu->state);
 	mmu->state = NULL;
 	if (mmu->driver->cleanup)
@@ -252,7 +291,21 @@ static struct vcm_buddy *dva_create(const struct vcm_mmu *mmu, vcm_addr_t base)
 	return dva;
 }
 
-VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu)
+/* The DVA placement: the kernel's first fit, or the buddy allocator. */
+static int dva_create_state(struct vcm_mmu *mmu, struct vcm_mmu_state *st, bool buddy)
+{
+	if (!buddy) {
+		st->base = mmu->vcm.start;
+		st->ff = vcm_extent_create(mmu->vcm.start >> VCM_PAGE_SHIFT,
+					   mmu->vcm.size >> VCM_PAGE_SHIFT);
+		return st->ff ? 0 : -ENOMEM;
+	}
+	st->base = dva_base(mmu);
+	st->dva = dva_create(mmu, st->base);
+	return st->dva ? 0 : -ENOMEM;
+}
+
+static struct vcm *mmu_init(struct vcm_mmu *mmu, bool buddy)
 {
 	struct vcm_mmu_state *st;
 	struct vcm *vcm;
@@ -264,10 +317,8 @@ VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu)
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return vcm_err_ptr(-ENOMEM);
-	st->base = dva_base(mmu);
 	vcm_list_init(&st->bound);
-	st->dva = dva_create(mmu, st->base);
-	if (!st->dva) {
+	if (dva_create_state(mmu, st, buddy)) {
 		free(st);
 		return vcm_err_ptr(-ENOMEM);
 	}
@@ -276,8 +327,19 @@ VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu)
 	vcm = vcm_init(&mmu->vcm);
 	if (vcm_is_err(vcm)) {
 		vcm_buddy_destroy(st->dva);
+		vcm_extent_destroy(st->ff);
 		free(st);
 		mmu->state = NULL;
 	}
 	return vcm;
+}
+
+VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu)
+{
+	return mmu_init(mmu, false);
+}
+
+struct vcm *vcm_mmu_init_buddy(struct vcm_mmu *mmu)
+{
+	return mmu_init(mmu, true);
 }

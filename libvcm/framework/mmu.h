@@ -15,6 +15,14 @@
  */
 extern const struct vcm_driver vcm_mmu_vcm_driver;
 
+/*
+ * vcm_mmu_init_buddy() - vcm_mmu_init() with libvcm's own DVA placement:
+ * the buddy allocator (each reservation aligned to the largest driver page
+ * that fits in it), used by vcm_iommu_create().  vcm_mmu_init() places as
+ * the kernel did.
+ */
+struct vcm *vcm_mmu_init_buddy(struct vcm_mmu *mmu);
+
 static inline struct vcm_mmu *vcm_to_mmu(struct vcm *vcm)
 {
 	return (struct vcm_mmu *)((char *)vcm - offsetof(struct vcm_mmu, vcm));

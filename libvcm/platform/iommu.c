@@ -238,7 +238,7 @@ VCM_EXPORT struct vcm *vcm_iommu_create(struct vcm_sysmmu *mmu, vcm_addr_t start
 	io->mmu.vcm.start = start;
 	io->mmu.vcm.size = size;
 	io->mmu.driver = &iommu_mmu_driver;
-	vcm = vcm_mmu_init(&io->mmu);
+	vcm = vcm_mmu_init_buddy(&io->mmu);
 	if (vcm_is_err(vcm)) {
 		vcm_pgtable_destroy(io->pt);
 		free(io);

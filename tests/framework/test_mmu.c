@@ -537,12 +537,16 @@ static void test_mmu_pa_alignment(void **state)
 }
 
 /* Largest page of orders_841 that fits in @npages pages. */
+/*
+ * The kernel's alignment: the largest driver page (1 MiB, 64 KiB, 4 KiB)
+ * not above the lowest set bit of the size.
+ */
 static vcm_size_t big_page_for(uint64_t npages)
 {
-	return npages >= 256 ? MIB : npages >= 16 ? 64 * KIB : PAGE;
+	return npages % 256 == 0 ? MIB : npages % 16 == 0 ? 64 * KIB : PAGE;
 }
 
-/* Each reservation's DVA is aligned to the largest driver page it can hold. */
+/* Each reservation's DVA is aligned as the kernel aligned it. */
 static void check_alignment(vcm_addr_t start)
 {
 	static const uint64_t npages[] = { 1, 15, 16, 17, 31, 255, 256, 257, 300, 1000 };
@@ -577,6 +581,40 @@ static void test_mmu_dva_alignment(void **state)
 	/* A window that starts off a big-page boundary still aligns DVAs. */
 	check_alignment(WIN_START + 3 * PAGE);
 	check_alignment(WIN_START + 17 * 64 * KIB);
+}
+
+/*
+ * The kernel's placement, exactly: the lowest free range, aligned to the
+ * largest driver page not above the size's lowest set bit (in absolute
+ * DVA), from a page-granular pool.
+ */
+static void test_mmu_kernel_first_fit(void **state)
+{
+	struct vcm_res *a, *b, *c, *d, *e;
+	struct hw hw;
+	struct vcm *vcm;
+
+	(void)state;
+	vcm = mmu_new_window(&page_driver, &hw, WIN_START + PAGE, WIN_SIZE - PAGE);
+	a = vcm_reserve(vcm, PAGE, 0);
+	assert_int_equal(a->start, WIN_START + PAGE);
+	b = vcm_reserve(vcm, 16 * PAGE, 0);		/* 64 KiB-aligned */
+	assert_int_equal(b->start, WIN_START + 64 * KIB);
+	c = vcm_reserve(vcm, 2 * PAGE, 0);		/* first fit: the hole */
+	assert_int_equal(c->start, WIN_START + 2 * PAGE);
+	d = vcm_reserve(vcm, (256 + 16) * PAGE, 0);	/* lowest bit 64 KiB */
+	assert_int_equal(d->start, WIN_START + 128 * KIB);
+	e = vcm_reserve(vcm, 256 * PAGE, 0);		/* 1 MiB-aligned */
+	assert_int_equal(e->start, WIN_START + 2 * MIB);
+	vcm_unreserve(b);
+	b = vcm_reserve(vcm, 13 * PAGE, 0);		/* the freed hole again */
+	assert_int_equal(b->start, WIN_START + 4 * PAGE);
+	vcm_unreserve(a);
+	vcm_unreserve(b);
+	vcm_unreserve(c);
+	vcm_unreserve(d);
+	vcm_unreserve(e);
+	mmu_destroy(vcm, &hw);
 }
 
 /*
@@ -1175,6 +1213,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mmu_page_orders, soc_setup, soc_teardown),
 		cmocka_unit_test_setup_teardown(test_mmu_pa_alignment, soc_setup, soc_teardown),
 		cmocka_unit_test_setup_teardown(test_mmu_dva_alignment, soc_setup, soc_teardown),
+		cmocka_unit_test_setup_teardown(test_mmu_kernel_first_fit, soc_setup,
+						soc_teardown),
 		cmocka_unit_test_setup_teardown(test_mmu_fill_window, soc_setup, soc_teardown),
 		cmocka_unit_test_setup_teardown(test_mmu_enospc, soc_setup, soc_teardown),
 		cmocka_unit_test_setup_teardown(test_mmu_alloc_orders, soc_setup, soc_teardown),

@@ -170,21 +170,26 @@ static void test_exhaustion(void **state)
 	struct vcm *all, *small;
 
 	(void)state;
-	/* 4 GiB can never fit: the first MiB is never handed out. */
-	assert_int_equal(vcm_ptr_err(vcm_create_unified(T_4G, VCM_DEV_MDMA, NULL)), -ENOSPC);
-	all = unified(T_4G - T_1M, VCM_DEV_MDMA, NULL);
+	/* As the shipped layer, windows come from [1 MiB, 0xFFF00000): the
+	 * first and the last MiB are never handed out. */
+	assert_int_equal(S5P_VCM_DVA_END, 0xFFF00000ULL);
+	assert_int_equal(vcm_ptr_err(vcm_create_unified(T_4G - T_1M + T_4K, VCM_DEV_MDMA, NULL)),
+			 -EINVAL);
+	assert_int_equal(vcm_ptr_err(vcm_create_unified(S5P_VCM_DVA_END, VCM_DEV_MDMA, NULL)),
+			 -ENOSPC);
+	all = unified(T_4G - 2 * T_1M, VCM_DEV_MDMA, NULL);
 	assert_int_equal(all->start, T_1M);
-	assert_int_equal(all->size, T_4G - T_1M);
+	assert_int_equal(all->size, T_4G - 2 * T_1M);
 	assert_int_equal(vcm_ptr_err(vcm_create_unified(T_4K, VCM_DEV_SSS, NULL)), -ENOSPC);
 	vcm_destroy(all);
 
-	all = unified(T_4G - 2 * T_1M, VCM_DEV_MDMA, NULL);
+	all = unified(T_4G - 3 * T_1M, VCM_DEV_MDMA, NULL);
 	small = unified(T_1M, VCM_DEV_SSS, NULL);
-	assert_int_equal(small->start, T_4G - T_1M);
+	assert_int_equal(small->start, T_4G - 2 * T_1M);
 	assert_int_equal(vcm_ptr_err(vcm_create_unified(T_1M, VCM_DEV_MDMA2, NULL)), -ENOSPC);
 	vcm_destroy(small);
 	small = unified(T_1M, VCM_DEV_MDMA2, NULL);
-	assert_int_equal(small->start, T_4G - T_1M);
+	assert_int_equal(small->start, T_4G - 2 * T_1M);
 }
 
 /* ---- DMA and where reservations lie ------------------------------------ */
