@@ -297,7 +297,7 @@ static int dva_create_state(struct vcm_mmu *mmu, struct vcm_mmu_state *st, bool 
 	if (!buddy) {
 		st->base = mmu->vcm.start;
 		st->ff = vcm_extent_create(mmu->vcm.start >> VCM_PAGE_SHIFT,
-					   mmu->vcm.size >> VCM_PAGE_SHIFT);
+					   mmu->vcm.size >> VCM_PAGE_SHIFT, mmu->driver->orders);
 		return st->ff ? 0 : -ENOMEM;
 	}
 	st->base = dva_base(mmu);

@@ -15,10 +15,19 @@
 #define EXTENT_NIL		0U
 #define EXTENT_PRIO_SEED	0x9e3779b9U
 
+/*
+ * struct extent_node - one free extent, and its subtree's summary.
+ * @fit: for each tracked alignment j, the most pages any extent of the
+ *       subtree holds from its first page aligned to 2^tracked[j] on
+ *       (tracked[0] is order 0: the longest extent).  A request of n pages
+ *       aligned to a tracked order fits in the subtree exactly when
+ *       fit[j] >= n, so first fit never enters a subtree in vain.
+ */
 struct extent_node {
 	uint64_t start;		/* first free page */
 	uint64_t len;		/* free pages */
-	uint64_t max;		/* largest len in this subtree */
+	uint64_t own[VCM_EXTENT_TRACKED];	/* the same for this extent alone */
+	uint64_t fit[VCM_EXTENT_TRACKED];
 	uint32_t left, right;	/* children (left: the free list's link) */
 	uint32_t prio;		/* heap order: a parent's is >= its children's */
 };
@@ -30,6 +39,8 @@ struct vcm_extent {
 	uint32_t free_list;	/* recycled nodes, linked through left */
 	uint32_t root;
 	uint32_t rng;		/* xorshift state for priorities */
+	unsigned ntracked;	/* alignments summarised in each node */
+	unsigned char tracked[VCM_EXTENT_TRACKED];	/* their orders, [0] = 0 */
 	uint64_t origin;
 	uint64_t npages;
 	uint64_t nfree;
@@ -42,11 +53,43 @@ static uint64_t max3(uint64_t a, uint64_t b, uint64_t c)
 	return m > c ? m : c;
 }
 
+/* First page at or after @start aligned to 2^@order absolute pages. */
+static uint64_t aligned_start(const struct vcm_extent *e, uint64_t start, unsigned order)
+{
+	uint64_t mask = order >= 63 ? UINT64_MAX : (1ULL << order) - 1;
+
+	return ((e->origin + start + mask) & ~mask) - e->origin;
+}
+
+/* Pages of [start, start + len) from its first 2^@order-aligned page on. */
+static uint64_t fit_len(const struct vcm_extent *e, uint64_t start, uint64_t len, unsigned order)
+{
+	uint64_t a = aligned_start(e, start, order);
+
+	return a - start < len ? len - (a - start) : 0;
+}
+
 static void pull(struct vcm_extent *e, uint32_t t)
 {
 	struct extent_node *n = &e->node[t];
+	const struct extent_node *l = &e->node[n->left], *r = &e->node[n->right];
+	unsigned j;
 
-	n->max = max3(n->len, e->node[n->left].max, e->node[n->right].max);
+	for (j = 0; j < e->ntracked; j++)
+		n->fit[j] = max3(n->own[j], l->fit[j], r->fit[j]);
+}
+
+/* Give node @t the extent [start, start + len) (its summary is pulled by
+ * the caller). */
+static void node_set(struct vcm_extent *e, uint32_t t, uint64_t start, uint64_t len)
+{
+	struct extent_node *n = &e->node[t];
+	unsigned j;
+
+	n->start = start;
+	n->len = len;
+	for (j = 0; j < e->ntracked; j++)
+		n->own[j] = fit_len(e, start, len, e->tracked[j]);
 }
 
 static uint32_t next_prio(struct vcm_extent *e)
@@ -81,8 +124,9 @@ static uint32_t node_new(struct vcm_extent *e, uint64_t start, uint64_t len)
 		}
 		t = e->used++;
 	}
-	e->node[t] = (struct extent_node){ .start = start, .len = len, .max = len,
-					   .prio = next_prio(e) };
+	e->node[t] = (struct extent_node){ .prio = next_prio(e) };
+	node_set(e, t, start, len);
+	pull(e, t);
 	return t;
 }
 
@@ -168,45 +212,49 @@ static void repull(struct vcm_extent *e, uint32_t t, uint64_t key)
 
 /* ---- first fit ----------------------------------------------------------- */
 
-/* First page of @n at or after @start aligned as @mask says (absolute). */
-static uint64_t aligned_start(const struct vcm_extent *e, uint64_t start, uint64_t mask)
+/* The largest tracked alignment not above @order (tracked[0] is 0). */
+static unsigned tracked_for(const struct vcm_extent *e, unsigned order)
 {
-	return ((e->origin + start + mask) & ~mask) - e->origin;
+	unsigned j, best = 0;
+
+	for (j = 1; j < e->ntracked; j++)
+		if (e->tracked[j] <= order && e->tracked[j] > e->tracked[best])
+			best = j;
+	return best;
 }
 
-/* The leftmost node in @t whose extent holds @n aligned pages; *@at. */
-static uint32_t find_fit(const struct vcm_extent *e, uint32_t t, uint64_t n, uint64_t mask,
-			 uint64_t *at)
+/*
+ * The leftmost node in @t whose extent holds @n pages aligned to 2^@order;
+ * *@at.  fit[@j] bounds the subtrees: exactly when @order is tracked (then
+ * the descent is one path), from above otherwise.
+ */
+static uint32_t find_fit(const struct vcm_extent *e, uint32_t t, uint64_t n, unsigned order,
+			 unsigned j, uint64_t *at)
 {
 	const struct extent_node *nd;
 	uint32_t hit;
 
-	if (!t || e->node[t].max < n)
+	if (!t || e->node[t].fit[j] < n)
 		return EXTENT_NIL;
 	nd = &e->node[t];
-	hit = find_fit(e, nd->left, n, mask, at);
+	hit = find_fit(e, nd->left, n, order, j, at);
 	if (hit)
 		return hit;
-	if (nd->len >= n) {
-		uint64_t a = aligned_start(e, nd->start, mask);
-
-		if (a - nd->start <= nd->len - n) {
-			*at = a;
-			return t;
-		}
+	if ((e->tracked[j] == order ? nd->own[j] : fit_len(e, nd->start, nd->len, order)) >= n) {
+		*at = aligned_start(e, nd->start, order);
+		return t;
 	}
-	return find_fit(e, nd->right, n, mask, at);
+	return find_fit(e, nd->right, n, order, j, at);
 }
 
 int vcm_extent_alloc(struct vcm_extent *e, uint64_t npages, unsigned align, uint64_t *pfn)
 {
-	uint64_t mask = align >= 63 ? UINT64_MAX : (1ULL << align) - 1;
 	uint64_t at = 0, start, end;
 	uint32_t t, tail;
 
 	if (!npages)
 		return -EINVAL;
-	t = find_fit(e, e->root, npages, mask, &at);
+	t = find_fit(e, e->root, npages, align, tracked_for(e, align), &at);
 	if (!t)
 		return -ENOSPC;
 	start = e->node[t].start;
@@ -214,19 +262,18 @@ int vcm_extent_alloc(struct vcm_extent *e, uint64_t npages, unsigned align, uint
 	if (at + npages < end) {
 		/* the tail stays free; the head (if any) keeps node @t */
 		if (at == start) {
-			e->node[t].start = at + npages;
-			e->node[t].len = end - e->node[t].start;
-			repull(e, e->root, e->node[t].start);
+			node_set(e, t, at + npages, end - at - npages);
+			repull(e, e->root, at + npages);
 		} else {
 			tail = node_new(e, at + npages, end - at - npages);
 			if (!tail)
 				return -ENOMEM;
-			e->node[t].len = at - start;
+			node_set(e, t, start, at - start);
 			repull(e, e->root, start);
 			insert(e, tail);
 		}
 	} else if (at > start) {
-		e->node[t].len = at - start;
+		node_set(e, t, start, at - start);
 		repull(e, e->root, start);
 	} else {
 		e->root = erase(e, e->root, start);
@@ -267,15 +314,16 @@ int vcm_extent_free(struct vcm_extent *e, uint64_t pfn, uint64_t npages)
 	    (succ && e->node[succ].start < end))
 		return -EINVAL;
 	if (pred && e->node[pred].start + e->node[pred].len == pfn) {
-		e->node[pred].len += npages;
+		uint64_t len = e->node[pred].len + npages;
+
 		if (succ && e->node[succ].start == end) {
-			e->node[pred].len += e->node[succ].len;
+			len += e->node[succ].len;
 			e->root = erase(e, e->root, e->node[succ].start);
 		}
+		node_set(e, pred, e->node[pred].start, len);
 		repull(e, e->root, e->node[pred].start);
 	} else if (succ && e->node[succ].start == end) {
-		e->node[succ].start = pfn;
-		e->node[succ].len += npages;
+		node_set(e, succ, pfn, e->node[succ].len + npages);
 		repull(e, e->root, pfn);
 	} else {
 		t = node_new(e, pfn, npages);
@@ -289,7 +337,8 @@ int vcm_extent_free(struct vcm_extent *e, uint64_t pfn, uint64_t npages)
 
 /* ---- the arena ----------------------------------------------------------- */
 
-struct vcm_extent *vcm_extent_create(uint64_t origin, uint64_t npages)
+struct vcm_extent *vcm_extent_create(uint64_t origin, uint64_t npages,
+				     const unsigned char *orders)
 {
 	struct vcm_extent *e;
 
@@ -298,6 +347,10 @@ struct vcm_extent *vcm_extent_create(uint64_t origin, uint64_t npages)
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return NULL;
+	e->ntracked = 1;	/* order 0: plain lengths */
+	for (; orders && *orders && e->ntracked < VCM_EXTENT_TRACKED; orders++)
+		if (*orders != e->tracked[e->ntracked - 1])
+			e->tracked[e->ntracked++] = *orders;
 	e->node = calloc(EXTENT_FIRST_NODES, sizeof(*e->node));
 	if (!e->node) {
 		free(e);
@@ -335,14 +388,18 @@ size_t vcm_extent_metadata_bytes(const struct vcm_extent *e)
 static int check_node(const struct vcm_extent *e, uint32_t t, uint64_t *next, uint64_t *free)
 {
 	const struct extent_node *n;
+	unsigned j;
 
 	if (!t)
 		return 0;
 	n = &e->node[t];
 	if ((n->left && e->node[n->left].prio > n->prio) ||
-	    (n->right && e->node[n->right].prio > n->prio) ||
-	    n->max != max3(n->len, e->node[n->left].max, e->node[n->right].max))
+	    (n->right && e->node[n->right].prio > n->prio))
 		return -EUCLEAN;
+	for (j = 0; j < e->ntracked; j++)
+		if (n->own[j] != fit_len(e, n->start, n->len, e->tracked[j]) ||
+		    n->fit[j] != max3(n->own[j], e->node[n->left].fit[j], e->node[n->right].fit[j]))
+			return -EUCLEAN;
 	if (check_node(e, n->left, next, free))
 		return -EUCLEAN;
 	/* disjoint and not adjacent (a free would have merged them) */
@@ -357,7 +414,7 @@ int vcm_extent_check(const struct vcm_extent *e)
 {
 	uint64_t next = 0, free = 0;
 
-	if (e->node[EXTENT_NIL].max || check_node(e, e->root, &next, &free) || free != e->nfree)
+	if (e->node[EXTENT_NIL].fit[0] || check_node(e, e->root, &next, &free) || free != e->nfree)
 		return -EUCLEAN;
 	return 0;
 }

@@ -11,9 +11,13 @@
  * alignment), which the kernel-compatible contexts must reproduce.
  *
  * The free space is kept as an ordered tree of free extents (a treap keyed
- * by start, each node holding the largest extent length in its subtree):
- * first fit descends to the leftmost extent long enough in O(log n)
- * expected time instead of scanning a bitmap.  Nodes come from one array
+ * by start).  Each node summarises its subtree: for each tracked alignment
+ * (order 0 and up to VCM_EXTENT_TRACKED - 1 orders given at creation, the
+ * driver's page orders), the most pages any extent holds from its first
+ * aligned page on.  First fit for a tracked alignment then descends one
+ * path to the leftmost extent that fits, in O(log n) expected time, instead
+ * of scanning a bitmap; other alignments are still exact, only the bound
+ * is looser.  Nodes come from one array
  * that grows by doubling and is recycled through a free list: no host
  * allocation per operation in the steady state.
  *
@@ -25,13 +29,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Alignments summarised per node, order 0 included. */
+#define VCM_EXTENT_TRACKED 4
+
 struct vcm_extent;
 
 /*
  * vcm_extent_create() - an arena of @npages pages (>= 1), all free, whose
- * page 0 is absolute page @origin.  NULL when memory is short.
+ * page 0 is absolute page @origin, with fast first fit for the alignments
+ * of @orders (zero-terminated, as a driver's; NULL: order 0 only).  NULL
+ * when memory is short.
  */
-struct vcm_extent *vcm_extent_create(uint64_t origin, uint64_t npages);
+struct vcm_extent *vcm_extent_create(uint64_t origin, uint64_t npages,
+				     const unsigned char *orders);
 void vcm_extent_destroy(struct vcm_extent *e);
 
 /*

@@ -58,7 +58,8 @@ struct blk {
 
 static void run_against_bitmap(uint64_t origin, uint32_t seed)
 {
-	struct vcm_extent *e = vcm_extent_create(origin, NPAGES);
+	static const unsigned char orders[] = { 8, 4, 2, 0 };
+	struct vcm_extent *e = vcm_extent_create(origin, NPAGES, orders);
 	static struct bitmap_ref ref;
 	struct blk live[1024];
 	unsigned nlive = 0, i;
@@ -108,7 +109,7 @@ static void test_matches_kernel_bitmap(void **state)
 
 static void test_first_fit_and_alignment(void **state)
 {
-	struct vcm_extent *e = vcm_extent_create(1, 64);
+	struct vcm_extent *e = vcm_extent_create(1, 64, NULL);
 	uint64_t a, b, c;
 
 	(void)state;
@@ -126,12 +127,12 @@ static void test_first_fit_and_alignment(void **state)
 	assert_true(vcm_extent_metadata_bytes(e) > 0);
 	vcm_extent_destroy(e);
 	vcm_extent_destroy(NULL);
-	assert_null(vcm_extent_create(0, 0));
+	assert_null(vcm_extent_create(0, 0, NULL));
 }
 
 static void test_bad_frees_change_nothing(void **state)
 {
-	struct vcm_extent *e = vcm_extent_create(0, 64);
+	struct vcm_extent *e = vcm_extent_create(0, 64, NULL);
 	uint64_t a;
 
 	(void)state;
