@@ -3,7 +3,8 @@
  * bench_placement.c - DVA placement on the allocator workload of
  * PERFORMANCE.md: libvcm's buddy placement (vcm_iommu_create() contexts)
  * against the kernel's first fit (vcm_mmu_init() and S5P contexts), the
- * latter both as libvcm does it (a free-extent treap, machine/extent.c) and
+ * latter both as libvcm does it (bitmaps per alignment with summary levels,
+ * machine/firstfit.c) and
  * as the kernel did (a page bitmap searched from the start), side by side.
  *
  * The trace: fixed seed, generated before timing; block sizes 4 KiB /
@@ -25,7 +26,7 @@
 #include <time.h>
 
 #include "buddy.h"
-#include "extent.h"
+#include "firstfit.h"
 
 #define SEED		0x706c6163656dULL	/* "placem" */
 #define TIMED_OPS	1000000U
@@ -218,25 +219,25 @@ static void buddy_destroy(void *a)
 
 static const unsigned char placement_orders[] = { 8, 4, 0 };
 
-static void *extent_create(uint64_t npages)
+static void *ff_create(uint64_t npages)
 {
-	return vcm_extent_create(0, npages, placement_orders);
+	return vcm_firstfit_create(0, npages, placement_orders);
 }
 
-static int extent_alloc(void *a, unsigned order, uint64_t *pfn)
+static int ff_alloc(void *a, unsigned order, uint64_t *pfn)
 {
-	return vcm_extent_alloc(a, 1ULL << order, order, pfn);
+	return vcm_firstfit_alloc(a, 1ULL << order, order, pfn);
 }
 
-static void extent_free(void *a, uint64_t pfn, unsigned order)
+static void ff_free(void *a, uint64_t pfn, unsigned order)
 {
-	if (vcm_extent_free(a, pfn, 1ULL << order))
-		die("vcm_extent_free refused a live block");
+	if (vcm_firstfit_free(a, pfn, 1ULL << order))
+		die("vcm_firstfit_free refused a live block");
 }
 
-static void extent_destroy(void *a)
+static void ff_destroy(void *a)
 {
-	vcm_extent_destroy(a);
+	vcm_firstfit_destroy(a);
 }
 
 /* The kernel's way: one bit per page, the first aligned zero run. */
@@ -305,8 +306,8 @@ static void bitmap_destroy(void *a)
 
 static const struct placement buddy = { "buddy (vcm_iommu_create)", buddy_create, buddy_alloc,
 					buddy_free, buddy_destroy };
-static const struct placement extent = { "kernel first fit, extent treap", extent_create,
-					 extent_alloc, extent_free, extent_destroy };
+static const struct placement firstfit = { "kernel first fit, libvcm", ff_create,
+					 ff_alloc, ff_free, ff_destroy };
 static const struct placement bitmap = { "kernel first fit, page bitmap", bitmap_create,
 					 bitmap_alloc, bitmap_free, bitmap_destroy };
 
@@ -338,7 +339,7 @@ int main(void)
 
 		for (r = 0; r < ROUNDS; r++) {
 			nb[r] = replay(&t, &buddy, arenas[a]) / PAIRS;
-			ne[r] = replay(&t, &extent, arenas[a]) / PAIRS;
+			ne[r] = replay(&t, &firstfit, arenas[a]) / PAIRS;
 			if (r < BITMAP_ROUNDS)
 				nm[r] = replay(&t, &bitmap, arenas[a]) / PAIRS;
 		}
@@ -347,7 +348,7 @@ int main(void)
 		m = median(nm, BITMAP_ROUNDS);
 		printf("  %llu GiB arena:\n", (unsigned long long)(arenas[a] / GIB));
 		printf("    %-34s %8.1f ns\n", buddy.name, b);
-		printf("    %-34s %8.1f ns  %.2fx buddy (target <= %.1fx)\n", extent.name, e, e / b,
+		printf("    %-34s %8.1f ns  %.2fx buddy (target <= %.1fx)\n", firstfit.name, e, e / b,
 		       TARGET_RATIO);
 		printf("    %-34s %8.1f ns  %.2fx buddy (reference: what the kernel did)\n",
 		       bitmap.name, m, m / b);

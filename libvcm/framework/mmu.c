@@ -11,7 +11,7 @@
 #include <stdlib.h>
 
 #include "buddy.h"
-#include "extent.h"
+#include "firstfit.h"
 #include "internal.h"
 #include "mmu.h"
 #include "phys.h"
@@ -36,7 +36,7 @@
  */
 struct vcm_mmu_state {
 	struct vcm_buddy *dva;
-	struct vcm_extent *ff;
+	struct vcm_firstfit *ff;
 	vcm_addr_t base;
 	struct vcm_link bound;
 	bool activated;
@@ -77,7 +77,7 @@ static int dva_alloc(struct vcm_mmu *mmu, uint64_t npages, uint64_t *pfn)
 	int ret;
 
 	if (st->ff)
-		return vcm_extent_alloc(st->ff, npages,
+		return vcm_firstfit_alloc(st->ff, npages,
 					kernel_align_order(mmu->driver->orders, npages), pfn);
 	ret = vcm_buddy_alloc_pages(st->dva, npages,
 				    align_order_for(mmu->driver->orders, npages), pfn);
@@ -112,7 +112,7 @@ static void mmu_unreserve(struct vcm_res *res)
 	int ret;
 
 	if (st->ff)
-		ret = vcm_extent_free(st->ff, pfn, npages);
+		ret = vcm_firstfit_free(st->ff, pfn, npages);
 	else
 		ret = vcm_buddy_free_pages(st->dva, pfn, npages);
 	if (ret)
@@ -219,7 +219,7 @@ static void mmu_cleanup(struct vcm *vcm)
 	struct vcm_mmu *mmu = vcm_to_mmu(vcm);
 
 	vcm_buddy_destroy(mmu->state->dva);
-	vcm_extent_destroy(mmu->state->ff);
+	vcm_firstfit_destroy(mmu->state->ff);
 	free(mmu->state);
 	mmu->state = NULL;
 	if (mmu->driver->cleanup)
@@ -296,7 +296,7 @@ static int dva_create_state(struct vcm_mmu *mmu, struct vcm_mmu_state *st, bool 
 {
 	if (!buddy) {
 		st->base = mmu->vcm.start;
-		st->ff = vcm_extent_create(mmu->vcm.start >> VCM_PAGE_SHIFT,
+		st->ff = vcm_firstfit_create(mmu->vcm.start >> VCM_PAGE_SHIFT,
 					   mmu->vcm.size >> VCM_PAGE_SHIFT, mmu->driver->orders);
 		return st->ff ? 0 : -ENOMEM;
 	}
@@ -327,7 +327,7 @@ static struct vcm *mmu_init(struct vcm_mmu *mmu, bool buddy)
 	vcm = vcm_init(&mmu->vcm);
 	if (vcm_is_err(vcm)) {
 		vcm_buddy_destroy(st->dva);
-		vcm_extent_destroy(st->ff);
+		vcm_firstfit_destroy(st->ff);
 		free(st);
 		mmu->state = NULL;
 	}
