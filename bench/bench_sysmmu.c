@@ -1,346 +1,377 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * bench_sysmmu.c - page tables, translation and device DMA, side by side
- * with the plain-C baselines of PERFORMANCE.md (best of several runs).
+ * bench_sysmmu.c - page tables, translation and device DMA, each figure
+ * measured beside its plain-C reference of PERFORMANCE.md in the same
+ * round; rounds repeat, and the median ratio is the verdict.
  *
- *   build/bench/bench-sysmmu [runs]
+ *   build/bench/bench-sysmmu [rounds]
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <vcm/soc.h>
 #include <vcm/sysmmu.h>
 
+#include "bench-report.h"
+
+#define PROG		"bench-sysmmu"
 #define RAM_BASE	0x40000000ULL
 #define RAM_SIZE	(1ULL << 30)
 #define MAP_DVA		0x10000000ULL
 #define MAP_SIZE	(256ULL << 20)
 #define MAP_PA		0x80000000ULL	/* need not be RAM for the table */
+#define MAP_PAGES	(MAP_SIZE / SZ_4K)
 #define DMA_SIZE	(8ULL << 20)
 #define DMA_ORDER	11		/* 8 MiB */
 #define SZ_4K		0x1000ULL
-#define SZ_64K		0x10000ULL
 #define SZ_1M		0x100000ULL
+#define XLATE_SPAN	(64ULL << 20)	/* small pages, then as many sections */
+#define XLATE_PAGES	(XLATE_SPAN / SZ_4K)
+#define XLATE_N		(1U << 16)	/* translations per timing */
+#define HOT_PAGES	32		/* fits the TLB */
+#define MAX_ROUNDS	64
 
-static unsigned runs = 7;
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static void barrier(void *p)
-{
-	__asm__ volatile("" : : "r"(p) : "memory");
-}
-
-static void die(const char *what)
-{
-	fprintf(stderr, "bench-sysmmu: %s failed\n", what);
-	exit(1);
-}
+static unsigned rounds = 11;
 
 /*
  * The plain loop of PERFORMANCE.md: write then clear @n 32-bit entries, as
  * gcc vectorises it (gcc 12 needs -O3 or the dynamic cost model for this
- * loop; clang vectorises it at -O2), and the same loop kept scalar.
+ * loop; clang vectorises it at -O2).
  */
 #if defined(__clang__)
 #define VECTORISED
-#define SCALAR __attribute__((noinline))
-#define SCALAR_LOOP _Pragma("clang loop vectorize(disable) interleave(disable)")
 #else
 #define VECTORISED __attribute__((optimize("O3")))
-#define SCALAR __attribute__((noinline, optimize("no-tree-vectorize", \
-						     "no-tree-loop-distribute-patterns")))
-#define SCALAR_LOOP
 #endif
 
 __attribute__((noinline)) VECTORISED static void plain_loop(uint32_t *t, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
 		t[i] = i << 12 | 2;
-	barrier(t);
+	bench_barrier(t);
 	for (unsigned i = 0; i < n; i++)
 		t[i] = 0;
-	barrier(t);
+	bench_barrier(t);
 }
 
-SCALAR static void plain_loop_scalar(uint32_t *t, unsigned n)
+/* Median over the rounds of figure / reference, and of each alone. */
+struct ratio {
+	double fig[MAX_ROUNDS], ref[MAX_ROUNDS], r[MAX_ROUNDS];
+	unsigned n;
+};
+
+static void ratio_add(struct ratio *q, double fig, double ref)
 {
-	SCALAR_LOOP
-	for (unsigned i = 0; i < n; i++)
-		t[i] = i << 12 | 2;
-	barrier(t);
-	SCALAR_LOOP
-	for (unsigned i = 0; i < n; i++)
-		t[i] = 0;
-	barrier(t);
+	q->fig[q->n] = fig;
+	q->ref[q->n] = ref;
+	q->r[q->n] = fig / ref;
+	q->n++;
 }
 
-static double best_plain_fn(void (*fn)(uint32_t *, unsigned), unsigned n)
+static double med_fig(struct ratio *q)
 {
-	uint32_t *t = calloc(n, sizeof(*t));
-	double best = 1e30;
-	unsigned r, k, reps = 64;
-
-	if (!t)
-		die("calloc");
-	for (r = 0; r < runs; r++) {
-		double t0 = now_ns(), dt;
-
-		for (k = 0; k < reps; k++)
-			fn(t, n);
-		dt = (now_ns() - t0) / reps;
-		if (dt < best)
-			best = dt;
-	}
-	free(t);
-	return best;
+	return bench_median(q->fig, q->n);
 }
 
-static double best_plain(unsigned n)
+static double med_ref(struct ratio *q)
 {
-	return best_plain_fn(plain_loop, n);
+	return bench_median(q->ref, q->n);
 }
 
-/* One map + one unmap of MAP_SIZE with pages of @page bytes; ns. */
-static double best_map_unmap(struct vcm_pgtable *pt, uint64_t page)
+static double med_ratio(struct ratio *q)
 {
-	uint64_t pa = MAP_PA + (page == SZ_1M ? 0 : page);	/* forces that size */
-	double best = 1e30;
-	unsigned r;
+	return bench_median(q->r, q->n);
+}
 
-	for (r = 0; r < runs; r++) {
-		double t0 = now_ns(), dt;
+/* ---- page tables ---- */
 
-		if (vcm_pgtable_map(pt, MAP_DVA, pa, MAP_SIZE, 0))
-			die("map");
-		if (vcm_pgtable_unmap(pt, MAP_DVA, MAP_SIZE) != MAP_SIZE)
-			die("unmap");
-		dt = now_ns() - t0;
-		if (dt < best)
-			best = dt;
-	}
-	return best;
+static double time_plain(uint32_t *t)
+{
+	double t0 = bench_now_ns();
+
+	plain_loop(t, MAP_PAGES);
+	return bench_now_ns() - t0;
+}
+
+static double time_map_many(struct vcm_pgtable *pt)
+{
+	double t0 = bench_now_ns();
+
+	if (vcm_pgtable_map(pt, MAP_DVA, MAP_PA + SZ_4K, MAP_SIZE, 0))	/* 4 KiB pages */
+		bench_die(PROG, "map");
+	if (vcm_pgtable_unmap(pt, MAP_DVA, MAP_SIZE) != MAP_SIZE)
+		bench_die(PROG, "unmap");
+	return bench_now_ns() - t0;
 }
 
 /* One map call and one unmap call per 4 KiB page (the activate_page path). */
-static double best_per_page(struct vcm_pgtable *pt)
+static double time_per_page(struct vcm_pgtable *pt)
 {
-	uint64_t n = MAP_SIZE / SZ_4K, i;
-	double best = 1e30;
-	unsigned r;
+	double t0 = bench_now_ns();
+	uint64_t i;
 
-	for (r = 0; r < runs; r++) {
-		double t0 = now_ns(), dt;
-
-		for (i = 0; i < n; i++)
-			if (vcm_pgtable_map(pt, MAP_DVA + i * SZ_4K, MAP_PA + i * SZ_4K, SZ_4K, 0))
-				die("map page");
-		for (i = 0; i < n; i++)
-			if (vcm_pgtable_unmap(pt, MAP_DVA + i * SZ_4K, SZ_4K) != SZ_4K)
-				die("unmap page");
-		dt = now_ns() - t0;
-		if (dt < best)
-			best = dt;
-	}
-	return best;
+	for (i = 0; i < MAP_PAGES; i++)
+		if (vcm_pgtable_map(pt, MAP_DVA + i * SZ_4K, MAP_PA + i * SZ_4K, SZ_4K, 0))
+			bench_die(PROG, "map page");
+	for (i = 0; i < MAP_PAGES; i++)
+		if (vcm_pgtable_unmap(pt, MAP_DVA + i * SZ_4K, SZ_4K) != SZ_4K)
+			bench_die(PROG, "unmap page");
+	return bench_now_ns() - t0;
 }
 
 static void bench_pgtable(struct vcm_soc *soc)
 {
-	static const uint64_t pages[] = { SZ_4K, SZ_64K, SZ_1M };
-	static const char *const names[] = { "4K", "64K", "1M" };
 	struct vcm_pgtable *pt = vcm_pgtable_create(soc);
 	vcm_size_t free0 = vcm_soc_free_bytes(soc);
-	double plain_4k = best_plain(MAP_SIZE / SZ_4K);
-	unsigned i;
+	uint32_t *t = calloc(MAP_PAGES, sizeof(*t));
+	struct ratio many = { .n = 0 }, per_page = { .n = 0 };
+	unsigned r;
 
-	if (vcm_is_err(pt))
-		die("vcm_pgtable_create");
-	printf("Page tables: one vcm_pgtable_map + vcm_pgtable_unmap of 256 MiB\n");
-	printf("  %-5s %10s %12s %14s %16s %8s\n", "page", "pages", "ns/page", "entries",
-	       "plain ns/page", "ratio");
-	for (i = 0; i < 3; i++) {
-		uint64_t npages = MAP_SIZE / pages[i];
-		/* Entries the format writes: 1 per small page or section, 16 per large. */
-		unsigned entries = (unsigned)(pages[i] == SZ_1M ? npages : MAP_SIZE / SZ_4K);
-		double ours = best_map_unmap(pt, pages[i]) / npages;
-		double plain = best_plain(entries) / npages;
+	if (vcm_is_err(pt) || !t)
+		bench_die(PROG, "setup");
+	time_per_page(pt);	/* warm: level-2 pages, caches */
+	for (r = 0; r < rounds; r++) {
+		double plain = time_plain(t);
 
-		printf("  %-5s %10llu %12.3f %14u %16.3f %7.2fx\n", names[i],
-		       (unsigned long long)npages, ours, entries, plain, ours / plain);
+		ratio_add(&many, time_map_many(pt), plain);
+		ratio_add(&per_page, time_per_page(pt), time_plain(t));
 	}
-	printf("  plain loop (write + clear 65536 entries): %.3f ns/entry vectorised, %.3f scalar  "
-	       "[PERFORMANCE.md: ~0.15 vectorised, ~0.5 scalar]\n", plain_4k / (MAP_SIZE / SZ_4K),
-	       best_plain_fn(plain_loop_scalar, MAP_SIZE / SZ_4K) / (MAP_SIZE / SZ_4K));
-	printf("  target: 4K map+unmap <= 4x the plain loop\n");
-	printf("  per-page calls (map 1 page per call, then unmap 1 per call), 4K: %.2f ns/page "
-	       "(%.1fx the plain loop)\n", best_per_page(pt) / (MAP_SIZE / SZ_4K),
-	       best_per_page(pt) / plain_4k);
+	printf("Page tables: 65536 pages of 4 KiB (256 MiB), map then unmap; median of %u rounds\n",
+	       rounds);
+	printf("  plain loop (write + clear 65536 entries, vectorised): %.3f ns/entry  "
+	       "[PERFORMANCE.md: ~0.15-0.19]\n", med_ref(&many) / MAP_PAGES);
+	printf("  one call for all pages (map + unmap):  %7.3f ns/page  %6.2fx the plain loop\n",
+	       med_fig(&many) / MAP_PAGES, med_ratio(&many));
+	printf("  one page per call (map + unmap):       %7.3f ns/page  %6.2fx the plain loop  "
+	       "[Linux v7s: ~100x]\n", med_fig(&per_page) / MAP_PAGES, med_ratio(&per_page));
+	bench_target("pgtable-many-4K", med_ratio(&many), 1, 1.2,
+		     "one vcm_pgtable_map + unmap of 65536 4K pages / plain loop");
+	bench_target("pgtable-per-page-4K", med_ratio(&per_page), 1, 50,
+		     "vcm_pgtable_map + unmap, one 4K page per call / plain loop");
 	if (vcm_soc_free_bytes(soc) != free0)
-		die("free bytes after unmap");
+		bench_die(PROG, "free bytes after unmap");
+	free(t);
 	vcm_pgtable_destroy(pt);
 }
 
-static double best_translate(struct vcm_sysmmu *mmu, uint64_t dva0, uint64_t stride,
-			     unsigned span, unsigned n)
+/* ---- translation ---- */
+
+/*
+ * The plain two-level lookup of the same entries: the table's own memory,
+ * read through host pointers found once beforehand (no checks, no bank
+ * lookup).
+ */
+struct plain_table {
+	const uint32_t *lv1;
+	const uint32_t *lv2[4096];
+};
+
+static void plain_table_init(struct plain_table *p, struct vcm_soc *soc, vcm_addr_t base)
 {
-	double best = 1e30;
-	vcm_addr_t pa;
-	unsigned r, i;
+	unsigned i;
 
-	for (r = 0; r < runs; r++) {
-		double t0 = now_ns(), dt;
+	p->lv1 = vcm_soc_phys_to_host(soc, base);
+	for (i = 0; i < 4096; i++)
+		p->lv2[i] = (p->lv1[i] & 3) == 1 ?
+			    vcm_soc_phys_to_host(soc, p->lv1[i] & 0xFFFFFC00U) : NULL;
+}
 
-		for (i = 0; i < n; i++)
-			if (vcm_sysmmu_translate(mmu, dva0 + (i % span) * stride, VCM_ACCESS_READ,
-						 &pa))
-				die("translate");
-		dt = (now_ns() - t0) / n;
-		if (dt < best)
-			best = dt;
+__attribute__((noinline)) static uint64_t plain_lookup(const struct plain_table *p,
+						       const uint32_t *dva, unsigned n)
+{
+	uint64_t sum = 0;
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		uint32_t d = dva[i], e = p->lv1[d >> 20];
+
+		if ((e & 3) == 2) {
+			sum += (e & 0xFFF00000U) | (d & 0xFFFFF);
+		} else {
+			e = p->lv2[d >> 20][(d >> 12) & 0xFF];
+			sum += (e & 0xFFFFF000U) | (d & 0xFFF);
+		}
 	}
-	return best;
+	return sum;
+}
+
+static double time_plain_lookup(const struct plain_table *p, const uint32_t *dva, unsigned n)
+{
+	double t0 = bench_now_ns();
+	volatile uint64_t sink = plain_lookup(p, dva, n);
+
+	(void)sink;
+	return bench_now_ns() - t0;
+}
+
+static double time_dva_to_phys(struct vcm_pgtable *pt, const uint32_t *dva, unsigned n)
+{
+	double t0 = bench_now_ns();
+	uint64_t sum = 0;
+	vcm_addr_t pa;
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		if (vcm_pgtable_dva_to_phys(pt, dva[i], &pa))
+			bench_die(PROG, "dva_to_phys");
+		sum += pa;
+	}
+	bench_barrier(&sum);
+	return bench_now_ns() - t0;
+}
+
+static double time_translate(struct vcm_sysmmu *mmu, const uint32_t *dva, unsigned n)
+{
+	double t0 = bench_now_ns();
+	uint64_t sum = 0;
+	vcm_addr_t pa;
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		if (vcm_sysmmu_translate(mmu, dva[i], VCM_ACCESS_READ, &pa))
+			bench_die(PROG, "translate");
+		sum += pa;
+	}
+	bench_barrier(&sum);
+	return bench_now_ns() - t0;
+}
+
+static void fill_dvas(uint32_t *rand_dva, uint32_t *hot_dva)
+{
+	uint64_t s = 0x5eed;
+	unsigned i;
+
+	for (i = 0; i < XLATE_N; i++) {
+		s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+		rand_dva[i] = (uint32_t)(MAP_DVA + ((s >> 33) % XLATE_PAGES) * SZ_4K + (i & 0xFFF));
+		hot_dva[i] = (uint32_t)(MAP_DVA + (i % HOT_PAGES) * SZ_4K + 8);
+	}
 }
 
 static void bench_translate(struct vcm_soc *soc)
 {
 	struct vcm_pgtable *pt = vcm_pgtable_create(soc);
 	struct vcm_sysmmu *mmu = vcm_sysmmu_create(soc, "bench");
-	const unsigned n = 1U << 20;
+	uint32_t *rand_dva = malloc(XLATE_N * sizeof(*rand_dva));
+	uint32_t *hot_dva = malloc(XLATE_N * sizeof(*hot_dva));
+	struct plain_table *plain = malloc(sizeof(*plain));
+	struct ratio walk = { .n = 0 }, miss = { .n = 0 }, hit = { .n = 0 };
+	unsigned r;
 
-	if (vcm_is_err(pt) || vcm_is_err(mmu))
-		die("create");
+	if (vcm_is_err(pt) || vcm_is_err(mmu) || !rand_dva || !hot_dva || !plain)
+		bench_die(PROG, "setup");
 	/* 64 MiB of small pages and 64 MiB of sections, all backed by RAM. */
-	if (vcm_pgtable_map(pt, MAP_DVA, RAM_BASE + SZ_4K, 64ULL << 20, 0) ||
-	    vcm_pgtable_map(pt, MAP_DVA + (64ULL << 20), RAM_BASE, 64ULL << 20, 0))
-		die("map");
+	if (vcm_pgtable_map(pt, MAP_DVA, RAM_BASE + SZ_4K, XLATE_SPAN, 0) ||
+	    vcm_pgtable_map(pt, MAP_DVA + XLATE_SPAN, RAM_BASE, XLATE_SPAN, 0))
+		bench_die(PROG, "map");
 	vcm_sysmmu_set_pgtable_base(mmu, vcm_pgtable_base(pt));
 	vcm_sysmmu_enable(mmu);
+	plain_table_init(plain, soc, vcm_pgtable_base(pt));
+	fill_dvas(rand_dva, hot_dva);
 
-	printf("\nTranslation (vcm_sysmmu_translate, TLB of %u entries)\n",
-	       VCM_SYSMMU_TLB_DEFAULT_ENTRIES);
-	printf("  TLB hit, same page:           %6.1f ns\n",
-	       best_translate(mmu, MAP_DVA, 0, 1, n));
-	printf("  TLB hit, 32 pages in turn:    %6.1f ns\n",
-	       best_translate(mmu, MAP_DVA, SZ_4K, 32, n));
-	printf("  TLB miss, small page (2 reads): %4.1f ns\n",
-	       best_translate(mmu, MAP_DVA, SZ_4K, 16384, n));
-	printf("  TLB miss, section (1 read):   %6.1f ns\n",
-	       best_translate(mmu, MAP_DVA + (64ULL << 20), SZ_1M, 64, n));
-	printf("  target: a hit in a few ns; a miss is one walk of at most two reads\n");
+	for (r = 0; r < rounds; r++) {
+		ratio_add(&walk, time_dva_to_phys(pt, rand_dva, XLATE_N),
+			  time_plain_lookup(plain, rand_dva, XLATE_N));
+		ratio_add(&miss, time_translate(mmu, rand_dva, XLATE_N),
+			  time_plain_lookup(plain, rand_dva, XLATE_N));
+		ratio_add(&hit, time_translate(mmu, hot_dva, XLATE_N),
+			  time_plain_lookup(plain, hot_dva, XLATE_N));
+	}
+	printf("\nTranslation: 65536 DVAs (small pages), median of %u rounds, "
+	       "TLB of %u entries\n", rounds, VCM_SYSMMU_TLB_DEFAULT_ENTRIES);
+	printf("  plain two-level lookup, random pages of 64 MiB: %6.2f ns  "
+	       "[PERFORMANCE.md: ~0.9]\n", med_ref(&walk) / XLATE_N);
+	printf("  vcm_pgtable_dva_to_phys, same DVAs:             %6.2f ns  %5.2fx  "
+	       "[Linux v7s iova_to_phys: ~4.5x]\n", med_fig(&walk) / XLATE_N, med_ratio(&walk));
+	printf("  vcm_sysmmu_translate, same DVAs (TLB misses):   %6.2f ns  %5.2fx\n",
+	       med_fig(&miss) / XLATE_N, med_ratio(&miss));
+	printf("  plain lookup, %u hot pages in turn:             %6.2f ns\n", HOT_PAGES,
+	       med_ref(&hit) / XLATE_N);
+	printf("  vcm_sysmmu_translate, same DVAs (TLB hits):     %6.2f ns  %5.2fx\n",
+	       med_fig(&hit) / XLATE_N, med_ratio(&hit));
+	bench_target("dva-to-phys", med_ratio(&walk), 1, 3,
+		     "vcm_pgtable_dva_to_phys / plain two-level lookup");
+	bench_target("tlb-miss-walk", med_ratio(&miss), 1, 3,
+		     "vcm_sysmmu_translate, TLB miss / plain two-level lookup");
+	bench_target("tlb-hit", med_ratio(&hit), 1, 2,
+		     "vcm_sysmmu_translate, TLB hit / plain lookup of the same entries");
+	free(plain);
+	free(rand_dva);
+	free(hot_dva);
 	vcm_sysmmu_destroy(mmu);
 	vcm_pgtable_destroy(pt);
 }
 
-struct dma_job {
-	void *dst, *src;		/* memcpy */
-	struct vcm_sysmmu *mmu;		/* vcm_dma_copy */
-	uint64_t dst_dva, src_dva;
-};
+/* ---- DMA ---- */
 
-static void job_memcpy(void *arg)
+static double time_memcpy(void *dst, const void *src)
 {
-	struct dma_job *j = arg;
+	double t0 = bench_now_ns();
 
-	memcpy(j->dst, j->src, DMA_SIZE);
-	barrier(j->dst);
+	memcpy(dst, src, DMA_SIZE);
+	bench_barrier(dst);
+	return bench_now_ns() - t0;
 }
 
-static void job_dma(void *arg)
+static double time_dma(struct vcm_sysmmu *mmu, uint64_t dst, uint64_t src)
 {
-	struct dma_job *j = arg;
+	double t0 = bench_now_ns();
 
-	if (vcm_dma_copy(j->mmu, j->dst_dva, j->mmu, j->src_dva, DMA_SIZE))
-		die("vcm_dma_copy");
-}
-
-static double gbps(double ns)
-{
-	return DMA_SIZE / ns;
-}
-
-/* Time @fn right after a warm-up call, so every job runs as warm. */
-static double time_job(void (*fn)(void *), void *arg)
-{
-	double t0;
-
-	fn(arg);
-	t0 = now_ns();
-	fn(arg);
-	return now_ns() - t0;
-}
-
-static void keep_min(double *best, double t)
-{
-	if (t < *best)
-		*best = t;
+	if (vcm_dma_copy(mmu, dst, mmu, src, DMA_SIZE))
+		bench_die(PROG, "vcm_dma_copy");
+	return bench_now_ns() - t0;
 }
 
 static void bench_dma(struct vcm_soc *soc)
 {
 	struct vcm_pgtable *pt = vcm_pgtable_create(soc);
 	struct vcm_sysmmu *mmu = vcm_sysmmu_create(soc, "bench");
-	struct dma_job heap = { 0 }, ram = { 0 }, dma4k = { 0 }, dma1m = { 0 };
-	double t_memcpy = 1e30, t_ram = 1e30, t_4k = 1e30, t_1m = 1e30;
+	struct ratio d4k = { .n = 0 }, d1m = { .n = 0 };
 	vcm_addr_t src_pa = 0, dst_pa = 0;
+	void *src, *dst;
 	unsigned r;
 
 	if (vcm_is_err(pt) || vcm_is_err(mmu))
-		die("create");
+		bench_die(PROG, "create");
 	if (vcm_soc_alloc_pages(soc, DMA_ORDER, &src_pa) ||
 	    vcm_soc_alloc_pages(soc, DMA_ORDER, &dst_pa))
-		die("alloc");
+		bench_die(PROG, "alloc");
 	/* 1 MiB sections at 0x10000000 / 0x20000000; 4 KiB pages one page off. */
 	if (vcm_pgtable_map(pt, 0x10000000, src_pa, DMA_SIZE, 0) ||
 	    vcm_pgtable_map(pt, 0x20000000, dst_pa, DMA_SIZE, 0) ||
 	    vcm_pgtable_map(pt, 0x30001000, src_pa, DMA_SIZE, 0) ||
 	    vcm_pgtable_map(pt, 0x40001000, dst_pa, DMA_SIZE, 0))
-		die("map");
+		bench_die(PROG, "map");
 	vcm_sysmmu_set_pgtable_base(mmu, vcm_pgtable_base(pt));
 	vcm_sysmmu_enable(mmu);
+	/* The reference: memcpy of the same bytes (the SoC RAM's host pages). */
+	src = vcm_soc_phys_to_host(soc, src_pa);
+	dst = vcm_soc_phys_to_host(soc, dst_pa);
+	memset(src, 1, DMA_SIZE);
+	memset(dst, 2, DMA_SIZE);
+	time_dma(mmu, 0x40001000, 0x30001000);		/* warm */
 
-	heap.src = malloc(DMA_SIZE);
-	heap.dst = malloc(DMA_SIZE);
-	if (!heap.src || !heap.dst)
-		die("malloc");
-	memset(heap.src, 1, DMA_SIZE);
-	memset(heap.dst, 2, DMA_SIZE);
-	/* The same memcpy between the simulated RAM's host pages. */
-	ram.src = vcm_soc_phys_to_host(soc, src_pa);
-	ram.dst = vcm_soc_phys_to_host(soc, dst_pa);
-	memset(ram.src, 1, DMA_SIZE);
-	memset(ram.dst, 2, DMA_SIZE);
-	dma4k = (struct dma_job){ .mmu = mmu, .src_dva = 0x30001000, .dst_dva = 0x40001000 };
-	dma1m = (struct dma_job){ .mmu = mmu, .src_dva = 0x10000000, .dst_dva = 0x20000000 };
+	for (r = 0; r < rounds * 2; r++) {
+		/* Ratios of speed: reference time / our time. */
+		double t = time_memcpy(dst, src);
 
-	/* Interleaved, so that each figure sees the same machine load. */
-	for (r = 0; r < runs * 4; r++) {
-		keep_min(&t_memcpy, time_job(job_memcpy, &heap));
-		keep_min(&t_ram, time_job(job_memcpy, &ram));
-		keep_min(&t_4k, time_job(job_dma, &dma4k));
-		keep_min(&t_1m, time_job(job_dma, &dma1m));
+		ratio_add(&d4k, t, time_dma(mmu, 0x40001000, 0x30001000));
+		t = time_memcpy(dst, src);
+		ratio_add(&d1m, t, time_dma(mmu, 0x20000000, 0x10000000));
 	}
-
-	printf("\nDevice DMA: vcm_dma_copy of 8 MiB vs memcpy of the same bytes\n");
-	printf("  memcpy, two touched malloc buffers: %6.2f GB/s  [PERFORMANCE.md: ~14.5]\n",
-	       gbps(t_memcpy));
-	printf("  memcpy, the SoC RAM pages used:     %6.2f GB/s  (%.2fx)\n", gbps(t_ram),
-	       t_memcpy / t_ram);
-	printf("  vcm_dma_copy through 4K pages:      %6.2f GB/s  (%.2fx memcpy, %.2fx RAM memcpy; "
-	       "target >= 0.75x)\n", gbps(t_4k), t_memcpy / t_4k, t_ram / t_4k);
-	printf("  vcm_dma_copy through 1M sections:   %6.2f GB/s  (%.2fx memcpy, %.2fx RAM memcpy; "
-	       "target >= 0.9x)\n", gbps(t_1m), t_memcpy / t_1m, t_ram / t_1m);
-
-	free(heap.src);
-	free(heap.dst);
+	printf("\nDevice DMA: vcm_dma_copy of 8 MiB vs memcpy of the same bytes, median of %u\n",
+	       rounds * 2);
+	printf("  memcpy (SoC RAM host pages):       %6.2f GB/s\n", DMA_SIZE / med_fig(&d4k));
+	printf("  vcm_dma_copy through 4K pages:     %6.2f GB/s  %5.2fx memcpy\n",
+	       DMA_SIZE / med_ref(&d4k), med_ratio(&d4k));
+	printf("  vcm_dma_copy through 1M sections:  %6.2f GB/s  %5.2fx memcpy\n",
+	       DMA_SIZE / med_ref(&d1m), med_ratio(&d1m));
+	bench_target("dma-4K", med_ratio(&d4k), 0, 0.95,
+		     "vcm_dma_copy through 4K pages / memcpy (speed)");
+	bench_target("dma-1M", med_ratio(&d1m), 0, 1.0,
+		     "vcm_dma_copy through 1M sections / memcpy (speed)");
 	vcm_sysmmu_destroy(mmu);
 	vcm_pgtable_destroy(pt);
 	vcm_soc_free_pages(soc, src_pa, DMA_ORDER);
@@ -351,11 +382,13 @@ int main(int argc, char **argv)
 {
 	struct vcm_soc *soc = vcm_soc_create();
 
-	if (argc > 1)
-		runs = (unsigned)atoi(argv[1]) ? (unsigned)atoi(argv[1]) : runs;
+	if (argc > 1 && atoi(argv[1]) > 0)
+		rounds = (unsigned)atoi(argv[1]);
+	if (rounds * 2 > MAX_ROUNDS)
+		rounds = MAX_ROUNDS / 2;
 	if (vcm_is_err(soc) || vcm_soc_add_ram(soc, RAM_BASE, RAM_SIZE))
-		die("SoC");
-	printf("bench-sysmmu: best of %u runs, 1 GiB SoC RAM\n\n", runs);
+		bench_die(PROG, "SoC");
+	bench_header(PROG, "page tables, translation, device DMA (1 GiB SoC RAM)");
 	bench_pgtable(soc);
 	bench_translate(soc);
 	bench_dma(soc);

@@ -13,5 +13,8 @@
 #include <vcm/sysmmu.h>
 #include <vcm/s5p.h>
 #include <vcm/userptr.h>
+#include <vcm/fault-inject.h>
+#include <vcm/verify.h>
+#include <vcm/testing.h>
 
 #endif /* VCM_ALL_H */

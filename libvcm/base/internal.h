@@ -7,6 +7,8 @@
 
 #include <vcm/types.h>
 
+#include "fault-inject-internal.h"
+
 #define VCM_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define VCM_ALIGN_UP(x, a) (((x) + (a) - 1) & ~((__typeof__(x))(a) - 1))
 #define VCM_IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)

@@ -10,11 +10,14 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include <vcm/testing.h>
+
 #include "buddy.h"
 #include "firstfit.h"
 #include "internal.h"
 #include "mmu.h"
 #include "phys.h"
+#include "pool.h"
 #include "vcm-internal.h"
 
 /* Most pages a window (and its DVA allocator) may have. */
@@ -33,6 +36,9 @@
  * @bound: bound reservations, in binding order.
  * @activated: the bindings are in the hardware (the last activation
  *             succeeded and no deactivation followed).
+ * @res_pool: the struct mmu_res of every reservation.
+ * @guard_pages: unmapped pages left after each new reservation
+ *               (vcm_set_guard()); 0 by default.
  */
 struct vcm_mmu_state {
 	struct vcm_buddy *dva;
@@ -40,6 +46,19 @@ struct vcm_mmu_state {
 	vcm_addr_t base;
 	struct vcm_link bound;
 	bool activated;
+	struct vcm_pool res_pool;
+	uint64_t guard_pages;
+};
+
+/*
+ * What the wrapper allocates per reservation: the kernel's struct
+ * vcm_mmu_res (all a driver that makes one itself provides), then the
+ * wrapper's own word.  It comes from the context's pool, so reserving takes
+ * no host allocation in the steady state.
+ */
+struct mmu_res {
+	struct vcm_mmu_res mres;
+	uint64_t guard_pages;		/* DVA kept unmapped after it */
 };
 
 static inline struct vcm_mmu_res *to_mmu_res(struct vcm_res *res)
@@ -70,45 +89,56 @@ static unsigned kernel_align_order(const unsigned char *orders, uint64_t npages)
 	return *orders;
 }
 
-/* A DVA range of @npages: its first page number in the window's arena. */
-static int dva_alloc(struct vcm_mmu *mmu, uint64_t npages, uint64_t *pfn)
+/*
+ * A DVA range of @npages and @guard pages after it: its first page number
+ * in the window's arena.  The alignment follows from @npages alone.
+ */
+static int dva_alloc(struct vcm_mmu *mmu, uint64_t npages, uint64_t guard, uint64_t *pfn)
 {
 	struct vcm_mmu_state *st = mmu->state;
 	int ret;
 
 	if (st->ff)
-		return vcm_firstfit_alloc(st->ff, npages,
-					kernel_align_order(mmu->driver->orders, npages), pfn);
-	ret = vcm_buddy_alloc_pages(st->dva, npages,
+		return vcm_firstfit_alloc(st->ff, npages + guard,
+					  kernel_align_order(mmu->driver->orders, npages), pfn);
+	ret = vcm_buddy_alloc_pages(st->dva, npages + guard,
 				    align_order_for(mmu->driver->orders, npages), pfn);
 	return ret == -ENOMEM || ret == -EINVAL ? -ENOSPC : ret;
+}
+
+static inline struct mmu_res *to_own_res(struct vcm_res *res)
+{
+	return VCM_CONTAINER_OF(to_mmu_res(res), struct mmu_res, mres);
 }
 
 static struct vcm_res *mmu_res(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
 	struct vcm_mmu *mmu = vcm_to_mmu(vcm);
-	struct vcm_mmu_res *mres = calloc(1, sizeof(*mres));
+	struct vcm_mmu_state *st = mmu->state;
+	struct mmu_res *r = vcm_pool_alloc(&st->res_pool);
 	uint64_t pfn;
 	int ret;
 
 	(void)flags;
-	if (!mres)
+	if (!r)
 		return vcm_err_ptr(-ENOMEM);
-	ret = dva_alloc(mmu, size >> VCM_PAGE_SHIFT, &pfn);
+	/* the guard gap is allocated with the reservation, never mapped */
+	ret = dva_alloc(mmu, size >> VCM_PAGE_SHIFT, st->guard_pages, &pfn);
 	if (ret) {
-		free(mres);
+		vcm_pool_free(&st->res_pool, r);
 		return vcm_err_ptr(ret);
 	}
-	vcm_list_init(&mres->bound);
-	mres->res.start = mmu->state->base + (pfn << VCM_PAGE_SHIFT);
-	return &mres->res;
+	r->guard_pages = st->guard_pages;
+	vcm_list_init(&r->mres.bound);
+	r->mres.res.start = st->base + (pfn << VCM_PAGE_SHIFT);
+	return &r->mres.res;
 }
 
 static void mmu_unreserve(struct vcm_res *res)
 {
 	struct vcm_mmu_state *st = vcm_to_mmu(res->vcm)->state;
 	uint64_t pfn = (res->start - st->base) >> VCM_PAGE_SHIFT;
-	uint64_t npages = res->res_size >> VCM_PAGE_SHIFT;
+	uint64_t npages = (res->res_size >> VCM_PAGE_SHIFT) + to_own_res(res)->guard_pages;
 	int ret;
 
 	if (st->ff)
@@ -118,7 +148,7 @@ static void mmu_unreserve(struct vcm_res *res)
 	if (ret)
 		vcm_warn("mmu: reservation %#llx was not the wrapper's to give back (%d)",
 			 (unsigned long long)res->start, ret);
-	free(to_mmu_res(res));
+	vcm_pool_free(&st->res_pool, to_own_res(res));
 }
 
 static struct vcm_phys *mmu_phys(struct vcm *vcm, vcm_size_t size, unsigned flags)
@@ -220,6 +250,7 @@ static void mmu_cleanup(struct vcm *vcm)
 
 	vcm_buddy_destroy(mmu->state->dva);
 	vcm_firstfit_destroy(mmu->state->ff);
+	vcm_pool_release(&mmu->state->res_pool);
 	free(mmu->state);
 	mmu->state = NULL;
 	if (mmu->driver->cleanup)
@@ -291,6 +322,30 @@ static struct vcm_buddy *dva_create(const struct vcm_mmu *mmu, vcm_addr_t base)
 	return dva;
 }
 
+static bool is_mmu_context(const struct vcm *vcm)
+{
+	return vcm->driver->res == mmu_res;
+}
+
+VCM_EXPORT int vcm_set_guard(struct vcm *vcm, vcm_size_t size)
+{
+	if (!vcm_valid(vcm) || !VCM_IS_ALIGNED(size, VCM_PAGE_SIZE) || size > vcm->size)
+		return -EINVAL;
+	if (!is_mmu_context(vcm))
+		return -EOPNOTSUPP;
+	vcm_lock(vcm);
+	vcm_to_mmu(vcm)->state->guard_pages = size >> VCM_PAGE_SHIFT;
+	vcm_unlock(vcm);
+	return 0;
+}
+
+vcm_size_t vcm_mmu_guard_of(struct vcm_res *res)
+{
+	if (!is_mmu_context(res->vcm))
+		return 0;
+	return to_own_res(res)->guard_pages << VCM_PAGE_SHIFT;
+}
+
 /* The DVA placement: the kernel's first fit, or the buddy allocator. */
 static int dva_create_state(struct vcm_mmu *mmu, struct vcm_mmu_state *st, bool buddy)
 {
@@ -314,10 +369,11 @@ static struct vcm *mmu_init(struct vcm_mmu *mmu, bool buddy)
 	    !VCM_IS_ALIGNED(mmu->vcm.start | mmu->vcm.size, VCM_PAGE_SIZE) ||
 	    (mmu->vcm.size >> VCM_PAGE_SHIFT) > VCM_MMU_MAX_PAGES)
 		return vcm_err_ptr(-EINVAL);
-	st = calloc(1, sizeof(*st));
+	st = vcm_calloc(1, sizeof(*st));
 	if (!st)
 		return vcm_err_ptr(-ENOMEM);
 	vcm_list_init(&st->bound);
+	vcm_pool_init(&st->res_pool, sizeof(struct mmu_res));
 	if (dva_create_state(mmu, st, buddy)) {
 		free(st);
 		return vcm_err_ptr(-ENOMEM);
@@ -328,6 +384,7 @@ static struct vcm *mmu_init(struct vcm_mmu *mmu, bool buddy)
 	if (vcm_is_err(vcm)) {
 		vcm_buddy_destroy(st->dva);
 		vcm_firstfit_destroy(st->ff);
+		vcm_pool_release(&st->res_pool);
 		free(st);
 		mmu->state = NULL;
 	}

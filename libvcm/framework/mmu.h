@@ -28,4 +28,11 @@ static inline struct vcm_mmu *vcm_to_mmu(struct vcm *vcm)
 	return (struct vcm_mmu *)((char *)vcm - offsetof(struct vcm_mmu, vcm));
 }
 
+/*
+ * vcm_mmu_guard_of() - the DVA kept unmapped after @res (its guard gap,
+ * see vcm_set_guard()), for a reservation of an MMU-wrapper context; 0
+ * otherwise.  Context lock held.
+ */
+vcm_size_t vcm_mmu_guard_of(struct vcm_res *res);
+
 #endif /* LIBVCM_MMU_H */

@@ -74,7 +74,7 @@ static struct vcm_res *o2o_map(struct vcm *vcm, struct vcm_phys *phys, unsigned 
 	ret = phys->count ? phys_is_o2o(vcm, phys) : -EINVAL;
 	if (ret)
 		return vcm_err_ptr(ret);
-	res = calloc(1, sizeof(*res));
+	res = vcm_calloc(1, sizeof(*res));
 	if (!res)
 		return vcm_err_ptr(-ENOMEM);
 	res->start = phys->parts[0].start;
@@ -147,7 +147,7 @@ VCM_EXPORT struct vcm *vcm_onetoone_create(struct vcm_soc *soc)
 		soc = vcm_soc_current();
 	if (vcm_is_err(soc) || vcm_soc_ram_span(soc, &lo, &end))
 		return vcm_err_ptr(-EINVAL);
-	o2o = calloc(1, sizeof(*o2o));
+	o2o = vcm_calloc(1, sizeof(*o2o));
 	if (!o2o)
 		return vcm_err_ptr(-ENOMEM);
 	o2o->vcm.start = lo;

@@ -34,7 +34,7 @@ int vcm_orders_valid(const unsigned char *orders)
 struct vcm_phys *vcm_phys_new(unsigned count)
 {
 	struct vcm_phys *phys =
-		calloc(1, sizeof(*phys) + count * sizeof(phys->parts[0]) + sizeof(void *));
+		vcm_calloc(1, sizeof(*phys) + count * sizeof(phys->parts[0]) + sizeof(void *));
 
 	if (phys)
 		phys->count = count;
@@ -68,7 +68,7 @@ static int part_list_push(struct part_list *l, vcm_addr_t start, vcm_size_t size
 {
 	if (l->count == l->cap) {
 		unsigned cap = l->cap ? l->cap * 2 : 16;
-		struct vcm_phys_part *p = realloc(l->parts, cap * sizeof(*p));
+		struct vcm_phys_part *p = vcm_realloc(l->parts, cap * sizeof(*p));
 
 		if (!p)
 			return -ENOMEM;

@@ -73,7 +73,7 @@ VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm)
 
 	if (!init_args_valid(vcm))
 		return vcm_err_ptr(-EINVAL);
-	core = calloc(1, sizeof(*core));
+	core = vcm_calloc(1, sizeof(*core));
 	if (!core)
 		return vcm_err_ptr(-ENOMEM);
 	pthread_mutex_init(&core->lock, NULL);
@@ -111,10 +111,18 @@ static struct vcm_res *adopt_res(struct vcm *vcm, struct vcm_res *res, vcm_size_
 	return res;
 }
 
+/* The DVA fault-injection site: a failure looks like a full address space. */
+static bool dva_fails(vcm_size_t size)
+{
+	return vcm_should_fail(VCM_FAIL_DVA, size);
+}
+
 static struct vcm_res *locked_reserve(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
 	if (!vcm->driver->res)
 		return vcm_err_ptr(-EOPNOTSUPP);
+	if (dva_fails(size))
+		return vcm_err_ptr(-ENOSPC);
 	return adopt_res(vcm, vcm->driver->res(vcm, size, flags), size, NULL);
 }
 
@@ -171,6 +179,8 @@ static struct vcm_res *locked_map(struct vcm *vcm, struct vcm_phys *phys, unsign
 	struct vcm_res *res;
 	int ret;
 
+	if (vcm->driver->map && dva_fails(phys->size))
+		return vcm_err_ptr(-ENOSPC);
 	if (vcm->driver->map)
 		return adopt_res(vcm, vcm->driver->map(vcm, phys, flags), phys->size, phys);
 	if (!can_map(vcm->driver))

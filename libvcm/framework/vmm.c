@@ -28,7 +28,7 @@ static inline void *res_host(const struct vcm_res *res)
 /* Put inaccessible, unbacked address space over [addr, addr+len). */
 static int vmm_hole(void *addr, vcm_size_t len, int fixed)
 {
-	void *p = mmap(addr, len, PROT_NONE,
+	void *p = vcm_mmap(addr, len, PROT_NONE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | (fixed ? MAP_FIXED : 0), -1, 0);
 
 	if (p == MAP_FAILED)
@@ -48,10 +48,10 @@ static struct vcm_res *vmm_res(struct vcm *vcm, vcm_size_t size, unsigned flags)
 	(void)flags;
 	if (size > vcm->size || size > SIZE_MAX)
 		return vcm_err_ptr(-ENOSPC);
-	res = calloc(1, sizeof(*res));
+	res = vcm_calloc(1, sizeof(*res));
 	if (!res)
 		return vcm_err_ptr(-ENOMEM);
-	p = mmap(NULL, (size_t)size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
+	p = vcm_mmap(NULL, (size_t)size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
 		 0);
 	if (p == MAP_FAILED) {
 		free(res);
@@ -89,7 +89,7 @@ static int vmm_map_part(struct vcm_soc *soc, unsigned char *addr, const struct v
 			return -EINVAL;
 		}
 	}
-	if (mmap(addr, part->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd0, base) ==
+	if (vcm_mmap(addr, part->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd0, base) ==
 	    MAP_FAILED)
 		return -ENOMEM;
 	return 0;
@@ -157,7 +157,7 @@ VCM_EXPORT struct vcm *vcm_vmm_create(struct vcm_soc *soc)
 		soc = vcm_soc_current();
 	if (vcm_is_err(soc))
 		return vcm_err_ptr(-EINVAL);
-	vmm = calloc(1, sizeof(*vmm));
+	vmm = vcm_calloc(1, sizeof(*vmm));
 	if (!vmm)
 		return vcm_err_ptr(-ENOMEM);
 	vmm->start = VMM_WINDOW_START;

@@ -52,6 +52,7 @@
 #include <stdlib.h>
 
 #include "buddy.h"
+#include "fault-inject-internal.h"
 
 #define WORD_SHIFT	6
 #define WORD_BITS	(1U << WORD_SHIFT)
@@ -374,7 +375,7 @@ struct vcm_buddy *vcm_buddy_create(uint64_t npages, unsigned max_order)
 	    max_order > VCM_BUDDY_ORDER_LIMIT)
 		return NULL;
 
-	b = calloc(1, sizeof(*b) + (max_order + 1) * sizeof(b->order[0]));
+	b = vcm_calloc(1, sizeof(*b) + (max_order + 1) * sizeof(b->order[0]));
 	if (!b)
 		return NULL;
 	b->npages = npages;
@@ -384,7 +385,7 @@ struct vcm_buddy *vcm_buddy_create(uint64_t npages, unsigned max_order)
 
 	nwords = buddy_layout(b, NULL);
 	if (nwords)
-		b->words = calloc(nwords, sizeof(uint64_t));
+		b->words = vcm_calloc(nwords, sizeof(uint64_t));
 	if (!b->words) {
 		free(b);
 		return NULL;
@@ -661,7 +662,7 @@ int vcm_buddy_check(const struct vcm_buddy *b)
 	uint64_t *seen;
 	int ret = 0;
 
-	seen = calloc(words_for_bits(b->npages), sizeof(uint64_t));
+	seen = vcm_calloc(words_for_bits(b->npages), sizeof(uint64_t));
 	if (!seen)
 		return -ENOMEM;
 	for (order = 0; order <= b->max_order && !ret; order++) {

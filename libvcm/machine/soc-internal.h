@@ -6,6 +6,7 @@
 #ifndef LIBVCM_SOC_INTERNAL_H
 #define LIBVCM_SOC_INTERNAL_H
 
+#include <stdatomic.h>
 #include <sys/types.h>
 #include <vcm/soc.h>
 
@@ -16,6 +17,33 @@
  * *run 0) if not RAM.
  */
 void *vcm_soc_host_run(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t *run);
+
+/*
+ * struct vcm_ram_window - one RAM bank as a walker sees it: its PA range and
+ * its host mapping, valid for the SoC's life (banks are never removed), so a
+ * walker may keep one and find the host address of a table entry with a
+ * range check instead of a bank lookup.  While any page of the bank is
+ * redirected to user memory the window answers nothing (the caller then
+ * asks vcm_soc_phys_to_host()).  A zeroed window is empty.
+ */
+struct vcm_ram_window {
+	vcm_addr_t base;
+	vcm_size_t size;
+	unsigned char *host;
+	const atomic_ulong *nredirects;
+};
+
+/* vcm_soc_ram_window() - the window of the bank holding @pa: 0, or -EFAULT. */
+int vcm_soc_ram_window(struct vcm_soc *soc, vcm_addr_t pa, struct vcm_ram_window *w);
+
+/* Host address of @pa through @w, or NULL if @w cannot tell (see above). */
+static inline void *vcm_ram_window_host(const struct vcm_ram_window *w, vcm_addr_t pa)
+{
+	if (pa - w->base >= w->size ||
+	    atomic_load_explicit(w->nredirects, memory_order_acquire))
+		return NULL;
+	return w->host + (pa - w->base);
+}
 
 /*
  * vcm_soc_phys_backing() - where ordinary RAM at @pa lives: the bank's memfd

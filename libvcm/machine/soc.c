@@ -67,7 +67,7 @@ static struct vcm_soc_bank *bank_of(const struct vcm_soc *soc, vcm_addr_t pa)
 
 VCM_EXPORT struct vcm_soc *vcm_soc_create(void)
 {
-	struct vcm_soc *soc = calloc(1, sizeof(*soc));
+	struct vcm_soc *soc = vcm_calloc(1, sizeof(*soc));
 
 	if (!soc)
 		return vcm_err_ptr(-ENOMEM);
@@ -95,7 +95,7 @@ static int bank_init(struct vcm_soc_bank *bank, vcm_addr_t base, vcm_size_t size
 		return -ENOMEM;
 	if (ftruncate(bank->memfd, (off_t)size) < 0)
 		goto fail_fd;
-	bank->host = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE,
+	bank->host = vcm_mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE,
 			  bank->memfd, 0);
 	if (bank->host == MAP_FAILED)
 		goto fail_fd;
@@ -218,6 +218,8 @@ VCM_EXPORT int vcm_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr
 
 	if (vcm_is_err_or_null(soc) || !pa || order > VCM_SOC_MAX_ORDER)
 		return -EINVAL;
+	if (vcm_should_fail(VCM_FAIL_PAGE_ALLOC, VCM_ORDER_BYTES(order)))
+		return -ENOMEM;
 	pthread_mutex_lock(&soc->lock);
 	for (i = 0; i < soc->nbanks && ret; i++) {
 		struct vcm_soc_bank *bank = &soc->banks[i];
@@ -287,6 +289,8 @@ int vcm_soc_alloc_contig(struct vcm_soc *soc, vcm_size_t size, vcm_addr_t *pa)
 	if (vcm_is_err_or_null(soc) || !pa || !npages || !VCM_IS_ALIGNED(size, VCM_PAGE_SIZE) ||
 	    npages > (1ULL << VCM_SOC_MAX_ORDER))
 		return -EINVAL;
+	if (vcm_should_fail(VCM_FAIL_PAGE_ALLOC, size))
+		return -ENOMEM;
 	pthread_mutex_lock(&soc->lock);
 	for (i = 0; i < soc->nbanks && ret; i++) {
 		struct vcm_soc_bank *bank = &soc->banks[i];
@@ -388,6 +392,19 @@ VCM_EXPORT void *vcm_soc_phys_to_host(struct vcm_soc *soc, vcm_addr_t pa)
 	return vcm_soc_host_run(soc, pa, &run);
 }
 
+int vcm_soc_ram_window(struct vcm_soc *soc, vcm_addr_t pa, struct vcm_ram_window *w)
+{
+	const struct vcm_soc_bank *bank = bank_of(soc, pa);
+
+	if (!bank)
+		return -EFAULT;
+	w->base = bank->base;
+	w->size = bank->size;
+	w->host = bank->host;
+	w->nredirects = &bank->nredirects;
+	return 0;
+}
+
 int vcm_soc_phys_backing(struct vcm_soc *soc, vcm_addr_t pa, int *fd, off_t *off)
 {
 	struct vcm_soc_bank *bank = bank_of(soc, pa);
@@ -407,7 +424,7 @@ static _Atomic(void *) *redirect_table(struct vcm_soc_bank *bank)
 
 	if (!table) {
 		/* calloc of a large table is lazily zero-filled by the kernel. */
-		table = calloc(bank->size >> VCM_PAGE_SHIFT, sizeof(*table));
+		table = vcm_calloc(bank->size >> VCM_PAGE_SHIFT, sizeof(*table));
 		if (table)
 			atomic_store_explicit(&bank->redirect, table, memory_order_release);
 	}

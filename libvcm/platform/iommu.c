@@ -209,6 +209,20 @@ static void iommu_deactivate(struct vcm *vcm)
 	io->on = false;
 }
 
+bool vcm_iommu_view(struct vcm *vcm, struct vcm_iommu_view *v)
+{
+	struct vcm_iommu *io;
+
+	if (vcm->driver->activate != iommu_activate)
+		return false;
+	io = to_iommu(vcm);
+	v->pt = io->pt;
+	v->sysmmu = io->sysmmu;
+	v->own_table = true;
+	v->hw_managed = true;
+	return true;
+}
+
 static bool iommu_window_valid(vcm_addr_t start, vcm_size_t size)
 {
 	return size && VCM_IS_ALIGNED(start | size, VCM_PAGE_SIZE) &&
@@ -225,7 +239,7 @@ VCM_EXPORT struct vcm *vcm_iommu_create(struct vcm_sysmmu *mmu, vcm_addr_t start
 	if (vcm_is_err_or_null(mmu) || !iommu_window_valid(start, size))
 		return vcm_err_ptr(-EINVAL);
 	soc = vcm_sysmmu_soc(mmu);
-	io = calloc(1, sizeof(*io));
+	io = vcm_calloc(1, sizeof(*io));
 	if (!io)
 		return vcm_err_ptr(-ENOMEM);
 	io->sysmmu = mmu;

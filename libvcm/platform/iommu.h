@@ -54,4 +54,27 @@ void vcm_iommu_hw_on(struct vcm_sysmmu *mmu, vcm_addr_t base);
 /* True if @mmu translates with a table other than @base. */
 bool vcm_iommu_hw_taken(struct vcm_sysmmu *mmu, vcm_addr_t base);
 
+/*
+ * struct vcm_iommu_view - what vcm_verify() needs of a context on a System
+ * MMU.
+ * @pt: its page table.
+ * @sysmmu: its System MMU.
+ * @own_table: the whole table is the context's (else only its window is:
+ *             the S5P layer's shared table).
+ * @hw_managed: the library programs @sysmmu on activation (else platform
+ *              callbacks do).
+ */
+struct vcm_iommu_view {
+	struct vcm_pgtable *pt;
+	struct vcm_sysmmu *sysmmu;
+	bool own_table;
+	bool hw_managed;
+};
+
+/* True, with *@v filled, if @vcm was made by vcm_iommu_create(). */
+bool vcm_iommu_view(struct vcm *vcm, struct vcm_iommu_view *v);
+
+/* True, with *@v filled, if @vcm was made by vcm_create_unified(). */
+bool vcm_s5p_view(struct vcm *vcm, struct vcm_iommu_view *v);
+
 #endif /* LIBVCM_IOMMU_H */

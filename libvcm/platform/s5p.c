@@ -348,6 +348,20 @@ static void s5p_deactivate(struct vcm *vcm)
 	hw_off(to_s5p(vcm));
 }
 
+bool vcm_s5p_view(struct vcm *vcm, struct vcm_iommu_view *v)
+{
+	struct s5p_vcm *d;
+
+	if (vcm->driver->activate != s5p_activate)
+		return false;
+	d = to_s5p(vcm);
+	v->pt = d->pt;
+	v->sysmmu = d->sysmmu;
+	v->own_table = false;
+	v->hw_managed = !d->cb.pgd_base_specifier;
+	return true;
+}
+
 /* A phys from phys_alloc whose driver gave no phys_free: only the struct
  * goes (the memory is not given back anywhere). */
 static void s5p_phys_release(struct vcm_phys *phys)
@@ -403,7 +417,7 @@ static void s5p_install_ops(struct s5p_vcm *d)
 static struct vcm *s5p_vcm_new_locked(enum vcm_dev_id id, unsigned first, unsigned n,
 				      const struct s5p_vcm_driver *driver)
 {
-	struct s5p_vcm *d = calloc(1, sizeof(*d));
+	struct s5p_vcm *d = vcm_calloc(1, sizeof(*d));
 	struct vcm *vcm;
 
 	if (!d)

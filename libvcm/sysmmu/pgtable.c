@@ -19,7 +19,6 @@
  * walks may run concurrently (see pgtable.h).
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +26,7 @@
 
 #include "list.h"
 #include "pgtable.h"
+#include "spinlock.h"
 
 #define LV2_PAGE_ALL_FREE	((1U << VCM_LV2_TABLES_PER_PAGE) - 1)
 
@@ -50,7 +50,8 @@ struct vcm_pgtable {
 	struct vcm_soc *soc;
 	uint64_t lv1_pa;
 	uint32_t *lv1;
-	pthread_mutex_t lock;
+	struct vcm_ram_window win;	/* the bank of the level-1 table */
+	vcm_spinlock_t lock;
 	struct vcm_link partial;	/* pages with at least one free table */
 	unsigned nr_lv2;		/* level-2 tables in use */
 	struct lv2_slot slot[VCM_LV1_ENTRIES];
@@ -58,12 +59,12 @@ struct vcm_pgtable {
 
 static void pt_lock(const struct vcm_pgtable *pt)
 {
-	pthread_mutex_lock((pthread_mutex_t *)&pt->lock);
+	vcm_spin_lock((vcm_spinlock_t *)&pt->lock);
 }
 
 static void pt_unlock(const struct vcm_pgtable *pt)
 {
-	pthread_mutex_unlock((pthread_mutex_t *)&pt->lock);
+	vcm_spin_unlock((vcm_spinlock_t *)&pt->lock);
 }
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
@@ -91,11 +92,12 @@ static void partial_del(struct lv2_page *pg)
 
 static struct lv2_page *lv2_page_new(struct vcm_pgtable *pt)
 {
-	struct lv2_page *pg = calloc(1, sizeof(*pg));
+	struct lv2_page *pg = vcm_calloc(1, sizeof(*pg));
 
 	if (!pg)
 		return NULL;
-	if (vcm_soc_alloc_pages(pt->soc, 0, &pg->pa))
+	if (vcm_should_fail(VCM_FAIL_PGTABLE, VCM_PAGE_SIZE) ||
+	    vcm_soc_alloc_pages(pt->soc, 0, &pg->pa))
 		goto err_free;
 	pg->host = vcm_soc_phys_to_host(pt->soc, pg->pa);
 	if (!pg->host)
@@ -187,12 +189,13 @@ VCM_EXPORT struct vcm_pgtable *vcm_pgtable_create(struct vcm_soc *soc)
 
 	if (!soc)
 		return vcm_err_ptr(-EINVAL);
-	pt = calloc(1, sizeof(*pt));
+	pt = vcm_calloc(1, sizeof(*pt));
 	if (!pt)
 		return vcm_err_ptr(-ENOMEM);
 	pt->soc = soc;
 	vcm_list_init(&pt->partial);
-	if (vcm_soc_alloc_pages(soc, VCM_LV1_TABLE_ORDER, &pt->lv1_pa))
+	if (vcm_should_fail(VCM_FAIL_PGTABLE, VCM_LV1_TABLE_BYTES) ||
+	    vcm_soc_alloc_pages(soc, VCM_LV1_TABLE_ORDER, &pt->lv1_pa))
 		goto err_free;
 	if (pt->lv1_pa + VCM_LV1_TABLE_BYTES > VCM_PT_ADDR_LIMIT)
 		goto err_pages;		/* the format cannot point at it */
@@ -206,8 +209,9 @@ VCM_EXPORT struct vcm_pgtable *vcm_pgtable_create(struct vcm_soc *soc)
 	if (!host)
 		goto err_pages;
 	pt->lv1 = (uint32_t *)host;
+	vcm_soc_ram_window(soc, pt->lv1_pa, &pt->win);
 	memset(pt->lv1, 0, VCM_LV1_TABLE_BYTES);
-	pthread_mutex_init(&pt->lock, NULL);
+	vcm_spin_init(&pt->lock);
 	return pt;
 
 err_pages:
@@ -230,7 +234,6 @@ VCM_EXPORT void vcm_pgtable_destroy(struct vcm_pgtable *pt)
 			lv2_table_free(pt, idx);	/* all its pages go back */
 	}
 	vcm_soc_free_pages(pt->soc, pt->lv1_pa, VCM_LV1_TABLE_ORDER);
-	pthread_mutex_destroy(&pt->lock);
 	free(pt);
 }
 
@@ -425,24 +428,58 @@ static int map_range(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t
 
 static uint64_t unmap_range(struct vcm_pgtable *pt, uint64_t dva, uint64_t end);
 
+/*
+ * The level-2 entry of @dva if its slot has a table, else NULL.  A slot
+ * with a table is linked and has valid entries (a table is freed when its
+ * last entry goes), so its level-1 entry is no section.
+ */
+static uint32_t *lv2_entry(const struct vcm_pgtable *pt, uint64_t dva)
+{
+	uint32_t *ptes = pt->slot[vcm_lv1_index(dva)].ptes;
+
+	return ptes ? ptes + vcm_lv2_index(dva) : NULL;
+}
+
+/*
+ * One 4 KiB page into the existing table at @p (the activate_page path of
+ * MMU drivers): one entry checked and written, without the run machinery.
+ */
+static int map_one_small(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint32_t *p)
+{
+	if (!vcm_lv2_is_fault(vcm_pte_read(p)))
+		return -EADDRINUSE;
+	vcm_pte_write(p, vcm_mk_small(pa));
+	pt->slot[vcm_lv1_index(dva)].used++;
+	return 0;
+}
+
+static int map_locked(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t size)
+{
+	uint32_t *p = size == VCM_SMALL_SIZE ? lv2_entry(pt, dva) : NULL;
+	uint64_t done;
+	int err;
+
+	if (p)
+		return map_one_small(pt, dva, pa, p);
+	if (range_busy(pt, dva, dva + size))
+		return -EADDRINUSE;
+	err = map_range(pt, dva, pa, size, &done);
+	if (err)
+		unmap_range(pt, dva, dva + done);
+	return err;
+}
+
 VCM_EXPORT int vcm_pgtable_map(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t pa,
 			       vcm_size_t size, unsigned prot)
 {
-	uint64_t done;
-	int err = 0;
+	int err;
 
 	(void)prot;	/* the v1-v3 format has no permission bits */
 	if (vcm_is_err_or_null(pt) || !range_ok(dva, size) || !range_ok(pa, size))
 		return -EINVAL;
 
 	pt_lock(pt);
-	if (range_busy(pt, dva, dva + size)) {
-		err = -EADDRINUSE;
-	} else {
-		err = map_range(pt, dva, pa, size, &done);
-		if (err)
-			unmap_range(pt, dva, dva + done);
-	}
+	err = map_locked(pt, dva, pa, size);
 	pt_unlock(pt);
 	return err;
 }
@@ -529,6 +566,30 @@ static uint64_t unmap_range(struct vcm_pgtable *pt, uint64_t dva, uint64_t end)
 	return bytes;
 }
 
+/* One 4 KiB page whose level-2 entry @p is small or a fault: bytes unmapped. */
+static uint64_t unmap_one_small(struct vcm_pgtable *pt, uint64_t dva, uint32_t *p)
+{
+	unsigned idx = vcm_lv1_index(dva);
+
+	if (vcm_lv2_is_fault(vcm_pte_read(p)))
+		return 0;
+	vcm_pte_write(p, 0);
+	if (!--pt->slot[idx].used)
+		lv2_table_free(pt, idx);
+	return VCM_SMALL_SIZE;
+}
+
+static uint64_t unmap_locked(struct vcm_pgtable *pt, uint64_t dva, uint64_t size)
+{
+	uint32_t *p = size == VCM_SMALL_SIZE ? lv2_entry(pt, dva) : NULL;
+
+	if (p && !vcm_lv2_is_large(vcm_pte_read(p)))
+		return unmap_one_small(pt, dva, p);
+	if (cuts_page(pt, dva) || cuts_page(pt, dva + size))
+		return 0;
+	return unmap_range(pt, dva, dva + size);
+}
+
 VCM_EXPORT vcm_size_t vcm_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva,
 					vcm_size_t size)
 {
@@ -540,39 +601,40 @@ VCM_EXPORT vcm_size_t vcm_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva,
 		return 0;
 	}
 	pt_lock(pt);
-	if (!cuts_page(pt, dva) && !cuts_page(pt, dva + size))
-		bytes = unmap_range(pt, dva, dva + size);
+	bytes = unmap_locked(pt, dva, size);
 	pt_unlock(pt);
 	return bytes;
 }
 
 /* ---- walk ---- */
 
-/* Host address of the table entry at @pa, through @cache slot @lvl. */
-static const uint32_t *table_entry(struct vcm_soc *soc, uint64_t pa,
-				   struct vcm_walk_cache *cache, unsigned lvl)
+/*
+ * Host address of the table entry at @pa: through @win, else through the
+ * window of @pa's bank (kept for the next entry), else (a redirected page,
+ * or not RAM: NULL) through the SoC.
+ */
+static const uint32_t *table_entry(struct vcm_soc *soc, uint64_t pa, struct vcm_ram_window *win)
 {
-	uint64_t page = (pa & VCM_PAGE_MASK) + 1;
-	const uint8_t *host;
+	const uint32_t *p = vcm_ram_window_host(win, pa);
 
-	if (cache && cache->pa[lvl] == page)
-		return (const uint32_t *)(cache->host[lvl] + (pa & ~VCM_PAGE_MASK));
-	host = vcm_soc_phys_to_host(soc, pa);
-	if (cache && host) {
-		cache->pa[lvl] = page;
-		cache->host[lvl] = host - (pa & ~VCM_PAGE_MASK);
+	if (p)
+		return p;
+	if (!vcm_soc_ram_window(soc, pa, win)) {
+		p = vcm_ram_window_host(win, pa);
+		if (p)
+			return p;
 	}
-	return (const uint32_t *)host;
+	return vcm_soc_phys_to_host(soc, pa);
 }
 
 enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_t base, uint64_t dva,
-				      struct vcm_walk *w, struct vcm_walk_cache *cache)
+				      struct vcm_walk *w, struct vcm_ram_window *win)
 {
 	const uint32_t *p;
 	uint32_t e;
 
 	w->reads = 1;
-	p = table_entry(soc, base + vcm_lv1_index(dva) * sizeof(uint32_t), cache, 0);
+	p = table_entry(soc, base + vcm_lv1_index(dva) * sizeof(uint32_t), win);
 	if (!p)
 		return VCM_WALK_BUS_ERROR;
 	e = vcm_lv1_read_acquire(p);
@@ -587,7 +649,7 @@ enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_t base, uint64
 		return VCM_WALK_FAULT;
 
 	w->reads = 2;
-	p = table_entry(soc, vcm_lv1_link_pa(e) + vcm_lv2_index(dva) * sizeof(uint32_t), cache, 1);
+	p = table_entry(soc, vcm_lv1_link_pa(e) + vcm_lv2_index(dva) * sizeof(uint32_t), win);
 	if (!p)
 		return VCM_WALK_BUS_ERROR;
 	e = vcm_pte_read(p);
@@ -609,11 +671,13 @@ enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_t base, uint64
 VCM_EXPORT int vcm_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t dva,
 				       vcm_addr_t *pa)
 {
+	struct vcm_ram_window win;
 	struct vcm_walk w;
 
 	if (vcm_is_err_or_null(pt) || !pa || dva >= VCM_PT_ADDR_LIMIT)
 		return -EINVAL;
-	if (vcm_pgtable_walk(pt->soc, pt->lv1_pa, dva, &w, NULL) != VCM_WALK_OK)
+	win = pt->win;		/* a copy: concurrent calls may move theirs */
+	if (vcm_pgtable_walk(pt->soc, pt->lv1_pa, dva, &w, &win) != VCM_WALK_OK)
 		return -ENOENT;
 	*pa = w.pa_base + (dva & ((1ULL << w.page_shift) - 1));
 	return 0;

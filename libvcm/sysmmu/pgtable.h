@@ -30,6 +30,7 @@
 #include <vcm/soc.h>
 
 #include "internal.h"
+#include "soc-internal.h"
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "libvcm keeps page-table entries in host byte order: little-endian hosts only"
@@ -238,22 +239,13 @@ struct vcm_walk {
 };
 
 /*
- * struct vcm_walk_cache - host addresses of the table pages a burst of walks
- * read last (level 1 and level 2), so consecutive walks do not look the
- * same page up again.  Valid for one burst of walks only (a page's host
- * address may change when it is freed and pinned to user memory).
- */
-struct vcm_walk_cache {
-	uint64_t pa[2];		/* page PA + 1, 0 = empty */
-	const uint8_t *host[2];
-};
-
-/*
- * Walk the table at @base (PA of level 1) for @dva (< 2^32) in @soc's RAM;
- * @cache may be NULL.
+ * Walk the table at @base (PA of level 1) for @dva (< 2^32) in @soc's RAM.
+ * @win: the RAM window (soc-internal.h) the walk reads table entries
+ * through; a table outside it is found by a bank lookup, which moves the
+ * window there.
  */
 enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_t base, uint64_t dva,
-				      struct vcm_walk *w, struct vcm_walk_cache *cache);
+				      struct vcm_walk *w, struct vcm_ram_window *win);
 
 /* Short name of a page size for dumps: "4K", "64K", "1M". */
 const char *vcm_page_size_name(unsigned page_shift);

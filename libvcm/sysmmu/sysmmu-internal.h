@@ -42,4 +42,22 @@ int vcm_sysmmu_access(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access, siz
 /* The SoC a System MMU was made on (where its page tables must live). */
 struct vcm_soc *vcm_sysmmu_soc(const struct vcm_sysmmu *mmu);
 
+/*
+ * struct vcm_tlb_stale - a TLB entry that no longer matches the table.
+ * @dva: the first DVA of its page.
+ * @pa: the PA it translates to.
+ * @pte: the entry it was filled from; @now: what RAM holds there now.
+ */
+struct vcm_tlb_stale {
+	uint32_t dva, pa, pte, now;
+};
+
+/*
+ * vcm_sysmmu_stale_entries() - the valid TLB entries whose page-table entry
+ * changed since they were filled, or that were filled under another table
+ * base: the first @max in @out.  Returns how many there are.
+ */
+unsigned vcm_sysmmu_stale_entries(struct vcm_sysmmu *mmu, struct vcm_tlb_stale *out,
+				  unsigned max);
+
 #endif /* LIBVCM_SYSMMU_INTERNAL_H */

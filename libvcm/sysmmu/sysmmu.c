@@ -19,19 +19,19 @@
  * multi-hit fault.  The TLB itself is in tlb.c.
  */
 #include <errno.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pgtable.h"
 #include "soc-internal.h"
+#include "spinlock.h"
 #include "sysmmu-internal.h"
 #include "tlb.h"
 
 struct vcm_sysmmu {
 	struct vcm_soc *soc;
 	char *name;
-	int lock;			/* see mmu_lock() */
+	vcm_spinlock_t lock;		/* see mmu_lock() */
 
 	/* registers */
 	uint32_t ctrl;
@@ -48,6 +48,7 @@ struct vcm_sysmmu {
 	void *handler_priv;
 
 	struct vcm_tlb tlb;
+	struct vcm_ram_window win;	/* where the last walk found its tables */
 
 	struct vcm_sysmmu_stats st;
 };
@@ -57,7 +58,6 @@ struct xlate {
 	uint64_t pa;			/* PA of the DVA */
 	uint64_t page_left;		/* bytes from the DVA to the end of its page */
 	enum vcm_fault_type fault;	/* when it failed with -EFAULT */
-	struct vcm_walk_cache wc;	/* table pages of this burst */
 	bool stale_warn;		/* report a stale hit (after unlocking) */
 	uint32_t stale_dva;
 	struct vcm_tlb_entry stale;	/* the stale entry, for the report */
@@ -68,31 +68,15 @@ struct xlate {
 /* A burst translates at most this many pages under one hold of the lock. */
 #define BURST_PAGES	64
 
-/*
- * The model's lock: a test-and-test-and-set spinlock inlined here (held for
- * a TLB lookup or a short burst of walks; never while calling out), which
- * keeps a TLB hit at a few ns.  Waiters yield the CPU after a while.
- */
-#define LOCK_SPINS_BEFORE_YIELD	64
-
+/* The model's lock (spinlock.h): held for a TLB lookup or a short burst of walks. */
 static void mmu_lock(const struct vcm_sysmmu *mmu)
 {
-	int *lock = (int *)&mmu->lock;
-	unsigned spins = 0;
-
-	while (__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE)) {
-		while (__atomic_load_n(lock, __ATOMIC_RELAXED)) {
-			if (++spins >= LOCK_SPINS_BEFORE_YIELD) {
-				sched_yield();
-				spins = 0;
-			}
-		}
-	}
+	vcm_spin_lock((vcm_spinlock_t *)&mmu->lock);
 }
 
 static void mmu_unlock(const struct vcm_sysmmu *mmu)
 {
-	__atomic_store_n((int *)&mmu->lock, 0, __ATOMIC_RELEASE);
+	vcm_spin_unlock((vcm_spinlock_t *)&mmu->lock);
 }
 
 static bool bad_mmu(const struct vcm_sysmmu *mmu, const char *fn)
@@ -108,8 +92,6 @@ static bool bad_mmu(const struct vcm_sysmmu *mmu, const char *fn)
 static void xlate_init(struct xlate *x)
 {
 	x->stale_warn = false;
-	x->wc.pa[0] = 0;
-	x->wc.pa[1] = 0;
 }
 
 static void tlb_hit(struct vcm_sysmmu *mmu, struct vcm_tlb_entry *e, uint32_t dva,
@@ -141,7 +123,7 @@ static int tlb_miss(struct vcm_sysmmu *mmu, uint32_t dva, struct xlate *x, bool 
 	struct vcm_walk w;
 	uint64_t mask;
 
-	r = vcm_pgtable_walk(mmu->soc, mmu->pt_base, dva, &w, &x->wc);
+	r = vcm_pgtable_walk(mmu->soc, mmu->pt_base, dva, &w, &mmu->win);
 	if (r != VCM_WALK_OK && probe)
 		return -EFAULT;		/* not done: the access itself will fault */
 	mmu->st.translations++;
@@ -399,11 +381,11 @@ VCM_EXPORT struct vcm_sysmmu *vcm_sysmmu_create(struct vcm_soc *soc, const char 
 
 	if (!soc)
 		return vcm_err_ptr(-EINVAL);
-	mmu = calloc(1, sizeof(*mmu));
+	mmu = vcm_calloc(1, sizeof(*mmu));
 	if (!mmu)
 		return vcm_err_ptr(-ENOMEM);
 	mmu->soc = soc;
-	mmu->name = strdup(name ? name : "sysmmu");
+	mmu->name = vcm_strdup(name ? name : "sysmmu");
 	if (!mmu->name || vcm_tlb_init(&mmu->tlb, VCM_SYSMMU_TLB_DEFAULT_ENTRIES)) {
 		free(mmu->name);
 		free(mmu);
@@ -680,6 +662,32 @@ static bool overlaps_another(const struct vcm_tlb *t, unsigned i)
 	return false;
 }
 
+static bool tlb_entry_stale(const struct vcm_sysmmu *m, const struct vcm_tlb_entry *e)
+{
+	return vcm_pte_read(e->pte_host) != e->pte || e->base != m->pt_base;
+}
+
+unsigned vcm_sysmmu_stale_entries(struct vcm_sysmmu *mmu, struct vcm_tlb_stale *out,
+				  unsigned max)
+{
+	const struct vcm_tlb *t = &mmu->tlb;
+	unsigned i, n = 0;
+
+	mmu_lock(mmu);
+	for (i = 0; i < t->size; i++) {
+		const struct vcm_tlb_entry *e = &t->e[i];
+
+		if (!e->valid || !tlb_entry_stale(mmu, e))
+			continue;
+		if (n < max)
+			out[n] = (struct vcm_tlb_stale){ e->tag, e->pa, e->pte,
+							 vcm_pte_read(e->pte_host) };
+		n++;
+	}
+	mmu_unlock(mmu);
+	return n;
+}
+
 static void dump_tlb(const struct vcm_sysmmu *m, FILE *out)
 {
 	const struct vcm_tlb *t = &m->tlb;
@@ -695,7 +703,7 @@ static void dump_tlb(const struct vcm_sysmmu *m, FILE *out)
 
 		if (!e->valid)
 			continue;
-		stale = vcm_pte_read(e->pte_host) != e->pte || e->base != m->pt_base;
+		stale = tlb_entry_stale(m, e);
 		fprintf(out, "  [%4u] dva 0x%08x-0x%08x -> pa 0x%08x  %-3s pte 0x%08x%s%s\n", i,
 			e->tag, e->tag + e->mask, e->pa,
 			vcm_page_size_name((unsigned)__builtin_ctz(e->mask + 1)), e->pte,
@@ -733,7 +741,7 @@ static int snapshot(const struct vcm_sysmmu *mmu, struct vcm_sysmmu *snap)
 		mmu_lock(mmu);
 		n = mmu->tlb.size;
 		mmu_unlock(mmu);
-		e = malloc(n * sizeof(*e));
+		e = vcm_malloc(n * sizeof(*e));
 		if (!e)
 			return -ENOMEM;
 		mmu_lock(mmu);

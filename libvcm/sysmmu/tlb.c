@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fault-inject-internal.h"
 #include "tlb.h"
 
 int vcm_tlb_init(struct vcm_tlb *t, unsigned entries)
@@ -16,8 +17,8 @@ int vcm_tlb_init(struct vcm_tlb *t, unsigned entries)
 	while ((1U << bits) < 2 * entries)	/* load factor <= 1/2 */
 		bits++;
 	memset(t, 0, sizeof(*t));
-	t->e = calloc(entries, sizeof(*t->e));
-	t->bucket = malloc(sizeof(*t->bucket) << bits);
+	t->e = vcm_calloc(entries, sizeof(*t->e));
+	t->bucket = vcm_malloc(sizeof(*t->bucket) << bits);
 	if (!t->e || !t->bucket) {
 		vcm_tlb_release(t);
 		return -ENOMEM;

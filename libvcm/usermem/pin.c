@@ -134,7 +134,7 @@ static int pin_table_grow(void)
 	if (pin_table.nbuckets &&
 	    (pin_table.npins + 1) * PIN_LOAD_DEN <= pin_table.nbuckets * PIN_LOAD_NUM)
 		return 0;
-	buckets = calloc(n, sizeof(*buckets));
+	buckets = vcm_calloc(n, sizeof(*buckets));
 	if (!buckets)
 		return pin_table.nbuckets ? 0 : -ENOMEM; /* a full table still works */
 	for (i = 0; i < pin_table.nbuckets; i++) {
@@ -211,8 +211,11 @@ static void pins_put(struct pin **pins, unsigned n)
 static struct pin *pin_new(struct vcm_soc *soc, uintptr_t page, vcm_addr_t pa,
 			   struct pin_block *block)
 {
-	struct pin *p = calloc(1, sizeof(*p));
+	struct pin *p;
 
+	if (vcm_should_fail(VCM_FAIL_PIN, VCM_PAGE_SIZE))
+		return NULL;
+	p = vcm_calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
 	p->soc = soc;
@@ -291,7 +294,7 @@ static unsigned pinned_already(struct vcm_soc *soc, struct user_pins *up, bool *
 /* Pin every page of @up at fresh contiguous PAs (none is pinned yet). */
 static int pin_new_run(struct vcm_soc *soc, struct user_pins *up)
 {
-	struct pin_block *block = calloc(1, sizeof(*block));
+	struct pin_block *block = vcm_calloc(1, sizeof(*block));
 	unsigned i;
 
 	if (!block)
@@ -458,7 +461,7 @@ VCM_EXPORT struct vcm_phys *vcm_phys_from_user(struct vcm_soc *soc, void *uaddr,
 	ret = user_check(uaddr, size, &first, &npages);
 	if (ret)
 		return vcm_err_ptr(ret);
-	up = calloc(1, sizeof(*up) + npages * sizeof(up->pins[0]));
+	up = vcm_calloc(1, sizeof(*up) + npages * sizeof(up->pins[0]));
 	if (!up)
 		return vcm_err_ptr(-ENOMEM);
 	up->first = first;

@@ -39,7 +39,7 @@ VCM_EXPORT struct vcm_userptr *vcm_userptr_get(struct vcm *vcm, void *uaddr, siz
 		vcm_free(phys);
 		return (void *)res;
 	}
-	u = calloc(1, sizeof(*u));
+	u = vcm_calloc(1, sizeof(*u));
 	if (!u) {
 		vcm_unmap(res);
 		vcm_free(phys);

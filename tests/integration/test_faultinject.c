@@ -3,21 +3,19 @@
  * test_faultinject.c - make the N-th allocation fail, for every N, in
  * representative operations, and check the library copes.
  *
- * The test is linked against the static library with
- *   -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=mmap,--wrap=mmap64,
- *   --wrap=vcm_buddy_alloc,--wrap=vcm_buddy_alloc_pages
- * so every host allocation the library makes, and every allocation of
- * simulated pages (physical pages of the SoC, DVA pages of a context),
- * goes through a countdown below.  For each scenario the operation runs
- * once to count its allocations; then for N = 1..count, on a fresh fixture,
- * the N-th allocation fails.  The operation must either succeed anyway (a
- * fallback, e.g. smaller pages) or fail with one of the scenario's
- * documented errnos, raise no warning, leave the state as it was (SoC free
- * bytes, reservations, mapped pages), and succeed when tried again.  The
- * fixture teardown then proves nothing was lost; valgrind proves no host
- * memory leaked.
+ * The injection is the library's own, <vcm/fault-inject.h>: vcm_fail_nth(N)
+ * makes the N-th allocation of this thread fail, whatever its site (host
+ * memory, simulated pages, DVA, page tables, pins).  For each scenario the
+ * operation runs once to count its allocations; then for N = 1..count, on
+ * a fresh fixture, the N-th allocation fails.  The operation must either
+ * succeed anyway (a fallback, e.g. smaller pages) or fail with one of the
+ * scenario's documented errnos, raise no warning, leave the state as it was
+ * (SoC free bytes, reservations, mapped pages), and succeed when tried
+ * again.  The fixture teardown then proves nothing was lost; valgrind
+ * proves no host memory leaked.
  */
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,7 +28,6 @@
 #include <cmocka.h>
 #include <vcm.h>
 
-#include "buddy.h"
 #include "vcm-internal.h"
 
 #include "mock-mmu.h"
@@ -42,103 +39,26 @@
 #define DEV_START 0x10000000ULL
 #define DEV_SIZE (16ULL << 20)
 
-/* ---- the injection ---- */
-
-enum site { SITE_MALLOC, SITE_CALLOC, SITE_REALLOC, SITE_MMAP, SITE_PAGES, SITE_DVA, NSITES };
-
-static const char *const site_names[NSITES] = { "malloc", "calloc", "realloc", "mmap",
-						"buddy_alloc", "buddy_alloc_pages" };
+/* ---- the injection: <vcm/fault-inject.h>'s fail_nth ---- */
 
 static struct {
-	bool counting;		/* count allocations (between arm and disarm) */
-	unsigned long calls;	/* allocations counted */
-	unsigned long fail_at;	/* this one fails (0: none) */
-	int failed_site;	/* what the failing one was, -1 */
+	unsigned long calls;		/* allocations the operation made */
+	int failed_site;		/* what the failing one was, -1 */
 } inj = { .failed_site = -1 };
 
+/* Count the thread's allocations from here on; the @fail_at-th fails. */
 static void arm(unsigned long fail_at)
 {
-	inj.counting = true;
-	inj.calls = 0;
-	inj.fail_at = fail_at;
-	inj.failed_site = -1;
+	vcm_fail_nth(fail_at ? fail_at : ULONG_MAX);
 }
 
 static void disarm(void)
 {
-	inj.counting = false;
-}
+	struct vcm_fail_event ev;
 
-static bool inject(enum site site)
-{
-	if (!inj.counting)
-		return false;
-	if (++inj.calls != inj.fail_at)
-		return false;
-	inj.failed_site = (int)site;
-	return true;
-}
-
-void *__real_malloc(size_t size);
-void *__real_calloc(size_t n, size_t size);
-void *__real_realloc(void *p, size_t size);
-void *__real_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
-void *__real_mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off);
-int __real_vcm_buddy_alloc(struct vcm_buddy *b, unsigned order, uint64_t *pfn);
-int __real_vcm_buddy_alloc_pages(struct vcm_buddy *b, uint64_t npages, unsigned align_order,
-				 uint64_t *pfn);
-void *__wrap_malloc(size_t size);
-void *__wrap_calloc(size_t n, size_t size);
-void *__wrap_realloc(void *p, size_t size);
-void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
-void *__wrap_mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off);
-int __wrap_vcm_buddy_alloc(struct vcm_buddy *b, unsigned order, uint64_t *pfn);
-int __wrap_vcm_buddy_alloc_pages(struct vcm_buddy *b, uint64_t npages, unsigned align_order,
-				 uint64_t *pfn);
-
-void *__wrap_malloc(size_t size)
-{
-	return inject(SITE_MALLOC) ? NULL : __real_malloc(size);
-}
-
-void *__wrap_calloc(size_t n, size_t size)
-{
-	return inject(SITE_CALLOC) ? NULL : __real_calloc(n, size);
-}
-
-void *__wrap_realloc(void *p, size_t size)
-{
-	return inject(SITE_REALLOC) ? NULL : __real_realloc(p, size);
-}
-
-void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
-{
-	if (inject(SITE_MMAP)) {
-		errno = ENOMEM;
-		return MAP_FAILED;
-	}
-	return __real_mmap(addr, len, prot, flags, fd, off);
-}
-
-/* With _FILE_OFFSET_BITS=64, <sys/mman.h> may name it mmap64. */
-void *__wrap_mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
-{
-	if (inject(SITE_MMAP)) {
-		errno = ENOMEM;
-		return MAP_FAILED;
-	}
-	return __real_mmap64(addr, len, prot, flags, fd, off);
-}
-
-int __wrap_vcm_buddy_alloc(struct vcm_buddy *b, unsigned order, uint64_t *pfn)
-{
-	return inject(SITE_PAGES) ? -ENOMEM : __real_vcm_buddy_alloc(b, order, pfn);
-}
-
-int __wrap_vcm_buddy_alloc_pages(struct vcm_buddy *b, uint64_t npages, unsigned align_order,
-				 uint64_t *pfn)
-{
-	return inject(SITE_DVA) ? -ENOMEM : __real_vcm_buddy_alloc_pages(b, npages, align_order, pfn);
+	inj.calls = vcm_fail_thread_calls();
+	inj.failed_site = vcm_fail_last(&ev) ? -1 : (int)ev.site;
+	vcm_fail_nth(0);
 }
 
 /* ---- the fixture ---- */
@@ -281,14 +201,14 @@ static void run_once(const struct scenario *s, unsigned long fail_at, unsigned l
 	} else {
 		if (!allowed(s, ret))
 			fail_msg("%s: failing allocation %lu (%s) gave %ld", s->name, fail_at,
-				 site_names[inj.failed_site], ret);
+				 vcm_fail_site_name(inj.failed_site), ret);
 		snapshot(&f, &after);
 		if (after.free != before.free || after.warns != before.warns ||
 		    memcmp(after.nres, before.nres, sizeof(after.nres)) ||
 		    after.mapped != before.mapped || after.dev_mapped != before.dev_mapped)
 			fail_msg("%s: failing allocation %lu (%s) gave %ld but changed the state: "
 				 "free %#llx -> %#llx, warnings +%lu, mapped %ld -> %ld, device "
-				 "pages %ld -> %ld", s->name, fail_at, site_names[inj.failed_site],
+				 "pages %ld -> %ld", s->name, fail_at, vcm_fail_site_name(inj.failed_site),
 				 ret, (unsigned long long)before.free,
 				 (unsigned long long)after.free, after.warns - before.warns,
 				 before.mapped, after.mapped, before.dev_mapped, after.dev_mapped);
@@ -641,7 +561,8 @@ static const struct scenario scenarios[] = {
 	  free_phys, { -ENOMEM, -ENOSPC } },
 	{ "map (CPU view)", prepare_phys_mmu, map_vmm, unmap_res, free_phys,
 	  { -ENOMEM, -ENOSPC } },
-	{ "make_binding (one-to-one)", NULL, make_binding_o2o, undo_res, NULL, { -ENOMEM } },
+	{ "make_binding (one-to-one)", NULL, make_binding_o2o, undo_res, NULL,
+	  { -ENOMEM, -ENOSPC } },
 	{ "phys_alloc (40 parts)", NULL, alloc_many_parts, free_made, NULL, { -ENOMEM } },
 	{ "mmu_init", NULL, create_mmu_ctx, destroy_ctx, NULL, { -ENOMEM } },
 	{ "onetoone_create", NULL, create_o2o_ctx, destroy_ctx, NULL, { -ENOMEM } },
@@ -664,7 +585,7 @@ static const struct scenario scenarios[] = {
 	{ "userptr_get (IOMMU)", prepare_ubuf, userptr_get_iommu, put_userptr, unmap_ubuf,
 	  { -ENOMEM, -ENOSPC } },
 	{ "userptr_get (contiguous)", prepare_ubuf, userptr_get_contig, put_userptr, unmap_ubuf,
-	  { -ENOMEM } },
+	  { -ENOMEM, -ENOSPC } },
 };
 
 static void test_scenarios(void **state)
