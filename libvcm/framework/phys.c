@@ -75,8 +75,7 @@ static int part_list_push(struct part_list *l, vcm_addr_t start, vcm_size_t size
 		l->parts = p;
 		l->cap = cap;
 	}
-	l->parts[l->count].start = start;
-	l->parts[l->count].size = size;
+	l->parts[l->count] = (struct vcm_phys_part){ .start = start, .size = size };
 	l->count++;
 	return 0;
 }
