@@ -32,7 +32,7 @@
 #define DUMP_BYTES	16
 #define OTHER_PAGES	8			/* memory other drivers hold */
 
-/* The Exynos System MMU v1-v3 page-table format (SPEC §7). */
+/* The Exynos System MMU v1-v3 page-table format (see <vcm/sysmmu.h>). */
 #define L1_SHIFT	20
 #define L2_SHIFT	12
 #define L2_ENTRIES	256

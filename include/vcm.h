@@ -7,6 +7,7 @@
 #define VCM_ALL_H
 
 #include <vcm/types.h>
+#include <vcm/version.h>
 #include <vcm/soc.h>
 #include <vcm/vcm.h>
 #include <vcm/vcm-drv.h>

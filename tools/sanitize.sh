@@ -31,9 +31,9 @@ configure() {
 	dir=$1
 	shift
 	if [ -f "$dir/build.ninja" ]; then
-		meson configure "$dir" "$@" >/dev/null
+		meson configure "$dir" -Dwerror=true "$@" >/dev/null
 	else
-		meson setup "$dir" "$@"
+		meson setup "$dir" -Dwerror=true "$@"
 	fi
 	ninja -C "$dir"
 }

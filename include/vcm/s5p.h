@@ -271,7 +271,7 @@ VCM_EXPORT struct vcm_sysmmu *s5p_sysmmu_get(enum vcm_dev_id id);
  * (VCM_DEV_MFC) has two, SYSMMU_MFC_L and SYSMMU_MFC_R, and the S5P layer
  * programs, enables and invalidates both for it.
  */
-typedef enum sysmmu_ips {
+enum sysmmu_ips {
 	SYSMMU_MDMA = 0,
 	SYSMMU_SSS = 1,
 	SYSMMU_FIMC0 = 2,
@@ -288,7 +288,10 @@ typedef enum sysmmu_ips {
 	SYSMMU_TV = 13,
 	SYSMMU_MFC_L = 14,
 	SYSMMU_MFC_R = 15,
-} sysmmu_ips;
+};
+
+/** typedef sysmmu_ips - enum sysmmu_ips, by the platform's type name. */
+typedef enum sysmmu_ips sysmmu_ips;
 
 /** S5P_SYSMMU_TOTAL_IPNUM - the number of System MMU instances (16). */
 #define S5P_SYSMMU_TOTAL_IPNUM 16

@@ -28,8 +28,9 @@ extern "C" {
 #define VCM_SOC_MAX_ORDER 12
 /** VCM_SOC_MAX_BANKS - how many RAM banks one SoC can have. */
 #define VCM_SOC_MAX_BANKS 8
-/** Base and size of the RAM of the default SoC made by vcm_soc_current(). */
+/** VCM_SOC_DEFAULT_RAM_BASE - RAM base of the default SoC (vcm_soc_current()). */
 #define VCM_SOC_DEFAULT_RAM_BASE 0x40000000ULL
+/** VCM_SOC_DEFAULT_RAM_SIZE - RAM size of the default SoC (1 GiB). */
 #define VCM_SOC_DEFAULT_RAM_SIZE 0x40000000ULL
 
 struct vcm_soc;

@@ -126,13 +126,16 @@ VCM_EXPORT unsigned long vcm_warn_count(void);
 VCM_EXPORT void vcm_raise_warning(const char *fmt, ...) VCM_PRINTF(1, 2);
 
 /**
- * typedef vcm_atomic_t - an atomic int, laid out as the kernel's atomic_t.
+ * struct vcm_atomic - an atomic int, laid out as the kernel's atomic_t.
  * @counter: the value; access it through __atomic builtins (or the
  *           atomic_*() helpers of <vcm/kernel.h>).
  */
-typedef struct {
+struct vcm_atomic {
 	int counter;
-} vcm_atomic_t;
+};
+
+/** typedef vcm_atomic_t - struct vcm_atomic (the kernel's atomic_t). */
+typedef struct vcm_atomic vcm_atomic_t;
 
 #ifdef __cplusplus
 }

@@ -608,64 +608,17 @@ VCM_EXPORT vcm_size_t vcm_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva,
 
 /* ---- walk ---- */
 
-/*
- * Host address of the table entry at @pa: through @win, else through the
- * window of @pa's bank (kept for the next entry), else (a redirected page,
- * or not RAM: NULL) through the SoC.
- */
-static const uint32_t *table_entry(struct vcm_soc *soc, uint64_t pa, struct vcm_ram_window *win)
+const uint32_t *vcm_pgtable_entry_slow(struct vcm_soc *soc, uint64_t pa,
+				       struct vcm_ram_window *win)
 {
-	const uint32_t *p = vcm_ram_window_host(win, pa);
+	const uint32_t *p;
 
-	if (p)
-		return p;
 	if (!vcm_soc_ram_window(soc, pa, win)) {
 		p = vcm_ram_window_host(win, pa);
 		if (p)
 			return p;
 	}
 	return vcm_soc_phys_to_host(soc, pa);
-}
-
-enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_t base, uint64_t dva,
-				      struct vcm_walk *w, struct vcm_ram_window *win)
-{
-	const uint32_t *p;
-	uint32_t e;
-
-	w->reads = 1;
-	p = table_entry(soc, base + vcm_lv1_index(dva) * sizeof(uint32_t), win);
-	if (!p)
-		return VCM_WALK_BUS_ERROR;
-	e = vcm_lv1_read_acquire(p);
-	w->pte = e;
-	w->pte_host = p;
-	if (vcm_lv1_is_section(e)) {
-		w->pa_base = vcm_section_pa(e);
-		w->page_shift = VCM_LV1_SHIFT;
-		return VCM_WALK_OK;
-	}
-	if (!vcm_lv1_is_link(e))
-		return VCM_WALK_FAULT;
-
-	w->reads = 2;
-	p = table_entry(soc, vcm_lv1_link_pa(e) + vcm_lv2_index(dva) * sizeof(uint32_t), win);
-	if (!p)
-		return VCM_WALK_BUS_ERROR;
-	e = vcm_pte_read(p);
-	w->pte = e;
-	w->pte_host = p;
-	if (vcm_lv2_is_small(e)) {
-		w->pa_base = vcm_small_pa(e);
-		w->page_shift = VCM_SMALL_SHIFT;
-		return VCM_WALK_OK;
-	}
-	if (vcm_lv2_is_large(e)) {
-		w->pa_base = vcm_large_pa(e);
-		w->page_shift = VCM_LARGE_SHIFT;
-		return VCM_WALK_OK;
-	}
-	return VCM_WALK_FAULT;
 }
 
 VCM_EXPORT int vcm_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t dva,

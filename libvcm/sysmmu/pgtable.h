@@ -239,13 +239,71 @@ struct vcm_walk {
 };
 
 /*
+ * Host address of the table entry at @pa when @win cannot tell: through the
+ * window of @pa's bank (@win moves there), else (a redirected page, or not
+ * RAM: NULL) through the SoC.
+ */
+const uint32_t *vcm_pgtable_entry_slow(struct vcm_soc *soc, uint64_t pa,
+				       struct vcm_ram_window *win);
+
+/* Host address of the table entry at @pa, read through @win if it can. */
+static inline const uint32_t *vcm_pgtable_entry(struct vcm_soc *soc, uint64_t pa,
+						struct vcm_ram_window *win)
+{
+	const uint32_t *p = vcm_ram_window_host(win, pa);
+
+	return p ? p : vcm_pgtable_entry_slow(soc, pa, win);
+}
+
+/*
  * Walk the table at @base (PA of level 1) for @dva (< 2^32) in @soc's RAM.
  * @win: the RAM window (soc-internal.h) the walk reads table entries
  * through; a table outside it is found by a bank lookup, which moves the
- * window there.
+ * window there.  Inline: the translation paths keep only what they use of
+ * @w.
  */
-enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_t base, uint64_t dva,
-				      struct vcm_walk *w, struct vcm_ram_window *win);
+static inline enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_t base,
+						    uint64_t dva, struct vcm_walk *w,
+						    struct vcm_ram_window *win)
+{
+	const uint32_t *p;
+	uint32_t e;
+
+	w->reads = 1;
+	p = vcm_pgtable_entry(soc, base + vcm_lv1_index(dva) * sizeof(uint32_t), win);
+	if (!p)
+		return VCM_WALK_BUS_ERROR;
+	e = vcm_lv1_read_acquire(p);
+	w->pte = e;
+	w->pte_host = p;
+	if (vcm_lv1_is_section(e)) {
+		w->pa_base = vcm_section_pa(e);
+		w->page_shift = VCM_LV1_SHIFT;
+		return VCM_WALK_OK;
+	}
+	if (!vcm_lv1_is_link(e))
+		return VCM_WALK_FAULT;
+
+	w->reads = 2;
+	p = vcm_pgtable_entry(soc, vcm_lv1_link_pa(e) + vcm_lv2_index(dva) * sizeof(uint32_t),
+			      win);
+	if (!p)
+		return VCM_WALK_BUS_ERROR;
+	e = vcm_pte_read(p);
+	w->pte = e;
+	w->pte_host = p;
+	if (vcm_lv2_is_small(e)) {
+		w->pa_base = vcm_small_pa(e);
+		w->page_shift = VCM_SMALL_SHIFT;
+		return VCM_WALK_OK;
+	}
+	if (vcm_lv2_is_large(e)) {
+		w->pa_base = vcm_large_pa(e);
+		w->page_shift = VCM_LARGE_SHIFT;
+		return VCM_WALK_OK;
+	}
+	return VCM_WALK_FAULT;
+}
 
 /* Short name of a page size for dumps: "4K", "64K", "1M". */
 const char *vcm_page_size_name(unsigned page_shift);

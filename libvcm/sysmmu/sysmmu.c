@@ -116,6 +116,15 @@ static void tlb_hit(struct vcm_sysmmu *mmu, struct vcm_tlb_entry *e, uint32_t dv
 	x->page_left = (uint64_t)e->mask + 1 - (dva & e->mask);
 }
 
+/* The statistics of one walk that counts as a translation. */
+static void count_walk(struct vcm_sysmmu *mmu, const struct vcm_walk *w)
+{
+	mmu->st.translations++;
+	mmu->st.tlb_misses++;
+	mmu->st.walks++;
+	mmu->st.walk_reads += w->reads;
+}
+
 static int tlb_miss(struct vcm_sysmmu *mmu, uint32_t dva, struct xlate *x, bool probe)
 {
 	struct vcm_tlb_entry *e;
@@ -124,16 +133,14 @@ static int tlb_miss(struct vcm_sysmmu *mmu, uint32_t dva, struct xlate *x, bool 
 	uint64_t mask;
 
 	r = vcm_pgtable_walk(mmu->soc, mmu->pt_base, dva, &w, &mmu->win);
-	if (r != VCM_WALK_OK && probe)
-		return -EFAULT;		/* not done: the access itself will fault */
-	mmu->st.translations++;
-	mmu->st.tlb_misses++;
-	mmu->st.walks++;
-	mmu->st.walk_reads += w.reads;
 	if (r != VCM_WALK_OK) {
+		if (probe)
+			return -EFAULT;	/* not done: the access itself will fault */
+		count_walk(mmu, &w);
 		x->fault = r == VCM_WALK_FAULT ? VCM_FAULT_PAGE : VCM_FAULT_BUS_ERROR;
 		return -EFAULT;
 	}
+	count_walk(mmu, &w);
 	e = vcm_tlb_insert(&mmu->tlb, dva, w.page_shift);
 	e->pa = (uint32_t)w.pa_base;
 	e->pte = w.pte;

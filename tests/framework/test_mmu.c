@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * test_mmu.c - the MMU wrapper (struct vcm_mmu, vcm_mmu_init()) on a
- * recording mock struct vcm_mmu_driver, and vcm_phys_walk() (SPEC §4, §5).
+ * recording mock struct vcm_mmu_driver, and vcm_phys_walk().
  *
  * The mock "hardware" keeps the list of pages it has mapped, so every test
  * can check that nothing is mapped twice, nothing unmapped that was not

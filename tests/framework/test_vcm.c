@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * test_vcm.c - the device-driver API of <vcm/vcm.h> (SPEC §4) and the
- * struct vcm_driver fallbacks and vcm_init() of <vcm/vcm-drv.h> (SPEC §5),
+ * test_vcm.c - the device-driver API of <vcm/vcm.h> and the
+ * struct vcm_driver fallbacks and vcm_init() of <vcm/vcm-drv.h>,
  * on a recording mock driver.
  */
 #include <errno.h>

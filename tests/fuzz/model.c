@@ -3,7 +3,8 @@
  * model.c - the fuzzer's reference model and the checks that compare the
  * library with it.
  *
- * The model is written from the contract (SPEC.md), not from the library:
+ * The model is written from the contract (README.md here, "The contract the
+ * model follows", and the public headers), not from the library:
  * which calls succeed and with which errno, how many warnings each raises,
  * which DVA range a reservation may get, which physical pages a phys may
  * have, how a phys is cut into pages at a DVA, which bytes each physical

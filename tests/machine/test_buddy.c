@@ -25,7 +25,7 @@
 #define KIB		1024ULL
 #define GIB		(1ULL << 30)
 #define PAGE_BYTES	4096ULL
-#define META_PER_GIB	(131 * KIB)		/* PERFORMANCE.md target */
+#define META_PER_GIB	(131 * KIB)		/* bench/PERFORMANCE.md target */
 #define SEED		0x5eed1234abcdULL
 #define RANDOM_OPS	20000
 #define MAX_LIVE	512
