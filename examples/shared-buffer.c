@@ -75,6 +75,7 @@ static int device_init(struct machine *m, struct device *dev, const char *name,
 	if (vcm_is_err(dev->mmu))
 		return -ENOMEM;
 	vcm_sysmmu_set_fault_handler(dev->mmu, fault_handler, dev);
+	vcm_sysmmu_set_fault_reports(dev->mmu, false);	/* the handler says it */
 	dev->vcm = vcm_iommu_create(dev->mmu, window, WINDOW_SIZE);
 	if (vcm_is_err(dev->vcm))
 		return (int)vcm_ptr_err(dev->vcm);

@@ -14,6 +14,7 @@
 #include <vcm/sysmmu.h>
 #include <vcm/s5p.h>
 #include <vcm/userptr.h>
+#include <vcm/debug.h>
 #include <vcm/fault-inject.h>
 #include <vcm/verify.h>
 #include <vcm/testing.h>

@@ -175,6 +175,7 @@ struct vcm_sysmmu_stats {
 	uint64_t fault_counts[VCM_FAULT_NR_TYPES];
 };
 
+struct vcm;
 struct vcm_pgtable;
 struct vcm_sysmmu;
 
@@ -387,9 +388,100 @@ VCM_EXPORT int vcm_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, unsi
  * @mmu: the MMU (NULL: warning, nothing done).
  * @fn: the handler, or NULL for none (faults then fail the access).
  * @priv: passed to @fn.
+ *
+ * A fault the handler does not resolve (or any fault without a handler)
+ * is also reported as a warning: see vcm_sysmmu_set_fault_reports().
  */
 VCM_EXPORT void vcm_sysmmu_set_fault_handler(struct vcm_sysmmu *mmu, vcm_fault_fn fn,
 					     void *priv);
+
+/**
+ * enum vcm_dva_owner - what the context behind a System MMU knows of a DVA.
+ * @VCM_DVA_UNKNOWN: no context described it (none registered).
+ * @VCM_DVA_OUTSIDE_WINDOW: outside the context's DVA window.
+ * @VCM_DVA_UNRESERVED: in the window, outside every reservation.
+ * @VCM_DVA_UNBOUND: in a reservation that has no phys bound.
+ * @VCM_DVA_BOUND: in a reservation with a phys bound.
+ */
+enum vcm_dva_owner {
+	VCM_DVA_UNKNOWN = 0,
+	VCM_DVA_OUTSIDE_WINDOW,
+	VCM_DVA_UNRESERVED,
+	VCM_DVA_UNBOUND,
+	VCM_DVA_BOUND,
+};
+
+/**
+ * struct vcm_dva_desc - a context's description of one DVA.
+ * @owner: where the DVA falls.
+ * @active: the context is activated (its mappings are in the table).
+ * @pgtable_base: PA of the context's level-1 table (0: none).
+ * @res_start: the reservation holding the DVA (VCM_DVA_UNBOUND, _BOUND).
+ * @res_size: its size.
+ * @context: a short name of the context, e.g. "iommu fimc0 0x20000000+0x10000000".
+ * @vcm: the context itself (NULL if the describer does not say), for
+ *	vcm_explain_sysmmu().
+ * @unmap_call: for a DVA not bound now, the call that last unbound a
+ *	reservation covering it ("vcm_unmap", ...; NULL: none recently), and
+ *	@unmap_start, @unmap_size the reservation it unbound.
+ */
+struct vcm_dva_desc {
+	enum vcm_dva_owner owner;
+	bool active;
+	vcm_addr_t pgtable_base;
+	vcm_addr_t res_start;
+	vcm_size_t res_size;
+	char context[80];
+	struct vcm *vcm;
+	const char *unmap_call;
+	vcm_addr_t unmap_start;
+	vcm_size_t unmap_size;
+};
+
+/**
+ * typedef vcm_dva_describe_fn - a context's describer of DVAs.
+ * @dva: the DVA.
+ * @d: to fill (zeroed before the call).
+ * @priv: the pointer given to vcm_sysmmu_set_describer().
+ *
+ * Called for fault reports, without any System MMU lock held.
+ */
+typedef void (*vcm_dva_describe_fn)(vcm_addr_t dva, struct vcm_dva_desc *d, void *priv);
+
+/**
+ * vcm_sysmmu_set_describer() - say who can describe the DVAs of a System MMU.
+ * @mmu: the MMU (NULL: warning, nothing done).
+ * @fn: the describer, or NULL for none.
+ * @priv: passed to @fn.
+ *
+ * The System MMU model knows nothing of contexts; the context that owns the
+ * System MMU (vcm_iommu_create(), the S5P layer: they do this themselves)
+ * registers a describer so that fault reports can say whether a faulting
+ * DVA is outside every reservation, in an unbound one, or mapped while the
+ * context is inactive.  One describer per System MMU; the last one set wins.
+ */
+VCM_EXPORT void vcm_sysmmu_set_describer(struct vcm_sysmmu *mmu, vcm_dva_describe_fn fn,
+					 void *priv);
+
+/**
+ * vcm_sysmmu_set_fault_reports() - turn fault reports of one System MMU on or off.
+ * @mmu: the MMU (NULL: warning, nothing done).
+ * @on: false silences them; true (the default) restores them.
+ *
+ * A fault that ends an access with -EFAULT (no handler, or the handler did
+ * not resolve it) is reported once through the warning channel
+ * (vcm_set_warn_handler(), counted by vcm_warn_count()): the device, the
+ * access, the fault type, the DVA, the page-table base, the level-1 and
+ * level-2 entries read raw, what the context says of the DVA, and a line
+ * "likely cause: ...".  Reports are rate-limited per System MMU: at most
+ * VCM_FAULT_REPORT_BURST in VCM_FAULT_REPORT_INTERVAL_S seconds; the next
+ * report after a quiet spell says how many were suppressed.
+ */
+VCM_EXPORT void vcm_sysmmu_set_fault_reports(struct vcm_sysmmu *mmu, bool on);
+
+/* The rate limit of fault reports, per System MMU. */
+#define VCM_FAULT_REPORT_BURST		10
+#define VCM_FAULT_REPORT_INTERVAL_S	5
 
 /**
  * vcm_sysmmu_inject_fault() - raise a fault as if an access had caused it.

@@ -24,6 +24,9 @@
  */
 void vcm_warn(const char *fmt, ...) VCM_PRINTF(1, 2);
 
+/* The longest warning (longer ones are cut): a fault report fits. */
+#define VCM_WARN_MSG_MAX	1024
+
 /* True when @size rounded up to pages would overflow; else stores it. */
 static inline int vcm_page_round(vcm_size_t size, vcm_size_t *out)
 {

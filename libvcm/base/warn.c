@@ -30,7 +30,7 @@ VCM_EXPORT unsigned long vcm_warn_count(void)
 
 void vcm_warn(const char *fmt, ...)
 {
-	char msg[256];
+	char msg[VCM_WARN_MSG_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);

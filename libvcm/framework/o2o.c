@@ -160,3 +160,8 @@ VCM_EXPORT struct vcm *vcm_onetoone_create(struct vcm_soc *soc)
 		vcm_set_soc(vcm, soc);
 	return vcm;
 }
+
+bool vcm_is_o2o(const struct vcm *vcm)
+{
+	return vcm->driver == &o2o_vcm_driver;
+}

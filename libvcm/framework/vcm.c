@@ -79,7 +79,9 @@ VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm)
 	pthread_mutex_init(&core->lock, NULL);
 	vcm_list_init(&core->res_list);
 	vcm->core = core;
+	core->owner = vcm;
 	vcm->activations.counter = 0;
+	vcm_contexts_add(vcm);
 	return vcm;
 }
 
@@ -156,10 +158,12 @@ static int locked_bind(struct vcm_res *res, struct vcm_phys *phys)
 	return ret;
 }
 
-static struct vcm_phys *locked_unbind(struct vcm_res *res)
+/* Unbind; @call is the public call doing it, for the unmap history. */
+static struct vcm_phys *locked_unbind(struct vcm_res *res, const char *call)
 {
 	struct vcm_phys *phys = res->phys;
 
+	vcm_history_add(res->vcm, res->start, res->bound_size, call);
 	if (res->vcm->driver->unbind)
 		res->vcm->driver->unbind(res);
 	res->phys = NULL;
@@ -257,7 +261,7 @@ VCM_EXPORT void vcm_unreserve(struct vcm_res *res)
 	if (res->phys) {
 		vcm_warn("vcm_unreserve: reservation %#llx is still bound; unbinding",
 			 (unsigned long long)res->start);
-		locked_unbind(res);
+		locked_unbind(res, "vcm_unreserve");
 	}
 	locked_unreserve(res);
 	vcm_unlock(vcm);
@@ -296,7 +300,7 @@ VCM_EXPORT struct vcm_phys *vcm_unbind(struct vcm_res *res)
 	}
 	vcm_lock(res->vcm);
 	if (res->phys)
-		phys = locked_unbind(res);
+		phys = locked_unbind(res, "vcm_unbind");
 	vcm_unlock(res->vcm);
 	if (!phys)
 		vcm_warn("vcm_unbind: nothing bound to reservation %#llx",
@@ -330,7 +334,7 @@ VCM_EXPORT void vcm_unmap(struct vcm_res *res)
 	vcm = res->vcm;
 	vcm_lock(vcm);
 	if (res->phys)
-		locked_unbind(res);
+		locked_unbind(res, "vcm_unmap");
 	locked_unreserve(res);
 	vcm_unlock(vcm);
 }
@@ -393,7 +397,7 @@ VCM_EXPORT void vcm_destroy_binding(struct vcm_res *res)
 	vcm = res->vcm;
 	vcm_lock(vcm);
 	if (res->phys)
-		phys = locked_unbind(res);
+		phys = locked_unbind(res, "vcm_destroy_binding");
 	locked_unreserve(res);
 	vcm_unlock(vcm);
 	if (phys)
@@ -462,10 +466,11 @@ VCM_EXPORT void vcm_destroy(struct vcm *vcm)
 		struct vcm_res *res = vcm_list_first(&core->res_list, struct vcm_res, link);
 
 		if (res->phys)
-			locked_unbind(res);
+			locked_unbind(res, "vcm_destroy");
 		locked_unreserve(res);
 	}
 	vcm_unlock(vcm);
+	vcm_contexts_del(vcm);
 	pthread_mutex_destroy(&core->lock);
 	free(core);
 	vcm->core = NULL;
@@ -473,4 +478,33 @@ VCM_EXPORT void vcm_destroy(struct vcm *vcm)
 		vcm->driver->cleanup(vcm);
 	else
 		free(vcm);
+}
+
+/* ---- describing a DVA (fault reports, explain) ---- */
+
+void vcm_describe_dva(struct vcm *vcm, vcm_addr_t dva, struct vcm_dva_desc *d)
+{
+	struct vcm_res *res;
+
+	if (!vcm_valid(vcm))
+		return;
+	vcm_lock(vcm);
+	d->active = vcm->activations.counter > 0;
+	if (dva < vcm->start || dva - vcm->start >= vcm->size) {
+		d->owner = VCM_DVA_OUTSIDE_WINDOW;
+		goto out;
+	}
+	d->owner = VCM_DVA_UNRESERVED;
+	vcm_list_for_each(res, &vcm->core->res_list, link) {
+		if (dva >= res->start && dva - res->start < res->res_size) {
+			d->owner = res->phys ? VCM_DVA_BOUND : VCM_DVA_UNBOUND;
+			d->res_start = res->start;
+			d->res_size = res->res_size;
+			break;
+		}
+	}
+out:
+	if (d->owner != VCM_DVA_BOUND)
+		vcm_history_find(vcm, dva, d);
+	vcm_unlock(vcm);
 }

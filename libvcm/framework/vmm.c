@@ -136,9 +136,13 @@ static const struct vcm_driver vmm_vcm_driver = {
  * The kernel's global CPU context: statically initialised (its core too),
  * over the current SoC, always active, never destroyed.
  */
+VCM_EXPORT struct vcm vcm_vmm[1];
+
 static struct vcm_core vmm_global_core = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.res_list = { &vmm_global_core.res_list, &vmm_global_core.res_list },
+	.owner = vcm_vmm,
+	.all = { &vmm_global_core.all, &vmm_global_core.all },
 };
 
 VCM_EXPORT struct vcm vcm_vmm[1] = { {
@@ -169,4 +173,9 @@ VCM_EXPORT struct vcm *vcm_vmm_create(struct vcm_soc *soc)
 	else
 		vcm_set_soc(vcm, soc);
 	return vcm;
+}
+
+bool vcm_is_vmm(const struct vcm *vcm)
+{
+	return vcm->driver == &vmm_vcm_driver;
 }

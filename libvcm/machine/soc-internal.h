@@ -77,4 +77,14 @@ void vcm_soc_free_contig(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size);
 /* Lowest RAM address and the end of the highest bank; -EINVAL if no RAM. */
 int vcm_soc_ram_span(const struct vcm_soc *soc, vcm_addr_t *lo, vcm_addr_t *end);
 
+/*
+ * vcm_soc_banks() - the RAM banks: at most @max bases and sizes into
+ * @base and @size, in the order they were added.  Returns how many.
+ */
+unsigned vcm_soc_banks(const struct vcm_soc *soc, vcm_addr_t *base, vcm_size_t *size,
+		       unsigned max);
+
+/* vcm_soc_free_orders() - free blocks of each order, summed over the banks. */
+void vcm_soc_free_orders(const struct vcm_soc *soc, uint64_t blocks[VCM_SOC_MAX_ORDER + 1]);
+
 #endif /* LIBVCM_SOC_INTERNAL_H */

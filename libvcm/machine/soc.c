@@ -546,3 +546,31 @@ VCM_EXPORT void vcm_soc_dump_buddyinfo(const struct vcm_soc *soc, FILE *out)
 	}
 	pthread_mutex_unlock((pthread_mutex_t *)&soc->lock);
 }
+
+void vcm_soc_free_orders(const struct vcm_soc *soc, uint64_t blocks[VCM_SOC_MAX_ORDER + 1])
+{
+	unsigned i, order;
+
+	for (order = 0; order <= VCM_SOC_MAX_ORDER; order++)
+		blocks[order] = 0;
+	pthread_mutex_lock((pthread_mutex_t *)&soc->lock);
+	for (i = 0; i < soc->nbanks; i++)
+		for (order = 0; order <= VCM_SOC_MAX_ORDER; order++)
+			blocks[order] += vcm_buddy_free_blocks(soc->banks[i].buddy, order);
+	pthread_mutex_unlock((pthread_mutex_t *)&soc->lock);
+}
+
+unsigned vcm_soc_banks(const struct vcm_soc *soc, vcm_addr_t *base, vcm_size_t *size,
+		       unsigned max)
+{
+	unsigned i, n;
+
+	pthread_mutex_lock((pthread_mutex_t *)&soc->lock);
+	n = soc->nbanks < max ? soc->nbanks : max;
+	for (i = 0; i < n; i++) {
+		base[i] = soc->banks[i].base;
+		size[i] = soc->banks[i].size;
+	}
+	pthread_mutex_unlock((pthread_mutex_t *)&soc->lock);
+	return n;
+}

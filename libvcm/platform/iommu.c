@@ -12,6 +12,7 @@
  * last deactivation.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "internal.h"
@@ -168,6 +169,7 @@ static void iommu_cleanup(struct vcm *vcm)
 {
 	struct vcm_iommu *io = to_iommu(vcm);
 
+	vcm_sysmmu_drop_describer(io->sysmmu, io);
 	vcm_pgtable_destroy(io->pt);
 	free(io);
 }
@@ -178,6 +180,22 @@ static const struct vcm_mmu_driver iommu_mmu_driver = {
 	.activate = iommu_map,
 	.deactivate = iommu_unmap,
 };
+
+static int iommu_activate(struct vcm *vcm);
+
+/* Fault reports: what this context knows of @dva. */
+static void iommu_describe(vcm_addr_t dva, struct vcm_dva_desc *d, void *priv)
+{
+	struct vcm_iommu *io = priv;
+	struct vcm_iommu_view v;
+
+	if (!vcm_valid(&io->mmu.vcm) || !vcm_iommu_view(&io->mmu.vcm, &v))
+		return;
+	snprintf(d->context, sizeof(d->context), "%s", v.name);
+	d->pgtable_base = vcm_pgtable_base(v.pt);
+	d->vcm = &io->mmu.vcm;
+	vcm_describe_dva(d->vcm, dva, d);
+}
 
 /* First activation: the wrapper fills the table, then the hardware goes on. */
 static int iommu_activate(struct vcm *vcm)
@@ -192,6 +210,7 @@ static int iommu_activate(struct vcm *vcm)
 	if (ret)
 		return ret;
 	vcm_iommu_hw_on(io->sysmmu, base);
+	vcm_sysmmu_set_describer(io->sysmmu, iommu_describe, io);	/* the owner now */
 	io->on = true;
 	return 0;
 }
@@ -220,6 +239,8 @@ bool vcm_iommu_view(struct vcm *vcm, struct vcm_iommu_view *v)
 	v->sysmmu = io->sysmmu;
 	v->own_table = true;
 	v->hw_managed = true;
+	snprintf(v->name, sizeof(v->name), "iommu %s 0x%llx+0x%llx", vcm_sysmmu_name(io->sysmmu),
+		 (unsigned long long)vcm->start, (unsigned long long)vcm->size);
 	return true;
 }
 
@@ -263,5 +284,7 @@ VCM_EXPORT struct vcm *vcm_iommu_create(struct vcm_sysmmu *mmu, vcm_addr_t start
 	io->ops.activate = iommu_activate;
 	io->ops.deactivate = iommu_deactivate;
 	vcm->driver = &io->ops;
+	if (!vcm_iommu_hw_taken(mmu, vcm_pgtable_base(io->pt)))	/* else at activation */
+		vcm_sysmmu_set_describer(mmu, iommu_describe, io);
 	return vcm;
 }

@@ -63,12 +63,14 @@ bool vcm_iommu_hw_taken(struct vcm_sysmmu *mmu, vcm_addr_t base);
  *             the S5P layer's shared table).
  * @hw_managed: the library programs @sysmmu on activation (else platform
  *              callbacks do).
+ * @name: for reports: "iommu fimc0 0x20000000+0x10000000", "s5p mfc 0x...".
  */
 struct vcm_iommu_view {
 	struct vcm_pgtable *pt;
 	struct vcm_sysmmu *sysmmu;
 	bool own_table;
 	bool hw_managed;
+	char name[80];
 };
 
 /* True, with *@v filled, if @vcm was made by vcm_iommu_create(). */

@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <vcm/s5p.h>
@@ -21,6 +22,7 @@
 #include "iommu.h"
 #include "mmu.h"
 #include "phys.h"
+#include "sysmmu-internal.h"
 #include "vcm-internal.h"
 
 /* Windows are counted in units of S5P_VCM_WINDOW_SIZE. */
@@ -318,6 +320,7 @@ static void s5p_cleanup(struct vcm *vcm)
 {
 	struct s5p_vcm *d = to_s5p(vcm);
 
+	vcm_sysmmu_drop_describer(d->sysmmu, d);
 	pthread_mutex_lock(&s5p.lock);
 	s5p.dev[d->id] = NULL;
 	if (--s5p.nr_dev == 0)
@@ -359,6 +362,8 @@ bool vcm_s5p_view(struct vcm *vcm, struct vcm_iommu_view *v)
 	v->sysmmu = d->sysmmu;
 	v->own_table = false;
 	v->hw_managed = !d->cb.pgd_base_specifier;
+	snprintf(v->name, sizeof(v->name), "s5p %s 0x%llx+0x%llx", s5p_dev_names[d->id],
+		 (unsigned long long)vcm->start, (unsigned long long)vcm->size);
 	return true;
 }
 
@@ -413,6 +418,20 @@ static void s5p_install_ops(struct s5p_vcm *d)
 	d->mmu.vcm.driver = &d->ops;
 }
 
+/* Fault reports: what the device's context knows of @dva. */
+static void s5p_describe(vcm_addr_t dva, struct vcm_dva_desc *d, void *priv)
+{
+	struct s5p_vcm *dev = priv;
+	struct vcm_iommu_view v;
+
+	if (!vcm_valid(&dev->mmu.vcm) || !vcm_s5p_view(&dev->mmu.vcm, &v))
+		return;
+	snprintf(d->context, sizeof(d->context), "%s", v.name);
+	d->pgtable_base = vcm_pgtable_base(v.pt);
+	d->vcm = &dev->mmu.vcm;
+	vcm_describe_dva(d->vcm, dva, d);
+}
+
 /* Make the context of @id over units [first, first + n). */
 static struct vcm *s5p_vcm_new_locked(enum vcm_dev_id id, unsigned first, unsigned n,
 				      const struct s5p_vcm_driver *driver)
@@ -441,6 +460,7 @@ static struct vcm *s5p_vcm_new_locked(enum vcm_dev_id id, unsigned first, unsign
 	}
 	vcm_set_soc(vcm, s5p.soc);
 	s5p_install_ops(d);
+	vcm_sysmmu_set_describer(d->sysmmu, s5p_describe, d);
 	s5p.dev[id] = d;
 	s5p.nr_dev++;
 	return vcm;

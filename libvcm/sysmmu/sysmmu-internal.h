@@ -42,6 +42,25 @@ int vcm_sysmmu_access(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access, siz
 /* The SoC a System MMU was made on (where its page tables must live). */
 struct vcm_soc *vcm_sysmmu_soc(const struct vcm_sysmmu *mmu);
 
+/* The name a System MMU was made with. */
+const char *vcm_sysmmu_name(const struct vcm_sysmmu *mmu);
+
+/* Forget the describer registered with @priv (if it is still the one). */
+void vcm_sysmmu_drop_describer(struct vcm_sysmmu *mmu, void *priv);
+
+/* Ask the describer about @dva (without the lock): false if there is none. */
+bool vcm_sysmmu_describe(struct vcm_sysmmu *mmu, uint64_t dva, struct vcm_dva_desc *d);
+
+/*
+ * vcm_sysmmu_tlb_line() - the TLB entry holding @dva: its index (or -1 if
+ * none), a copy in *@e, whether it is stale, and PT_BASE_ADDR and CTRL.
+ */
+struct vcm_tlb_entry;
+int vcm_sysmmu_tlb_line(struct vcm_sysmmu *mmu, uint64_t dva, struct vcm_tlb_entry *e,
+			bool *stale, uint32_t *pt_base, uint32_t *ctrl);
+
+/* The longest fault report, in bytes. */
+#define VCM_FAULT_REPORT_MAX	VCM_WARN_MSG_MAX
 /*
  * struct vcm_tlb_stale - a TLB entry that no longer matches the table.
  * @dva: the first DVA of its page.

@@ -21,7 +21,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "fault-report.h"
 #include "pgtable.h"
 #include "soc-internal.h"
 #include "spinlock.h"
@@ -46,6 +48,14 @@ struct vcm_sysmmu {
 
 	vcm_fault_fn handler;
 	void *handler_priv;
+
+	/* fault reports */
+	vcm_dva_describe_fn describe;
+	void *describe_priv;
+	bool reports_off;
+	uint64_t report_window;		/* CLOCK_MONOTONIC s of the rate window */
+	unsigned reports_in_window;
+	unsigned long reports_suppressed;
 
 	struct vcm_tlb tlb;
 	struct vcm_ram_window win;	/* where the last walk found its tables */
@@ -205,6 +215,8 @@ static void warn_stale(const struct vcm_sysmmu *mmu, const struct xlate *x)
 
 /* ---- faults ---- */
 
+static void fault_report(struct vcm_sysmmu *mmu, const struct vcm_fault *f);
+
 static int deliver_fault(struct vcm_sysmmu *mmu, const struct vcm_fault *f)
 {
 	uint32_t bit = VCM_SYSMMU_INT_BIT(f->type);
@@ -229,6 +241,145 @@ static int deliver_fault(struct vcm_sysmmu *mmu, const struct vcm_fault *f)
 	mmu_unlock(mmu);
 
 	return fn ? fn(mmu, f, priv) : -EFAULT;
+}
+
+/* ---- fault reports ---- */
+
+/* The rate limit: true if one more report may go out now. */
+static bool report_allowed_locked(struct vcm_sysmmu *mmu)
+{
+	struct timespec ts;
+	uint64_t now;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec;
+	if (now - mmu->report_window >= VCM_FAULT_REPORT_INTERVAL_S) {
+		mmu->report_window = now;
+		mmu->reports_in_window = 0;
+	}
+	if (mmu->reports_in_window >= VCM_FAULT_REPORT_BURST) {
+		mmu->reports_suppressed++;
+		return false;
+	}
+	mmu->reports_in_window++;
+	return true;
+}
+
+/* The TLB entries holding @dva: how many, and the first one. */
+static void scene_tlb_locked(const struct vcm_sysmmu *mmu, uint32_t dva,
+			     struct vcm_fault_scene *s)
+{
+	unsigned i;
+
+	for (i = 0; i < mmu->tlb.size; i++) {
+		const struct vcm_tlb_entry *e = &mmu->tlb.e[i];
+
+		if (!vcm_tlb_match(e, dva))
+			continue;
+		if (!s->tlb_hits++) {
+			s->tlb = *e;
+			s->tlb_stale = vcm_pte_read(e->pte_host) != e->pte ||
+				       e->base != mmu->pt_base;
+		}
+	}
+}
+
+/*
+ * Report a fault that ends an access (the handler did not resolve it):
+ * collect the scene under the lock, then describe and warn without it.
+ */
+static void fault_report(struct vcm_sysmmu *mmu, const struct vcm_fault *f)
+{
+	struct vcm_fault_scene s;
+	char text[VCM_FAULT_REPORT_MAX];
+
+	memset(&s, 0, sizeof(s));
+	mmu_lock(mmu);
+	if (mmu->reports_off || !report_allowed_locked(mmu)) {
+		mmu_unlock(mmu);
+		return;
+	}
+	s.name = mmu->name;
+	s.ctrl = mmu->ctrl;
+	s.pt_base = mmu->pt_base;
+	scene_tlb_locked(mmu, (uint32_t)f->dva, &s);
+	s.describe = mmu->describe;
+	s.describe_priv = mmu->describe_priv;
+	s.suppressed = mmu->reports_suppressed;
+	mmu->reports_suppressed = 0;
+	mmu_unlock(mmu);
+	vcm_fault_report_format(mmu->soc, f, &s, text, sizeof(text));
+	vcm_warn("%s", text);
+}
+
+VCM_EXPORT void vcm_sysmmu_set_describer(struct vcm_sysmmu *mmu, vcm_dva_describe_fn fn,
+					 void *priv)
+{
+	if (bad_mmu(mmu, __func__))
+		return;
+	mmu_lock(mmu);
+	mmu->describe = fn;
+	mmu->describe_priv = fn ? priv : NULL;
+	mmu_unlock(mmu);
+}
+
+void vcm_sysmmu_drop_describer(struct vcm_sysmmu *mmu, void *priv)
+{
+	mmu_lock(mmu);
+	if (mmu->describe_priv == priv) {
+		mmu->describe = NULL;
+		mmu->describe_priv = NULL;
+	}
+	mmu_unlock(mmu);
+}
+
+bool vcm_sysmmu_describe(struct vcm_sysmmu *mmu, uint64_t dva, struct vcm_dva_desc *d)
+{
+	vcm_dva_describe_fn fn;
+	void *priv;
+
+	mmu_lock(mmu);
+	fn = mmu->describe;
+	priv = mmu->describe_priv;
+	mmu_unlock(mmu);
+	memset(d, 0, sizeof(*d));
+	if (fn)
+		fn(dva, d, priv);
+	return fn != NULL;
+}
+
+int vcm_sysmmu_tlb_line(struct vcm_sysmmu *mmu, uint64_t dva, struct vcm_tlb_entry *e,
+			bool *stale, uint32_t *pt_base, uint32_t *ctrl)
+{
+	int line = -1;
+	unsigned i;
+
+	mmu_lock(mmu);
+	*pt_base = mmu->pt_base;
+	*ctrl = mmu->ctrl;
+	for (i = 0; i < mmu->tlb.size && line < 0; i++) {
+		if (!vcm_tlb_match(&mmu->tlb.e[i], (uint32_t)dva))
+			continue;
+		line = (int)i;
+		*e = mmu->tlb.e[i];
+		*stale = vcm_pte_read(e->pte_host) != e->pte || e->base != mmu->pt_base;
+	}
+	mmu_unlock(mmu);
+	return line;
+}
+
+const char *vcm_sysmmu_name(const struct vcm_sysmmu *mmu)
+{
+	return mmu->name;
+}
+
+VCM_EXPORT void vcm_sysmmu_set_fault_reports(struct vcm_sysmmu *mmu, bool on)
+{
+	if (bad_mmu(mmu, __func__))
+		return;
+	mmu_lock(mmu);
+	mmu->reports_off = !on;
+	mmu_unlock(mmu);
 }
 
 static void int_clear_locked(struct vcm_sysmmu *mmu, uint32_t bits)
@@ -331,8 +482,10 @@ int vcm_sysmmu_access(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access, siz
 		if (err != -EFAULT)
 			return err;
 		f.type = x.fault;
-		if (deliver_fault(mmu, &f) || attempt)
+		if (deliver_fault(mmu, &f) || attempt) {
+			fault_report(mmu, &f);
 			return -EFAULT;
+		}
 	}
 }
 
@@ -362,8 +515,10 @@ VCM_EXPORT int vcm_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, unsi
 		if (err != -EFAULT)
 			return err;
 		f.type = x.fault;
-		if (deliver_fault(mmu, &f) || attempt)
+		if (deliver_fault(mmu, &f) || attempt) {
+			fault_report(mmu, &f);
 			return -EFAULT;
+		}
 	}
 }
 
@@ -620,17 +775,6 @@ VCM_EXPORT void vcm_sysmmu_writel(struct vcm_sysmmu *mmu, unsigned offset, uint3
 
 /* ---- dump ---- */
 
-static const char *const fault_names[VCM_FAULT_NR_TYPES] = {
-	[VCM_FAULT_PAGE] = "page fault",
-	[VCM_FAULT_AR_MULTIHIT] = "AR multi-hit",
-	[VCM_FAULT_AW_MULTIHIT] = "AW multi-hit",
-	[VCM_FAULT_BUS_ERROR] = "bus error",
-	[VCM_FAULT_AR_SECURITY] = "AR security",
-	[VCM_FAULT_AR_PROTECTION] = "AR protection",
-	[VCM_FAULT_AW_SECURITY] = "AW security",
-	[VCM_FAULT_AW_PROTECTION] = "AW protection",
-};
-
 static const char *ctrl_name(uint32_t ctrl)
 {
 	if (ctrl & VCM_SYSMMU_CTRL_BLOCK)
@@ -649,7 +793,7 @@ static void dump_regs(const struct vcm_sysmmu *m, FILE *out)
 	fprintf(out, "  INT_STATUS      0x%08x", m->int_status);
 	for (t = 0; t < VCM_FAULT_NR_TYPES; t++)
 		if (m->int_status & VCM_SYSMMU_INT_BIT(t))
-			fprintf(out, "  [%s]", fault_names[t]);
+			fprintf(out, "  [%s]", vcm_fault_type_name(t));
 	fprintf(out, "\n");
 	fprintf(out, "  PAGE_FAULT_ADDR 0x%08x\n", m->page_fault_addr);
 	fprintf(out, "  AW_FAULT_ADDR   0x%08x\n", m->aw_fault_addr);
@@ -734,7 +878,7 @@ static void dump_stats(const struct vcm_sysmmu_stats *st, FILE *out)
 		(unsigned long long)st->tlb_entry_flushes, (unsigned long long)st->faults);
 	for (t = 0; t < VCM_FAULT_NR_TYPES; t++)
 		if (st->fault_counts[t])
-			fprintf(out, "        %-14s %llu\n", fault_names[t],
+			fprintf(out, "        %-14s %llu\n", vcm_fault_type_name(t),
 				(unsigned long long)st->fault_counts[t]);
 }
 

@@ -517,3 +517,26 @@ int vcm_pin_lookup(const struct vcm_soc *soc, const void *uaddr, vcm_addr_t *pa,
 	pthread_mutex_unlock(&pin_table.lock);
 	return ret;
 }
+
+int vcm_pin_find_pa(const struct vcm_soc *soc, vcm_addr_t pa, void **uaddr,
+		    unsigned long *count)
+{
+	vcm_addr_t page = pa & VCM_PAGE_MASK;
+	int ret = -ENOENT;
+	struct pin *p;
+	size_t i;
+
+	pthread_mutex_lock(&pin_table.lock);
+	for (i = 0; i < pin_table.nbuckets && ret; i++) {
+		for (p = pin_table.buckets[i]; p; p = p->next) {
+			if (p->soc != soc || p->pa != page)
+				continue;
+			*uaddr = (void *)(p->page + (uintptr_t)(pa - page));
+			*count = p->count;
+			ret = 0;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&pin_table.lock);
+	return ret;
+}

@@ -22,4 +22,12 @@ size_t vcm_pin_pages(const struct vcm_soc *soc);
 int vcm_pin_lookup(const struct vcm_soc *soc, const void *uaddr, vcm_addr_t *pa,
 		   unsigned long *count);
 
+/*
+ * vcm_pin_find_pa() - the user address that PA @pa of @soc leads to, if
+ * its page is pinned user memory, and the page's pin count.  A scan of
+ * the whole table (for the debugging aids).  Returns 0 or -ENOENT.
+ */
+int vcm_pin_find_pa(const struct vcm_soc *soc, vcm_addr_t pa, void **uaddr,
+		    unsigned long *count);
+
 #endif /* LIBVCM_PIN_H */

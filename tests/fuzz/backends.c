@@ -365,6 +365,7 @@ static struct vcm_sysmmu *smmu_of(struct fz_harness *h, struct fz_ctx *c)
 		/* the model lives with the shared state: look it up each time */
 		s->mmu = s5p_sysmmu_get(s->id);
 		vcm_sysmmu_set_fault_handler(s->mmu, fault_handler, h);
+		vcm_sysmmu_set_fault_reports(s->mmu, false);	/* faults are checked here */
 	}
 	return s->mmu;
 }
@@ -386,6 +387,7 @@ static int iommu_create(struct fz_harness *h, struct fz_ctx *c)
 		return ret;
 	}
 	vcm_sysmmu_set_fault_handler(s->mmu, fault_handler, h);
+	vcm_sysmmu_set_fault_reports(s->mmu, false);	/* faults are checked here */
 	vcm = vcm_iommu_create(s->mmu, FZ_IOMMU_START, FZ_IOMMU_SIZE);
 	if (vcm_is_err(vcm)) {
 		vcm_sysmmu_destroy(s->mmu);

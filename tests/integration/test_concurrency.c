@@ -399,6 +399,9 @@ static void run_dev_jobs(struct fx *f, struct vcm *ctx[2], struct vcm_sysmmu *mm
 	int stop = 0;
 	unsigned i;
 
+	/* the DMA threads fault on purpose (pages being unmapped): no reports */
+	vcm_sysmmu_set_fault_reports(mmu[0], false);
+	vcm_sysmmu_set_fault_reports(mmu[1], false);
 	/* two mappers and two DMA threads, spread over the two contexts */
 	for (i = 0; i < 4; i++)
 		t[i] = (struct devjob){ f, ctx[i % 2], mmu[i % 2], i, 0, &stop };
