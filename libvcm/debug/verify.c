@@ -183,7 +183,8 @@ static int collect_promises(struct verify *v, struct vcm *vcm)
 		if (ret)
 			return ret;
 	}
-	qsort(v->p, v->np, sizeof(*v->p), by_dva);
+	if (v->np)	/* no promise: v->p is NULL, which qsort() may not take */
+		qsort(v->p, v->np, sizeof(*v->p), by_dva);
 	return 0;
 }
 
