@@ -375,6 +375,19 @@ int vcm_reg_set_priv(const void *h, enum vcm_kind kind, void *priv)
 	return ret;
 }
 
+uint64_t vcm_reg_id_any(const void *h)
+{
+	struct vcm_reg_slot *s;
+	uint64_t id = 0;
+
+	pthread_mutex_lock(&reg.lock);
+	s = find_locked((uintptr_t)h);
+	if (s)
+		id = meta_id(slot_meta(s));
+	pthread_mutex_unlock(&reg.lock);
+	return id;
+}
+
 uint64_t vcm_reg_id(const void *h, enum vcm_kind kind)
 {
 	struct vcm_reg_slot *s;

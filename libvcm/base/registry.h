@@ -184,6 +184,12 @@ int vcm_reg_set_priv(const void *h, enum vcm_kind kind, void *priv);
 /* The id of live @h of @kind, or 0 if it is not live. */
 uint64_t vcm_reg_id(const void *h, enum vcm_kind kind);
 
+/*
+ * The id of @h, live or released (still remembered), of any kind; 0 if
+ * libvcm does not know it (the call recorder names handles by it).
+ */
+uint64_t vcm_reg_id_any(const void *h);
+
 /* The entry of live @h (any kind): 0 or -ENOENT. */
 int vcm_reg_info(const void *h, struct vcm_handle_info *info);
 

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "trace.h"
 
 /* Warnings a thread keeps while it holds locks; more are counted only. */
 #define WARN_QUEUE_LEN		8
@@ -99,6 +100,8 @@ void vcm_warn(const char *fmt, ...)
 	va_end(ap);
 
 	atomic_fetch_add(&warn_count, 1);
+	if (__builtin_expect(vcm_trace_on, 0))
+		vcm_trace_warned(msg);
 	if (!vcm_locks_held) {
 		deliver(msg);
 		return;

@@ -17,6 +17,7 @@
 
 #include "cache-model.h"
 #include "internal.h"
+#include "trace.h"
 
 /* Device names remembered for the per-line "who wrote it" (0: none). */
 #define MAX_DEVS	63
@@ -727,7 +728,7 @@ void vcm_cache_report_walk(struct vcm_soc *soc, const char *dev, uint64_t dva, v
 
 /* ---- the public maintenance calls ---- */
 
-VCM_EXPORT int vcm_cache_maint(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
+static int do_cache_maint(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
 			       enum vcm_cache_op op)
 {
 	if (vcm_is_err_or_null(soc) ||
@@ -742,13 +743,23 @@ VCM_EXPORT int vcm_cache_maint(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t si
 	return 0;
 }
 
+VCM_EXPORT int vcm_cache_maint(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size, enum vcm_cache_op op)
+{
+	int ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_cache_maint(soc, pa, size, op);
+	VCM_TRACE_EXIT(CACHE_MAINT, soc, (uint64_t)pa, (uint64_t)size, (int)op, ret);
+	return ret;
+}
+
 static bool dir_ok(enum vcm_dma_dir dir)
 {
 	return dir == VCM_DMA_BIDIRECTIONAL || dir == VCM_DMA_TO_DEVICE ||
 	       dir == VCM_DMA_FROM_DEVICE;
 }
 
-VCM_EXPORT int vcm_cache_sync_for_device(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
+static int do_cache_sync_for_device(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
 					 enum vcm_dma_dir dir)
 {
 	if (!dir_ok(dir))
@@ -757,7 +768,17 @@ VCM_EXPORT int vcm_cache_sync_for_device(struct vcm_soc *soc, vcm_addr_t pa, vcm
 			       dir == VCM_DMA_TO_DEVICE ? VCM_CACHE_CLEAN : VCM_CACHE_FLUSH);
 }
 
-VCM_EXPORT int vcm_cache_sync_for_cpu(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
+VCM_EXPORT int vcm_cache_sync_for_device(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size, enum vcm_dma_dir dir)
+{
+	int ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_cache_sync_for_device(soc, pa, size, dir);
+	VCM_TRACE_EXIT(CACHE_SYNC_FOR_DEVICE, soc, (uint64_t)pa, (uint64_t)size, (int)dir, ret);
+	return ret;
+}
+
+static int do_cache_sync_for_cpu(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
 				      enum vcm_dma_dir dir)
 {
 	if (!dir_ok(dir))
@@ -765,4 +786,14 @@ VCM_EXPORT int vcm_cache_sync_for_cpu(struct vcm_soc *soc, vcm_addr_t pa, vcm_si
 	if (dir == VCM_DMA_TO_DEVICE)
 		return vcm_cache_maint(soc, pa, 0, VCM_CACHE_INV);	/* checks @soc only */
 	return vcm_cache_maint(soc, pa, size, VCM_CACHE_INV);
+}
+
+VCM_EXPORT int vcm_cache_sync_for_cpu(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size, enum vcm_dma_dir dir)
+{
+	int ret;
+
+	VCM_TRACE_ENTER_READS();
+	ret = do_cache_sync_for_cpu(soc, pa, size, dir);
+	VCM_TRACE_EXIT(CACHE_SYNC_FOR_CPU, soc, (uint64_t)pa, (uint64_t)size, (int)dir, ret);
+	return ret;
 }

@@ -26,6 +26,7 @@
 #include "cache-model.h"
 #include "internal.h"
 #include "soc-internal.h"
+#include "trace.h"
 
 struct vcm_soc_bank {
 	vcm_addr_t base;
@@ -79,18 +80,28 @@ static struct vcm_soc_bank *bank_of(const struct vcm_soc *soc, vcm_addr_t pa)
 	return NULL;
 }
 
-VCM_EXPORT struct vcm_soc *vcm_soc_create(void)
+static struct vcm_soc *do_soc_create(void)
 {
 	struct vcm_soc *soc = vcm_calloc(1, sizeof(*soc));
 
 	if (!soc)
 		return vcm_err_ptr(-ENOMEM);
-	if (vcm_reg_add(soc, VCM_KIND_SOC, NULL, __func__)) {
+	if (vcm_reg_add(soc, VCM_KIND_SOC, NULL, "vcm_soc_create")) {
 		free(soc);
 		return vcm_err_ptr(-ENOMEM);
 	}
 	pthread_mutex_init(&soc->lock, NULL);
 	return soc;
+}
+
+VCM_EXPORT struct vcm_soc *vcm_soc_create(void)
+{
+	struct vcm_soc *ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_soc_create();
+	VCM_TRACE_EXIT(SOC_CREATE, ret);
+	return ret;
 }
 
 static int bank_overlaps(const struct vcm_soc *soc, vcm_addr_t base, vcm_size_t size)
@@ -183,11 +194,11 @@ static void bank_fini(struct vcm_soc_bank *bank)
 	free((void *)bank->redirect);
 }
 
-VCM_EXPORT int vcm_soc_add_ram(struct vcm_soc *soc, vcm_addr_t base, vcm_size_t size)
+static int do_soc_add_ram(struct vcm_soc *soc, vcm_addr_t base, vcm_size_t size)
 {
 	int ret;
 
-	if (!vcm_soc_ok(soc, __func__) || !size || !VCM_IS_ALIGNED(base, VCM_PAGE_SIZE) ||
+	if (!vcm_soc_ok(soc, "vcm_soc_add_ram") || !size || !VCM_IS_ALIGNED(base, VCM_PAGE_SIZE) ||
 	    !VCM_IS_ALIGNED(size, VCM_PAGE_SIZE) || base + size < base)
 		return -EINVAL;
 	if (size > (vcm_size_t)SIZE_MAX || (size >> VCM_PAGE_SHIFT) > UINT32_MAX)
@@ -214,12 +225,22 @@ VCM_EXPORT int vcm_soc_add_ram(struct vcm_soc *soc, vcm_addr_t base, vcm_size_t 
 	return ret;
 }
 
-VCM_EXPORT void vcm_soc_destroy(struct vcm_soc *soc)
+VCM_EXPORT int vcm_soc_add_ram(struct vcm_soc *soc, vcm_addr_t base, vcm_size_t size)
+{
+	int ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_soc_add_ram(soc, base, size);
+	VCM_TRACE_EXIT(SOC_ADD_RAM, soc, (uint64_t)base, (uint64_t)size, ret);
+	return ret;
+}
+
+static void do_soc_destroy(struct vcm_soc *soc)
 {
 	struct vcm_soc *expected = soc;
 	unsigned i;
 
-	if (!vcm_soc_ok(soc, __func__))
+	if (!vcm_soc_ok(soc, "vcm_soc_destroy"))
 		return;
 	atomic_compare_exchange_strong(&current_soc, &expected, NULL);
 	vcm_mutex_lock(&default_lock);
@@ -236,6 +257,13 @@ VCM_EXPORT void vcm_soc_destroy(struct vcm_soc *soc)
 	vcm_cache_destroy(soc->head.cache);
 	pthread_mutex_destroy(&soc->lock);
 	free(soc);
+}
+
+VCM_EXPORT void vcm_soc_destroy(struct vcm_soc *soc)
+{
+	VCM_TRACE_ENTER();
+	do_soc_destroy(soc);
+	VCM_TRACE_EXIT(SOC_DESTROY, soc);
 }
 
 static struct vcm_soc *default_soc_get(void)
@@ -260,7 +288,7 @@ struct vcm_soc *vcm_soc_current_or_null(void)
 	return atomic_load(&current_soc);
 }
 
-VCM_EXPORT struct vcm_soc *vcm_soc_current(void)
+static struct vcm_soc *do_soc_current(void)
 {
 	struct vcm_soc *soc = atomic_load(&current_soc);
 	struct vcm_soc *expected = NULL;
@@ -273,11 +301,28 @@ VCM_EXPORT struct vcm_soc *vcm_soc_current(void)
 	return soc;
 }
 
-VCM_EXPORT void vcm_soc_set_current(struct vcm_soc *soc)
+VCM_EXPORT struct vcm_soc *vcm_soc_current(void)
 {
-	if (soc && !vcm_soc_ok(soc, __func__))
+	struct vcm_soc *ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_soc_current();
+	VCM_TRACE_EXIT(SOC_CURRENT, ret);
+	return ret;
+}
+
+static void do_soc_set_current(struct vcm_soc *soc)
+{
+	if (soc && !vcm_soc_ok(soc, "vcm_soc_set_current"))
 		return;
 	atomic_store(&current_soc, vcm_is_err(soc) ? NULL : soc);
+}
+
+VCM_EXPORT void vcm_soc_set_current(struct vcm_soc *soc)
+{
+	VCM_TRACE_ENTER();
+	do_soc_set_current(soc);
+	VCM_TRACE_EXIT(SOC_SET_CURRENT, soc);
 }
 
 /* The default machine goes away with the process, so valgrind sees no leak. */
@@ -286,15 +331,15 @@ __attribute__((destructor)) static void default_soc_exit(void)
 	struct vcm_soc *soc = default_soc;
 
 	if (soc)
-		vcm_soc_destroy(soc);
+		do_soc_destroy(soc);
 }
 
-VCM_EXPORT int vcm_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr_t *pa)
+static int do_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr_t *pa)
 {
 	unsigned i;
 	int ret = -ENOMEM;
 
-	if (!vcm_soc_ok(soc, __func__) || !pa || order > VCM_SOC_MAX_ORDER)
+	if (!vcm_soc_ok(soc, "vcm_soc_alloc_pages") || !pa || order > VCM_SOC_MAX_ORDER)
 		return -EINVAL;
 	if (vcm_should_fail(VCM_FAIL_PAGE_ALLOC, VCM_ORDER_BYTES(order)))
 		return -ENOMEM;
@@ -313,12 +358,22 @@ VCM_EXPORT int vcm_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr
 	return ret;
 }
 
-VCM_EXPORT void vcm_soc_free_pages(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
+VCM_EXPORT int vcm_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr_t *pa)
+{
+	int ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_soc_alloc_pages(soc, order, pa);
+	VCM_TRACE_EXIT(SOC_ALLOC_PAGES, soc, order, ret, (uint64_t)(ret ? 0 : pa ? *pa : 0));
+	return ret;
+}
+
+static void do_soc_free_pages(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
 {
 	struct vcm_soc_bank *bank;
 	int ret = -EINVAL;
 
-	if (!vcm_soc_ok(soc, __func__)) {
+	if (!vcm_soc_ok(soc, "vcm_soc_free_pages")) {
 		vcm_warn("vcm_soc_free_pages: no SoC");
 		return;
 	}
@@ -333,12 +388,19 @@ VCM_EXPORT void vcm_soc_free_pages(struct vcm_soc *soc, vcm_addr_t pa, unsigned 
 			 (unsigned long long)pa, order);
 }
 
-VCM_EXPORT vcm_size_t vcm_soc_free_bytes(const struct vcm_soc *soc)
+VCM_EXPORT void vcm_soc_free_pages(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
+{
+	VCM_TRACE_ENTER();
+	do_soc_free_pages(soc, pa, order);
+	VCM_TRACE_EXIT(SOC_FREE_PAGES, soc, (uint64_t)pa, order);
+}
+
+static vcm_size_t do_soc_free_bytes(const struct vcm_soc *soc)
 {
 	vcm_size_t bytes = 0;
 	unsigned i;
 
-	if (!vcm_soc_ok(soc, __func__))
+	if (!vcm_soc_ok(soc, "vcm_soc_free_bytes"))
 		return 0;
 	vcm_mutex_lock((pthread_mutex_t *)&soc->lock);
 	for (i = 0; i < soc->nbanks; i++)
@@ -347,17 +409,37 @@ VCM_EXPORT vcm_size_t vcm_soc_free_bytes(const struct vcm_soc *soc)
 	return bytes;
 }
 
-VCM_EXPORT vcm_size_t vcm_soc_total_bytes(const struct vcm_soc *soc)
+VCM_EXPORT vcm_size_t vcm_soc_free_bytes(const struct vcm_soc *soc)
+{
+	vcm_size_t ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_soc_free_bytes(soc);
+	VCM_TRACE_EXIT(SOC_FREE_BYTES, soc, (uint64_t)ret);
+	return ret;
+}
+
+static vcm_size_t do_soc_total_bytes(const struct vcm_soc *soc)
 {
 	vcm_size_t bytes = 0;
 	unsigned i, n;
 
-	if (!vcm_soc_ok(soc, __func__))
+	if (!vcm_soc_ok(soc, "vcm_soc_total_bytes"))
 		return 0;
 	n = atomic_load_explicit(&soc->nbanks, memory_order_acquire);
 	for (i = 0; i < n; i++)
 		bytes += soc->banks[i].size;
 	return bytes;
+}
+
+VCM_EXPORT vcm_size_t vcm_soc_total_bytes(const struct vcm_soc *soc)
+{
+	vcm_size_t ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_soc_total_bytes(soc);
+	VCM_TRACE_EXIT(SOC_TOTAL_BYTES, soc, (uint64_t)ret);
+	return ret;
 }
 
 int vcm_soc_alloc_contig(struct vcm_soc *soc, vcm_size_t size, vcm_addr_t *pa)
@@ -465,13 +547,23 @@ void *vcm_soc_host_run(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t *run)
 	return bank->host + (pa - bank->base);
 }
 
-VCM_EXPORT void *vcm_soc_phys_to_host(struct vcm_soc *soc, vcm_addr_t pa)
+static void *do_soc_phys_to_host(struct vcm_soc *soc, vcm_addr_t pa)
 {
 	vcm_size_t run;
 
-	if (!vcm_soc_ok(soc, __func__))
+	if (!vcm_soc_ok(soc, "vcm_soc_phys_to_host"))
 		return NULL;
 	return vcm_soc_host_run(soc, pa, &run);
+}
+
+VCM_EXPORT void *vcm_soc_phys_to_host(struct vcm_soc *soc, vcm_addr_t pa)
+{
+	void *ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_soc_phys_to_host(soc, pa);
+	VCM_TRACE_EXIT(SOC_PHYS_TO_HOST, soc, (uint64_t)pa, ret);
+	return ret;
 }
 
 int vcm_soc_ram_window(struct vcm_soc *soc, vcm_addr_t pa, struct vcm_ram_window *w)
@@ -612,14 +704,34 @@ static int phys_access(struct vcm_soc *soc, vcm_addr_t pa, void *buf, size_t len
 	return 0;
 }
 
+static int do_soc_phys_read(struct vcm_soc *soc, vcm_addr_t pa, void *dst, size_t len)
+{
+	return phys_access(soc, pa, dst, len, copy_from_host, "vcm_soc_phys_read");
+}
+
 VCM_EXPORT int vcm_soc_phys_read(struct vcm_soc *soc, vcm_addr_t pa, void *dst, size_t len)
 {
-	return phys_access(soc, pa, dst, len, copy_from_host, __func__);
+	int ret;
+
+	VCM_TRACE_ENTER_READS();
+	ret = do_soc_phys_read(soc, pa, dst, len);
+	VCM_TRACE_EXIT(SOC_PHYS_READ, soc, (uint64_t)pa, (uint64_t)len, ret, dst, (uint64_t)(ret ? 0 : len));
+	return ret;
+}
+
+static int do_soc_phys_write(struct vcm_soc *soc, vcm_addr_t pa, const void *src, size_t len)
+{
+	return phys_access(soc, pa, (void *)src, len, copy_to_host, "vcm_soc_phys_write");
 }
 
 VCM_EXPORT int vcm_soc_phys_write(struct vcm_soc *soc, vcm_addr_t pa, const void *src, size_t len)
 {
-	return phys_access(soc, pa, (void *)src, len, copy_to_host, __func__);
+	int ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_soc_phys_write(soc, pa, src, len);
+	VCM_TRACE_EXIT(SOC_PHYS_WRITE, soc, (uint64_t)pa, src, (uint64_t)(src ? len : 0), ret);
+	return ret;
 }
 
 VCM_EXPORT void vcm_soc_dump_buddyinfo(const struct vcm_soc *soc, FILE *out)
@@ -694,13 +806,13 @@ int vcm_soc_host_to_phys(struct vcm_soc *soc, const void *p, vcm_addr_t *pa)
 	return -EFAULT;
 }
 
-VCM_EXPORT int vcm_soc_set_noncoherent(struct vcm_soc *soc, const struct vcm_cache_config *cfg)
+static int do_soc_set_noncoherent(struct vcm_soc *soc, const struct vcm_cache_config *cfg)
 {
 	struct vcm_cache *c;
 	unsigned i;
 	int ret = 0;
 
-	if (!vcm_soc_ok(soc, __func__))
+	if (!vcm_soc_ok(soc, "vcm_soc_set_noncoherent"))
 		return -EINVAL;
 	c = vcm_cache_create(cfg, &ret);
 	if (!c)
@@ -726,11 +838,31 @@ VCM_EXPORT int vcm_soc_set_noncoherent(struct vcm_soc *soc, const struct vcm_cac
 	return ret;
 }
 
-VCM_EXPORT unsigned vcm_soc_cache_line(const struct vcm_soc *soc)
+VCM_EXPORT int vcm_soc_set_noncoherent(struct vcm_soc *soc, const struct vcm_cache_config *cfg)
+{
+	int ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_soc_set_noncoherent(soc, cfg);
+	VCM_TRACE_EXIT(SOC_SET_NONCOHERENT, soc, cfg, ret);
+	return ret;
+}
+
+static unsigned do_soc_cache_line(const struct vcm_soc *soc)
 {
 	if (vcm_is_err_or_null(soc) || !soc->head.cache)
 		return 0;
 	return 1U << vcm_cache_line_shift(soc->head.cache);
+}
+
+VCM_EXPORT unsigned vcm_soc_cache_line(const struct vcm_soc *soc)
+{
+	unsigned ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_soc_cache_line(soc);
+	VCM_TRACE_EXIT(SOC_CACHE_LINE, soc, ret);
+	return ret;
 }
 
 VCM_EXPORT void vcm_soc_get_cache_stats(const struct vcm_soc *soc, struct vcm_cache_stats *st)

@@ -20,6 +20,7 @@
 #include "cache-model.h"
 #include "pgtable.h"
 #include "sysmmu-internal.h"
+#include "trace.h"
 
 struct dma_side {
 	struct vcm_sysmmu *mmu;	/* NULL: a host buffer */
@@ -123,11 +124,11 @@ static bool dva_range_ok(uint64_t dva, size_t len)
 	return dva <= VCM_PT_ADDR_LIMIT && len <= VCM_PT_ADDR_LIMIT - dva;
 }
 
-VCM_EXPORT int vcm_dma_read(struct vcm_sysmmu *mmu, vcm_addr_t dva, void *dst, size_t len)
+static int do_dma_read(struct vcm_sysmmu *mmu, vcm_addr_t dva, void *dst, size_t len)
 {
 	struct dma_side d, s;
 
-	if (!vcm_sysmmu_ok(mmu, __func__))
+	if (!vcm_sysmmu_ok(mmu, "vcm_dma_read"))
 		return -EINVAL;
 	if (!len)
 		return 0;
@@ -138,11 +139,21 @@ VCM_EXPORT int vcm_dma_read(struct vcm_sysmmu *mmu, vcm_addr_t dva, void *dst, s
 	return dma_transfer(&d, &s, len);
 }
 
-VCM_EXPORT int vcm_dma_write(struct vcm_sysmmu *mmu, vcm_addr_t dva, const void *src, size_t len)
+VCM_EXPORT int vcm_dma_read(struct vcm_sysmmu *mmu, vcm_addr_t dva, void *dst, size_t len)
+{
+	int ret;
+
+	VCM_TRACE_ENTER_READS();
+	ret = do_dma_read(mmu, dva, dst, len);
+	VCM_TRACE_EXIT(DMA_READ, mmu, (uint64_t)dva, (uint64_t)len, ret, dst, (uint64_t)(ret ? 0 : len));
+	return ret;
+}
+
+static int do_dma_write(struct vcm_sysmmu *mmu, vcm_addr_t dva, const void *src, size_t len)
 {
 	struct dma_side d, s;
 
-	if (!vcm_sysmmu_ok(mmu, __func__))
+	if (!vcm_sysmmu_ok(mmu, "vcm_dma_write"))
 		return -EINVAL;
 	if (!len)
 		return 0;
@@ -153,12 +164,22 @@ VCM_EXPORT int vcm_dma_write(struct vcm_sysmmu *mmu, vcm_addr_t dva, const void 
 	return dma_transfer(&d, &s, len);
 }
 
-VCM_EXPORT int vcm_dma_copy(struct vcm_sysmmu *dst_mmu, vcm_addr_t dst_dva,
+VCM_EXPORT int vcm_dma_write(struct vcm_sysmmu *mmu, vcm_addr_t dva, const void *src, size_t len)
+{
+	int ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_dma_write(mmu, dva, src, len);
+	VCM_TRACE_EXIT(DMA_WRITE, mmu, (uint64_t)dva, src, (uint64_t)(src ? len : 0), ret);
+	return ret;
+}
+
+static int do_dma_copy(struct vcm_sysmmu *dst_mmu, vcm_addr_t dst_dva,
 			    struct vcm_sysmmu *src_mmu, vcm_addr_t src_dva, size_t len)
 {
 	struct dma_side d, s;
 
-	if (!vcm_sysmmu_ok(dst_mmu, __func__) || !vcm_sysmmu_ok(src_mmu, __func__))
+	if (!vcm_sysmmu_ok(dst_mmu, "vcm_dma_copy") || !vcm_sysmmu_ok(src_mmu, "vcm_dma_copy"))
 		return -EINVAL;
 	if (!len)
 		return 0;
@@ -167,4 +188,14 @@ VCM_EXPORT int vcm_dma_copy(struct vcm_sysmmu *dst_mmu, vcm_addr_t dst_dva,
 	side_dva(&d, dst_mmu, dst_dva, VCM_ACCESS_WRITE);
 	side_dva(&s, src_mmu, src_dva, VCM_ACCESS_READ);
 	return dma_transfer(&d, &s, len);
+}
+
+VCM_EXPORT int vcm_dma_copy(struct vcm_sysmmu *dst_mmu, vcm_addr_t dst_dva, struct vcm_sysmmu *src_mmu, vcm_addr_t src_dva, size_t len)
+{
+	int ret;
+
+	VCM_TRACE_ENTER_READS();
+	ret = do_dma_copy(dst_mmu, dst_dva, src_mmu, src_dva, len);
+	VCM_TRACE_EXIT(DMA_COPY, dst_mmu, (uint64_t)dst_dva, src_mmu, (uint64_t)src_dva, (uint64_t)len, ret);
+	return ret;
 }

@@ -33,6 +33,7 @@
 #include "list.h"
 #include "pgtable.h"
 #include "spinlock.h"
+#include "trace.h"
 
 #define LV2_PAGE_ALL_FREE	((1U << VCM_LV2_TABLES_PER_PAGE) - 1)
 
@@ -213,7 +214,7 @@ static void lv2_table_free(struct vcm_pgtable *pt, unsigned idx)
 
 /* ---- create / destroy ---- */
 
-VCM_EXPORT struct vcm_pgtable *vcm_pgtable_create(struct vcm_soc *soc)
+static struct vcm_pgtable *do_pgtable_create(struct vcm_soc *soc)
 {
 	struct vcm_pgtable *pt;
 	uint8_t *host;
@@ -246,7 +247,7 @@ VCM_EXPORT struct vcm_pgtable *vcm_pgtable_create(struct vcm_soc *soc)
 	pt->nc = vcm_soc_cache(soc) != NULL;
 	if (pt->nc)
 		vcm_cache_maint_range(soc, pt->lv1_pa, VCM_LV1_TABLE_BYTES, VCM_CACHE_CLEAN);
-	if (vcm_reg_add(pt, VCM_KIND_PGTABLE, NULL, __func__))
+	if (vcm_reg_add(pt, VCM_KIND_PGTABLE, NULL, "vcm_pgtable_create"))
 		goto err_pages;
 	vcm_spin_init(&pt->lock);
 	return pt;
@@ -258,11 +259,21 @@ err_free:
 	return vcm_err_ptr(-ENOMEM);
 }
 
-VCM_EXPORT void vcm_pgtable_destroy(struct vcm_pgtable *pt)
+VCM_EXPORT struct vcm_pgtable *vcm_pgtable_create(struct vcm_soc *soc)
+{
+	struct vcm_pgtable *ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_pgtable_create(soc);
+	VCM_TRACE_EXIT(PGTABLE_CREATE, soc, ret);
+	return ret;
+}
+
+static void do_pgtable_destroy(struct vcm_pgtable *pt)
 {
 	unsigned idx;
 
-	if (!vcm_pgtable_ok(pt, __func__))
+	if (!vcm_pgtable_ok(pt, "vcm_pgtable_destroy"))
 		return;
 	vcm_reg_del(pt, VCM_KIND_PGTABLE);
 	for (idx = 0; idx < VCM_LV1_ENTRIES; idx++) {
@@ -275,9 +286,26 @@ VCM_EXPORT void vcm_pgtable_destroy(struct vcm_pgtable *pt)
 	free(pt);
 }
 
+VCM_EXPORT void vcm_pgtable_destroy(struct vcm_pgtable *pt)
+{
+	VCM_TRACE_ENTER();
+	do_pgtable_destroy(pt);
+	VCM_TRACE_EXIT(PGTABLE_DESTROY, pt);
+}
+
+static vcm_addr_t do_pgtable_base(const struct vcm_pgtable *pt)
+{
+	return vcm_pgtable_ok(pt, "vcm_pgtable_base") ? pt->lv1_pa : 0;
+}
+
 VCM_EXPORT vcm_addr_t vcm_pgtable_base(const struct vcm_pgtable *pt)
 {
-	return vcm_pgtable_ok(pt, __func__) ? pt->lv1_pa : 0;
+	vcm_addr_t ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_pgtable_base(pt);
+	VCM_TRACE_EXIT(PGTABLE_BASE, pt, (uint64_t)ret);
+	return ret;
 }
 
 /* ---- map ---- */
@@ -513,19 +541,29 @@ static int map_locked(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_
 	return err;
 }
 
-VCM_EXPORT int vcm_pgtable_map(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t pa,
+static int do_pgtable_map(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t pa,
 			       vcm_size_t size, unsigned prot)
 {
 	int err;
 
 	(void)prot;	/* the v1-v3 format has no permission bits */
-	if (!vcm_pgtable_ok(pt, __func__) || !range_ok(dva, size) || !range_ok(pa, size))
+	if (!vcm_pgtable_ok(pt, "vcm_pgtable_map") || !range_ok(dva, size) || !range_ok(pa, size))
 		return -EINVAL;
 
 	pt_lock(pt);
 	err = map_locked(pt, dva, pa, size);
 	pt_unlock(pt);
 	return err;
+}
+
+VCM_EXPORT int vcm_pgtable_map(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t pa, vcm_size_t size, unsigned prot)
+{
+	int ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_pgtable_map(pt, dva, pa, size, prot);
+	VCM_TRACE_EXIT(PGTABLE_MAP, pt, (uint64_t)dva, (uint64_t)pa, (uint64_t)size, prot, ret);
+	return ret;
 }
 
 /* ---- unmap ---- */
@@ -639,12 +677,12 @@ static uint64_t unmap_locked(struct vcm_pgtable *pt, uint64_t dva, uint64_t size
 	return unmap_range(pt, dva, dva + size);
 }
 
-VCM_EXPORT vcm_size_t vcm_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva,
+static vcm_size_t do_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva,
 					vcm_size_t size)
 {
 	uint64_t bytes = 0;
 
-	if (!vcm_pgtable_ok(pt, __func__) || !range_ok(dva, size)) {
+	if (!vcm_pgtable_ok(pt, "vcm_pgtable_unmap") || !range_ok(dva, size)) {
 		if (vcm_reg_live(pt, VCM_KIND_PGTABLE) || vcm_is_err_or_null(pt))
 			vcm_warn("vcm_pgtable_unmap: bad arguments (pt %p dva %#llx size %#llx)",
 				 (void *)pt, (unsigned long long)dva, (unsigned long long)size);
@@ -654,6 +692,16 @@ VCM_EXPORT vcm_size_t vcm_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva,
 	bytes = unmap_locked(pt, dva, size);
 	pt_unlock(pt);
 	return bytes;
+}
+
+VCM_EXPORT vcm_size_t vcm_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_size_t size)
+{
+	vcm_size_t ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_pgtable_unmap(pt, dva, size);
+	VCM_TRACE_EXIT(PGTABLE_UNMAP, pt, (uint64_t)dva, (uint64_t)size, (uint64_t)ret);
+	return ret;
 }
 
 /* ---- walk ---- */
@@ -685,19 +733,29 @@ void vcm_pgtable_walk_check(struct vcm_soc *soc, uint64_t pa, uint32_t e, struct
 	w->stale_ram = e;
 }
 
-VCM_EXPORT int vcm_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t dva,
+static int do_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t dva,
 				       vcm_addr_t *pa)
 {
 	struct vcm_ram_window win;
 	struct vcm_walk w;
 
-	if (!vcm_pgtable_ok(pt, __func__) || !pa || dva >= VCM_PT_ADDR_LIMIT)
+	if (!vcm_pgtable_ok(pt, "vcm_pgtable_dva_to_phys") || !pa || dva >= VCM_PT_ADDR_LIMIT)
 		return -EINVAL;
 	win = pt->win;		/* a copy: concurrent calls may move theirs */
 	if (vcm_pgtable_walk(pt->soc, pt->lv1_pa, dva, &w, &win) != VCM_WALK_OK)
 		return -ENOENT;
 	*pa = w.pa_base + (dva & ((1ULL << w.page_shift) - 1));
 	return 0;
+}
+
+VCM_EXPORT int vcm_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t *pa)
+{
+	int ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_pgtable_dva_to_phys(pt, dva, pa);
+	VCM_TRACE_EXIT(PGTABLE_DVA_TO_PHYS, pt, (uint64_t)dva, ret, (uint64_t)(ret ? 0 : pa ? *pa : 0));
+	return ret;
 }
 
 /* ---- dump ---- */

@@ -30,6 +30,7 @@
 #include "spinlock.h"
 #include "sysmmu-internal.h"
 #include "tlb.h"
+#include "trace.h"
 
 struct vcm_sysmmu {
 	struct vcm_soc *soc;
@@ -413,13 +414,20 @@ const char *vcm_sysmmu_name(const struct vcm_sysmmu *mmu)
 	return mmu->name;
 }
 
-VCM_EXPORT void vcm_sysmmu_set_fault_reports(struct vcm_sysmmu *mmu, bool on)
+static void do_sysmmu_set_fault_reports(struct vcm_sysmmu *mmu, bool on)
 {
-	if (bad_mmu(mmu, __func__))
+	if (bad_mmu(mmu, "vcm_sysmmu_set_fault_reports"))
 		return;
 	mmu_lock(mmu);
 	mmu->reports_off = !on;
 	mmu_unlock(mmu);
+}
+
+VCM_EXPORT void vcm_sysmmu_set_fault_reports(struct vcm_sysmmu *mmu, bool on)
+{
+	VCM_TRACE_ENTER();
+	do_sysmmu_set_fault_reports(mmu, on);
+	VCM_TRACE_EXIT(SYSMMU_SET_FAULT_REPORTS, mmu, (int)on);
 }
 
 static void int_clear_locked(struct vcm_sysmmu *mmu, uint32_t bits)
@@ -535,7 +543,7 @@ static bool access_ok(unsigned access)
 	return access == VCM_ACCESS_READ || access == VCM_ACCESS_WRITE;
 }
 
-VCM_EXPORT int vcm_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, unsigned access,
+static int do_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, unsigned access,
 				    vcm_addr_t *pa)
 {
 	struct vcm_fault f = { .dva = dva, .access = access };
@@ -543,7 +551,7 @@ VCM_EXPORT int vcm_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, unsi
 	struct xlate x;
 	int err;
 
-	if (!vcm_sysmmu_ok(mmu, __func__) || !pa || dva >= VCM_PT_ADDR_LIMIT || !access_ok(access))
+	if (!vcm_sysmmu_ok(mmu, "vcm_sysmmu_translate") || !pa || dva >= VCM_PT_ADDR_LIMIT || !access_ok(access))
 		return -EINVAL;
 	for (attempt = 0;; attempt++) {
 		xlate_init(&x);
@@ -561,6 +569,16 @@ VCM_EXPORT int vcm_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, unsi
 			return -EFAULT;
 		}
 	}
+}
+
+VCM_EXPORT int vcm_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, unsigned access, vcm_addr_t *pa)
+{
+	int ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_sysmmu_translate(mmu, dva, access, pa);
+	VCM_TRACE_EXIT(SYSMMU_TRANSLATE, mmu, (uint64_t)dva, access, ret, (uint64_t)(ret ? 0 : pa ? *pa : 0));
+	return ret;
 }
 
 VCM_EXPORT int vcm_sysmmu_inject_fault(struct vcm_sysmmu *mmu, const struct vcm_fault *f)
@@ -616,7 +634,7 @@ void vcm_sysmmu_count_stale_reads(struct vcm_sysmmu *mmu, unsigned lines)
 	mmu_unlock(mmu);
 }
 
-VCM_EXPORT struct vcm_sysmmu *vcm_sysmmu_create(struct vcm_soc *soc, const char *name)
+static struct vcm_sysmmu *do_sysmmu_create(struct vcm_soc *soc, const char *name)
 {
 	struct vcm_sysmmu *mmu;
 
@@ -629,7 +647,7 @@ VCM_EXPORT struct vcm_sysmmu *vcm_sysmmu_create(struct vcm_soc *soc, const char 
 	mmu->win.device = true;		/* the walker reads RAM as devices see it */
 	mmu->name = vcm_strdup(name ? name : "sysmmu");
 	if (!mmu->name || vcm_tlb_init(&mmu->tlb, VCM_SYSMMU_TLB_DEFAULT_ENTRIES) ||
-	    vcm_reg_add(mmu, VCM_KIND_SYSMMU, NULL, __func__)) {
+	    vcm_reg_add(mmu, VCM_KIND_SYSMMU, NULL, "vcm_sysmmu_create")) {
 		vcm_tlb_release(&mmu->tlb);
 		free(mmu->name);
 		free(mmu);
@@ -638,14 +656,31 @@ VCM_EXPORT struct vcm_sysmmu *vcm_sysmmu_create(struct vcm_soc *soc, const char 
 	return mmu;
 }
 
-VCM_EXPORT void vcm_sysmmu_destroy(struct vcm_sysmmu *mmu)
+VCM_EXPORT struct vcm_sysmmu *vcm_sysmmu_create(struct vcm_soc *soc, const char *name)
 {
-	if (!vcm_sysmmu_ok(mmu, __func__))
+	struct vcm_sysmmu *ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_sysmmu_create(soc, name);
+	VCM_TRACE_EXIT(SYSMMU_CREATE, soc, name, ret);
+	return ret;
+}
+
+static void do_sysmmu_destroy(struct vcm_sysmmu *mmu)
+{
+	if (!vcm_sysmmu_ok(mmu, "vcm_sysmmu_destroy"))
 		return;
 	vcm_reg_del(mmu, VCM_KIND_SYSMMU);
 	vcm_tlb_release(&mmu->tlb);
 	free(mmu->name);
 	free(mmu);
+}
+
+VCM_EXPORT void vcm_sysmmu_destroy(struct vcm_sysmmu *mmu)
+{
+	VCM_TRACE_ENTER();
+	do_sysmmu_destroy(mmu);
+	VCM_TRACE_EXIT(SYSMMU_DESTROY, mmu);
 }
 
 static void set_ctrl(struct vcm_sysmmu *mmu, uint32_t val)
@@ -655,16 +690,30 @@ static void set_ctrl(struct vcm_sysmmu *mmu, uint32_t val)
 	mmu_unlock(mmu);
 }
 
+static void do_sysmmu_enable(struct vcm_sysmmu *mmu)
+{
+	if (!bad_mmu(mmu, "vcm_sysmmu_enable"))
+		set_ctrl(mmu, VCM_SYSMMU_CTRL_ENABLE);
+}
+
 VCM_EXPORT void vcm_sysmmu_enable(struct vcm_sysmmu *mmu)
 {
-	if (!bad_mmu(mmu, __func__))
-		set_ctrl(mmu, VCM_SYSMMU_CTRL_ENABLE);
+	VCM_TRACE_ENTER();
+	do_sysmmu_enable(mmu);
+	VCM_TRACE_EXIT(SYSMMU_ENABLE, mmu);
+}
+
+static void do_sysmmu_disable(struct vcm_sysmmu *mmu)
+{
+	if (!bad_mmu(mmu, "vcm_sysmmu_disable"))
+		set_ctrl(mmu, VCM_SYSMMU_CTRL_DISABLE);
 }
 
 VCM_EXPORT void vcm_sysmmu_disable(struct vcm_sysmmu *mmu)
 {
-	if (!bad_mmu(mmu, __func__))
-		set_ctrl(mmu, VCM_SYSMMU_CTRL_DISABLE);
+	VCM_TRACE_ENTER();
+	do_sysmmu_disable(mmu);
+	VCM_TRACE_EXIT(SYSMMU_DISABLE, mmu);
 }
 
 static void set_base(struct vcm_sysmmu *mmu, uint32_t val)
@@ -674,9 +723,9 @@ static void set_base(struct vcm_sysmmu *mmu, uint32_t val)
 	mmu_unlock(mmu);
 }
 
-VCM_EXPORT void vcm_sysmmu_set_pgtable_base(struct vcm_sysmmu *mmu, vcm_addr_t pgd_pa)
+static void do_sysmmu_set_pgtable_base(struct vcm_sysmmu *mmu, vcm_addr_t pgd_pa)
 {
-	if (bad_mmu(mmu, __func__))
+	if (bad_mmu(mmu, "vcm_sysmmu_set_pgtable_base"))
 		return;
 	if (pgd_pa >= VCM_PT_ADDR_LIMIT || !VCM_IS_ALIGNED(pgd_pa, VCM_LV1_TABLE_ALIGN))
 		vcm_warn("%s: page-table base %#llx is not a 16 KiB-aligned 32-bit address",
@@ -684,11 +733,18 @@ VCM_EXPORT void vcm_sysmmu_set_pgtable_base(struct vcm_sysmmu *mmu, vcm_addr_t p
 	set_base(mmu, (uint32_t)pgd_pa);
 }
 
-VCM_EXPORT vcm_addr_t vcm_sysmmu_pgtable_base(const struct vcm_sysmmu *mmu)
+VCM_EXPORT void vcm_sysmmu_set_pgtable_base(struct vcm_sysmmu *mmu, vcm_addr_t pgd_pa)
+{
+	VCM_TRACE_ENTER();
+	do_sysmmu_set_pgtable_base(mmu, pgd_pa);
+	VCM_TRACE_EXIT(SYSMMU_SET_PGTABLE_BASE, mmu, (uint64_t)pgd_pa);
+}
+
+static vcm_addr_t do_sysmmu_pgtable_base(const struct vcm_sysmmu *mmu)
 {
 	vcm_addr_t base;
 
-	if (!vcm_sysmmu_ok(mmu, __func__))
+	if (!vcm_sysmmu_ok(mmu, "vcm_sysmmu_pgtable_base"))
 		return 0;
 	mmu_lock(mmu);
 	base = mmu->pt_base;
@@ -696,9 +752,19 @@ VCM_EXPORT vcm_addr_t vcm_sysmmu_pgtable_base(const struct vcm_sysmmu *mmu)
 	return base;
 }
 
-VCM_EXPORT void vcm_sysmmu_tlb_invalidate(struct vcm_sysmmu *mmu)
+VCM_EXPORT vcm_addr_t vcm_sysmmu_pgtable_base(const struct vcm_sysmmu *mmu)
 {
-	if (bad_mmu(mmu, __func__))
+	vcm_addr_t ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_sysmmu_pgtable_base(mmu);
+	VCM_TRACE_EXIT(SYSMMU_PGTABLE_BASE, mmu, (uint64_t)ret);
+	return ret;
+}
+
+static void do_sysmmu_tlb_invalidate(struct vcm_sysmmu *mmu)
+{
+	if (bad_mmu(mmu, "vcm_sysmmu_tlb_invalidate"))
 		return;
 	mmu_lock(mmu);
 	vcm_tlb_flush(&mmu->tlb);
@@ -706,9 +772,16 @@ VCM_EXPORT void vcm_sysmmu_tlb_invalidate(struct vcm_sysmmu *mmu)
 	mmu_unlock(mmu);
 }
 
-VCM_EXPORT void vcm_sysmmu_tlb_invalidate_entry(struct vcm_sysmmu *mmu, vcm_addr_t dva)
+VCM_EXPORT void vcm_sysmmu_tlb_invalidate(struct vcm_sysmmu *mmu)
 {
-	if (bad_mmu(mmu, __func__))
+	VCM_TRACE_ENTER();
+	do_sysmmu_tlb_invalidate(mmu);
+	VCM_TRACE_EXIT(SYSMMU_TLB_INVALIDATE, mmu);
+}
+
+static void do_sysmmu_tlb_invalidate_entry(struct vcm_sysmmu *mmu, vcm_addr_t dva)
+{
+	if (bad_mmu(mmu, "vcm_sysmmu_tlb_invalidate_entry"))
 		return;
 	mmu_lock(mmu);
 	vcm_tlb_flush_dva(&mmu->tlb, (uint32_t)dva);
@@ -716,15 +789,29 @@ VCM_EXPORT void vcm_sysmmu_tlb_invalidate_entry(struct vcm_sysmmu *mmu, vcm_addr
 	mmu_unlock(mmu);
 }
 
-VCM_EXPORT void vcm_sysmmu_set_fault_handler(struct vcm_sysmmu *mmu, vcm_fault_fn fn,
+VCM_EXPORT void vcm_sysmmu_tlb_invalidate_entry(struct vcm_sysmmu *mmu, vcm_addr_t dva)
+{
+	VCM_TRACE_ENTER();
+	do_sysmmu_tlb_invalidate_entry(mmu, dva);
+	VCM_TRACE_EXIT(SYSMMU_TLB_INVALIDATE_ENTRY, mmu, (uint64_t)dva);
+}
+
+static void do_sysmmu_set_fault_handler(struct vcm_sysmmu *mmu, vcm_fault_fn fn,
 					     void *priv)
 {
-	if (bad_mmu(mmu, __func__))
+	if (bad_mmu(mmu, "vcm_sysmmu_set_fault_handler"))
 		return;
 	mmu_lock(mmu);
 	mmu->handler = fn;
 	mmu->handler_priv = priv;
 	mmu_unlock(mmu);
+}
+
+VCM_EXPORT void vcm_sysmmu_set_fault_handler(struct vcm_sysmmu *mmu, vcm_fault_fn fn, void *priv)
+{
+	VCM_TRACE_ENTER();
+	do_sysmmu_set_fault_handler(mmu, fn, priv);
+	VCM_TRACE_EXIT(SYSMMU_SET_FAULT_HANDLER, mmu, fn != NULL);
 }
 
 VCM_EXPORT void vcm_sysmmu_get_stats(const struct vcm_sysmmu *mmu, struct vcm_sysmmu_stats *st)
@@ -740,11 +827,11 @@ VCM_EXPORT void vcm_sysmmu_get_stats(const struct vcm_sysmmu *mmu, struct vcm_sy
 	mmu_unlock(mmu);
 }
 
-VCM_EXPORT int vcm_sysmmu_set_tlb_entries(struct vcm_sysmmu *mmu, unsigned entries)
+static int do_sysmmu_set_tlb_entries(struct vcm_sysmmu *mmu, unsigned entries)
 {
 	struct vcm_tlb tlb, old;
 
-	if (!vcm_sysmmu_ok(mmu, __func__) || !entries || entries > VCM_SYSMMU_TLB_MAX_ENTRIES)
+	if (!vcm_sysmmu_ok(mmu, "vcm_sysmmu_set_tlb_entries") || !entries || entries > VCM_SYSMMU_TLB_MAX_ENTRIES)
 		return -EINVAL;
 	if (vcm_tlb_init(&tlb, entries))
 		return -ENOMEM;
@@ -754,6 +841,16 @@ VCM_EXPORT int vcm_sysmmu_set_tlb_entries(struct vcm_sysmmu *mmu, unsigned entri
 	mmu_unlock(mmu);
 	vcm_tlb_release(&old);
 	return 0;
+}
+
+VCM_EXPORT int vcm_sysmmu_set_tlb_entries(struct vcm_sysmmu *mmu, unsigned entries)
+{
+	int ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_sysmmu_set_tlb_entries(mmu, entries);
+	VCM_TRACE_EXIT(SYSMMU_SET_TLB_ENTRIES, mmu, entries, ret);
+	return ret;
 }
 
 /* ---- register view ---- */
@@ -792,11 +889,11 @@ static uint32_t readl_locked(const struct vcm_sysmmu *mmu, unsigned offset)
 	}
 }
 
-VCM_EXPORT uint32_t vcm_sysmmu_readl(struct vcm_sysmmu *mmu, unsigned offset)
+static uint32_t do_sysmmu_readl(struct vcm_sysmmu *mmu, unsigned offset)
 {
 	uint32_t val;
 
-	if (bad_mmu(mmu, __func__))
+	if (bad_mmu(mmu, "vcm_sysmmu_readl"))
 		return 0;
 	if (!reg_known(offset)) {
 		vcm_warn("%s: read of unknown register offset %#x", mmu->name, offset);
@@ -806,6 +903,16 @@ VCM_EXPORT uint32_t vcm_sysmmu_readl(struct vcm_sysmmu *mmu, unsigned offset)
 	val = readl_locked(mmu, offset);
 	mmu_unlock(mmu);
 	return val;
+}
+
+VCM_EXPORT uint32_t vcm_sysmmu_readl(struct vcm_sysmmu *mmu, unsigned offset)
+{
+	uint32_t ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_sysmmu_readl(mmu, offset);
+	VCM_TRACE_EXIT(SYSMMU_READL, mmu, (uint64_t)offset, (uint64_t)ret);
+	return ret;
 }
 
 /* Returns false for a register that cannot be written. */
@@ -840,11 +947,11 @@ static bool writel_locked(struct vcm_sysmmu *mmu, unsigned offset, uint32_t val)
 	}
 }
 
-VCM_EXPORT void vcm_sysmmu_writel(struct vcm_sysmmu *mmu, unsigned offset, uint32_t val)
+static void do_sysmmu_writel(struct vcm_sysmmu *mmu, unsigned offset, uint32_t val)
 {
 	bool ok = false;
 
-	if (bad_mmu(mmu, __func__))
+	if (bad_mmu(mmu, "vcm_sysmmu_writel"))
 		return;
 	if (reg_known(offset)) {
 		mmu_lock(mmu);
@@ -854,6 +961,13 @@ VCM_EXPORT void vcm_sysmmu_writel(struct vcm_sysmmu *mmu, unsigned offset, uint3
 	if (!ok)
 		vcm_warn("%s: write of %#x to %s register offset %#x ignored", mmu->name, val,
 			 reg_known(offset) ? "read-only" : "unknown", offset);
+}
+
+VCM_EXPORT void vcm_sysmmu_writel(struct vcm_sysmmu *mmu, unsigned offset, uint32_t val)
+{
+	VCM_TRACE_ENTER();
+	do_sysmmu_writel(mmu, offset, val);
+	VCM_TRACE_EXIT(SYSMMU_WRITEL, mmu, (uint64_t)offset, (uint64_t)val);
 }
 
 /* ---- dump ---- */

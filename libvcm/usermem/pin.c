@@ -28,6 +28,7 @@
 #include "phys.h"
 #include "pin.h"
 #include "soc-internal.h"
+#include "trace.h"
 
 /* Buckets of a fresh table; it doubles at a load factor of 3/4. */
 #define PIN_TABLE_MIN_BUCKETS	64
@@ -449,7 +450,7 @@ static int user_check(const void *uaddr, size_t size, uintptr_t *first, uint64_t
 	return check_access(*first, *first + (uintptr_t)((*npages - 1) << VCM_PAGE_SHIFT));
 }
 
-VCM_EXPORT struct vcm_phys *vcm_phys_from_user(struct vcm_soc *soc, void *uaddr, size_t size,
+static struct vcm_phys *do_phys_from_user(struct vcm_soc *soc, void *uaddr, size_t size,
 					       unsigned flags)
 {
 	struct vcm_phys *phys;
@@ -460,7 +461,7 @@ VCM_EXPORT struct vcm_phys *vcm_phys_from_user(struct vcm_soc *soc, void *uaddr,
 
 	if (!soc)
 		soc = vcm_soc_current();
-	if (!vcm_soc_ok(soc, __func__))
+	if (!vcm_soc_ok(soc, "vcm_phys_from_user"))
 		return vcm_err_ptr(-EINVAL);
 	ret = user_check(uaddr, size, &first, &npages);
 	if (ret)
@@ -474,7 +475,7 @@ VCM_EXPORT struct vcm_phys *vcm_phys_from_user(struct vcm_soc *soc, void *uaddr,
 	vcm_mutex_lock(&pin_table.lock);
 	ret = flags & VCM_USERPTR_CONTIG ? pin_contiguous(soc, up) : pin_scattered(soc, up);
 	phys = ret ? NULL : user_phys_new(up);
-	if (phys && vcm_phys_register(phys, __func__)) {
+	if (phys && vcm_phys_register(phys, "vcm_phys_from_user")) {
 		free(phys);
 		phys = NULL;
 	}
@@ -488,6 +489,16 @@ VCM_EXPORT struct vcm_phys *vcm_phys_from_user(struct vcm_soc *soc, void *uaddr,
 		return vcm_err_ptr(ret);
 	}
 	return phys;
+}
+
+VCM_EXPORT struct vcm_phys *vcm_phys_from_user(struct vcm_soc *soc, void *uaddr, size_t size, unsigned flags)
+{
+	struct vcm_phys *ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_phys_from_user(soc, uaddr, size, flags);
+	VCM_TRACE_EXIT(PHYS_FROM_USER, soc, uaddr, (uint64_t)size, flags, ret);
+	return ret;
 }
 
 size_t vcm_pin_pages(const struct vcm_soc *soc)

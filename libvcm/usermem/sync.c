@@ -16,6 +16,7 @@
 #include "soc-internal.h"
 #include "sync.h"
 #include "vcm-internal.h"
+#include "trace.h"
 
 static bool dir_ok(enum vcm_dma_dir dir)
 {
@@ -60,7 +61,7 @@ int vcm_phys_sync_range(struct vcm_soc *soc, const struct vcm_phys *phys, vcm_si
 	return 0;
 }
 
-VCM_EXPORT int vcm_phys_sync_for_device(struct vcm_soc *soc, struct vcm_phys *phys,
+static int do_phys_sync_for_device(struct vcm_soc *soc, struct vcm_phys *phys,
 					enum vcm_dma_dir dir)
 {
 	if (vcm_is_err_or_null(phys))
@@ -68,12 +69,32 @@ VCM_EXPORT int vcm_phys_sync_for_device(struct vcm_soc *soc, struct vcm_phys *ph
 	return vcm_phys_sync_range(soc, phys, 0, phys->size, dir, true);
 }
 
-VCM_EXPORT int vcm_phys_sync_for_cpu(struct vcm_soc *soc, struct vcm_phys *phys,
+VCM_EXPORT int vcm_phys_sync_for_device(struct vcm_soc *soc, struct vcm_phys *phys, enum vcm_dma_dir dir)
+{
+	int ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_phys_sync_for_device(soc, phys, dir);
+	VCM_TRACE_EXIT(PHYS_SYNC_FOR_DEVICE, soc, phys, (int)dir, ret);
+	return ret;
+}
+
+static int do_phys_sync_for_cpu(struct vcm_soc *soc, struct vcm_phys *phys,
 				     enum vcm_dma_dir dir)
 {
 	if (vcm_is_err_or_null(phys))
 		return -EINVAL;
 	return vcm_phys_sync_range(soc, phys, 0, phys->size, dir, false);
+}
+
+VCM_EXPORT int vcm_phys_sync_for_cpu(struct vcm_soc *soc, struct vcm_phys *phys, enum vcm_dma_dir dir)
+{
+	int ret;
+
+	VCM_TRACE_ENTER_READS();
+	ret = do_phys_sync_for_cpu(soc, phys, dir);
+	VCM_TRACE_EXIT(PHYS_SYNC_FOR_CPU, soc, phys, (int)dir, ret);
+	return ret;
 }
 
 static int res_sync(struct vcm_res *res, enum vcm_dma_dir dir, bool for_device)
@@ -92,14 +113,34 @@ static int res_sync(struct vcm_res *res, enum vcm_dma_dir dir, bool for_device)
 	return vcm_phys_sync_range(soc, phys, 0, phys->size, dir, for_device);
 }
 
-VCM_EXPORT int vcm_res_sync_for_device(struct vcm_res *res, enum vcm_dma_dir dir)
+static int do_res_sync_for_device(struct vcm_res *res, enum vcm_dma_dir dir)
 {
 	return res_sync(res, dir, true);
 }
 
-VCM_EXPORT int vcm_res_sync_for_cpu(struct vcm_res *res, enum vcm_dma_dir dir)
+VCM_EXPORT int vcm_res_sync_for_device(struct vcm_res *res, enum vcm_dma_dir dir)
+{
+	int ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_res_sync_for_device(res, dir);
+	VCM_TRACE_EXIT(RES_SYNC_FOR_DEVICE, res, (int)dir, ret);
+	return ret;
+}
+
+static int do_res_sync_for_cpu(struct vcm_res *res, enum vcm_dma_dir dir)
 {
 	return res_sync(res, dir, false);
+}
+
+VCM_EXPORT int vcm_res_sync_for_cpu(struct vcm_res *res, enum vcm_dma_dir dir)
+{
+	int ret;
+
+	VCM_TRACE_ENTER_READS();
+	ret = do_res_sync_for_cpu(res, dir);
+	VCM_TRACE_EXIT(RES_SYNC_FOR_CPU, res, (int)dir, ret);
+	return ret;
 }
 
 /* The PA of host byte @p: ordinary RAM of @soc, or a page pinned in it. */
@@ -115,7 +156,7 @@ static int host_pa(struct vcm_soc *soc, const void *p, vcm_addr_t *pa)
 	return 0;
 }
 
-VCM_EXPORT int vcm_cache_maint_host(struct vcm_soc *soc, const void *addr, size_t size,
+static int do_cache_maint_host(struct vcm_soc *soc, const void *addr, size_t size,
 				    enum vcm_cache_op op)
 {
 	uintptr_t a = (uintptr_t)addr, end = a + size;
@@ -139,4 +180,14 @@ VCM_EXPORT int vcm_cache_maint_host(struct vcm_soc *soc, const void *addr, size_
 		vcm_cache_maint_range(soc, pa, (end < page_end ? end : page_end) - a, op);
 	}
 	return 0;
+}
+
+VCM_EXPORT int vcm_cache_maint_host(struct vcm_soc *soc, const void *addr, size_t size, enum vcm_cache_op op)
+{
+	int ret;
+
+	VCM_TRACE_ENTER_READS();
+	ret = do_cache_maint_host(soc, addr, size, op);
+	VCM_TRACE_EXIT(CACHE_MAINT_HOST, soc, addr, (uint64_t)size, (int)op, ret);
+	return ret;
 }

@@ -12,6 +12,7 @@
 #include "sync.h"
 #include "registry.h"
 #include "vcm-internal.h"
+#include "trace.h"
 
 /*
  * struct userptr - what vcm_userptr_get() allocates.
@@ -30,14 +31,14 @@ struct userptr {
 	uint64_t phys_id;
 };
 
-VCM_EXPORT struct vcm_userptr *vcm_userptr_get(struct vcm *vcm, void *uaddr, size_t size,
+static struct vcm_userptr *do_userptr_get(struct vcm *vcm, void *uaddr, size_t size,
 					       unsigned flags)
 {
 	struct vcm_phys *phys;
 	struct userptr *u;
 	struct vcm_res *res;
 
-	if (!vcm_ctx_ok(vcm, __func__))
+	if (!vcm_ctx_ok(vcm, "vcm_userptr_get"))
 		return vcm_err_ptr(-EINVAL);
 	phys = vcm_phys_from_user(vcm_context_soc(vcm), uaddr, size, flags);
 	if (vcm_is_err(phys))
@@ -48,7 +49,7 @@ VCM_EXPORT struct vcm_userptr *vcm_userptr_get(struct vcm *vcm, void *uaddr, siz
 		return (void *)res;
 	}
 	u = vcm_calloc(1, sizeof(*u));
-	if (!u || vcm_reg_add(u, VCM_KIND_USERPTR, NULL, __func__)) {
+	if (!u || vcm_reg_add(u, VCM_KIND_USERPTR, NULL, "vcm_userptr_get")) {
 		free(u);
 		vcm_unmap(res);
 		vcm_free(phys);
@@ -64,11 +65,21 @@ VCM_EXPORT struct vcm_userptr *vcm_userptr_get(struct vcm *vcm, void *uaddr, siz
 	return &u->up;
 }
 
-VCM_EXPORT void vcm_userptr_put(struct vcm_userptr *up)
+VCM_EXPORT struct vcm_userptr *vcm_userptr_get(struct vcm *vcm, void *uaddr, size_t size, unsigned flags)
+{
+	struct vcm_userptr *ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_userptr_get(vcm, uaddr, size, flags);
+	VCM_TRACE_EXIT(USERPTR_GET, vcm, uaddr, (uint64_t)size, flags, ret);
+	return ret;
+}
+
+static void do_userptr_put(struct vcm_userptr *up)
 {
 	struct userptr *u;
 
-	if (!vcm_handle_ok(up, VCM_KIND_USERPTR, __func__)) {
+	if (!vcm_handle_ok(up, VCM_KIND_USERPTR, "vcm_userptr_put")) {
 		if (vcm_is_err_or_null(up))
 			vcm_warn("vcm_userptr_put: no buffer (%p)", (void *)up);
 		return;
@@ -83,6 +94,13 @@ VCM_EXPORT void vcm_userptr_put(struct vcm_userptr *up)
 	free(u);
 }
 
+VCM_EXPORT void vcm_userptr_put(struct vcm_userptr *up)
+{
+	VCM_TRACE_ENTER();
+	do_userptr_put(up);
+	VCM_TRACE_EXIT(USERPTR_PUT, up);
+}
+
 static int userptr_sync(struct vcm_userptr *up, enum vcm_dma_dir dir, bool for_device)
 {
 	struct userptr *u;
@@ -94,12 +112,32 @@ static int userptr_sync(struct vcm_userptr *up, enum vcm_dma_dir dir, bool for_d
 				   dir, for_device);
 }
 
-VCM_EXPORT int vcm_userptr_sync_for_device(struct vcm_userptr *up, enum vcm_dma_dir dir)
+static int do_userptr_sync_for_device(struct vcm_userptr *up, enum vcm_dma_dir dir)
 {
 	return userptr_sync(up, dir, true);
 }
 
-VCM_EXPORT int vcm_userptr_sync_for_cpu(struct vcm_userptr *up, enum vcm_dma_dir dir)
+VCM_EXPORT int vcm_userptr_sync_for_device(struct vcm_userptr *up, enum vcm_dma_dir dir)
+{
+	int ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_userptr_sync_for_device(up, dir);
+	VCM_TRACE_EXIT(USERPTR_SYNC_FOR_DEVICE, up, (int)dir, ret);
+	return ret;
+}
+
+static int do_userptr_sync_for_cpu(struct vcm_userptr *up, enum vcm_dma_dir dir)
 {
 	return userptr_sync(up, dir, false);
+}
+
+VCM_EXPORT int vcm_userptr_sync_for_cpu(struct vcm_userptr *up, enum vcm_dma_dir dir)
+{
+	int ret;
+
+	VCM_TRACE_ENTER_READS();
+	ret = do_userptr_sync_for_cpu(up, dir);
+	VCM_TRACE_EXIT(USERPTR_SYNC_FOR_CPU, up, (int)dir, ret);
+	return ret;
 }

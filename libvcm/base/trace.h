@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * trace.h - the call recorder (internal): VCM_TRACE=file in the environment
+ * makes the process write every public call, its arguments and results to
+ * that file, one line per call (the format: doc/vcm-trace.5.txt... see
+ * base/trace.c's header comment and vcm-replay(1)).
+ *
+ * A public function records itself with two hooks:
+ *
+ *	VCM_TRACE_ENTER();			first statement
+ *	...
+ *	VCM_TRACE_EXIT(RESERVE, vcm, size, flags, res);   before returning
+ *
+ * the arguments in the order and with the types of its line in
+ * trace-calls.h.  Recording off, each hook is one predictable branch on a
+ * flag set once when the library is loaded.  Recording on, a public call
+ * made from inside another (vcm_unmap() calls vcm_unbind()) is not written:
+ * only the outermost call of a thread is, after it returns.
+ */
+#ifndef LIBVCM_TRACE_H
+#define LIBVCM_TRACE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum vcm_trace_call {
+#define VCM_TRACE_CALL(id, name, sig) VCM_TR_##id,
+#include "trace-calls.h"
+#undef VCM_TRACE_CALL
+	VCM_TR_NR,
+};
+
+/* Set once, at load time, when VCM_TRACE names a file (never changes after). */
+extern bool vcm_trace_on;
+
+#define VCM_TRACE_ENTER() do {					\
+	if (__builtin_expect(vcm_trace_on, 0))			\
+		vcm_trace_enter(false);				\
+} while (0)
+
+/* The same, for a call that reads memory the program may have written
+ * behind libvcm's back (user memory it pinned): written before the call. */
+#define VCM_TRACE_ENTER_READS() do {				\
+	if (__builtin_expect(vcm_trace_on, 0))			\
+		vcm_trace_enter(true);				\
+} while (0)
+
+#define VCM_TRACE_EXIT(id, ...) do {				\
+	if (__builtin_expect(vcm_trace_on, 0))			\
+		vcm_trace_exit(VCM_TR_##id, __VA_ARGS__);	\
+} while (0)
+
+void vcm_trace_enter(bool reads_user);
+void vcm_trace_exit(enum vcm_trace_call call, ...);
+/* A warning was raised (base/warn.c): counted for the call, text kept. */
+void vcm_trace_warned(const char *msg);
+
+/* The table (trace-calls.h). */
+const char *vcm_trace_call_name(enum vcm_trace_call call);
+const char *vcm_trace_call_sig(enum vcm_trace_call call);
+/* The call named @name, or VCM_TR_NR. */
+enum vcm_trace_call vcm_trace_call_find(const char *name, size_t len);
+
+/* The trace format's version, written in its first line. */
+#define VCM_TRACE_VERSION	1
+#define VCM_TRACE_MAGIC		"vcm-trace"
+
+/* Arguments and results of one call, as written and read. */
+#define VCM_TR_MAX_VALS		10
+
+enum vcm_tr_form {
+	VCM_TRV_NUM,		/* a number (x u d b) */
+	VCM_TRV_ANY,		/* "~...": not checked (a host pointer) */
+	VCM_TRV_NULL,		/* null */
+	VCM_TRV_HANDLE,		/* #id */
+	VCM_TRV_BAD,		/* #? a pointer libvcm never made */
+	VCM_TRV_ERR,		/* err:-N, an error pointer */
+	VCM_TRV_STR,		/* "text" */
+	VCM_TRV_USER,		/* u:ADDR or u:ADDR+LEN */
+	VCM_TRV_DATA,		/* d:LEN:HASH (contents in an @data line) */
+	VCM_TRV_HASH,		/* h:LEN:HASH */
+	VCM_TRV_ORDERS,		/* 8.4.0 */
+	VCM_TRV_CACHE,		/* line/evict/seed */
+	VCM_TRV_NONE,		/* - (no result) */
+};
+
+/* A string or orders list is kept in @str (NUL-terminated). */
+#define VCM_TR_STR_MAX		64
+
+/*
+ * struct vcm_tr_val - one argument or result.  A result handle is followed
+ * by named details (a reservation's start and size, ...), each a value of
+ * its own.
+ */
+struct vcm_tr_val {
+	char name[16];
+	char type;		/* the letter of trace-calls.h; 'x' for details */
+	enum vcm_tr_form form;
+	uint64_t v;		/* number, id, errno, address, length */
+	uint64_t v2;		/* hash; cache evict */
+	uint64_t v3;		/* cache seed */
+	const void *ptr;	/* the object or buffer (not written) */
+	char str[VCM_TR_STR_MAX];
+};
+
+struct vcm_tr_call {
+	enum vcm_trace_call call;
+	unsigned nargs, nres;
+	struct vcm_tr_val args[VCM_TR_MAX_VALS];
+	struct vcm_tr_val res[VCM_TR_MAX_VALS];
+	unsigned warns;
+};
+
+/* 64-bit FNV-1a of a buffer (user data by content). */
+uint64_t vcm_trace_hash(const void *p, size_t len);
+
+/*
+ * vcm_trace_collect() - fill @c from the hook's arguments (as
+ * VCM_TRACE_EXIT passes them).  Handles become ids (live or recently
+ * released), buffers hashes.
+ */
+void vcm_trace_collect(struct vcm_tr_call *c, enum vcm_trace_call call, ...);
+void vcm_trace_vcollect(struct vcm_tr_call *c, enum vcm_trace_call call, va_list ap);
+
+/* Write @c as one line (without thread or newline) into @buf. */
+int vcm_trace_format(const struct vcm_tr_call *c, char *buf, size_t len);
+/* The same for one value. */
+int vcm_trace_format_val(const struct vcm_tr_val *v, char *buf, size_t len);
+
+/* Start recording to @path (tests; VCM_TRACE does it at load): 0 or -errno. */
+int vcm_trace_start(const char *path);
+/* Flush the trace file. */
+void vcm_trace_flush(void);
+
+#endif /* LIBVCM_TRACE_H */
