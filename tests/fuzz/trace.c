@@ -2,16 +2,14 @@
 /*
  * trace.c - operation traces: files of one operation per line, running
  * them on a fresh harness, and shrinking a failing one by delta debugging
- * (drop chunks of operations while the run still fails the same way).
+ * (the library's shrinker, debug/shrink.c, shared with vcm-replay).
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "fuzz.h"
+#include "shrink.h"
 
 int fz_trace_push(struct fz_trace *t, const struct fz_op *op)
 {
@@ -109,85 +107,58 @@ enum fz_fail fz_run_trace(const struct fz_config *cfg, const struct fz_trace *t,
 	return f;
 }
 
+/* The shrinker's view of a trace: the ops picked by @idx. */
+struct shrink_ctx {
+	const struct fz_config *cfg;
+	const struct fz_trace *t;
+	struct fz_trace cand;
+};
+
+static int run_picked(const size_t *idx, size_t n, size_t *at, void *priv)
+{
+	struct shrink_ctx *s = priv;
+	struct fz_config quiet = *s->cfg;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		s->cand.ops[i] = s->t->ops[idx[i]];
+	s->cand.n = n;
+	quiet.trace = NULL;
+	quiet.verbose = false;
+	return fz_run_trace(&quiet, &s->cand, at, NULL, 0);
+}
+
 int fz_run_isolated(const struct fz_config *cfg, const struct fz_trace *t)
 {
-	struct fz_config quiet = *cfg;
-	int status;
-	pid_t pid;
+	struct shrink_ctx s = { cfg, t, { malloc((t->n + 1) * sizeof(*t->ops)), 0, t->n + 1 } };
+	size_t *idx = malloc((t->n + 1) * sizeof(*idx)), i;
+	int ret = -1;
 
-	quiet.trace = NULL;
-	quiet.verbose = false;
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		size_t at;
-
-		_exit(fz_run_trace(&quiet, t, &at, NULL, 0));
+	if (s.cand.ops && idx) {
+		for (i = 0; i < t->n; i++)
+			idx[i] = i;
+		ret = vcm_shrink_run_isolated(idx, t->n, run_picked, &s);
 	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -1;
-	if (WIFSIGNALED(status))
-		return 100 + WTERMSIG(status);
-	return WEXITSTATUS(status);
-}
-
-/* Run @t; the failure class (100+signal for a crash when isolated). */
-static int run_class(const struct fz_config *cfg, const struct fz_trace *t, bool isolate,
-		     size_t *at)
-{
-	struct fz_config quiet = *cfg;
-
-	*at = t->n;
-	if (isolate)
-		return fz_run_isolated(cfg, t);
-	quiet.trace = NULL;
-	quiet.verbose = false;
-	return fz_run_trace(&quiet, t, at, NULL, 0);
-}
-
-/* @t without ops [from, from+len) into @out. */
-static void without(const struct fz_trace *t, size_t from, size_t len, struct fz_trace *out)
-{
-	out->n = 0;
-	memcpy(out->ops, t->ops, from * sizeof(*t->ops));
-	memcpy(out->ops + from, t->ops + from + len, (t->n - from - len) * sizeof(*t->ops));
-	out->n = t->n - len;
+	free(idx);
+	free(s.cand.ops);
+	return ret;
 }
 
 unsigned long fz_shrink(const struct fz_config *cfg, struct fz_trace *t, int want, bool isolate)
 {
-	struct fz_trace cand = { malloc((t->n + 1) * sizeof(*t->ops)), 0, t->n + 1 };
+	struct shrink_ctx s = { cfg, t, { malloc((t->n + 1) * sizeof(*t->ops)), 0, t->n + 1 } };
+	size_t *idx = malloc((t->n + 1) * sizeof(*idx)), i, n = t->n;
 	unsigned long runs = 0;
-	size_t parts = 2, at;
 
-	if (!cand.ops)
-		return 0;
-	while (t->n >= 2) {
-		size_t chunk = (t->n + parts - 1) / parts, from;
-		bool reduced = false;
-
-		for (from = 0; from < t->n; from += chunk) {
-			size_t len = chunk < t->n - from ? chunk : t->n - from;
-
-			without(t, from, len, &cand);
-			runs++;
-			if (run_class(cfg, &cand, isolate, &at) != want)
-				continue;
-			/* keep it, cut after the failing op too */
-			memcpy(t->ops, cand.ops, cand.n * sizeof(*t->ops));
-			t->n = at < cand.n ? at + 1 : cand.n;
-			parts = parts > 2 ? parts - 1 : 2;
-			reduced = true;
-			break;
-		}
-		if (!reduced) {
-			if (parts >= t->n)
-				break;
-			parts = parts * 2 < t->n ? parts * 2 : t->n;
-		}
+	if (s.cand.ops && idx) {
+		for (i = 0; i < n; i++)
+			idx[i] = i;
+		runs = vcm_shrink(idx, &n, want, isolate, run_picked, &s);
+		for (i = 0; i < n; i++)
+			t->ops[i] = t->ops[idx[i]];
+		t->n = n;
 	}
-	free(cand.ops);
+	free(idx);
+	free(s.cand.ops);
 	return runs;
 }
