@@ -18,6 +18,7 @@
 #include "phys.h"
 #include "pool.h"
 #include "vcm-internal.h"
+#include "trace.h"
 
 /* Most pages a window (and its DVA allocator) may have. */
 #define VCM_MMU_MAX_PAGES (1ULL << 32)
@@ -271,21 +272,31 @@ static bool is_mmu_context(const struct vcm *vcm)
 	return vcm->driver->res == mmu_res;
 }
 
-VCM_EXPORT int vcm_set_guard(struct vcm *vcm, vcm_size_t size)
+static int do_set_guard(struct vcm *vcm, vcm_size_t size)
 {
 	int ret;
 
-	if (!vcm_ctx_ok(vcm, __func__) || !VCM_IS_ALIGNED(size, VCM_PAGE_SIZE) ||
+	if (!vcm_ctx_ok(vcm, "vcm_set_guard") || !VCM_IS_ALIGNED(size, VCM_PAGE_SIZE) ||
 	    size > vcm->size)
 		return -EINVAL;
 	if (!is_mmu_context(vcm))
 		return -EOPNOTSUPP;
-	ret = vcm_ctx_enter(vcm, __func__);
+	ret = vcm_ctx_enter(vcm, "vcm_set_guard");
 	if (ret)
 		return ret;
 	vcm_to_mmu(vcm)->state->guard_pages = size >> VCM_PAGE_SHIFT;
 	vcm_ctx_leave(vcm);
 	return 0;
+}
+
+VCM_EXPORT int vcm_set_guard(struct vcm *vcm, vcm_size_t size)
+{
+	int ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_set_guard(vcm, size);
+	VCM_TRACE_EXIT(SET_GUARD, vcm, (uint64_t)size, ret);
+	return ret;
 }
 
 vcm_size_t vcm_mmu_guard_of(struct vcm_res *res)
@@ -295,7 +306,7 @@ vcm_size_t vcm_mmu_guard_of(struct vcm_res *res)
 	return to_mmu_res(res)->guard_pages << VCM_PAGE_SHIFT;
 }
 
-VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu)
+static struct vcm *do_mmu_init(struct vcm_mmu *mmu)
 {
 	struct vcm_mmu_state *st;
 	struct vcm *vcm;
@@ -325,4 +336,14 @@ VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu)
 		mmu->state = NULL;
 	}
 	return vcm;
+}
+
+VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu)
+{
+	struct vcm *ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_mmu_init(mmu);
+	VCM_TRACE_EXIT(MMU_INIT, (uint64_t)(vcm_is_err_or_null(mmu) ? 0 : mmu->vcm.start), (uint64_t)(vcm_is_err_or_null(mmu) ? 0 : mmu->vcm.size), (const unsigned char *)(vcm_is_err_or_null(mmu) ? NULL : !mmu->driver ? NULL : mmu->driver->orders), (int)(!vcm_is_err_or_null(mmu) && mmu->driver), ret);
+	return ret;
 }

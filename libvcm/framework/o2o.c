@@ -11,6 +11,7 @@
 #include "phys.h"
 #include "soc-internal.h"
 #include "vcm-internal.h"
+#include "trace.h"
 
 static inline struct vcm_o2o *to_o2o(struct vcm *vcm)
 {
@@ -112,12 +113,22 @@ static const struct vcm_driver o2o_vcm_driver = {
 	.unreserve = o2o_unreserve,
 };
 
-VCM_EXPORT struct vcm *vcm_o2o_init(struct vcm_o2o *o2o)
+static struct vcm *do_o2o_init(struct vcm_o2o *o2o)
 {
 	if (vcm_is_err_or_null(o2o) || vcm_is_err_or_null(o2o->driver))
 		return vcm_err_ptr(-EINVAL);
 	o2o->vcm.driver = &o2o_vcm_driver;
 	return vcm_init(&o2o->vcm);
+}
+
+VCM_EXPORT struct vcm *vcm_o2o_init(struct vcm_o2o *o2o)
+{
+	struct vcm *ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_o2o_init(o2o);
+	VCM_TRACE_EXIT(O2O_INIT, (uint64_t)(vcm_is_err_or_null(o2o) ? 0 : o2o->vcm.start), (uint64_t)(vcm_is_err_or_null(o2o) ? 0 : o2o->vcm.size), (int)(!vcm_is_err_or_null(o2o) && o2o->driver), ret);
+	return ret;
 }
 
 /* The ready-made one-to-one context over a SoC (the context's SoC). */
@@ -137,7 +148,7 @@ static const struct vcm_o2o_driver onetoone_driver = {
 	.free = onetoone_free,
 };
 
-VCM_EXPORT struct vcm *vcm_onetoone_create(struct vcm_soc *soc)
+static struct vcm *do_onetoone_create(struct vcm_soc *soc)
 {
 	struct vcm_o2o *o2o;
 	vcm_addr_t lo, end;
@@ -145,7 +156,7 @@ VCM_EXPORT struct vcm *vcm_onetoone_create(struct vcm_soc *soc)
 
 	if (!soc)
 		soc = vcm_soc_current();
-	if (!vcm_soc_ok(soc, __func__) || vcm_soc_ram_span(soc, &lo, &end))
+	if (!vcm_soc_ok(soc, "vcm_onetoone_create") || vcm_soc_ram_span(soc, &lo, &end))
 		return vcm_err_ptr(-EINVAL);
 	o2o = vcm_calloc(1, sizeof(*o2o));
 	if (!o2o)
@@ -159,6 +170,16 @@ VCM_EXPORT struct vcm *vcm_onetoone_create(struct vcm_soc *soc)
 	else
 		vcm_set_soc(vcm, soc);
 	return vcm;
+}
+
+VCM_EXPORT struct vcm *vcm_onetoone_create(struct vcm_soc *soc)
+{
+	struct vcm *ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_onetoone_create(soc);
+	VCM_TRACE_EXIT(ONETOONE_CREATE, soc, ret);
+	return ret;
 }
 
 bool vcm_is_o2o(const struct vcm *vcm)

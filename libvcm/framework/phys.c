@@ -12,6 +12,7 @@
 #include "internal.h"
 #include "phys.h"
 #include "registry.h"
+#include "trace.h"
 
 int vcm_phys_register(struct vcm_phys *phys, const char *fn)
 {
@@ -143,7 +144,7 @@ static struct vcm_phys *phys_from_list(struct vcm_soc *soc, struct part_list *l,
 	return phys;
 }
 
-VCM_EXPORT struct vcm_phys *vcm_phys_alloc_soc(struct vcm_soc *soc, vcm_size_t size,
+static struct vcm_phys *do_phys_alloc_soc(struct vcm_soc *soc, vcm_size_t size,
 					       unsigned flags, const unsigned char *orders)
 {
 	struct part_list list = { 0 };
@@ -175,10 +176,30 @@ VCM_EXPORT struct vcm_phys *vcm_phys_alloc_soc(struct vcm_soc *soc, vcm_size_t s
 	return phys ? phys : vcm_err_ptr(-ENOMEM);
 }
 
-VCM_EXPORT struct vcm_phys *vcm_phys_alloc(vcm_size_t size, unsigned flags,
+VCM_EXPORT struct vcm_phys *vcm_phys_alloc_soc(struct vcm_soc *soc, vcm_size_t size, unsigned flags, const unsigned char *orders)
+{
+	struct vcm_phys *ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_phys_alloc_soc(soc, size, flags, orders);
+	VCM_TRACE_EXIT(PHYS_ALLOC_SOC, soc, (uint64_t)size, flags, orders, ret);
+	return ret;
+}
+
+static struct vcm_phys *do_phys_alloc(vcm_size_t size, unsigned flags,
 					   const unsigned char *orders)
 {
 	return vcm_phys_alloc_soc(vcm_soc_current(), size, flags, orders);
+}
+
+VCM_EXPORT struct vcm_phys *vcm_phys_alloc(vcm_size_t size, unsigned flags, const unsigned char *orders)
+{
+	struct vcm_phys *ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_phys_alloc(size, flags, orders);
+	VCM_TRACE_EXIT(PHYS_ALLOC, (uint64_t)size, flags, orders, ret);
+	return ret;
 }
 
 /* Largest order of the list that both addresses are aligned to and fits

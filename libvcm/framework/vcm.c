@@ -18,6 +18,7 @@
 #include "phys.h"
 #include "registry.h"
 #include "vcm-internal.h"
+#include "trace.h"
 
 static void phys_get(struct vcm_phys *phys)
 {
@@ -92,7 +93,7 @@ static void set_activations(struct vcm *vcm, int n)
 	vcm_book_unlock(vcm);
 }
 
-VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm)
+static struct vcm *do_init(struct vcm *vcm)
 {
 	struct vcm_core *core;
 
@@ -103,7 +104,7 @@ VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm)
 	core = vcm_calloc(1, sizeof(*core));
 	if (!core)
 		return vcm_err_ptr(-ENOMEM);
-	if (vcm_reg_add(vcm, VCM_KIND_CONTEXT, core, __func__)) {
+	if (vcm_reg_add(vcm, VCM_KIND_CONTEXT, core, "vcm_init")) {
 		free(core);
 		return vcm_err_ptr(-ENOMEM);
 	}
@@ -115,6 +116,16 @@ VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm)
 	vcm->activations = 0;
 	vcm_contexts_add(vcm);
 	return vcm;
+}
+
+VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm)
+{
+	struct vcm *ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_init(vcm);
+	VCM_TRACE_EXIT(INIT, (uint64_t)(vcm_is_err_or_null(vcm) ? 0 : vcm->start), (uint64_t)(vcm_is_err_or_null(vcm) ? 0 : vcm->size), (int)(!vcm_is_err_or_null(vcm) && vcm->driver), ret);
+	return ret;
 }
 
 /* Page-round a size; 0 or overflow is -EINVAL. */
@@ -256,20 +267,20 @@ static void free_phys(struct vcm_phys *phys)
 		phys->free(phys);
 }
 
-VCM_EXPORT struct vcm_phys *vcm_alloc(struct vcm *vcm, vcm_size_t size, unsigned flags)
+static struct vcm_phys *do_alloc(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
 	struct vcm_phys *phys;
 	int ret;
 
-	if (!vcm_ctx_ok(vcm, __func__) || round_size(size, &size))
+	if (!vcm_ctx_ok(vcm, "vcm_alloc") || round_size(size, &size))
 		return vcm_err_ptr(-EINVAL);
 	if (!vcm->driver->phys)
 		return vcm_err_ptr(-EOPNOTSUPP);
-	ret = vcm_ctx_enter(vcm, __func__);
+	ret = vcm_ctx_enter(vcm, "vcm_alloc");
 	if (ret)
 		return vcm_err_ptr(ret);
 	phys = vcm->driver->phys(vcm, size, flags);
-	if (!vcm_is_err_or_null(phys) && vcm_phys_register(phys, __func__)) {
+	if (!vcm_is_err_or_null(phys) && vcm_phys_register(phys, "vcm_alloc")) {
 		free_phys(phys);
 		phys = NULL;
 	}
@@ -277,30 +288,57 @@ VCM_EXPORT struct vcm_phys *vcm_alloc(struct vcm *vcm, vcm_size_t size, unsigned
 	return phys ? phys : vcm_err_ptr(-ENOMEM);
 }
 
-VCM_EXPORT void vcm_free(struct vcm_phys *phys)
+VCM_EXPORT struct vcm_phys *vcm_alloc(struct vcm *vcm, vcm_size_t size, unsigned flags)
+{
+	struct vcm_phys *ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_alloc(vcm, size, flags);
+	VCM_TRACE_EXIT(ALLOC, vcm, (uint64_t)size, flags, ret);
+	return ret;
+}
+
+static void do_free(struct vcm_phys *phys)
 {
 	if (vcm_is_err_or_null(phys)) {
 		vcm_warn("vcm_free: no phys (%p)", (void *)phys);
 		return;
 	}
-	if (vcm_phys_check(phys, VCM_PHYS_RELEASE, __func__))
+	if (vcm_phys_check(phys, VCM_PHYS_RELEASE, "vcm_free"))
 		return;
 	free_phys(phys);
 }
 
-VCM_EXPORT struct vcm_res *vcm_reserve(struct vcm *vcm, vcm_size_t size, unsigned flags)
+VCM_EXPORT void vcm_free(struct vcm_phys *phys)
+{
+	VCM_TRACE_ENTER();
+	do_free(phys);
+	VCM_TRACE_EXIT(FREE, phys);
+}
+
+static struct vcm_res *do_reserve(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
 	struct vcm_res *res;
 	int ret;
 
-	if (!vcm_ctx_ok(vcm, __func__) || round_size(size, &size))
+	if (!vcm_ctx_ok(vcm, "vcm_reserve") || round_size(size, &size))
 		return vcm_err_ptr(-EINVAL);
-	ret = vcm_ctx_enter(vcm, __func__);
+	ret = vcm_ctx_enter(vcm, "vcm_reserve");
 	if (ret)
 		return vcm_err_ptr(ret);
-	res = locked_reserve(vcm, size, flags, __func__);
+	res = locked_reserve(vcm, size, flags, "vcm_reserve");
 	vcm_ctx_leave(vcm);
 	return res;
+}
+
+VCM_EXPORT struct vcm_res *vcm_reserve(struct vcm *vcm, vcm_size_t size, unsigned flags)
+{
+	struct vcm_res *ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_reserve(vcm, size, flags);
+	VCM_TRACE_EXIT(RESERVE, vcm, (uint64_t)size, flags, ret);
+	return ret;
 }
 
 /* The checks every function taking a reservation makes: 0, or -EINVAL
@@ -315,13 +353,13 @@ static int res_enter(struct vcm_res *res, const char *fn)
 	return vcm_ctx_enter(res->vcm, fn);
 }
 
-VCM_EXPORT void vcm_unreserve(struct vcm_res *res)
+static void do_unreserve(struct vcm_res *res)
 {
 	vcm_addr_t start;
 	struct vcm *vcm;
 	bool bound;
 
-	if (res_enter(res, __func__))
+	if (res_enter(res, "vcm_unreserve"))
 		return;
 	vcm = res->vcm;
 	start = res->start;
@@ -335,18 +373,25 @@ VCM_EXPORT void vcm_unreserve(struct vcm_res *res)
 			 (unsigned long long)start);
 }
 
-VCM_EXPORT int vcm_bind(struct vcm_res *res, struct vcm_phys *phys)
+VCM_EXPORT void vcm_unreserve(struct vcm_res *res)
+{
+	VCM_TRACE_ENTER();
+	do_unreserve(res);
+	VCM_TRACE_EXIT(UNRESERVE, res);
+}
+
+static int do_bind(struct vcm_res *res, struct vcm_phys *phys)
 {
 	int ret;
 
-	if (!vcm_res_ok(res, __func__))
+	if (!vcm_res_ok(res, "vcm_bind"))
 		return -EINVAL;
-	ret = vcm_phys_check(phys, VCM_PHYS_USE, __func__);
+	ret = vcm_phys_check(phys, VCM_PHYS_USE, "vcm_bind");
 	if (ret)
 		return ret;
 	if (!phys->size || !phys->count)
 		return -EINVAL;
-	ret = vcm_ctx_enter(res->vcm, __func__);
+	ret = vcm_ctx_enter(res->vcm, "vcm_bind");
 	if (ret)
 		return ret;
 	ret = locked_bind(res, phys);
@@ -354,12 +399,22 @@ VCM_EXPORT int vcm_bind(struct vcm_res *res, struct vcm_phys *phys)
 	return ret;
 }
 
-VCM_EXPORT struct vcm_phys *vcm_unbind(struct vcm_res *res)
+VCM_EXPORT int vcm_bind(struct vcm_res *res, struct vcm_phys *phys)
+{
+	int ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_bind(res, phys);
+	VCM_TRACE_EXIT(BIND, res, phys, ret);
+	return ret;
+}
+
+static struct vcm_phys *do_unbind(struct vcm_res *res)
 {
 	struct vcm_phys *phys = NULL;
 	vcm_addr_t start;
 
-	if (res_enter(res, __func__))
+	if (res_enter(res, "vcm_unbind"))
 		return NULL;
 	start = res->start;
 	if (res->phys)
@@ -371,37 +426,64 @@ VCM_EXPORT struct vcm_phys *vcm_unbind(struct vcm_res *res)
 	return phys;
 }
 
-VCM_EXPORT struct vcm_res *vcm_map(struct vcm *vcm, struct vcm_phys *phys, unsigned flags)
+VCM_EXPORT struct vcm_phys *vcm_unbind(struct vcm_res *res)
+{
+	struct vcm_phys *ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_unbind(res);
+	VCM_TRACE_EXIT(UNBIND, res, ret);
+	return ret;
+}
+
+static struct vcm_res *do_map(struct vcm *vcm, struct vcm_phys *phys, unsigned flags)
 {
 	struct vcm_res *res;
 	int ret;
 
-	if (!vcm_ctx_ok(vcm, __func__))
+	if (!vcm_ctx_ok(vcm, "vcm_map"))
 		return vcm_err_ptr(-EINVAL);
-	ret = vcm_phys_check(phys, VCM_PHYS_USE, __func__);
+	ret = vcm_phys_check(phys, VCM_PHYS_USE, "vcm_map");
 	if (ret)
 		return vcm_err_ptr(ret);
 	if (!phys->size || !phys->count)
 		return vcm_err_ptr(-EINVAL);
-	ret = vcm_ctx_enter(vcm, __func__);
+	ret = vcm_ctx_enter(vcm, "vcm_map");
 	if (ret)
 		return vcm_err_ptr(ret);
-	res = locked_map(vcm, phys, flags, __func__);
+	res = locked_map(vcm, phys, flags, "vcm_map");
 	vcm_ctx_leave(vcm);
 	return res;
 }
 
-VCM_EXPORT void vcm_unmap(struct vcm_res *res)
+VCM_EXPORT struct vcm_res *vcm_map(struct vcm *vcm, struct vcm_phys *phys, unsigned flags)
+{
+	struct vcm_res *ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_map(vcm, phys, flags);
+	VCM_TRACE_EXIT(MAP, vcm, phys, flags, ret);
+	return ret;
+}
+
+static void do_unmap(struct vcm_res *res)
 {
 	struct vcm *vcm;
 
-	if (res_enter(res, __func__))
+	if (res_enter(res, "vcm_unmap"))
 		return;
 	vcm = res->vcm;
 	if (res->phys)
 		locked_unbind(res, "vcm_unmap");
 	locked_unreserve(res);
 	vcm_ctx_leave(vcm);
+}
+
+VCM_EXPORT void vcm_unmap(struct vcm_res *res)
+{
+	VCM_TRACE_ENTER();
+	do_unmap(res);
+	VCM_TRACE_EXIT(UNMAP, res);
 }
 
 static struct vcm_res *locked_make_binding(struct vcm *vcm, vcm_size_t size,
@@ -446,16 +528,16 @@ static struct vcm_res *locked_make_binding(struct vcm *vcm, vcm_size_t size,
 	return res;
 }
 
-VCM_EXPORT struct vcm_res *vcm_make_binding(struct vcm *vcm, vcm_size_t size,
+static struct vcm_res *do_make_binding(struct vcm *vcm, vcm_size_t size,
 					    unsigned alloc_flags, unsigned res_flags)
 {
 	struct vcm_phys *undo;
 	struct vcm_res *res;
 	int ret;
 
-	if (!vcm_ctx_ok(vcm, __func__) || round_size(size, &size))
+	if (!vcm_ctx_ok(vcm, "vcm_make_binding") || round_size(size, &size))
 		return vcm_err_ptr(-EINVAL);
-	ret = vcm_ctx_enter(vcm, __func__);
+	ret = vcm_ctx_enter(vcm, "vcm_make_binding");
 	if (ret)
 		return vcm_err_ptr(ret);
 	res = locked_make_binding(vcm, size, alloc_flags, res_flags, &undo);
@@ -465,12 +547,22 @@ VCM_EXPORT struct vcm_res *vcm_make_binding(struct vcm *vcm, vcm_size_t size,
 	return res;
 }
 
-VCM_EXPORT void vcm_destroy_binding(struct vcm_res *res)
+VCM_EXPORT struct vcm_res *vcm_make_binding(struct vcm *vcm, vcm_size_t size, unsigned alloc_flags, unsigned res_flags)
+{
+	struct vcm_res *ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_make_binding(vcm, size, alloc_flags, res_flags);
+	VCM_TRACE_EXIT(MAKE_BINDING, vcm, (uint64_t)size, alloc_flags, res_flags, ret);
+	return ret;
+}
+
+static void do_destroy_binding(struct vcm_res *res)
 {
 	struct vcm_phys *phys = NULL;
 	struct vcm *vcm;
 
-	if (res_enter(res, __func__))
+	if (res_enter(res, "vcm_destroy_binding"))
 		return;
 	vcm = res->vcm;
 	if (res->phys)
@@ -483,13 +575,20 @@ VCM_EXPORT void vcm_destroy_binding(struct vcm_res *res)
 		vcm_warn("vcm_destroy_binding: nothing was bound");
 }
 
-VCM_EXPORT int vcm_activate(struct vcm *vcm)
+VCM_EXPORT void vcm_destroy_binding(struct vcm_res *res)
+{
+	VCM_TRACE_ENTER();
+	do_destroy_binding(res);
+	VCM_TRACE_EXIT(DESTROY_BINDING, res);
+}
+
+static int do_activate(struct vcm *vcm)
 {
 	int ret;
 
-	if (!vcm_ctx_ok(vcm, __func__))
+	if (!vcm_ctx_ok(vcm, "vcm_activate"))
 		return -EINVAL;
-	ret = vcm_ctx_enter(vcm, __func__);
+	ret = vcm_ctx_enter(vcm, "vcm_activate");
 	if (ret)
 		return ret;
 	if (vcm->activations == 0 && vcm->driver->activate)
@@ -500,6 +599,16 @@ VCM_EXPORT int vcm_activate(struct vcm *vcm)
 	return ret;
 }
 
+VCM_EXPORT int vcm_activate(struct vcm *vcm)
+{
+	int ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_activate(vcm);
+	VCM_TRACE_EXIT(ACTIVATE, vcm, ret);
+	return ret;
+}
+
 static void locked_deactivate_all(struct vcm *vcm)
 {
 	if (vcm->driver->deactivate)
@@ -507,16 +616,16 @@ static void locked_deactivate_all(struct vcm *vcm)
 	set_activations(vcm, 0);
 }
 
-VCM_EXPORT void vcm_deactivate(struct vcm *vcm)
+static void do_deactivate(struct vcm *vcm)
 {
 	bool inactive;
 
-	if (!vcm_ctx_ok(vcm, __func__)) {
+	if (!vcm_ctx_ok(vcm, "vcm_deactivate")) {
 		if (vcm_is_err_or_null(vcm))
 			vcm_warn("vcm_deactivate: no context (%p)", (void *)vcm);
 		return;
 	}
-	if (vcm_ctx_enter(vcm, __func__))
+	if (vcm_ctx_enter(vcm, "vcm_deactivate"))
 		return;
 	inactive = vcm->activations == 0;
 	if (vcm->activations == 1)
@@ -526,6 +635,13 @@ VCM_EXPORT void vcm_deactivate(struct vcm *vcm)
 	vcm_ctx_leave(vcm);
 	if (inactive)
 		vcm_warn("vcm_deactivate: context %p is not active", (void *)vcm);
+}
+
+VCM_EXPORT void vcm_deactivate(struct vcm *vcm)
+{
+	VCM_TRACE_ENTER();
+	do_deactivate(vcm);
+	VCM_TRACE_EXIT(DEACTIVATE, vcm);
 }
 
 /* Take down what a context still holds (owned): activation, reservations. */
@@ -548,16 +664,16 @@ static void locked_empty(struct vcm *vcm)
 	}
 }
 
-VCM_EXPORT void vcm_destroy(struct vcm *vcm)
+static void do_destroy(struct vcm *vcm)
 {
 	struct vcm_core *core;
 
-	if (!vcm_ctx_ok(vcm, __func__)) {
+	if (!vcm_ctx_ok(vcm, "vcm_destroy")) {
 		if (vcm_is_err_or_null(vcm))
 			vcm_warn("vcm_destroy: no context (%p)", (void *)vcm);
 		return;
 	}
-	if (vcm_ctx_enter(vcm, __func__))
+	if (vcm_ctx_enter(vcm, "vcm_destroy"))
 		return;
 	core = vcm->core;
 	locked_empty(vcm);
@@ -574,6 +690,13 @@ VCM_EXPORT void vcm_destroy(struct vcm *vcm)
 		vcm->driver->cleanup(vcm);
 	else
 		free(vcm);
+}
+
+VCM_EXPORT void vcm_destroy(struct vcm *vcm)
+{
+	VCM_TRACE_ENTER();
+	do_destroy(vcm);
+	VCM_TRACE_EXIT(DESTROY, vcm);
 }
 
 /* ---- describing a DVA (fault reports, explain) ---- */

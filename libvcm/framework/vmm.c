@@ -12,6 +12,7 @@
 #include "internal.h"
 #include "soc-internal.h"
 #include "vcm-internal.h"
+#include "trace.h"
 
 /* The window: the whole user half of a 48-bit address space. */
 #define VMM_WINDOW_START VCM_PAGE_SIZE
@@ -138,13 +139,13 @@ static const struct vcm_driver vmm_vcm_driver = {
 	.unbind = vmm_unbind,
 };
 
-VCM_EXPORT struct vcm *vcm_vmm_create(struct vcm_soc *soc)
+static struct vcm *do_vmm_create(struct vcm_soc *soc)
 {
 	struct vcm *vmm, *vcm;
 
 	if (!soc)
 		soc = vcm_soc_current();
-	if (!vcm_soc_ok(soc, __func__))
+	if (!vcm_soc_ok(soc, "vcm_vmm_create"))
 		return vcm_err_ptr(-EINVAL);
 	vmm = vcm_calloc(1, sizeof(*vmm));
 	if (!vmm)
@@ -158,6 +159,16 @@ VCM_EXPORT struct vcm *vcm_vmm_create(struct vcm_soc *soc)
 	else
 		vcm_set_soc(vcm, soc);
 	return vcm;
+}
+
+VCM_EXPORT struct vcm *vcm_vmm_create(struct vcm_soc *soc)
+{
+	struct vcm *ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_vmm_create(soc);
+	VCM_TRACE_EXIT(VMM_CREATE, soc, ret);
+	return ret;
 }
 
 bool vcm_is_vmm(const struct vcm *vcm)

@@ -20,6 +20,7 @@
 #include "mmu.h"
 #include "sysmmu-internal.h"
 #include "vcm-internal.h"
+#include "trace.h"
 
 const unsigned char vcm_iommu_orders[] = {
 	VCM_IOMMU_ORDER_SECTION, VCM_IOMMU_ORDER_LARGE, VCM_IOMMU_ORDER_SMALL,
@@ -251,14 +252,14 @@ static bool iommu_window_valid(vcm_addr_t start, vcm_size_t size)
 	       start < VCM_IOMMU_DVA_LIMIT && size <= VCM_IOMMU_DVA_LIMIT - start;
 }
 
-VCM_EXPORT struct vcm *vcm_iommu_create(struct vcm_sysmmu *mmu, vcm_addr_t start,
+static struct vcm *do_iommu_create(struct vcm_sysmmu *mmu, vcm_addr_t start,
 					vcm_size_t size)
 {
 	struct vcm_iommu *io;
 	struct vcm_soc *soc;
 	struct vcm *vcm;
 
-	if (!vcm_sysmmu_ok(mmu, __func__) || !iommu_window_valid(start, size))
+	if (!vcm_sysmmu_ok(mmu, "vcm_iommu_create") || !iommu_window_valid(start, size))
 		return vcm_err_ptr(-EINVAL);
 	soc = vcm_sysmmu_soc(mmu);
 	io = vcm_calloc(1, sizeof(*io));
@@ -288,4 +289,14 @@ VCM_EXPORT struct vcm *vcm_iommu_create(struct vcm_sysmmu *mmu, vcm_addr_t start
 	if (!vcm_iommu_hw_taken(mmu, vcm_pgtable_base(io->pt)))	/* else at activation */
 		vcm_sysmmu_set_describer(mmu, iommu_describe, io);
 	return vcm;
+}
+
+VCM_EXPORT struct vcm *vcm_iommu_create(struct vcm_sysmmu *mmu, vcm_addr_t start, vcm_size_t size)
+{
+	struct vcm *ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_iommu_create(mmu, start, size);
+	VCM_TRACE_EXIT(IOMMU_CREATE, mmu, (uint64_t)start, (uint64_t)size, ret);
+	return ret;
 }

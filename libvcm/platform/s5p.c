@@ -28,6 +28,7 @@
 #include "phys.h"
 #include "sysmmu-internal.h"
 #include "vcm-internal.h"
+#include "trace.h"
 
 /* Windows are counted in units of S5P_VCM_WINDOW_SIZE. */
 #define S5P_UNIT_SHIFT		20
@@ -482,7 +483,7 @@ static struct vcm *create_locked(unsigned n, enum vcm_dev_id id,
 	return vcm;
 }
 
-VCM_EXPORT struct vcm *vcm_create_unified(vcm_size_t size, enum vcm_dev_id id,
+static struct vcm *do_create_unified(vcm_size_t size, enum vcm_dev_id id,
 					  const struct s5p_vcm_driver *driver)
 {
 	struct vcm *vcm;
@@ -498,7 +499,17 @@ VCM_EXPORT struct vcm *vcm_create_unified(vcm_size_t size, enum vcm_dev_id id,
 	return vcm;
 }
 
-VCM_EXPORT struct vcm *vcm_find_vcm(enum vcm_dev_id id)
+VCM_EXPORT struct vcm *vcm_create_unified(vcm_size_t size, enum vcm_dev_id id, const struct s5p_vcm_driver *driver)
+{
+	struct vcm *ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_create_unified(size, id, driver);
+	VCM_TRACE_EXIT(CREATE_UNIFIED, (uint64_t)size, (int)id, (int)(driver != NULL), ret);
+	return ret;
+}
+
+static struct vcm *do_find_vcm(enum vcm_dev_id id)
 {
 	struct vcm *vcm;
 
@@ -508,6 +519,16 @@ VCM_EXPORT struct vcm *vcm_find_vcm(enum vcm_dev_id id)
 	vcm = s5p.dev[id] ? &s5p.dev[id]->mmu.vcm : vcm_err_ptr(-ENOENT);
 	vcm_mutex_unlock(&s5p.lock);
 	return vcm;
+}
+
+VCM_EXPORT struct vcm *vcm_find_vcm(enum vcm_dev_id id)
+{
+	struct vcm *ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_find_vcm(id);
+	VCM_TRACE_EXIT(FIND_VCM, (int)id, ret);
+	return ret;
 }
 
 /* True if @vcm is a live unified context (global lock held). */
@@ -521,11 +542,11 @@ static bool is_unified_locked(const struct vcm *vcm)
 	return false;
 }
 
-VCM_EXPORT enum S5PVCM_RESCHECK vcm_reservation_in_vcm(struct vcm *vcm, struct vcm_res *res)
+static enum S5PVCM_RESCHECK do_reservation_in_vcm(struct vcm *vcm, struct vcm_res *res)
 {
 	enum S5PVCM_RESCHECK where = S5PVCM_RES_NOT_IN_VCM;
 
-	if (!vcm_ctx_ok(vcm, __func__) || !vcm_res_ok(res, __func__))
+	if (!vcm_ctx_ok(vcm, "vcm_reservation_in_vcm") || !vcm_res_ok(res, "vcm_reservation_in_vcm"))
 		return S5PVCM_RES_NOT_IN_VCM;
 	if (res->vcm == vcm)
 		return S5PVCM_RES_IN_VCM;
@@ -536,7 +557,17 @@ VCM_EXPORT enum S5PVCM_RESCHECK vcm_reservation_in_vcm(struct vcm *vcm, struct v
 	return where;
 }
 
-VCM_EXPORT void vcm_set_pgtable_base(enum vcm_dev_id id)
+VCM_EXPORT enum S5PVCM_RESCHECK vcm_reservation_in_vcm(struct vcm *vcm, struct vcm_res *res)
+{
+	enum S5PVCM_RESCHECK ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_reservation_in_vcm(vcm, res);
+	VCM_TRACE_EXIT(RESERVATION_IN_VCM, vcm, res, (int)ret);
+	return ret;
+}
+
+static void do_set_pgtable_base(enum vcm_dev_id id)
 {
 	void (*specifier)(enum vcm_dev_id id, unsigned long base) = NULL;
 	vcm_addr_t base = 0;
@@ -567,7 +598,14 @@ VCM_EXPORT void vcm_set_pgtable_base(enum vcm_dev_id id)
 		specifier(id, (unsigned long)base);
 }
 
-VCM_EXPORT void s5p_vcm_turn_on(struct vcm *vcm)
+VCM_EXPORT void vcm_set_pgtable_base(enum vcm_dev_id id)
+{
+	VCM_TRACE_ENTER();
+	do_set_pgtable_base(id);
+	VCM_TRACE_EXIT(SET_PGTABLE_BASE, (int)id);
+}
+
+static void do_s5p_vcm_turn_on(struct vcm *vcm)
 {
 	int ret = vcm_activate(vcm);
 
@@ -575,12 +613,26 @@ VCM_EXPORT void s5p_vcm_turn_on(struct vcm *vcm)
 		vcm_warn("s5p_vcm_turn_on: activation of %p failed (%d)", (void *)vcm, ret);
 }
 
-VCM_EXPORT void s5p_vcm_turn_off(struct vcm *vcm)
+VCM_EXPORT void s5p_vcm_turn_on(struct vcm *vcm)
+{
+	VCM_TRACE_ENTER();
+	do_s5p_vcm_turn_on(vcm);
+	VCM_TRACE_EXIT(S5P_TURN_ON, vcm);
+}
+
+static void do_s5p_vcm_turn_off(struct vcm *vcm)
 {
 	vcm_deactivate(vcm);
 }
 
-VCM_EXPORT struct vcm_sysmmu *s5p_sysmmu_get(enum vcm_dev_id id)
+VCM_EXPORT void s5p_vcm_turn_off(struct vcm *vcm)
+{
+	VCM_TRACE_ENTER();
+	do_s5p_vcm_turn_off(vcm);
+	VCM_TRACE_EXIT(S5P_TURN_OFF, vcm);
+}
+
+static struct vcm_sysmmu *do_s5p_sysmmu_get(enum vcm_dev_id id)
 {
 	struct vcm_sysmmu *mmu;
 
@@ -591,6 +643,16 @@ VCM_EXPORT struct vcm_sysmmu *s5p_sysmmu_get(enum vcm_dev_id id)
 	mmu = sysmmu_get_locked(id);
 	vcm_mutex_unlock(&s5p.lock);
 	return mmu;
+}
+
+VCM_EXPORT struct vcm_sysmmu *s5p_sysmmu_get(enum vcm_dev_id id)
+{
+	struct vcm_sysmmu *ret;
+
+	VCM_TRACE_ENTER();
+	ret = do_s5p_sysmmu_get(id);
+	VCM_TRACE_EXIT(S5P_SYSMMU_GET, (int)id, ret);
+	return ret;
 }
 
 /* ---- the dump ---------------------------------------------------------- */
