@@ -504,9 +504,21 @@ static void write_data(const void *p, size_t len, uint64_t hash)
 	fputc('\n', tr.f);
 }
 
-static void write_user(const struct user_range *u)
+/*
+ * "@user": the pages' bytes now.  They are copied first: the pages may
+ * hold more of the program's heap than its buffer, this trace's own stream
+ * among it, which changes as it is written.
+ */
+static void write_user(struct user_range *u)
 {
-	write_data(u->addr, u->len, u->hash);
+	unsigned char *copy = malloc(u->len ? u->len : 1);
+
+	if (!copy)
+		return;
+	memcpy(copy, u->addr, u->len);
+	u->hash = vcm_trace_hash(copy, u->len);
+	write_data(copy, u->len, u->hash);
+	free(copy);
 	fprintf(tr.f, "@user 0x%llx 0x%zx %016llx\n", (unsigned long long)(uintptr_t)u->addr,
 		u->len, (unsigned long long)u->hash);
 }
@@ -545,10 +557,8 @@ static void users_refresh(void)
 	for (i = 0; i < tr.nusers; i++) {
 		uint64_t h = vcm_trace_hash(tr.users[i].addr, tr.users[i].len);
 
-		if (h != tr.users[i].hash) {
-			tr.users[i].hash = h;
+		if (h != tr.users[i].hash)
 			write_user(&tr.users[i]);
-		}
 	}
 }
 
@@ -568,8 +578,7 @@ static void write_call(const struct vcm_tr_call *c, const char *line)
 			uintptr_t lo = (uintptr_t)v->ptr & ~(uintptr_t)(TRACE_PAGE - 1);
 			uintptr_t hi = ((uintptr_t)v->ptr + v->v2 + TRACE_PAGE - 1) &
 				       ~(uintptr_t)(TRACE_PAGE - 1);
-			struct user_range u = { c->res[0].ptr, (const void *)lo, hi - lo,
-						vcm_trace_hash((const void *)lo, hi - lo) };
+			struct user_range u = { c->res[0].ptr, (const void *)lo, hi - lo, 0 };
 
 			write_user(&u);
 			users_add(u.owner, u.addr, u.len, u.hash);

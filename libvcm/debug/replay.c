@@ -633,6 +633,8 @@ struct vcm_rp_state {
 	size_t npages, cappages;
 	struct mapping *maps;
 	size_t nmaps, capmaps;
+	void **extras;		/* objects the replay made that no id names */
+	size_t nextras, capextras;
 	void *outbuf;
 	bool refused;
 	char why[512];
@@ -904,6 +906,29 @@ static bool same_results(struct vcm_rp_state *s, const struct vcm_tr_call *rec,
 	return same;
 }
 
+/* Keep the objects @got returned that no recorded id names (to release). */
+static void keep_extras(struct vcm_rp_state *s, const struct vcm_tr_call *got)
+{
+	unsigned i;
+
+	for (i = 0; i < got->nres; i++) {
+		const struct vcm_tr_val *v = &got->res[i];
+
+		if (v->form != VCM_TRV_HANDLE || id_of(s, v->ptr))
+			continue;
+		if (s->nextras == s->capextras) {
+			size_t cap = s->capextras ? 2 * s->capextras : 16;
+			void **e = realloc(s->extras, cap * sizeof(*e));
+
+			if (!e)
+				return;
+			s->extras = e;
+			s->capextras = cap;
+		}
+		s->extras[s->nextras++] = (void *)v->ptr;
+	}
+}
+
 /* @got in the trace's terms: handles by their recorded ids. */
 static void format_got(const struct vcm_rp_state *s, struct vcm_tr_call *got, char *buf,
 		       size_t len)
@@ -933,6 +958,20 @@ static void quiet_warn(const char *msg, void *priv)
 		fprintf(log, "    warning: %.*s\n", (int)strcspn(msg, "\n"), msg);
 }
 
+static void release(void *p, enum vcm_kind kind)
+{
+	switch (kind) {
+	case VCM_KIND_USERPTR: vcm_userptr_put(p); break;
+	case VCM_KIND_RES: vcm_unreserve(p); break;
+	case VCM_KIND_PHYS: vcm_free(p); break;
+	case VCM_KIND_CONTEXT: vcm_destroy(p); break;
+	case VCM_KIND_PGTABLE: vcm_pgtable_destroy(p); break;
+	case VCM_KIND_SYSMMU: vcm_sysmmu_destroy(p); break;
+	case VCM_KIND_SOC: vcm_soc_destroy(p); break;
+	default: break;
+	}
+}
+
 /* Release what the replay made and the trace left: the most dependent first. */
 static void teardown(struct vcm_rp_state *s)
 {
@@ -945,23 +984,12 @@ static void teardown(struct vcm_rp_state *s)
 
 	vcm_set_warn_handler(quiet_warn, NULL);
 	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
-		for (i = s->nids; i-- > 1;) {
-			void *p = s->ids[i];
+		for (i = s->nids + s->nextras; i-- > 0;) {
+			void *p = i < s->nids ? s->ids[i] : s->extras[i - s->nids];
 
-			if (!p || !vcm_reg_live(p, order[k]) || id_of(s, p) != i)
+			if (!p || !vcm_reg_live(p, order[k]) || (i < s->nids && id_of(s, p) != i))
 				continue;
-			switch (order[k]) {
-			case VCM_KIND_USERPTR: vcm_userptr_put(p); break;
-			case VCM_KIND_RES: vcm_unreserve(p); break;
-			case VCM_KIND_PHYS: vcm_free(p); break;
-			case VCM_KIND_CONTEXT: vcm_destroy(p); break;
-			case VCM_KIND_PGTABLE: vcm_pgtable_destroy(p); break;
-			case VCM_KIND_SYSMMU: vcm_sysmmu_destroy(p); break;
-			case VCM_KIND_SOC:
-				vcm_soc_destroy(p);
-				break;
-			default: break;
-			}
+			release(p, order[k]);
 		}
 	}
 	for (i = 0; i < s->nmaps; i++)
@@ -969,6 +997,7 @@ static void teardown(struct vcm_rp_state *s)
 	free(s->maps);
 	free(s->pages);
 	free(s->ids);
+	free(s->extras);
 	free(s->outbuf);
 }
 
@@ -990,6 +1019,7 @@ static bool run_event(struct vcm_rp_state *s, const struct vcm_rp_event *e, bool
 		got.warns = (unsigned)(vcm_warn_count() - warns);
 		res->calls++;
 		if (ok && !same_results(s, &e->c, &got, check)) {
+			keep_extras(s, &got);
 			res->status = VCM_RP_DIVERGED;
 			vcm_trace_format(&e->c, res->expected, sizeof(res->expected));
 			format_got(s, &got, res->got, sizeof(res->got));
