@@ -378,8 +378,11 @@ int vcm_reg_set_priv(const void *h, enum vcm_kind kind, void *priv)
 uint64_t vcm_reg_id_any(const void *h)
 {
 	struct vcm_reg_slot *s;
-	uint64_t id = 0;
+	uint64_t id = 0, meta;
+	void *priv;
 
+	if (vcm_reg_read_fast((uintptr_t)h, &meta, &priv))
+		return meta_id(meta);
 	pthread_mutex_lock(&reg.lock);
 	s = find_locked((uintptr_t)h);
 	if (s)

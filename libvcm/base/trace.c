@@ -366,8 +366,36 @@ static int fmt_str(const char *s, char *buf, size_t len)
 	return (int)o;
 }
 
+/* @x in hex (with "0x") or decimal into @buf, as snprintf() would. */
+static int fmt_u64(char *buf, size_t len, const char *prefix, uint64_t x, bool hex)
+{
+	char tmp[24];
+	size_t n = 0, p = strlen(prefix), i;
+
+	do {
+		tmp[n++] = "0123456789abcdef"[hex ? x & 15 : x % 10];
+		x = hex ? x >> 4 : x / 10;
+	} while (x);
+	if (p + n + 2 * hex + 1 > len)
+		return snprintf(buf, len, "%s%s%s", prefix, hex ? "0x" : "", "?");
+	memcpy(buf, prefix, p);
+	if (hex) {
+		buf[p++] = '0';
+		buf[p++] = 'x';
+	}
+	for (i = 0; i < n; i++)
+		buf[p + i] = tmp[n - 1 - i];
+	buf[p + n] = 0;
+	return (int)(p + n);
+}
+
 int vcm_trace_format_val(const struct vcm_tr_val *v, char *buf, size_t len)
 {
+	/* the common forms without printf: a recorded call formats several */
+	if (v->form == VCM_TRV_NUM && (v->type != 'd' || (int64_t)v->v >= 0))
+		return fmt_u64(buf, len, "", v->v, v->type == 'x');
+	if (v->form == VCM_TRV_HANDLE)
+		return fmt_u64(buf, len, "#", v->v, false);
 	switch (v->form) {
 	case VCM_TRV_NUM:
 		if (v->type == 'x')
@@ -412,8 +440,18 @@ static size_t fmt_vals(const struct vcm_tr_val *vals, unsigned n, char *buf, siz
 	unsigned i;
 
 	for (i = 0; i < n; i++) {
-		o += snprintf(buf + o, len > o ? len - o : 0, " %s%s", vals[i].name,
-			      vals[i].name[0] ? "=" : "");
+		size_t nl = strlen(vals[i].name);
+
+		if (o + nl + 2 < len) {
+			buf[o++] = ' ';
+			memcpy(buf + o, vals[i].name, nl);
+			o += nl;
+			if (nl)
+				buf[o++] = '=';
+			buf[o] = 0;
+		} else {
+			o += nl + 2;
+		}
 		o += vcm_trace_format_val(&vals[i], buf + o, len > o ? len - o : 0);
 	}
 	return o;
