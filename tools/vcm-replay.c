@@ -93,8 +93,8 @@ static int shrink(const char *path, const char *out, const struct vcm_rp_trace *
 	}
 	fclose(f);
 	if (!quiet)
-		printf("%s: shrunk from %zu to %zu events (%lu runs): %s\n", path, t->nev, n, runs,
-		       out);
+		printf("%s: shrunk from %zu to %zu records (calls and @user lines; %lu runs): %s\n",
+		       path, t->nev, n, runs, out);
 	free(idx);
 	return 0;
 }

@@ -52,6 +52,9 @@ struct vcm_rp_trace {
 int vcm_rp_load(FILE *f, const char *name, struct vcm_rp_trace *t, char *err, size_t errlen);
 void vcm_rp_free(struct vcm_rp_trace *t);
 
+/* The @data of @hash, or NULL. */
+const struct vcm_rp_data *vcm_rp_find_data(const struct vcm_rp_trace *t, uint64_t hash);
+
 /* Write the events @idx[0..@n) of @t (and the @data they use) to @f. */
 int vcm_rp_save(FILE *f, const struct vcm_rp_trace *t, const size_t *idx, size_t n);
 
