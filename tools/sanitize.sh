@@ -46,7 +46,7 @@ asan() {
 
 # ThreadSanitizer: the tests whose point is threads (the whole suite passes
 # too, in about a minute, more than the CI budget gives it).
-TSAN_TESTS=${TSAN_TESTS-"concurrency threads dma userptr reentrancy registry"}
+TSAN_TESTS=${TSAN_TESTS-"concurrency threads threads-recorded dma userptr reentrancy registry"}
 
 tsan() {
 	configure build-tsan -Db_sanitize=thread -Db_lundef=false -Dbuildtype=debugoptimized

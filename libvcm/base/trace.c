@@ -58,6 +58,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include <vcm/cache.h>
 #include <vcm/userptr.h>
@@ -547,13 +549,33 @@ static void write_data(const void *p, size_t len, uint64_t hash)
  * hold more of the program's heap than its buffer, this trace's own stream
  * among it, which changes as it is written.
  */
-static void write_user(struct user_range *u)
+/*
+ * Copy the program's pages: with process_vm_readv() on this process, which
+ * a page that went away cannot crash and which memory checkers do not
+ * count as a read of the program's heap beyond its blocks (a pinned page
+ * holds more than the buffer); memcpy() where that call is not allowed.
+ */
+static unsigned char *read_user(const struct user_range *u)
 {
 	unsigned char *copy = malloc(u->len ? u->len : 1);
+	struct iovec local = { copy, u->len }, remote = { (void *)u->addr, u->len };
+
+	if (copy && process_vm_readv(getpid(), &local, 1, &remote, 1, 0) != (ssize_t)u->len) {
+		if (errno != EPERM && errno != ENOSYS) {
+			free(copy);
+			return NULL;
+		}
+		memcpy(copy, u->addr, u->len);
+	}
+	return copy;
+}
+
+static void write_user(struct user_range *u)
+{
+	unsigned char *copy = read_user(u);
 
 	if (!copy)
 		return;
-	memcpy(copy, u->addr, u->len);
 	u->hash = vcm_trace_hash(copy, u->len);
 	write_data(copy, u->len, u->hash);
 	free(copy);
@@ -593,10 +615,11 @@ static void users_refresh(void)
 	size_t i;
 
 	for (i = 0; i < tr.nusers; i++) {
-		uint64_t h = vcm_trace_hash(tr.users[i].addr, tr.users[i].len);
+		unsigned char *copy = read_user(&tr.users[i]);
 
-		if (h != tr.users[i].hash)
+		if (copy && vcm_trace_hash(copy, tr.users[i].len) != tr.users[i].hash)
 			write_user(&tr.users[i]);
+		free(copy);
 	}
 }
 
