@@ -918,7 +918,7 @@ VCM_EXPORT int vcm_soc_set_noncoherent(struct vcm_soc *soc, const struct vcm_cac
 
 VCM_EXPORT unsigned vcm_soc_cache_line(const struct vcm_soc *soc)
 {
-	if (vcm_is_err_or_null(soc) || !soc->head.cache)
+	if (!vcm_soc_ok(soc, __func__) || !soc->head.cache)
 		return 0;
 	return 1U << vcm_cache_line_shift(soc->head.cache);
 }
@@ -927,7 +927,7 @@ VCM_EXPORT void vcm_soc_get_cache_stats(const struct vcm_soc *soc, struct vcm_ca
 {
 	if (!st)
 		return;
-	if (vcm_is_err_or_null(soc) || !soc->head.cache) {
+	if (!vcm_soc_ok(soc, __func__) || !soc->head.cache) {
 		memset(st, 0, sizeof(*st));
 		return;
 	}
