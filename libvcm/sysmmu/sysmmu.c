@@ -638,7 +638,7 @@ static struct vcm_sysmmu *do_sysmmu_create(struct vcm_soc *soc, const char *name
 {
 	struct vcm_sysmmu *mmu;
 
-	if (!soc)
+	if (!vcm_soc_ok(soc, __func__))
 		return vcm_err_ptr(-EINVAL);
 	mmu = vcm_calloc(1, sizeof(*mmu));
 	if (!mmu)
@@ -653,6 +653,7 @@ static struct vcm_sysmmu *do_sysmmu_create(struct vcm_soc *soc, const char *name
 		free(mmu);
 		return vcm_err_ptr(-ENOMEM);
 	}
+	vcm_soc_hold(soc);	/* the model walks its RAM, even after vcm_soc_destroy() */
 	return mmu;
 }
 
@@ -672,6 +673,7 @@ static void do_sysmmu_destroy(struct vcm_sysmmu *mmu)
 		return;
 	vcm_reg_del(mmu, VCM_KIND_SYSMMU);
 	vcm_tlb_release(&mmu->tlb);
+	vcm_soc_put(mmu->soc);
 	free(mmu->name);
 	free(mmu);
 }

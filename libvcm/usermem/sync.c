@@ -12,6 +12,7 @@
 
 #include "internal.h"
 #include "cache-model.h"
+#include "phys.h"
 #include "pin.h"
 #include "soc-internal.h"
 #include "sync.h"
@@ -29,6 +30,23 @@ static int sync_one(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size, enum vc
 {
 	return for_device ? vcm_cache_sync_for_device(soc, pa, size, dir)
 			  : vcm_cache_sync_for_cpu(soc, pa, size, dir);
+}
+
+/*
+ * The checks of the public functions taking a SoC (NULL: the current one)
+ * and a phys: 0, or -EINVAL for a dead or foreign handle (warned, as the
+ * registry does everywhere) or a NULL phys.  A phys libvcm released is
+ * refused even though a driver's own phys might lie there now (the
+ * registry's rule for vcm_free(): see phys.h), because reading a released
+ * one reads freed memory.
+ */
+static int phys_sync_check(struct vcm_soc **soc, struct vcm_phys *phys, const char *fn)
+{
+	if (!*soc)
+		*soc = vcm_soc_current();
+	if (!vcm_soc_ok(*soc, fn))
+		return -EINVAL;
+	return vcm_phys_check(phys, VCM_PHYS_RELEASE, fn);
 }
 
 int vcm_phys_sync_range(struct vcm_soc *soc, const struct vcm_phys *phys, vcm_size_t off,
@@ -64,8 +82,10 @@ int vcm_phys_sync_range(struct vcm_soc *soc, const struct vcm_phys *phys, vcm_si
 static int do_phys_sync_for_device(struct vcm_soc *soc, struct vcm_phys *phys,
 					enum vcm_dma_dir dir)
 {
-	if (vcm_is_err_or_null(phys))
-		return -EINVAL;
+	int ret = phys_sync_check(&soc, phys, "vcm_phys_sync_for_device");
+
+	if (ret)
+		return ret;
 	return vcm_phys_sync_range(soc, phys, 0, phys->size, dir, true);
 }
 
@@ -82,8 +102,10 @@ VCM_EXPORT int vcm_phys_sync_for_device(struct vcm_soc *soc, struct vcm_phys *ph
 static int do_phys_sync_for_cpu(struct vcm_soc *soc, struct vcm_phys *phys,
 				     enum vcm_dma_dir dir)
 {
-	if (vcm_is_err_or_null(phys))
-		return -EINVAL;
+	int ret = phys_sync_check(&soc, phys, "vcm_phys_sync_for_cpu");
+
+	if (ret)
+		return ret;
 	return vcm_phys_sync_range(soc, phys, 0, phys->size, dir, false);
 }
 
@@ -97,12 +119,12 @@ VCM_EXPORT int vcm_phys_sync_for_cpu(struct vcm_soc *soc, struct vcm_phys *phys,
 	return ret;
 }
 
-static int res_sync(struct vcm_res *res, enum vcm_dma_dir dir, bool for_device)
+static int res_sync(struct vcm_res *res, enum vcm_dma_dir dir, bool for_device, const char *fn)
 {
 	struct vcm_phys *phys;
 	struct vcm_soc *soc;
 
-	if (!vcm_res_valid(res) || !dir_ok(dir))
+	if (!vcm_res_ok(res, fn) || !dir_ok(dir))
 		return -EINVAL;
 	vcm_lock(res->vcm);
 	phys = res->phys;
@@ -115,7 +137,7 @@ static int res_sync(struct vcm_res *res, enum vcm_dma_dir dir, bool for_device)
 
 static int do_res_sync_for_device(struct vcm_res *res, enum vcm_dma_dir dir)
 {
-	return res_sync(res, dir, true);
+	return res_sync(res, dir, true, "vcm_res_sync_for_device");
 }
 
 VCM_EXPORT int vcm_res_sync_for_device(struct vcm_res *res, enum vcm_dma_dir dir)
@@ -130,7 +152,7 @@ VCM_EXPORT int vcm_res_sync_for_device(struct vcm_res *res, enum vcm_dma_dir dir
 
 static int do_res_sync_for_cpu(struct vcm_res *res, enum vcm_dma_dir dir)
 {
-	return res_sync(res, dir, false);
+	return res_sync(res, dir, false, "vcm_res_sync_for_cpu");
 }
 
 VCM_EXPORT int vcm_res_sync_for_cpu(struct vcm_res *res, enum vcm_dma_dir dir)
@@ -163,8 +185,8 @@ static int do_cache_maint_host(struct vcm_soc *soc, const void *addr, size_t siz
 
 	if (!soc)
 		soc = vcm_soc_current();
-	if (vcm_is_err(soc) || (op != VCM_CACHE_CLEAN && op != VCM_CACHE_INV &&
-				op != VCM_CACHE_FLUSH) || end < a)
+	if (!vcm_soc_ok(soc, "vcm_cache_maint_host") || (op != VCM_CACHE_CLEAN && op != VCM_CACHE_INV &&
+					   op != VCM_CACHE_FLUSH) || end < a)
 		return -EINVAL;
 	if (!vcm_soc_cache(soc))
 		return 0;
