@@ -13,6 +13,8 @@
  *   @user ADDR LEN HASH            the program's memory at ADDR (LEN bytes,
  *                                  whole pages) holds the @data HASH from
  *                                  here on
+ *   @static #ID                    the context #ID, which no call returned,
+ *                                  is one libvcm set up itself (vcm_vmm)
  *   Tn NAME ARG... => RESULT... [warn=N]
  *                                  one call, by thread n (1, 2, ... in the
  *                                  order threads first called), written
@@ -47,8 +49,8 @@
  * the warnings the call raised.  HASH is the 64-bit FNV-1a of the bytes,
  * 16 hex digits.
  *
- * Recording: the hooks (trace.h) call in only when the flag is set, which
- * happens once, when the library is loaded.  Lines are formatted on the
+ * Recording: the public functions (trace.h) call in only when the flag is
+ * set, which happens once, when the library is loaded.  Lines are formatted on the
  * caller's stack and written under one lock to a buffered stream, flushed
  * at exit and after a call that warned or faulted.
  */
@@ -492,6 +494,7 @@ static struct {
 	FILE *f;
 	char *buf;
 	struct hash_set written;
+	struct hash_set seen;	/* ids of objects the trace has returned */
 	struct user_range *users;
 	size_t nusers, capusers;
 } tr = { .lock = PTHREAD_MUTEX_INITIALIZER };
@@ -631,6 +634,9 @@ static void write_call(const struct vcm_tr_call *c, const char *line)
 	for (i = 0; i < c->nargs; i++) {
 		const struct vcm_tr_val *v = &c->args[i];
 
+		/* a context no call returned: one libvcm set up itself */
+		if (v->form == VCM_TRV_HANDLE && v->type == 'c' && set_add(&tr.seen, v->v))
+			fprintf(tr.f, "@static #%llu\n", (unsigned long long)v->v);
 		if (v->form == VCM_TRV_DATA)
 			write_data(v->ptr, v->v, v->v2);
 		else if (v->type == 'U' && c->res[0].form == VCM_TRV_HANDLE) {
@@ -645,6 +651,9 @@ static void write_call(const struct vcm_tr_call *c, const char *line)
 			users_add(u.owner, u.addr, u.len, u.hash);
 		}
 	}
+	for (i = 0; i < c->nres; i++)
+		if (c->res[i].form == VCM_TRV_HANDLE)
+			set_add(&tr.seen, c->res[i].v);
 	if (c->call == VCM_TR_USERPTR_PUT || c->call == VCM_TR_FREE)
 		users_drop(c->args[0].ptr);
 	if (c->warns)
@@ -661,15 +670,17 @@ static void trace_close(void)
 	}
 	free(tr.buf);
 	free(tr.written.slots);
+	free(tr.seen.slots);
 	free(tr.users);
 	tr.buf = NULL;
 	tr.written = (struct hash_set){ 0 };
+	tr.seen = (struct hash_set){ 0 };
 	tr.users = NULL;
 	tr.nusers = tr.capusers = 0;
 	pthread_mutex_unlock(&tr.lock);
 }
 
-int vcm_trace_start(const char *path)
+static int trace_start(const char *path)
 {
 	FILE *f = fopen(path, "w");
 
@@ -700,7 +711,7 @@ __attribute__((constructor)) static void trace_init(void)
 
 	if (!path || !*path)
 		return;
-	if (vcm_trace_start(path)) {
+	if (trace_start(path)) {
 		fprintf(stderr, "libvcm: VCM_TRACE=%s: %s; not recording\n", path, strerror(errno));
 		return;
 	}

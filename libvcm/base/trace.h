@@ -2,20 +2,24 @@
 /*
  * trace.h - the call recorder (internal): VCM_TRACE=file in the environment
  * makes the process write every public call, its arguments and results to
- * that file, one line per call (the format: doc/vcm-trace.5.txt... see
- * base/trace.c's header comment and vcm-replay(1)).
+ * that file, one line per call (the format: base/trace.c's header comment
+ * and vcm-replay(1)).
  *
- * A public function records itself with two hooks:
+ * A public function records itself in a wrapper around its body:
  *
- *	VCM_TRACE_ENTER();			first statement
- *	...
- *	VCM_TRACE_EXIT(RESERVE, vcm, size, flags, res);   before returning
+ *	if (!VCM_TRACING())
+ *		return do_reserve(vcm, size, flags);
+ *	vcm_trace_enter(false);
+ *	res = do_reserve(vcm, size, flags);
+ *	vcm_trace_exit(VCM_TR_RESERVE, vcm, (uint64_t)size, flags, res);
+ *	return res;
  *
- * the arguments in the order and with the types of its line in
- * trace-calls.h.  Recording off, each hook is one predictable branch on a
- * flag set once when the library is loaded.  Recording on, a public call
- * made from inside another (vcm_unmap() calls vcm_unbind()) is not written:
- * only the outermost call of a thread is, after it returns.
+ * the arguments of vcm_trace_exit() in the order and with the types of the
+ * call's line in trace-calls.h.  Recording off, a call costs one
+ * predictable branch on a flag set once when the library is loaded.
+ * Recording on, a public call made from inside another (vcm_unmap() calls
+ * vcm_unbind()) is not written: only the outermost call of a thread is,
+ * after it returns.
  */
 #ifndef LIBVCM_TRACE_H
 #define LIBVCM_TRACE_H
@@ -35,24 +39,16 @@ enum vcm_trace_call {
 /* Set once, at load time, when VCM_TRACE names a file (never changes after). */
 extern bool vcm_trace_on;
 
-#define VCM_TRACE_ENTER() do {					\
-	if (__builtin_expect(vcm_trace_on, 0))			\
-		vcm_trace_enter(false);				\
-} while (0)
+/* True while recording (a hint: rarely). */
+#define VCM_TRACING()	__builtin_expect(vcm_trace_on, 0)
 
-/* The same, for a call that reads memory the program may have written
- * behind libvcm's back (user memory it pinned): written before the call. */
-#define VCM_TRACE_ENTER_READS() do {				\
-	if (__builtin_expect(vcm_trace_on, 0))			\
-		vcm_trace_enter(true);				\
-} while (0)
-
-#define VCM_TRACE_EXIT(id, ...) do {				\
-	if (__builtin_expect(vcm_trace_on, 0))			\
-		vcm_trace_exit(VCM_TR_##id, __VA_ARGS__);	\
-} while (0)
-
+/*
+ * vcm_trace_enter() - a public call starts; @reads_user: it reads memory
+ * the program may have written behind libvcm's back (pinned user pages),
+ * whose changes are written before the call.
+ */
 void vcm_trace_enter(bool reads_user);
+/* vcm_trace_exit() - it returns: write its line (outermost calls only). */
 void vcm_trace_exit(enum vcm_trace_call call, ...);
 /* A warning was raised (base/warn.c): counted for the call, text kept. */
 void vcm_trace_warned(const char *msg);
@@ -118,7 +114,7 @@ uint64_t vcm_trace_hash(const void *p, size_t len);
 
 /*
  * vcm_trace_collect() - fill @c from the hook's arguments (as
- * VCM_TRACE_EXIT passes them).  Handles become ids (live or recently
+ * vcm_trace_exit() gets them).  Handles become ids (live or recently
  * released), buffers hashes.
  */
 void vcm_trace_collect(struct vcm_tr_call *c, enum vcm_trace_call call, ...);
@@ -129,8 +125,6 @@ int vcm_trace_format(const struct vcm_tr_call *c, char *buf, size_t len);
 /* The same for one value. */
 int vcm_trace_format_val(const struct vcm_tr_val *v, char *buf, size_t len);
 
-/* Start recording to @path (tests; VCM_TRACE does it at load): 0 or -errno. */
-int vcm_trace_start(const char *path);
 /* Flush the trace file. */
 void vcm_trace_flush(void);
 

@@ -357,6 +357,11 @@ static int call_framework(struct vcm_rp_state *s, const struct vcm_tr_call *rec,
 		vcm_unreserve(res);
 		COLLECT(res);
 		break;
+	case VCM_TR_REF_RESERVE:
+		HANDLE(0, res);
+		ret = vcm_ref_reserve(res);
+		COLLECT(res, ret);
+		break;
 	case VCM_TR_BIND:
 		HANDLE(0, res);
 		HANDLE(1, phys);
@@ -467,6 +472,25 @@ static int call_platform(struct vcm_rp_state *s, const struct vcm_tr_call *rec,
 		break;
 	case VCM_TR_S5P_SYSMMU_GET:
 		COLLECT((int)NUM(0), s5p_sysmmu_get((enum vcm_dev_id)(int)NUM(0)));
+		break;
+	case VCM_TR_S5P_SYSMMU_IP:
+		COLLECT((int)NUM(0), s5p_sysmmu_ip((sysmmu_ips)(int)NUM(0)));
+		break;
+	case VCM_TR_S5P_SYSMMU_ON:
+		ret = s5p_sysmmu_on((sysmmu_ips)(int)NUM(0));
+		COLLECT((int)NUM(0), ret);
+		break;
+	case VCM_TR_S5P_SYSMMU_OFF:
+		ret = s5p_sysmmu_off((sysmmu_ips)(int)NUM(0));
+		COLLECT((int)NUM(0), ret);
+		break;
+	case VCM_TR_S5P_SYSMMU_SET_TABLEBASE_PGD:
+		ret = s5p_sysmmu_set_tablebase_pgd((sysmmu_ips)(int)NUM(0), (unsigned long)NUM(1));
+		COLLECT((int)NUM(0), NUM(1), ret);
+		break;
+	case VCM_TR_S5P_SYSMMU_TLB_INVALIDATE:
+		ret = s5p_sysmmu_tlb_invalidate((sysmmu_ips)(int)NUM(0));
+		COLLECT((int)NUM(0), ret);
 		break;
 	default:
 		return 0;

@@ -458,6 +458,21 @@ static int parse_user_line(char *line, struct vcm_rp_event *e, char *err, size_t
 	return 0;
 }
 
+static int parse_static(char *line, struct vcm_rp_event *e, char *err, size_t errlen)
+{
+	struct tok toks[3];
+	size_t n = split(line, toks, 2);
+
+	e->kind = VCM_RP_STATIC;
+	if (n != 2 || toks[1].len < 2 || toks[1].s[0] != '#' ||
+	    parse_num(toks[1].s + 1, toks[1].len - 1, &e->addr) || !e->addr ||
+	    e->addr > RP_MAX_ID) {
+		snprintf(err, errlen, "expected \"@static #ID\"");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int cmp_data(const void *a, const void *b)
 {
 	const struct vcm_rp_data *x = a, *y = b;
@@ -480,10 +495,12 @@ static int parse_line(struct vcm_rp_trace *t, char *line, unsigned lineno, char 
 		return parse_data(t, line, err, errlen);
 	if (!strncmp(line, "@user ", 6))
 		ret = parse_user_line(line, &e, err, errlen);
+	else if (!strncmp(line, "@static ", 8))
+		ret = parse_static(line, &e, err, errlen);
 	else if (line[0] == 'T')
 		ret = parse_call(line, &e, err, errlen);
 	else {
-		snprintf(err, errlen, "not a call, @data, @user or # comment");
+		snprintf(err, errlen, "not a call, @data, @user, @static or # comment");
 		ret = -EINVAL;
 	}
 	return ret ? ret : push_event(t, &e);
@@ -580,6 +597,10 @@ int vcm_rp_save(FILE *f, const struct vcm_rp_trace *t, const size_t *idx, size_t
 		const struct vcm_rp_event *e = &t->ev[idx ? idx[i] : i];
 		unsigned a;
 
+		if (e->kind == VCM_RP_STATIC) {
+			fprintf(f, "@static #%llu\n", (unsigned long long)e->addr);
+			continue;
+		}
 		if (e->kind == VCM_RP_USER) {
 			save_data(f, t, e->hash, e->len);
 			fprintf(f, "@user 0x%llx 0x%llx %016llx\n", (unsigned long long)e->addr,

@@ -424,7 +424,9 @@ static bool run_event(struct vcm_rp_state *s, const struct vcm_rp_event *e, bool
 	unsigned long warns;
 	bool ok;
 
-	if (e->kind == VCM_RP_USER) {
+	if (e->kind == VCM_RP_STATIC) {
+		ok = id_set(s, e->addr, vcm_vmm);
+	} else if (e->kind == VCM_RP_USER) {
 		apply_user(s, e);
 		ok = !s->refused;
 	} else {

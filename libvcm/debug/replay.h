@@ -19,6 +19,7 @@
 enum vcm_rp_kind {
 	VCM_RP_CALL,		/* Tn NAME ... */
 	VCM_RP_USER,		/* @user ADDR LEN HASH */
+	VCM_RP_STATIC,		/* @static #ID: vcm_vmm */
 };
 
 /* One event of a trace, in file order. */
@@ -27,7 +28,7 @@ struct vcm_rp_event {
 	unsigned line;		/* 1-based, in the file */
 	unsigned tid;
 	struct vcm_tr_call c;	/* VCM_RP_CALL */
-	uint64_t addr, len, hash;	/* VCM_RP_USER */
+	uint64_t addr, len, hash;	/* VCM_RP_USER; addr: the id of @static */
 };
 
 /* The contents the trace carries (@data), by hash. */

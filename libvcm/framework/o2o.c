@@ -20,7 +20,7 @@ static inline struct vcm_o2o *to_o2o(struct vcm *vcm)
 
 static void o2o_phys_free(struct vcm_phys *phys)
 {
-	struct vcm_o2o *o2o = phys->priv;
+	struct vcm_o2o *o2o = *vcm_phys_priv(phys);
 
 	if (o2o->driver->free)
 		o2o->driver->free(&o2o->vcm, &phys->parts[0]);
@@ -46,7 +46,7 @@ static struct vcm_phys *o2o_phys(struct vcm *vcm, vcm_size_t size, unsigned flag
 	}
 	phys->size = size;
 	phys->free = o2o_phys_free;
-	phys->priv = o2o;
+	*vcm_phys_priv(phys) = o2o;
 	return phys;
 }
 
@@ -125,9 +125,11 @@ VCM_EXPORT struct vcm *vcm_o2o_init(struct vcm_o2o *o2o)
 {
 	struct vcm *ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_o2o_init(o2o);
+	vcm_trace_enter(false);
 	ret = do_o2o_init(o2o);
-	VCM_TRACE_EXIT(O2O_INIT, (uint64_t)(vcm_is_err_or_null(o2o) ? 0 : o2o->vcm.start), (uint64_t)(vcm_is_err_or_null(o2o) ? 0 : o2o->vcm.size), (int)(!vcm_is_err_or_null(o2o) && o2o->driver), ret);
+	vcm_trace_exit(VCM_TR_O2O_INIT, (uint64_t)(vcm_is_err_or_null(o2o) ? 0 : o2o->vcm.start), (uint64_t)(vcm_is_err_or_null(o2o) ? 0 : o2o->vcm.size), (int)(!vcm_is_err_or_null(o2o) && o2o->driver), ret);
 	return ret;
 }
 
@@ -176,9 +178,11 @@ VCM_EXPORT struct vcm *vcm_onetoone_create(struct vcm_soc *soc)
 {
 	struct vcm *ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_onetoone_create(soc);
+	vcm_trace_enter(false);
 	ret = do_onetoone_create(soc);
-	VCM_TRACE_EXIT(ONETOONE_CREATE, soc, ret);
+	vcm_trace_exit(VCM_TR_ONETOONE_CREATE, soc, ret);
 	return ret;
 }
 

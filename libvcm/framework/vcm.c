@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "internal.h"
+#include "mmu.h"
 #include "phys.h"
 #include "registry.h"
 #include "vcm-internal.h"
@@ -22,12 +23,30 @@
 
 static void phys_get(struct vcm_phys *phys)
 {
-	__atomic_add_fetch(&phys->bindings, 1, __ATOMIC_ACQ_REL);
+	__atomic_add_fetch(&phys->bindings.counter, 1, __ATOMIC_ACQ_REL);
 }
 
 static void phys_put(struct vcm_phys *phys)
 {
-	__atomic_sub_fetch(&phys->bindings, 1, __ATOMIC_ACQ_REL);
+	__atomic_sub_fetch(&phys->bindings.counter, 1, __ATOMIC_ACQ_REL);
+}
+
+/* Drop one owner of @res; true if that was the last (the caller acts). */
+static bool res_put(struct vcm_res *res)
+{
+	return __atomic_sub_fetch(&res->refcnt.counter, 1, __ATOMIC_ACQ_REL) == 0;
+}
+
+/* As the kernel's vcm_unmap(): more than one owner, drop one, do nothing. */
+static bool res_put_shared(struct vcm_res *res)
+{
+	int c = __atomic_load_n(&res->refcnt.counter, __ATOMIC_ACQUIRE);
+
+	while (c > 1)
+		if (__atomic_compare_exchange_n(&res->refcnt.counter, &c, c - 1, false,
+						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			return true;
+	return false;
 }
 
 int vcm_ctx_enter(struct vcm *vcm, const char *fn)
@@ -89,32 +108,71 @@ static void res_set_phys(struct vcm_res *res, struct vcm_phys *phys)
 static void set_activations(struct vcm *vcm, int n)
 {
 	vcm_book_lock(vcm);
-	vcm->activations = n;
+	vcm->activations.counter = n;
 	vcm_book_unlock(vcm);
+}
+
+/* What the kernel's vcm_init() required, with its warning. */
+static bool init_args_valid(const struct vcm *vcm)
+{
+	if (vcm_is_err_or_null(vcm))
+		return false;
+	if (vcm_is_err_or_null(vcm->driver) || !vcm->driver->unreserve || !vcm->size ||
+	    !VCM_IS_ALIGNED(vcm->start | vcm->size, VCM_PAGE_SIZE) ||
+	    vcm->start + vcm->size - 1 < vcm->start) {
+		vcm_warn("vcm_init: context %p needs a page-aligned window and a driver "
+			 "with an unreserve op", (const void *)vcm);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Give @vcm its core and enter it in the registry as made by @creator.  The
+ * core is in place before the handle is published, so that a thread that
+ * finds the handle live finds its core.
+ */
+static int attach_core(struct vcm *vcm, bool adopted, const char *creator)
+{
+	struct vcm_core *core = vcm_calloc(1, sizeof(*core));
+
+	if (!core)
+		return -ENOMEM;
+	pthread_mutex_init(&core->lock, NULL);
+	pthread_cond_init(&core->idle, NULL);
+	vcm_list_init(&core->res_list);
+	vcm_list_init(&core->adopted_link);
+	core->owner = vcm;
+	core->adopted = adopted;
+	vcm->core = core;
+	if (vcm_reg_add(vcm, VCM_KIND_CONTEXT, core, creator)) {
+		vcm->core = NULL;
+		pthread_cond_destroy(&core->idle);
+		pthread_mutex_destroy(&core->lock);
+		free(core);
+		return -ENOMEM;
+	}
+	vcm_contexts_add(vcm);
+	return 0;
+}
+
+static void core_free(struct vcm *vcm)
+{
+	struct vcm_core *core = vcm->core;
+
+	pthread_cond_destroy(&core->idle);
+	pthread_mutex_destroy(&core->lock);
+	free(core);
+	vcm->core = NULL;
 }
 
 static struct vcm *do_init(struct vcm *vcm)
 {
-	struct vcm_core *core;
-
-	if (vcm_is_err_or_null(vcm) || vcm_is_err_or_null(vcm->driver) || !vcm->size ||
-	    !VCM_IS_ALIGNED(vcm->start | vcm->size, VCM_PAGE_SIZE) ||
-	    vcm->start + vcm->size - 1 < vcm->start)
+	if (!init_args_valid(vcm))
 		return vcm_err_ptr(-EINVAL);
-	core = vcm_calloc(1, sizeof(*core));
-	if (!core)
+	vcm->activations.counter = 0;
+	if (attach_core(vcm, false, "vcm_init"))
 		return vcm_err_ptr(-ENOMEM);
-	if (vcm_reg_add(vcm, VCM_KIND_CONTEXT, core, "vcm_init")) {
-		free(core);
-		return vcm_err_ptr(-ENOMEM);
-	}
-	pthread_mutex_init(&core->lock, NULL);
-	pthread_cond_init(&core->idle, NULL);
-	vcm_list_init(&core->res_list);
-	vcm->core = core;
-	core->owner = vcm;
-	vcm->activations = 0;
-	vcm_contexts_add(vcm);
 	return vcm;
 }
 
@@ -122,10 +180,65 @@ VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm)
 {
 	struct vcm *ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_init(vcm);
+	vcm_trace_enter(false);
 	ret = do_init(vcm);
-	VCM_TRACE_EXIT(INIT, (uint64_t)(vcm_is_err_or_null(vcm) ? 0 : vcm->start), (uint64_t)(vcm_is_err_or_null(vcm) ? 0 : vcm->size), (int)(!vcm_is_err_or_null(vcm) && vcm->driver), ret);
+	vcm_trace_exit(VCM_TR_INIT, (uint64_t)(vcm_is_err_or_null(vcm) ? 0 : vcm->start), (uint64_t)(vcm_is_err_or_null(vcm) ? 0 : vcm->size), (int)(!vcm_is_err_or_null(vcm) && vcm->driver), ret);
 	return ret;
+}
+
+/* ---- statically initialised contexts ---------------------------------- */
+
+/*
+ * The contexts adopted on first use (their cores go at exit), under
+ * adopted_lock, which also makes the adoption of one context happen once.
+ */
+static pthread_mutex_t adopted_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct vcm_link adopted = { &adopted, &adopted };
+
+/* A context initialised statically, which no libvcm call sets up. */
+static bool is_static_context(const struct vcm *vcm)
+{
+	return vcm == vcm_vmm;
+}
+
+bool vcm_ctx_adopt(const struct vcm *cvcm, const char *fn)
+{
+	struct vcm *vcm = (struct vcm *)cvcm;
+	bool live;
+
+	if (vcm_is_err_or_null(vcm) || !is_static_context(vcm))
+		return false;
+	vcm_mutex_lock(&adopted_lock);
+	live = vcm_reg_live(vcm, VCM_KIND_CONTEXT);
+	if (!live && init_args_valid(vcm) && !attach_core(vcm, true, fn)) {
+		vcm_list_add_tail(&adopted, &vcm->core->adopted_link);
+		live = true;
+	}
+	vcm_mutex_unlock(&adopted_lock);
+	return live;
+}
+
+static void adopted_unlink(struct vcm *vcm)
+{
+	vcm_mutex_lock(&adopted_lock);
+	vcm_list_del(&vcm->core->adopted_link);
+	vcm_mutex_unlock(&adopted_lock);
+}
+
+/* The cores of the adopted contexts go with the process (valgrind). */
+__attribute__((destructor)) static void adopted_exit(void)
+{
+	while (!vcm_list_empty(&adopted)) {
+		struct vcm_core *core = vcm_list_first(&adopted, struct vcm_core, adopted_link);
+		struct vcm *vcm = core->owner;
+
+		vcm_list_del(&core->adopted_link);
+		vcm_reg_del(vcm, VCM_KIND_CONTEXT);
+		vcm_contexts_del(vcm);
+		core_free(vcm);
+	}
 }
 
 /* Page-round a size; 0 or overflow is -EINVAL. */
@@ -157,6 +270,7 @@ static struct vcm_res *adopt_res(struct vcm *vcm, struct vcm_res *res, vcm_size_
 		return vcm_err_ptr(-ENOMEM);
 	}
 	res->res_size = size;
+	res->refcnt.counter = 1;
 	res->phys = phys;
 	res->bound_size = phys ? phys->size : 0;
 	if (phys)
@@ -204,11 +318,11 @@ static int locked_bind(struct vcm_res *res, struct vcm_phys *phys)
 	if (!res->vcm->driver->bind)
 		return -EOPNOTSUPP;
 	ret = res->vcm->driver->bind(res, phys);
-	if (ret)
+	if (ret < 0)
 		return ret;
 	res_set_phys(res, phys);
 	phys_get(phys);
-	return 0;
+	return ret;
 }
 
 /* Unbind; @call is the public call doing it, for the unmap history. */
@@ -248,7 +362,7 @@ static struct vcm_res *locked_map(struct vcm *vcm, struct vcm_phys *phys, unsign
 	if (vcm_is_err(res))
 		return res;
 	ret = locked_bind(res, phys);
-	if (ret) {
+	if (ret < 0) {
 		locked_unreserve(res);
 		return vcm_err_ptr(ret);
 	}
@@ -292,9 +406,11 @@ VCM_EXPORT struct vcm_phys *vcm_alloc(struct vcm *vcm, vcm_size_t size, unsigned
 {
 	struct vcm_phys *ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_alloc(vcm, size, flags);
+	vcm_trace_enter(false);
 	ret = do_alloc(vcm, size, flags);
-	VCM_TRACE_EXIT(ALLOC, vcm, (uint64_t)size, flags, ret);
+	vcm_trace_exit(VCM_TR_ALLOC, vcm, (uint64_t)size, flags, ret);
 	return ret;
 }
 
@@ -311,9 +427,13 @@ static void do_free(struct vcm_phys *phys)
 
 VCM_EXPORT void vcm_free(struct vcm_phys *phys)
 {
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING()) {
+		do_free(phys);
+		return;
+	}
+	vcm_trace_enter(false);
 	do_free(phys);
-	VCM_TRACE_EXIT(FREE, phys);
+	vcm_trace_exit(VCM_TR_FREE, phys);
 }
 
 static struct vcm_res *do_reserve(struct vcm *vcm, vcm_size_t size, unsigned flags)
@@ -335,22 +455,81 @@ VCM_EXPORT struct vcm_res *vcm_reserve(struct vcm *vcm, vcm_size_t size, unsigne
 {
 	struct vcm_res *ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_reserve(vcm, size, flags);
+	vcm_trace_enter(false);
 	ret = do_reserve(vcm, size, flags);
-	VCM_TRACE_EXIT(RESERVE, vcm, (uint64_t)size, flags, ret);
+	vcm_trace_exit(VCM_TR_RESERVE, vcm, (uint64_t)size, flags, ret);
 	return ret;
 }
 
-/* The checks every function taking a reservation makes: 0, or -EINVAL
- * (NULL warned as "no reservation", a dead handle by the registry). */
-static int res_enter(struct vcm_res *res, const char *fn)
+/*
+ * A reservation its driver made itself, as Samsung's MFC driver does: a
+ * struct vcm_mmu_res it allocates and fills (start, res_size, vcm, an empty
+ * bound list) and hands to vcm_bind() and vcm_unbind().  libvcm has no
+ * record of it, so it is taken when the registry knows nothing of the
+ * pointer (not a live handle of any kind, not a released one) and its ->vcm
+ * is a live context of the MMU wrapper (whose per-reservation state is
+ * exactly struct vcm_mmu_res).  Only vcm_bind() and vcm_unbind() take it;
+ * it is never on the context's reservation list, so vcm_destroy() and the
+ * debugging aids do not see it.
+ */
+static bool res_driver_made(struct vcm_res *res, const char *fn)
 {
-	if (!vcm_res_ok(res, fn)) {
+	struct vcm_handle_info info;
+
+	if (vcm_is_err_or_null(res) || !vcm_reg_info(res, &info) || vcm_reg_was_released(res))
+		return false;
+	return !vcm_is_err_or_null(res->vcm) && vcm_ctx_live(res->vcm, fn) &&
+	       vcm_is_mmu_context(res->vcm);
+}
+
+/* A driver-made reservation must lie in its context's window, in pages. */
+static int res_driver_made_valid(const struct vcm_res *res, const char *fn)
+{
+	const struct vcm *vcm = res->vcm;
+
+	if (res->res_size && VCM_IS_ALIGNED(res->start | res->res_size, VCM_PAGE_SIZE) &&
+	    res->start >= vcm->start && res->res_size <= vcm->size &&
+	    res->start - vcm->start <= vcm->size - res->res_size)
+		return 0;
+	vcm_warn("%s: reservation %p (%#llx+%#llx, made by its driver) is not whole pages "
+		 "inside its context's window", fn, (const void *)res,
+		 (unsigned long long)res->start, (unsigned long long)res->res_size);
+	return -EINVAL;
+}
+
+/*
+ * The check of a reservation handle: 0 if @res is live (or, with
+ * @driver_made_ok, a valid driver-made one); else -EINVAL, a dead or
+ * foreign handle warned about by the registry.
+ */
+static int res_check(struct vcm_res *res, bool driver_made_ok, const char *fn)
+{
+	if (vcm_reg_live(res, VCM_KIND_RES))
+		return 0;
+	if (driver_made_ok && res_driver_made(res, fn))
+		return res_driver_made_valid(res, fn);
+	vcm_reg_report(res, VCM_KIND_RES, fn);
+	return -EINVAL;
+}
+
+/* The checks every function taking a reservation makes, then ownership of
+ * its context: 0, or -EINVAL (NULL warned as "no reservation", a dead
+ * handle by the registry). */
+static int res_enter_as(struct vcm_res *res, bool driver_made_ok, const char *fn)
+{
+	if (res_check(res, driver_made_ok, fn)) {
 		if (vcm_is_err_or_null(res))
 			vcm_warn("%s: no reservation (%p)", fn, (void *)res);
 		return -EINVAL;
 	}
 	return vcm_ctx_enter(res->vcm, fn);
+}
+
+static int res_enter(struct vcm_res *res, const char *fn)
+{
+	return res_enter_as(res, false, fn);
 }
 
 static void do_unreserve(struct vcm_res *res)
@@ -361,6 +540,10 @@ static void do_unreserve(struct vcm_res *res)
 
 	if (res_enter(res, "vcm_unreserve"))
 		return;
+	if (!res_put(res)) {	/* another owner holds it (vcm_ref_reserve()) */
+		vcm_ctx_leave(res->vcm);
+		return;
+	}
 	vcm = res->vcm;
 	start = res->start;
 	bound = res->phys != NULL;
@@ -375,16 +558,44 @@ static void do_unreserve(struct vcm_res *res)
 
 VCM_EXPORT void vcm_unreserve(struct vcm_res *res)
 {
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING()) {
+		do_unreserve(res);
+		return;
+	}
+	vcm_trace_enter(false);
 	do_unreserve(res);
-	VCM_TRACE_EXIT(UNRESERVE, res);
+	vcm_trace_exit(VCM_TR_UNRESERVE, res);
+}
+
+static int do_ref_reserve(struct vcm_res *res)
+{
+	if (!vcm_res_ok(res, "vcm_ref_reserve")) {
+		if (vcm_is_err_or_null(res))
+			vcm_warn("vcm_ref_reserve: no reservation (%p)", (void *)res);
+		return -EINVAL;
+	}
+	if (__atomic_add_fetch(&res->refcnt.counter, 1, __ATOMIC_ACQ_REL) < 2)
+		return -EINVAL;
+	return 0;
+}
+
+VCM_EXPORT int vcm_ref_reserve(struct vcm_res *res)
+{
+	int ret;
+
+	if (!VCM_TRACING())
+		return do_ref_reserve(res);
+	vcm_trace_enter(false);
+	ret = do_ref_reserve(res);
+	vcm_trace_exit(VCM_TR_REF_RESERVE, res, ret);
+	return ret;
 }
 
 static int do_bind(struct vcm_res *res, struct vcm_phys *phys)
 {
 	int ret;
 
-	if (!vcm_res_ok(res, "vcm_bind"))
+	if (res_check(res, true, "vcm_bind"))
 		return -EINVAL;
 	ret = vcm_phys_check(phys, VCM_PHYS_USE, "vcm_bind");
 	if (ret)
@@ -403,9 +614,11 @@ VCM_EXPORT int vcm_bind(struct vcm_res *res, struct vcm_phys *phys)
 {
 	int ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_bind(res, phys);
+	vcm_trace_enter(false);
 	ret = do_bind(res, phys);
-	VCM_TRACE_EXIT(BIND, res, phys, ret);
+	vcm_trace_exit(VCM_TR_BIND, res, phys, ret);
 	return ret;
 }
 
@@ -414,7 +627,7 @@ static struct vcm_phys *do_unbind(struct vcm_res *res)
 	struct vcm_phys *phys = NULL;
 	vcm_addr_t start;
 
-	if (res_enter(res, "vcm_unbind"))
+	if (res_enter_as(res, true, "vcm_unbind"))
 		return NULL;
 	start = res->start;
 	if (res->phys)
@@ -430,9 +643,11 @@ VCM_EXPORT struct vcm_phys *vcm_unbind(struct vcm_res *res)
 {
 	struct vcm_phys *ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_unbind(res);
+	vcm_trace_enter(false);
 	ret = do_unbind(res);
-	VCM_TRACE_EXIT(UNBIND, res, ret);
+	vcm_trace_exit(VCM_TR_UNBIND, res, ret);
 	return ret;
 }
 
@@ -460,9 +675,11 @@ VCM_EXPORT struct vcm_res *vcm_map(struct vcm *vcm, struct vcm_phys *phys, unsig
 {
 	struct vcm_res *ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_map(vcm, phys, flags);
+	vcm_trace_enter(false);
 	ret = do_map(vcm, phys, flags);
-	VCM_TRACE_EXIT(MAP, vcm, phys, flags, ret);
+	vcm_trace_exit(VCM_TR_MAP, vcm, phys, flags, ret);
 	return ret;
 }
 
@@ -472,6 +689,11 @@ static void do_unmap(struct vcm_res *res)
 
 	if (res_enter(res, "vcm_unmap"))
 		return;
+	if (res_put_shared(res)) {
+		vcm_ctx_leave(res->vcm);
+		return;
+	}
+	res->refcnt.counter = 0;
 	vcm = res->vcm;
 	if (res->phys)
 		locked_unbind(res, "vcm_unmap");
@@ -481,9 +703,13 @@ static void do_unmap(struct vcm_res *res)
 
 VCM_EXPORT void vcm_unmap(struct vcm_res *res)
 {
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING()) {
+		do_unmap(res);
+		return;
+	}
+	vcm_trace_enter(false);
 	do_unmap(res);
-	VCM_TRACE_EXIT(UNMAP, res);
+	vcm_trace_exit(VCM_TR_UNMAP, res);
 }
 
 static struct vcm_res *locked_make_binding(struct vcm *vcm, vcm_size_t size,
@@ -535,8 +761,13 @@ static struct vcm_res *do_make_binding(struct vcm *vcm, vcm_size_t size,
 	struct vcm_res *res;
 	int ret;
 
-	if (!vcm_ctx_ok(vcm, "vcm_make_binding") || round_size(size, &size))
+	if (!vcm_ctx_ok(vcm, "vcm_make_binding") || !size)
 		return vcm_err_ptr(-EINVAL);
+	if (!VCM_IS_ALIGNED(size, VCM_PAGE_SIZE)) {
+		vcm_warn("vcm_make_binding: size %#llx is not a whole number of pages",
+			 (unsigned long long)size);
+		return vcm_err_ptr(-EINVAL);
+	}
 	ret = vcm_ctx_enter(vcm, "vcm_make_binding");
 	if (ret)
 		return vcm_err_ptr(ret);
@@ -551,9 +782,11 @@ VCM_EXPORT struct vcm_res *vcm_make_binding(struct vcm *vcm, vcm_size_t size, un
 {
 	struct vcm_res *ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_make_binding(vcm, size, alloc_flags, res_flags);
+	vcm_trace_enter(false);
 	ret = do_make_binding(vcm, size, alloc_flags, res_flags);
-	VCM_TRACE_EXIT(MAKE_BINDING, vcm, (uint64_t)size, alloc_flags, res_flags, ret);
+	vcm_trace_exit(VCM_TR_MAKE_BINDING, vcm, (uint64_t)size, alloc_flags, res_flags, ret);
 	return ret;
 }
 
@@ -564,6 +797,11 @@ static void do_destroy_binding(struct vcm_res *res)
 
 	if (res_enter(res, "vcm_destroy_binding"))
 		return;
+	if (res_put_shared(res)) {
+		vcm_ctx_leave(res->vcm);
+		return;
+	}
+	res->refcnt.counter = 0;
 	vcm = res->vcm;
 	if (res->phys)
 		phys = locked_unbind(res, "vcm_destroy_binding");
@@ -577,9 +815,13 @@ static void do_destroy_binding(struct vcm_res *res)
 
 VCM_EXPORT void vcm_destroy_binding(struct vcm_res *res)
 {
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING()) {
+		do_destroy_binding(res);
+		return;
+	}
+	vcm_trace_enter(false);
 	do_destroy_binding(res);
-	VCM_TRACE_EXIT(DESTROY_BINDING, res);
+	vcm_trace_exit(VCM_TR_DESTROY_BINDING, res);
 }
 
 static int do_activate(struct vcm *vcm)
@@ -591,10 +833,11 @@ static int do_activate(struct vcm *vcm)
 	ret = vcm_ctx_enter(vcm, "vcm_activate");
 	if (ret)
 		return ret;
-	if (vcm->activations == 0 && vcm->driver->activate)
+	/* As the kernel: counted first, so a failed first activation leaves
+	 * the count at 1 (the caller owes a vcm_deactivate()). */
+	set_activations(vcm, vcm->activations.counter + 1);
+	if (vcm->activations.counter == 1 && vcm->driver->activate)
 		ret = vcm->driver->activate(vcm);
-	if (!ret)
-		set_activations(vcm, vcm->activations + 1);
 	vcm_ctx_leave(vcm);
 	return ret;
 }
@@ -603,9 +846,11 @@ VCM_EXPORT int vcm_activate(struct vcm *vcm)
 {
 	int ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_activate(vcm);
+	vcm_trace_enter(false);
 	ret = do_activate(vcm);
-	VCM_TRACE_EXIT(ACTIVATE, vcm, ret);
+	vcm_trace_exit(VCM_TR_ACTIVATE, vcm, ret);
 	return ret;
 }
 
@@ -627,11 +872,11 @@ static void do_deactivate(struct vcm *vcm)
 	}
 	if (vcm_ctx_enter(vcm, "vcm_deactivate"))
 		return;
-	inactive = vcm->activations == 0;
-	if (vcm->activations == 1)
+	inactive = vcm->activations.counter <= 0;
+	if (vcm->activations.counter == 1)
 		locked_deactivate_all(vcm);
 	else if (!inactive)
-		set_activations(vcm, vcm->activations - 1);
+		set_activations(vcm, vcm->activations.counter - 1);
 	vcm_ctx_leave(vcm);
 	if (inactive)
 		vcm_warn("vcm_deactivate: context %p is not active", (void *)vcm);
@@ -639,9 +884,13 @@ static void do_deactivate(struct vcm *vcm)
 
 VCM_EXPORT void vcm_deactivate(struct vcm *vcm)
 {
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING()) {
+		do_deactivate(vcm);
+		return;
+	}
+	vcm_trace_enter(false);
 	do_deactivate(vcm);
-	VCM_TRACE_EXIT(DEACTIVATE, vcm);
+	vcm_trace_exit(VCM_TR_DEACTIVATE, vcm);
 }
 
 /* Take down what a context still holds (owned): activation, reservations. */
@@ -649,7 +898,7 @@ static void locked_empty(struct vcm *vcm)
 {
 	struct vcm_core *core = vcm->core;
 
-	if (vcm->activations) {
+	if (vcm->activations.counter) {
 		vcm_warn("vcm_destroy: context %p is still active; deactivating", (void *)vcm);
 		locked_deactivate_all(vcm);
 	}
@@ -667,10 +916,15 @@ static void locked_empty(struct vcm *vcm)
 static void do_destroy(struct vcm *vcm)
 {
 	struct vcm_core *core;
+	bool adopted;
 
 	if (!vcm_ctx_ok(vcm, "vcm_destroy")) {
 		if (vcm_is_err_or_null(vcm))
 			vcm_warn("vcm_destroy: no context (%p)", (void *)vcm);
+		return;
+	}
+	if (vcm == vcm_vmm) {
+		vcm_warn("vcm_destroy: vcm_vmm is static and is never destroyed");
 		return;
 	}
 	if (vcm_ctx_enter(vcm, "vcm_destroy"))
@@ -682,21 +936,25 @@ static void do_destroy(struct vcm *vcm)
 	vcm_reg_del(vcm, VCM_KIND_CONTEXT);
 	vcm_ctx_leave(vcm);
 	vcm_contexts_del(vcm);
-	pthread_cond_destroy(&core->idle);
-	pthread_mutex_destroy(&core->lock);
-	free(core);
-	vcm->core = NULL;
+	adopted = core->adopted;
+	if (adopted)
+		adopted_unlink(vcm);
+	core_free(vcm);
 	if (vcm->driver->cleanup)
 		vcm->driver->cleanup(vcm);
-	else
-		free(vcm);
+	else if (!adopted)
+		free(vcm);	/* a static context stays where it is */
 }
 
 VCM_EXPORT void vcm_destroy(struct vcm *vcm)
 {
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING()) {
+		do_destroy(vcm);
+		return;
+	}
+	vcm_trace_enter(false);
 	do_destroy(vcm);
-	VCM_TRACE_EXIT(DESTROY, vcm);
+	vcm_trace_exit(VCM_TR_DESTROY, vcm);
 }
 
 /* ---- describing a DVA (fault reports, explain) ---- */
@@ -708,7 +966,7 @@ void vcm_describe_dva(struct vcm *vcm, vcm_addr_t dva, struct vcm_dva_desc *d)
 	if (!vcm_valid(vcm))
 		return;
 	vcm_lock(vcm);
-	d->active = vcm->activations > 0;
+	d->active = vcm->activations.counter > 0;
 	if (dva < vcm->start || dva - vcm->start >= vcm->size) {
 		d->owner = VCM_DVA_OUTSIDE_WINDOW;
 		goto out;

@@ -754,9 +754,11 @@ VCM_EXPORT int vcm_cache_maint(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t si
 {
 	int ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_cache_maint(soc, pa, size, op);
+	vcm_trace_enter(false);
 	ret = do_cache_maint(soc, pa, size, op);
-	VCM_TRACE_EXIT(CACHE_MAINT, soc, (uint64_t)pa, (uint64_t)size, (int)op, ret);
+	vcm_trace_exit(VCM_TR_CACHE_MAINT, soc, (uint64_t)pa, (uint64_t)size, (int)op, ret);
 	return ret;
 }
 
@@ -778,9 +780,11 @@ VCM_EXPORT int vcm_cache_sync_for_device(struct vcm_soc *soc, vcm_addr_t pa, vcm
 {
 	int ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_cache_sync_for_device(soc, pa, size, dir);
+	vcm_trace_enter(false);
 	ret = do_cache_sync_for_device(soc, pa, size, dir);
-	VCM_TRACE_EXIT(CACHE_SYNC_FOR_DEVICE, soc, (uint64_t)pa, (uint64_t)size, (int)dir, ret);
+	vcm_trace_exit(VCM_TR_CACHE_SYNC_FOR_DEVICE, soc, (uint64_t)pa, (uint64_t)size, (int)dir, ret);
 	return ret;
 }
 
@@ -798,8 +802,10 @@ VCM_EXPORT int vcm_cache_sync_for_cpu(struct vcm_soc *soc, vcm_addr_t pa, vcm_si
 {
 	int ret;
 
-	VCM_TRACE_ENTER_READS();
+	if (!VCM_TRACING())
+		return do_cache_sync_for_cpu(soc, pa, size, dir);
+	vcm_trace_enter(true);
 	ret = do_cache_sync_for_cpu(soc, pa, size, dir);
-	VCM_TRACE_EXIT(CACHE_SYNC_FOR_CPU, soc, (uint64_t)pa, (uint64_t)size, (int)dir, ret);
+	vcm_trace_exit(VCM_TR_CACHE_SYNC_FOR_CPU, soc, (uint64_t)pa, (uint64_t)size, (int)dir, ret);
 	return ret;
 }

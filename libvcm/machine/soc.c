@@ -118,9 +118,11 @@ VCM_EXPORT struct vcm_soc *vcm_soc_create(void)
 {
 	struct vcm_soc *ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_soc_create();
+	vcm_trace_enter(false);
 	ret = do_soc_create();
-	VCM_TRACE_EXIT(SOC_CREATE, ret);
+	vcm_trace_exit(VCM_TR_SOC_CREATE, ret);
 	return ret;
 }
 
@@ -249,9 +251,11 @@ VCM_EXPORT int vcm_soc_add_ram(struct vcm_soc *soc, vcm_addr_t base, vcm_size_t 
 {
 	int ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_soc_add_ram(soc, base, size);
+	vcm_trace_enter(false);
 	ret = do_soc_add_ram(soc, base, size);
-	VCM_TRACE_EXIT(SOC_ADD_RAM, soc, (uint64_t)base, (uint64_t)size, ret);
+	vcm_trace_exit(VCM_TR_SOC_ADD_RAM, soc, (uint64_t)base, (uint64_t)size, ret);
 	return ret;
 }
 
@@ -399,9 +403,13 @@ static void do_soc_destroy(struct vcm_soc *soc)
 
 VCM_EXPORT void vcm_soc_destroy(struct vcm_soc *soc)
 {
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING()) {
+		do_soc_destroy(soc);
+		return;
+	}
+	vcm_trace_enter(false);
 	do_soc_destroy(soc);
-	VCM_TRACE_EXIT(SOC_DESTROY, soc);
+	vcm_trace_exit(VCM_TR_SOC_DESTROY, soc);
 }
 
 static struct vcm_soc *default_soc_get(void)
@@ -443,9 +451,11 @@ VCM_EXPORT struct vcm_soc *vcm_soc_current(void)
 {
 	struct vcm_soc *ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_soc_current();
+	vcm_trace_enter(false);
 	ret = do_soc_current();
-	VCM_TRACE_EXIT(SOC_CURRENT, ret);
+	vcm_trace_exit(VCM_TR_SOC_CURRENT, ret);
 	return ret;
 }
 
@@ -458,9 +468,13 @@ static void do_soc_set_current(struct vcm_soc *soc)
 
 VCM_EXPORT void vcm_soc_set_current(struct vcm_soc *soc)
 {
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING()) {
+		do_soc_set_current(soc);
+		return;
+	}
+	vcm_trace_enter(false);
 	do_soc_set_current(soc);
-	VCM_TRACE_EXIT(SOC_SET_CURRENT, soc);
+	vcm_trace_exit(VCM_TR_SOC_SET_CURRENT, soc);
 }
 
 /* The default machine goes away with the process, so valgrind sees no leak. */
@@ -512,9 +526,11 @@ VCM_EXPORT int vcm_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr
 {
 	int ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_soc_alloc_pages(soc, order, pa);
+	vcm_trace_enter(false);
 	ret = do_soc_alloc_pages(soc, order, pa);
-	VCM_TRACE_EXIT(SOC_ALLOC_PAGES, soc, order, ret, (uint64_t)(ret ? 0 : pa ? *pa : 0));
+	vcm_trace_exit(VCM_TR_SOC_ALLOC_PAGES, soc, order, ret, (uint64_t)(ret ? 0 : pa ? *pa : 0));
 	return ret;
 }
 
@@ -547,9 +563,13 @@ static void do_soc_free_pages(struct vcm_soc *soc, vcm_addr_t pa, unsigned order
 
 VCM_EXPORT void vcm_soc_free_pages(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
 {
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING()) {
+		do_soc_free_pages(soc, pa, order);
+		return;
+	}
+	vcm_trace_enter(false);
 	do_soc_free_pages(soc, pa, order);
-	VCM_TRACE_EXIT(SOC_FREE_PAGES, soc, (uint64_t)pa, order);
+	vcm_trace_exit(VCM_TR_SOC_FREE_PAGES, soc, (uint64_t)pa, order);
 }
 
 void vcm_soc_free_pages_live(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
@@ -586,9 +606,11 @@ VCM_EXPORT vcm_size_t vcm_soc_free_bytes(const struct vcm_soc *soc)
 {
 	vcm_size_t ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_soc_free_bytes(soc);
+	vcm_trace_enter(false);
 	ret = do_soc_free_bytes(soc);
-	VCM_TRACE_EXIT(SOC_FREE_BYTES, soc, (uint64_t)ret);
+	vcm_trace_exit(VCM_TR_SOC_FREE_BYTES, soc, (uint64_t)ret);
 	return ret;
 }
 
@@ -609,9 +631,11 @@ VCM_EXPORT vcm_size_t vcm_soc_total_bytes(const struct vcm_soc *soc)
 {
 	vcm_size_t ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_soc_total_bytes(soc);
+	vcm_trace_enter(false);
 	ret = do_soc_total_bytes(soc);
-	VCM_TRACE_EXIT(SOC_TOTAL_BYTES, soc, (uint64_t)ret);
+	vcm_trace_exit(VCM_TR_SOC_TOTAL_BYTES, soc, (uint64_t)ret);
 	return ret;
 }
 
@@ -750,9 +774,11 @@ VCM_EXPORT void *vcm_soc_phys_to_host(struct vcm_soc *soc, vcm_addr_t pa)
 {
 	void *ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_soc_phys_to_host(soc, pa);
+	vcm_trace_enter(false);
 	ret = do_soc_phys_to_host(soc, pa);
-	VCM_TRACE_EXIT(SOC_PHYS_TO_HOST, soc, (uint64_t)pa, ret);
+	vcm_trace_exit(VCM_TR_SOC_PHYS_TO_HOST, soc, (uint64_t)pa, ret);
 	return ret;
 }
 
@@ -903,9 +929,11 @@ VCM_EXPORT int vcm_soc_phys_read(struct vcm_soc *soc, vcm_addr_t pa, void *dst, 
 {
 	int ret;
 
-	VCM_TRACE_ENTER_READS();
+	if (!VCM_TRACING())
+		return do_soc_phys_read(soc, pa, dst, len);
+	vcm_trace_enter(true);
 	ret = do_soc_phys_read(soc, pa, dst, len);
-	VCM_TRACE_EXIT(SOC_PHYS_READ, soc, (uint64_t)pa, (uint64_t)len, ret, dst, (uint64_t)(ret ? 0 : len));
+	vcm_trace_exit(VCM_TR_SOC_PHYS_READ, soc, (uint64_t)pa, (uint64_t)len, ret, dst, (uint64_t)(ret ? 0 : len));
 	return ret;
 }
 
@@ -918,9 +946,11 @@ VCM_EXPORT int vcm_soc_phys_write(struct vcm_soc *soc, vcm_addr_t pa, const void
 {
 	int ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_soc_phys_write(soc, pa, src, len);
+	vcm_trace_enter(false);
 	ret = do_soc_phys_write(soc, pa, src, len);
-	VCM_TRACE_EXIT(SOC_PHYS_WRITE, soc, (uint64_t)pa, src, (uint64_t)(src ? len : 0), ret);
+	vcm_trace_exit(VCM_TR_SOC_PHYS_WRITE, soc, (uint64_t)pa, src, (uint64_t)(src ? len : 0), ret);
 	return ret;
 }
 
@@ -1032,9 +1062,11 @@ VCM_EXPORT int vcm_soc_set_noncoherent(struct vcm_soc *soc, const struct vcm_cac
 {
 	int ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_soc_set_noncoherent(soc, cfg);
+	vcm_trace_enter(false);
 	ret = do_soc_set_noncoherent(soc, cfg);
-	VCM_TRACE_EXIT(SOC_SET_NONCOHERENT, soc, cfg, ret);
+	vcm_trace_exit(VCM_TR_SOC_SET_NONCOHERENT, soc, cfg, ret);
 	return ret;
 }
 
@@ -1049,9 +1081,11 @@ VCM_EXPORT unsigned vcm_soc_cache_line(const struct vcm_soc *soc)
 {
 	unsigned ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_soc_cache_line(soc);
+	vcm_trace_enter(false);
 	ret = do_soc_cache_line(soc);
-	VCM_TRACE_EXIT(SOC_CACHE_LINE, soc, ret);
+	vcm_trace_exit(VCM_TR_SOC_CACHE_LINE, soc, ret);
 	return ret;
 }
 

@@ -143,9 +143,11 @@ VCM_EXPORT int vcm_dma_read(struct vcm_sysmmu *mmu, vcm_addr_t dva, void *dst, s
 {
 	int ret;
 
-	VCM_TRACE_ENTER_READS();
+	if (!VCM_TRACING())
+		return do_dma_read(mmu, dva, dst, len);
+	vcm_trace_enter(true);
 	ret = do_dma_read(mmu, dva, dst, len);
-	VCM_TRACE_EXIT(DMA_READ, mmu, (uint64_t)dva, (uint64_t)len, ret, dst, (uint64_t)(ret ? 0 : len));
+	vcm_trace_exit(VCM_TR_DMA_READ, mmu, (uint64_t)dva, (uint64_t)len, ret, dst, (uint64_t)(ret ? 0 : len));
 	return ret;
 }
 
@@ -168,9 +170,11 @@ VCM_EXPORT int vcm_dma_write(struct vcm_sysmmu *mmu, vcm_addr_t dva, const void 
 {
 	int ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_dma_write(mmu, dva, src, len);
+	vcm_trace_enter(false);
 	ret = do_dma_write(mmu, dva, src, len);
-	VCM_TRACE_EXIT(DMA_WRITE, mmu, (uint64_t)dva, src, (uint64_t)(src ? len : 0), ret);
+	vcm_trace_exit(VCM_TR_DMA_WRITE, mmu, (uint64_t)dva, src, (uint64_t)(src ? len : 0), ret);
 	return ret;
 }
 
@@ -194,8 +198,10 @@ VCM_EXPORT int vcm_dma_copy(struct vcm_sysmmu *dst_mmu, vcm_addr_t dst_dva, stru
 {
 	int ret;
 
-	VCM_TRACE_ENTER_READS();
+	if (!VCM_TRACING())
+		return do_dma_copy(dst_mmu, dst_dva, src_mmu, src_dva, len);
+	vcm_trace_enter(true);
 	ret = do_dma_copy(dst_mmu, dst_dva, src_mmu, src_dva, len);
-	VCM_TRACE_EXIT(DMA_COPY, dst_mmu, (uint64_t)dst_dva, src_mmu, (uint64_t)src_dva, (uint64_t)len, ret);
+	vcm_trace_exit(VCM_TR_DMA_COPY, dst_mmu, (uint64_t)dst_dva, src_mmu, (uint64_t)src_dva, (uint64_t)len, ret);
 	return ret;
 }

@@ -263,9 +263,11 @@ VCM_EXPORT struct vcm_pgtable *vcm_pgtable_create(struct vcm_soc *soc)
 {
 	struct vcm_pgtable *ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_pgtable_create(soc);
+	vcm_trace_enter(false);
 	ret = do_pgtable_create(soc);
-	VCM_TRACE_EXIT(PGTABLE_CREATE, soc, ret);
+	vcm_trace_exit(VCM_TR_PGTABLE_CREATE, soc, ret);
 	return ret;
 }
 
@@ -288,9 +290,13 @@ static void do_pgtable_destroy(struct vcm_pgtable *pt)
 
 VCM_EXPORT void vcm_pgtable_destroy(struct vcm_pgtable *pt)
 {
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING()) {
+		do_pgtable_destroy(pt);
+		return;
+	}
+	vcm_trace_enter(false);
 	do_pgtable_destroy(pt);
-	VCM_TRACE_EXIT(PGTABLE_DESTROY, pt);
+	vcm_trace_exit(VCM_TR_PGTABLE_DESTROY, pt);
 }
 
 static vcm_addr_t do_pgtable_base(const struct vcm_pgtable *pt)
@@ -302,9 +308,11 @@ VCM_EXPORT vcm_addr_t vcm_pgtable_base(const struct vcm_pgtable *pt)
 {
 	vcm_addr_t ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_pgtable_base(pt);
+	vcm_trace_enter(false);
 	ret = do_pgtable_base(pt);
-	VCM_TRACE_EXIT(PGTABLE_BASE, pt, (uint64_t)ret);
+	vcm_trace_exit(VCM_TR_PGTABLE_BASE, pt, (uint64_t)ret);
 	return ret;
 }
 
@@ -560,9 +568,11 @@ VCM_EXPORT int vcm_pgtable_map(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_
 {
 	int ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_pgtable_map(pt, dva, pa, size, prot);
+	vcm_trace_enter(false);
 	ret = do_pgtable_map(pt, dva, pa, size, prot);
-	VCM_TRACE_EXIT(PGTABLE_MAP, pt, (uint64_t)dva, (uint64_t)pa, (uint64_t)size, prot, ret);
+	vcm_trace_exit(VCM_TR_PGTABLE_MAP, pt, (uint64_t)dva, (uint64_t)pa, (uint64_t)size, prot, ret);
 	return ret;
 }
 
@@ -698,9 +708,11 @@ VCM_EXPORT vcm_size_t vcm_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva, 
 {
 	vcm_size_t ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_pgtable_unmap(pt, dva, size);
+	vcm_trace_enter(false);
 	ret = do_pgtable_unmap(pt, dva, size);
-	VCM_TRACE_EXIT(PGTABLE_UNMAP, pt, (uint64_t)dva, (uint64_t)size, (uint64_t)ret);
+	vcm_trace_exit(VCM_TR_PGTABLE_UNMAP, pt, (uint64_t)dva, (uint64_t)size, (uint64_t)ret);
 	return ret;
 }
 
@@ -752,9 +764,11 @@ VCM_EXPORT int vcm_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t 
 {
 	int ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_pgtable_dva_to_phys(pt, dva, pa);
+	vcm_trace_enter(false);
 	ret = do_pgtable_dva_to_phys(pt, dva, pa);
-	VCM_TRACE_EXIT(PGTABLE_DVA_TO_PHYS, pt, (uint64_t)dva, ret, (uint64_t)(ret ? 0 : pa ? *pa : 0));
+	vcm_trace_exit(VCM_TR_PGTABLE_DVA_TO_PHYS, pt, (uint64_t)dva, ret, (uint64_t)(ret ? 0 : pa ? *pa : 0));
 	return ret;
 }
 

@@ -425,9 +425,13 @@ static void do_sysmmu_set_fault_reports(struct vcm_sysmmu *mmu, bool on)
 
 VCM_EXPORT void vcm_sysmmu_set_fault_reports(struct vcm_sysmmu *mmu, bool on)
 {
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING()) {
+		do_sysmmu_set_fault_reports(mmu, on);
+		return;
+	}
+	vcm_trace_enter(false);
 	do_sysmmu_set_fault_reports(mmu, on);
-	VCM_TRACE_EXIT(SYSMMU_SET_FAULT_REPORTS, mmu, (int)on);
+	vcm_trace_exit(VCM_TR_SYSMMU_SET_FAULT_REPORTS, mmu, (int)on);
 }
 
 static void int_clear_locked(struct vcm_sysmmu *mmu, uint32_t bits)
@@ -575,9 +579,11 @@ VCM_EXPORT int vcm_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, unsi
 {
 	int ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_sysmmu_translate(mmu, dva, access, pa);
+	vcm_trace_enter(false);
 	ret = do_sysmmu_translate(mmu, dva, access, pa);
-	VCM_TRACE_EXIT(SYSMMU_TRANSLATE, mmu, (uint64_t)dva, access, ret, (uint64_t)(ret ? 0 : pa ? *pa : 0));
+	vcm_trace_exit(VCM_TR_SYSMMU_TRANSLATE, mmu, (uint64_t)dva, access, ret, (uint64_t)(ret ? 0 : pa ? *pa : 0));
 	return ret;
 }
 
@@ -638,7 +644,7 @@ static struct vcm_sysmmu *do_sysmmu_create(struct vcm_soc *soc, const char *name
 {
 	struct vcm_sysmmu *mmu;
 
-	if (!vcm_soc_ok(soc, __func__))
+	if (!vcm_soc_ok(soc, "vcm_sysmmu_create"))
 		return vcm_err_ptr(-EINVAL);
 	mmu = vcm_calloc(1, sizeof(*mmu));
 	if (!mmu)
@@ -661,9 +667,11 @@ VCM_EXPORT struct vcm_sysmmu *vcm_sysmmu_create(struct vcm_soc *soc, const char 
 {
 	struct vcm_sysmmu *ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_sysmmu_create(soc, name);
+	vcm_trace_enter(false);
 	ret = do_sysmmu_create(soc, name);
-	VCM_TRACE_EXIT(SYSMMU_CREATE, soc, name, ret);
+	vcm_trace_exit(VCM_TR_SYSMMU_CREATE, soc, name, ret);
 	return ret;
 }
 
@@ -680,9 +688,13 @@ static void do_sysmmu_destroy(struct vcm_sysmmu *mmu)
 
 VCM_EXPORT void vcm_sysmmu_destroy(struct vcm_sysmmu *mmu)
 {
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING()) {
+		do_sysmmu_destroy(mmu);
+		return;
+	}
+	vcm_trace_enter(false);
 	do_sysmmu_destroy(mmu);
-	VCM_TRACE_EXIT(SYSMMU_DESTROY, mmu);
+	vcm_trace_exit(VCM_TR_SYSMMU_DESTROY, mmu);
 }
 
 static void set_ctrl(struct vcm_sysmmu *mmu, uint32_t val)
@@ -700,9 +712,13 @@ static void do_sysmmu_enable(struct vcm_sysmmu *mmu)
 
 VCM_EXPORT void vcm_sysmmu_enable(struct vcm_sysmmu *mmu)
 {
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING()) {
+		do_sysmmu_enable(mmu);
+		return;
+	}
+	vcm_trace_enter(false);
 	do_sysmmu_enable(mmu);
-	VCM_TRACE_EXIT(SYSMMU_ENABLE, mmu);
+	vcm_trace_exit(VCM_TR_SYSMMU_ENABLE, mmu);
 }
 
 static void do_sysmmu_disable(struct vcm_sysmmu *mmu)
@@ -713,9 +729,13 @@ static void do_sysmmu_disable(struct vcm_sysmmu *mmu)
 
 VCM_EXPORT void vcm_sysmmu_disable(struct vcm_sysmmu *mmu)
 {
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING()) {
+		do_sysmmu_disable(mmu);
+		return;
+	}
+	vcm_trace_enter(false);
 	do_sysmmu_disable(mmu);
-	VCM_TRACE_EXIT(SYSMMU_DISABLE, mmu);
+	vcm_trace_exit(VCM_TR_SYSMMU_DISABLE, mmu);
 }
 
 static void set_base(struct vcm_sysmmu *mmu, uint32_t val)
@@ -737,9 +757,13 @@ static void do_sysmmu_set_pgtable_base(struct vcm_sysmmu *mmu, vcm_addr_t pgd_pa
 
 VCM_EXPORT void vcm_sysmmu_set_pgtable_base(struct vcm_sysmmu *mmu, vcm_addr_t pgd_pa)
 {
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING()) {
+		do_sysmmu_set_pgtable_base(mmu, pgd_pa);
+		return;
+	}
+	vcm_trace_enter(false);
 	do_sysmmu_set_pgtable_base(mmu, pgd_pa);
-	VCM_TRACE_EXIT(SYSMMU_SET_PGTABLE_BASE, mmu, (uint64_t)pgd_pa);
+	vcm_trace_exit(VCM_TR_SYSMMU_SET_PGTABLE_BASE, mmu, (uint64_t)pgd_pa);
 }
 
 static vcm_addr_t do_sysmmu_pgtable_base(const struct vcm_sysmmu *mmu)
@@ -758,9 +782,11 @@ VCM_EXPORT vcm_addr_t vcm_sysmmu_pgtable_base(const struct vcm_sysmmu *mmu)
 {
 	vcm_addr_t ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_sysmmu_pgtable_base(mmu);
+	vcm_trace_enter(false);
 	ret = do_sysmmu_pgtable_base(mmu);
-	VCM_TRACE_EXIT(SYSMMU_PGTABLE_BASE, mmu, (uint64_t)ret);
+	vcm_trace_exit(VCM_TR_SYSMMU_PGTABLE_BASE, mmu, (uint64_t)ret);
 	return ret;
 }
 
@@ -776,9 +802,13 @@ static void do_sysmmu_tlb_invalidate(struct vcm_sysmmu *mmu)
 
 VCM_EXPORT void vcm_sysmmu_tlb_invalidate(struct vcm_sysmmu *mmu)
 {
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING()) {
+		do_sysmmu_tlb_invalidate(mmu);
+		return;
+	}
+	vcm_trace_enter(false);
 	do_sysmmu_tlb_invalidate(mmu);
-	VCM_TRACE_EXIT(SYSMMU_TLB_INVALIDATE, mmu);
+	vcm_trace_exit(VCM_TR_SYSMMU_TLB_INVALIDATE, mmu);
 }
 
 static void do_sysmmu_tlb_invalidate_entry(struct vcm_sysmmu *mmu, vcm_addr_t dva)
@@ -793,9 +823,13 @@ static void do_sysmmu_tlb_invalidate_entry(struct vcm_sysmmu *mmu, vcm_addr_t dv
 
 VCM_EXPORT void vcm_sysmmu_tlb_invalidate_entry(struct vcm_sysmmu *mmu, vcm_addr_t dva)
 {
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING()) {
+		do_sysmmu_tlb_invalidate_entry(mmu, dva);
+		return;
+	}
+	vcm_trace_enter(false);
 	do_sysmmu_tlb_invalidate_entry(mmu, dva);
-	VCM_TRACE_EXIT(SYSMMU_TLB_INVALIDATE_ENTRY, mmu, (uint64_t)dva);
+	vcm_trace_exit(VCM_TR_SYSMMU_TLB_INVALIDATE_ENTRY, mmu, (uint64_t)dva);
 }
 
 static void do_sysmmu_set_fault_handler(struct vcm_sysmmu *mmu, vcm_fault_fn fn,
@@ -811,9 +845,13 @@ static void do_sysmmu_set_fault_handler(struct vcm_sysmmu *mmu, vcm_fault_fn fn,
 
 VCM_EXPORT void vcm_sysmmu_set_fault_handler(struct vcm_sysmmu *mmu, vcm_fault_fn fn, void *priv)
 {
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING()) {
+		do_sysmmu_set_fault_handler(mmu, fn, priv);
+		return;
+	}
+	vcm_trace_enter(false);
 	do_sysmmu_set_fault_handler(mmu, fn, priv);
-	VCM_TRACE_EXIT(SYSMMU_SET_FAULT_HANDLER, mmu, fn != NULL);
+	vcm_trace_exit(VCM_TR_SYSMMU_SET_FAULT_HANDLER, mmu, fn != NULL);
 }
 
 VCM_EXPORT void vcm_sysmmu_get_stats(const struct vcm_sysmmu *mmu, struct vcm_sysmmu_stats *st)
@@ -849,9 +887,11 @@ VCM_EXPORT int vcm_sysmmu_set_tlb_entries(struct vcm_sysmmu *mmu, unsigned entri
 {
 	int ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_sysmmu_set_tlb_entries(mmu, entries);
+	vcm_trace_enter(false);
 	ret = do_sysmmu_set_tlb_entries(mmu, entries);
-	VCM_TRACE_EXIT(SYSMMU_SET_TLB_ENTRIES, mmu, entries, ret);
+	vcm_trace_exit(VCM_TR_SYSMMU_SET_TLB_ENTRIES, mmu, entries, ret);
 	return ret;
 }
 
@@ -911,9 +951,11 @@ VCM_EXPORT uint32_t vcm_sysmmu_readl(struct vcm_sysmmu *mmu, unsigned offset)
 {
 	uint32_t ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_sysmmu_readl(mmu, offset);
+	vcm_trace_enter(false);
 	ret = do_sysmmu_readl(mmu, offset);
-	VCM_TRACE_EXIT(SYSMMU_READL, mmu, (uint64_t)offset, (uint64_t)ret);
+	vcm_trace_exit(VCM_TR_SYSMMU_READL, mmu, (uint64_t)offset, (uint64_t)ret);
 	return ret;
 }
 
@@ -967,9 +1009,13 @@ static void do_sysmmu_writel(struct vcm_sysmmu *mmu, unsigned offset, uint32_t v
 
 VCM_EXPORT void vcm_sysmmu_writel(struct vcm_sysmmu *mmu, unsigned offset, uint32_t val)
 {
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING()) {
+		do_sysmmu_writel(mmu, offset, val);
+		return;
+	}
+	vcm_trace_enter(false);
 	do_sysmmu_writel(mmu, offset, val);
-	VCM_TRACE_EXIT(SYSMMU_WRITEL, mmu, (uint64_t)offset, (uint64_t)val);
+	vcm_trace_exit(VCM_TR_SYSMMU_WRITEL, mmu, (uint64_t)offset, (uint64_t)val);
 }
 
 /* ---- dump ---- */

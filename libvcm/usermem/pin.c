@@ -404,7 +404,7 @@ static int check_access(uintptr_t first, uintptr_t last)
 /* The user's free function of a pinned phys: unpin every page. */
 static void user_phys_free(struct vcm_phys *phys)
 {
-	struct user_pins *up = phys->priv;
+	struct user_pins *up = *vcm_phys_priv(phys);
 
 	if (check_mapped(up->first, up->npages))
 		vcm_warn("vcm_free: user buffer at %#" PRIxPTR " (%u pages) was unmapped while "
@@ -430,7 +430,7 @@ static struct vcm_phys *user_phys_new(struct user_pins *up)
 	}
 	phys->size = (vcm_size_t)up->npages * VCM_PAGE_SIZE;
 	phys->free = user_phys_free;
-	phys->priv = up;
+	*vcm_phys_priv(phys) = up;
 	return phys;
 }
 
@@ -511,9 +511,11 @@ VCM_EXPORT struct vcm_phys *vcm_phys_from_user(struct vcm_soc *soc, void *uaddr,
 {
 	struct vcm_phys *ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_phys_from_user(soc, uaddr, size, flags);
+	vcm_trace_enter(false);
 	ret = do_phys_from_user(soc, uaddr, size, flags);
-	VCM_TRACE_EXIT(PHYS_FROM_USER, soc, uaddr, (uint64_t)size, flags, ret);
+	vcm_trace_exit(VCM_TR_PHYS_FROM_USER, soc, uaddr, (uint64_t)size, flags, ret);
 	return ret;
 }
 

@@ -93,9 +93,11 @@ VCM_EXPORT int vcm_phys_sync_for_device(struct vcm_soc *soc, struct vcm_phys *ph
 {
 	int ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_phys_sync_for_device(soc, phys, dir);
+	vcm_trace_enter(false);
 	ret = do_phys_sync_for_device(soc, phys, dir);
-	VCM_TRACE_EXIT(PHYS_SYNC_FOR_DEVICE, soc, phys, (int)dir, ret);
+	vcm_trace_exit(VCM_TR_PHYS_SYNC_FOR_DEVICE, soc, phys, (int)dir, ret);
 	return ret;
 }
 
@@ -113,9 +115,11 @@ VCM_EXPORT int vcm_phys_sync_for_cpu(struct vcm_soc *soc, struct vcm_phys *phys,
 {
 	int ret;
 
-	VCM_TRACE_ENTER_READS();
+	if (!VCM_TRACING())
+		return do_phys_sync_for_cpu(soc, phys, dir);
+	vcm_trace_enter(true);
 	ret = do_phys_sync_for_cpu(soc, phys, dir);
-	VCM_TRACE_EXIT(PHYS_SYNC_FOR_CPU, soc, phys, (int)dir, ret);
+	vcm_trace_exit(VCM_TR_PHYS_SYNC_FOR_CPU, soc, phys, (int)dir, ret);
 	return ret;
 }
 
@@ -144,9 +148,11 @@ VCM_EXPORT int vcm_res_sync_for_device(struct vcm_res *res, enum vcm_dma_dir dir
 {
 	int ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_res_sync_for_device(res, dir);
+	vcm_trace_enter(false);
 	ret = do_res_sync_for_device(res, dir);
-	VCM_TRACE_EXIT(RES_SYNC_FOR_DEVICE, res, (int)dir, ret);
+	vcm_trace_exit(VCM_TR_RES_SYNC_FOR_DEVICE, res, (int)dir, ret);
 	return ret;
 }
 
@@ -159,9 +165,11 @@ VCM_EXPORT int vcm_res_sync_for_cpu(struct vcm_res *res, enum vcm_dma_dir dir)
 {
 	int ret;
 
-	VCM_TRACE_ENTER_READS();
+	if (!VCM_TRACING())
+		return do_res_sync_for_cpu(res, dir);
+	vcm_trace_enter(true);
 	ret = do_res_sync_for_cpu(res, dir);
-	VCM_TRACE_EXIT(RES_SYNC_FOR_CPU, res, (int)dir, ret);
+	vcm_trace_exit(VCM_TR_RES_SYNC_FOR_CPU, res, (int)dir, ret);
 	return ret;
 }
 
@@ -208,8 +216,10 @@ VCM_EXPORT int vcm_cache_maint_host(struct vcm_soc *soc, const void *addr, size_
 {
 	int ret;
 
-	VCM_TRACE_ENTER_READS();
+	if (!VCM_TRACING())
+		return do_cache_maint_host(soc, addr, size, op);
+	vcm_trace_enter(true);
 	ret = do_cache_maint_host(soc, addr, size, op);
-	VCM_TRACE_EXIT(CACHE_MAINT_HOST, soc, addr, (uint64_t)size, (int)op, ret);
+	vcm_trace_exit(VCM_TR_CACHE_MAINT_HOST, soc, addr, (uint64_t)size, (int)op, ret);
 	return ret;
 }

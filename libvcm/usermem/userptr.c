@@ -69,9 +69,11 @@ VCM_EXPORT struct vcm_userptr *vcm_userptr_get(struct vcm *vcm, void *uaddr, siz
 {
 	struct vcm_userptr *ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_userptr_get(vcm, uaddr, size, flags);
+	vcm_trace_enter(false);
 	ret = do_userptr_get(vcm, uaddr, size, flags);
-	VCM_TRACE_EXIT(USERPTR_GET, vcm, uaddr, (uint64_t)size, flags, ret);
+	vcm_trace_exit(VCM_TR_USERPTR_GET, vcm, uaddr, (uint64_t)size, flags, ret);
 	return ret;
 }
 
@@ -96,9 +98,13 @@ static void do_userptr_put(struct vcm_userptr *up)
 
 VCM_EXPORT void vcm_userptr_put(struct vcm_userptr *up)
 {
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING()) {
+		do_userptr_put(up);
+		return;
+	}
+	vcm_trace_enter(false);
 	do_userptr_put(up);
-	VCM_TRACE_EXIT(USERPTR_PUT, up);
+	vcm_trace_exit(VCM_TR_USERPTR_PUT, up);
 }
 
 static int userptr_sync(struct vcm_userptr *up, enum vcm_dma_dir dir, bool for_device,
@@ -127,9 +133,11 @@ VCM_EXPORT int vcm_userptr_sync_for_device(struct vcm_userptr *up, enum vcm_dma_
 {
 	int ret;
 
-	VCM_TRACE_ENTER();
+	if (!VCM_TRACING())
+		return do_userptr_sync_for_device(up, dir);
+	vcm_trace_enter(false);
 	ret = do_userptr_sync_for_device(up, dir);
-	VCM_TRACE_EXIT(USERPTR_SYNC_FOR_DEVICE, up, (int)dir, ret);
+	vcm_trace_exit(VCM_TR_USERPTR_SYNC_FOR_DEVICE, up, (int)dir, ret);
 	return ret;
 }
 
@@ -142,8 +150,10 @@ VCM_EXPORT int vcm_userptr_sync_for_cpu(struct vcm_userptr *up, enum vcm_dma_dir
 {
 	int ret;
 
-	VCM_TRACE_ENTER_READS();
+	if (!VCM_TRACING())
+		return do_userptr_sync_for_cpu(up, dir);
+	vcm_trace_enter(true);
 	ret = do_userptr_sync_for_cpu(up, dir);
-	VCM_TRACE_EXIT(USERPTR_SYNC_FOR_CPU, up, (int)dir, ret);
+	vcm_trace_exit(VCM_TR_USERPTR_SYNC_FOR_CPU, up, (int)dir, ret);
 	return ret;
 }
