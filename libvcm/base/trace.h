@@ -5,14 +5,23 @@
  * that file, one line per call (the format: base/trace.c's header comment
  * and vcm-replay(1)).
  *
- * A public function records itself in a wrapper around its body:
+ * A public function records itself in a wrapper around its body
+ * (do_reserve()), with the recording path out of line:
  *
- *	if (!VCM_TRACING())
+ *	static VCM_TRACED struct vcm_res *traced_reserve(vcm, size, flags)
+ *	{
+ *		vcm_trace_enter(false);
+ *		res = do_reserve(vcm, size, flags);
+ *		vcm_trace_exit(VCM_TR_RESERVE, vcm, (uint64_t)size, flags, res);
+ *		return res;
+ *	}
+ *
+ *	VCM_EXPORT struct vcm_res *vcm_reserve(vcm, size, flags)
+ *	{
+ *		if (VCM_TRACING())
+ *			return traced_reserve(vcm, size, flags);
  *		return do_reserve(vcm, size, flags);
- *	vcm_trace_enter(false);
- *	res = do_reserve(vcm, size, flags);
- *	vcm_trace_exit(VCM_TR_RESERVE, vcm, (uint64_t)size, flags, res);
- *	return res;
+ *	}
  *
  * the arguments of vcm_trace_exit() in the order and with the types of the
  * call's line in trace-calls.h.  Recording off, a call costs one
@@ -37,10 +46,12 @@ enum vcm_trace_call {
 };
 
 /* Set once, at load time, when VCM_TRACE names a file (never changes after). */
-extern bool vcm_trace_on;
+extern bool vcm_trace_on __attribute__((visibility("hidden")));
 
 /* True while recording (a hint: rarely). */
 #define VCM_TRACING()	__builtin_expect(vcm_trace_on, 0)
+/* The recording path of a public function: out of the way of the other. */
+#define VCM_TRACED	__attribute__((noinline, cold))
 
 /*
  * vcm_trace_enter() - a public call starts; @reads_user: it reads memory

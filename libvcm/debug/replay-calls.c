@@ -23,7 +23,10 @@
 
 #define ARG(i)		(&rec->args[i])
 #define NUM(i)		(rec->args[i].v)
-#define HANDLE(i, var)	do { if (!vcm_rp_arg_handle(s, ARG(i), (void **)&(var))) return -1; } while (0)
+#define HANDLE(i, var) do {						\
+	if (!vcm_rp_arg_handle(s, ARG(i), (void **)&(var)))		\
+		return -1;						\
+} while (0)
 #define COLLECT(...)	vcm_trace_collect(got, rec->call, __VA_ARGS__)
 
 /* Orders "8.4.0" back into a list (at most 16). */

@@ -345,16 +345,21 @@ static int do_set_guard(struct vcm *vcm, vcm_size_t size)
 	return 0;
 }
 
-VCM_EXPORT int vcm_set_guard(struct vcm *vcm, vcm_size_t size)
+static VCM_TRACED int traced_set_guard(struct vcm *vcm, vcm_size_t size)
 {
 	int ret;
 
-	if (!VCM_TRACING())
-		return do_set_guard(vcm, size);
 	vcm_trace_enter(false);
 	ret = do_set_guard(vcm, size);
 	vcm_trace_exit(VCM_TR_SET_GUARD, vcm, (uint64_t)size, ret);
 	return ret;
+}
+
+VCM_EXPORT int vcm_set_guard(struct vcm *vcm, vcm_size_t size)
+{
+	if (VCM_TRACING())
+		return traced_set_guard(vcm, size);
+	return do_set_guard(vcm, size);
 }
 
 vcm_size_t vcm_mmu_guard_of(struct vcm_res *res)
@@ -414,16 +419,24 @@ static struct vcm *do_mmu_init(struct vcm_mmu *mmu)
 	return mmu_init(mmu, false);
 }
 
-VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu)
+static VCM_TRACED struct vcm *traced_mmu_init(struct vcm_mmu *mmu)
 {
 	struct vcm *ret;
 
-	if (!VCM_TRACING())
-		return do_mmu_init(mmu);
 	vcm_trace_enter(false);
 	ret = do_mmu_init(mmu);
-	vcm_trace_exit(VCM_TR_MMU_INIT, (uint64_t)(vcm_is_err_or_null(mmu) ? 0 : mmu->vcm.start), (uint64_t)(vcm_is_err_or_null(mmu) ? 0 : mmu->vcm.size), (const unsigned char *)(vcm_is_err_or_null(mmu) ? NULL : !mmu->driver ? NULL : mmu->driver->orders), (int)(!vcm_is_err_or_null(mmu) && mmu->driver), ret);
+	vcm_trace_exit(VCM_TR_MMU_INIT, (uint64_t)(vcm_is_err_or_null(mmu) ? 0 : mmu->vcm.start),
+		       (uint64_t)(vcm_is_err_or_null(mmu) ? 0 : mmu->vcm.size),
+		       vcm_is_err_or_null(mmu) ? NULL : mmu->driver ? mmu->driver->orders : NULL,
+		       (int)(!vcm_is_err_or_null(mmu) && mmu->driver), ret);
 	return ret;
+}
+
+VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu)
+{
+	if (VCM_TRACING())
+		return traced_mmu_init(mmu);
+	return do_mmu_init(mmu);
 }
 
 struct vcm *vcm_mmu_init_buddy(struct vcm_mmu *mmu)

@@ -180,16 +180,24 @@ static struct vcm_phys *do_phys_alloc_soc(struct vcm_soc *soc, vcm_size_t size,
 	return phys ? phys : vcm_err_ptr(-ENOMEM);
 }
 
-VCM_EXPORT struct vcm_phys *vcm_phys_alloc_soc(struct vcm_soc *soc, vcm_size_t size, unsigned flags, const unsigned char *orders)
+static VCM_TRACED struct vcm_phys *traced_phys_alloc_soc(struct vcm_soc *soc, vcm_size_t size,
+							 unsigned flags,
+							 const unsigned char *orders)
 {
 	struct vcm_phys *ret;
 
-	if (!VCM_TRACING())
-		return do_phys_alloc_soc(soc, size, flags, orders);
 	vcm_trace_enter(false);
 	ret = do_phys_alloc_soc(soc, size, flags, orders);
 	vcm_trace_exit(VCM_TR_PHYS_ALLOC_SOC, soc, (uint64_t)size, flags, orders, ret);
 	return ret;
+}
+
+VCM_EXPORT struct vcm_phys *vcm_phys_alloc_soc(struct vcm_soc *soc, vcm_size_t size, unsigned flags,
+					       const unsigned char *orders)
+{
+	if (VCM_TRACING())
+		return traced_phys_alloc_soc(soc, size, flags, orders);
+	return do_phys_alloc_soc(soc, size, flags, orders);
 }
 
 static struct vcm_phys *do_phys_alloc(vcm_size_t size, unsigned flags,
@@ -198,16 +206,23 @@ static struct vcm_phys *do_phys_alloc(vcm_size_t size, unsigned flags,
 	return vcm_phys_alloc_soc(vcm_soc_current(), size, flags, orders);
 }
 
-VCM_EXPORT struct vcm_phys *vcm_phys_alloc(vcm_size_t size, unsigned flags, const unsigned char *orders)
+static VCM_TRACED struct vcm_phys *traced_phys_alloc(vcm_size_t size, unsigned flags,
+						     const unsigned char *orders)
 {
 	struct vcm_phys *ret;
 
-	if (!VCM_TRACING())
-		return do_phys_alloc(size, flags, orders);
 	vcm_trace_enter(false);
 	ret = do_phys_alloc(size, flags, orders);
 	vcm_trace_exit(VCM_TR_PHYS_ALLOC, (uint64_t)size, flags, orders, ret);
 	return ret;
+}
+
+VCM_EXPORT struct vcm_phys *vcm_phys_alloc(vcm_size_t size, unsigned flags,
+					   const unsigned char *orders)
+{
+	if (VCM_TRACING())
+		return traced_phys_alloc(size, flags, orders);
+	return do_phys_alloc(size, flags, orders);
 }
 
 /* Largest order of the list that both addresses are aligned to and fits

@@ -176,16 +176,23 @@ static struct vcm *do_init(struct vcm *vcm)
 	return vcm;
 }
 
-VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm)
+static VCM_TRACED struct vcm *traced_init(struct vcm *vcm)
 {
 	struct vcm *ret;
 
-	if (!VCM_TRACING())
-		return do_init(vcm);
 	vcm_trace_enter(false);
 	ret = do_init(vcm);
-	vcm_trace_exit(VCM_TR_INIT, (uint64_t)(vcm_is_err_or_null(vcm) ? 0 : vcm->start), (uint64_t)(vcm_is_err_or_null(vcm) ? 0 : vcm->size), (int)(!vcm_is_err_or_null(vcm) && vcm->driver), ret);
+	vcm_trace_exit(VCM_TR_INIT, (uint64_t)(vcm_is_err_or_null(vcm) ? 0 : vcm->start),
+		       (uint64_t)(vcm_is_err_or_null(vcm) ? 0 : vcm->size),
+		       (int)(!vcm_is_err_or_null(vcm) && vcm->driver), ret);
 	return ret;
+}
+
+VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm)
+{
+	if (VCM_TRACING())
+		return traced_init(vcm);
+	return do_init(vcm);
 }
 
 /* ---- statically initialised contexts ---------------------------------- */
@@ -402,16 +409,21 @@ static struct vcm_phys *do_alloc(struct vcm *vcm, vcm_size_t size, unsigned flag
 	return phys ? phys : vcm_err_ptr(-ENOMEM);
 }
 
-VCM_EXPORT struct vcm_phys *vcm_alloc(struct vcm *vcm, vcm_size_t size, unsigned flags)
+static VCM_TRACED struct vcm_phys *traced_alloc(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
 	struct vcm_phys *ret;
 
-	if (!VCM_TRACING())
-		return do_alloc(vcm, size, flags);
 	vcm_trace_enter(false);
 	ret = do_alloc(vcm, size, flags);
 	vcm_trace_exit(VCM_TR_ALLOC, vcm, (uint64_t)size, flags, ret);
 	return ret;
+}
+
+VCM_EXPORT struct vcm_phys *vcm_alloc(struct vcm *vcm, vcm_size_t size, unsigned flags)
+{
+	if (VCM_TRACING())
+		return traced_alloc(vcm, size, flags);
+	return do_alloc(vcm, size, flags);
 }
 
 static void do_free(struct vcm_phys *phys)
@@ -425,15 +437,19 @@ static void do_free(struct vcm_phys *phys)
 	free_phys(phys);
 }
 
-VCM_EXPORT void vcm_free(struct vcm_phys *phys)
+static VCM_TRACED void traced_free(struct vcm_phys *phys)
 {
-	if (!VCM_TRACING()) {
-		do_free(phys);
-		return;
-	}
 	vcm_trace_enter(false);
 	do_free(phys);
 	vcm_trace_exit(VCM_TR_FREE, phys);
+}
+
+VCM_EXPORT void vcm_free(struct vcm_phys *phys)
+{
+	if (VCM_TRACING())
+		traced_free(phys);
+	else
+		do_free(phys);
 }
 
 static struct vcm_res *do_reserve(struct vcm *vcm, vcm_size_t size, unsigned flags)
@@ -451,16 +467,21 @@ static struct vcm_res *do_reserve(struct vcm *vcm, vcm_size_t size, unsigned fla
 	return res;
 }
 
-VCM_EXPORT struct vcm_res *vcm_reserve(struct vcm *vcm, vcm_size_t size, unsigned flags)
+static VCM_TRACED struct vcm_res *traced_reserve(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
 	struct vcm_res *ret;
 
-	if (!VCM_TRACING())
-		return do_reserve(vcm, size, flags);
 	vcm_trace_enter(false);
 	ret = do_reserve(vcm, size, flags);
 	vcm_trace_exit(VCM_TR_RESERVE, vcm, (uint64_t)size, flags, ret);
 	return ret;
+}
+
+VCM_EXPORT struct vcm_res *vcm_reserve(struct vcm *vcm, vcm_size_t size, unsigned flags)
+{
+	if (VCM_TRACING())
+		return traced_reserve(vcm, size, flags);
+	return do_reserve(vcm, size, flags);
 }
 
 /*
@@ -556,15 +577,19 @@ static void do_unreserve(struct vcm_res *res)
 			 (unsigned long long)start);
 }
 
-VCM_EXPORT void vcm_unreserve(struct vcm_res *res)
+static VCM_TRACED void traced_unreserve(struct vcm_res *res)
 {
-	if (!VCM_TRACING()) {
-		do_unreserve(res);
-		return;
-	}
 	vcm_trace_enter(false);
 	do_unreserve(res);
 	vcm_trace_exit(VCM_TR_UNRESERVE, res);
+}
+
+VCM_EXPORT void vcm_unreserve(struct vcm_res *res)
+{
+	if (VCM_TRACING())
+		traced_unreserve(res);
+	else
+		do_unreserve(res);
 }
 
 static int do_ref_reserve(struct vcm_res *res)
@@ -579,16 +604,21 @@ static int do_ref_reserve(struct vcm_res *res)
 	return 0;
 }
 
-VCM_EXPORT int vcm_ref_reserve(struct vcm_res *res)
+static VCM_TRACED int traced_ref_reserve(struct vcm_res *res)
 {
 	int ret;
 
-	if (!VCM_TRACING())
-		return do_ref_reserve(res);
 	vcm_trace_enter(false);
 	ret = do_ref_reserve(res);
 	vcm_trace_exit(VCM_TR_REF_RESERVE, res, ret);
 	return ret;
+}
+
+VCM_EXPORT int vcm_ref_reserve(struct vcm_res *res)
+{
+	if (VCM_TRACING())
+		return traced_ref_reserve(res);
+	return do_ref_reserve(res);
 }
 
 static int do_bind(struct vcm_res *res, struct vcm_phys *phys)
@@ -610,16 +640,21 @@ static int do_bind(struct vcm_res *res, struct vcm_phys *phys)
 	return ret;
 }
 
-VCM_EXPORT int vcm_bind(struct vcm_res *res, struct vcm_phys *phys)
+static VCM_TRACED int traced_bind(struct vcm_res *res, struct vcm_phys *phys)
 {
 	int ret;
 
-	if (!VCM_TRACING())
-		return do_bind(res, phys);
 	vcm_trace_enter(false);
 	ret = do_bind(res, phys);
 	vcm_trace_exit(VCM_TR_BIND, res, phys, ret);
 	return ret;
+}
+
+VCM_EXPORT int vcm_bind(struct vcm_res *res, struct vcm_phys *phys)
+{
+	if (VCM_TRACING())
+		return traced_bind(res, phys);
+	return do_bind(res, phys);
 }
 
 static struct vcm_phys *do_unbind(struct vcm_res *res)
@@ -639,16 +674,21 @@ static struct vcm_phys *do_unbind(struct vcm_res *res)
 	return phys;
 }
 
-VCM_EXPORT struct vcm_phys *vcm_unbind(struct vcm_res *res)
+static VCM_TRACED struct vcm_phys *traced_unbind(struct vcm_res *res)
 {
 	struct vcm_phys *ret;
 
-	if (!VCM_TRACING())
-		return do_unbind(res);
 	vcm_trace_enter(false);
 	ret = do_unbind(res);
 	vcm_trace_exit(VCM_TR_UNBIND, res, ret);
 	return ret;
+}
+
+VCM_EXPORT struct vcm_phys *vcm_unbind(struct vcm_res *res)
+{
+	if (VCM_TRACING())
+		return traced_unbind(res);
+	return do_unbind(res);
 }
 
 static struct vcm_res *do_map(struct vcm *vcm, struct vcm_phys *phys, unsigned flags)
@@ -671,16 +711,21 @@ static struct vcm_res *do_map(struct vcm *vcm, struct vcm_phys *phys, unsigned f
 	return res;
 }
 
-VCM_EXPORT struct vcm_res *vcm_map(struct vcm *vcm, struct vcm_phys *phys, unsigned flags)
+static VCM_TRACED struct vcm_res *traced_map(struct vcm *vcm, struct vcm_phys *phys, unsigned flags)
 {
 	struct vcm_res *ret;
 
-	if (!VCM_TRACING())
-		return do_map(vcm, phys, flags);
 	vcm_trace_enter(false);
 	ret = do_map(vcm, phys, flags);
 	vcm_trace_exit(VCM_TR_MAP, vcm, phys, flags, ret);
 	return ret;
+}
+
+VCM_EXPORT struct vcm_res *vcm_map(struct vcm *vcm, struct vcm_phys *phys, unsigned flags)
+{
+	if (VCM_TRACING())
+		return traced_map(vcm, phys, flags);
+	return do_map(vcm, phys, flags);
 }
 
 static void do_unmap(struct vcm_res *res)
@@ -701,15 +746,19 @@ static void do_unmap(struct vcm_res *res)
 	vcm_ctx_leave(vcm);
 }
 
-VCM_EXPORT void vcm_unmap(struct vcm_res *res)
+static VCM_TRACED void traced_unmap(struct vcm_res *res)
 {
-	if (!VCM_TRACING()) {
-		do_unmap(res);
-		return;
-	}
 	vcm_trace_enter(false);
 	do_unmap(res);
 	vcm_trace_exit(VCM_TR_UNMAP, res);
+}
+
+VCM_EXPORT void vcm_unmap(struct vcm_res *res)
+{
+	if (VCM_TRACING())
+		traced_unmap(res);
+	else
+		do_unmap(res);
 }
 
 static struct vcm_res *locked_make_binding(struct vcm *vcm, vcm_size_t size,
@@ -778,16 +827,23 @@ static struct vcm_res *do_make_binding(struct vcm *vcm, vcm_size_t size,
 	return res;
 }
 
-VCM_EXPORT struct vcm_res *vcm_make_binding(struct vcm *vcm, vcm_size_t size, unsigned alloc_flags, unsigned res_flags)
+static VCM_TRACED struct vcm_res *traced_make_binding(struct vcm *vcm, vcm_size_t size,
+						      unsigned alloc_flags, unsigned res_flags)
 {
 	struct vcm_res *ret;
 
-	if (!VCM_TRACING())
-		return do_make_binding(vcm, size, alloc_flags, res_flags);
 	vcm_trace_enter(false);
 	ret = do_make_binding(vcm, size, alloc_flags, res_flags);
 	vcm_trace_exit(VCM_TR_MAKE_BINDING, vcm, (uint64_t)size, alloc_flags, res_flags, ret);
 	return ret;
+}
+
+VCM_EXPORT struct vcm_res *vcm_make_binding(struct vcm *vcm, vcm_size_t size, unsigned alloc_flags,
+					    unsigned res_flags)
+{
+	if (VCM_TRACING())
+		return traced_make_binding(vcm, size, alloc_flags, res_flags);
+	return do_make_binding(vcm, size, alloc_flags, res_flags);
 }
 
 static void do_destroy_binding(struct vcm_res *res)
@@ -813,15 +869,19 @@ static void do_destroy_binding(struct vcm_res *res)
 		vcm_warn("vcm_destroy_binding: nothing was bound");
 }
 
-VCM_EXPORT void vcm_destroy_binding(struct vcm_res *res)
+static VCM_TRACED void traced_destroy_binding(struct vcm_res *res)
 {
-	if (!VCM_TRACING()) {
-		do_destroy_binding(res);
-		return;
-	}
 	vcm_trace_enter(false);
 	do_destroy_binding(res);
 	vcm_trace_exit(VCM_TR_DESTROY_BINDING, res);
+}
+
+VCM_EXPORT void vcm_destroy_binding(struct vcm_res *res)
+{
+	if (VCM_TRACING())
+		traced_destroy_binding(res);
+	else
+		do_destroy_binding(res);
 }
 
 static int do_activate(struct vcm *vcm)
@@ -842,16 +902,21 @@ static int do_activate(struct vcm *vcm)
 	return ret;
 }
 
-VCM_EXPORT int vcm_activate(struct vcm *vcm)
+static VCM_TRACED int traced_activate(struct vcm *vcm)
 {
 	int ret;
 
-	if (!VCM_TRACING())
-		return do_activate(vcm);
 	vcm_trace_enter(false);
 	ret = do_activate(vcm);
 	vcm_trace_exit(VCM_TR_ACTIVATE, vcm, ret);
 	return ret;
+}
+
+VCM_EXPORT int vcm_activate(struct vcm *vcm)
+{
+	if (VCM_TRACING())
+		return traced_activate(vcm);
+	return do_activate(vcm);
 }
 
 static void locked_deactivate_all(struct vcm *vcm)
@@ -882,15 +947,19 @@ static void do_deactivate(struct vcm *vcm)
 		vcm_warn("vcm_deactivate: context %p is not active", (void *)vcm);
 }
 
-VCM_EXPORT void vcm_deactivate(struct vcm *vcm)
+static VCM_TRACED void traced_deactivate(struct vcm *vcm)
 {
-	if (!VCM_TRACING()) {
-		do_deactivate(vcm);
-		return;
-	}
 	vcm_trace_enter(false);
 	do_deactivate(vcm);
 	vcm_trace_exit(VCM_TR_DEACTIVATE, vcm);
+}
+
+VCM_EXPORT void vcm_deactivate(struct vcm *vcm)
+{
+	if (VCM_TRACING())
+		traced_deactivate(vcm);
+	else
+		do_deactivate(vcm);
 }
 
 /* Take down what a context still holds (owned): activation, reservations. */
@@ -946,15 +1015,19 @@ static void do_destroy(struct vcm *vcm)
 		free(vcm);	/* a static context stays where it is */
 }
 
-VCM_EXPORT void vcm_destroy(struct vcm *vcm)
+static VCM_TRACED void traced_destroy(struct vcm *vcm)
 {
-	if (!VCM_TRACING()) {
-		do_destroy(vcm);
-		return;
-	}
 	vcm_trace_enter(false);
 	do_destroy(vcm);
 	vcm_trace_exit(VCM_TR_DESTROY, vcm);
+}
+
+VCM_EXPORT void vcm_destroy(struct vcm *vcm)
+{
+	if (VCM_TRACING())
+		traced_destroy(vcm);
+	else
+		do_destroy(vcm);
 }
 
 /* ---- describing a DVA (fault reports, explain) ---- */

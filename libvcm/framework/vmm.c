@@ -174,16 +174,21 @@ static struct vcm *do_vmm_create(struct vcm_soc *soc)
 	return vcm;
 }
 
-VCM_EXPORT struct vcm *vcm_vmm_create(struct vcm_soc *soc)
+static VCM_TRACED struct vcm *traced_vmm_create(struct vcm_soc *soc)
 {
 	struct vcm *ret;
 
-	if (!VCM_TRACING())
-		return do_vmm_create(soc);
 	vcm_trace_enter(false);
 	ret = do_vmm_create(soc);
 	vcm_trace_exit(VCM_TR_VMM_CREATE, soc, ret);
 	return ret;
+}
+
+VCM_EXPORT struct vcm *vcm_vmm_create(struct vcm_soc *soc)
+{
+	if (VCM_TRACING())
+		return traced_vmm_create(soc);
+	return do_vmm_create(soc);
 }
 
 bool vcm_is_vmm(const struct vcm *vcm)

@@ -750,16 +750,23 @@ static int do_cache_maint(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
 	return maint(soc, pa, size, op);
 }
 
-VCM_EXPORT int vcm_cache_maint(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size, enum vcm_cache_op op)
+static VCM_TRACED int traced_cache_maint(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
+					 enum vcm_cache_op op)
 {
 	int ret;
 
-	if (!VCM_TRACING())
-		return do_cache_maint(soc, pa, size, op);
 	vcm_trace_enter(false);
 	ret = do_cache_maint(soc, pa, size, op);
 	vcm_trace_exit(VCM_TR_CACHE_MAINT, soc, (uint64_t)pa, (uint64_t)size, (int)op, ret);
 	return ret;
+}
+
+VCM_EXPORT int vcm_cache_maint(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
+			       enum vcm_cache_op op)
+{
+	if (VCM_TRACING())
+		return traced_cache_maint(soc, pa, size, op);
+	return do_cache_maint(soc, pa, size, op);
 }
 
 static bool dir_ok(enum vcm_dma_dir dir)
@@ -776,16 +783,24 @@ static int do_cache_sync_for_device(struct vcm_soc *soc, vcm_addr_t pa, vcm_size
 	return maint(soc, pa, size, dir == VCM_DMA_TO_DEVICE ? VCM_CACHE_CLEAN : VCM_CACHE_FLUSH);
 }
 
-VCM_EXPORT int vcm_cache_sync_for_device(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size, enum vcm_dma_dir dir)
+static VCM_TRACED int traced_cache_sync_for_device(struct vcm_soc *soc, vcm_addr_t pa,
+						   vcm_size_t size, enum vcm_dma_dir dir)
 {
 	int ret;
 
-	if (!VCM_TRACING())
-		return do_cache_sync_for_device(soc, pa, size, dir);
 	vcm_trace_enter(false);
 	ret = do_cache_sync_for_device(soc, pa, size, dir);
-	vcm_trace_exit(VCM_TR_CACHE_SYNC_FOR_DEVICE, soc, (uint64_t)pa, (uint64_t)size, (int)dir, ret);
+	vcm_trace_exit(VCM_TR_CACHE_SYNC_FOR_DEVICE, soc, (uint64_t)pa, (uint64_t)size, (int)dir,
+		       ret);
 	return ret;
+}
+
+VCM_EXPORT int vcm_cache_sync_for_device(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
+					 enum vcm_dma_dir dir)
+{
+	if (VCM_TRACING())
+		return traced_cache_sync_for_device(soc, pa, size, dir);
+	return do_cache_sync_for_device(soc, pa, size, dir);
 }
 
 static int do_cache_sync_for_cpu(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
@@ -798,14 +813,21 @@ static int do_cache_sync_for_cpu(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t 
 	return maint(soc, pa, size, VCM_CACHE_INV);
 }
 
-VCM_EXPORT int vcm_cache_sync_for_cpu(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size, enum vcm_dma_dir dir)
+static VCM_TRACED int traced_cache_sync_for_cpu(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
+						enum vcm_dma_dir dir)
 {
 	int ret;
 
-	if (!VCM_TRACING())
-		return do_cache_sync_for_cpu(soc, pa, size, dir);
 	vcm_trace_enter(true);
 	ret = do_cache_sync_for_cpu(soc, pa, size, dir);
 	vcm_trace_exit(VCM_TR_CACHE_SYNC_FOR_CPU, soc, (uint64_t)pa, (uint64_t)size, (int)dir, ret);
 	return ret;
+}
+
+VCM_EXPORT int vcm_cache_sync_for_cpu(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
+				      enum vcm_dma_dir dir)
+{
+	if (VCM_TRACING())
+		return traced_cache_sync_for_cpu(soc, pa, size, dir);
+	return do_cache_sync_for_cpu(soc, pa, size, dir);
 }

@@ -114,16 +114,21 @@ static struct vcm_soc *do_soc_create(void)
 	return soc;
 }
 
-VCM_EXPORT struct vcm_soc *vcm_soc_create(void)
+static VCM_TRACED struct vcm_soc *traced_soc_create(void)
 {
 	struct vcm_soc *ret;
 
-	if (!VCM_TRACING())
-		return do_soc_create();
 	vcm_trace_enter(false);
 	ret = do_soc_create();
 	vcm_trace_exit(VCM_TR_SOC_CREATE, ret);
 	return ret;
+}
+
+VCM_EXPORT struct vcm_soc *vcm_soc_create(void)
+{
+	if (VCM_TRACING())
+		return traced_soc_create();
+	return do_soc_create();
 }
 
 static int bank_overlaps(const struct vcm_soc *soc, vcm_addr_t base, vcm_size_t size)
@@ -247,16 +252,21 @@ static int do_soc_add_ram(struct vcm_soc *soc, vcm_addr_t base, vcm_size_t size)
 	return ret;
 }
 
-VCM_EXPORT int vcm_soc_add_ram(struct vcm_soc *soc, vcm_addr_t base, vcm_size_t size)
+static VCM_TRACED int traced_soc_add_ram(struct vcm_soc *soc, vcm_addr_t base, vcm_size_t size)
 {
 	int ret;
 
-	if (!VCM_TRACING())
-		return do_soc_add_ram(soc, base, size);
 	vcm_trace_enter(false);
 	ret = do_soc_add_ram(soc, base, size);
 	vcm_trace_exit(VCM_TR_SOC_ADD_RAM, soc, (uint64_t)base, (uint64_t)size, ret);
 	return ret;
+}
+
+VCM_EXPORT int vcm_soc_add_ram(struct vcm_soc *soc, vcm_addr_t base, vcm_size_t size)
+{
+	if (VCM_TRACING())
+		return traced_soc_add_ram(soc, base, size);
+	return do_soc_add_ram(soc, base, size);
 }
 
 /* Bytes of RAM allocated (soc->lock taken). */
@@ -401,15 +411,19 @@ static void do_soc_destroy(struct vcm_soc *soc)
 		soc_free(soc);
 }
 
-VCM_EXPORT void vcm_soc_destroy(struct vcm_soc *soc)
+static VCM_TRACED void traced_soc_destroy(struct vcm_soc *soc)
 {
-	if (!VCM_TRACING()) {
-		do_soc_destroy(soc);
-		return;
-	}
 	vcm_trace_enter(false);
 	do_soc_destroy(soc);
 	vcm_trace_exit(VCM_TR_SOC_DESTROY, soc);
+}
+
+VCM_EXPORT void vcm_soc_destroy(struct vcm_soc *soc)
+{
+	if (VCM_TRACING())
+		traced_soc_destroy(soc);
+	else
+		do_soc_destroy(soc);
 }
 
 static struct vcm_soc *default_soc_get(void)
@@ -447,16 +461,21 @@ static struct vcm_soc *do_soc_current(void)
 	return soc;
 }
 
-VCM_EXPORT struct vcm_soc *vcm_soc_current(void)
+static VCM_TRACED struct vcm_soc *traced_soc_current(void)
 {
 	struct vcm_soc *ret;
 
-	if (!VCM_TRACING())
-		return do_soc_current();
 	vcm_trace_enter(false);
 	ret = do_soc_current();
 	vcm_trace_exit(VCM_TR_SOC_CURRENT, ret);
 	return ret;
+}
+
+VCM_EXPORT struct vcm_soc *vcm_soc_current(void)
+{
+	if (VCM_TRACING())
+		return traced_soc_current();
+	return do_soc_current();
 }
 
 static void do_soc_set_current(struct vcm_soc *soc)
@@ -466,15 +485,19 @@ static void do_soc_set_current(struct vcm_soc *soc)
 	atomic_store(&current_soc, vcm_is_err(soc) ? NULL : soc);
 }
 
-VCM_EXPORT void vcm_soc_set_current(struct vcm_soc *soc)
+static VCM_TRACED void traced_soc_set_current(struct vcm_soc *soc)
 {
-	if (!VCM_TRACING()) {
-		do_soc_set_current(soc);
-		return;
-	}
 	vcm_trace_enter(false);
 	do_soc_set_current(soc);
 	vcm_trace_exit(VCM_TR_SOC_SET_CURRENT, soc);
+}
+
+VCM_EXPORT void vcm_soc_set_current(struct vcm_soc *soc)
+{
+	if (VCM_TRACING())
+		traced_soc_set_current(soc);
+	else
+		do_soc_set_current(soc);
 }
 
 /* The default machine goes away with the process, so valgrind sees no leak. */
@@ -522,16 +545,21 @@ static int do_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr_t *p
 	return ret;
 }
 
-VCM_EXPORT int vcm_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr_t *pa)
+static VCM_TRACED int traced_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr_t *pa)
 {
 	int ret;
 
-	if (!VCM_TRACING())
-		return do_soc_alloc_pages(soc, order, pa);
 	vcm_trace_enter(false);
 	ret = do_soc_alloc_pages(soc, order, pa);
 	vcm_trace_exit(VCM_TR_SOC_ALLOC_PAGES, soc, order, ret, (uint64_t)(ret ? 0 : pa ? *pa : 0));
 	return ret;
+}
+
+VCM_EXPORT int vcm_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr_t *pa)
+{
+	if (VCM_TRACING())
+		return traced_soc_alloc_pages(soc, order, pa);
+	return do_soc_alloc_pages(soc, order, pa);
 }
 
 struct free_args {
@@ -561,15 +589,19 @@ static void do_soc_free_pages(struct vcm_soc *soc, vcm_addr_t pa, unsigned order
 	}
 }
 
-VCM_EXPORT void vcm_soc_free_pages(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
+static VCM_TRACED void traced_soc_free_pages(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
 {
-	if (!VCM_TRACING()) {
-		do_soc_free_pages(soc, pa, order);
-		return;
-	}
 	vcm_trace_enter(false);
 	do_soc_free_pages(soc, pa, order);
 	vcm_trace_exit(VCM_TR_SOC_FREE_PAGES, soc, (uint64_t)pa, order);
+}
+
+VCM_EXPORT void vcm_soc_free_pages(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
+{
+	if (VCM_TRACING())
+		traced_soc_free_pages(soc, pa, order);
+	else
+		do_soc_free_pages(soc, pa, order);
 }
 
 void vcm_soc_free_pages_live(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
@@ -602,16 +634,21 @@ static vcm_size_t do_soc_free_bytes(const struct vcm_soc *soc)
 	return bytes;
 }
 
-VCM_EXPORT vcm_size_t vcm_soc_free_bytes(const struct vcm_soc *soc)
+static VCM_TRACED vcm_size_t traced_soc_free_bytes(const struct vcm_soc *soc)
 {
 	vcm_size_t ret;
 
-	if (!VCM_TRACING())
-		return do_soc_free_bytes(soc);
 	vcm_trace_enter(false);
 	ret = do_soc_free_bytes(soc);
 	vcm_trace_exit(VCM_TR_SOC_FREE_BYTES, soc, (uint64_t)ret);
 	return ret;
+}
+
+VCM_EXPORT vcm_size_t vcm_soc_free_bytes(const struct vcm_soc *soc)
+{
+	if (VCM_TRACING())
+		return traced_soc_free_bytes(soc);
+	return do_soc_free_bytes(soc);
 }
 
 static vcm_size_t do_soc_total_bytes(const struct vcm_soc *soc)
@@ -627,16 +664,21 @@ static vcm_size_t do_soc_total_bytes(const struct vcm_soc *soc)
 	return bytes;
 }
 
-VCM_EXPORT vcm_size_t vcm_soc_total_bytes(const struct vcm_soc *soc)
+static VCM_TRACED vcm_size_t traced_soc_total_bytes(const struct vcm_soc *soc)
 {
 	vcm_size_t ret;
 
-	if (!VCM_TRACING())
-		return do_soc_total_bytes(soc);
 	vcm_trace_enter(false);
 	ret = do_soc_total_bytes(soc);
 	vcm_trace_exit(VCM_TR_SOC_TOTAL_BYTES, soc, (uint64_t)ret);
 	return ret;
+}
+
+VCM_EXPORT vcm_size_t vcm_soc_total_bytes(const struct vcm_soc *soc)
+{
+	if (VCM_TRACING())
+		return traced_soc_total_bytes(soc);
+	return do_soc_total_bytes(soc);
 }
 
 int vcm_soc_alloc_contig(struct vcm_soc *soc, vcm_size_t size, vcm_addr_t *pa)
@@ -770,16 +812,21 @@ static void *do_soc_phys_to_host(struct vcm_soc *soc, vcm_addr_t pa)
 	return vcm_soc_host_run(soc, pa, &run);
 }
 
-VCM_EXPORT void *vcm_soc_phys_to_host(struct vcm_soc *soc, vcm_addr_t pa)
+static VCM_TRACED void *traced_soc_phys_to_host(struct vcm_soc *soc, vcm_addr_t pa)
 {
 	void *ret;
 
-	if (!VCM_TRACING())
-		return do_soc_phys_to_host(soc, pa);
 	vcm_trace_enter(false);
 	ret = do_soc_phys_to_host(soc, pa);
 	vcm_trace_exit(VCM_TR_SOC_PHYS_TO_HOST, soc, (uint64_t)pa, ret);
 	return ret;
+}
+
+VCM_EXPORT void *vcm_soc_phys_to_host(struct vcm_soc *soc, vcm_addr_t pa)
+{
+	if (VCM_TRACING())
+		return traced_soc_phys_to_host(soc, pa);
+	return do_soc_phys_to_host(soc, pa);
 }
 
 int vcm_soc_ram_window(struct vcm_soc *soc, vcm_addr_t pa, struct vcm_ram_window *w)
@@ -925,16 +972,23 @@ static int do_soc_phys_read(struct vcm_soc *soc, vcm_addr_t pa, void *dst, size_
 	return phys_access(soc, pa, dst, len, copy_from_host, "vcm_soc_phys_read");
 }
 
-VCM_EXPORT int vcm_soc_phys_read(struct vcm_soc *soc, vcm_addr_t pa, void *dst, size_t len)
+static VCM_TRACED int traced_soc_phys_read(struct vcm_soc *soc, vcm_addr_t pa, void *dst,
+					   size_t len)
 {
 	int ret;
 
-	if (!VCM_TRACING())
-		return do_soc_phys_read(soc, pa, dst, len);
 	vcm_trace_enter(true);
 	ret = do_soc_phys_read(soc, pa, dst, len);
-	vcm_trace_exit(VCM_TR_SOC_PHYS_READ, soc, (uint64_t)pa, (uint64_t)len, ret, dst, (uint64_t)(ret ? 0 : len));
+	vcm_trace_exit(VCM_TR_SOC_PHYS_READ, soc, (uint64_t)pa, (uint64_t)len, ret, dst,
+		       (uint64_t)(ret ? 0 : len));
 	return ret;
+}
+
+VCM_EXPORT int vcm_soc_phys_read(struct vcm_soc *soc, vcm_addr_t pa, void *dst, size_t len)
+{
+	if (VCM_TRACING())
+		return traced_soc_phys_read(soc, pa, dst, len);
+	return do_soc_phys_read(soc, pa, dst, len);
 }
 
 static int do_soc_phys_write(struct vcm_soc *soc, vcm_addr_t pa, const void *src, size_t len)
@@ -942,16 +996,23 @@ static int do_soc_phys_write(struct vcm_soc *soc, vcm_addr_t pa, const void *src
 	return phys_access(soc, pa, (void *)src, len, copy_to_host, "vcm_soc_phys_write");
 }
 
-VCM_EXPORT int vcm_soc_phys_write(struct vcm_soc *soc, vcm_addr_t pa, const void *src, size_t len)
+static VCM_TRACED int traced_soc_phys_write(struct vcm_soc *soc, vcm_addr_t pa, const void *src,
+					    size_t len)
 {
 	int ret;
 
-	if (!VCM_TRACING())
-		return do_soc_phys_write(soc, pa, src, len);
 	vcm_trace_enter(false);
 	ret = do_soc_phys_write(soc, pa, src, len);
-	vcm_trace_exit(VCM_TR_SOC_PHYS_WRITE, soc, (uint64_t)pa, src, (uint64_t)(src ? len : 0), ret);
+	vcm_trace_exit(VCM_TR_SOC_PHYS_WRITE, soc, (uint64_t)pa, src, (uint64_t)(src ? len : 0),
+		       ret);
 	return ret;
+}
+
+VCM_EXPORT int vcm_soc_phys_write(struct vcm_soc *soc, vcm_addr_t pa, const void *src, size_t len)
+{
+	if (VCM_TRACING())
+		return traced_soc_phys_write(soc, pa, src, len);
+	return do_soc_phys_write(soc, pa, src, len);
 }
 
 VCM_EXPORT void vcm_soc_dump_buddyinfo(const struct vcm_soc *soc, FILE *out)
@@ -1058,16 +1119,22 @@ static int do_soc_set_noncoherent(struct vcm_soc *soc, const struct vcm_cache_co
 	return ret;
 }
 
-VCM_EXPORT int vcm_soc_set_noncoherent(struct vcm_soc *soc, const struct vcm_cache_config *cfg)
+static VCM_TRACED int traced_soc_set_noncoherent(struct vcm_soc *soc,
+						 const struct vcm_cache_config *cfg)
 {
 	int ret;
 
-	if (!VCM_TRACING())
-		return do_soc_set_noncoherent(soc, cfg);
 	vcm_trace_enter(false);
 	ret = do_soc_set_noncoherent(soc, cfg);
 	vcm_trace_exit(VCM_TR_SOC_SET_NONCOHERENT, soc, cfg, ret);
 	return ret;
+}
+
+VCM_EXPORT int vcm_soc_set_noncoherent(struct vcm_soc *soc, const struct vcm_cache_config *cfg)
+{
+	if (VCM_TRACING())
+		return traced_soc_set_noncoherent(soc, cfg);
+	return do_soc_set_noncoherent(soc, cfg);
 }
 
 static unsigned do_soc_cache_line(const struct vcm_soc *soc)
@@ -1077,16 +1144,21 @@ static unsigned do_soc_cache_line(const struct vcm_soc *soc)
 	return 1U << vcm_cache_line_shift(soc->head.cache);
 }
 
-VCM_EXPORT unsigned vcm_soc_cache_line(const struct vcm_soc *soc)
+static VCM_TRACED unsigned traced_soc_cache_line(const struct vcm_soc *soc)
 {
 	unsigned ret;
 
-	if (!VCM_TRACING())
-		return do_soc_cache_line(soc);
 	vcm_trace_enter(false);
 	ret = do_soc_cache_line(soc);
 	vcm_trace_exit(VCM_TR_SOC_CACHE_LINE, soc, ret);
 	return ret;
+}
+
+VCM_EXPORT unsigned vcm_soc_cache_line(const struct vcm_soc *soc)
+{
+	if (VCM_TRACING())
+		return traced_soc_cache_line(soc);
+	return do_soc_cache_line(soc);
 }
 
 VCM_EXPORT void vcm_soc_get_cache_stats(const struct vcm_soc *soc, struct vcm_cache_stats *st)

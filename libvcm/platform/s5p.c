@@ -539,16 +539,23 @@ static struct vcm *do_create_unified(vcm_size_t size, enum vcm_dev_id id,
 	return vcm;
 }
 
-VCM_EXPORT struct vcm *vcm_create_unified(vcm_size_t size, enum vcm_dev_id id, const struct s5p_vcm_driver *driver)
+static VCM_TRACED struct vcm *traced_create_unified(vcm_size_t size, enum vcm_dev_id id,
+						    const struct s5p_vcm_driver *driver)
 {
 	struct vcm *ret;
 
-	if (!VCM_TRACING())
-		return do_create_unified(size, id, driver);
 	vcm_trace_enter(false);
 	ret = do_create_unified(size, id, driver);
 	vcm_trace_exit(VCM_TR_CREATE_UNIFIED, (uint64_t)size, (int)id, (int)(driver != NULL), ret);
 	return ret;
+}
+
+VCM_EXPORT struct vcm *vcm_create_unified(vcm_size_t size, enum vcm_dev_id id,
+					  const struct s5p_vcm_driver *driver)
+{
+	if (VCM_TRACING())
+		return traced_create_unified(size, id, driver);
+	return do_create_unified(size, id, driver);
 }
 
 static struct vcm *do_find_vcm(enum vcm_dev_id id)
@@ -563,16 +570,21 @@ static struct vcm *do_find_vcm(enum vcm_dev_id id)
 	return vcm;
 }
 
-VCM_EXPORT struct vcm *vcm_find_vcm(enum vcm_dev_id id)
+static VCM_TRACED struct vcm *traced_find_vcm(enum vcm_dev_id id)
 {
 	struct vcm *ret;
 
-	if (!VCM_TRACING())
-		return do_find_vcm(id);
 	vcm_trace_enter(false);
 	ret = do_find_vcm(id);
 	vcm_trace_exit(VCM_TR_FIND_VCM, (int)id, ret);
 	return ret;
+}
+
+VCM_EXPORT struct vcm *vcm_find_vcm(enum vcm_dev_id id)
+{
+	if (VCM_TRACING())
+		return traced_find_vcm(id);
+	return do_find_vcm(id);
 }
 
 /* True if @vcm is a live unified context (global lock held). */
@@ -597,7 +609,8 @@ static enum S5PVCM_RESCHECK do_reservation_in_vcm(struct vcm *vcm, struct vcm_re
 			 (void *)vcm, (void *)res);
 		return S5PVCM_RES_NOT_IN_VCM;
 	}
-	if (!vcm_ctx_ok(vcm, "vcm_reservation_in_vcm") || !vcm_res_ok(res, "vcm_reservation_in_vcm"))
+	if (!vcm_ctx_ok(vcm, "vcm_reservation_in_vcm") ||
+	    !vcm_res_ok(res, "vcm_reservation_in_vcm"))
 		return S5PVCM_RES_NOT_IN_VCM;
 	if (res->vcm == vcm)
 		return S5PVCM_RES_IN_VCM;
@@ -620,16 +633,22 @@ static enum S5PVCM_RESCHECK do_reservation_in_vcm(struct vcm *vcm, struct vcm_re
 	return where;
 }
 
-VCM_EXPORT enum S5PVCM_RESCHECK vcm_reservation_in_vcm(struct vcm *vcm, struct vcm_res *res)
+static VCM_TRACED enum S5PVCM_RESCHECK traced_reservation_in_vcm(struct vcm *vcm,
+								 struct vcm_res *res)
 {
 	enum S5PVCM_RESCHECK ret;
 
-	if (!VCM_TRACING())
-		return do_reservation_in_vcm(vcm, res);
 	vcm_trace_enter(false);
 	ret = do_reservation_in_vcm(vcm, res);
 	vcm_trace_exit(VCM_TR_RESERVATION_IN_VCM, vcm, res, (int)ret);
 	return ret;
+}
+
+VCM_EXPORT enum S5PVCM_RESCHECK vcm_reservation_in_vcm(struct vcm *vcm, struct vcm_res *res)
+{
+	if (VCM_TRACING())
+		return traced_reservation_in_vcm(vcm, res);
+	return do_reservation_in_vcm(vcm, res);
 }
 
 static void do_set_pgtable_base(enum vcm_dev_id id)
@@ -667,15 +686,19 @@ static void do_set_pgtable_base(enum vcm_dev_id id)
 		specifier(id, (unsigned long)base);
 }
 
-VCM_EXPORT void vcm_set_pgtable_base(enum vcm_dev_id id)
+static VCM_TRACED void traced_set_pgtable_base(enum vcm_dev_id id)
 {
-	if (!VCM_TRACING()) {
-		do_set_pgtable_base(id);
-		return;
-	}
 	vcm_trace_enter(false);
 	do_set_pgtable_base(id);
 	vcm_trace_exit(VCM_TR_SET_PGTABLE_BASE, (int)id);
+}
+
+VCM_EXPORT void vcm_set_pgtable_base(enum vcm_dev_id id)
+{
+	if (VCM_TRACING())
+		traced_set_pgtable_base(id);
+	else
+		do_set_pgtable_base(id);
 }
 
 static void do_s5p_vcm_turn_on(struct vcm *vcm)
@@ -686,15 +709,19 @@ static void do_s5p_vcm_turn_on(struct vcm *vcm)
 		vcm_warn("s5p_vcm_turn_on: activation of %p failed (%d)", (void *)vcm, ret);
 }
 
-VCM_EXPORT void s5p_vcm_turn_on(struct vcm *vcm)
+static VCM_TRACED void traced_s5p_vcm_turn_on(struct vcm *vcm)
 {
-	if (!VCM_TRACING()) {
-		do_s5p_vcm_turn_on(vcm);
-		return;
-	}
 	vcm_trace_enter(false);
 	do_s5p_vcm_turn_on(vcm);
 	vcm_trace_exit(VCM_TR_S5P_TURN_ON, vcm);
+}
+
+VCM_EXPORT void s5p_vcm_turn_on(struct vcm *vcm)
+{
+	if (VCM_TRACING())
+		traced_s5p_vcm_turn_on(vcm);
+	else
+		do_s5p_vcm_turn_on(vcm);
 }
 
 static void do_s5p_vcm_turn_off(struct vcm *vcm)
@@ -702,15 +729,19 @@ static void do_s5p_vcm_turn_off(struct vcm *vcm)
 	vcm_deactivate(vcm);
 }
 
-VCM_EXPORT void s5p_vcm_turn_off(struct vcm *vcm)
+static VCM_TRACED void traced_s5p_vcm_turn_off(struct vcm *vcm)
 {
-	if (!VCM_TRACING()) {
-		do_s5p_vcm_turn_off(vcm);
-		return;
-	}
 	vcm_trace_enter(false);
 	do_s5p_vcm_turn_off(vcm);
 	vcm_trace_exit(VCM_TR_S5P_TURN_OFF, vcm);
+}
+
+VCM_EXPORT void s5p_vcm_turn_off(struct vcm *vcm)
+{
+	if (VCM_TRACING())
+		traced_s5p_vcm_turn_off(vcm);
+	else
+		do_s5p_vcm_turn_off(vcm);
 }
 
 static struct vcm_sysmmu *do_s5p_sysmmu_get(enum vcm_dev_id id)
@@ -720,16 +751,21 @@ static struct vcm_sysmmu *do_s5p_sysmmu_get(enum vcm_dev_id id)
 	return s5p_sysmmu_ip((sysmmu_ips)id);
 }
 
-VCM_EXPORT struct vcm_sysmmu *s5p_sysmmu_get(enum vcm_dev_id id)
+static VCM_TRACED struct vcm_sysmmu *traced_s5p_sysmmu_get(enum vcm_dev_id id)
 {
 	struct vcm_sysmmu *ret;
 
-	if (!VCM_TRACING())
-		return do_s5p_sysmmu_get(id);
 	vcm_trace_enter(false);
 	ret = do_s5p_sysmmu_get(id);
 	vcm_trace_exit(VCM_TR_S5P_SYSMMU_GET, (int)id, ret);
 	return ret;
+}
+
+VCM_EXPORT struct vcm_sysmmu *s5p_sysmmu_get(enum vcm_dev_id id)
+{
+	if (VCM_TRACING())
+		return traced_s5p_sysmmu_get(id);
+	return do_s5p_sysmmu_get(id);
 }
 
 static struct vcm_sysmmu *do_s5p_sysmmu_ip(sysmmu_ips ips)
@@ -745,16 +781,21 @@ static struct vcm_sysmmu *do_s5p_sysmmu_ip(sysmmu_ips ips)
 	return mmu;
 }
 
-VCM_EXPORT struct vcm_sysmmu *s5p_sysmmu_ip(sysmmu_ips ips)
+static VCM_TRACED struct vcm_sysmmu *traced_s5p_sysmmu_ip(sysmmu_ips ips)
 {
 	struct vcm_sysmmu *ret;
 
-	if (!VCM_TRACING())
-		return do_s5p_sysmmu_ip(ips);
 	vcm_trace_enter(false);
 	ret = do_s5p_sysmmu_ip(ips);
 	vcm_trace_exit(VCM_TR_S5P_SYSMMU_IP, (int)ips, ret);
 	return ret;
+}
+
+VCM_EXPORT struct vcm_sysmmu *s5p_sysmmu_ip(sysmmu_ips ips)
+{
+	if (VCM_TRACING())
+		return traced_s5p_sysmmu_ip(ips);
+	return do_s5p_sysmmu_ip(ips);
 }
 
 /* ---- the platform's sysmmu driver (<plat/sysmmu.h>) --------------------- */
@@ -790,16 +831,21 @@ static int do_s5p_sysmmu_on(sysmmu_ips ips)
 	return 0;
 }
 
-VCM_EXPORT int s5p_sysmmu_on(sysmmu_ips ips)
+static VCM_TRACED int traced_s5p_sysmmu_on(sysmmu_ips ips)
 {
 	int ret;
 
-	if (!VCM_TRACING())
-		return do_s5p_sysmmu_on(ips);
 	vcm_trace_enter(false);
 	ret = do_s5p_sysmmu_on(ips);
 	vcm_trace_exit(VCM_TR_S5P_SYSMMU_ON, (int)ips, ret);
 	return ret;
+}
+
+VCM_EXPORT int s5p_sysmmu_on(sysmmu_ips ips)
+{
+	if (VCM_TRACING())
+		return traced_s5p_sysmmu_on(ips);
+	return do_s5p_sysmmu_on(ips);
 }
 
 static int do_s5p_sysmmu_off(sysmmu_ips ips)
@@ -814,16 +860,21 @@ static int do_s5p_sysmmu_off(sysmmu_ips ips)
 	return 0;
 }
 
-VCM_EXPORT int s5p_sysmmu_off(sysmmu_ips ips)
+static VCM_TRACED int traced_s5p_sysmmu_off(sysmmu_ips ips)
 {
 	int ret;
 
-	if (!VCM_TRACING())
-		return do_s5p_sysmmu_off(ips);
 	vcm_trace_enter(false);
 	ret = do_s5p_sysmmu_off(ips);
 	vcm_trace_exit(VCM_TR_S5P_SYSMMU_OFF, (int)ips, ret);
 	return ret;
+}
+
+VCM_EXPORT int s5p_sysmmu_off(sysmmu_ips ips)
+{
+	if (VCM_TRACING())
+		return traced_s5p_sysmmu_off(ips);
+	return do_s5p_sysmmu_off(ips);
 }
 
 static int do_s5p_sysmmu_tlb_invalidate(sysmmu_ips ips)
@@ -841,16 +892,21 @@ static int do_s5p_sysmmu_tlb_invalidate(sysmmu_ips ips)
 	return 0;
 }
 
-VCM_EXPORT int s5p_sysmmu_tlb_invalidate(sysmmu_ips ips)
+static VCM_TRACED int traced_s5p_sysmmu_tlb_invalidate(sysmmu_ips ips)
 {
 	int ret;
 
-	if (!VCM_TRACING())
-		return do_s5p_sysmmu_tlb_invalidate(ips);
 	vcm_trace_enter(false);
 	ret = do_s5p_sysmmu_tlb_invalidate(ips);
 	vcm_trace_exit(VCM_TR_S5P_SYSMMU_TLB_INVALIDATE, (int)ips, ret);
 	return ret;
+}
+
+VCM_EXPORT int s5p_sysmmu_tlb_invalidate(sysmmu_ips ips)
+{
+	if (VCM_TRACING())
+		return traced_s5p_sysmmu_tlb_invalidate(ips);
+	return do_s5p_sysmmu_tlb_invalidate(ips);
 }
 
 static int do_s5p_sysmmu_set_tablebase_pgd(sysmmu_ips ips, unsigned long pgd)
@@ -864,16 +920,21 @@ static int do_s5p_sysmmu_set_tablebase_pgd(sysmmu_ips ips, unsigned long pgd)
 	return s5p_sysmmu_tlb_invalidate(ips);
 }
 
-VCM_EXPORT int s5p_sysmmu_set_tablebase_pgd(sysmmu_ips ips, unsigned long pgd)
+static VCM_TRACED int traced_s5p_sysmmu_set_tablebase_pgd(sysmmu_ips ips, unsigned long pgd)
 {
 	int ret;
 
-	if (!VCM_TRACING())
-		return do_s5p_sysmmu_set_tablebase_pgd(ips, pgd);
 	vcm_trace_enter(false);
 	ret = do_s5p_sysmmu_set_tablebase_pgd(ips, pgd);
 	vcm_trace_exit(VCM_TR_S5P_SYSMMU_SET_TABLEBASE_PGD, (int)ips, (uint64_t)pgd, ret);
 	return ret;
+}
+
+VCM_EXPORT int s5p_sysmmu_set_tablebase_pgd(sysmmu_ips ips, unsigned long pgd)
+{
+	if (VCM_TRACING())
+		return traced_s5p_sysmmu_set_tablebase_pgd(ips, pgd);
+	return do_s5p_sysmmu_set_tablebase_pgd(ips, pgd);
 }
 
 /* ---- the dump ---------------------------------------------------------- */

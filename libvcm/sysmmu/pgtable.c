@@ -259,16 +259,21 @@ err_free:
 	return vcm_err_ptr(-ENOMEM);
 }
 
-VCM_EXPORT struct vcm_pgtable *vcm_pgtable_create(struct vcm_soc *soc)
+static VCM_TRACED struct vcm_pgtable *traced_pgtable_create(struct vcm_soc *soc)
 {
 	struct vcm_pgtable *ret;
 
-	if (!VCM_TRACING())
-		return do_pgtable_create(soc);
 	vcm_trace_enter(false);
 	ret = do_pgtable_create(soc);
 	vcm_trace_exit(VCM_TR_PGTABLE_CREATE, soc, ret);
 	return ret;
+}
+
+VCM_EXPORT struct vcm_pgtable *vcm_pgtable_create(struct vcm_soc *soc)
+{
+	if (VCM_TRACING())
+		return traced_pgtable_create(soc);
+	return do_pgtable_create(soc);
 }
 
 static void do_pgtable_destroy(struct vcm_pgtable *pt)
@@ -288,15 +293,19 @@ static void do_pgtable_destroy(struct vcm_pgtable *pt)
 	free(pt);
 }
 
-VCM_EXPORT void vcm_pgtable_destroy(struct vcm_pgtable *pt)
+static VCM_TRACED void traced_pgtable_destroy(struct vcm_pgtable *pt)
 {
-	if (!VCM_TRACING()) {
-		do_pgtable_destroy(pt);
-		return;
-	}
 	vcm_trace_enter(false);
 	do_pgtable_destroy(pt);
 	vcm_trace_exit(VCM_TR_PGTABLE_DESTROY, pt);
+}
+
+VCM_EXPORT void vcm_pgtable_destroy(struct vcm_pgtable *pt)
+{
+	if (VCM_TRACING())
+		traced_pgtable_destroy(pt);
+	else
+		do_pgtable_destroy(pt);
 }
 
 static vcm_addr_t do_pgtable_base(const struct vcm_pgtable *pt)
@@ -304,16 +313,21 @@ static vcm_addr_t do_pgtable_base(const struct vcm_pgtable *pt)
 	return vcm_pgtable_ok(pt, "vcm_pgtable_base") ? pt->lv1_pa : 0;
 }
 
-VCM_EXPORT vcm_addr_t vcm_pgtable_base(const struct vcm_pgtable *pt)
+static VCM_TRACED vcm_addr_t traced_pgtable_base(const struct vcm_pgtable *pt)
 {
 	vcm_addr_t ret;
 
-	if (!VCM_TRACING())
-		return do_pgtable_base(pt);
 	vcm_trace_enter(false);
 	ret = do_pgtable_base(pt);
 	vcm_trace_exit(VCM_TR_PGTABLE_BASE, pt, (uint64_t)ret);
 	return ret;
+}
+
+VCM_EXPORT vcm_addr_t vcm_pgtable_base(const struct vcm_pgtable *pt)
+{
+	if (VCM_TRACING())
+		return traced_pgtable_base(pt);
+	return do_pgtable_base(pt);
 }
 
 /* ---- map ---- */
@@ -564,16 +578,24 @@ static int do_pgtable_map(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t pa,
 	return err;
 }
 
-VCM_EXPORT int vcm_pgtable_map(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t pa, vcm_size_t size, unsigned prot)
+static VCM_TRACED int traced_pgtable_map(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t pa,
+					 vcm_size_t size, unsigned prot)
 {
 	int ret;
 
-	if (!VCM_TRACING())
-		return do_pgtable_map(pt, dva, pa, size, prot);
 	vcm_trace_enter(false);
 	ret = do_pgtable_map(pt, dva, pa, size, prot);
-	vcm_trace_exit(VCM_TR_PGTABLE_MAP, pt, (uint64_t)dva, (uint64_t)pa, (uint64_t)size, prot, ret);
+	vcm_trace_exit(VCM_TR_PGTABLE_MAP, pt, (uint64_t)dva, (uint64_t)pa, (uint64_t)size, prot,
+		       ret);
 	return ret;
+}
+
+VCM_EXPORT int vcm_pgtable_map(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t pa,
+			       vcm_size_t size, unsigned prot)
+{
+	if (VCM_TRACING())
+		return traced_pgtable_map(pt, dva, pa, size, prot);
+	return do_pgtable_map(pt, dva, pa, size, prot);
 }
 
 /* ---- unmap ---- */
@@ -704,16 +726,22 @@ static vcm_size_t do_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva,
 	return bytes;
 }
 
-VCM_EXPORT vcm_size_t vcm_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_size_t size)
+static VCM_TRACED vcm_size_t traced_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva,
+						  vcm_size_t size)
 {
 	vcm_size_t ret;
 
-	if (!VCM_TRACING())
-		return do_pgtable_unmap(pt, dva, size);
 	vcm_trace_enter(false);
 	ret = do_pgtable_unmap(pt, dva, size);
 	vcm_trace_exit(VCM_TR_PGTABLE_UNMAP, pt, (uint64_t)dva, (uint64_t)size, (uint64_t)ret);
 	return ret;
+}
+
+VCM_EXPORT vcm_size_t vcm_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_size_t size)
+{
+	if (VCM_TRACING())
+		return traced_pgtable_unmap(pt, dva, size);
+	return do_pgtable_unmap(pt, dva, size);
 }
 
 /* ---- walk ---- */
@@ -760,16 +788,23 @@ static int do_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t dva,
 	return 0;
 }
 
-VCM_EXPORT int vcm_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t *pa)
+static VCM_TRACED int traced_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t dva,
+						 vcm_addr_t *pa)
 {
 	int ret;
 
-	if (!VCM_TRACING())
-		return do_pgtable_dva_to_phys(pt, dva, pa);
 	vcm_trace_enter(false);
 	ret = do_pgtable_dva_to_phys(pt, dva, pa);
-	vcm_trace_exit(VCM_TR_PGTABLE_DVA_TO_PHYS, pt, (uint64_t)dva, ret, (uint64_t)(ret ? 0 : pa ? *pa : 0));
+	vcm_trace_exit(VCM_TR_PGTABLE_DVA_TO_PHYS, pt, (uint64_t)dva, ret,
+		       (uint64_t)(ret ? 0 : pa ? *pa : 0));
 	return ret;
+}
+
+VCM_EXPORT int vcm_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t *pa)
+{
+	if (VCM_TRACING())
+		return traced_pgtable_dva_to_phys(pt, dva, pa);
+	return do_pgtable_dva_to_phys(pt, dva, pa);
 }
 
 /* ---- dump ---- */

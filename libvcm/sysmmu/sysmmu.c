@@ -423,15 +423,19 @@ static void do_sysmmu_set_fault_reports(struct vcm_sysmmu *mmu, bool on)
 	mmu_unlock(mmu);
 }
 
-VCM_EXPORT void vcm_sysmmu_set_fault_reports(struct vcm_sysmmu *mmu, bool on)
+static VCM_TRACED void traced_sysmmu_set_fault_reports(struct vcm_sysmmu *mmu, bool on)
 {
-	if (!VCM_TRACING()) {
-		do_sysmmu_set_fault_reports(mmu, on);
-		return;
-	}
 	vcm_trace_enter(false);
 	do_sysmmu_set_fault_reports(mmu, on);
 	vcm_trace_exit(VCM_TR_SYSMMU_SET_FAULT_REPORTS, mmu, (int)on);
+}
+
+VCM_EXPORT void vcm_sysmmu_set_fault_reports(struct vcm_sysmmu *mmu, bool on)
+{
+	if (VCM_TRACING())
+		traced_sysmmu_set_fault_reports(mmu, on);
+	else
+		do_sysmmu_set_fault_reports(mmu, on);
 }
 
 static void int_clear_locked(struct vcm_sysmmu *mmu, uint32_t bits)
@@ -555,7 +559,8 @@ static int do_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, unsigned 
 	struct xlate x;
 	int err;
 
-	if (!vcm_sysmmu_ok(mmu, "vcm_sysmmu_translate") || !pa || dva >= VCM_PT_ADDR_LIMIT || !access_ok(access))
+	if (!vcm_sysmmu_ok(mmu, "vcm_sysmmu_translate") || !pa || dva >= VCM_PT_ADDR_LIMIT ||
+	    !access_ok(access))
 		return -EINVAL;
 	for (attempt = 0;; attempt++) {
 		xlate_init(&x);
@@ -575,16 +580,24 @@ static int do_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, unsigned 
 	}
 }
 
-VCM_EXPORT int vcm_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, unsigned access, vcm_addr_t *pa)
+static VCM_TRACED int traced_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva,
+					      unsigned access, vcm_addr_t *pa)
 {
 	int ret;
 
-	if (!VCM_TRACING())
-		return do_sysmmu_translate(mmu, dva, access, pa);
 	vcm_trace_enter(false);
 	ret = do_sysmmu_translate(mmu, dva, access, pa);
-	vcm_trace_exit(VCM_TR_SYSMMU_TRANSLATE, mmu, (uint64_t)dva, access, ret, (uint64_t)(ret ? 0 : pa ? *pa : 0));
+	vcm_trace_exit(VCM_TR_SYSMMU_TRANSLATE, mmu, (uint64_t)dva, access, ret,
+		       (uint64_t)(ret ? 0 : pa ? *pa : 0));
 	return ret;
+}
+
+VCM_EXPORT int vcm_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, unsigned access,
+				    vcm_addr_t *pa)
+{
+	if (VCM_TRACING())
+		return traced_sysmmu_translate(mmu, dva, access, pa);
+	return do_sysmmu_translate(mmu, dva, access, pa);
 }
 
 VCM_EXPORT int vcm_sysmmu_inject_fault(struct vcm_sysmmu *mmu, const struct vcm_fault *f)
@@ -663,16 +676,21 @@ static struct vcm_sysmmu *do_sysmmu_create(struct vcm_soc *soc, const char *name
 	return mmu;
 }
 
-VCM_EXPORT struct vcm_sysmmu *vcm_sysmmu_create(struct vcm_soc *soc, const char *name)
+static VCM_TRACED struct vcm_sysmmu *traced_sysmmu_create(struct vcm_soc *soc, const char *name)
 {
 	struct vcm_sysmmu *ret;
 
-	if (!VCM_TRACING())
-		return do_sysmmu_create(soc, name);
 	vcm_trace_enter(false);
 	ret = do_sysmmu_create(soc, name);
 	vcm_trace_exit(VCM_TR_SYSMMU_CREATE, soc, name, ret);
 	return ret;
+}
+
+VCM_EXPORT struct vcm_sysmmu *vcm_sysmmu_create(struct vcm_soc *soc, const char *name)
+{
+	if (VCM_TRACING())
+		return traced_sysmmu_create(soc, name);
+	return do_sysmmu_create(soc, name);
 }
 
 static void do_sysmmu_destroy(struct vcm_sysmmu *mmu)
@@ -686,15 +704,19 @@ static void do_sysmmu_destroy(struct vcm_sysmmu *mmu)
 	free(mmu);
 }
 
-VCM_EXPORT void vcm_sysmmu_destroy(struct vcm_sysmmu *mmu)
+static VCM_TRACED void traced_sysmmu_destroy(struct vcm_sysmmu *mmu)
 {
-	if (!VCM_TRACING()) {
-		do_sysmmu_destroy(mmu);
-		return;
-	}
 	vcm_trace_enter(false);
 	do_sysmmu_destroy(mmu);
 	vcm_trace_exit(VCM_TR_SYSMMU_DESTROY, mmu);
+}
+
+VCM_EXPORT void vcm_sysmmu_destroy(struct vcm_sysmmu *mmu)
+{
+	if (VCM_TRACING())
+		traced_sysmmu_destroy(mmu);
+	else
+		do_sysmmu_destroy(mmu);
 }
 
 static void set_ctrl(struct vcm_sysmmu *mmu, uint32_t val)
@@ -710,15 +732,19 @@ static void do_sysmmu_enable(struct vcm_sysmmu *mmu)
 		set_ctrl(mmu, VCM_SYSMMU_CTRL_ENABLE);
 }
 
-VCM_EXPORT void vcm_sysmmu_enable(struct vcm_sysmmu *mmu)
+static VCM_TRACED void traced_sysmmu_enable(struct vcm_sysmmu *mmu)
 {
-	if (!VCM_TRACING()) {
-		do_sysmmu_enable(mmu);
-		return;
-	}
 	vcm_trace_enter(false);
 	do_sysmmu_enable(mmu);
 	vcm_trace_exit(VCM_TR_SYSMMU_ENABLE, mmu);
+}
+
+VCM_EXPORT void vcm_sysmmu_enable(struct vcm_sysmmu *mmu)
+{
+	if (VCM_TRACING())
+		traced_sysmmu_enable(mmu);
+	else
+		do_sysmmu_enable(mmu);
 }
 
 static void do_sysmmu_disable(struct vcm_sysmmu *mmu)
@@ -727,15 +753,19 @@ static void do_sysmmu_disable(struct vcm_sysmmu *mmu)
 		set_ctrl(mmu, VCM_SYSMMU_CTRL_DISABLE);
 }
 
-VCM_EXPORT void vcm_sysmmu_disable(struct vcm_sysmmu *mmu)
+static VCM_TRACED void traced_sysmmu_disable(struct vcm_sysmmu *mmu)
 {
-	if (!VCM_TRACING()) {
-		do_sysmmu_disable(mmu);
-		return;
-	}
 	vcm_trace_enter(false);
 	do_sysmmu_disable(mmu);
 	vcm_trace_exit(VCM_TR_SYSMMU_DISABLE, mmu);
+}
+
+VCM_EXPORT void vcm_sysmmu_disable(struct vcm_sysmmu *mmu)
+{
+	if (VCM_TRACING())
+		traced_sysmmu_disable(mmu);
+	else
+		do_sysmmu_disable(mmu);
 }
 
 static void set_base(struct vcm_sysmmu *mmu, uint32_t val)
@@ -755,15 +785,19 @@ static void do_sysmmu_set_pgtable_base(struct vcm_sysmmu *mmu, vcm_addr_t pgd_pa
 	set_base(mmu, (uint32_t)pgd_pa);
 }
 
-VCM_EXPORT void vcm_sysmmu_set_pgtable_base(struct vcm_sysmmu *mmu, vcm_addr_t pgd_pa)
+static VCM_TRACED void traced_sysmmu_set_pgtable_base(struct vcm_sysmmu *mmu, vcm_addr_t pgd_pa)
 {
-	if (!VCM_TRACING()) {
-		do_sysmmu_set_pgtable_base(mmu, pgd_pa);
-		return;
-	}
 	vcm_trace_enter(false);
 	do_sysmmu_set_pgtable_base(mmu, pgd_pa);
 	vcm_trace_exit(VCM_TR_SYSMMU_SET_PGTABLE_BASE, mmu, (uint64_t)pgd_pa);
+}
+
+VCM_EXPORT void vcm_sysmmu_set_pgtable_base(struct vcm_sysmmu *mmu, vcm_addr_t pgd_pa)
+{
+	if (VCM_TRACING())
+		traced_sysmmu_set_pgtable_base(mmu, pgd_pa);
+	else
+		do_sysmmu_set_pgtable_base(mmu, pgd_pa);
 }
 
 static vcm_addr_t do_sysmmu_pgtable_base(const struct vcm_sysmmu *mmu)
@@ -778,16 +812,21 @@ static vcm_addr_t do_sysmmu_pgtable_base(const struct vcm_sysmmu *mmu)
 	return base;
 }
 
-VCM_EXPORT vcm_addr_t vcm_sysmmu_pgtable_base(const struct vcm_sysmmu *mmu)
+static VCM_TRACED vcm_addr_t traced_sysmmu_pgtable_base(const struct vcm_sysmmu *mmu)
 {
 	vcm_addr_t ret;
 
-	if (!VCM_TRACING())
-		return do_sysmmu_pgtable_base(mmu);
 	vcm_trace_enter(false);
 	ret = do_sysmmu_pgtable_base(mmu);
 	vcm_trace_exit(VCM_TR_SYSMMU_PGTABLE_BASE, mmu, (uint64_t)ret);
 	return ret;
+}
+
+VCM_EXPORT vcm_addr_t vcm_sysmmu_pgtable_base(const struct vcm_sysmmu *mmu)
+{
+	if (VCM_TRACING())
+		return traced_sysmmu_pgtable_base(mmu);
+	return do_sysmmu_pgtable_base(mmu);
 }
 
 static void do_sysmmu_tlb_invalidate(struct vcm_sysmmu *mmu)
@@ -800,15 +839,19 @@ static void do_sysmmu_tlb_invalidate(struct vcm_sysmmu *mmu)
 	mmu_unlock(mmu);
 }
 
-VCM_EXPORT void vcm_sysmmu_tlb_invalidate(struct vcm_sysmmu *mmu)
+static VCM_TRACED void traced_sysmmu_tlb_invalidate(struct vcm_sysmmu *mmu)
 {
-	if (!VCM_TRACING()) {
-		do_sysmmu_tlb_invalidate(mmu);
-		return;
-	}
 	vcm_trace_enter(false);
 	do_sysmmu_tlb_invalidate(mmu);
 	vcm_trace_exit(VCM_TR_SYSMMU_TLB_INVALIDATE, mmu);
+}
+
+VCM_EXPORT void vcm_sysmmu_tlb_invalidate(struct vcm_sysmmu *mmu)
+{
+	if (VCM_TRACING())
+		traced_sysmmu_tlb_invalidate(mmu);
+	else
+		do_sysmmu_tlb_invalidate(mmu);
 }
 
 static void do_sysmmu_tlb_invalidate_entry(struct vcm_sysmmu *mmu, vcm_addr_t dva)
@@ -821,15 +864,19 @@ static void do_sysmmu_tlb_invalidate_entry(struct vcm_sysmmu *mmu, vcm_addr_t dv
 	mmu_unlock(mmu);
 }
 
-VCM_EXPORT void vcm_sysmmu_tlb_invalidate_entry(struct vcm_sysmmu *mmu, vcm_addr_t dva)
+static VCM_TRACED void traced_sysmmu_tlb_invalidate_entry(struct vcm_sysmmu *mmu, vcm_addr_t dva)
 {
-	if (!VCM_TRACING()) {
-		do_sysmmu_tlb_invalidate_entry(mmu, dva);
-		return;
-	}
 	vcm_trace_enter(false);
 	do_sysmmu_tlb_invalidate_entry(mmu, dva);
 	vcm_trace_exit(VCM_TR_SYSMMU_TLB_INVALIDATE_ENTRY, mmu, (uint64_t)dva);
+}
+
+VCM_EXPORT void vcm_sysmmu_tlb_invalidate_entry(struct vcm_sysmmu *mmu, vcm_addr_t dva)
+{
+	if (VCM_TRACING())
+		traced_sysmmu_tlb_invalidate_entry(mmu, dva);
+	else
+		do_sysmmu_tlb_invalidate_entry(mmu, dva);
 }
 
 static void do_sysmmu_set_fault_handler(struct vcm_sysmmu *mmu, vcm_fault_fn fn,
@@ -843,15 +890,20 @@ static void do_sysmmu_set_fault_handler(struct vcm_sysmmu *mmu, vcm_fault_fn fn,
 	mmu_unlock(mmu);
 }
 
-VCM_EXPORT void vcm_sysmmu_set_fault_handler(struct vcm_sysmmu *mmu, vcm_fault_fn fn, void *priv)
+static VCM_TRACED void traced_sysmmu_set_fault_handler(struct vcm_sysmmu *mmu, vcm_fault_fn fn,
+						       void *priv)
 {
-	if (!VCM_TRACING()) {
-		do_sysmmu_set_fault_handler(mmu, fn, priv);
-		return;
-	}
 	vcm_trace_enter(false);
 	do_sysmmu_set_fault_handler(mmu, fn, priv);
 	vcm_trace_exit(VCM_TR_SYSMMU_SET_FAULT_HANDLER, mmu, fn != NULL);
+}
+
+VCM_EXPORT void vcm_sysmmu_set_fault_handler(struct vcm_sysmmu *mmu, vcm_fault_fn fn, void *priv)
+{
+	if (VCM_TRACING())
+		traced_sysmmu_set_fault_handler(mmu, fn, priv);
+	else
+		do_sysmmu_set_fault_handler(mmu, fn, priv);
 }
 
 VCM_EXPORT void vcm_sysmmu_get_stats(const struct vcm_sysmmu *mmu, struct vcm_sysmmu_stats *st)
@@ -871,7 +923,8 @@ static int do_sysmmu_set_tlb_entries(struct vcm_sysmmu *mmu, unsigned entries)
 {
 	struct vcm_tlb tlb, old;
 
-	if (!vcm_sysmmu_ok(mmu, "vcm_sysmmu_set_tlb_entries") || !entries || entries > VCM_SYSMMU_TLB_MAX_ENTRIES)
+	if (!vcm_sysmmu_ok(mmu, "vcm_sysmmu_set_tlb_entries") || !entries ||
+	    entries > VCM_SYSMMU_TLB_MAX_ENTRIES)
 		return -EINVAL;
 	if (vcm_tlb_init(&tlb, entries))
 		return -ENOMEM;
@@ -883,16 +936,21 @@ static int do_sysmmu_set_tlb_entries(struct vcm_sysmmu *mmu, unsigned entries)
 	return 0;
 }
 
-VCM_EXPORT int vcm_sysmmu_set_tlb_entries(struct vcm_sysmmu *mmu, unsigned entries)
+static VCM_TRACED int traced_sysmmu_set_tlb_entries(struct vcm_sysmmu *mmu, unsigned entries)
 {
 	int ret;
 
-	if (!VCM_TRACING())
-		return do_sysmmu_set_tlb_entries(mmu, entries);
 	vcm_trace_enter(false);
 	ret = do_sysmmu_set_tlb_entries(mmu, entries);
 	vcm_trace_exit(VCM_TR_SYSMMU_SET_TLB_ENTRIES, mmu, entries, ret);
 	return ret;
+}
+
+VCM_EXPORT int vcm_sysmmu_set_tlb_entries(struct vcm_sysmmu *mmu, unsigned entries)
+{
+	if (VCM_TRACING())
+		return traced_sysmmu_set_tlb_entries(mmu, entries);
+	return do_sysmmu_set_tlb_entries(mmu, entries);
 }
 
 /* ---- register view ---- */
@@ -947,16 +1005,21 @@ static uint32_t do_sysmmu_readl(struct vcm_sysmmu *mmu, unsigned offset)
 	return val;
 }
 
-VCM_EXPORT uint32_t vcm_sysmmu_readl(struct vcm_sysmmu *mmu, unsigned offset)
+static VCM_TRACED uint32_t traced_sysmmu_readl(struct vcm_sysmmu *mmu, unsigned offset)
 {
 	uint32_t ret;
 
-	if (!VCM_TRACING())
-		return do_sysmmu_readl(mmu, offset);
 	vcm_trace_enter(false);
 	ret = do_sysmmu_readl(mmu, offset);
 	vcm_trace_exit(VCM_TR_SYSMMU_READL, mmu, (uint64_t)offset, (uint64_t)ret);
 	return ret;
+}
+
+VCM_EXPORT uint32_t vcm_sysmmu_readl(struct vcm_sysmmu *mmu, unsigned offset)
+{
+	if (VCM_TRACING())
+		return traced_sysmmu_readl(mmu, offset);
+	return do_sysmmu_readl(mmu, offset);
 }
 
 /* Returns false for a register that cannot be written. */
@@ -1007,15 +1070,19 @@ static void do_sysmmu_writel(struct vcm_sysmmu *mmu, unsigned offset, uint32_t v
 			 reg_known(offset) ? "read-only" : "unknown", offset);
 }
 
-VCM_EXPORT void vcm_sysmmu_writel(struct vcm_sysmmu *mmu, unsigned offset, uint32_t val)
+static VCM_TRACED void traced_sysmmu_writel(struct vcm_sysmmu *mmu, unsigned offset, uint32_t val)
 {
-	if (!VCM_TRACING()) {
-		do_sysmmu_writel(mmu, offset, val);
-		return;
-	}
 	vcm_trace_enter(false);
 	do_sysmmu_writel(mmu, offset, val);
 	vcm_trace_exit(VCM_TR_SYSMMU_WRITEL, mmu, (uint64_t)offset, (uint64_t)val);
+}
+
+VCM_EXPORT void vcm_sysmmu_writel(struct vcm_sysmmu *mmu, unsigned offset, uint32_t val)
+{
+	if (VCM_TRACING())
+		traced_sysmmu_writel(mmu, offset, val);
+	else
+		do_sysmmu_writel(mmu, offset, val);
 }
 
 /* ---- dump ---- */

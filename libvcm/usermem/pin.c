@@ -507,16 +507,23 @@ static struct vcm_phys *do_phys_from_user(struct vcm_soc *soc, void *uaddr, size
 	return phys;
 }
 
-VCM_EXPORT struct vcm_phys *vcm_phys_from_user(struct vcm_soc *soc, void *uaddr, size_t size, unsigned flags)
+static VCM_TRACED struct vcm_phys *traced_phys_from_user(struct vcm_soc *soc, void *uaddr,
+							 size_t size, unsigned flags)
 {
 	struct vcm_phys *ret;
 
-	if (!VCM_TRACING())
-		return do_phys_from_user(soc, uaddr, size, flags);
 	vcm_trace_enter(false);
 	ret = do_phys_from_user(soc, uaddr, size, flags);
 	vcm_trace_exit(VCM_TR_PHYS_FROM_USER, soc, uaddr, (uint64_t)size, flags, ret);
 	return ret;
+}
+
+VCM_EXPORT struct vcm_phys *vcm_phys_from_user(struct vcm_soc *soc, void *uaddr, size_t size,
+					       unsigned flags)
+{
+	if (VCM_TRACING())
+		return traced_phys_from_user(soc, uaddr, size, flags);
+	return do_phys_from_user(soc, uaddr, size, flags);
 }
 
 size_t vcm_pin_pages(const struct vcm_soc *soc)

@@ -89,16 +89,23 @@ static int do_phys_sync_for_device(struct vcm_soc *soc, struct vcm_phys *phys,
 	return vcm_phys_sync_range(soc, phys, 0, phys->size, dir, true);
 }
 
-VCM_EXPORT int vcm_phys_sync_for_device(struct vcm_soc *soc, struct vcm_phys *phys, enum vcm_dma_dir dir)
+static VCM_TRACED int traced_phys_sync_for_device(struct vcm_soc *soc, struct vcm_phys *phys,
+						  enum vcm_dma_dir dir)
 {
 	int ret;
 
-	if (!VCM_TRACING())
-		return do_phys_sync_for_device(soc, phys, dir);
 	vcm_trace_enter(false);
 	ret = do_phys_sync_for_device(soc, phys, dir);
 	vcm_trace_exit(VCM_TR_PHYS_SYNC_FOR_DEVICE, soc, phys, (int)dir, ret);
 	return ret;
+}
+
+VCM_EXPORT int vcm_phys_sync_for_device(struct vcm_soc *soc, struct vcm_phys *phys,
+					enum vcm_dma_dir dir)
+{
+	if (VCM_TRACING())
+		return traced_phys_sync_for_device(soc, phys, dir);
+	return do_phys_sync_for_device(soc, phys, dir);
 }
 
 static int do_phys_sync_for_cpu(struct vcm_soc *soc, struct vcm_phys *phys,
@@ -111,16 +118,23 @@ static int do_phys_sync_for_cpu(struct vcm_soc *soc, struct vcm_phys *phys,
 	return vcm_phys_sync_range(soc, phys, 0, phys->size, dir, false);
 }
 
-VCM_EXPORT int vcm_phys_sync_for_cpu(struct vcm_soc *soc, struct vcm_phys *phys, enum vcm_dma_dir dir)
+static VCM_TRACED int traced_phys_sync_for_cpu(struct vcm_soc *soc, struct vcm_phys *phys,
+					       enum vcm_dma_dir dir)
 {
 	int ret;
 
-	if (!VCM_TRACING())
-		return do_phys_sync_for_cpu(soc, phys, dir);
 	vcm_trace_enter(true);
 	ret = do_phys_sync_for_cpu(soc, phys, dir);
 	vcm_trace_exit(VCM_TR_PHYS_SYNC_FOR_CPU, soc, phys, (int)dir, ret);
 	return ret;
+}
+
+VCM_EXPORT int vcm_phys_sync_for_cpu(struct vcm_soc *soc, struct vcm_phys *phys,
+				     enum vcm_dma_dir dir)
+{
+	if (VCM_TRACING())
+		return traced_phys_sync_for_cpu(soc, phys, dir);
+	return do_phys_sync_for_cpu(soc, phys, dir);
 }
 
 static int res_sync(struct vcm_res *res, enum vcm_dma_dir dir, bool for_device, const char *fn)
@@ -144,16 +158,21 @@ static int do_res_sync_for_device(struct vcm_res *res, enum vcm_dma_dir dir)
 	return res_sync(res, dir, true, "vcm_res_sync_for_device");
 }
 
-VCM_EXPORT int vcm_res_sync_for_device(struct vcm_res *res, enum vcm_dma_dir dir)
+static VCM_TRACED int traced_res_sync_for_device(struct vcm_res *res, enum vcm_dma_dir dir)
 {
 	int ret;
 
-	if (!VCM_TRACING())
-		return do_res_sync_for_device(res, dir);
 	vcm_trace_enter(false);
 	ret = do_res_sync_for_device(res, dir);
 	vcm_trace_exit(VCM_TR_RES_SYNC_FOR_DEVICE, res, (int)dir, ret);
 	return ret;
+}
+
+VCM_EXPORT int vcm_res_sync_for_device(struct vcm_res *res, enum vcm_dma_dir dir)
+{
+	if (VCM_TRACING())
+		return traced_res_sync_for_device(res, dir);
+	return do_res_sync_for_device(res, dir);
 }
 
 static int do_res_sync_for_cpu(struct vcm_res *res, enum vcm_dma_dir dir)
@@ -161,16 +180,21 @@ static int do_res_sync_for_cpu(struct vcm_res *res, enum vcm_dma_dir dir)
 	return res_sync(res, dir, false, "vcm_res_sync_for_cpu");
 }
 
-VCM_EXPORT int vcm_res_sync_for_cpu(struct vcm_res *res, enum vcm_dma_dir dir)
+static VCM_TRACED int traced_res_sync_for_cpu(struct vcm_res *res, enum vcm_dma_dir dir)
 {
 	int ret;
 
-	if (!VCM_TRACING())
-		return do_res_sync_for_cpu(res, dir);
 	vcm_trace_enter(true);
 	ret = do_res_sync_for_cpu(res, dir);
 	vcm_trace_exit(VCM_TR_RES_SYNC_FOR_CPU, res, (int)dir, ret);
 	return ret;
+}
+
+VCM_EXPORT int vcm_res_sync_for_cpu(struct vcm_res *res, enum vcm_dma_dir dir)
+{
+	if (VCM_TRACING())
+		return traced_res_sync_for_cpu(res, dir);
+	return do_res_sync_for_cpu(res, dir);
 }
 
 /* The PA of host byte @p: ordinary RAM of @soc, or a page pinned in it. */
@@ -193,7 +217,8 @@ static int do_cache_maint_host(struct vcm_soc *soc, const void *addr, size_t siz
 
 	if (!soc)
 		soc = vcm_soc_current();
-	if (!vcm_soc_ok(soc, "vcm_cache_maint_host") || (op != VCM_CACHE_CLEAN && op != VCM_CACHE_INV &&
+	if (!vcm_soc_ok(soc, "vcm_cache_maint_host") ||
+	    (op != VCM_CACHE_CLEAN && op != VCM_CACHE_INV &&
 					   op != VCM_CACHE_FLUSH) || end < a)
 		return -EINVAL;
 	if (!vcm_soc_cache(soc))
@@ -212,14 +237,21 @@ static int do_cache_maint_host(struct vcm_soc *soc, const void *addr, size_t siz
 	return 0;
 }
 
-VCM_EXPORT int vcm_cache_maint_host(struct vcm_soc *soc, const void *addr, size_t size, enum vcm_cache_op op)
+static VCM_TRACED int traced_cache_maint_host(struct vcm_soc *soc, const void *addr, size_t size,
+					      enum vcm_cache_op op)
 {
 	int ret;
 
-	if (!VCM_TRACING())
-		return do_cache_maint_host(soc, addr, size, op);
 	vcm_trace_enter(true);
 	ret = do_cache_maint_host(soc, addr, size, op);
 	vcm_trace_exit(VCM_TR_CACHE_MAINT_HOST, soc, addr, (uint64_t)size, (int)op, ret);
 	return ret;
+}
+
+VCM_EXPORT int vcm_cache_maint_host(struct vcm_soc *soc, const void *addr, size_t size,
+				    enum vcm_cache_op op)
+{
+	if (VCM_TRACING())
+		return traced_cache_maint_host(soc, addr, size, op);
+	return do_cache_maint_host(soc, addr, size, op);
 }

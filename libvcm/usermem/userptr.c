@@ -65,16 +65,23 @@ static struct vcm_userptr *do_userptr_get(struct vcm *vcm, void *uaddr, size_t s
 	return &u->up;
 }
 
-VCM_EXPORT struct vcm_userptr *vcm_userptr_get(struct vcm *vcm, void *uaddr, size_t size, unsigned flags)
+static VCM_TRACED struct vcm_userptr *traced_userptr_get(struct vcm *vcm, void *uaddr, size_t size,
+							 unsigned flags)
 {
 	struct vcm_userptr *ret;
 
-	if (!VCM_TRACING())
-		return do_userptr_get(vcm, uaddr, size, flags);
 	vcm_trace_enter(false);
 	ret = do_userptr_get(vcm, uaddr, size, flags);
 	vcm_trace_exit(VCM_TR_USERPTR_GET, vcm, uaddr, (uint64_t)size, flags, ret);
 	return ret;
+}
+
+VCM_EXPORT struct vcm_userptr *vcm_userptr_get(struct vcm *vcm, void *uaddr, size_t size,
+					       unsigned flags)
+{
+	if (VCM_TRACING())
+		return traced_userptr_get(vcm, uaddr, size, flags);
+	return do_userptr_get(vcm, uaddr, size, flags);
 }
 
 static void do_userptr_put(struct vcm_userptr *up)
@@ -96,15 +103,19 @@ static void do_userptr_put(struct vcm_userptr *up)
 	free(u);
 }
 
-VCM_EXPORT void vcm_userptr_put(struct vcm_userptr *up)
+static VCM_TRACED void traced_userptr_put(struct vcm_userptr *up)
 {
-	if (!VCM_TRACING()) {
-		do_userptr_put(up);
-		return;
-	}
 	vcm_trace_enter(false);
 	do_userptr_put(up);
 	vcm_trace_exit(VCM_TR_USERPTR_PUT, up);
+}
+
+VCM_EXPORT void vcm_userptr_put(struct vcm_userptr *up)
+{
+	if (VCM_TRACING())
+		traced_userptr_put(up);
+	else
+		do_userptr_put(up);
 }
 
 static int userptr_sync(struct vcm_userptr *up, enum vcm_dma_dir dir, bool for_device,
@@ -129,16 +140,21 @@ static int do_userptr_sync_for_device(struct vcm_userptr *up, enum vcm_dma_dir d
 	return userptr_sync(up, dir, true, "vcm_userptr_sync_for_device");
 }
 
-VCM_EXPORT int vcm_userptr_sync_for_device(struct vcm_userptr *up, enum vcm_dma_dir dir)
+static VCM_TRACED int traced_userptr_sync_for_device(struct vcm_userptr *up, enum vcm_dma_dir dir)
 {
 	int ret;
 
-	if (!VCM_TRACING())
-		return do_userptr_sync_for_device(up, dir);
 	vcm_trace_enter(false);
 	ret = do_userptr_sync_for_device(up, dir);
 	vcm_trace_exit(VCM_TR_USERPTR_SYNC_FOR_DEVICE, up, (int)dir, ret);
 	return ret;
+}
+
+VCM_EXPORT int vcm_userptr_sync_for_device(struct vcm_userptr *up, enum vcm_dma_dir dir)
+{
+	if (VCM_TRACING())
+		return traced_userptr_sync_for_device(up, dir);
+	return do_userptr_sync_for_device(up, dir);
 }
 
 static int do_userptr_sync_for_cpu(struct vcm_userptr *up, enum vcm_dma_dir dir)
@@ -146,14 +162,19 @@ static int do_userptr_sync_for_cpu(struct vcm_userptr *up, enum vcm_dma_dir dir)
 	return userptr_sync(up, dir, false, "vcm_userptr_sync_for_cpu");
 }
 
-VCM_EXPORT int vcm_userptr_sync_for_cpu(struct vcm_userptr *up, enum vcm_dma_dir dir)
+static VCM_TRACED int traced_userptr_sync_for_cpu(struct vcm_userptr *up, enum vcm_dma_dir dir)
 {
 	int ret;
 
-	if (!VCM_TRACING())
-		return do_userptr_sync_for_cpu(up, dir);
 	vcm_trace_enter(true);
 	ret = do_userptr_sync_for_cpu(up, dir);
 	vcm_trace_exit(VCM_TR_USERPTR_SYNC_FOR_CPU, up, (int)dir, ret);
 	return ret;
+}
+
+VCM_EXPORT int vcm_userptr_sync_for_cpu(struct vcm_userptr *up, enum vcm_dma_dir dir)
+{
+	if (VCM_TRACING())
+		return traced_userptr_sync_for_cpu(up, dir);
+	return do_userptr_sync_for_cpu(up, dir);
 }
