@@ -52,7 +52,8 @@
  * Recording: the public functions (trace.h) call in only when the flag is
  * set, which happens once, when the library is loaded.  Lines are formatted on the
  * caller's stack and written under one lock to a buffered stream, flushed
- * at exit and after a call that warned or faulted.
+ * at exit and after a call that warned or faulted.  A child the program
+ * forks is not recorded.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -705,6 +706,31 @@ void vcm_trace_flush(void)
 	pthread_mutex_unlock(&tr.lock);
 }
 
+/*
+ * fork(): the parent's lines are flushed first, so the child does not
+ * write them again; a child is not recorded (its lines would interleave
+ * with the parent's in one file).
+ */
+static void trace_prefork(void)
+{
+	pthread_mutex_lock(&tr.lock);
+	if (tr.f)
+		fflush(tr.f);
+}
+
+static void trace_postfork_parent(void)
+{
+	pthread_mutex_unlock(&tr.lock);
+}
+
+static void trace_postfork_child(void)
+{
+	if (tr.f)
+		fclose(tr.f);
+	tr.f = NULL;
+	pthread_mutex_unlock(&tr.lock);
+}
+
 __attribute__((constructor)) static void trace_init(void)
 {
 	const char *path = getenv("VCM_TRACE");
@@ -716,6 +742,7 @@ __attribute__((constructor)) static void trace_init(void)
 		return;
 	}
 	atexit(trace_close);
+	pthread_atfork(trace_prefork, trace_postfork_parent, trace_postfork_child);
 }
 
 void vcm_trace_enter(bool reads_user)

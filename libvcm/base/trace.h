@@ -6,7 +6,8 @@
  * and vcm-replay(1)).
  *
  * A public function records itself in a wrapper around its body
- * (do_reserve()), with the recording path out of line:
+ * (do_reserve(), VCM_TRACE_BODY: inlined, so the path with recording off
+ * is the function as it was), with the recording path out of line:
  *
  *	static VCM_TRACED struct vcm_res *traced_reserve(vcm, size, flags)
  *	{
@@ -52,6 +53,8 @@ extern bool vcm_trace_on __attribute__((visibility("hidden")));
 #define VCM_TRACING()	__builtin_expect(vcm_trace_on, 0)
 /* The recording path of a public function: out of the way of the other. */
 #define VCM_TRACED	__attribute__((noinline, cold))
+/* A public function's body: compiled into the function as before hooks. */
+#define VCM_TRACE_BODY	static inline __attribute__((always_inline))
 
 /*
  * vcm_trace_enter() - a public call starts; @reads_user: it reads memory

@@ -328,7 +328,7 @@ bool vcm_is_mmu_context(const struct vcm *vcm)
 	return !vcm_is_err_or_null(vcm->driver) && vcm->driver->res == mmu_res;
 }
 
-static int do_set_guard(struct vcm *vcm, vcm_size_t size)
+VCM_TRACE_BODY int do_set_guard(struct vcm *vcm, vcm_size_t size)
 {
 	int ret;
 
@@ -414,7 +414,7 @@ static struct vcm *mmu_init(struct vcm_mmu *mmu, bool buddy)
 	return vcm;
 }
 
-static struct vcm *do_mmu_init(struct vcm_mmu *mmu)
+VCM_TRACE_BODY struct vcm *do_mmu_init(struct vcm_mmu *mmu)
 {
 	return mmu_init(mmu, false);
 }

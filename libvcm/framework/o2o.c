@@ -113,7 +113,7 @@ static const struct vcm_driver o2o_vcm_driver = {
 	.unreserve = o2o_unreserve,
 };
 
-static struct vcm *do_o2o_init(struct vcm_o2o *o2o)
+VCM_TRACE_BODY struct vcm *do_o2o_init(struct vcm_o2o *o2o)
 {
 	if (vcm_is_err_or_null(o2o) || vcm_is_err_or_null(o2o->driver))
 		return vcm_err_ptr(-EINVAL);
@@ -157,7 +157,7 @@ static const struct vcm_o2o_driver onetoone_driver = {
 	.free = onetoone_free,
 };
 
-static struct vcm *do_onetoone_create(struct vcm_soc *soc)
+VCM_TRACE_BODY struct vcm *do_onetoone_create(struct vcm_soc *soc)
 {
 	struct vcm_o2o *o2o;
 	vcm_addr_t lo, end;

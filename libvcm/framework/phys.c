@@ -144,7 +144,7 @@ static struct vcm_phys *phys_from_list(struct vcm_soc *soc, struct part_list *l,
 	return phys;
 }
 
-static struct vcm_phys *do_phys_alloc_soc(struct vcm_soc *soc, vcm_size_t size,
+VCM_TRACE_BODY struct vcm_phys *do_phys_alloc_soc(struct vcm_soc *soc, vcm_size_t size,
 					       unsigned flags, const unsigned char *orders)
 {
 	struct part_list list = { 0 };
@@ -200,7 +200,7 @@ VCM_EXPORT struct vcm_phys *vcm_phys_alloc_soc(struct vcm_soc *soc, vcm_size_t s
 	return do_phys_alloc_soc(soc, size, flags, orders);
 }
 
-static struct vcm_phys *do_phys_alloc(vcm_size_t size, unsigned flags,
+VCM_TRACE_BODY struct vcm_phys *do_phys_alloc(vcm_size_t size, unsigned flags,
 					   const unsigned char *orders)
 {
 	return vcm_phys_alloc_soc(vcm_soc_current(), size, flags, orders);

@@ -166,7 +166,7 @@ static void core_free(struct vcm *vcm)
 	vcm->core = NULL;
 }
 
-static struct vcm *do_init(struct vcm *vcm)
+VCM_TRACE_BODY struct vcm *do_init(struct vcm *vcm)
 {
 	if (!init_args_valid(vcm))
 		return vcm_err_ptr(-EINVAL);
@@ -388,7 +388,7 @@ static void free_phys(struct vcm_phys *phys)
 		phys->free(phys);
 }
 
-static struct vcm_phys *do_alloc(struct vcm *vcm, vcm_size_t size, unsigned flags)
+VCM_TRACE_BODY struct vcm_phys *do_alloc(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
 	struct vcm_phys *phys;
 	int ret;
@@ -426,7 +426,7 @@ VCM_EXPORT struct vcm_phys *vcm_alloc(struct vcm *vcm, vcm_size_t size, unsigned
 	return do_alloc(vcm, size, flags);
 }
 
-static void do_free(struct vcm_phys *phys)
+VCM_TRACE_BODY void do_free(struct vcm_phys *phys)
 {
 	if (vcm_is_err_or_null(phys)) {
 		vcm_warn("vcm_free: no phys (%p)", (void *)phys);
@@ -452,7 +452,7 @@ VCM_EXPORT void vcm_free(struct vcm_phys *phys)
 		do_free(phys);
 }
 
-static struct vcm_res *do_reserve(struct vcm *vcm, vcm_size_t size, unsigned flags)
+VCM_TRACE_BODY struct vcm_res *do_reserve(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
 	struct vcm_res *res;
 	int ret;
@@ -553,7 +553,7 @@ static int res_enter(struct vcm_res *res, const char *fn)
 	return res_enter_as(res, false, fn);
 }
 
-static void do_unreserve(struct vcm_res *res)
+VCM_TRACE_BODY void do_unreserve(struct vcm_res *res)
 {
 	vcm_addr_t start;
 	struct vcm *vcm;
@@ -592,7 +592,7 @@ VCM_EXPORT void vcm_unreserve(struct vcm_res *res)
 		do_unreserve(res);
 }
 
-static int do_ref_reserve(struct vcm_res *res)
+VCM_TRACE_BODY int do_ref_reserve(struct vcm_res *res)
 {
 	if (!vcm_res_ok(res, "vcm_ref_reserve")) {
 		if (vcm_is_err_or_null(res))
@@ -621,7 +621,7 @@ VCM_EXPORT int vcm_ref_reserve(struct vcm_res *res)
 	return do_ref_reserve(res);
 }
 
-static int do_bind(struct vcm_res *res, struct vcm_phys *phys)
+VCM_TRACE_BODY int do_bind(struct vcm_res *res, struct vcm_phys *phys)
 {
 	int ret;
 
@@ -657,7 +657,7 @@ VCM_EXPORT int vcm_bind(struct vcm_res *res, struct vcm_phys *phys)
 	return do_bind(res, phys);
 }
 
-static struct vcm_phys *do_unbind(struct vcm_res *res)
+VCM_TRACE_BODY struct vcm_phys *do_unbind(struct vcm_res *res)
 {
 	struct vcm_phys *phys = NULL;
 	vcm_addr_t start;
@@ -691,7 +691,7 @@ VCM_EXPORT struct vcm_phys *vcm_unbind(struct vcm_res *res)
 	return do_unbind(res);
 }
 
-static struct vcm_res *do_map(struct vcm *vcm, struct vcm_phys *phys, unsigned flags)
+VCM_TRACE_BODY struct vcm_res *do_map(struct vcm *vcm, struct vcm_phys *phys, unsigned flags)
 {
 	struct vcm_res *res;
 	int ret;
@@ -728,7 +728,7 @@ VCM_EXPORT struct vcm_res *vcm_map(struct vcm *vcm, struct vcm_phys *phys, unsig
 	return do_map(vcm, phys, flags);
 }
 
-static void do_unmap(struct vcm_res *res)
+VCM_TRACE_BODY void do_unmap(struct vcm_res *res)
 {
 	struct vcm *vcm;
 
@@ -803,7 +803,7 @@ static struct vcm_res *locked_make_binding(struct vcm *vcm, vcm_size_t size,
 	return res;
 }
 
-static struct vcm_res *do_make_binding(struct vcm *vcm, vcm_size_t size,
+VCM_TRACE_BODY struct vcm_res *do_make_binding(struct vcm *vcm, vcm_size_t size,
 					    unsigned alloc_flags, unsigned res_flags)
 {
 	struct vcm_phys *undo;
@@ -846,7 +846,7 @@ VCM_EXPORT struct vcm_res *vcm_make_binding(struct vcm *vcm, vcm_size_t size, un
 	return do_make_binding(vcm, size, alloc_flags, res_flags);
 }
 
-static void do_destroy_binding(struct vcm_res *res)
+VCM_TRACE_BODY void do_destroy_binding(struct vcm_res *res)
 {
 	struct vcm_phys *phys = NULL;
 	struct vcm *vcm;
@@ -884,7 +884,7 @@ VCM_EXPORT void vcm_destroy_binding(struct vcm_res *res)
 		do_destroy_binding(res);
 }
 
-static int do_activate(struct vcm *vcm)
+VCM_TRACE_BODY int do_activate(struct vcm *vcm)
 {
 	int ret;
 
@@ -926,7 +926,7 @@ static void locked_deactivate_all(struct vcm *vcm)
 	set_activations(vcm, 0);
 }
 
-static void do_deactivate(struct vcm *vcm)
+VCM_TRACE_BODY void do_deactivate(struct vcm *vcm)
 {
 	bool inactive;
 
@@ -982,7 +982,7 @@ static void locked_empty(struct vcm *vcm)
 	}
 }
 
-static void do_destroy(struct vcm *vcm)
+VCM_TRACE_BODY void do_destroy(struct vcm *vcm)
 {
 	struct vcm_core *core;
 	bool adopted;

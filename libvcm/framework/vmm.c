@@ -152,7 +152,7 @@ VCM_EXPORT struct vcm vcm_vmm[1] = { {
 	.driver = &vmm_vcm_driver,
 } };
 
-static struct vcm *do_vmm_create(struct vcm_soc *soc)
+VCM_TRACE_BODY struct vcm *do_vmm_create(struct vcm_soc *soc)
 {
 	struct vcm *vmm, *vcm;
 

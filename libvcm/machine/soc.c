@@ -26,6 +26,7 @@
 #include "cache-model.h"
 #include "internal.h"
 #include "soc-internal.h"
+#include "spinlock.h"
 #include "trace.h"
 
 struct vcm_soc_bank {
@@ -52,7 +53,8 @@ struct vcm_soc_bank {
  */
 struct vcm_soc {
 	struct vcm_soc_head head;	/* first: see soc-internal.h */
-	pthread_mutex_t lock; /* allocator state and bank list changes */
+	pthread_mutex_t lock; /* bank list changes, redirect tables, the cache model */
+	vcm_spinlock_t alloc_lock; /* the banks' allocators: a leaf, held briefly */
 	_Atomic unsigned nbanks;
 	unsigned long holds;
 	bool dead;
@@ -100,7 +102,7 @@ static struct vcm_soc_bank *bank_of(const struct vcm_soc *soc, vcm_addr_t pa)
 	return NULL;
 }
 
-static struct vcm_soc *do_soc_create(void)
+VCM_TRACE_BODY struct vcm_soc *do_soc_create(void)
 {
 	struct vcm_soc *soc = vcm_calloc(1, sizeof(*soc));
 
@@ -221,7 +223,7 @@ static void bank_fini(struct vcm_soc_bank *bank)
 	free((void *)bank->redirect);
 }
 
-static int do_soc_add_ram(struct vcm_soc *soc, vcm_addr_t base, vcm_size_t size)
+VCM_TRACE_BODY int do_soc_add_ram(struct vcm_soc *soc, vcm_addr_t base, vcm_size_t size)
 {
 	int ret;
 
@@ -269,18 +271,18 @@ VCM_EXPORT int vcm_soc_add_ram(struct vcm_soc *soc, vcm_addr_t base, vcm_size_t 
 	return do_soc_add_ram(soc, base, size);
 }
 
-/* Bytes of RAM allocated (soc->lock taken). */
+/* Bytes of RAM allocated (the allocator lock taken). */
 static vcm_size_t allocated_bytes(struct vcm_soc *soc)
 {
 	vcm_size_t total = 0, free_bytes = 0;
 	unsigned i;
 
-	vcm_mutex_lock(&soc->lock);
+	vcm_spin_lock(&soc->alloc_lock);
 	for (i = 0; i < soc->nbanks; i++) {
 		total += soc->banks[i].size;
 		free_bytes += vcm_buddy_free_count(soc->banks[i].buddy) << VCM_PAGE_SHIFT;
 	}
-	vcm_mutex_unlock(&soc->lock);
+	vcm_spin_unlock(&soc->alloc_lock);
 	return total - free_bytes;
 }
 
@@ -380,7 +382,7 @@ void vcm_soc_put(struct vcm_soc *soc)
 	vcm_mutex_unlock(&dead_lock);
 }
 
-static void do_soc_destroy(struct vcm_soc *soc)
+VCM_TRACE_BODY void do_soc_destroy(struct vcm_soc *soc)
 {
 	struct vcm_soc *expected = soc;
 	vcm_size_t busy;
@@ -448,7 +450,7 @@ struct vcm_soc *vcm_soc_current_or_null(void)
 	return atomic_load(&current_soc);
 }
 
-static struct vcm_soc *do_soc_current(void)
+VCM_TRACE_BODY struct vcm_soc *do_soc_current(void)
 {
 	struct vcm_soc *soc = atomic_load(&current_soc);
 	struct vcm_soc *expected = NULL;
@@ -478,7 +480,7 @@ VCM_EXPORT struct vcm_soc *vcm_soc_current(void)
 	return do_soc_current();
 }
 
-static void do_soc_set_current(struct vcm_soc *soc)
+VCM_TRACE_BODY void do_soc_set_current(struct vcm_soc *soc)
 {
 	if (soc && !vcm_soc_ok(soc, "vcm_soc_set_current"))
 		return;
@@ -521,7 +523,7 @@ __attribute__((destructor(102))) static void dead_socs_exit(void)
 	}
 }
 
-static int do_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr_t *pa)
+VCM_TRACE_BODY int do_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr_t *pa)
 {
 	unsigned i;
 	int ret = -ENOMEM;
@@ -530,7 +532,7 @@ static int do_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr_t *p
 		return -EINVAL;
 	if (vcm_should_fail(VCM_FAIL_PAGE_ALLOC, VCM_ORDER_BYTES(order)))
 		return -ENOMEM;
-	vcm_mutex_lock(&soc->lock);
+	vcm_spin_lock(&soc->alloc_lock);
 	for (i = 0; i < soc->nbanks && ret; i++) {
 		struct vcm_soc_bank *bank = &soc->banks[i];
 		uint64_t pfn;
@@ -539,7 +541,7 @@ static int do_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr_t *p
 		if (!ret)
 			*pa = bank->base + (pfn << VCM_PAGE_SHIFT);
 	}
-	vcm_mutex_unlock(&soc->lock);
+	vcm_spin_unlock(&soc->alloc_lock);
 	if (__builtin_expect(soc->head.cache != NULL, 0) && !ret)
 		vcm_cache_page_fresh(soc, *pa, VCM_ORDER_BYTES(order));
 	return ret;
@@ -575,7 +577,7 @@ static void dead_free_pages(struct vcm_soc *soc, void *arg)
 	vcm_soc_free_pages_live(soc, a->pa, a->order);
 }
 
-static void do_soc_free_pages(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
+VCM_TRACE_BODY void do_soc_free_pages(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
 {
 	struct free_args a = { .pa = pa, .order = order };
 
@@ -611,26 +613,26 @@ void vcm_soc_free_pages_live(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
 
 	bank = bank_of(soc, pa);
 	if (bank && VCM_IS_ALIGNED(pa, VCM_PAGE_SIZE) && order <= VCM_SOC_MAX_ORDER) {
-		vcm_mutex_lock(&soc->lock);
+		vcm_spin_lock(&soc->alloc_lock);
 		ret = vcm_buddy_free(bank->buddy, bank_pfn(bank, pa), order);
-		vcm_mutex_unlock(&soc->lock);
+		vcm_spin_unlock(&soc->alloc_lock);
 	}
 	if (ret)
 		vcm_warn("vcm_soc_free_pages: pa %#llx order %u is not an allocated block",
 			 (unsigned long long)pa, order);
 }
 
-static vcm_size_t do_soc_free_bytes(const struct vcm_soc *soc)
+VCM_TRACE_BODY vcm_size_t do_soc_free_bytes(const struct vcm_soc *soc)
 {
 	vcm_size_t bytes = 0;
 	unsigned i;
 
 	if (!vcm_soc_ok(soc, "vcm_soc_free_bytes"))
 		return 0;
-	vcm_mutex_lock((pthread_mutex_t *)&soc->lock);
+	vcm_spin_lock((vcm_spinlock_t *)&soc->alloc_lock);
 	for (i = 0; i < soc->nbanks; i++)
 		bytes += vcm_buddy_free_count(soc->banks[i].buddy) << VCM_PAGE_SHIFT;
-	vcm_mutex_unlock((pthread_mutex_t *)&soc->lock);
+	vcm_spin_unlock((vcm_spinlock_t *)&soc->alloc_lock);
 	return bytes;
 }
 
@@ -651,7 +653,7 @@ VCM_EXPORT vcm_size_t vcm_soc_free_bytes(const struct vcm_soc *soc)
 	return do_soc_free_bytes(soc);
 }
 
-static vcm_size_t do_soc_total_bytes(const struct vcm_soc *soc)
+VCM_TRACE_BODY vcm_size_t do_soc_total_bytes(const struct vcm_soc *soc)
 {
 	vcm_size_t bytes = 0;
 	unsigned i, n;
@@ -692,7 +694,7 @@ int vcm_soc_alloc_contig(struct vcm_soc *soc, vcm_size_t size, vcm_addr_t *pa)
 		return -EINVAL;
 	if (vcm_should_fail(VCM_FAIL_PAGE_ALLOC, size))
 		return -ENOMEM;
-	vcm_mutex_lock(&soc->lock);
+	vcm_spin_lock(&soc->alloc_lock);
 	for (i = 0; i < soc->nbanks && ret; i++) {
 		struct vcm_soc_bank *bank = &soc->banks[i];
 		uint64_t pfn;
@@ -701,7 +703,7 @@ int vcm_soc_alloc_contig(struct vcm_soc *soc, vcm_size_t size, vcm_addr_t *pa)
 		if (!ret)
 			*pa = bank->base + (pfn << VCM_PAGE_SHIFT);
 	}
-	vcm_mutex_unlock(&soc->lock);
+	vcm_spin_unlock(&soc->alloc_lock);
 	if (soc->head.cache && !ret)
 		vcm_cache_page_fresh(soc, *pa, size);
 	return ret ? -ENOMEM : 0;
@@ -730,9 +732,9 @@ static void free_contig(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size)
 	int ret = -EINVAL;
 
 	if (bank && VCM_IS_ALIGNED(pa | size, VCM_PAGE_SIZE)) {
-		vcm_mutex_lock(&soc->lock);
+		vcm_spin_lock(&soc->alloc_lock);
 		ret = vcm_buddy_free_pages(bank->buddy, bank_pfn(bank, pa), size >> VCM_PAGE_SHIFT);
-		vcm_mutex_unlock(&soc->lock);
+		vcm_spin_unlock(&soc->alloc_lock);
 	}
 	if (ret)
 		vcm_warn("vcm_soc_free_contig: %#llx+%#llx is not an allocated range",
@@ -763,9 +765,9 @@ int vcm_soc_page_is_allocated(struct vcm_soc *soc, vcm_addr_t pa)
 
 	if (!bank)
 		return 0;
-	vcm_mutex_lock(&soc->lock);
+	vcm_spin_lock(&soc->alloc_lock);
 	ret = vcm_buddy_is_allocated(bank->buddy, bank_pfn(bank, pa));
-	vcm_mutex_unlock(&soc->lock);
+	vcm_spin_unlock(&soc->alloc_lock);
 	return ret;
 }
 
@@ -803,7 +805,7 @@ void *vcm_soc_host_run(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t *run)
 	return bank->host + (pa - bank->base);
 }
 
-static void *do_soc_phys_to_host(struct vcm_soc *soc, vcm_addr_t pa)
+VCM_TRACE_BODY void *do_soc_phys_to_host(struct vcm_soc *soc, vcm_addr_t pa)
 {
 	vcm_size_t run;
 
@@ -967,7 +969,7 @@ static int phys_access(struct vcm_soc *soc, vcm_addr_t pa, void *buf, size_t len
 	return 0;
 }
 
-static int do_soc_phys_read(struct vcm_soc *soc, vcm_addr_t pa, void *dst, size_t len)
+VCM_TRACE_BODY int do_soc_phys_read(struct vcm_soc *soc, vcm_addr_t pa, void *dst, size_t len)
 {
 	return phys_access(soc, pa, dst, len, copy_from_host, "vcm_soc_phys_read");
 }
@@ -991,7 +993,8 @@ VCM_EXPORT int vcm_soc_phys_read(struct vcm_soc *soc, vcm_addr_t pa, void *dst, 
 	return do_soc_phys_read(soc, pa, dst, len);
 }
 
-static int do_soc_phys_write(struct vcm_soc *soc, vcm_addr_t pa, const void *src, size_t len)
+VCM_TRACE_BODY int do_soc_phys_write(struct vcm_soc *soc, vcm_addr_t pa, const void *src,
+				     size_t len)
 {
 	return phys_access(soc, pa, (void *)src, len, copy_to_host, "vcm_soc_phys_write");
 }
@@ -1024,13 +1027,17 @@ VCM_EXPORT void vcm_soc_dump_buddyinfo(const struct vcm_soc *soc, FILE *out)
 	vcm_mutex_lock((pthread_mutex_t *)&soc->lock);
 	for (i = 0; i < soc->nbanks; i++) {
 		const struct vcm_soc_bank *bank = &soc->banks[i];
+		uint64_t blocks[VCM_SOC_MAX_ORDER + 1];
 
+		vcm_spin_lock((vcm_spinlock_t *)&soc->alloc_lock);
+		for (order = 0; order <= VCM_SOC_MAX_ORDER; order++)
+			blocks[order] = vcm_buddy_free_blocks(bank->buddy, order);
+		vcm_spin_unlock((vcm_spinlock_t *)&soc->alloc_lock);
 		fprintf(out, "bank %u @%#llx-%#llx  order 0..%u:", i,
 			(unsigned long long)bank->base,
 			(unsigned long long)(bank_end(bank) - 1), VCM_SOC_MAX_ORDER);
 		for (order = 0; order <= VCM_SOC_MAX_ORDER; order++)
-			fprintf(out, " %llu",
-				(unsigned long long)vcm_buddy_free_blocks(bank->buddy, order));
+			fprintf(out, " %llu", (unsigned long long)blocks[order]);
 		fprintf(out, "\n");
 	}
 	vcm_mutex_unlock((pthread_mutex_t *)&soc->lock);
@@ -1087,7 +1094,7 @@ int vcm_soc_host_to_phys(struct vcm_soc *soc, const void *p, vcm_addr_t *pa)
 	return -EFAULT;
 }
 
-static int do_soc_set_noncoherent(struct vcm_soc *soc, const struct vcm_cache_config *cfg)
+VCM_TRACE_BODY int do_soc_set_noncoherent(struct vcm_soc *soc, const struct vcm_cache_config *cfg)
 {
 	struct vcm_cache *c;
 	unsigned i;
@@ -1101,10 +1108,8 @@ static int do_soc_set_noncoherent(struct vcm_soc *soc, const struct vcm_cache_co
 	vcm_mutex_lock(&soc->lock);
 	if (soc->head.cache)
 		ret = -EALREADY;
-	for (i = 0; !ret && i < soc->nbanks; i++)
-		if (vcm_buddy_free_count(soc->banks[i].buddy) << VCM_PAGE_SHIFT !=
-		    soc->banks[i].size)
-			ret = -EBUSY;
+	if (!ret && allocated_bytes(soc))
+		ret = -EBUSY;
 	for (i = 0; !ret && i < soc->nbanks; i++)
 		ret = bank_cache_init(&soc->banks[i], vcm_cache_line_shift(c));
 	if (ret) {
@@ -1137,7 +1142,7 @@ VCM_EXPORT int vcm_soc_set_noncoherent(struct vcm_soc *soc, const struct vcm_cac
 	return do_soc_set_noncoherent(soc, cfg);
 }
 
-static unsigned do_soc_cache_line(const struct vcm_soc *soc)
+VCM_TRACE_BODY unsigned do_soc_cache_line(const struct vcm_soc *soc)
 {
 	if (!vcm_soc_ok(soc, "vcm_soc_cache_line") || !soc->head.cache)
 		return 0;
@@ -1178,11 +1183,11 @@ void vcm_soc_free_orders(const struct vcm_soc *soc, uint64_t blocks[VCM_SOC_MAX_
 
 	for (order = 0; order <= VCM_SOC_MAX_ORDER; order++)
 		blocks[order] = 0;
-	vcm_mutex_lock((pthread_mutex_t *)&soc->lock);
+	vcm_spin_lock((vcm_spinlock_t *)&soc->alloc_lock);
 	for (i = 0; i < soc->nbanks; i++)
 		for (order = 0; order <= VCM_SOC_MAX_ORDER; order++)
 			blocks[order] += vcm_buddy_free_blocks(soc->banks[i].buddy, order);
-	vcm_mutex_unlock((pthread_mutex_t *)&soc->lock);
+	vcm_spin_unlock((vcm_spinlock_t *)&soc->alloc_lock);
 }
 
 unsigned vcm_soc_banks(const struct vcm_soc *soc, vcm_addr_t *base, vcm_size_t *size,

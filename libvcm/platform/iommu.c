@@ -259,7 +259,7 @@ static bool iommu_window_valid(vcm_addr_t start, vcm_size_t size)
 	       start < VCM_IOMMU_DVA_LIMIT && size <= VCM_IOMMU_DVA_LIMIT - start;
 }
 
-static struct vcm *do_iommu_create(struct vcm_sysmmu *mmu, vcm_addr_t start,
+VCM_TRACE_BODY struct vcm *do_iommu_create(struct vcm_sysmmu *mmu, vcm_addr_t start,
 					vcm_size_t size)
 {
 	struct vcm_iommu *io;

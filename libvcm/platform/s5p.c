@@ -518,7 +518,7 @@ static struct vcm *create_locked(unsigned n, enum vcm_dev_id id,
 	return vcm;
 }
 
-static struct vcm *do_create_unified(vcm_size_t size, enum vcm_dev_id id,
+VCM_TRACE_BODY struct vcm *do_create_unified(vcm_size_t size, enum vcm_dev_id id,
 					  const struct s5p_vcm_driver *driver)
 {
 	struct vcm *vcm;
@@ -558,7 +558,7 @@ VCM_EXPORT struct vcm *vcm_create_unified(vcm_size_t size, enum vcm_dev_id id,
 	return do_create_unified(size, id, driver);
 }
 
-static struct vcm *do_find_vcm(enum vcm_dev_id id)
+VCM_TRACE_BODY struct vcm *do_find_vcm(enum vcm_dev_id id)
 {
 	struct vcm *vcm;
 
@@ -598,7 +598,7 @@ static bool is_unified_locked(const struct vcm *vcm)
 	return false;
 }
 
-static enum S5PVCM_RESCHECK do_reservation_in_vcm(struct vcm *vcm, struct vcm_res *res)
+VCM_TRACE_BODY enum S5PVCM_RESCHECK do_reservation_in_vcm(struct vcm *vcm, struct vcm_res *res)
 {
 	enum S5PVCM_RESCHECK where = S5PVCM_RES_NOT_IN_VCM;
 	void (*invalidator)(enum vcm_dev_id id) = NULL;
@@ -651,7 +651,7 @@ VCM_EXPORT enum S5PVCM_RESCHECK vcm_reservation_in_vcm(struct vcm *vcm, struct v
 	return do_reservation_in_vcm(vcm, res);
 }
 
-static void do_set_pgtable_base(enum vcm_dev_id id)
+VCM_TRACE_BODY void do_set_pgtable_base(enum vcm_dev_id id)
 {
 	void (*specifier)(enum vcm_dev_id id, unsigned long base) = NULL;
 	vcm_addr_t base = 0;
@@ -701,7 +701,7 @@ VCM_EXPORT void vcm_set_pgtable_base(enum vcm_dev_id id)
 		do_set_pgtable_base(id);
 }
 
-static void do_s5p_vcm_turn_on(struct vcm *vcm)
+VCM_TRACE_BODY void do_s5p_vcm_turn_on(struct vcm *vcm)
 {
 	int ret = vcm_activate(vcm);
 
@@ -724,7 +724,7 @@ VCM_EXPORT void s5p_vcm_turn_on(struct vcm *vcm)
 		do_s5p_vcm_turn_on(vcm);
 }
 
-static void do_s5p_vcm_turn_off(struct vcm *vcm)
+VCM_TRACE_BODY void do_s5p_vcm_turn_off(struct vcm *vcm)
 {
 	vcm_deactivate(vcm);
 }
@@ -744,7 +744,7 @@ VCM_EXPORT void s5p_vcm_turn_off(struct vcm *vcm)
 		do_s5p_vcm_turn_off(vcm);
 }
 
-static struct vcm_sysmmu *do_s5p_sysmmu_get(enum vcm_dev_id id)
+VCM_TRACE_BODY struct vcm_sysmmu *do_s5p_sysmmu_get(enum vcm_dev_id id)
 {
 	if (!id_valid(id))
 		return vcm_err_ptr(-EINVAL);
@@ -768,7 +768,7 @@ VCM_EXPORT struct vcm_sysmmu *s5p_sysmmu_get(enum vcm_dev_id id)
 	return do_s5p_sysmmu_get(id);
 }
 
-static struct vcm_sysmmu *do_s5p_sysmmu_ip(sysmmu_ips ips)
+VCM_TRACE_BODY struct vcm_sysmmu *do_s5p_sysmmu_ip(sysmmu_ips ips)
 {
 	struct vcm_sysmmu *mmu;
 
@@ -815,7 +815,7 @@ static struct vcm_sysmmu *ip_and_base(sysmmu_ips ips, vcm_addr_t *base)
 	return mmu;
 }
 
-static int do_s5p_sysmmu_on(sysmmu_ips ips)
+VCM_TRACE_BODY int do_s5p_sysmmu_on(sysmmu_ips ips)
 {
 	vcm_addr_t base;
 	struct vcm_sysmmu *mmu = ip_and_base(ips, &base);
@@ -848,7 +848,7 @@ VCM_EXPORT int s5p_sysmmu_on(sysmmu_ips ips)
 	return do_s5p_sysmmu_on(ips);
 }
 
-static int do_s5p_sysmmu_off(sysmmu_ips ips)
+VCM_TRACE_BODY int do_s5p_sysmmu_off(sysmmu_ips ips)
 {
 	vcm_addr_t base;
 	struct vcm_sysmmu *mmu = ip_and_base(ips, &base);
@@ -877,7 +877,7 @@ VCM_EXPORT int s5p_sysmmu_off(sysmmu_ips ips)
 	return do_s5p_sysmmu_off(ips);
 }
 
-static int do_s5p_sysmmu_tlb_invalidate(sysmmu_ips ips)
+VCM_TRACE_BODY int do_s5p_sysmmu_tlb_invalidate(sysmmu_ips ips)
 {
 	vcm_addr_t base;
 	struct vcm_sysmmu *mmu = ip_and_base(ips, &base);
@@ -909,7 +909,7 @@ VCM_EXPORT int s5p_sysmmu_tlb_invalidate(sysmmu_ips ips)
 	return do_s5p_sysmmu_tlb_invalidate(ips);
 }
 
-static int do_s5p_sysmmu_set_tablebase_pgd(sysmmu_ips ips, unsigned long pgd)
+VCM_TRACE_BODY int do_s5p_sysmmu_set_tablebase_pgd(sysmmu_ips ips, unsigned long pgd)
 {
 	vcm_addr_t base;
 	struct vcm_sysmmu *mmu = ip_and_base(ips, &base);

@@ -124,7 +124,7 @@ static bool dva_range_ok(uint64_t dva, size_t len)
 	return dva <= VCM_PT_ADDR_LIMIT && len <= VCM_PT_ADDR_LIMIT - dva;
 }
 
-static int do_dma_read(struct vcm_sysmmu *mmu, vcm_addr_t dva, void *dst, size_t len)
+VCM_TRACE_BODY int do_dma_read(struct vcm_sysmmu *mmu, vcm_addr_t dva, void *dst, size_t len)
 {
 	struct dma_side d, s;
 
@@ -157,7 +157,7 @@ VCM_EXPORT int vcm_dma_read(struct vcm_sysmmu *mmu, vcm_addr_t dva, void *dst, s
 	return do_dma_read(mmu, dva, dst, len);
 }
 
-static int do_dma_write(struct vcm_sysmmu *mmu, vcm_addr_t dva, const void *src, size_t len)
+VCM_TRACE_BODY int do_dma_write(struct vcm_sysmmu *mmu, vcm_addr_t dva, const void *src, size_t len)
 {
 	struct dma_side d, s;
 
@@ -190,7 +190,7 @@ VCM_EXPORT int vcm_dma_write(struct vcm_sysmmu *mmu, vcm_addr_t dva, const void 
 	return do_dma_write(mmu, dva, src, len);
 }
 
-static int do_dma_copy(struct vcm_sysmmu *dst_mmu, vcm_addr_t dst_dva,
+VCM_TRACE_BODY int do_dma_copy(struct vcm_sysmmu *dst_mmu, vcm_addr_t dst_dva,
 			    struct vcm_sysmmu *src_mmu, vcm_addr_t src_dva, size_t len)
 {
 	struct dma_side d, s;

@@ -214,7 +214,7 @@ static void lv2_table_free(struct vcm_pgtable *pt, unsigned idx)
 
 /* ---- create / destroy ---- */
 
-static struct vcm_pgtable *do_pgtable_create(struct vcm_soc *soc)
+VCM_TRACE_BODY struct vcm_pgtable *do_pgtable_create(struct vcm_soc *soc)
 {
 	struct vcm_pgtable *pt;
 	uint8_t *host;
@@ -276,7 +276,7 @@ VCM_EXPORT struct vcm_pgtable *vcm_pgtable_create(struct vcm_soc *soc)
 	return do_pgtable_create(soc);
 }
 
-static void do_pgtable_destroy(struct vcm_pgtable *pt)
+VCM_TRACE_BODY void do_pgtable_destroy(struct vcm_pgtable *pt)
 {
 	unsigned idx;
 
@@ -308,7 +308,7 @@ VCM_EXPORT void vcm_pgtable_destroy(struct vcm_pgtable *pt)
 		do_pgtable_destroy(pt);
 }
 
-static vcm_addr_t do_pgtable_base(const struct vcm_pgtable *pt)
+VCM_TRACE_BODY vcm_addr_t do_pgtable_base(const struct vcm_pgtable *pt)
 {
 	return vcm_pgtable_ok(pt, "vcm_pgtable_base") ? pt->lv1_pa : 0;
 }
@@ -563,7 +563,7 @@ static int map_locked(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_
 	return err;
 }
 
-static int do_pgtable_map(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t pa,
+VCM_TRACE_BODY int do_pgtable_map(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t pa,
 			       vcm_size_t size, unsigned prot)
 {
 	int err;
@@ -709,7 +709,7 @@ static uint64_t unmap_locked(struct vcm_pgtable *pt, uint64_t dva, uint64_t size
 	return unmap_range(pt, dva, dva + size);
 }
 
-static vcm_size_t do_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva,
+VCM_TRACE_BODY vcm_size_t do_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva,
 					vcm_size_t size)
 {
 	uint64_t bytes = 0;
@@ -773,7 +773,7 @@ void vcm_pgtable_walk_check(struct vcm_soc *soc, uint64_t pa, uint32_t e, struct
 	w->stale_ram = e;
 }
 
-static int do_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t dva,
+VCM_TRACE_BODY int do_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t dva,
 				       vcm_addr_t *pa)
 {
 	struct vcm_ram_window win;

@@ -414,7 +414,7 @@ const char *vcm_sysmmu_name(const struct vcm_sysmmu *mmu)
 	return mmu->name;
 }
 
-static void do_sysmmu_set_fault_reports(struct vcm_sysmmu *mmu, bool on)
+VCM_TRACE_BODY void do_sysmmu_set_fault_reports(struct vcm_sysmmu *mmu, bool on)
 {
 	if (bad_mmu(mmu, "vcm_sysmmu_set_fault_reports"))
 		return;
@@ -551,7 +551,7 @@ static bool access_ok(unsigned access)
 	return access == VCM_ACCESS_READ || access == VCM_ACCESS_WRITE;
 }
 
-static int do_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, unsigned access,
+VCM_TRACE_BODY int do_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, unsigned access,
 				    vcm_addr_t *pa)
 {
 	struct vcm_fault f = { .dva = dva, .access = access };
@@ -653,7 +653,7 @@ void vcm_sysmmu_count_stale_reads(struct vcm_sysmmu *mmu, unsigned lines)
 	mmu_unlock(mmu);
 }
 
-static struct vcm_sysmmu *do_sysmmu_create(struct vcm_soc *soc, const char *name)
+VCM_TRACE_BODY struct vcm_sysmmu *do_sysmmu_create(struct vcm_soc *soc, const char *name)
 {
 	struct vcm_sysmmu *mmu;
 
@@ -693,7 +693,7 @@ VCM_EXPORT struct vcm_sysmmu *vcm_sysmmu_create(struct vcm_soc *soc, const char 
 	return do_sysmmu_create(soc, name);
 }
 
-static void do_sysmmu_destroy(struct vcm_sysmmu *mmu)
+VCM_TRACE_BODY void do_sysmmu_destroy(struct vcm_sysmmu *mmu)
 {
 	if (!vcm_sysmmu_ok(mmu, "vcm_sysmmu_destroy"))
 		return;
@@ -726,7 +726,7 @@ static void set_ctrl(struct vcm_sysmmu *mmu, uint32_t val)
 	mmu_unlock(mmu);
 }
 
-static void do_sysmmu_enable(struct vcm_sysmmu *mmu)
+VCM_TRACE_BODY void do_sysmmu_enable(struct vcm_sysmmu *mmu)
 {
 	if (!bad_mmu(mmu, "vcm_sysmmu_enable"))
 		set_ctrl(mmu, VCM_SYSMMU_CTRL_ENABLE);
@@ -747,7 +747,7 @@ VCM_EXPORT void vcm_sysmmu_enable(struct vcm_sysmmu *mmu)
 		do_sysmmu_enable(mmu);
 }
 
-static void do_sysmmu_disable(struct vcm_sysmmu *mmu)
+VCM_TRACE_BODY void do_sysmmu_disable(struct vcm_sysmmu *mmu)
 {
 	if (!bad_mmu(mmu, "vcm_sysmmu_disable"))
 		set_ctrl(mmu, VCM_SYSMMU_CTRL_DISABLE);
@@ -775,7 +775,7 @@ static void set_base(struct vcm_sysmmu *mmu, uint32_t val)
 	mmu_unlock(mmu);
 }
 
-static void do_sysmmu_set_pgtable_base(struct vcm_sysmmu *mmu, vcm_addr_t pgd_pa)
+VCM_TRACE_BODY void do_sysmmu_set_pgtable_base(struct vcm_sysmmu *mmu, vcm_addr_t pgd_pa)
 {
 	if (bad_mmu(mmu, "vcm_sysmmu_set_pgtable_base"))
 		return;
@@ -800,7 +800,7 @@ VCM_EXPORT void vcm_sysmmu_set_pgtable_base(struct vcm_sysmmu *mmu, vcm_addr_t p
 		do_sysmmu_set_pgtable_base(mmu, pgd_pa);
 }
 
-static vcm_addr_t do_sysmmu_pgtable_base(const struct vcm_sysmmu *mmu)
+VCM_TRACE_BODY vcm_addr_t do_sysmmu_pgtable_base(const struct vcm_sysmmu *mmu)
 {
 	vcm_addr_t base;
 
@@ -829,7 +829,7 @@ VCM_EXPORT vcm_addr_t vcm_sysmmu_pgtable_base(const struct vcm_sysmmu *mmu)
 	return do_sysmmu_pgtable_base(mmu);
 }
 
-static void do_sysmmu_tlb_invalidate(struct vcm_sysmmu *mmu)
+VCM_TRACE_BODY void do_sysmmu_tlb_invalidate(struct vcm_sysmmu *mmu)
 {
 	if (bad_mmu(mmu, "vcm_sysmmu_tlb_invalidate"))
 		return;
@@ -854,7 +854,7 @@ VCM_EXPORT void vcm_sysmmu_tlb_invalidate(struct vcm_sysmmu *mmu)
 		do_sysmmu_tlb_invalidate(mmu);
 }
 
-static void do_sysmmu_tlb_invalidate_entry(struct vcm_sysmmu *mmu, vcm_addr_t dva)
+VCM_TRACE_BODY void do_sysmmu_tlb_invalidate_entry(struct vcm_sysmmu *mmu, vcm_addr_t dva)
 {
 	if (bad_mmu(mmu, "vcm_sysmmu_tlb_invalidate_entry"))
 		return;
@@ -879,7 +879,7 @@ VCM_EXPORT void vcm_sysmmu_tlb_invalidate_entry(struct vcm_sysmmu *mmu, vcm_addr
 		do_sysmmu_tlb_invalidate_entry(mmu, dva);
 }
 
-static void do_sysmmu_set_fault_handler(struct vcm_sysmmu *mmu, vcm_fault_fn fn,
+VCM_TRACE_BODY void do_sysmmu_set_fault_handler(struct vcm_sysmmu *mmu, vcm_fault_fn fn,
 					     void *priv)
 {
 	if (bad_mmu(mmu, "vcm_sysmmu_set_fault_handler"))
@@ -919,7 +919,7 @@ VCM_EXPORT void vcm_sysmmu_get_stats(const struct vcm_sysmmu *mmu, struct vcm_sy
 	mmu_unlock(mmu);
 }
 
-static int do_sysmmu_set_tlb_entries(struct vcm_sysmmu *mmu, unsigned entries)
+VCM_TRACE_BODY int do_sysmmu_set_tlb_entries(struct vcm_sysmmu *mmu, unsigned entries)
 {
 	struct vcm_tlb tlb, old;
 
@@ -989,7 +989,7 @@ static uint32_t readl_locked(const struct vcm_sysmmu *mmu, unsigned offset)
 	}
 }
 
-static uint32_t do_sysmmu_readl(struct vcm_sysmmu *mmu, unsigned offset)
+VCM_TRACE_BODY uint32_t do_sysmmu_readl(struct vcm_sysmmu *mmu, unsigned offset)
 {
 	uint32_t val;
 
@@ -1054,7 +1054,7 @@ static bool writel_locked(struct vcm_sysmmu *mmu, unsigned offset, uint32_t val)
 	}
 }
 
-static void do_sysmmu_writel(struct vcm_sysmmu *mmu, unsigned offset, uint32_t val)
+VCM_TRACE_BODY void do_sysmmu_writel(struct vcm_sysmmu *mmu, unsigned offset, uint32_t val)
 {
 	bool ok = false;
 

@@ -465,7 +465,7 @@ static int user_check(const void *uaddr, size_t size, uintptr_t *first, uint64_t
 	return check_access(*first, *first + (uintptr_t)((*npages - 1) << VCM_PAGE_SHIFT));
 }
 
-static struct vcm_phys *do_phys_from_user(struct vcm_soc *soc, void *uaddr, size_t size,
+VCM_TRACE_BODY struct vcm_phys *do_phys_from_user(struct vcm_soc *soc, void *uaddr, size_t size,
 					       unsigned flags)
 {
 	struct vcm_phys *phys;

@@ -79,7 +79,7 @@ int vcm_phys_sync_range(struct vcm_soc *soc, const struct vcm_phys *phys, vcm_si
 	return 0;
 }
 
-static int do_phys_sync_for_device(struct vcm_soc *soc, struct vcm_phys *phys,
+VCM_TRACE_BODY int do_phys_sync_for_device(struct vcm_soc *soc, struct vcm_phys *phys,
 					enum vcm_dma_dir dir)
 {
 	int ret = phys_sync_check(&soc, phys, "vcm_phys_sync_for_device");
@@ -108,7 +108,7 @@ VCM_EXPORT int vcm_phys_sync_for_device(struct vcm_soc *soc, struct vcm_phys *ph
 	return do_phys_sync_for_device(soc, phys, dir);
 }
 
-static int do_phys_sync_for_cpu(struct vcm_soc *soc, struct vcm_phys *phys,
+VCM_TRACE_BODY int do_phys_sync_for_cpu(struct vcm_soc *soc, struct vcm_phys *phys,
 				     enum vcm_dma_dir dir)
 {
 	int ret = phys_sync_check(&soc, phys, "vcm_phys_sync_for_cpu");
@@ -153,7 +153,7 @@ static int res_sync(struct vcm_res *res, enum vcm_dma_dir dir, bool for_device, 
 	return vcm_phys_sync_range(soc, phys, 0, phys->size, dir, for_device);
 }
 
-static int do_res_sync_for_device(struct vcm_res *res, enum vcm_dma_dir dir)
+VCM_TRACE_BODY int do_res_sync_for_device(struct vcm_res *res, enum vcm_dma_dir dir)
 {
 	return res_sync(res, dir, true, "vcm_res_sync_for_device");
 }
@@ -175,7 +175,7 @@ VCM_EXPORT int vcm_res_sync_for_device(struct vcm_res *res, enum vcm_dma_dir dir
 	return do_res_sync_for_device(res, dir);
 }
 
-static int do_res_sync_for_cpu(struct vcm_res *res, enum vcm_dma_dir dir)
+VCM_TRACE_BODY int do_res_sync_for_cpu(struct vcm_res *res, enum vcm_dma_dir dir)
 {
 	return res_sync(res, dir, false, "vcm_res_sync_for_cpu");
 }
@@ -210,7 +210,7 @@ static int host_pa(struct vcm_soc *soc, const void *p, vcm_addr_t *pa)
 	return 0;
 }
 
-static int do_cache_maint_host(struct vcm_soc *soc, const void *addr, size_t size,
+VCM_TRACE_BODY int do_cache_maint_host(struct vcm_soc *soc, const void *addr, size_t size,
 				    enum vcm_cache_op op)
 {
 	uintptr_t a = (uintptr_t)addr, end = a + size;

@@ -31,7 +31,7 @@ struct userptr {
 	uint64_t phys_id;
 };
 
-static struct vcm_userptr *do_userptr_get(struct vcm *vcm, void *uaddr, size_t size,
+VCM_TRACE_BODY struct vcm_userptr *do_userptr_get(struct vcm *vcm, void *uaddr, size_t size,
 					       unsigned flags)
 {
 	struct vcm_phys *phys;
@@ -84,7 +84,7 @@ VCM_EXPORT struct vcm_userptr *vcm_userptr_get(struct vcm *vcm, void *uaddr, siz
 	return do_userptr_get(vcm, uaddr, size, flags);
 }
 
-static void do_userptr_put(struct vcm_userptr *up)
+VCM_TRACE_BODY void do_userptr_put(struct vcm_userptr *up)
 {
 	struct userptr *u;
 
@@ -135,7 +135,7 @@ static int userptr_sync(struct vcm_userptr *up, enum vcm_dma_dir dir, bool for_d
 				   dir, for_device);
 }
 
-static int do_userptr_sync_for_device(struct vcm_userptr *up, enum vcm_dma_dir dir)
+VCM_TRACE_BODY int do_userptr_sync_for_device(struct vcm_userptr *up, enum vcm_dma_dir dir)
 {
 	return userptr_sync(up, dir, true, "vcm_userptr_sync_for_device");
 }
@@ -157,7 +157,7 @@ VCM_EXPORT int vcm_userptr_sync_for_device(struct vcm_userptr *up, enum vcm_dma_
 	return do_userptr_sync_for_device(up, dir);
 }
 
-static int do_userptr_sync_for_cpu(struct vcm_userptr *up, enum vcm_dma_dir dir)
+VCM_TRACE_BODY int do_userptr_sync_for_cpu(struct vcm_userptr *up, enum vcm_dma_dir dir)
 {
 	return userptr_sync(up, dir, false, "vcm_userptr_sync_for_cpu");
 }
