@@ -76,6 +76,9 @@ extern "C" {
 	(VCM_SYSMMU_CTRL_ENABLE | VCM_SYSMMU_CTRL_BLOCK)		/* 0x7 */
 #define VCM_SYSMMU_CTRL_DISABLE		0x0U
 
+/* CFG bits the platform drivers set (stored; the model's TLB is LRU anyway). */
+#define VCM_SYSMMU_CFG_LRU		(1U << 0)	/* replacement policy: LRU */
+
 /* STATUS bits: BLOCKED is set while CTRL holds new transactions. */
 #define VCM_SYSMMU_STATUS_BLOCKED	(1U << 0)
 
