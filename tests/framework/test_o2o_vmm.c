@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "vcm-internal.h"
 #include "soc-internal.h"
 #include "vcm_test_common.h"
 
@@ -275,7 +276,7 @@ static void test_o2o_driver(void **state)
 	assert_ptr_equal(vcm_o2o_init(&bad), vcm_err_ptr(-EINVAL));
 	bad.vcm.size = 0x1800;
 	assert_ptr_equal(vcm_o2o_init(&bad), vcm_err_ptr(-EINVAL));
-	assert_null(bad.vcm.core);
+	assert_null(vcm_core(&bad.vcm));
 
 	vcm = my_new(&my_driver);
 	my = to_my(vcm);
