@@ -101,6 +101,16 @@ struct vcm_driver {
  * @vcm: the context.
  *
  * As the kernel's, it requires a driver with an unreserve op.
+ *
+ * A context in static storage (a global or static variable of the
+ * program or of a shared object) whose fields vcm_init() would take needs
+ * no call: `static struct vcm my = { .start = ..., .size = ...,
+ * .driver = &my_ops };` is set up by the first libvcm call that uses it,
+ * keeping the activation count it was given (as the kernel's vcm_vmm).
+ * vcm_destroy() of such a context empties it and runs the cleanup op, but
+ * never free()s it; its next use sets it up again.  A context elsewhere
+ * (heap, stack) that never went through vcm_init() is refused, with a
+ * warning, by every call.
  * Return: @vcm; vcm_err_ptr(-EINVAL) for NULL, and with a warning for no
  * driver, a driver without unreserve, size 0, an unaligned window or one
  * that wraps past 2^64; -ENOMEM.

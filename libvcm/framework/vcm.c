@@ -117,14 +117,20 @@ static void set_activations(struct vcm *vcm, int n)
 	vcm_book_unlock(vcm);
 }
 
-/* What the kernel's vcm_init() required, with its warning. */
+/* What the kernel's vcm_init() required of a context (@vcm not NULL). */
+static bool init_fields_ok(const struct vcm *vcm)
+{
+	return !vcm_is_err_or_null(vcm->driver) && vcm->driver->unreserve && vcm->size &&
+	       VCM_IS_ALIGNED(vcm->start | vcm->size, VCM_PAGE_SIZE) &&
+	       vcm->start + vcm->size - 1 >= vcm->start;
+}
+
+/* The same, with vcm_init()'s warning. */
 static bool init_args_valid(const struct vcm *vcm)
 {
 	if (vcm_is_err_or_null(vcm))
 		return false;
-	if (vcm_is_err_or_null(vcm->driver) || !vcm->driver->unreserve || !vcm->size ||
-	    !VCM_IS_ALIGNED(vcm->start | vcm->size, VCM_PAGE_SIZE) ||
-	    vcm->start + vcm->size - 1 < vcm->start) {
+	if (!init_fields_ok(vcm)) {
 		vcm_warn("vcm_init: context %p needs a page-aligned window and a driver "
 			 "with an unreserve op", (const void *)vcm);
 		return false;
@@ -185,10 +191,21 @@ VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm)
 static pthread_mutex_t adopted_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct vcm_link adopted = { &adopted, &adopted };
 
-/* A context initialised statically, which no libvcm call sets up. */
+/*
+ * A context a driver initialised statically, as the kernel's vcm_vmm was
+ * (`static struct vcm my = { .start = ..., .size = ..., .driver = &ops }`):
+ * in static storage, with the fields vcm_init() requires, and not one of the
+ * library's own wrappers (their contexts need their init function; a
+ * static one met here is one that was destroyed).  vcm_vmm is the one
+ * static context of a wrapper.
+ */
 static bool is_static_context(const struct vcm *vcm)
 {
-	return vcm == vcm_vmm;
+	if (vcm == vcm_vmm)
+		return true;
+	if (!vcm_is_static_storage(vcm, sizeof(*vcm)) || !init_fields_ok(vcm))
+		return false;
+	return !vcm_is_mmu_context(vcm) && !vcm_is_o2o(vcm) && !vcm_is_vmm(vcm);
 }
 
 bool vcm_ctx_adopt(const struct vcm *cvcm, const char *fn)
@@ -201,7 +218,7 @@ bool vcm_ctx_adopt(const struct vcm *cvcm, const char *fn)
 		return false;
 	vcm_mutex_lock(&adopted_lock);
 	live = vcm_reg_live(vcm, VCM_KIND_CONTEXT);
-	if (!live && init_args_valid(vcm)) {
+	if (!live) {
 		core = attach_core(vcm, true, fn);
 		if (core)
 			vcm_list_add_tail(&adopted, &core->adopted_link);

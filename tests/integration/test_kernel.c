@@ -659,6 +659,111 @@ static void test_vcm_vmm(void **state)
 	assert_non_null(vcm_core(vcm_vmm));
 }
 
+/* ---- a context initialised statically ----------------------------------- */
+
+static unsigned st_binds, st_activations;
+static resource_size_t st_next;
+
+static struct vcm_res *st_res(struct vcm *vcm, resource_size_t size, unsigned flags)
+{
+	struct vcm_res *res = kzalloc(sizeof(*res), GFP_KERNEL);
+
+	(void)flags;
+	if (!res)
+		return ERR_PTR(-ENOMEM);
+	res->start = vcm->start + st_next;
+	st_next += size;
+	return res;
+}
+
+static void st_unreserve(struct vcm_res *res)
+{
+	kfree(res);
+}
+
+static int st_bind(struct vcm_res *res, struct vcm_phys *phys)
+{
+	(void)res;
+	(void)phys;
+	st_binds++;
+	return 0;
+}
+
+static void st_unbind(struct vcm_res *res)
+{
+	(void)res;
+	st_binds--;
+}
+
+static int st_activate(struct vcm *vcm)
+{
+	(void)vcm;
+	st_activations++;
+	return 0;
+}
+
+static void st_deactivate(struct vcm *vcm)
+{
+	(void)vcm;
+	st_activations--;
+}
+
+static const struct vcm_driver st_driver = {
+	.res = st_res,
+	.unreserve = st_unreserve,
+	.bind = st_bind,
+	.unbind = st_unbind,
+	.activate = st_activate,
+	.deactivate = st_deactivate,
+};
+
+/* As the kernel's vcm_vmm: no init function is ever called on these. */
+static struct vcm st_vcm = { .start = 0x20000000, .size = SZ_16M, .driver = &st_driver };
+static struct vcm st_bad = { .start = 0x20000000, .size = SZ_4K + 1, .driver = &st_driver };
+
+static void st_round(struct vcm_phys *phys)
+{
+	struct vcm_res *res = vcm_reserve(&st_vcm, SZ_64K, 0);
+
+	assert_false(IS_ERR(res));
+	assert_ptr_equal(res->vcm, &st_vcm);
+	assert_int_equal(vcm_bind(res, phys), 0);
+	assert_int_equal(st_binds, 1);
+	assert_int_equal(vcm_activate(&st_vcm), 0);
+	assert_int_equal(vcm_activate(&st_vcm), 0);
+	assert_int_equal(st_activations, 1);		/* counted, as always */
+	assert_int_equal(atomic_read(&st_vcm.activations), 2);
+	vcm_deactivate(&st_vcm);
+	vcm_deactivate(&st_vcm);
+	assert_int_equal(st_activations, 0);
+	assert_ptr_equal(vcm_unbind(res), phys);
+	vcm_unreserve(res);
+	assert_int_equal(st_binds, 0);
+}
+
+static void test_static_context(void **state)
+{
+	struct vcm_phys *phys = vcm_phys_alloc(SZ_64K, 0, NULL);
+	struct vcm on_stack = st_vcm;
+	unsigned long w0 = vcm_warn_count();
+
+	(void)state;
+	assert_false(IS_ERR(phys));
+	st_round(phys);
+	/* Destroyed: emptied, never free()d (it is static memory), and set up
+	 * again by its next use. */
+	vcm_destroy(&st_vcm);
+	st_round(phys);
+	vcm_destroy(&st_vcm);
+	assert_int_equal(vcm_warn_count(), w0);
+
+	/* Not static storage, or not what vcm_init() would take: refused. */
+	assert_ptr_equal(vcm_reserve(&on_stack, SZ_4K, 0), ERR_PTR(-EINVAL));
+	assert_ptr_equal(vcm_reserve(&st_bad, SZ_4K, 0), ERR_PTR(-EINVAL));
+	assert_int_equal(vcm_warn_count(), w0 + 2);
+	vcm_free(phys);
+}
+
 /* ---- allocation helpers ------------------------------------------------- */
 
 static void test_phys_helpers(void **state)
@@ -734,6 +839,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_platform_layer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ref_reserve, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vcm_vmm, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_static_context, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_phys_helpers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plat_sysmmu, setup, teardown),
 	};
