@@ -64,4 +64,34 @@ static inline void test_soc_release(struct vcm_soc *soc)
 	vcm_soc_destroy(soc);
 }
 
+/* A current SoC, one System MMU and an iommu context on it. */
+struct test_dev {
+	struct vcm_soc *soc;
+	struct vcm_sysmmu *mmu;
+	struct vcm *ctx;
+};
+
+/*
+ * Make @t: @ram bytes of RAM at @base, a System MMU named @name and a
+ * vcm_iommu_create() context of @win_size bytes at @win.
+ */
+static inline void test_dev_setup(struct test_dev *t, vcm_addr_t base, vcm_size_t ram,
+				  const char *name, vcm_addr_t win, vcm_size_t win_size)
+{
+	t->soc = test_soc_current(base, ram);
+	t->mmu = vcm_sysmmu_create(t->soc, name);
+	assert_false(vcm_is_err_or_null(t->mmu));
+	t->ctx = vcm_iommu_create(t->mmu, win, win_size);
+	assert_false(vcm_is_err_or_null(t->ctx));
+}
+
+/* Undo test_dev_setup(); a test that destroyed the context sets ->ctx NULL. */
+static inline void test_dev_teardown(struct test_dev *t)
+{
+	if (t->ctx)
+		vcm_destroy(t->ctx);
+	vcm_sysmmu_destroy(t->mmu);
+	test_soc_release(t->soc);
+}
+
 #endif /* TESTS_TEST_UTIL_H */

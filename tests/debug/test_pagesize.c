@@ -26,9 +26,7 @@
 #define WIN		0x20000000ULL
 
 struct fx {
-	struct vcm_soc *soc;
-	struct vcm_sysmmu *mmu;
-	struct vcm *ctx;
+	struct test_dev d;
 	vcm_addr_t pa;		/* 2 MiB of RAM to make phys of by hand */
 	char *text;
 	size_t len;
@@ -39,11 +37,8 @@ static int setup(void **state)
 {
 	static struct fx f;
 
-	f.soc = test_soc_current(RAM_BASE, RAM_SIZE);
-	f.mmu = vcm_sysmmu_create(f.soc, "dev");
-	f.ctx = vcm_iommu_create(f.mmu, WIN, 256 * MiB);
-	assert_false(vcm_is_err(f.ctx));
-	assert_int_equal(vcm_soc_alloc_pages(f.soc, 9, &f.pa), 0);
+	test_dev_setup(&f.d, RAM_BASE, RAM_SIZE, "dev", WIN, 256 * MiB);
+	assert_int_equal(vcm_soc_alloc_pages(f.d.soc, 9, &f.pa), 0);
 	f.out = open_memstream(&f.text, &f.len);
 	assert_non_null(f.out);
 	*state = &f;
@@ -56,10 +51,8 @@ static int teardown(void **state)
 
 	fclose(f->out);
 	free(f->text);
-	vcm_soc_free_pages(f->soc, f->pa, 9);
-	vcm_destroy(f->ctx);
-	vcm_sysmmu_destroy(f->mmu);
-	test_soc_release(f->soc);
+	vcm_soc_free_pages(f->d.soc, f->pa, 9);
+	test_dev_teardown(&f->d);
 	return 0;
 }
 
@@ -93,7 +86,7 @@ static const char *report(struct fx *f, struct vcm_res *res, struct vcm_pagesize
 static void check(struct fx *f, struct vcm_phys *p, const unsigned long pages[3],
 		  enum vcm_ps_reason reason, unsigned long n, const char *line)
 {
-	struct vcm_res *res = vcm_map(f->ctx, p, 0);
+	struct vcm_res *res = vcm_map(f->d.ctx, p, 0);
 	struct vcm_pagesize_counts c;
 	const char *text;
 	unsigned i;
@@ -123,7 +116,7 @@ static void aligned_buffer_is_one_page(void **state)
 	check(f, phys_of(1, (vcm_addr_t[]){ f->pa }, (vcm_size_t[]){ KiB64 + PAGE }),
 	      (unsigned long[]){ 0, 1, 1 }, VCM_PS_NR_REASONS, 0, "(best 2)");
 	memset(&c, 0xff, sizeof(c));
-	res = vcm_reserve(f->ctx, PAGE, 0);
+	res = vcm_reserve(f->d.ctx, PAGE, 0);
 	assert_int_equal(vcm_res_pagesize(res, &c, NULL), 0);
 	assert_int_equal(c.unbound, 1);
 	assert_int_equal(c.pages[VCM_PS_4K], 0);
@@ -155,7 +148,7 @@ static void dva_misaligned(void **state)
 	struct fx *f = *state;
 	struct vcm_phys *p = phys_of(2, (vcm_addr_t[]){ f->pa + 3 * KiB64 + PAGE, f->pa },
 				     (vcm_size_t[]){ PAGE, MiB });
-	struct vcm_res *res = vcm_map(f->ctx, p, 0);
+	struct vcm_res *res = vcm_map(f->d.ctx, p, 0);
 	struct vcm_pagesize_counts c;
 	const char *text;
 
@@ -236,11 +229,11 @@ static void context_totals(void **state)
 	struct vcm_phys *a = phys_of(1, (vcm_addr_t[]){ f->pa }, (vcm_size_t[]){ MiB });
 	struct vcm_phys *b = phys_of(1, (vcm_addr_t[]){ f->pa + MiB + PAGE },
 				     (vcm_size_t[]){ KiB64 });
-	struct vcm_res *ra = vcm_map(f->ctx, a, 0), *rb = vcm_map(f->ctx, b, 0);
-	struct vcm_res *rc = vcm_reserve(f->ctx, PAGE, 0);
+	struct vcm_res *ra = vcm_map(f->d.ctx, a, 0), *rb = vcm_map(f->d.ctx, b, 0);
+	struct vcm_res *rc = vcm_reserve(f->d.ctx, PAGE, 0);
 	struct vcm_pagesize_counts c;
 
-	assert_int_equal(vcm_pagesize_report(f->ctx, &c, NULL), 0);
+	assert_int_equal(vcm_pagesize_report(f->d.ctx, &c, NULL), 0);
 	assert_int_equal(c.pages[VCM_PS_1M], 1);
 	assert_int_equal(c.pages[VCM_PS_4K], 16);
 	assert_int_equal(c.smaller[VCM_PS_PA_MISALIGNED], 16);
@@ -256,7 +249,7 @@ static void context_totals(void **state)
 static void not_page_mapped(void **state)
 {
 	struct fx *f = *state;
-	struct vcm *o2o = vcm_onetoone_create(f->soc);
+	struct vcm *o2o = vcm_onetoone_create(f->d.soc);
 	struct vcm_phys *p = phys_of(1, (vcm_addr_t[]){ f->pa }, (vcm_size_t[]){ KiB64 });
 	struct vcm_res *res = vcm_map(o2o, p, 0);
 

@@ -27,31 +27,20 @@
 #define PAGE		4096ULL
 #define WIN		0x20000000ULL
 
-struct fx {
-	struct vcm_soc *soc;
-	struct vcm_sysmmu *mmu;
-	struct vcm *ctx;
-};
-
 static int setup(void **state)
 {
-	static struct fx f;
+	static struct test_dev f;
 
-	f.soc = test_soc_current(RAM_BASE, RAM_SIZE);
-	f.mmu = vcm_sysmmu_create(f.soc, "fimc0");
-	f.ctx = vcm_iommu_create(f.mmu, WIN, 256 * MiB);
-	assert_false(vcm_is_err(f.ctx));
+	test_dev_setup(&f, RAM_BASE, RAM_SIZE, "fimc0", WIN, 256 * MiB);
 	*state = &f;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
+	struct test_dev *f = *state;
 
-	vcm_destroy(f->ctx);
-	vcm_sysmmu_destroy(f->mmu);
-	test_soc_release(f->soc);
+	test_dev_teardown(f);
 	return 0;
 }
 
@@ -107,7 +96,7 @@ static struct vcm_phys *phys_of(vcm_addr_t pa, vcm_size_t size)
 
 static void context_picture(void **state)
 {
-	struct fx *f = *state;
+	struct test_dev *f = *state;
 	struct vcm_res *big = vcm_make_binding(f->ctx, MiB + KiB64, 0, 0);
 	struct vcm_res *hole = vcm_reserve(f->ctx, 3 * PAGE, 0);
 	struct vcm_phys *odd;
@@ -162,7 +151,7 @@ static void context_picture(void **state)
 
 static void soc_picture(void **state)
 {
-	struct fx *f = *state;
+	struct test_dev *f = *state;
 	struct vcm_res *res;
 	struct vcm_phys *phys;
 	uint64_t free_bytes = 0, owned = 0, other = 0;
@@ -206,7 +195,7 @@ static void soc_picture(void **state)
 /* Every kind of context draws; names with XML specials are escaped. */
 static void other_contexts_and_errors(void **state)
 {
-	struct fx *f = *state;
+	struct test_dev *f = *state;
 	struct vcm *o2o = vcm_onetoone_create(f->soc);
 	struct vcm_res *r = vcm_make_binding(o2o, 2 * PAGE, 0, 0);
 	struct vcm_sysmmu *odd = vcm_sysmmu_create(f->soc, "a<b&\"c\"");

@@ -35,21 +35,11 @@ static void capture(const char *msg, void *priv)
 	reports++;
 }
 
-struct fx {
-	struct vcm_soc *soc;
-	struct vcm_sysmmu *mmu;
-	struct vcm *ctx;
-};
-
 static int setup(void **state)
 {
-	static struct fx f;
+	static struct test_dev f;
 
-	f.soc = test_soc_current(RAM_BASE, RAM_SIZE);
-	f.mmu = vcm_sysmmu_create(f.soc, "fimc0");
-	assert_false(vcm_is_err(f.mmu));
-	f.ctx = vcm_iommu_create(f.mmu, WIN, WIN_SIZE);
-	assert_false(vcm_is_err(f.ctx));
+	test_dev_setup(&f, RAM_BASE, RAM_SIZE, "fimc0", WIN, WIN_SIZE);
 	vcm_set_warn_handler(capture, NULL);
 	reports = 0;
 	last[0] = '\0';
@@ -59,13 +49,10 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
+	struct test_dev *f = *state;
 
-	if (f->ctx)
-		vcm_destroy(f->ctx);
-	vcm_sysmmu_destroy(f->mmu);
 	test_warnings_default();
-	test_soc_release(f->soc);
+	test_dev_teardown(f);
 	return 0;
 }
 
@@ -81,7 +68,7 @@ static void fault_says(struct vcm_sysmmu *mmu, vcm_addr_t dva, const char *cause
 		fail_msg("cause %s not in the report:\n%s", cause, last);
 }
 
-static struct vcm_phys *alloc_bind(struct fx *f, vcm_size_t size, struct vcm_res **res)
+static struct vcm_phys *alloc_bind(struct test_dev *f, vcm_size_t size, struct vcm_res **res)
 {
 	struct vcm_phys *phys = vcm_alloc(f->ctx, size, 0);
 
@@ -102,7 +89,7 @@ static void unbind_free(struct vcm_res *res, struct vcm_phys *phys)
 /* The lines: device, access, type, DVA, CTRL/base, raw L1 and L2, TLB, context. */
 static void report_lines(void **state)
 {
-	struct fx *f = *state;
+	struct test_dev *f = *state;
 	struct vcm_phys *phys;
 	struct vcm_res *res;
 	char line[128];
@@ -135,7 +122,7 @@ static void report_lines(void **state)
 /* A context never activated: the MMU bypasses, the DVA is no RAM. */
 static void cause_never_activated(void **state)
 {
-	struct fx *f = *state;
+	struct test_dev *f = *state;
 	struct vcm_phys *phys;
 	struct vcm_res *res;
 
@@ -150,7 +137,7 @@ static void cause_never_activated(void **state)
 /* The MMU switched on by hand with no table. */
 static void cause_no_table(void **state)
 {
-	struct fx *f = *state;
+	struct test_dev *f = *state;
 
 	vcm_sysmmu_enable(f->mmu);
 	fault_says(f->mmu, WIN, "the page-table base is not RAM");
@@ -160,7 +147,7 @@ static void cause_no_table(void **state)
 
 static void cause_outside_reservations(void **state)
 {
-	struct fx *f = *state;
+	struct test_dev *f = *state;
 
 	assert_int_equal(vcm_activate(f->ctx), 0);
 	fault_says(f->mmu, WIN + 5 * MiB, "DVA outside every reservation");
@@ -170,7 +157,7 @@ static void cause_outside_reservations(void **state)
 
 static void cause_unmapped_already(void **state)
 {
-	struct fx *f = *state;
+	struct test_dev *f = *state;
 	struct vcm_res *res = vcm_make_binding(f->ctx, 2 * PAGE, 0, 0);
 	vcm_addr_t dva = res->start;
 	char want[160];
@@ -186,7 +173,7 @@ static void cause_unmapped_already(void **state)
 
 static void cause_unbound(void **state)
 {
-	struct fx *f = *state;
+	struct test_dev *f = *state;
 	struct vcm_res *res = vcm_reserve(f->ctx, 2 * PAGE, 0);
 	char want[128];
 
@@ -202,7 +189,7 @@ static void cause_unbound(void **state)
 /* The MMU walks another table than the context's. */
 static void cause_other_table(void **state)
 {
-	struct fx *f = *state;
+	struct test_dev *f = *state;
 	struct vcm_pgtable *other = vcm_pgtable_create(f->soc);
 	struct vcm_phys *phys;
 	struct vcm_res *res;
@@ -220,7 +207,7 @@ static void cause_other_table(void **state)
 /* Bound, active, and the entry wiped behind the context's back. */
 static void cause_table_changed(void **state)
 {
-	struct fx *f = *state;
+	struct test_dev *f = *state;
 	struct vcm_phys *phys;
 	struct vcm_res *res;
 	uint32_t zero = 0;
@@ -236,7 +223,7 @@ static void cause_table_changed(void **state)
 }
 
 /* Raw tables on the System MMU (no context: detach it first). */
-static struct vcm_pgtable *raw_table(struct fx *f)
+static struct vcm_pgtable *raw_table(struct test_dev *f)
 {
 	struct vcm_pgtable *pt = vcm_pgtable_create(f->soc);
 
@@ -250,7 +237,7 @@ static struct vcm_pgtable *raw_table(struct fx *f)
 
 static void cause_stale_tlb(void **state)
 {
-	struct fx *f = *state;
+	struct test_dev *f = *state;
 	struct vcm_pgtable *pt = raw_table(f);
 	vcm_addr_t pa, pa_sec, out;
 
@@ -275,7 +262,7 @@ static void cause_stale_tlb(void **state)
 
 static void cause_large_page_cut(void **state)
 {
-	struct fx *f = *state;
+	struct test_dev *f = *state;
 	struct vcm_pgtable *pt = raw_table(f);
 	uint32_t lv1, zero = 0;
 	vcm_addr_t pa;
@@ -298,7 +285,7 @@ static void cause_large_page_cut(void **state)
 
 static void cause_section_cut(void **state)
 {
-	struct fx *f = *state;
+	struct test_dev *f = *state;
 	struct vcm_pgtable *pt = raw_table(f);
 	uint32_t zero = 0, saved;
 	vcm_addr_t pa, l1 = vcm_pgtable_base(pt) + ((WIN + MiB) >> 20) * 4;
@@ -318,7 +305,7 @@ static void cause_section_cut(void **state)
 /* No context described it: the report still names the missing entry. */
 static void cause_no_context(void **state)
 {
-	struct fx *f = *state;
+	struct test_dev *f = *state;
 	struct vcm_pgtable *pt = raw_table(f);
 
 	fault_says(f->mmu, WIN, "no context describes this System MMU");
@@ -337,7 +324,7 @@ static int resolve(struct vcm_sysmmu *mmu, const struct vcm_fault *fl, void *pri
 /* A handler that resolves the fault silences it; one that refuses does not. */
 static void handler_decides(void **state)
 {
-	struct fx *f = *state;
+	struct test_dev *f = *state;
 	uint32_t word;
 	int verdict = 0;
 
@@ -356,7 +343,7 @@ static void handler_decides(void **state)
 
 static void silenced_and_rate_limited(void **state)
 {
-	struct fx *f = *state;
+	struct test_dev *f = *state;
 	uint32_t word;
 	unsigned i;
 
@@ -377,7 +364,7 @@ static void silenced_and_rate_limited(void **state)
 /* A describer of one's own: called without the model's lock (it may use it). */
 static void my_describe(vcm_addr_t dva, struct vcm_dva_desc *d, void *priv)
 {
-	struct fx *f = priv;
+	struct test_dev *f = priv;
 
 	d->owner = VCM_DVA_UNBOUND;
 	d->res_start = dva & ~(MiB - 1);
@@ -388,7 +375,7 @@ static void my_describe(vcm_addr_t dva, struct vcm_dva_desc *d, void *priv)
 
 static void own_describer(void **state)
 {
-	struct fx *f = *state;
+	struct test_dev *f = *state;
 	struct vcm_pgtable *pt = raw_table(f);
 
 	vcm_sysmmu_set_describer(f->mmu, my_describe, f);
