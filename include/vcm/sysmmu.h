@@ -49,7 +49,8 @@ extern "C" {
  * A page-size flag of vcm_pgtable_map()'s @prot, not a protection: map the
  * 16 MiB-aligned parts of the range (DVA and PA both 16 MiB-aligned, at
  * least 16 MiB left) with 16 MiB supersections.  Without it a table holds
- * only the sizes of SPEC.md and of Samsung's s5p-vcm.c (1 MiB, 64 KiB, 4 KiB).
+ * only the three sizes of the v1-v3 format and of Samsung's s5p-vcm.c
+ * (1 MiB, 64 KiB, 4 KiB).
  */
 #define VCM_MAP_SUPERSECTION	(1U << 8)
 

@@ -605,7 +605,7 @@ static void test_supersection(void **state)
 	assert_int_equal(vcm_pgtable_dva_to_phys(f->pt, 0x02FFFFFF, &pa), 0);
 	assert_int_equal(pa, 0x42FFFFFF);
 
-	/* Without the flag: sections, as SPEC.md's v1-v3 tables. */
+	/* Without the flag: sections, the v1-v3 format's largest page. */
 	assert_int_equal(vcm_pgtable_map(f->pt, 0x04000000, 0x44000000, 0x1000000, 0), 0);
 	assert_slots(f, 0x04000000, 16, 0x44000002, 0x100000);
 	/* PA not 16 MiB-aligned, or less than 16 MiB left: sections. */
