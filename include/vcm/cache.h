@@ -162,14 +162,15 @@ VCM_EXPORT int vcm_soc_set_noncoherent(struct vcm_soc *soc, const struct vcm_cac
  * @soc: the machine.
  *
  * Return: the line size in bytes if @soc is non-coherent, 0 if it is
- * coherent (or @soc is NULL or an error pointer).
+ * coherent (or @soc is NULL, an error pointer, or not a live SoC: warned).
  */
 VCM_EXPORT unsigned vcm_soc_cache_line(const struct vcm_soc *soc);
 
 /**
  * vcm_soc_get_cache_stats() - read the model's counters.
  * @soc: the machine.
- * @st: filled in; all zero for a coherent SoC.
+ * @st: filled in; all zero for a coherent SoC (and for a @soc that is not
+ *	a live SoC, with a warning).
  */
 VCM_EXPORT void vcm_soc_get_cache_stats(const struct vcm_soc *soc, struct vcm_cache_stats *st);
 
@@ -182,8 +183,8 @@ VCM_EXPORT void vcm_soc_get_cache_stats(const struct vcm_soc *soc, struct vcm_ca
  * @op: VCM_CACHE_CLEAN, VCM_CACHE_INV or VCM_CACHE_FLUSH.
  *
  * Return: 0 (also on a coherent SoC, where it does nothing); -EINVAL for a
- * bad @soc or @op, or a range that wraps; -EFAULT if a byte is not RAM
- * (then nothing is done).
+ * bad @soc (a released or foreign one is warned about) or @op, or a range
+ * that wraps; -EFAULT if a byte is not RAM (then nothing is done).
  */
 VCM_EXPORT int vcm_cache_maint(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
 			       enum vcm_cache_op op);
@@ -227,7 +228,9 @@ VCM_EXPORT int vcm_cache_sync_for_cpu(struct vcm_soc *soc, vcm_addr_t pa, vcm_si
  *	vcm_phys_from_user(): a pinned user buffer covers whole pages).
  * @dir: as vcm_cache_sync_for_device().
  *
- * Return: 0; -EINVAL for a bad @phys or @dir; -EFAULT as vcm_cache_maint().
+ * Return: 0; -EINVAL for a bad @soc, @phys or @dir (a released or foreign
+ * @soc, or a @phys libvcm released, is warned about and nothing is done);
+ * -EFAULT as vcm_cache_maint().
  */
 VCM_EXPORT int vcm_phys_sync_for_device(struct vcm_soc *soc, struct vcm_phys *phys,
 					enum vcm_dma_dir dir);
@@ -250,7 +253,8 @@ VCM_EXPORT int vcm_phys_sync_for_cpu(struct vcm_soc *soc, struct vcm_phys *phys,
  * @res: a bound reservation (its context's SoC is used).
  * @dir: as vcm_cache_sync_for_device().
  *
- * Return: 0; -EINVAL for a bad @res or @dir; -ENOENT if nothing is bound.
+ * Return: 0; -EINVAL for a bad @res or @dir (a released or foreign @res is
+ * warned about and nothing is done); -ENOENT if nothing is bound.
  */
 VCM_EXPORT int vcm_res_sync_for_device(struct vcm_res *res, enum vcm_dma_dir dir);
 

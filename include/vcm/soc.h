@@ -64,6 +64,17 @@ VCM_EXPORT int vcm_soc_add_ram(struct vcm_soc *soc, vcm_addr_t base, vcm_size_t 
  * If @soc is the current SoC, there is no current SoC afterwards (the next
  * vcm_soc_current() makes a new default one).  Pages still allocated are
  * reported with one warning.
+ *
+ * The handle is dead at once: every function given @soc afterwards warns
+ * and does nothing, except vcm_soc_free_pages() of a block allocated
+ * before.  What was made on @soc stays releasable in the usual way
+ * (vcm_free() of its phys and pinned user memory, vcm_userptr_put(),
+ * vcm_pgtable_destroy(), vcm_sysmmu_destroy(), vcm_destroy()): the SoC's
+ * memory, RAM included, stays until the last page is given back and the
+ * last System MMU model or context made on it is destroyed, then goes.
+ * Until then no new SoC can take its place: a new SoC never sees the old
+ * one's pins, pages or models.  Allocating from a destroyed SoC through
+ * those objects fails (warned).
  */
 VCM_EXPORT void vcm_soc_destroy(struct vcm_soc *soc);
 
@@ -101,7 +112,8 @@ VCM_EXPORT int vcm_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr
  * @order: the order it was allocated with.
  *
  * Freeing a block that is not allocated (or not with that order), or twice,
- * raises a warning and changes nothing.
+ * raises a warning and changes nothing.  A block of a SoC destroyed since
+ * it was allocated may still be given back here (see vcm_soc_destroy()).
  */
 VCM_EXPORT void vcm_soc_free_pages(struct vcm_soc *soc, vcm_addr_t pa, unsigned order);
 

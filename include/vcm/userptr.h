@@ -174,7 +174,8 @@ VCM_EXPORT void vcm_userptr_put(struct vcm_userptr *up);
  *
  * Does nothing on a coherent SoC.  The driver must call it before it
  * starts the device on the buffer: the helper never does it by itself.
- * Return: 0; -EINVAL for a bad @up or @dir.
+ * Return: 0; -EINVAL for a bad @up or @dir (a released or foreign @up, or
+ * one whose context was destroyed, is warned about and nothing is done).
  */
 VCM_EXPORT int vcm_userptr_sync_for_device(struct vcm_userptr *up, enum vcm_dma_dir dir);
 

@@ -21,6 +21,7 @@
  *   4. the pin table's lock (usermem/pin.c).
  *   5. a page table's lock (sysmmu/pgtable.c).
  *   6. the default SoC's lock (machine/soc.c: making the default SoC).
+ *   6a. the dead SoCs' lock (machine/soc.c: vcm_soc_destroy(), holds).
  *   7. a SoC's allocator lock (machine/soc.c).
  *   8. leaves, which call nothing that locks: a System MMU's spinlock
  *      (sysmmu/sysmmu.c), the registry's writer lock (base/registry.c),

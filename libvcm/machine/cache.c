@@ -727,11 +727,10 @@ void vcm_cache_report_walk(struct vcm_soc *soc, const char *dev, uint64_t dva, v
 
 /* ---- the public maintenance calls ---- */
 
-VCM_EXPORT int vcm_cache_maint(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
-			       enum vcm_cache_op op)
+/* vcm_cache_maint() once @soc is checked. */
+static int maint(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size, enum vcm_cache_op op)
 {
-	if (vcm_is_err_or_null(soc) ||
-	    (op != VCM_CACHE_CLEAN && op != VCM_CACHE_INV && op != VCM_CACHE_FLUSH) ||
+	if ((op != VCM_CACHE_CLEAN && op != VCM_CACHE_INV && op != VCM_CACHE_FLUSH) ||
 	    pa + size < pa)
 		return -EINVAL;
 	if (!vcm_soc_cache(soc))
@@ -740,6 +739,14 @@ VCM_EXPORT int vcm_cache_maint(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t si
 		return -EFAULT;
 	vcm_cache_maint_range(soc, pa, size, op);
 	return 0;
+}
+
+VCM_EXPORT int vcm_cache_maint(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
+			       enum vcm_cache_op op)
+{
+	if (!vcm_soc_ok(soc, __func__))
+		return -EINVAL;
+	return maint(soc, pa, size, op);
 }
 
 static bool dir_ok(enum vcm_dma_dir dir)
@@ -751,18 +758,17 @@ static bool dir_ok(enum vcm_dma_dir dir)
 VCM_EXPORT int vcm_cache_sync_for_device(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
 					 enum vcm_dma_dir dir)
 {
-	if (!dir_ok(dir))
+	if (!vcm_soc_ok(soc, __func__) || !dir_ok(dir))
 		return -EINVAL;
-	return vcm_cache_maint(soc, pa, size,
-			       dir == VCM_DMA_TO_DEVICE ? VCM_CACHE_CLEAN : VCM_CACHE_FLUSH);
+	return maint(soc, pa, size, dir == VCM_DMA_TO_DEVICE ? VCM_CACHE_CLEAN : VCM_CACHE_FLUSH);
 }
 
 VCM_EXPORT int vcm_cache_sync_for_cpu(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
 				      enum vcm_dma_dir dir)
 {
-	if (!dir_ok(dir))
+	if (!vcm_soc_ok(soc, __func__) || !dir_ok(dir))
 		return -EINVAL;
 	if (dir == VCM_DMA_TO_DEVICE)
-		return vcm_cache_maint(soc, pa, 0, VCM_CACHE_INV);	/* checks @soc only */
-	return vcm_cache_maint(soc, pa, size, VCM_CACHE_INV);
+		return 0;	/* nothing to do: the device only read */
+	return maint(soc, pa, size, VCM_CACHE_INV);
 }

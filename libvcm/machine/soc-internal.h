@@ -66,6 +66,22 @@ int vcm_soc_host_to_phys(struct vcm_soc *soc, const void *p, vcm_addr_t *pa);
 
 #include "registry.h"
 
+/*
+ * vcm_soc_hold() - keep @soc's memory while the caller (an object made on
+ * it that keeps its pointer: a System MMU model, a context) lives, even
+ * after vcm_soc_destroy(); vcm_soc_put() lets go.  A destroyed SoC goes
+ * when its last holder lets go and its last page is given back (see
+ * "Dead SoCs" in soc.c).
+ */
+void vcm_soc_hold(struct vcm_soc *soc);
+void vcm_soc_put(struct vcm_soc *soc);
+
+/* Destroyed SoCs whose memory is still kept (for the tests). */
+unsigned vcm_soc_dead_count(void);
+
+/* vcm_soc_free_pages() of a SoC the caller knows is live (no check). */
+void vcm_soc_free_pages_live(struct vcm_soc *soc, vcm_addr_t pa, unsigned order);
+
 /* The check on entry of a public function taking a SoC (registry.h). */
 static inline bool vcm_soc_ok(const struct vcm_soc *soc, const char *fn)
 {

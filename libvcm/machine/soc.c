@@ -45,16 +45,36 @@ struct vcm_soc_bank {
 	unsigned line_shift;
 };
 
+/*
+ * @holds, @dead, @next_dead: the SoC's lifetime (see "Dead SoCs" below),
+ * under dead_lock.
+ */
 struct vcm_soc {
 	struct vcm_soc_head head;	/* first: see soc-internal.h */
 	pthread_mutex_t lock; /* allocator state and bank list changes */
 	_Atomic unsigned nbanks;
+	unsigned long holds;
+	bool dead;
+	struct vcm_soc *next_dead;
 	struct vcm_soc_bank banks[VCM_SOC_MAX_BANKS];
 };
 
 static struct vcm_soc *_Atomic current_soc;
 static struct vcm_soc *default_soc;
 static pthread_mutex_t default_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * Dead SoCs: vcm_soc_destroy() takes the handle out of the registry at
+ * once, but the memory of a SoC that still has pages allocated or holders
+ * (vcm_soc_hold(): System MMU models, contexts) stays, on the dead list,
+ * until the last page is given back and the last holder lets go.  So
+ * whatever was made on it (phys, pins, page tables, System MMUs) can still
+ * be released, its pointer is not reused meanwhile (no new SoC can be
+ * mistaken for it), and nothing touches freed memory.  The lock is a leaf
+ * but for the SoC's own lock (taken inside it to give a page back).
+ */
+static struct vcm_soc *dead_socs;
+static pthread_mutex_t dead_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static inline vcm_addr_t bank_end(const struct vcm_soc_bank *bank)
 {
@@ -214,10 +234,122 @@ VCM_EXPORT int vcm_soc_add_ram(struct vcm_soc *soc, vcm_addr_t base, vcm_size_t 
 	return ret;
 }
 
+/* Bytes of RAM allocated (soc->lock taken). */
+static vcm_size_t allocated_bytes(struct vcm_soc *soc)
+{
+	vcm_size_t total = 0, free_bytes = 0;
+	unsigned i;
+
+	vcm_mutex_lock(&soc->lock);
+	for (i = 0; i < soc->nbanks; i++) {
+		total += soc->banks[i].size;
+		free_bytes += vcm_buddy_free_count(soc->banks[i].buddy) << VCM_PAGE_SHIFT;
+	}
+	vcm_mutex_unlock(&soc->lock);
+	return total - free_bytes;
+}
+
+static void soc_free(struct vcm_soc *soc)
+{
+	unsigned i;
+
+	for (i = 0; i < soc->nbanks; i++)
+		bank_fini(&soc->banks[i]);
+	vcm_cache_destroy(soc->head.cache);
+	pthread_mutex_destroy(&soc->lock);
+	free(soc);
+}
+
+/* Is @soc on the dead list?  Compares pointers only (dead_lock held). */
+static struct vcm_soc **dead_link(const struct vcm_soc *soc)
+{
+	struct vcm_soc **pp;
+
+	for (pp = &dead_socs; *pp; pp = &(*pp)->next_dead)
+		if (*pp == soc)
+			return pp;
+	return NULL;
+}
+
+/*
+ * The end of a dead SoC's life (dead_lock held): true if nothing of it is
+ * left, and then it is off the list and the caller frees it.
+ */
+static bool dead_unused(struct vcm_soc *soc)
+{
+	struct vcm_soc **pp;
+
+	if (soc->holds || allocated_bytes(soc))
+		return false;
+	pp = dead_link(soc);
+	if (pp)
+		*pp = soc->next_dead;
+	return true;
+}
+
+/*
+ * dead_soc_do() - run @op on @soc if it is a dead SoC (it stays alive
+ * meanwhile), then free it if that was the last of it.  Returns false,
+ * without touching @soc, if it is not one.
+ */
+static bool dead_soc_do(struct vcm_soc *soc, void (*op)(struct vcm_soc *soc, void *arg),
+			void *arg)
+{
+	bool gone;
+
+	vcm_mutex_lock(&dead_lock);
+	if (!dead_link(soc)) {
+		vcm_mutex_unlock(&dead_lock);
+		return false;
+	}
+	if (op)
+		op(soc, arg);
+	gone = dead_unused(soc);
+	vcm_mutex_unlock(&dead_lock);
+	if (gone)
+		soc_free(soc);
+	return true;
+}
+
+unsigned vcm_soc_dead_count(void)
+{
+	const struct vcm_soc *soc;
+	unsigned n = 0;
+
+	vcm_mutex_lock(&dead_lock);
+	for (soc = dead_socs; soc; soc = soc->next_dead)
+		n++;
+	vcm_mutex_unlock(&dead_lock);
+	return n;
+}
+
+void vcm_soc_hold(struct vcm_soc *soc)
+{
+	vcm_mutex_lock(&dead_lock);
+	soc->holds++;
+	vcm_mutex_unlock(&dead_lock);
+}
+
+static void drop_hold(struct vcm_soc *soc, void *arg)
+{
+	(void)arg;
+	soc->holds--;
+}
+
+void vcm_soc_put(struct vcm_soc *soc)
+{
+	if (vcm_is_err_or_null(soc) || dead_soc_do(soc, drop_hold, NULL))
+		return;
+	vcm_mutex_lock(&dead_lock);
+	soc->holds--;
+	vcm_mutex_unlock(&dead_lock);
+}
+
 VCM_EXPORT void vcm_soc_destroy(struct vcm_soc *soc)
 {
 	struct vcm_soc *expected = soc;
-	unsigned i;
+	vcm_size_t busy;
+	bool gone;
 
 	if (!vcm_soc_ok(soc, __func__))
 		return;
@@ -227,15 +359,21 @@ VCM_EXPORT void vcm_soc_destroy(struct vcm_soc *soc)
 		default_soc = NULL;
 	vcm_mutex_unlock(&default_lock);
 
-	if (vcm_soc_free_bytes(soc) != vcm_soc_total_bytes(soc))
-		vcm_warn("vcm_soc_destroy: %llu bytes of RAM still allocated",
-			 (unsigned long long)(vcm_soc_total_bytes(soc) - vcm_soc_free_bytes(soc)));
+	busy = allocated_bytes(soc);
+	if (busy)
+		vcm_warn("vcm_soc_destroy: %llu bytes of RAM still allocated; the SoC's memory "
+			 "stays until they are given back", (unsigned long long)busy);
 	vcm_reg_del(soc, VCM_KIND_SOC);
-	for (i = 0; i < soc->nbanks; i++)
-		bank_fini(&soc->banks[i]);
-	vcm_cache_destroy(soc->head.cache);
-	pthread_mutex_destroy(&soc->lock);
-	free(soc);
+	vcm_mutex_lock(&dead_lock);
+	soc->dead = true;
+	gone = dead_unused(soc);
+	if (!gone) {
+		soc->next_dead = dead_socs;
+		dead_socs = soc;
+	}
+	vcm_mutex_unlock(&dead_lock);
+	if (gone)
+		soc_free(soc);
 }
 
 static struct vcm_soc *default_soc_get(void)
@@ -289,6 +427,18 @@ __attribute__((destructor)) static void default_soc_exit(void)
 		vcm_soc_destroy(soc);
 }
 
+/* Dead SoCs whose pages the program never gave back go with the process
+ * too, after the other destructors of the library (lower runs later). */
+__attribute__((destructor(102))) static void dead_socs_exit(void)
+{
+	while (dead_socs) {
+		struct vcm_soc *soc = dead_socs;
+
+		dead_socs = soc->next_dead;
+		soc_free(soc);
+	}
+}
+
 VCM_EXPORT int vcm_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr_t *pa)
 {
 	unsigned i;
@@ -313,15 +463,38 @@ VCM_EXPORT int vcm_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr
 	return ret;
 }
 
+struct free_args {
+	vcm_addr_t pa;
+	vcm_size_t size;
+	unsigned order;
+};
+
+static void dead_free_pages(struct vcm_soc *soc, void *arg)
+{
+	const struct free_args *a = arg;
+
+	vcm_soc_free_pages_live(soc, a->pa, a->order);
+}
+
 VCM_EXPORT void vcm_soc_free_pages(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
+{
+	struct free_args a = { .pa = pa, .order = order };
+
+	if (__builtin_expect(vcm_reg_live(soc, VCM_KIND_SOC), 1)) {
+		vcm_soc_free_pages_live(soc, pa, order);
+	} else if (vcm_is_err_or_null(soc)) {
+		vcm_warn("vcm_soc_free_pages: no SoC");
+	} else if (!dead_soc_do(soc, dead_free_pages, &a)) {
+		vcm_reg_report(soc, VCM_KIND_SOC, __func__);
+		vcm_warn("vcm_soc_free_pages: no SoC");
+	}
+}
+
+void vcm_soc_free_pages_live(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
 {
 	struct vcm_soc_bank *bank;
 	int ret = -EINVAL;
 
-	if (!vcm_soc_ok(soc, __func__)) {
-		vcm_warn("vcm_soc_free_pages: no SoC");
-		return;
-	}
 	bank = bank_of(soc, pa);
 	if (bank && VCM_IS_ALIGNED(pa, VCM_PAGE_SIZE) && order <= VCM_SOC_MAX_ORDER) {
 		vcm_mutex_lock(&soc->lock);
@@ -386,7 +559,24 @@ int vcm_soc_alloc_contig(struct vcm_soc *soc, vcm_size_t size, vcm_addr_t *pa)
 	return ret ? -ENOMEM : 0;
 }
 
+static void free_contig(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size);
+
+static void dead_free_contig(struct vcm_soc *soc, void *arg)
+{
+	const struct free_args *a = arg;
+
+	free_contig(soc, a->pa, a->size);
+}
+
 void vcm_soc_free_contig(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size)
+{
+	struct free_args a = { .pa = pa, .size = size };
+
+	if (vcm_reg_live(soc, VCM_KIND_SOC) || !dead_soc_do(soc, dead_free_contig, &a))
+		free_contig(soc, pa, size);
+}
+
+static void free_contig(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size)
 {
 	struct vcm_soc_bank *bank = vcm_is_err_or_null(soc) ? NULL : bank_of(soc, pa);
 	int ret = -EINVAL;
@@ -728,7 +918,7 @@ VCM_EXPORT int vcm_soc_set_noncoherent(struct vcm_soc *soc, const struct vcm_cac
 
 VCM_EXPORT unsigned vcm_soc_cache_line(const struct vcm_soc *soc)
 {
-	if (vcm_is_err_or_null(soc) || !soc->head.cache)
+	if (!vcm_soc_ok(soc, __func__) || !soc->head.cache)
 		return 0;
 	return 1U << vcm_cache_line_shift(soc->head.cache);
 }
@@ -737,7 +927,7 @@ VCM_EXPORT void vcm_soc_get_cache_stats(const struct vcm_soc *soc, struct vcm_ca
 {
 	if (!st)
 		return;
-	if (vcm_is_err_or_null(soc) || !soc->head.cache) {
+	if (!vcm_soc_ok(soc, __func__) || !soc->head.cache) {
 		memset(st, 0, sizeof(*st));
 		return;
 	}

@@ -673,7 +673,7 @@ VCM_EXPORT struct vcm_sysmmu *vcm_sysmmu_create(struct vcm_soc *soc, const char 
 {
 	struct vcm_sysmmu *mmu;
 
-	if (!soc)
+	if (!vcm_soc_ok(soc, __func__))
 		return vcm_err_ptr(-EINVAL);
 	mmu = vcm_calloc(1, sizeof(*mmu));
 	if (!mmu)
@@ -688,6 +688,7 @@ VCM_EXPORT struct vcm_sysmmu *vcm_sysmmu_create(struct vcm_soc *soc, const char 
 		free(mmu);
 		return vcm_err_ptr(-ENOMEM);
 	}
+	vcm_soc_hold(soc);	/* the model walks its RAM, even after vcm_soc_destroy() */
 	return mmu;
 }
 
@@ -697,6 +698,7 @@ VCM_EXPORT void vcm_sysmmu_destroy(struct vcm_sysmmu *mmu)
 		return;
 	vcm_reg_del(mmu, VCM_KIND_SYSMMU);
 	vcm_tlb_release(&mmu->tlb);
+	vcm_soc_put(mmu->soc);
 	free(mmu->name);
 	free(mmu);
 }

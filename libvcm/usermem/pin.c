@@ -7,9 +7,12 @@
  * writes the PA (the CPU through vcm_soc_phys_*(), a device through a System
  * MMU) reads or writes the application's bytes.
  *
- * One process-wide table, keyed by (SoC, host page), holds every pinned page
- * with its PA and pin count: a page keeps its PA while it is pinned at all,
- * and the PA is unredirected and freed on the last unpin.  Pages pinned with
+ * One process-wide table, keyed by (SoC id, host page), holds every pinned
+ * page with its PA and pin count: a page keeps its PA while it is pinned at
+ * all, and the PA is unredirected and freed on the last unpin.  The key is
+ * the SoC's registry id, never reused, not its pointer: a SoC destroyed
+ * with pages still pinned keeps them (they stay releasable, see
+ * vcm_soc_destroy()), and no other SoC ever finds them.  Pages pinned with
  * VCM_USERPTR_CONTIG share a block of contiguous PAs, freed when the last of
  * its pages is unpinned.
  */
@@ -55,7 +58,8 @@ struct pin_block {
 /*
  * struct pin - one pinned host page.
  * @next: next pin in the bucket.
- * @soc: the SoC the PA belongs to.
+ * @soc: the SoC the PA belongs to (held alive by the PA, see soc.c).
+ * @soc_id: its registry id, the key.
  * @page: the host page's address.
  * @pa: its PA in @soc.
  * @count: how many pins hold it.
@@ -64,6 +68,7 @@ struct pin_block {
 struct pin {
 	struct pin *next;
 	struct vcm_soc *soc;
+	uint64_t soc_id;
 	uintptr_t page;
 	vcm_addr_t pa;
 	unsigned long count;
@@ -88,38 +93,46 @@ static struct pin_table pin_table = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 /*
  * struct user_pins - what a phys from vcm_phys_from_user() holds (its priv).
+ * @soc_id: the registry id of the SoC they are pinned in.
  * @first: the first host page.
  * @npages: pages (== phys->count).
  * @pins: the pin of each page, in order.
  */
 struct user_pins {
+	uint64_t soc_id;
 	uintptr_t first;
 	unsigned npages;
 	struct pin *pins[];
 };
 
-static size_t pin_hash(const struct vcm_soc *soc, uintptr_t page, size_t nbuckets)
+static size_t pin_hash(uint64_t soc_id, uintptr_t page, size_t nbuckets)
 {
-	uint64_t key = (uint64_t)(page >> VCM_PAGE_SHIFT) ^ (uint64_t)(uintptr_t)soc;
+	uint64_t key = (uint64_t)(page >> VCM_PAGE_SHIFT) ^ (soc_id << 40);
 
 	return (size_t)((key * PIN_HASH_MULT) >> 32) & (nbuckets - 1);
 }
 
-static struct pin *pin_find(const struct vcm_soc *soc, uintptr_t page)
+/* The id the table knows @soc by: 0 (matches no pin) if it is not live. */
+static uint64_t soc_key(const struct vcm_soc *soc)
+{
+	return vcm_reg_id(soc, VCM_KIND_SOC);
+}
+
+static struct pin *pin_find(uint64_t soc_id, uintptr_t page)
 {
 	struct pin *p;
 
-	if (!pin_table.nbuckets)
+	if (!pin_table.nbuckets || !soc_id)
 		return NULL;
-	for (p = pin_table.buckets[pin_hash(soc, page, pin_table.nbuckets)]; p; p = p->next)
-		if (p->soc == soc && p->page == page)
+	for (p = pin_table.buckets[pin_hash(soc_id, page, pin_table.nbuckets)]; p; p = p->next)
+		if (p->soc_id == soc_id && p->page == page)
 			return p;
 	return NULL;
 }
 
 static void bucket_push(struct pin **buckets, size_t nbuckets, struct pin *p)
 {
-	size_t h = pin_hash(p->soc, p->page, nbuckets);
+	size_t h = pin_hash(p->soc_id, p->page, nbuckets);
 
 	p->next = buckets[h];
 	buckets[h] = p;
@@ -166,7 +179,7 @@ static int pin_insert(struct pin *p)
 /* Take @p out of the table; the bucket array goes when the table empties. */
 static void pin_remove(struct pin *p)
 {
-	struct pin **pp = &pin_table.buckets[pin_hash(p->soc, p->page, pin_table.nbuckets)];
+	struct pin **pp = &pin_table.buckets[pin_hash(p->soc_id, p->page, pin_table.nbuckets)];
 
 	while (*pp != p)
 		pp = &(*pp)->next;
@@ -209,8 +222,8 @@ static void pins_put(struct pin **pins, unsigned n)
 }
 
 /* A new pin of @page at @pa, redirected and in the table (lock held). */
-static struct pin *pin_new(struct vcm_soc *soc, uintptr_t page, vcm_addr_t pa,
-			   struct pin_block *block)
+static struct pin *pin_new(struct vcm_soc *soc, uint64_t soc_id, uintptr_t page,
+			   vcm_addr_t pa, struct pin_block *block)
 {
 	struct pin *p;
 
@@ -220,6 +233,7 @@ static struct pin *pin_new(struct vcm_soc *soc, uintptr_t page, vcm_addr_t pa,
 	if (!p)
 		return NULL;
 	p->soc = soc;
+	p->soc_id = soc_id;
 	p->page = page;
 	p->pa = pa;
 	p->count = 1;
@@ -238,9 +252,9 @@ fail:
 }
 
 /* Pin one page: its existing pin, or a new one at a fresh PA. */
-static struct pin *pin_get_page(struct vcm_soc *soc, uintptr_t page)
+static struct pin *pin_get_page(struct vcm_soc *soc, uint64_t soc_id, uintptr_t page)
 {
-	struct pin *p = pin_find(soc, page);
+	struct pin *p = pin_find(soc_id, page);
 	vcm_addr_t pa;
 
 	if (p) {
@@ -249,7 +263,7 @@ static struct pin *pin_get_page(struct vcm_soc *soc, uintptr_t page)
 	}
 	if (vcm_soc_alloc_pages(soc, 0, &pa))
 		return NULL;
-	p = pin_new(soc, page, pa, NULL);
+	p = pin_new(soc, soc_id, page, pa, NULL);
 	if (!p)
 		vcm_soc_free_pages(soc, pa, 0);
 	return p;
@@ -260,7 +274,8 @@ static int pin_scattered(struct vcm_soc *soc, struct user_pins *up)
 	unsigned i;
 
 	for (i = 0; i < up->npages; i++) {
-		up->pins[i] = pin_get_page(soc, up->first + (uintptr_t)i * VCM_PAGE_SIZE);
+		up->pins[i] = pin_get_page(soc, up->soc_id,
+					   up->first + (uintptr_t)i * VCM_PAGE_SIZE);
 		if (!up->pins[i]) {
 			pins_put(up->pins, i);
 			return -ENOMEM;
@@ -273,13 +288,13 @@ static int pin_scattered(struct vcm_soc *soc, struct user_pins *up)
  * How many pages of @up are pinned already (their pins stored in up->pins),
  * and whether they are all pinned at one contiguous run.
  */
-static unsigned pinned_already(struct vcm_soc *soc, struct user_pins *up, bool *contiguous)
+static unsigned pinned_already(struct user_pins *up, bool *contiguous)
 {
 	unsigned i, found = 0;
 
 	*contiguous = true;
 	for (i = 0; i < up->npages; i++) {
-		up->pins[i] = pin_find(soc, up->first + (uintptr_t)i * VCM_PAGE_SIZE);
+		up->pins[i] = pin_find(up->soc_id, up->first + (uintptr_t)i * VCM_PAGE_SIZE);
 		if (!up->pins[i]) {
 			*contiguous = false;
 			continue;
@@ -306,7 +321,7 @@ static int pin_new_run(struct vcm_soc *soc, struct user_pins *up)
 		return -ENOMEM;
 	}
 	for (i = 0; i < up->npages; i++) {
-		up->pins[i] = pin_new(soc, up->first + (uintptr_t)i * VCM_PAGE_SIZE,
+		up->pins[i] = pin_new(soc, up->soc_id, up->first + (uintptr_t)i * VCM_PAGE_SIZE,
 				      block->pa + (vcm_addr_t)i * VCM_PAGE_SIZE, block);
 		if (!up->pins[i])
 			break;
@@ -326,7 +341,7 @@ static int pin_new_run(struct vcm_soc *soc, struct user_pins *up)
 static int pin_contiguous(struct vcm_soc *soc, struct user_pins *up)
 {
 	bool contiguous;
-	unsigned found = pinned_already(soc, up, &contiguous), i;
+	unsigned found = pinned_already(up, &contiguous), i;
 
 	if (!found)
 		return pin_new_run(soc, up);
@@ -468,6 +483,7 @@ VCM_EXPORT struct vcm_phys *vcm_phys_from_user(struct vcm_soc *soc, void *uaddr,
 	up = vcm_calloc(1, sizeof(*up) + npages * sizeof(up->pins[0]));
 	if (!up)
 		return vcm_err_ptr(-ENOMEM);
+	up->soc_id = soc_key(soc);
 	up->first = first;
 	up->npages = (unsigned)npages;
 
@@ -492,6 +508,7 @@ VCM_EXPORT struct vcm_phys *vcm_phys_from_user(struct vcm_soc *soc, void *uaddr,
 
 size_t vcm_pin_pages(const struct vcm_soc *soc)
 {
+	uint64_t id = soc ? soc_key(soc) : 0;
 	size_t i, n = 0;
 	struct pin *p;
 
@@ -501,7 +518,7 @@ size_t vcm_pin_pages(const struct vcm_soc *soc)
 	} else {
 		for (i = 0; i < pin_table.nbuckets; i++)
 			for (p = pin_table.buckets[i]; p; p = p->next)
-				n += p->soc == soc;
+				n += p->soc_id == id;
 	}
 	vcm_mutex_unlock(&pin_table.lock);
 	return n;
@@ -511,13 +528,14 @@ void vcm_pin_for_each(const struct vcm_soc *soc,
 		      void (*fn)(const void *uaddr, vcm_addr_t pa, unsigned long count, void *arg),
 		      void *arg)
 {
+	uint64_t id = soc_key(soc);
 	struct pin *p;
 	size_t i;
 
 	pthread_mutex_lock(&pin_table.lock);
-	for (i = 0; i < pin_table.nbuckets; i++)
+	for (i = 0; id && i < pin_table.nbuckets; i++)
 		for (p = pin_table.buckets[i]; p; p = p->next)
-			if (p->soc == soc)
+			if (p->soc_id == id)
 				fn((const void *)p->page, p->pa, p->count, arg);
 	pthread_mutex_unlock(&pin_table.lock);
 }
@@ -526,12 +544,14 @@ int vcm_pin_lookup(const struct vcm_soc *soc, const void *uaddr, vcm_addr_t *pa,
 		   unsigned long *count)
 {
 	struct pin *p;
+	uint64_t id;
 	int ret = -ENOENT;
 
 	if (!soc)
 		soc = vcm_soc_current();
+	id = soc_key(soc);
 	vcm_mutex_lock(&pin_table.lock);
-	p = pin_find(soc, (uintptr_t)uaddr & PAGE_ADDR_MASK);
+	p = pin_find(id, (uintptr_t)uaddr & PAGE_ADDR_MASK);
 	if (p) {
 		*pa = p->pa;
 		*count = p->count;
@@ -545,14 +565,15 @@ int vcm_pin_find_pa(const struct vcm_soc *soc, vcm_addr_t pa, void **uaddr,
 		    unsigned long *count)
 {
 	vcm_addr_t page = pa & VCM_PAGE_MASK;
+	uint64_t id = soc_key(soc);
 	int ret = -ENOENT;
 	struct pin *p;
 	size_t i;
 
 	vcm_mutex_lock(&pin_table.lock);
-	for (i = 0; i < pin_table.nbuckets && ret; i++) {
+	for (i = 0; id && i < pin_table.nbuckets && ret; i++) {
 		for (p = pin_table.buckets[i]; p; p = p->next) {
-			if (p->soc != soc || p->pa != page)
+			if (p->soc_id != id || p->pa != page)
 				continue;
 			*uaddr = (void *)(p->page + (uintptr_t)(pa - page));
 			*count = p->count;

@@ -11,7 +11,9 @@
 
 /*
  * vcm_pin_pages() - how many host pages are pinned in @soc (NULL: in every
- * SoC).  Each page counts once however many times it is pinned.
+ * SoC, destroyed ones included until their pins are released).  Each page
+ * counts once however many times it is pinned.  A destroyed SoC's pins are
+ * found through no SoC handle, here and below.
  */
 size_t vcm_pin_pages(const struct vcm_soc *soc);
 

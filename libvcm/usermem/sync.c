@@ -12,6 +12,7 @@
 
 #include "internal.h"
 #include "cache-model.h"
+#include "phys.h"
 #include "pin.h"
 #include "soc-internal.h"
 #include "sync.h"
@@ -28,6 +29,23 @@ static int sync_one(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size, enum vc
 {
 	return for_device ? vcm_cache_sync_for_device(soc, pa, size, dir)
 			  : vcm_cache_sync_for_cpu(soc, pa, size, dir);
+}
+
+/*
+ * The checks of the public functions taking a SoC (NULL: the current one)
+ * and a phys: 0, or -EINVAL for a dead or foreign handle (warned, as the
+ * registry does everywhere) or a NULL phys.  A phys libvcm released is
+ * refused even though a driver's own phys might lie there now (the
+ * registry's rule for vcm_free(): see phys.h), because reading a released
+ * one reads freed memory.
+ */
+static int phys_sync_check(struct vcm_soc **soc, struct vcm_phys *phys, const char *fn)
+{
+	if (!*soc)
+		*soc = vcm_soc_current();
+	if (!vcm_soc_ok(*soc, fn))
+		return -EINVAL;
+	return vcm_phys_check(phys, VCM_PHYS_RELEASE, fn);
 }
 
 int vcm_phys_sync_range(struct vcm_soc *soc, const struct vcm_phys *phys, vcm_size_t off,
@@ -63,25 +81,29 @@ int vcm_phys_sync_range(struct vcm_soc *soc, const struct vcm_phys *phys, vcm_si
 VCM_EXPORT int vcm_phys_sync_for_device(struct vcm_soc *soc, struct vcm_phys *phys,
 					enum vcm_dma_dir dir)
 {
-	if (vcm_is_err_or_null(phys))
-		return -EINVAL;
+	int ret = phys_sync_check(&soc, phys, __func__);
+
+	if (ret)
+		return ret;
 	return vcm_phys_sync_range(soc, phys, 0, phys->size, dir, true);
 }
 
 VCM_EXPORT int vcm_phys_sync_for_cpu(struct vcm_soc *soc, struct vcm_phys *phys,
 				     enum vcm_dma_dir dir)
 {
-	if (vcm_is_err_or_null(phys))
-		return -EINVAL;
+	int ret = phys_sync_check(&soc, phys, __func__);
+
+	if (ret)
+		return ret;
 	return vcm_phys_sync_range(soc, phys, 0, phys->size, dir, false);
 }
 
-static int res_sync(struct vcm_res *res, enum vcm_dma_dir dir, bool for_device)
+static int res_sync(struct vcm_res *res, enum vcm_dma_dir dir, bool for_device, const char *fn)
 {
 	struct vcm_phys *phys;
 	struct vcm_soc *soc;
 
-	if (!vcm_res_valid(res) || !dir_ok(dir))
+	if (!vcm_res_ok(res, fn) || !dir_ok(dir))
 		return -EINVAL;
 	vcm_lock(res->vcm);
 	phys = res->phys;
@@ -94,12 +116,12 @@ static int res_sync(struct vcm_res *res, enum vcm_dma_dir dir, bool for_device)
 
 VCM_EXPORT int vcm_res_sync_for_device(struct vcm_res *res, enum vcm_dma_dir dir)
 {
-	return res_sync(res, dir, true);
+	return res_sync(res, dir, true, __func__);
 }
 
 VCM_EXPORT int vcm_res_sync_for_cpu(struct vcm_res *res, enum vcm_dma_dir dir)
 {
-	return res_sync(res, dir, false);
+	return res_sync(res, dir, false, __func__);
 }
 
 /* The PA of host byte @p: ordinary RAM of @soc, or a page pinned in it. */
@@ -122,8 +144,8 @@ VCM_EXPORT int vcm_cache_maint_host(struct vcm_soc *soc, const void *addr, size_
 
 	if (!soc)
 		soc = vcm_soc_current();
-	if (vcm_is_err(soc) || (op != VCM_CACHE_CLEAN && op != VCM_CACHE_INV &&
-				op != VCM_CACHE_FLUSH) || end < a)
+	if (!vcm_soc_ok(soc, __func__) || (op != VCM_CACHE_CLEAN && op != VCM_CACHE_INV &&
+					   op != VCM_CACHE_FLUSH) || end < a)
 		return -EINVAL;
 	if (!vcm_soc_cache(soc))
 		return 0;

@@ -83,23 +83,29 @@ VCM_EXPORT void vcm_userptr_put(struct vcm_userptr *up)
 	free(u);
 }
 
-static int userptr_sync(struct vcm_userptr *up, enum vcm_dma_dir dir, bool for_device)
+static int userptr_sync(struct vcm_userptr *up, enum vcm_dma_dir dir, bool for_device,
+			const char *fn)
 {
 	struct userptr *u;
 
-	if (vcm_is_err_or_null(up) || !vcm_res_valid(up->res))
+	if (!vcm_handle_ok(up, VCM_KIND_USERPTR, fn))
 		return -EINVAL;
 	u = VCM_CONTAINER_OF(up, struct userptr, up);
+	if (vcm_reg_id(up->res, VCM_KIND_RES) != u->res_id) {
+		vcm_warn("%s: the buffer's reservation is gone (its context was destroyed); "
+			 "nothing synced", fn);
+		return -EINVAL;
+	}
 	return vcm_phys_sync_range(vcm_context_soc(up->res->vcm), u->phys, up->offset, up->size,
 				   dir, for_device);
 }
 
 VCM_EXPORT int vcm_userptr_sync_for_device(struct vcm_userptr *up, enum vcm_dma_dir dir)
 {
-	return userptr_sync(up, dir, true);
+	return userptr_sync(up, dir, true, __func__);
 }
 
 VCM_EXPORT int vcm_userptr_sync_for_cpu(struct vcm_userptr *up, enum vcm_dma_dir dir)
 {
-	return userptr_sync(up, dir, false);
+	return userptr_sync(up, dir, false, __func__);
 }

@@ -18,6 +18,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <vcm/cache.h>
 #include <vcm/fault-inject.h>
 
 #include "pin.h"
@@ -383,6 +384,67 @@ static void handler_calls_back(void **state)
 	assert_int_equal(f->ctx->activations, 0);
 }
 
+/*
+ * The cache maintenance calls on objects check their handles like every
+ * other entry point: released or foreign ones are warned about and
+ * nothing is done (a userptr whose context is gone too).
+ */
+static void sync_checks_handles(void **state)
+{
+	struct fx *f = *state;
+	char *buf = aligned_alloc(PAGE, 2 * PAGE);
+	struct vcm_phys *phys = vcm_alloc(f->ctx, PAGE, 0);
+	struct vcm_res *res = vcm_map(f->ctx, phys, 0);
+	struct vcm_userptr *up = vcm_userptr_get(f->ctx, buf, PAGE, 0);
+	struct vcm_soc *soc = vcm_soc_create();
+	struct vcm_cache_stats st;
+	uint64_t junk[16] = { 0 };
+	const enum vcm_dma_dir to = VCM_DMA_TO_DEVICE, from = VCM_DMA_FROM_DEVICE;
+
+	assert_false(vcm_is_err(res) || vcm_is_err(up) || vcm_is_err(soc));
+	WARNS(0, assert_int_equal(vcm_res_sync_for_device(res, to), 0));
+	WARNS(0, assert_int_equal(vcm_phys_sync_for_cpu(f->soc, phys, from), 0));
+	WARNS(0, assert_int_equal(vcm_userptr_sync_for_device(up, to), 0));
+
+	vcm_userptr_put(up);
+	WARNS(1, assert_int_equal(vcm_userptr_sync_for_device(up, to), -EINVAL));
+	WARNS(1, assert_int_equal(vcm_userptr_sync_for_cpu(up, from), -EINVAL));
+	vcm_unmap(res);
+	WARNS(1, assert_int_equal(vcm_res_sync_for_device(res, to), -EINVAL));
+	WARNS(1, assert_int_equal(vcm_res_sync_for_cpu(res, from), -EINVAL));
+	vcm_free(phys);
+	WARNS(1, assert_int_equal(vcm_phys_sync_for_device(f->soc, phys, to), -EINVAL));
+	WARNS(1, assert_int_equal(vcm_phys_sync_for_cpu(NULL, phys, from), -EINVAL));
+
+	vcm_soc_destroy(soc);
+	phys = vcm_alloc(f->ctx, PAGE, 0);
+	WARNS(1, assert_int_equal(vcm_phys_sync_for_device(soc, phys, to), -EINVAL));
+	WARNS(1, assert_int_equal(vcm_cache_maint(soc, RAM_BASE, 1, VCM_CACHE_CLEAN), -EINVAL));
+	WARNS(1, assert_int_equal(vcm_cache_sync_for_device(soc, RAM_BASE, 1, to), -EINVAL));
+	WARNS(1, assert_int_equal(vcm_cache_sync_for_cpu(soc, RAM_BASE, 1, from), -EINVAL));
+	WARNS(1, assert_int_equal(vcm_cache_maint_host(soc, buf, 1, VCM_CACHE_CLEAN), -EINVAL));
+	WARNS(1, assert_int_equal(vcm_soc_cache_line(soc), 0));
+	st.cleans = 1;
+	WARNS(1, vcm_soc_get_cache_stats(soc, &st));
+	assert_int_equal(st.cleans, 0);
+	vcm_free(phys);
+
+	WARNS(1, assert_int_equal(vcm_res_sync_for_device((struct vcm_res *)junk, to), -EINVAL));
+	WARNS(1, assert_int_equal(vcm_userptr_sync_for_cpu((struct vcm_userptr *)junk, from),
+				  -EINVAL));
+	WARNS(1, assert_int_equal(vcm_cache_maint((struct vcm_soc *)junk, RAM_BASE, 1,
+						  VCM_CACHE_FLUSH), -EINVAL));
+
+	/* a userptr outliving its context: releasable, not syncable */
+	up = vcm_userptr_get(f->ctx, buf + PAGE, PAGE, 0);
+	assert_false(vcm_is_err(up));
+	WARNS(1, vcm_destroy(f->ctx));
+	f->ctx = NULL;
+	WARNS(1, assert_int_equal(vcm_userptr_sync_for_device(up, to), -EINVAL));
+	WARNS(0, vcm_userptr_put(up));
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -399,6 +461,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(pin_huge_unmapped, setup, teardown),
 		cmocka_unit_test_setup_teardown(pin_without_descriptors, setup, teardown),
 		cmocka_unit_test_setup_teardown(vmm_unbind_host_failure, setup, teardown),
+		cmocka_unit_test_setup_teardown(sync_checks_handles, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
