@@ -173,6 +173,9 @@ def main(argv):
                 continue
             checks.append('#line 1 "%s"\nstatic __attribute__((unused)) %s = &%s;\n'
                           % (path, ptr, name))
+        elif item.kind == 'variable':
+            # the page's declaration, repeated, must agree with the header's
+            checks.append('#line 1 "%s"\n%s\n' % (path, flat(decl)))
         elif item.kind in ('macro', 'function-macro'):
             checks.append('#line 1 "%s"\n#ifndef %s\n#error "%s is not defined by the headers"\n'
                           '#endif\n' % (path, name, name))

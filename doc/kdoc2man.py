@@ -46,7 +46,7 @@ class Item:
     def __init__(self, header, line, kind, name, summary):
         self.header = header      # the header's path
         self.line = line          # line of the comment
-        self.kind = kind          # function, macro, struct, enum, union, typedef
+        self.kind = kind          # function, variable, macro, struct, enum, union, typedef
         self.name = name
         self.summary = summary
         self.args = []            # [(name, text)]
@@ -137,6 +137,8 @@ def declaration(src, pos, item):
         item.static_inline = decl.startswith('static inline')
         decl = re.sub(r'\bVCM_EXPORT\s+', '', decl)
         return wrap(' '.join(decl.split()) + ';')
+    if item.kind == 'variable':
+        return ' '.join(re.sub(r'\bVCM_EXPORT\s+', '', decl).split()) + ';'
     return decl + ';'
 
 
@@ -182,7 +184,9 @@ def parse_header(path, problems):
             continue
         kind, name, paren, summary = head.groups()
         if not kind:
-            kind = 'function' if paren and not name.isupper() else 'macro'
+            # a lower-case name without () is a variable (or a macro,
+            # which declaration() finds out from the #define)
+            kind = ('function' if paren else 'variable') if not name.isupper() else 'macro'
         item = Item(path, line, kind, name, summary.strip())
         parse_comment(lines, item)
         item.decl = declaration(src, m.end(), item)
@@ -252,14 +256,14 @@ def see_also(item, names):
 
 
 def item_page(item, version, names):
-    kind = {'function': '', 'macro': 'macro ', 'function-macro': 'macro ',
+    kind = {'function': '', 'variable': '', 'macro': 'macro ', 'function-macro': 'macro ',
             'struct': 'struct ', 'enum': 'enum ', 'union': 'union ', 'typedef': 'typedef '}
     out = [th(item.name, '3', version), '.SH NAME',
            '%s \\- %s' % (esc(item.name), esc(item.summary)),
            '.SH SYNOPSIS', '.nf', '.B #include %s' % item.include, '.PP']
     out += [esc(line.expandtabs(8)) for line in item.decl.split('\n')]
     out += ['.fi']
-    if item.kind == 'function' and not item.static_inline:
+    if item.kind in ('function', 'variable') and not item.static_inline:
         out += ['.PP', 'Link with \\fI\\-lvcm\\fP (\\fBpkg\\-config \\-\\-libs vcm\\fP).']
     if item.args:
         what = {'struct': 'MEMBERS', 'union': 'MEMBERS', 'enum': 'CONSTANTS'}

@@ -24,6 +24,10 @@
 /* ------------------------------------------------------------------------ */
 /* A few kernel-isms, so that the driver below reads like a driver.         */
 
+/* The driver's messages go to stdout with its prefix (<vcm/kernel.h>'s go
+ * to stderr). */
+#undef pr_info
+#undef pr_err
 #define pr_info(fmt, ...)	printf("   [fimc] " fmt, ##__VA_ARGS__)
 #define pr_err(fmt, ...)	printf("   [fimc] error: " fmt, ##__VA_ARGS__)
 

@@ -99,7 +99,7 @@ static inline struct vcm_phys *test_phys_new(unsigned count, const vcm_addr_t *s
 
 static inline unsigned bindings_of(const struct vcm_phys *phys)
 {
-	return __atomic_load_n(&phys->bindings, __ATOMIC_ACQUIRE);
+	return (unsigned)__atomic_load_n(&phys->bindings.counter, __ATOMIC_ACQUIRE);
 }
 
 #endif /* VCM_TEST_COMMON_H */

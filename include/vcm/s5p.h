@@ -5,7 +5,7 @@
  * device's context a window of the 4 GiB DVA space of that table.
  *
  * vcm_create_unified() gives a device id a window of whole MiB, placed
- * first-fit in [1 MiB, 4 GiB): DVA 0..1 MiB is never handed out, so a
+ * first-fit in [1 MiB, 0xFFF00000): DVA 0..1 MiB is never handed out, so a
  * device that DMAs through a NULL DVA faults.  Windows never overlap.
  * Each context is an MMU-wrapper context (see struct vcm_mmu in
  * <vcm/vcm-drv.h>) using 1 MiB, 64 KiB and 4 KiB pages in the shared table.
@@ -105,8 +105,30 @@ enum vcm_dev_id {
 #define S5P_VCM_WINDOW_SIZE ((vcm_size_t)1 << 20)
 /** S5P_VCM_DVA_START - the first DVA a window can start at. */
 #define S5P_VCM_DVA_START S5P_VCM_WINDOW_SIZE
-/** S5P_VCM_DVA_END - the end of the shared DVA space (4 GiB). */
-#define S5P_VCM_DVA_END ((vcm_addr_t)1 << 32)
+/**
+ * S5P_VCM_DVA_END - the end of the DVA windows are given from: 0xFFF00000,
+ * as the shipped layer's pool of [1 MiB, 0xFFF00000), handed out first
+ * fit.
+ */
+#define S5P_VCM_DVA_END ((vcm_addr_t)0xFFF00000)
+
+struct device;
+
+/**
+ * struct vcm_cma_alloc - how the S5P drivers described a contiguous (CMA)
+ * region to allocate from.
+ * @dev: the device the region belongs to.
+ * @type: the region's name.
+ * @alignment: the alignment asked for.
+ *
+ * libvcm does not use it; it is here so that driver code that passes one
+ * around compiles.
+ */
+struct vcm_cma_alloc {
+	struct device *dev;
+	char *type;
+	vcm_addr_t alignment;
+};
 
 /**
  * struct s5p_vcm_driver - what a platform's sysmmu driver does for a device.
@@ -116,12 +138,15 @@ enum vcm_dev_id {
  *	into the device's System MMU (and turn it on); NULL: the library
  *	programs and enables the model.
  * @phys_alloc: return the physical address of @size (page-rounded)
- *	physically contiguous, page-aligned bytes, or 0 when there is no
- *	memory; @flags are vcm_alloc()'s.  NULL: the library allocates from
- *	the SoC with vcm_phys_alloc() (1 MiB, 64 KiB and 4 KiB pages).
- * @phys_free: give back a phys made from @phys_alloc (one part: its start
- *	and size); called by vcm_free().  The library frees the struct
- *	afterwards.  NULL: the memory is not given back anywhere.
+ *	physically contiguous, page-aligned bytes, or a negative errno cast
+ *	to the address type (IS_ERR_VALUE(), as the shipped layer tested)
+ *	when there is none; @flags are vcm_alloc()'s.  NULL: the library
+ *	allocates from the SoC with vcm_phys_alloc() (1 MiB, 64 KiB and
+ *	4 KiB pages).
+ * @phys_free: becomes the free function of a phys made from @phys_alloc
+ *	(one part: its start and size), called by vcm_free(): it gives the
+ *	memory back and frees the structure with free(), as the kernel's
+ *	did with kfree().  NULL: only the structure is freed.
  */
 struct s5p_vcm_driver {
 	void (*tlb_invalidator)(enum vcm_dev_id id);
@@ -132,14 +157,16 @@ struct s5p_vcm_driver {
 
 /**
  * vcm_create_unified() - make a device's context in the shared table.
- * @size: bytes of DVA the device needs; rounded up to S5P_VCM_WINDOW_SIZE.
+ * @size: bytes of DVA the device needs, a whole number of pages; rounded
+ *	up to S5P_VCM_WINDOW_SIZE.
  * @id: the device.
  * @driver: the callbacks (copied), or NULL for none.
  *
  * Return: the context, with start and size set to its window; destroy it
  * with vcm_destroy(), which frees the window and the id.
- * vcm_err_ptr(-EINVAL) for a bad @id, a @size of 0 or one larger than the
- * 4 GiB DVA space; -EEXIST if @id already has a context; -ENOSPC when no
+ * vcm_err_ptr(-EINVAL) for a bad @id, a @size of 0 or one larger than
+ * S5P_VCM_DVA_END, and with a warning for a @size that is not a whole
+ * number of pages (the shipped layer refused it); -EEXIST if @id already has a context; -ENOSPC when no
  * free window is that large; -ENOMEM.
  */
 VCM_EXPORT struct vcm *vcm_create_unified(vcm_size_t size, enum vcm_dev_id id,
@@ -149,8 +176,8 @@ VCM_EXPORT struct vcm *vcm_create_unified(vcm_size_t size, enum vcm_dev_id id,
  * vcm_find_vcm() - the context of a device.
  * @id: the device.
  *
- * Return: the context vcm_create_unified() made for @id;
- * vcm_err_ptr(-EINVAL) for a bad @id; vcm_err_ptr(-ENOENT) if @id has none.
+ * Return: the context vcm_create_unified() made for @id; NULL for a bad
+ * @id or a device without a context (as the shipped layer).
  */
 VCM_EXPORT struct vcm *vcm_find_vcm(enum vcm_dev_id id);
 
@@ -173,10 +200,15 @@ enum S5PVCM_RESCHECK {
  * @vcm: a context.
  * @res: a reservation.
  *
+ * As the shipped layer, when @res lies in another device's window the TLB
+ * of @vcm's device is invalidated (its tlb_invalidator callback, or the
+ * library on its System MMU models), since that device is about to use a
+ * mapping another context made.
+ *
  * Return: S5PVCM_RES_IN_VCM if @res is a reservation of @vcm;
  * S5PVCM_RES_IN_ADDRSPACE if @vcm and the context of @res are two unified
- * contexts; S5PVCM_RES_NOT_IN_VCM otherwise, and for NULL or error
- * pointers.
+ * contexts; S5PVCM_RES_NOT_IN_VCM otherwise, and with a warning for NULL
+ * or error pointers.
  */
 VCM_EXPORT enum S5PVCM_RESCHECK vcm_reservation_in_vcm(struct vcm *vcm, struct vcm_res *res);
 
@@ -214,6 +246,107 @@ VCM_EXPORT void s5p_vcm_turn_off(struct vcm *vcm);
  * Return: the System MMU; vcm_err_ptr(-EINVAL) for a bad @id; -ENOMEM.
  */
 VCM_EXPORT struct vcm_sysmmu *s5p_sysmmu_get(enum vcm_dev_id id);
+
+/**
+ * enum sysmmu_ips - the System MMU instances of the S5PV310/Exynos4210, as
+ * the platform's <plat/sysmmu.h> numbers them.
+ * @SYSMMU_MDMA: memory DMA.
+ * @SYSMMU_SSS: security subsystem.
+ * @SYSMMU_FIMC0: camera interface 0.
+ * @SYSMMU_FIMC1: camera interface 1.
+ * @SYSMMU_FIMC2: camera interface 2.
+ * @SYSMMU_FIMC3: camera interface 3.
+ * @SYSMMU_JPEG: JPEG codec.
+ * @SYSMMU_FIMD0: display controller 0.
+ * @SYSMMU_FIMD1: display controller 1.
+ * @SYSMMU_PCIe: PCI Express.
+ * @SYSMMU_G2D: 2D graphics.
+ * @SYSMMU_ROTATOR: rotator.
+ * @SYSMMU_MDMA2: second memory DMA.
+ * @SYSMMU_TV: TV output.
+ * @SYSMMU_MFC_L: the video codec's first (left) bus port.
+ * @SYSMMU_MFC_R: the video codec's second (right) bus port.
+ *
+ * Instance N < 14 sits in front of device N of enum vcm_dev_id; the codec
+ * (VCM_DEV_MFC) has two, SYSMMU_MFC_L and SYSMMU_MFC_R, and the S5P layer
+ * programs, enables and invalidates both for it.
+ */
+enum sysmmu_ips {
+	SYSMMU_MDMA = 0,
+	SYSMMU_SSS = 1,
+	SYSMMU_FIMC0 = 2,
+	SYSMMU_FIMC1 = 3,
+	SYSMMU_FIMC2 = 4,
+	SYSMMU_FIMC3 = 5,
+	SYSMMU_JPEG = 6,
+	SYSMMU_FIMD0 = 7,
+	SYSMMU_FIMD1 = 8,
+	SYSMMU_PCIe = 9,
+	SYSMMU_G2D = 10,
+	SYSMMU_ROTATOR = 11,
+	SYSMMU_MDMA2 = 12,
+	SYSMMU_TV = 13,
+	SYSMMU_MFC_L = 14,
+	SYSMMU_MFC_R = 15,
+};
+
+/** typedef sysmmu_ips - enum sysmmu_ips, by the platform's type name. */
+typedef enum sysmmu_ips sysmmu_ips;
+
+/** S5P_SYSMMU_TOTAL_IPNUM - the number of System MMU instances (16). */
+#define S5P_SYSMMU_TOTAL_IPNUM 16
+
+/**
+ * s5p_sysmmu_ip() - the simulated System MMU of one instance.
+ * @ips: the instance.
+ *
+ * The same models as s5p_sysmmu_get() (s5p_sysmmu_ip(SYSMMU_MFC_L) is
+ * s5p_sysmmu_get(VCM_DEV_MFC)), made on first use with the same lifetime;
+ * SYSMMU_MFC_R is named "s5p-sysmmu-mfc_r".
+ * Return: the System MMU; vcm_err_ptr(-EINVAL) for a bad @ips; -ENOMEM.
+ */
+VCM_EXPORT struct vcm_sysmmu *s5p_sysmmu_ip(sysmmu_ips ips);
+
+/**
+ * s5p_sysmmu_on() - what the platform's sysmmu_on() does: turn an instance on.
+ * @ips: the instance.
+ *
+ * Programs the shared table's base (when a unified context made it), sets
+ * the LRU replacement policy in CFG and enables translation and the fault
+ * interrupt in CTRL, through the register view.
+ * Return: 0; -EINVAL for a bad @ips; -ENOMEM if the model cannot be made.
+ */
+VCM_EXPORT int s5p_sysmmu_on(sysmmu_ips ips);
+
+/**
+ * s5p_sysmmu_off() - what the platform's sysmmu_off() does: translation off.
+ * @ips: the instance.
+ *
+ * Clears the enable bit of CTRL: the device's addresses pass through as
+ * physical addresses again.
+ * Return: 0; -EINVAL for a bad @ips; -ENOMEM if the model cannot be made.
+ */
+VCM_EXPORT int s5p_sysmmu_off(sysmmu_ips ips);
+
+/**
+ * s5p_sysmmu_set_tablebase_pgd() - program a page-table base and flush.
+ * @ips: the instance.
+ * @pgd: the physical address of a level-1 table.
+ *
+ * Writes PT_BASE_ADDR, then invalidates the TLB as s5p_sysmmu_tlb_invalidate().
+ * Return: 0; -EINVAL for a bad @ips; -ENOMEM if the model cannot be made.
+ */
+VCM_EXPORT int s5p_sysmmu_set_tablebase_pgd(sysmmu_ips ips, unsigned long pgd);
+
+/**
+ * s5p_sysmmu_tlb_invalidate() - invalidate an instance's whole TLB.
+ * @ips: the instance.
+ *
+ * Blocks the MMU through CTRL, writes FLUSH, unblocks it, as the platform
+ * driver did.
+ * Return: 0; -EINVAL for a bad @ips; -ENOMEM if the model cannot be made.
+ */
+VCM_EXPORT int s5p_sysmmu_tlb_invalidate(sysmmu_ips ips);
 
 /**
  * s5p_vcm_dump() - print who maps what in the shared table.

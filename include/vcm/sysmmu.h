@@ -95,6 +95,9 @@ extern "C" {
 	(VCM_SYSMMU_CTRL_ENABLE | VCM_SYSMMU_CTRL_BLOCK)		/* 0x7 */
 #define VCM_SYSMMU_CTRL_DISABLE		0x0U
 
+/* CFG bits the platform drivers set (stored; the model's TLB stays first-in first-out). */
+#define VCM_SYSMMU_CFG_LRU		(1U << 0)	/* replacement policy: LRU */
+
 /*
  * STATUS bits: BLOCKED is set while CTRL holds new transactions, or while
  * the MMU holds them after a fault (vcm_sysmmu_set_fault_hold()).

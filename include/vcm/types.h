@@ -125,6 +125,29 @@ VCM_EXPORT void vcm_set_warn_handler(vcm_warn_fn fn, void *priv);
  */
 VCM_EXPORT unsigned long vcm_warn_count(void);
 
+/**
+ * vcm_raise_warning() - raise a warning of the program's own.
+ * @fmt: printf-style format of the one-line text.
+ *
+ * Counted by vcm_warn_count() and handed to the handler of
+ * vcm_set_warn_handler() exactly like the library's own warnings.  This is
+ * what WARN_ON() of <vcm/kernel.h> calls, so that kernel-style driver code
+ * reports its misuses through the same channel.  Thread-safe.
+ */
+VCM_EXPORT void vcm_raise_warning(const char *fmt, ...) VCM_PRINTF(1, 2);
+
+/**
+ * struct vcm_atomic - an atomic int, laid out as the kernel's atomic_t.
+ * @counter: the value; access it through __atomic builtins (or the
+ *           atomic_*() helpers of <vcm/kernel.h>).
+ */
+struct vcm_atomic {
+	int counter;
+};
+
+/** typedef vcm_atomic_t - struct vcm_atomic (the kernel's atomic_t). */
+typedef struct vcm_atomic vcm_atomic_t;
+
 #ifdef __cplusplus
 }
 #endif

@@ -26,13 +26,18 @@
 extern "C" {
 #endif
 
+struct page;
+
 /**
  * struct vcm_phys_part - one physically contiguous piece of a phys.
  * @start: physical address, page-aligned.
+ * @page: the kernel's struct page of the first page; libvcm has none and
+ *        leaves it NULL (kept for the kernel's layout).
  * @size: bytes, a multiple of VCM_PAGE_SIZE.
  */
 struct vcm_phys_part {
 	vcm_addr_t start;
+	struct page *page;
 	vcm_size_t size;
 };
 
@@ -40,21 +45,23 @@ struct vcm_phys_part {
  * struct vcm_phys - physical memory: a list of parts.
  * @count: number of parts.
  * @size: total bytes (the sum of the parts' sizes).
- * @free: releases the phys (called by vcm_free() once it is unbound).
+ * @free: releases the phys, the structure included (called by vcm_free()
+ *        once it is unbound).
  * @bindings: how many reservations bind it; updated atomically by the
  *            library, read it with __atomic_load_n() if other threads bind.
- * @priv: belongs to whoever set @free.
  * @parts: the parts, in the order they appear in a reservation.
+ *
+ * The kernel's layout, field for field.  A driver may make its own (as
+ * the S5P drivers did for contiguous memory: allocate it with malloc(),
+ * fill count, size, free and the parts, bindings 0).
  */
 struct vcm_phys {
 	unsigned count;
 	vcm_size_t size;
 	void (*free)(struct vcm_phys *phys);
-	unsigned bindings;
-	void *priv;
+	vcm_atomic_t bindings;
 	struct vcm_phys_part parts[];
 };
-
 /**
  * struct vcm_driver - the operations behind a context.
  * @cleanup: release the context (after vcm_destroy() emptied it); NULL:
@@ -93,14 +100,17 @@ struct vcm_driver {
  * vcm_init() - initialise a context whose start, size and driver are set.
  * @vcm: the context.
  *
- * Return: @vcm; vcm_err_ptr(-EINVAL) for NULL, no driver, size 0, an
- * unaligned window or one that wraps past 2^64; -ENOMEM.
+ * As the kernel's, it requires a driver with an unreserve op.
+ * Return: @vcm; vcm_err_ptr(-EINVAL) for NULL, and with a warning for no
+ * driver, a driver without unreserve, size 0, an unaligned window or one
+ * that wraps past 2^64; -ENOMEM.
  */
 VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm);
 
 /**
  * vcm_phys_alloc() - allocate physical memory from the current SoC.
- * @size: bytes (rounded up to pages).
+ * @size: bytes, a whole number of pages (as the kernel, which refused
+ *        others).
  * @flags: 0.
  * @orders: zero-terminated, largest-first page orders ({ 8, 4, 0 } = 1 MiB,
  *          64 KiB, 4 KiB); as in the kernel API the terminating 0 is itself
@@ -109,9 +119,10 @@ VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm);
  * Takes the largest pages it can and falls back to smaller ones under
  * fragmentation; each part is one page of one of @orders.  All or nothing.
  * The phys' free function gives the pages back to the SoC.
- * Return: the phys; vcm_err_ptr(-EINVAL) for size 0, a size that overflows
- * when rounded, orders not strictly decreasing, or an order above
- * VCM_SOC_MAX_ORDER; -ENOMEM (nothing is left allocated).
+ * Return: the phys; vcm_err_ptr(-EINVAL) for size 0, orders not strictly
+ * decreasing or an order above VCM_SOC_MAX_ORDER, and with a warning for a
+ * size that is not a whole number of pages; -ENOMEM (nothing is left
+ * allocated).
  */
 VCM_EXPORT struct vcm_phys *vcm_phys_alloc(vcm_size_t size, unsigned flags,
 					   const unsigned char *orders);
@@ -127,6 +138,54 @@ VCM_EXPORT struct vcm_phys *vcm_phys_alloc(vcm_size_t size, unsigned flags,
  */
 VCM_EXPORT struct vcm_phys *vcm_phys_alloc_soc(struct vcm_soc *soc, vcm_size_t size,
 					       unsigned flags, const unsigned char *orders);
+
+/**
+ * __vcm_phys_alloc() - the kernel's name for vcm_phys_alloc() with GFP flags.
+ * @size: bytes, a whole number of pages.
+ * @flags: 0.
+ * @orders: as vcm_phys_alloc().
+ * @gfp: the kernel's allocation flags; ignored (all simulated RAM is alike).
+ *
+ * Return: as vcm_phys_alloc().
+ */
+static inline struct vcm_phys *__vcm_phys_alloc(vcm_size_t size, unsigned flags,
+						const unsigned char *orders, unsigned gfp)
+{
+	(void)gfp;
+	return vcm_phys_alloc(size, flags, orders);
+}
+
+/**
+ * __vcm_phys_alloc_coherent() - __vcm_phys_alloc(), for memory the kernel
+ * also invalidated in the CPU caches.
+ * @size: bytes, a whole number of pages.
+ * @flags: 0.
+ * @orders: as vcm_phys_alloc().
+ * @gfp: ignored.
+ *
+ * libvcm's RAM is coherent unless a cache model says otherwise, so this is
+ * __vcm_phys_alloc().  Return: as vcm_phys_alloc().
+ */
+static inline struct vcm_phys *__vcm_phys_alloc_coherent(vcm_size_t size, unsigned flags,
+							 const unsigned char *orders,
+							 unsigned gfp)
+{
+	return __vcm_phys_alloc(size, flags, orders, gfp);
+}
+
+/**
+ * vcm_phys_alloc_raw() - the kernel's allocation without cache maintenance.
+ * @size: bytes, a whole number of pages.
+ * @flags: 0.
+ * @orders: as vcm_phys_alloc().
+ *
+ * Return: as vcm_phys_alloc().
+ */
+static inline struct vcm_phys *vcm_phys_alloc_raw(vcm_size_t size, unsigned flags,
+						  const unsigned char *orders)
+{
+	return vcm_phys_alloc(size, flags, orders);
+}
 
 /**
  * typedef vcm_page_fn - a per-page callback of vcm_phys_walk().
@@ -181,6 +240,23 @@ struct vcm_mmu_driver {
 	void (*deactivate)(struct vcm_res *res, struct vcm_phys *phys);
 	int (*activate_page)(vcm_addr_t vaddr, vcm_addr_t paddr, unsigned order, void *vcm);
 	int (*deactivate_page)(vcm_addr_t vaddr, vcm_addr_t paddr, unsigned order, void *vcm);
+};
+
+/**
+ * struct vcm_mmu_res - a reservation of the MMU wrapper, laid out exactly as
+ * the kernel's.
+ * @res: the reservation.
+ * @bound: on the context's list of bound reservations while bound.
+ *
+ * Every reservation of a vcm_mmu_init() context is one of these.  As in the
+ * kernel, a driver may also make one itself (allocate it, fill res.start,
+ * res.res_size and res.vcm inside a range it reserved, initialise @bound as
+ * an empty list) and vcm_bind() a phys to it; it then vcm_unbind()s and
+ * frees it itself, never vcm_unreserve()s it.
+ */
+struct vcm_mmu_res {
+	struct vcm_res res;
+	struct vcm_link bound;
 };
 
 struct vcm_mmu_state;

@@ -40,16 +40,19 @@ struct vcm_core;
  * struct vcm - a virtual contiguous memory context (an address space).
  * @start: first address of the context's window.
  * @size: bytes in the window.
- * @driver: the operations behind the context (see <vcm/vcm-drv.h>).
  * @activations: how many times vcm_activate() was called without a
  *               matching vcm_deactivate(); read-only for users.
+ * @driver: the operations behind the context (see <vcm/vcm-drv.h>).
  * @core: the library's bookkeeping (lock, reservations); set by vcm_init().
+ *
+ * @start, @size, @activations and @driver are the kernel's fields, in the
+ * kernel's order and with its types.
  */
 struct vcm {
 	vcm_addr_t start;
 	vcm_size_t size;
+	vcm_atomic_t activations;
 	const struct vcm_driver *driver;
-	int activations;
 	struct vcm_core *core;
 };
 
@@ -67,14 +70,20 @@ struct vcm_link {
  * @start: first address (a DVA; a host pointer for the CPU context).
  * @bound_size: bytes of the bound phys (0 when nothing is bound).
  * @res_size: bytes reserved (page-rounded).
+ * @refcnt: owners of the reservation (the kernel's CONFIG_VCM_RES_REFCNT):
+ *          1 from vcm_reserve()/vcm_map()/vcm_make_binding(), one more per
+ *          vcm_ref_reserve(); internal.
  * @vcm: the context it belongs to.
  * @phys: the bound phys, or NULL.
  * @link: internal: on the context's list of reservations.
+ *
+ * The fields up to @phys are the kernel's, in its order and with its types.
  */
 struct vcm_res {
 	vcm_addr_t start;
 	vcm_size_t bound_size;
 	vcm_size_t res_size;
+	vcm_atomic_t refcnt;
 	struct vcm *vcm;
 	struct vcm_phys *phys;
 	struct vcm_link link;
@@ -94,14 +103,15 @@ VCM_EXPORT void vcm_destroy(struct vcm *vcm);
 /**
  * vcm_make_binding() - allocate physical memory, reserve addresses and bind.
  * @vcm: the context.
- * @size: bytes (rounded up to pages).
+ * @size: bytes, a whole number of pages (the kernel refused others).
  * @alloc_flags: flags for the allocation (0).
  * @res_flags: flags for the reservation (0).
  *
  * Uses the driver's alloc op, or else its phys op followed by map (or
  * res + bind).  The reservation's phys is res->phys.
  * Return: the bound reservation; vcm_err_ptr(-EINVAL) for a bad context or a
- * size of 0; -EOPNOTSUPP if the driver lacks a needed op; -ENOMEM or
+ * size of 0; -EINVAL with a warning for a size that is not a whole number
+ * of pages; -EOPNOTSUPP if the driver lacks a needed op; -ENOMEM or
  * -ENOSPC when memory or addresses run out (then nothing is left allocated).
  */
 VCM_EXPORT struct vcm_res *vcm_make_binding(struct vcm *vcm, vcm_size_t size,
@@ -112,7 +122,8 @@ VCM_EXPORT struct vcm_res *vcm_make_binding(struct vcm *vcm, vcm_size_t size,
  * @res: the reservation (NULL or an error pointer: warning, nothing done).
  *
  * The phys is freed only if no other reservation still binds it (otherwise
- * the warning of vcm_free() is raised and the phys stays).
+ * the warning of vcm_free() is raised and the phys stays).  With more than
+ * one owner (vcm_ref_reserve()) this only drops one.
  */
 VCM_EXPORT void vcm_destroy_binding(struct vcm_res *res);
 
@@ -151,10 +162,26 @@ VCM_EXPORT void vcm_free(struct vcm_phys *phys);
 VCM_EXPORT struct vcm_res *vcm_reserve(struct vcm *vcm, vcm_size_t size, unsigned flags);
 
 /**
+ * vcm_ref_reserve() - take one more ownership of a reservation.
+ * @res: a live reservation.
+ *
+ * As the kernel's CONFIG_VCM_RES_REFCNT: each owner later drops its
+ * ownership with vcm_unreserve(), vcm_unmap() or vcm_destroy_binding(),
+ * and only the call that drops the last one acts.  Thread-safe (the count
+ * is atomic).
+ * Return: 0; -EINVAL (with a warning for NULL or an error pointer) for a
+ * reservation that has no owner left (the count was 0: the count then
+ * stays as the kernel leaves it, one higher, and nothing else changes).
+ */
+VCM_EXPORT int vcm_ref_reserve(struct vcm_res *res);
+
+/**
  * vcm_unreserve() - give a reservation back.
  * @res: the reservation (NULL or an error pointer: warning, nothing done).
  *
- * A bound reservation is unbound first, with a warning.
+ * Drops one ownership (see vcm_ref_reserve()); only when none is left is
+ * the reservation given back.  A bound reservation is unbound first, with a
+ * warning.
  */
 VCM_EXPORT void vcm_unreserve(struct vcm_res *res);
 
@@ -165,7 +192,16 @@ VCM_EXPORT void vcm_unreserve(struct vcm_res *res);
  *
  * If the context is active the mapping reaches the hardware before this
  * returns; otherwise at the next activation.
- * Return: 0 (the phys' binding count goes up); -EINVAL for NULL or error
+ *
+ * @res may also be a struct vcm_mmu_res that a driver allocated and filled
+ * itself (start, res_size, vcm, an empty bound list), as Samsung's MFC
+ * driver does: it is taken when libvcm has no record of the pointer and
+ * its vcm is a live context of the MMU wrapper (vcm_mmu_init(), the S5P
+ * layer), and its range is whole pages inside that context's window
+ * (-EINVAL and a warning otherwise).  Only vcm_bind() and vcm_unbind()
+ * take such a reservation; it is not on its context's list.
+ * Return: 0, or the driver's positive value, which is success too (the
+ * phys' binding count goes up); -EINVAL for NULL or error
  * pointers or an empty phys (no parts or size 0); -EALREADY if @phys is already bound to @res; -EADDRINUSE if
  * another phys is; -ENOSPC if @phys is larger than the reservation; an
  * error of the driver (then nothing changed).
@@ -177,7 +213,8 @@ VCM_EXPORT int vcm_bind(struct vcm_res *res, struct vcm_phys *phys);
  * @res: the reservation.
  *
  * If the context is active the mapping leaves the hardware before this
- * returns.  Return: the phys that was bound (its binding count goes down),
+ * returns.  @res may be a driver-made struct vcm_mmu_res (see vcm_bind()).
+ * Return: the phys that was bound (its binding count goes down),
  * or NULL with a warning if none was (or @res is NULL or an error pointer).
  */
 VCM_EXPORT struct vcm_phys *vcm_unbind(struct vcm_res *res);
@@ -199,6 +236,8 @@ VCM_EXPORT struct vcm_res *vcm_map(struct vcm *vcm, struct vcm_phys *phys, unsig
 /**
  * vcm_unmap() - undo vcm_map(): unbind (no warning) and unreserve.
  * @res: the reservation (NULL or an error pointer: warning, nothing done).
+ *
+ * With more than one owner (vcm_ref_reserve()) this only drops one.
  */
 VCM_EXPORT void vcm_unmap(struct vcm_res *res);
 
@@ -207,8 +246,11 @@ VCM_EXPORT void vcm_unmap(struct vcm_res *res);
  * @vcm: the context.
  *
  * Counted: only the first call reaches the driver; later ones only count.
- * Return: 0; -EINVAL for a bad context; the driver's error (then the
- * context stays inactive).
+ * As in the kernel, the call is counted even when the driver fails (the
+ * count is then 1 and the caller still owes a vcm_deactivate()), and a
+ * positive return of the driver is success (and is returned).
+ * Return: 0 or the driver's positive value; -EINVAL for a bad context; the
+ * driver's error.
  */
 VCM_EXPORT int vcm_activate(struct vcm *vcm);
 
@@ -220,6 +262,19 @@ VCM_EXPORT int vcm_activate(struct vcm *vcm);
  * an inactive context: warning, nothing done.
  */
 VCM_EXPORT void vcm_deactivate(struct vcm *vcm);
+
+/**
+ * vcm_vmm - the CPU's context, as the kernel's global of that name.
+ *
+ * A statically initialised context over the current SoC (see
+ * vcm_soc_current()): vcm_map(vcm_vmm, phys, 0) gives a reservation whose
+ * start is a host pointer to the bound memory, contiguous even when the
+ * phys is not.  Always active (its activation count starts at 1, so
+ * vcm_activate()/vcm_deactivate() only count); vcm_destroy() on it warns
+ * and does nothing.  No init call is needed: libvcm sets it up on its first
+ * use.  vcm_vmm_create() makes further CPU contexts, on any SoC.
+ */
+VCM_EXPORT extern struct vcm vcm_vmm[1];
 
 #ifdef __cplusplus
 }

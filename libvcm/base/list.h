@@ -33,6 +33,12 @@ static inline void vcm_list_add(struct vcm_link *head, struct vcm_link *node)
 	head->next = node;
 }
 
+/* Put @node last. */
+static inline void vcm_list_add_tail(struct vcm_link *head, struct vcm_link *node)
+{
+	vcm_list_add(head->prev, node);
+}
+
 static inline void vcm_list_del(struct vcm_link *node)
 {
 	node->prev->next = node->next;

@@ -108,3 +108,14 @@ void vcm_warn(const char *fmt, ...)
 	else
 		dropped++;
 }
+
+VCM_EXPORT void vcm_raise_warning(const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	vcm_warn("%s", msg);
+}

@@ -93,7 +93,7 @@ static void books_locked(struct vcm *vcm, vcm_addr_t dva, struct vcm_explain *e)
 {
 	struct vcm_res *res;
 
-	e->active = vcm->activations > 0;
+	e->active = vcm->activations.counter > 0;
 	e->owner = VCM_DVA_UNRESERVED;
 	if (dva < vcm->start || dva - vcm->start >= vcm->size)
 		e->owner = VCM_DVA_OUTSIDE_WINDOW;
@@ -443,7 +443,7 @@ VCM_EXPORT void vcm_context_dump(struct vcm *vcm, FILE *out)
 	vcm_lock(vcm);
 	fprintf(out, "context %s: window 0x%llx+0x%llx, activations %d, %lu reservation(s)\n",
 		name, (unsigned long long)vcm->start, (unsigned long long)vcm->size,
-		vcm->activations, vcm->core->nres);
+		vcm->activations.counter, vcm->core->nres);
 	vcm_list_for_each(res, &vcm->core->res_list, link)
 		dump_res(out, res);
 	dump_history_locked(out, vcm->core);

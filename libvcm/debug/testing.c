@@ -106,7 +106,7 @@ VCM_EXPORT int vcm_test_watch(struct vcm_test *t, struct vcm *vcm)
 		return -ENOSPC;
 	vcm_lock(vcm);
 	t->mark.nres[t->nwatch] = vcm->core->nres;
-	t->mark.activations[t->nwatch] = vcm->activations;
+	t->mark.activations[t->nwatch] = vcm->activations.counter;
 	vcm_unlock(vcm);
 	t->watch[t->nwatch++] = vcm;
 	return 0;
@@ -193,9 +193,9 @@ static void context_left(struct tally *t, struct vcm *vcm, unsigned long nres, i
 				 "bound", (void *)vcm, (unsigned long long)res->start,
 				 (unsigned long long)res->res_size);
 	}
-	if (vcm->activations > activations)
+	if (vcm->activations.counter > activations)
 		leftover(t, "context %p is still active (%d activation%s)", (void *)vcm,
-			 vcm->activations, vcm->activations == 1 ? "" : "s");
+			 vcm->activations.counter, vcm->activations.counter == 1 ? "" : "s");
 	vcm_unlock(vcm);
 }
 
@@ -242,7 +242,7 @@ VCM_EXPORT int vcm_test_mark(struct vcm_test *t)
 	for (i = 0; i < t->nwatch; i++) {
 		vcm_lock(t->watch[i]);
 		t->mark.nres[i] = t->watch[i]->core->nres;
-		t->mark.activations[i] = t->watch[i]->activations;
+		t->mark.activations[i] = t->watch[i]->activations.counter;
 		vcm_unlock(t->watch[i]);
 	}
 	return 0;

@@ -328,10 +328,10 @@ static void check_hw(struct verify *v, struct vcm *vcm, const struct vcm_iommu_v
 	vcm_addr_t base = vcm_pgtable_base(iv->pt);
 	bool on = translates_with(iv->sysmmu, base);
 
-	if (iv->hw_managed && on != (vcm->activations > 0))
-		mismatch(v, VCM_MISMATCH_ACTIVATION, 0, vcm->activations > 0, on,
+	if (iv->hw_managed && on != (vcm->activations.counter > 0))
+		mismatch(v, VCM_MISMATCH_ACTIVATION, 0, vcm->activations.counter > 0, on,
 			 "the context is %s but its System MMU %s with its table",
-			 vcm->activations > 0 ? "active" : "inactive",
+			 vcm->activations.counter > 0 ? "active" : "inactive",
 			 on ? "translates" : "does not translate");
 	if (on)
 		check_stale(v, iv->sysmmu, iv->own_table ? 0 : vcm->start,
@@ -343,7 +343,7 @@ static void check_device_context(struct verify *v, struct vcm *vcm,
 {
 	vcm_addr_t lo = 0, end = VCM_IOMMU_DVA_LIMIT;
 
-	if (vcm->activations > 0) {
+	if (vcm->activations.counter > 0) {
 		v->err = collect_promises(v, vcm);
 		if (v->err)
 			return;

@@ -13,6 +13,7 @@
 #include <vcm/testing.h>
 
 #include "buddy.h"
+#include "firstfit.h"
 #include "internal.h"
 #include "mmu.h"
 #include "phys.h"
@@ -23,35 +24,41 @@
 #define VCM_MMU_MAX_PAGES (1ULL << 32)
 
 /*
- * Per reservation: the reservation and its place on the bound list.  Its
- * DVA pages follow from res.start and res.res_size; the structure comes
- * from the context's pool, so reserving takes no host allocation in the
- * steady state.
- */
-struct vcm_mmu_res {
-	struct vcm_res res;
-	struct vcm_link bound_link;
-	uint64_t guard_pages;		/* DVA kept unmapped after it */
-};
-
-/*
  * struct vcm_mmu_state - the wrapper's bookkeeping.
- * @dva: the window's pages (and those between @base and the window start,
- *       kept allocated).
+ * @dva: the buddy placement (vcm_mmu_init_buddy()): the window's pages (and
+ *       those between @base and the window start, kept allocated); NULL
+ *       with the kernel's placement.
+ * @ff: the kernel's placement (vcm_mmu_init()): first fit over the
+ *      window's pages, aligned in absolute DVA; NULL with the buddy one.
  * @base: DVA of the allocator's page 0: the window start rounded down to
  *        the largest driver page that fits in the window, so that blocks
  *        aligned in the allocator are aligned in DVA.
- * @bound: bound reservations, most recent first.
- * @res_pool: the struct vcm_mmu_res of every reservation.
+ * @bound: bound reservations, in binding order.
+ * @activated: the bindings are in the hardware (the last activation
+ *             succeeded and no deactivation followed).
+ * @res_pool: the struct mmu_res of every reservation.
  * @guard_pages: unmapped pages left after each new reservation
  *               (vcm_set_guard()); 0 by default.
  */
 struct vcm_mmu_state {
 	struct vcm_buddy *dva;
+	struct vcm_firstfit *ff;
 	vcm_addr_t base;
 	struct vcm_link bound;
+	bool activated;
 	struct vcm_pool res_pool;
 	uint64_t guard_pages;
+};
+
+/*
+ * What the wrapper allocates per reservation: the kernel's struct
+ * vcm_mmu_res (all a driver that makes one itself provides), then the
+ * wrapper's own word.  It comes from the context's pool, so reserving takes
+ * no host allocation in the steady state.
+ */
+struct mmu_res {
+	struct vcm_mmu_res mres;
+	uint64_t guard_pages;		/* DVA kept unmapped after it */
 };
 
 static inline struct vcm_mmu_res *to_mmu_res(struct vcm_res *res)
@@ -69,35 +76,79 @@ static unsigned align_order_for(const unsigned char *orders, uint64_t npages)
 	return 0;
 }
 
+/*
+ * The kernel's alignment: the largest driver order not above the lowest
+ * set bit of the size (a 1 MiB + 64 KiB reservation is 64 KiB-aligned).
+ */
+static unsigned kernel_align_order(const unsigned char *orders, uint64_t npages)
+{
+	unsigned low = (unsigned)__builtin_ctzll(npages);
+
+	while (*orders > low)
+		orders++;
+	return *orders;
+}
+
+/*
+ * A DVA range of @npages and @guard pages after it: its first page number
+ * in the window's arena.  The alignment follows from @npages alone.
+ */
+static int dva_alloc(struct vcm_mmu *mmu, uint64_t npages, uint64_t guard, uint64_t *pfn)
+{
+	struct vcm_mmu_state *st = mmu->state;
+	int ret;
+
+	if (st->ff)
+		return vcm_firstfit_alloc(st->ff, npages + guard,
+					  kernel_align_order(mmu->driver->orders, npages), pfn);
+	ret = vcm_buddy_alloc_pages(st->dva, npages + guard,
+				    align_order_for(mmu->driver->orders, npages), pfn);
+	return ret == -ENOMEM || ret == -EINVAL ? -ENOSPC : ret;
+}
+
+static inline struct mmu_res *to_own_res(struct vcm_res *res)
+{
+	return VCM_CONTAINER_OF(to_mmu_res(res), struct mmu_res, mres);
+}
+
 static struct vcm_res *mmu_res(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
-	struct vcm_mmu_state *st = vcm_to_mmu(vcm)->state;
-	struct vcm_mmu_res *mres = vcm_pool_alloc(&st->res_pool);
-	uint64_t npages = size >> VCM_PAGE_SHIFT, pfn;
+	struct vcm_mmu *mmu = vcm_to_mmu(vcm);
+	struct vcm_mmu_state *st = mmu->state;
+	struct mmu_res *r = vcm_pool_alloc(&st->res_pool);
+	uint64_t pfn;
 	int ret;
 
 	(void)flags;
-	if (!mres)
+	if (!r)
 		return vcm_err_ptr(-ENOMEM);
 	/* the guard gap is allocated with the reservation, never mapped */
-	ret = vcm_buddy_alloc_pages(st->dva, npages + st->guard_pages,
-				    align_order_for(vcm_to_mmu(vcm)->driver->orders, npages), &pfn);
+	ret = dva_alloc(mmu, size >> VCM_PAGE_SHIFT, st->guard_pages, &pfn);
 	if (ret) {
-		vcm_pool_free(&st->res_pool, mres);
-		return vcm_err_ptr(ret == -ENOMEM || ret == -EINVAL ? -ENOSPC : ret);
+		vcm_pool_free(&st->res_pool, r);
+		return vcm_err_ptr(ret);
 	}
-	mres->guard_pages = st->guard_pages;
-	mres->res.start = st->base + (pfn << VCM_PAGE_SHIFT);
-	return &mres->res;
+	r->guard_pages = st->guard_pages;
+	vcm_list_init(&r->mres.bound);
+	r->mres.res.start = st->base + (pfn << VCM_PAGE_SHIFT);
+	return &r->mres.res;
 }
 
 static void mmu_unreserve(struct vcm_res *res)
 {
 	struct vcm_mmu_state *st = vcm_to_mmu(res->vcm)->state;
+	uint64_t pfn = (res->start - st->base) >> VCM_PAGE_SHIFT;
+	uint64_t npages = (res->res_size >> VCM_PAGE_SHIFT) + to_own_res(res)->guard_pages;
+	int ret;
 
-	vcm_buddy_free_pages(st->dva, (res->start - st->base) >> VCM_PAGE_SHIFT,
-			     (res->res_size >> VCM_PAGE_SHIFT) + to_mmu_res(res)->guard_pages);
-	vcm_pool_free(&st->res_pool, to_mmu_res(res));
+	if (st->ff)
+		ret = vcm_firstfit_free(st->ff, pfn, npages);
+	else
+		ret = vcm_buddy_free_pages(st->dva, pfn, npages);
+	if (ret)
+		vcm_warn("mmu: reservation %#llx was not the wrapper's to give back (%d)",
+			 (unsigned long long)res->start, ret);
+	vcm_pool_free(&st->res_pool, to_own_res(res));
 }
 
 static struct vcm_phys *mmu_phys(struct vcm *vcm, vcm_size_t size, unsigned flags)
@@ -138,13 +189,13 @@ static int mmu_bind(struct vcm_res *res, struct vcm_phys *phys)
 {
 	struct vcm_mmu *mmu = vcm_to_mmu(res->vcm);
 
-	if (res->vcm->activations) {
+	if (mmu->state->activated) {
 		int ret = hw_map(mmu, res, phys);
 
-		if (ret)
+		if (ret < 0)
 			return ret;
 	}
-	vcm_list_add(&mmu->state->bound, &to_mmu_res(res)->bound_link);
+	vcm_list_add_tail(&mmu->state->bound, &to_mmu_res(res)->bound);
 	return 0;
 }
 
@@ -152,9 +203,9 @@ static void mmu_unbind(struct vcm_res *res)
 {
 	struct vcm_mmu *mmu = vcm_to_mmu(res->vcm);
 
-	if (res->vcm->activations)
+	if (mmu->state->activated)
 		hw_unmap(mmu, res, res->phys);
-	vcm_list_del(&to_mmu_res(res)->bound_link);
+	vcm_list_del(&to_mmu_res(res)->bound);
 }
 
 /* Map every bound reservation; on failure unmap those already mapped. */
@@ -164,15 +215,16 @@ static int mmu_activate(struct vcm *vcm)
 	struct vcm_mmu_res *mres, *done;
 	int ret;
 
-	vcm_list_for_each(mres, &mmu->state->bound, bound_link) {
+	vcm_list_for_each(mres, &mmu->state->bound, bound) {
 		ret = hw_map(mmu, &mres->res, mres->res.phys);
-		if (ret)
+		if (ret < 0)
 			goto unwind;
 	}
+	mmu->state->activated = true;
 	return 0;
 
 unwind:
-	vcm_list_for_each(done, &mmu->state->bound, bound_link) {
+	vcm_list_for_each(done, &mmu->state->bound, bound) {
 		if (done == mres)
 			break;
 		hw_unmap(mmu, &done->res, done->res.phys);
@@ -185,7 +237,10 @@ static void mmu_deactivate(struct vcm *vcm)
 	struct vcm_mmu *mmu = vcm_to_mmu(vcm);
 	struct vcm_mmu_res *mres;
 
-	vcm_list_for_each(mres, &mmu->state->bound, bound_link)
+	if (!mmu->state->activated)
+		return;
+	mmu->state->activated = false;
+	vcm_list_for_each(mres, &mmu->state->bound, bound)
 		hw_unmap(mmu, &mres->res, mres->res.phys);
 }
 
@@ -194,6 +249,7 @@ static void mmu_cleanup(struct vcm *vcm)
 	struct vcm_mmu *mmu = vcm_to_mmu(vcm);
 
 	vcm_buddy_destroy(mmu->state->dva);
+	vcm_firstfit_destroy(mmu->state->ff);
 	vcm_pool_release(&mmu->state->res_pool);
 	free(mmu->state);
 	mmu->state = NULL;
@@ -266,9 +322,9 @@ static struct vcm_buddy *dva_create(const struct vcm_mmu *mmu, vcm_addr_t base)
 	return dva;
 }
 
-static bool is_mmu_context(const struct vcm *vcm)
+bool vcm_is_mmu_context(const struct vcm *vcm)
 {
-	return vcm->driver->res == mmu_res;
+	return !vcm_is_err_or_null(vcm->driver) && vcm->driver->res == mmu_res;
 }
 
 VCM_EXPORT int vcm_set_guard(struct vcm *vcm, vcm_size_t size)
@@ -278,7 +334,7 @@ VCM_EXPORT int vcm_set_guard(struct vcm *vcm, vcm_size_t size)
 	if (!vcm_ctx_ok(vcm, __func__) || !VCM_IS_ALIGNED(size, VCM_PAGE_SIZE) ||
 	    size > vcm->size)
 		return -EINVAL;
-	if (!is_mmu_context(vcm))
+	if (!vcm_is_mmu_context(vcm))
 		return -EOPNOTSUPP;
 	ret = vcm_ctx_enter(vcm, __func__);
 	if (ret)
@@ -290,12 +346,26 @@ VCM_EXPORT int vcm_set_guard(struct vcm *vcm, vcm_size_t size)
 
 vcm_size_t vcm_mmu_guard_of(struct vcm_res *res)
 {
-	if (!is_mmu_context(res->vcm))
+	if (!vcm_is_mmu_context(res->vcm))
 		return 0;
-	return to_mmu_res(res)->guard_pages << VCM_PAGE_SHIFT;
+	return to_own_res(res)->guard_pages << VCM_PAGE_SHIFT;
 }
 
-VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu)
+/* The DVA placement: the kernel's first fit, or the buddy allocator. */
+static int dva_create_state(struct vcm_mmu *mmu, struct vcm_mmu_state *st, bool buddy)
+{
+	if (!buddy) {
+		st->base = mmu->vcm.start;
+		st->ff = vcm_firstfit_create(mmu->vcm.start >> VCM_PAGE_SHIFT,
+					   mmu->vcm.size >> VCM_PAGE_SHIFT, mmu->driver->orders);
+		return st->ff ? 0 : -ENOMEM;
+	}
+	st->base = dva_base(mmu);
+	st->dva = dva_create(mmu, st->base);
+	return st->dva ? 0 : -ENOMEM;
+}
+
+static struct vcm *mmu_init(struct vcm_mmu *mmu, bool buddy)
 {
 	struct vcm_mmu_state *st;
 	struct vcm *vcm;
@@ -307,11 +377,9 @@ VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu)
 	st = vcm_calloc(1, sizeof(*st));
 	if (!st)
 		return vcm_err_ptr(-ENOMEM);
-	st->base = dva_base(mmu);
 	vcm_list_init(&st->bound);
-	vcm_pool_init(&st->res_pool, sizeof(struct vcm_mmu_res));
-	st->dva = dva_create(mmu, st->base);
-	if (!st->dva) {
+	vcm_pool_init(&st->res_pool, sizeof(struct mmu_res));
+	if (dva_create_state(mmu, st, buddy)) {
 		free(st);
 		return vcm_err_ptr(-ENOMEM);
 	}
@@ -320,9 +388,20 @@ VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu)
 	vcm = vcm_init(&mmu->vcm);
 	if (vcm_is_err(vcm)) {
 		vcm_buddy_destroy(st->dva);
+		vcm_firstfit_destroy(st->ff);
 		vcm_pool_release(&st->res_pool);
 		free(st);
 		mmu->state = NULL;
 	}
 	return vcm;
+}
+
+VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu)
+{
+	return mmu_init(mmu, false);
+}
+
+struct vcm *vcm_mmu_init_buddy(struct vcm_mmu *mmu)
+{
+	return mmu_init(mmu, true);
 }

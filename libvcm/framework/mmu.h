@@ -6,6 +6,7 @@
 #ifndef LIBVCM_MMU_H
 #define LIBVCM_MMU_H
 
+#include <stdbool.h>
 #include <vcm/vcm-drv.h>
 
 /*
@@ -15,10 +16,22 @@
  */
 extern const struct vcm_driver vcm_mmu_vcm_driver;
 
+/*
+ * vcm_mmu_init_buddy() - vcm_mmu_init() with libvcm's own DVA placement:
+ * the buddy allocator (each reservation aligned to the largest driver page
+ * that fits in it), used by vcm_iommu_create().  vcm_mmu_init() places as
+ * the kernel did.
+ */
+struct vcm *vcm_mmu_init_buddy(struct vcm_mmu *mmu);
+
 static inline struct vcm_mmu *vcm_to_mmu(struct vcm *vcm)
 {
 	return (struct vcm_mmu *)((char *)vcm - offsetof(struct vcm_mmu, vcm));
 }
+
+/* True if @vcm is a context of the MMU wrapper (vcm_mmu_init() or a
+ * context built on it). */
+bool vcm_is_mmu_context(const struct vcm *vcm);
 
 /*
  * vcm_mmu_guard_of() - the DVA kept unmapped after @res (its guard gap,

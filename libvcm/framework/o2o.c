@@ -19,7 +19,7 @@ static inline struct vcm_o2o *to_o2o(struct vcm *vcm)
 
 static void o2o_phys_free(struct vcm_phys *phys)
 {
-	struct vcm_o2o *o2o = phys->priv;
+	struct vcm_o2o *o2o = *vcm_phys_priv(phys);
 
 	if (o2o->driver->free)
 		o2o->driver->free(&o2o->vcm, &phys->parts[0]);
@@ -45,7 +45,7 @@ static struct vcm_phys *o2o_phys(struct vcm *vcm, vcm_size_t size, unsigned flag
 	}
 	phys->size = size;
 	phys->free = o2o_phys_free;
-	phys->priv = o2o;
+	*vcm_phys_priv(phys) = o2o;
 	return phys;
 }
 

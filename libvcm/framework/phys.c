@@ -65,7 +65,8 @@ int vcm_orders_valid(const unsigned char *orders)
 
 struct vcm_phys *vcm_phys_new(unsigned count)
 {
-	struct vcm_phys *phys = vcm_calloc(1, sizeof(*phys) + count * sizeof(phys->parts[0]));
+	struct vcm_phys *phys =
+		vcm_calloc(1, sizeof(*phys) + count * sizeof(phys->parts[0]) + sizeof(void *));
 
 	if (phys)
 		phys->count = count;
@@ -85,7 +86,7 @@ static void free_parts(struct vcm_soc *soc, const struct vcm_phys_part *parts, u
 
 static void soc_phys_free(struct vcm_phys *phys)
 {
-	free_parts(phys->priv, phys->parts, phys->count);
+	free_parts(*vcm_phys_priv(phys), phys->parts, phys->count);
 	free(phys);
 }
 
@@ -106,8 +107,7 @@ static int part_list_push(struct part_list *l, vcm_addr_t start, vcm_size_t size
 		l->parts = p;
 		l->cap = cap;
 	}
-	l->parts[l->count].start = start;
-	l->parts[l->count].size = size;
+	l->parts[l->count] = (struct vcm_phys_part){ .start = start, .size = size };
 	l->count++;
 	return 0;
 }
@@ -139,7 +139,7 @@ static struct vcm_phys *phys_from_list(struct vcm_soc *soc, struct part_list *l,
 		phys->parts[i] = l->parts[i];
 	phys->size = size;
 	phys->free = soc_phys_free;
-	phys->priv = soc;
+	*vcm_phys_priv(phys) = soc;
 	return phys;
 }
 
@@ -153,9 +153,13 @@ VCM_EXPORT struct vcm_phys *vcm_phys_alloc_soc(struct vcm_soc *soc, vcm_size_t s
 
 	(void)flags;
 	orders = orders_or_default(orders);
-	if (vcm_is_err_or_null(soc) || !size || !vcm_orders_valid(orders) ||
-	    vcm_page_round(size, &size))
+	if (vcm_is_err_or_null(soc) || !size || !vcm_orders_valid(orders))
 		return vcm_err_ptr(-EINVAL);
+	if (!VCM_IS_ALIGNED(size, VCM_PAGE_SIZE)) {
+		vcm_warn("vcm_phys_alloc: size %#llx is not a whole number of pages",
+			 (unsigned long long)size);
+		return vcm_err_ptr(-EINVAL);
+	}
 
 	/* The terminating 0 is order 0 itself: 4 KiB pages always finish. */
 	left = size;
@@ -199,8 +203,8 @@ static int page_order(vcm_addr_t va, vcm_addr_t pa, vcm_size_t left, const unsig
  * Walk the pages of @phys mapped at @vaddr, calling @fn for each, stopping
  * after @limit pages or, unless @keep_going, at the first error.  *@done
  * counts the pages @fn was called on successfully (all of them with
- * @keep_going).  Returns 0 or the first error (a positive return of @fn is
- * -EINVAL).
+ * @keep_going).  Returns 0 or the first error; a positive return of @fn
+ * is success, as in the kernel.
  */
 static int walk_pages(vcm_addr_t vaddr, const struct vcm_phys *phys, const unsigned char *orders,
 		      vcm_page_fn fn, void *priv, unsigned long limit, bool keep_going,
@@ -222,8 +226,7 @@ static int walk_pages(vcm_addr_t vaddr, const struct vcm_phys *phys, const unsig
 			if (*done == limit)
 				return err;
 			ret = fn(vaddr, pa, (unsigned)order, priv);
-			if (ret) {
-				ret = ret < 0 ? ret : -EINVAL;
+			if (ret < 0) {
 				if (!keep_going)
 					return ret;
 				if (!err)

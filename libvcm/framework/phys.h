@@ -8,8 +8,18 @@
 #include <stdbool.h>
 #include <vcm/vcm-drv.h>
 
-/* A zeroed phys with room for @count parts (count set), or NULL. */
+/*
+ * A zeroed phys with room for @count parts (count set), or NULL.  Behind
+ * the parts it has one pointer for the library's own use (vcm_phys_priv()):
+ * the public structure is the kernel's and has no room for it.
+ */
 struct vcm_phys *vcm_phys_new(unsigned count);
+
+/* The private pointer of a phys made by vcm_phys_new(). */
+static inline void **vcm_phys_priv(struct vcm_phys *phys)
+{
+	return (void **)(void *)&phys->parts[phys->count];
+}
 
 /* Order of a part that is one buddy block (size a power of two pages). */
 unsigned vcm_phys_part_order(const struct vcm_phys_part *part);
@@ -59,7 +69,7 @@ void vcm_phys_unregister(struct vcm_phys *phys, const char *fn);
 /* Atomic access to the binding count. */
 static inline unsigned vcm_phys_bindings(const struct vcm_phys *phys)
 {
-	return __atomic_load_n(&phys->bindings, __ATOMIC_ACQUIRE);
+	return (unsigned)__atomic_load_n(&phys->bindings.counter, __ATOMIC_ACQUIRE);
 }
 
 #endif /* LIBVCM_PHYS_H */

@@ -32,6 +32,9 @@
  * @hist: the last VCM_UNMAP_HISTORY unbinds, a ring (history.c; written
  *        and read under @lock).
  * @nhist: unbinds recorded in all; the next goes to @hist[nhist % size].
+ * @adopted: a statically initialised context, set up on its first use
+ *           (vcm_ctx_adopt()); never free()d by vcm_destroy().
+ * @adopted_link: the link in the list of adopted contexts (freed at exit).
  */
 struct vcm_core {
 	pthread_mutex_t lock;
@@ -46,16 +49,35 @@ struct vcm_core {
 	struct vcm_link all;
 	struct vcm_unmap_record hist[VCM_UNMAP_HISTORY];
 	unsigned long nhist;
+	bool adopted;
+	struct vcm_link adopted_link;
 };
 
 /*
- * True if @vcm is a live context (passed vcm_init(), not destroyed).  A
- * handle that is not, and not NULL or an error pointer, is warned about
- * as made by @fn.
+ * vcm_ctx_adopt() - set up a statically initialised context on its first
+ * use, as vcm_init() would (keeping its activation count): the kernel's
+ * global vcm_vmm.  True if @vcm is one (and now live); @fn, the public
+ * function using it, is recorded as its creator.
+ */
+bool vcm_ctx_adopt(const struct vcm *vcm, const char *fn);
+
+/* True if @vcm is a live context (or a static one, now adopted). */
+static inline bool vcm_ctx_live(const struct vcm *vcm, const char *fn)
+{
+	return vcm_reg_live(vcm, VCM_KIND_CONTEXT) || vcm_ctx_adopt(vcm, fn);
+}
+
+/*
+ * True if @vcm is a live context (passed vcm_init(), or is a static one
+ * adopted on first use; not destroyed).  A handle that is not, and not
+ * NULL or an error pointer, is warned about as made by @fn.
  */
 static inline bool vcm_ctx_ok(const struct vcm *vcm, const char *fn)
 {
-	return vcm_handle_ok(vcm, VCM_KIND_CONTEXT, fn);
+	if (vcm_ctx_live(vcm, fn))
+		return true;
+	vcm_reg_report(vcm, VCM_KIND_CONTEXT, fn);
+	return false;
 }
 
 static inline bool vcm_res_ok(const struct vcm_res *res, const char *fn)
@@ -90,7 +112,7 @@ static inline void vcm_book_unlock(const struct vcm *vcm)
  */
 static inline bool vcm_valid(const struct vcm *vcm)
 {
-	return vcm_reg_live(vcm, VCM_KIND_CONTEXT);
+	return vcm_ctx_live(vcm, __func__);
 }
 
 static inline bool vcm_res_valid(const struct vcm_res *res)

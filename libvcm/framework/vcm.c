@@ -15,18 +15,37 @@
 #include <stdlib.h>
 
 #include "internal.h"
+#include "mmu.h"
 #include "phys.h"
 #include "registry.h"
 #include "vcm-internal.h"
 
 static void phys_get(struct vcm_phys *phys)
 {
-	__atomic_add_fetch(&phys->bindings, 1, __ATOMIC_ACQ_REL);
+	__atomic_add_fetch(&phys->bindings.counter, 1, __ATOMIC_ACQ_REL);
 }
 
 static void phys_put(struct vcm_phys *phys)
 {
-	__atomic_sub_fetch(&phys->bindings, 1, __ATOMIC_ACQ_REL);
+	__atomic_sub_fetch(&phys->bindings.counter, 1, __ATOMIC_ACQ_REL);
+}
+
+/* Drop one owner of @res; true if that was the last (the caller acts). */
+static bool res_put(struct vcm_res *res)
+{
+	return __atomic_sub_fetch(&res->refcnt.counter, 1, __ATOMIC_ACQ_REL) == 0;
+}
+
+/* As the kernel's vcm_unmap(): more than one owner, drop one, do nothing. */
+static bool res_put_shared(struct vcm_res *res)
+{
+	int c = __atomic_load_n(&res->refcnt.counter, __ATOMIC_ACQUIRE);
+
+	while (c > 1)
+		if (__atomic_compare_exchange_n(&res->refcnt.counter, &c, c - 1, false,
+						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			return true;
+	return false;
 }
 
 int vcm_ctx_enter(struct vcm *vcm, const char *fn)
@@ -88,33 +107,125 @@ static void res_set_phys(struct vcm_res *res, struct vcm_phys *phys)
 static void set_activations(struct vcm *vcm, int n)
 {
 	vcm_book_lock(vcm);
-	vcm->activations = n;
+	vcm->activations.counter = n;
 	vcm_book_unlock(vcm);
+}
+
+/* What the kernel's vcm_init() required, with its warning. */
+static bool init_args_valid(const struct vcm *vcm)
+{
+	if (vcm_is_err_or_null(vcm))
+		return false;
+	if (vcm_is_err_or_null(vcm->driver) || !vcm->driver->unreserve || !vcm->size ||
+	    !VCM_IS_ALIGNED(vcm->start | vcm->size, VCM_PAGE_SIZE) ||
+	    vcm->start + vcm->size - 1 < vcm->start) {
+		vcm_warn("vcm_init: context %p needs a page-aligned window and a driver "
+			 "with an unreserve op", (const void *)vcm);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Give @vcm its core and enter it in the registry as made by @creator.  The
+ * core is in place before the handle is published, so that a thread that
+ * finds the handle live finds its core.
+ */
+static int attach_core(struct vcm *vcm, bool adopted, const char *creator)
+{
+	struct vcm_core *core = vcm_calloc(1, sizeof(*core));
+
+	if (!core)
+		return -ENOMEM;
+	pthread_mutex_init(&core->lock, NULL);
+	pthread_cond_init(&core->idle, NULL);
+	vcm_list_init(&core->res_list);
+	vcm_list_init(&core->adopted_link);
+	core->owner = vcm;
+	core->adopted = adopted;
+	vcm->core = core;
+	if (vcm_reg_add(vcm, VCM_KIND_CONTEXT, core, creator)) {
+		vcm->core = NULL;
+		pthread_cond_destroy(&core->idle);
+		pthread_mutex_destroy(&core->lock);
+		free(core);
+		return -ENOMEM;
+	}
+	vcm_contexts_add(vcm);
+	return 0;
+}
+
+static void core_free(struct vcm *vcm)
+{
+	struct vcm_core *core = vcm->core;
+
+	pthread_cond_destroy(&core->idle);
+	pthread_mutex_destroy(&core->lock);
+	free(core);
+	vcm->core = NULL;
 }
 
 VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm)
 {
-	struct vcm_core *core;
-
-	if (vcm_is_err_or_null(vcm) || vcm_is_err_or_null(vcm->driver) || !vcm->size ||
-	    !VCM_IS_ALIGNED(vcm->start | vcm->size, VCM_PAGE_SIZE) ||
-	    vcm->start + vcm->size - 1 < vcm->start)
+	if (!init_args_valid(vcm))
 		return vcm_err_ptr(-EINVAL);
-	core = vcm_calloc(1, sizeof(*core));
-	if (!core)
+	vcm->activations.counter = 0;
+	if (attach_core(vcm, false, __func__))
 		return vcm_err_ptr(-ENOMEM);
-	if (vcm_reg_add(vcm, VCM_KIND_CONTEXT, core, __func__)) {
-		free(core);
-		return vcm_err_ptr(-ENOMEM);
-	}
-	pthread_mutex_init(&core->lock, NULL);
-	pthread_cond_init(&core->idle, NULL);
-	vcm_list_init(&core->res_list);
-	vcm->core = core;
-	core->owner = vcm;
-	vcm->activations = 0;
-	vcm_contexts_add(vcm);
 	return vcm;
+}
+
+/* ---- statically initialised contexts ---------------------------------- */
+
+/*
+ * The contexts adopted on first use (their cores go at exit), under
+ * adopted_lock, which also makes the adoption of one context happen once.
+ */
+static pthread_mutex_t adopted_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct vcm_link adopted = { &adopted, &adopted };
+
+/* A context initialised statically, which no libvcm call sets up. */
+static bool is_static_context(const struct vcm *vcm)
+{
+	return vcm == vcm_vmm;
+}
+
+bool vcm_ctx_adopt(const struct vcm *cvcm, const char *fn)
+{
+	struct vcm *vcm = (struct vcm *)cvcm;
+	bool live;
+
+	if (vcm_is_err_or_null(vcm) || !is_static_context(vcm))
+		return false;
+	vcm_mutex_lock(&adopted_lock);
+	live = vcm_reg_live(vcm, VCM_KIND_CONTEXT);
+	if (!live && init_args_valid(vcm) && !attach_core(vcm, true, fn)) {
+		vcm_list_add_tail(&adopted, &vcm->core->adopted_link);
+		live = true;
+	}
+	vcm_mutex_unlock(&adopted_lock);
+	return live;
+}
+
+static void adopted_unlink(struct vcm *vcm)
+{
+	vcm_mutex_lock(&adopted_lock);
+	vcm_list_del(&vcm->core->adopted_link);
+	vcm_mutex_unlock(&adopted_lock);
+}
+
+/* The cores of the adopted contexts go with the process (valgrind). */
+__attribute__((destructor)) static void adopted_exit(void)
+{
+	while (!vcm_list_empty(&adopted)) {
+		struct vcm_core *core = vcm_list_first(&adopted, struct vcm_core, adopted_link);
+		struct vcm *vcm = core->owner;
+
+		vcm_list_del(&core->adopted_link);
+		vcm_reg_del(vcm, VCM_KIND_CONTEXT);
+		vcm_contexts_del(vcm);
+		core_free(vcm);
+	}
 }
 
 /* Page-round a size; 0 or overflow is -EINVAL. */
@@ -146,6 +257,7 @@ static struct vcm_res *adopt_res(struct vcm *vcm, struct vcm_res *res, vcm_size_
 		return vcm_err_ptr(-ENOMEM);
 	}
 	res->res_size = size;
+	res->refcnt.counter = 1;
 	res->phys = phys;
 	res->bound_size = phys ? phys->size : 0;
 	if (phys)
@@ -193,11 +305,11 @@ static int locked_bind(struct vcm_res *res, struct vcm_phys *phys)
 	if (!res->vcm->driver->bind)
 		return -EOPNOTSUPP;
 	ret = res->vcm->driver->bind(res, phys);
-	if (ret)
+	if (ret < 0)
 		return ret;
 	res_set_phys(res, phys);
 	phys_get(phys);
-	return 0;
+	return ret;
 }
 
 /* Unbind; @call is the public call doing it, for the unmap history. */
@@ -237,7 +349,7 @@ static struct vcm_res *locked_map(struct vcm *vcm, struct vcm_phys *phys, unsign
 	if (vcm_is_err(res))
 		return res;
 	ret = locked_bind(res, phys);
-	if (ret) {
+	if (ret < 0) {
 		locked_unreserve(res);
 		return vcm_err_ptr(ret);
 	}
@@ -303,16 +415,73 @@ VCM_EXPORT struct vcm_res *vcm_reserve(struct vcm *vcm, vcm_size_t size, unsigne
 	return res;
 }
 
-/* The checks every function taking a reservation makes: 0, or -EINVAL
- * (NULL warned as "no reservation", a dead handle by the registry). */
-static int res_enter(struct vcm_res *res, const char *fn)
+/*
+ * A reservation its driver made itself, as Samsung's MFC driver does: a
+ * struct vcm_mmu_res it allocates and fills (start, res_size, vcm, an empty
+ * bound list) and hands to vcm_bind() and vcm_unbind().  libvcm has no
+ * record of it, so it is taken when the registry knows nothing of the
+ * pointer (not a live handle of any kind, not a released one) and its ->vcm
+ * is a live context of the MMU wrapper (whose per-reservation state is
+ * exactly struct vcm_mmu_res).  Only vcm_bind() and vcm_unbind() take it;
+ * it is never on the context's reservation list, so vcm_destroy() and the
+ * debugging aids do not see it.
+ */
+static bool res_driver_made(struct vcm_res *res, const char *fn)
 {
-	if (!vcm_res_ok(res, fn)) {
+	struct vcm_handle_info info;
+
+	if (vcm_is_err_or_null(res) || !vcm_reg_info(res, &info) || vcm_reg_was_released(res))
+		return false;
+	return !vcm_is_err_or_null(res->vcm) && vcm_ctx_live(res->vcm, fn) &&
+	       vcm_is_mmu_context(res->vcm);
+}
+
+/* A driver-made reservation must lie in its context's window, in pages. */
+static int res_driver_made_valid(const struct vcm_res *res, const char *fn)
+{
+	const struct vcm *vcm = res->vcm;
+
+	if (res->res_size && VCM_IS_ALIGNED(res->start | res->res_size, VCM_PAGE_SIZE) &&
+	    res->start >= vcm->start && res->res_size <= vcm->size &&
+	    res->start - vcm->start <= vcm->size - res->res_size)
+		return 0;
+	vcm_warn("%s: reservation %p (%#llx+%#llx, made by its driver) is not whole pages "
+		 "inside its context's window", fn, (const void *)res,
+		 (unsigned long long)res->start, (unsigned long long)res->res_size);
+	return -EINVAL;
+}
+
+/*
+ * The check of a reservation handle: 0 if @res is live (or, with
+ * @driver_made_ok, a valid driver-made one); else -EINVAL, a dead or
+ * foreign handle warned about by the registry.
+ */
+static int res_check(struct vcm_res *res, bool driver_made_ok, const char *fn)
+{
+	if (vcm_reg_live(res, VCM_KIND_RES))
+		return 0;
+	if (driver_made_ok && res_driver_made(res, fn))
+		return res_driver_made_valid(res, fn);
+	vcm_reg_report(res, VCM_KIND_RES, fn);
+	return -EINVAL;
+}
+
+/* The checks every function taking a reservation makes, then ownership of
+ * its context: 0, or -EINVAL (NULL warned as "no reservation", a dead
+ * handle by the registry). */
+static int res_enter_as(struct vcm_res *res, bool driver_made_ok, const char *fn)
+{
+	if (res_check(res, driver_made_ok, fn)) {
 		if (vcm_is_err_or_null(res))
 			vcm_warn("%s: no reservation (%p)", fn, (void *)res);
 		return -EINVAL;
 	}
 	return vcm_ctx_enter(res->vcm, fn);
+}
+
+static int res_enter(struct vcm_res *res, const char *fn)
+{
+	return res_enter_as(res, false, fn);
 }
 
 VCM_EXPORT void vcm_unreserve(struct vcm_res *res)
@@ -323,6 +492,10 @@ VCM_EXPORT void vcm_unreserve(struct vcm_res *res)
 
 	if (res_enter(res, __func__))
 		return;
+	if (!res_put(res)) {	/* another owner holds it (vcm_ref_reserve()) */
+		vcm_ctx_leave(res->vcm);
+		return;
+	}
 	vcm = res->vcm;
 	start = res->start;
 	bound = res->phys != NULL;
@@ -335,11 +508,23 @@ VCM_EXPORT void vcm_unreserve(struct vcm_res *res)
 			 (unsigned long long)start);
 }
 
+VCM_EXPORT int vcm_ref_reserve(struct vcm_res *res)
+{
+	if (!vcm_res_ok(res, __func__)) {
+		if (vcm_is_err_or_null(res))
+			vcm_warn("vcm_ref_reserve: no reservation (%p)", (void *)res);
+		return -EINVAL;
+	}
+	if (__atomic_add_fetch(&res->refcnt.counter, 1, __ATOMIC_ACQ_REL) < 2)
+		return -EINVAL;
+	return 0;
+}
+
 VCM_EXPORT int vcm_bind(struct vcm_res *res, struct vcm_phys *phys)
 {
 	int ret;
 
-	if (!vcm_res_ok(res, __func__))
+	if (res_check(res, true, __func__))
 		return -EINVAL;
 	ret = vcm_phys_check(phys, VCM_PHYS_USE, __func__);
 	if (ret)
@@ -359,7 +544,7 @@ VCM_EXPORT struct vcm_phys *vcm_unbind(struct vcm_res *res)
 	struct vcm_phys *phys = NULL;
 	vcm_addr_t start;
 
-	if (res_enter(res, __func__))
+	if (res_enter_as(res, true, __func__))
 		return NULL;
 	start = res->start;
 	if (res->phys)
@@ -397,6 +582,11 @@ VCM_EXPORT void vcm_unmap(struct vcm_res *res)
 
 	if (res_enter(res, __func__))
 		return;
+	if (res_put_shared(res)) {
+		vcm_ctx_leave(res->vcm);
+		return;
+	}
+	res->refcnt.counter = 0;
 	vcm = res->vcm;
 	if (res->phys)
 		locked_unbind(res, "vcm_unmap");
@@ -453,8 +643,13 @@ VCM_EXPORT struct vcm_res *vcm_make_binding(struct vcm *vcm, vcm_size_t size,
 	struct vcm_res *res;
 	int ret;
 
-	if (!vcm_ctx_ok(vcm, __func__) || round_size(size, &size))
+	if (!vcm_ctx_ok(vcm, __func__) || !size)
 		return vcm_err_ptr(-EINVAL);
+	if (!VCM_IS_ALIGNED(size, VCM_PAGE_SIZE)) {
+		vcm_warn("vcm_make_binding: size %#llx is not a whole number of pages",
+			 (unsigned long long)size);
+		return vcm_err_ptr(-EINVAL);
+	}
 	ret = vcm_ctx_enter(vcm, __func__);
 	if (ret)
 		return vcm_err_ptr(ret);
@@ -472,6 +667,11 @@ VCM_EXPORT void vcm_destroy_binding(struct vcm_res *res)
 
 	if (res_enter(res, __func__))
 		return;
+	if (res_put_shared(res)) {
+		vcm_ctx_leave(res->vcm);
+		return;
+	}
+	res->refcnt.counter = 0;
 	vcm = res->vcm;
 	if (res->phys)
 		phys = locked_unbind(res, "vcm_destroy_binding");
@@ -492,10 +692,11 @@ VCM_EXPORT int vcm_activate(struct vcm *vcm)
 	ret = vcm_ctx_enter(vcm, __func__);
 	if (ret)
 		return ret;
-	if (vcm->activations == 0 && vcm->driver->activate)
+	/* As the kernel: counted first, so a failed first activation leaves
+	 * the count at 1 (the caller owes a vcm_deactivate()). */
+	set_activations(vcm, vcm->activations.counter + 1);
+	if (vcm->activations.counter == 1 && vcm->driver->activate)
 		ret = vcm->driver->activate(vcm);
-	if (!ret)
-		set_activations(vcm, vcm->activations + 1);
 	vcm_ctx_leave(vcm);
 	return ret;
 }
@@ -518,11 +719,11 @@ VCM_EXPORT void vcm_deactivate(struct vcm *vcm)
 	}
 	if (vcm_ctx_enter(vcm, __func__))
 		return;
-	inactive = vcm->activations == 0;
-	if (vcm->activations == 1)
+	inactive = vcm->activations.counter <= 0;
+	if (vcm->activations.counter == 1)
 		locked_deactivate_all(vcm);
 	else if (!inactive)
-		set_activations(vcm, vcm->activations - 1);
+		set_activations(vcm, vcm->activations.counter - 1);
 	vcm_ctx_leave(vcm);
 	if (inactive)
 		vcm_warn("vcm_deactivate: context %p is not active", (void *)vcm);
@@ -533,7 +734,7 @@ static void locked_empty(struct vcm *vcm)
 {
 	struct vcm_core *core = vcm->core;
 
-	if (vcm->activations) {
+	if (vcm->activations.counter) {
 		vcm_warn("vcm_destroy: context %p is still active; deactivating", (void *)vcm);
 		locked_deactivate_all(vcm);
 	}
@@ -551,10 +752,15 @@ static void locked_empty(struct vcm *vcm)
 VCM_EXPORT void vcm_destroy(struct vcm *vcm)
 {
 	struct vcm_core *core;
+	bool adopted;
 
 	if (!vcm_ctx_ok(vcm, __func__)) {
 		if (vcm_is_err_or_null(vcm))
 			vcm_warn("vcm_destroy: no context (%p)", (void *)vcm);
+		return;
+	}
+	if (vcm == vcm_vmm) {
+		vcm_warn("vcm_destroy: vcm_vmm is static and is never destroyed");
 		return;
 	}
 	if (vcm_ctx_enter(vcm, __func__))
@@ -566,14 +772,14 @@ VCM_EXPORT void vcm_destroy(struct vcm *vcm)
 	vcm_reg_del(vcm, VCM_KIND_CONTEXT);
 	vcm_ctx_leave(vcm);
 	vcm_contexts_del(vcm);
-	pthread_cond_destroy(&core->idle);
-	pthread_mutex_destroy(&core->lock);
-	free(core);
-	vcm->core = NULL;
+	adopted = core->adopted;
+	if (adopted)
+		adopted_unlink(vcm);
+	core_free(vcm);
 	if (vcm->driver->cleanup)
 		vcm->driver->cleanup(vcm);
-	else
-		free(vcm);
+	else if (!adopted)
+		free(vcm);	/* a static context stays where it is */
 }
 
 /* ---- describing a DVA (fault reports, explain) ---- */
@@ -585,7 +791,7 @@ void vcm_describe_dva(struct vcm *vcm, vcm_addr_t dva, struct vcm_dva_desc *d)
 	if (!vcm_valid(vcm))
 		return;
 	vcm_lock(vcm);
-	d->active = vcm->activations > 0;
+	d->active = vcm->activations.counter > 0;
 	if (dva < vcm->start || dva - vcm->start >= vcm->size) {
 		d->owner = VCM_DVA_OUTSIDE_WINDOW;
 		goto out;

@@ -138,6 +138,19 @@ static const struct vcm_driver vmm_vcm_driver = {
 	.unbind = vmm_unbind,
 };
 
+/*
+ * The kernel's global CPU context: statically initialised, over the
+ * current SoC, always active (its count starts at 1, as in the kernel),
+ * never destroyed.  The context core sets it up on its first use
+ * (vcm_ctx_adopt()).
+ */
+VCM_EXPORT struct vcm vcm_vmm[1] = { {
+	.start = VMM_WINDOW_START,
+	.size = VMM_WINDOW_SIZE,
+	.activations = { 1 },
+	.driver = &vmm_vcm_driver,
+} };
+
 VCM_EXPORT struct vcm *vcm_vmm_create(struct vcm_soc *soc)
 {
 	struct vcm *vmm, *vcm;

@@ -142,6 +142,7 @@ struct vcm_iommu {
 	struct vcm_driver ops;
 	struct vcm_sysmmu *sysmmu;
 	struct vcm_pgtable *pt;
+	bool on;	/* this context turned the System MMU on */
 };
 
 static inline struct vcm_iommu *to_iommu(struct vcm *vcm)
@@ -216,6 +217,7 @@ static int iommu_activate(struct vcm *vcm)
 	}
 	vcm_iommu_hw_on(io->sysmmu, base);
 	vcm_sysmmu_set_describer(io->sysmmu, iommu_describe, io);	/* the owner now */
+	io->on = true;
 	return 0;
 }
 
@@ -225,8 +227,13 @@ static void iommu_deactivate(struct vcm *vcm)
 	struct vcm_iommu *io = to_iommu(vcm);
 
 	vcm_mmu_vcm_driver.deactivate(vcm);
-	vcm_sysmmu_disable(io->sysmmu);
-	vcm_sysmmu_unclaim(io->sysmmu, io);
+	/* After a failed activation (still counted, as in the kernel) the
+	 * System MMU is neither on nor claimed: not ours to turn off. */
+	if (io->on) {
+		vcm_sysmmu_disable(io->sysmmu);
+		vcm_sysmmu_unclaim(io->sysmmu, io);
+	}
+	io->on = false;
 }
 
 bool vcm_iommu_view(struct vcm *vcm, struct vcm_iommu_view *v)
@@ -274,7 +281,7 @@ VCM_EXPORT struct vcm *vcm_iommu_create(struct vcm_sysmmu *mmu, vcm_addr_t start
 	io->mmu.vcm.start = start;
 	io->mmu.vcm.size = size;
 	io->mmu.driver = &iommu_mmu_driver;
-	vcm = vcm_mmu_init(&io->mmu);
+	vcm = vcm_mmu_init_buddy(&io->mmu);
 	if (vcm_is_err(vcm)) {
 		vcm_pgtable_destroy(io->pt);
 		free(io);

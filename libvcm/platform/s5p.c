@@ -36,6 +36,21 @@
 #define S5P_SYSMMU_NAME_PREFIX	"s5p-sysmmu-"
 #define S5P_SYSMMU_NAME_MAX	32
 
+/* Each device's instance is the one of the same number (SYSMMU_MFC_L for
+ * the codec); the codec has a second, SYSMMU_MFC_R. */
+#define S5P_DEV_SECOND_IPS(id)	((id) == VCM_DEV_MFC ? SYSMMU_MFC_R : SYSMMU_MDMA)
+
+static const char *const s5p_ips_names[S5P_SYSMMU_TOTAL_IPNUM] = {
+	[SYSMMU_MDMA] = "mdma",		[SYSMMU_SSS] = "sss",
+	[SYSMMU_FIMC0] = "fimc0",	[SYSMMU_FIMC1] = "fimc1",
+	[SYSMMU_FIMC2] = "fimc2",	[SYSMMU_FIMC3] = "fimc3",
+	[SYSMMU_JPEG] = "jpeg",		[SYSMMU_FIMD0] = "fimd0",
+	[SYSMMU_FIMD1] = "fimd1",	[SYSMMU_PCIe] = "pcie",
+	[SYSMMU_G2D] = "g2d",		[SYSMMU_ROTATOR] = "rotator",
+	[SYSMMU_MDMA2] = "mdma2",	[SYSMMU_TV] = "tv",
+	[SYSMMU_MFC_L] = "mfc",		[SYSMMU_MFC_R] = "mfc_r",
+};
+
 static const char *const s5p_dev_names[VCM_DEV_NUM] = {
 	[VCM_DEV_MDMA] = "mdma",	[VCM_DEV_SSS] = "sss",
 	[VCM_DEV_FIMC0] = "fimc0",	[VCM_DEV_FIMC1] = "fimc1",
@@ -55,6 +70,9 @@ static const char *const s5p_dev_names[VCM_DEV_NUM] = {
  * @id: the device.
  * @cb: the callbacks (all NULL when none were given).
  * @sysmmu: the device's System MMU model.
+ * @sysmmu2: the device's second System MMU model (the codec's), or NULL.
+ * @on: the context's last activation reached the hardware (it owns
+ *      @sysmmu); false after a failed one, which the kernel still counts.
  * @pt: the shared table.
  * @first_unit: first unit of the window.
  * @nr_units: units in the window.
@@ -65,6 +83,8 @@ struct s5p_vcm {
 	enum vcm_dev_id id;
 	struct s5p_vcm_driver cb;
 	struct vcm_sysmmu *sysmmu;
+	struct vcm_sysmmu *sysmmu2;
+	bool on;
 	struct vcm_pgtable *pt;
 	unsigned first_unit;
 	unsigned nr_units;
@@ -75,7 +95,7 @@ struct s5p_vcm {
  * @soc: the SoC of the table, the models and the memory; NULL: none yet.
  * @pt: the shared table; made with the first context.
  * @dev: each id's context.
- * @sysmmu: each id's System MMU model, made on first use.
+ * @sysmmu: each instance's System MMU model, made on first use.
  * @nr_dev: contexts alive.
  */
 static struct {
@@ -83,7 +103,7 @@ static struct {
 	struct vcm_soc *soc;
 	struct vcm_pgtable *pt;
 	struct s5p_vcm *dev[VCM_DEV_NUM];
-	struct vcm_sysmmu *sysmmu[VCM_DEV_NUM];
+	struct vcm_sysmmu *sysmmu[S5P_SYSMMU_TOTAL_IPNUM];
 	unsigned nr_dev;
 } s5p = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -119,18 +139,33 @@ static struct vcm_soc *state_soc(void)
 	return s5p.soc;
 }
 
-static struct vcm_sysmmu *sysmmu_get_locked(enum vcm_dev_id id)
+static bool ips_valid(sysmmu_ips ips)
+{
+	return (unsigned)ips < S5P_SYSMMU_TOTAL_IPNUM;
+}
+
+static struct vcm_sysmmu *sysmmu_get_locked(sysmmu_ips ips)
 {
 	char name[S5P_SYSMMU_NAME_MAX];
 	struct vcm_sysmmu *mmu;
 
-	if (s5p.sysmmu[id])
-		return s5p.sysmmu[id];
-	snprintf(name, sizeof(name), S5P_SYSMMU_NAME_PREFIX "%s", s5p_dev_names[id]);
+	if (s5p.sysmmu[ips])
+		return s5p.sysmmu[ips];
+	snprintf(name, sizeof(name), S5P_SYSMMU_NAME_PREFIX "%s", s5p_ips_names[ips]);
 	mmu = vcm_sysmmu_create(state_soc(), name);
 	if (!vcm_is_err(mmu))
-		s5p.sysmmu[id] = mmu;
+		s5p.sysmmu[ips] = mmu;
 	return mmu;
+}
+
+/* The models device @id needs: its own, and the codec's second one. */
+static int dev_sysmmus_get_locked(enum vcm_dev_id id)
+{
+	struct vcm_sysmmu *mmu = sysmmu_get_locked((sysmmu_ips)id);
+
+	if (!vcm_is_err(mmu) && S5P_DEV_SECOND_IPS(id) != SYSMMU_MDMA)
+		mmu = sysmmu_get_locked(S5P_DEV_SECOND_IPS(id));
+	return vcm_is_err(mmu) ? (int)vcm_ptr_err(mmu) : 0;
 }
 
 static int pgtable_get_locked(void)
@@ -164,7 +199,7 @@ static void state_release_locked(void)
 {
 	unsigned i;
 
-	for (i = 0; i < VCM_DEV_NUM; i++) {
+	for (i = 0; i < S5P_SYSMMU_TOTAL_IPNUM; i++) {
 		vcm_sysmmu_destroy(s5p.sysmmu[i]);
 		s5p.sysmmu[i] = NULL;
 	}
@@ -230,32 +265,47 @@ static int window_find(unsigned n, unsigned *first)
 
 static void hw_tlb_flush(struct s5p_vcm *d, vcm_addr_t dva, const struct vcm_phys *phys)
 {
-	if (d->cb.tlb_invalidator)
+	if (d->cb.tlb_invalidator) {
 		d->cb.tlb_invalidator(d->id);
-	else
-		vcm_iommu_tlb_flush(d->sysmmu, dva, phys);
+		return;
+	}
+	vcm_iommu_tlb_flush(d->sysmmu, dva, phys);
+	if (d->sysmmu2)
+		vcm_iommu_tlb_flush(d->sysmmu2, dva, phys);
+}
+
+/* Program, flush and enable one model (no pgd_base_specifier given). */
+static void model_on(struct vcm_sysmmu *mmu, vcm_addr_t base, bool flush)
+{
+	vcm_sysmmu_set_pgtable_base(mmu, base);
+	if (flush)
+		vcm_sysmmu_tlb_invalidate(mmu);
+	vcm_sysmmu_enable(mmu);
 }
 
 static void hw_on(struct s5p_vcm *d)
 {
 	vcm_addr_t base = vcm_pgtable_base(d->pt);
+	bool flush = !d->cb.tlb_invalidator;
 
 	if (d->cb.pgd_base_specifier)
 		d->cb.pgd_base_specifier(d->id, (unsigned long)base);
-	else
-		vcm_sysmmu_set_pgtable_base(d->sysmmu, base);
 	if (d->cb.tlb_invalidator)
 		d->cb.tlb_invalidator(d->id);
-	else
-		vcm_sysmmu_tlb_invalidate(d->sysmmu);
-	if (!d->cb.pgd_base_specifier)
-		vcm_sysmmu_enable(d->sysmmu);
+	if (d->cb.pgd_base_specifier)
+		return;
+	model_on(d->sysmmu, base, flush);
+	if (d->sysmmu2)
+		model_on(d->sysmmu2, base, flush);
 }
 
 static void hw_off(struct s5p_vcm *d)
 {
-	if (!d->cb.pgd_base_specifier)
-		vcm_sysmmu_disable(d->sysmmu);
+	if (d->cb.pgd_base_specifier)
+		return;
+	vcm_sysmmu_disable(d->sysmmu);
+	if (d->sysmmu2)
+		vcm_sysmmu_disable(d->sysmmu2);
 }
 
 /* ---- the context's ops ------------------------------------------------- */
@@ -312,6 +362,7 @@ static int s5p_activate(struct vcm *vcm)
 		return ret;
 	}
 	hw_on(d);
+	d->on = true;
 	return 0;
 }
 
@@ -320,8 +371,11 @@ static void s5p_deactivate(struct vcm *vcm)
 	struct s5p_vcm *d = to_s5p(vcm);
 
 	vcm_mmu_vcm_driver.deactivate(vcm);
+	if (!d->on)
+		return;		/* a failed activation: nothing of ours to turn off */
 	hw_off(d);
 	vcm_sysmmu_unclaim(d->sysmmu, d);
+	d->on = false;
 }
 
 bool vcm_s5p_view(struct vcm *vcm, struct vcm_iommu_view *v)
@@ -340,60 +394,40 @@ bool vcm_s5p_view(struct vcm *vcm, struct vcm_iommu_view *v)
 	return true;
 }
 
-/*
- * Memory from the phys_alloc callback: one part, and the phys_free callback
- * stored behind it (the context may be gone when the phys is freed).
- */
-struct s5p_phys_tail {
-	void (*phys_free)(struct vcm_phys *phys);
-};
-
-static void s5p_phys_free(struct vcm_phys *phys)
+/* A phys from phys_alloc whose driver gave no phys_free: only the struct
+ * goes (the memory is not given back anywhere). */
+static void s5p_phys_release(struct vcm_phys *phys)
 {
-	struct s5p_phys_tail *tail = phys->priv;
-
-	if (tail->phys_free)
-		tail->phys_free(phys);
 	free(phys);
 }
 
-static struct vcm_phys *s5p_phys_new(vcm_addr_t pa, vcm_size_t size,
-				     void (*phys_free)(struct vcm_phys *phys))
-{
-	size_t head = sizeof(struct vcm_phys) + sizeof(struct vcm_phys_part);
-	struct vcm_phys *phys = vcm_calloc(1, head + sizeof(struct s5p_phys_tail));
-	struct s5p_phys_tail *tail;
-
-	if (!phys)
-		return NULL;
-	tail = (struct s5p_phys_tail *)((char *)phys + head);
-	tail->phys_free = phys_free;
-	phys->count = 1;
-	phys->size = size;
-	phys->parts[0].start = pa;
-	phys->parts[0].size = size;
-	phys->free = s5p_phys_free;
-	phys->priv = tail;
-	return phys;
-}
-
+/*
+ * Memory from the phys_alloc callback, as the shipped layer: one part, a
+ * failure signalled by an IS_ERR_VALUE address, and phys_free owning the
+ * structure (it frees it, as the kernel's did with kfree()).
+ */
 static struct vcm_phys *s5p_phys(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
 	const struct s5p_vcm_driver *cb = &to_s5p(vcm)->cb;
 	vcm_addr_t pa = cb->phys_alloc(size, flags);
 	struct vcm_phys *phys;
 
-	if (!pa)
-		return vcm_err_ptr(-ENOMEM);
-	phys = s5p_phys_new(pa, size, cb->phys_free);
+	if ((unsigned long)pa >= (unsigned long)-VCM_MAX_ERRNO)
+		return vcm_err_ptr((long)pa);
+	phys = vcm_phys_new(1);
 	if (!phys) {
 		vcm_warn("s5p: no memory to describe %#llx from phys_alloc; leaked",
 			 (unsigned long long)pa);
 		return vcm_err_ptr(-ENOMEM);
 	}
+	phys->size = size;
+	phys->parts[0].start = pa;
+	phys->parts[0].size = size;
+	phys->free = cb->phys_free ? cb->phys_free : s5p_phys_release;
 	if (!VCM_IS_ALIGNED(pa, VCM_PAGE_SIZE)) {
-		vcm_warn("s5p: phys_alloc gave unaligned address %#llx", (unsigned long long)pa);
-		s5p_phys_free(phys);
+		vcm_warn("s5p: phys_alloc gave unaligned address %#llx; handed back",
+			 (unsigned long long)pa);
+		phys->free(phys);
 		return vcm_err_ptr(-EINVAL);
 	}
 	return phys;
@@ -438,6 +472,8 @@ static struct vcm *s5p_vcm_new_locked(enum vcm_dev_id id, unsigned first, unsign
 	if (driver)
 		d->cb = *driver;
 	d->sysmmu = s5p.sysmmu[id];
+	if (S5P_DEV_SECOND_IPS(id) != SYSMMU_MDMA)
+		d->sysmmu2 = s5p.sysmmu[S5P_DEV_SECOND_IPS(id)];
 	d->pt = s5p.pt;
 	d->first_unit = first;
 	d->nr_units = n;
@@ -462,7 +498,6 @@ static struct vcm *s5p_vcm_new_locked(enum vcm_dev_id id, unsigned first, unsign
 static struct vcm *create_locked(unsigned n, enum vcm_dev_id id,
 				 const struct s5p_vcm_driver *driver)
 {
-	struct vcm_sysmmu *mmu;
 	struct vcm *vcm;
 	unsigned first;
 	int ret;
@@ -475,8 +510,8 @@ static struct vcm *create_locked(unsigned n, enum vcm_dev_id id,
 	ret = pgtable_get_locked();
 	if (ret)
 		return vcm_err_ptr(ret);
-	mmu = sysmmu_get_locked(id);
-	vcm = vcm_is_err(mmu) ? (struct vcm *)mmu : s5p_vcm_new_locked(id, first, n, driver);
+	ret = dev_sysmmus_get_locked(id);
+	vcm = ret ? vcm_err_ptr(ret) : s5p_vcm_new_locked(id, first, n, driver);
 	if (vcm_is_err(vcm))
 		pgtable_put_unused_locked();
 	return vcm;
@@ -490,6 +525,11 @@ VCM_EXPORT struct vcm *vcm_create_unified(vcm_size_t size, enum vcm_dev_id id,
 
 	if (!id_valid(id) || !size || size > S5P_VCM_DVA_END)
 		return vcm_err_ptr(-EINVAL);
+	if (!VCM_IS_ALIGNED(size, VCM_PAGE_SIZE)) {
+		vcm_warn("vcm_create_unified: size %#llx is not a whole number of pages",
+			 (unsigned long long)size);
+		return vcm_err_ptr(-EINVAL);
+	}
 	n = (unsigned)(VCM_ALIGN_UP(size, S5P_VCM_WINDOW_SIZE) >> S5P_UNIT_SHIFT);
 	vcm_mutex_lock(&s5p.lock);
 	state_sync_locked();
@@ -503,9 +543,9 @@ VCM_EXPORT struct vcm *vcm_find_vcm(enum vcm_dev_id id)
 	struct vcm *vcm;
 
 	if (!id_valid(id))
-		return vcm_err_ptr(-EINVAL);
+		return NULL;
 	vcm_mutex_lock(&s5p.lock);
-	vcm = s5p.dev[id] ? &s5p.dev[id]->mmu.vcm : vcm_err_ptr(-ENOENT);
+	vcm = s5p.dev[id] ? &s5p.dev[id]->mmu.vcm : NULL;
 	vcm_mutex_unlock(&s5p.lock);
 	return vcm;
 }
@@ -524,15 +564,34 @@ static bool is_unified_locked(const struct vcm *vcm)
 VCM_EXPORT enum S5PVCM_RESCHECK vcm_reservation_in_vcm(struct vcm *vcm, struct vcm_res *res)
 {
 	enum S5PVCM_RESCHECK where = S5PVCM_RES_NOT_IN_VCM;
+	void (*invalidator)(enum vcm_dev_id id) = NULL;
+	struct s5p_vcm *d = NULL;
 
+	if (vcm_is_err_or_null(vcm) || vcm_is_err_or_null(res)) {
+		vcm_warn("vcm_reservation_in_vcm: no context (%p) or reservation (%p)",
+			 (void *)vcm, (void *)res);
+		return S5PVCM_RES_NOT_IN_VCM;
+	}
 	if (!vcm_ctx_ok(vcm, __func__) || !vcm_res_ok(res, __func__))
 		return S5PVCM_RES_NOT_IN_VCM;
 	if (res->vcm == vcm)
 		return S5PVCM_RES_IN_VCM;
 	vcm_mutex_lock(&s5p.lock);
-	if (is_unified_locked(vcm) && is_unified_locked(res->vcm))
+	if (is_unified_locked(vcm) && is_unified_locked(res->vcm)) {
 		where = S5PVCM_RES_IN_ADDRSPACE;
+		d = to_s5p(vcm);
+		invalidator = d->cb.tlb_invalidator;
+		if (!invalidator) {
+			vcm_sysmmu_tlb_invalidate(d->sysmmu);
+			if (d->sysmmu2)
+				vcm_sysmmu_tlb_invalidate(d->sysmmu2);
+		}
+	}
 	vcm_mutex_unlock(&s5p.lock);
+	/* As the shipped layer: the caller's device will use a mapping made
+	 * through another context, so its TLB is invalidated. */
+	if (invalidator)
+		invalidator(d->id);
 	return where;
 }
 
@@ -553,8 +612,12 @@ VCM_EXPORT void vcm_set_pgtable_base(enum vcm_dev_id id)
 		base = vcm_pgtable_base(s5p.pt);
 		specifier = s5p.dev[id]->cb.pgd_base_specifier;
 		if (!specifier) {
-			vcm_sysmmu_set_pgtable_base(s5p.sysmmu[id], base);
-			vcm_sysmmu_tlb_invalidate(s5p.sysmmu[id]);
+			vcm_sysmmu_set_pgtable_base(s5p.dev[id]->sysmmu, base);
+			vcm_sysmmu_tlb_invalidate(s5p.dev[id]->sysmmu);
+			if (s5p.dev[id]->sysmmu2) {
+				vcm_sysmmu_set_pgtable_base(s5p.dev[id]->sysmmu2, base);
+				vcm_sysmmu_tlb_invalidate(s5p.dev[id]->sysmmu2);
+			}
 		}
 	}
 	vcm_mutex_unlock(&s5p.lock);
@@ -582,15 +645,93 @@ VCM_EXPORT void s5p_vcm_turn_off(struct vcm *vcm)
 
 VCM_EXPORT struct vcm_sysmmu *s5p_sysmmu_get(enum vcm_dev_id id)
 {
+	if (!id_valid(id))
+		return vcm_err_ptr(-EINVAL);
+	return s5p_sysmmu_ip((sysmmu_ips)id);
+}
+
+VCM_EXPORT struct vcm_sysmmu *s5p_sysmmu_ip(sysmmu_ips ips)
+{
 	struct vcm_sysmmu *mmu;
 
-	if (!id_valid(id))
+	if (!ips_valid(ips))
 		return vcm_err_ptr(-EINVAL);
 	vcm_mutex_lock(&s5p.lock);
 	state_sync_locked();
-	mmu = sysmmu_get_locked(id);
+	mmu = sysmmu_get_locked(ips);
 	vcm_mutex_unlock(&s5p.lock);
 	return mmu;
+}
+
+/* ---- the platform's sysmmu driver (<plat/sysmmu.h>) --------------------- */
+
+/* The model of @ips and the shared table's base (0 when there is none). */
+static struct vcm_sysmmu *ip_and_base(sysmmu_ips ips, vcm_addr_t *base)
+{
+	struct vcm_sysmmu *mmu;
+
+	if (!ips_valid(ips))
+		return vcm_err_ptr(-EINVAL);
+	vcm_mutex_lock(&s5p.lock);
+	state_sync_locked();
+	mmu = sysmmu_get_locked(ips);
+	*base = s5p.pt ? vcm_pgtable_base(s5p.pt) : 0;
+	vcm_mutex_unlock(&s5p.lock);
+	return mmu;
+}
+
+VCM_EXPORT int s5p_sysmmu_on(sysmmu_ips ips)
+{
+	vcm_addr_t base;
+	struct vcm_sysmmu *mmu = ip_and_base(ips, &base);
+
+	if (vcm_is_err(mmu))
+		return (int)vcm_ptr_err(mmu);
+	if (base)
+		vcm_sysmmu_writel(mmu, VCM_SYSMMU_PT_BASE_ADDR, (uint32_t)base);
+	vcm_sysmmu_writel(mmu, VCM_SYSMMU_CFG,
+			  vcm_sysmmu_readl(mmu, VCM_SYSMMU_CFG) | VCM_SYSMMU_CFG_LRU);
+	vcm_sysmmu_writel(mmu, VCM_SYSMMU_CTRL,
+			  vcm_sysmmu_readl(mmu, VCM_SYSMMU_CTRL) | VCM_SYSMMU_CTRL_ENABLE);
+	return 0;
+}
+
+VCM_EXPORT int s5p_sysmmu_off(sysmmu_ips ips)
+{
+	vcm_addr_t base;
+	struct vcm_sysmmu *mmu = ip_and_base(ips, &base);
+
+	if (vcm_is_err(mmu))
+		return (int)vcm_ptr_err(mmu);
+	vcm_sysmmu_writel(mmu, VCM_SYSMMU_CTRL,
+			  vcm_sysmmu_readl(mmu, VCM_SYSMMU_CTRL) & ~VCM_SYSMMU_CTRL_MMU_EN);
+	return 0;
+}
+
+VCM_EXPORT int s5p_sysmmu_tlb_invalidate(sysmmu_ips ips)
+{
+	vcm_addr_t base;
+	struct vcm_sysmmu *mmu = ip_and_base(ips, &base);
+	uint32_t ctrl;
+
+	if (vcm_is_err(mmu))
+		return (int)vcm_ptr_err(mmu);
+	ctrl = vcm_sysmmu_readl(mmu, VCM_SYSMMU_CTRL);
+	vcm_sysmmu_writel(mmu, VCM_SYSMMU_CTRL, ctrl | VCM_SYSMMU_CTRL_BLOCK);
+	vcm_sysmmu_writel(mmu, VCM_SYSMMU_FLUSH, 1);
+	vcm_sysmmu_writel(mmu, VCM_SYSMMU_CTRL, ctrl & ~VCM_SYSMMU_CTRL_BLOCK);
+	return 0;
+}
+
+VCM_EXPORT int s5p_sysmmu_set_tablebase_pgd(sysmmu_ips ips, unsigned long pgd)
+{
+	vcm_addr_t base;
+	struct vcm_sysmmu *mmu = ip_and_base(ips, &base);
+
+	if (vcm_is_err(mmu))
+		return (int)vcm_ptr_err(mmu);
+	vcm_sysmmu_writel(mmu, VCM_SYSMMU_PT_BASE_ADDR, (uint32_t)pgd);
+	return s5p_sysmmu_tlb_invalidate(ips);
 }
 
 /* ---- the dump ---------------------------------------------------------- */
@@ -637,7 +778,7 @@ static void dump_dev(FILE *out, struct s5p_vcm *d)
 	fprintf(out, "  %-8s window 0x%08llx-0x%08llx (%u MiB), %s, %lu reservation(s)",
 		s5p_dev_names[d->id], (unsigned long long)vcm->start,
 		(unsigned long long)(vcm->start + vcm->size - 1), d->nr_units,
-		vcm->activations ? "active" : "inactive", vcm->core->nres);
+		vcm->activations.counter ? "active" : "inactive", vcm->core->nres);
 	if (d->cb.pgd_base_specifier)
 		fprintf(out, "; System MMU programmed by callback\n");
 	else
@@ -646,7 +787,7 @@ static void dump_dev(FILE *out, struct s5p_vcm *d)
 			ctrl & VCM_SYSMMU_CTRL_MMU_EN ? " enabled" : " disabled",
 			(unsigned long long)vcm_sysmmu_pgtable_base(d->sysmmu));
 	for (res = next_res(vcm, NULL); res; res = next_res(vcm, res))
-		dump_res(out, res, vcm->activations > 0);
+		dump_res(out, res, vcm->activations.counter > 0);
 	vcm_book_unlock(vcm);
 }
 

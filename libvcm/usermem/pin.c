@@ -403,7 +403,7 @@ static int check_access(uintptr_t first, uintptr_t last)
 /* The user's free function of a pinned phys: unpin every page. */
 static void user_phys_free(struct vcm_phys *phys)
 {
-	struct user_pins *up = phys->priv;
+	struct user_pins *up = *vcm_phys_priv(phys);
 
 	if (check_mapped(up->first, up->npages))
 		vcm_warn("vcm_free: user buffer at %#" PRIxPTR " (%u pages) was unmapped while "
@@ -429,7 +429,7 @@ static struct vcm_phys *user_phys_new(struct user_pins *up)
 	}
 	phys->size = (vcm_size_t)up->npages * VCM_PAGE_SIZE;
 	phys->free = user_phys_free;
-	phys->priv = up;
+	*vcm_phys_priv(phys) = up;
 	return phys;
 }
 

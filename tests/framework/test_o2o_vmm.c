@@ -40,7 +40,7 @@ static void test_onetoone_create(void **state)
 	assert_false(vcm_is_err_or_null(vcm));
 	assert_int_equal(vcm->start, TEST_RAM_BASE);
 	assert_int_equal(vcm->size, TEST_RAM_SIZE);
-	assert_int_equal(vcm->activations, 0);
+	assert_int_equal(vcm->activations.counter, 0);
 	EXPECT_WARNINGS(0, vcm_destroy(vcm));
 
 	/* NULL: the current SoC (the test's). */
@@ -85,7 +85,7 @@ static void test_onetoone_alloc_map(void **state)
 	assert_int_equal(ra->start, a->parts[0].start);
 	assert_int_equal(ra->res_size, 3 * PAGE);
 	assert_int_equal(ra->bound_size, 3 * PAGE);
-	assert_int_equal(a->bindings, 1);
+	assert_int_equal(a->bindings.counter, 1);
 
 	rb = vcm_make_binding(vcm, MIB + 5 * PAGE, 0, 0);
 	assert_false(vcm_is_err_or_null(rb));
@@ -100,7 +100,7 @@ static void test_onetoone_alloc_map(void **state)
 
 	/* Activation has nothing to program, but is counted. */
 	assert_int_equal(vcm_activate(vcm), 0);
-	assert_int_equal(vcm->activations, 1);
+	assert_int_equal(vcm->activations.counter, 1);
 	EXPECT_WARNINGS(0, vcm_deactivate(vcm));
 
 	/* Rebinding works only with the memory at the reservation's address. */
@@ -108,10 +108,10 @@ static void test_onetoone_alloc_map(void **state)
 	assert_int_equal(vcm_bind(ra, b), -ENOSPC);
 	assert_ptr_equal(vcm_unbind(rb), b);
 	assert_int_equal(vcm_bind(rb, a), -EINVAL);
-	assert_int_equal(a->bindings, 0);
+	assert_int_equal(a->bindings.counter, 0);
 	assert_int_equal(vcm_bind(rb, b), 0);
 	assert_int_equal(vcm_bind(ra, a), 0);
-	assert_int_equal(a->bindings, 1);
+	assert_int_equal(a->bindings.counter, 1);
 
 	EXPECT_WARNINGS(0, {
 		vcm_unmap(ra);
@@ -141,7 +141,7 @@ static void test_onetoone_errors(void **state)
 
 	phys = test_phys_new(2, apart, one);
 	assert_ptr_equal(vcm_map(vcm, phys, 0), vcm_err_ptr(-EINVAL));
-	assert_int_equal(phys->bindings, 0);
+	assert_int_equal(phys->bindings.counter, 0);
 	vcm_free(phys);
 
 	/* Two parts that happen to be adjacent are one contiguous range. */
@@ -392,7 +392,7 @@ static void test_vmm_scattered(void **state)
 		assert_int_equal(a[5 * PAGE + 7], 0x5a);
 		vcm_unmap(again);
 	}
-	assert_int_equal(phys->bindings, 1);
+	assert_int_equal(phys->bindings.counter, 1);
 	EXPECT_WARNINGS(0, vcm_unmap(res));
 	vcm_free(phys);
 	EXPECT_WARNINGS(0, vcm_destroy(vcm));
@@ -499,7 +499,7 @@ static void test_vmm_errors(void **state)
 	assert_non_null(user);
 	assert_int_equal(vcm_soc_redirect_page(soc, phys->parts[0].start + 2 * PAGE, user), 0);
 	EXPECT_WARNINGS(0, assert_ptr_equal(vcm_map(vcm, phys, 0), vcm_err_ptr(-EOPNOTSUPP)));
-	assert_int_equal(phys->bindings, 0);
+	assert_int_equal(phys->bindings.counter, 0);
 	res = vcm_reserve(vcm, 3 * PAGE, 0);
 	assert_int_equal(vcm_bind(res, phys), -EOPNOTSUPP);
 	assert_null(res->phys);
@@ -528,7 +528,7 @@ static void test_vmm_destroy_leftovers(void **state)
 	(void)vcm_reserve(vcm, PAGE, 0);
 	assert_int_equal(vcm_activate(vcm), 0);
 	EXPECT_WARNINGS(2, vcm_destroy(vcm));
-	assert_int_equal(phys->bindings, 0);
+	assert_int_equal(phys->bindings.counter, 0);
 	vcm_free(phys);
 	assert_int_equal(soc_free(), free0);
 }

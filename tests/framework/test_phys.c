@@ -47,7 +47,7 @@ static void test_largest_first(void **state)
 	assert_false(vcm_is_err(phys));
 	assert_int_equal(phys->count, 4);
 	assert_int_equal(phys->size, 2 * MiB + 68 * KiB);
-	assert_int_equal(phys->bindings, 0);
+	assert_int_equal(phys->bindings.counter, 0);
 	for (i = 0; i < 4; i++) {
 		assert_int_equal(phys->parts[i].size, want[i]);
 		assert_int_equal(phys->parts[i].start & (want[i] - 1), 0);
@@ -57,9 +57,15 @@ static void test_largest_first(void **state)
 
 static void test_rounding_and_default_orders(void **state)
 {
-	struct vcm_phys *phys = vcm_phys_alloc(5000, 0, NULL);
+	unsigned long w0 = vcm_warn_count();
+	struct vcm_phys *phys;
 
 	(void)state;
+	/* As the kernel: a size that is not a whole number of pages is refused
+	 * with a warning, not rounded. */
+	assert_ptr_equal(vcm_phys_alloc(5000, 0, NULL), vcm_err_ptr(-EINVAL));
+	assert_int_equal(vcm_warn_count(), w0 + 1);
+	phys = vcm_phys_alloc(8 * KiB, 0, NULL);
 	assert_false(vcm_is_err(phys));
 	assert_int_equal(phys->size, 8 * KiB);
 	assert_int_equal(phys->count, 2);

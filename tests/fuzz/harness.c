@@ -614,6 +614,14 @@ static enum fz_fail op_make(struct fz_harness *h, struct fz_op *op)
 	    h->phys[op->p].live || !ctx_live(h, op->c))
 		return fz_nop(op);
 	c = &h->ctx[op->c];
+	/* As the kernel: a size that is not whole pages is refused, warned. */
+	if (op->size % FZ_PAGE) {
+		w0 = vcm_warn_count();
+		got = fz_ptr_ret(vcm_make_binding(c->vcm, op->size, 0, 0));
+		if (fz_ret_is(h, op, got, -EINVAL) || fz_warns_are(h, op, w0, 1))
+			return h->failed;
+		return FZ_OK;
+	}
 	want = alloc_expect(h, c, op->size, &either);
 	if (!want && c->be->has_mmu) {
 		fz_round(op->size, &size);
@@ -693,8 +701,18 @@ static enum fz_fail op_activate(struct fz_harness *h, struct fz_op *op)
 		want = ret;
 	if (fz_ret_is(h, op, ret, want) || fz_warns_are(h, op, w0, 0))
 		return h->failed;
-	if (!ret)
+	if (ret) {
+		/* As the kernel, the failed activation is counted: the caller
+		 * owes the deactivation, which leaves the context as before. */
+		if (c->vcm->activations.counter != 1)
+			return fz_fail(h, FZ_F_STATE, "c%u: %d activations after a failed first",
+				       op->c, c->vcm->activations.counter);
+		vcm_deactivate(c->vcm);
+		if (fz_warns_are(h, op, w0, 0))
+			return h->failed;
+	} else {
 		c->active++;
+	}
 	for (i = 0; i < FZ_NRES; i++)
 		if (h->res[i].live && h->res[i].ctx == op->c)
 			h->touched_res |= 1u << i;

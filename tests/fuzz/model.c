@@ -280,28 +280,88 @@ static vcm_size_t pow2_pages(vcm_size_t npages)
 	return b;
 }
 
-/* Would the context's DVA buddy find room for @size bytes? */
+/* The context's reservations but @skip (NULL: none), each with its guard
+ * gap, sorted; their count. */
+static size_t ctx_spans(const struct fz_harness *h, int ctx, const struct fz_res *skip,
+			struct span *used)
+{
+	vcm_size_t guard = h->ctx[ctx].guard;
+	size_t n = 0;
+	unsigned i;
+
+	for (i = 0; i < FZ_NRES; i++) {
+		if (h->res[i].live && h->res[i].ctx == ctx && &h->res[i] != skip) {
+			used[n].start = h->res[i].start;
+			used[n++].end = h->res[i].start + h->res[i].size + guard;
+		}
+	}
+	qsort(used, n, sizeof(used[0]), span_cmp);
+	return n;
+}
+
+/* Contexts on vcm_mmu_init() place as the kernel did; vcm_iommu_create()'s
+ * use libvcm's buddy placement. */
+static bool kernel_placement(const struct fz_ctx *c)
+{
+	return c->kind == FZ_K_SOFT || c->kind == FZ_K_S5P;
+}
+
+/* The kernel's alignment: the largest order not above the size's lowest bit. */
+static vcm_size_t kernel_align(const unsigned char *orders, vcm_size_t npages)
+{
+	unsigned low = (unsigned)__builtin_ctzll(npages);
+
+	while (*orders > low)
+		orders++;
+	return FZ_PAGE << *orders;
+}
+
+/*
+ * Where the kernel's page-granular first fit puts @size bytes (and the
+ * context's guard gap after them) in context @ctx (the reservation @skip
+ * not counted): true and *@at, or false.
+ */
+static bool kernel_first_fit(const struct fz_harness *h, int ctx, const struct fz_res *skip,
+			     vcm_size_t size, vcm_addr_t *at)
+{
+	const struct fz_ctx *c = &h->ctx[ctx];
+	vcm_size_t align = kernel_align(c->be->orders, size / FZ_PAGE);
+	vcm_addr_t lo = c->win_start, end = c->win_start + c->win_size;
+	struct span used[FZ_NRES];
+	size_t n = ctx_spans(h, ctx, skip, used), i;
+
+	for (i = 0; i <= n; i++) {
+		vcm_addr_t gap_end = i < n ? used[i].start : end;
+		vcm_addr_t a = (lo + align - 1) & ~(align - 1);
+
+		if (a >= lo && a <= gap_end && gap_end - a >= size + c->guard) {
+			*at = a;
+			return true;
+		}
+		if (i < n && used[i].end > lo)
+			lo = used[i].end;
+	}
+	return false;
+}
+
+/* Would the context's DVA allocator find room for @size bytes? */
 bool fz_dva_fits(const struct fz_harness *h, int ctx, vcm_size_t size)
 {
 	const struct fz_ctx *c = &h->ctx[ctx];
 	struct span used[FZ_NRES];
+	vcm_addr_t at;
 	vcm_size_t bytes;
-	size_t n = 0;
-	unsigned i;
+	size_t n;
 
 	/* a reservation takes its guard gap too (vcm_set_guard()) */
 	if (size > c->win_size || c->guard > c->win_size - size)
 		return false;
+	if (kernel_placement(c))
+		return kernel_first_fit(h, ctx, NULL, size, &at);
 	bytes = pow2_pages((size + c->guard) / FZ_PAGE) * FZ_PAGE;
 	if (bytes > c->win_size)
 		return false;
-	for (i = 0; i < FZ_NRES; i++) {
-		if (h->res[i].live && h->res[i].ctx == ctx) {
-			used[n].start = h->res[i].start;
-			used[n++].end = h->res[i].start + h->res[i].size + c->guard;
-		}
-	}
-	qsort(used, n, sizeof(used[0]), span_cmp);
+	n = ctx_spans(h, ctx, NULL, used);
 	return aligned_gap(used, n, c->win_start, c->win_start + c->win_size, c->win_start, bytes);
 }
 
@@ -438,10 +498,10 @@ enum fz_fail fz_check_new_phys(struct fz_harness *h, const struct fz_phys *p,
 	vcm_size_t sum = 0, prev = ~0ULL;
 	unsigned i;
 
-	if (p->phys->size != size || !p->count || p->phys->bindings != bindings)
+	if (p->phys->size != size || !p->count || (unsigned)p->phys->bindings.counter != bindings)
 		return fz_fail(h, FZ_F_STATE, "new phys: size %#llx (want %#llx), %u parts, %u bindings",
 			       (unsigned long long)p->phys->size, (unsigned long long)size,
-			       p->count, p->phys->bindings);
+			       p->count, p->phys->bindings.counter);
 	for (i = 0; i < p->count; i++) {
 		const struct vcm_phys_part *a = &p->parts[i];
 
@@ -483,6 +543,16 @@ enum fz_fail fz_check_new_res(struct fz_harness *h, const struct fz_res *r)
 			       (unsigned long long)r->start);
 	if (!c->be->has_mmu)
 		return FZ_OK;
+	if (kernel_placement(c)) {
+		vcm_addr_t at = 0;
+
+		/* The model predicts the very address the kernel would pick. */
+		if (!kernel_first_fit(h, r->ctx, r, r->size, &at) || at != r->start)
+			return fz_fail(h, FZ_F_STATE, "new res %#llx+%#llx: the kernel's first fit "
+				       "is %#llx", (unsigned long long)r->start,
+				       (unsigned long long)r->size, (unsigned long long)at);
+		return FZ_OK;
+	}
 	for (o = c->be->orders; *o; o++) {
 		if ((1ULL << *o) <= npages) {
 			align = 1ULL << *o;
@@ -517,9 +587,9 @@ static enum fz_fail check_ctx_fields(struct fz_harness *h)
 
 		if (!c->live)
 			continue;
-		if (c->vcm->activations != c->active)
+		if (c->vcm->activations.counter != c->active)
 			return fz_fail(h, FZ_F_STATE, "c%u: %d activations, model %d", i,
-				       c->vcm->activations, c->active);
+				       c->vcm->activations.counter, c->active);
 		if (c->kind == FZ_K_SOFT && (err = fz_soft_error(c)))
 			return fz_fail(h, FZ_F_DRIVER, "c%u: %s", i, err);
 		if (c->kind == FZ_K_SOFT && fz_soft_countdown(c) != c->fail_countdown)
@@ -569,7 +639,7 @@ static enum fz_fail check_phys_fields(struct fz_harness *h)
 
 		if (!p->live)
 			continue;
-		bindings = __atomic_load_n(&p->phys->bindings, __ATOMIC_ACQUIRE);
+		bindings = __atomic_load_n(&p->phys->bindings.counter, __ATOMIC_ACQUIRE);
 		if (p->phys->size != p->size || p->phys->count != p->count ||
 		    bindings != p->bindings ||
 		    memcmp(p->phys->parts, p->parts, p->count * sizeof(p->parts[0])))

@@ -97,10 +97,10 @@ static enum fz_fail check_pinned(struct fz_harness *h, const struct vcm_phys *ph
 	unsigned i;
 
 	if (phys->count != pl->npages || phys->size != pl->npages * FZ_PAGE ||
-	    phys->bindings != bindings)
+	    (unsigned)phys->bindings.counter != bindings)
 		return fz_fail(h, FZ_F_STATE, "pinned phys: %u parts, size %#llx, %u bindings; "
 			       "model %u pages", phys->count, (unsigned long long)phys->size,
-			       phys->bindings, pl->npages);
+			       phys->bindings.counter, pl->npages);
 	for (i = 0; i < pl->npages; i++) {
 		const struct vcm_phys_part *part = &phys->parts[i];
 

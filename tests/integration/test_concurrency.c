@@ -207,7 +207,7 @@ static void *sharer_thread(void *arg)
 			t->errors++;
 			break;
 		}
-		t->errors += __atomic_load_n(&t->shared->bindings, __ATOMIC_ACQUIRE) < 3;
+		t->errors += __atomic_load_n(&t->shared->bindings.counter, __ATOMIC_ACQUIRE) < 3;
 		if (i % 2 == 0) {
 			t->errors += vcm_activate(t->own) != 0;
 			t->errors += !ptes_match(t->mock, mine, t->shared);
@@ -249,7 +249,7 @@ static void shared_phys_many_contexts(void **state)
 		assert_false(t[i].mock->bad);
 		vcm_destroy(t[i].own);
 	}
-	assert_int_equal(shared->bindings, 0);
+	assert_int_equal(shared->bindings.counter, 0);
 	vcm_free(shared);
 	vcm_destroy(vmm);
 	vcm_deactivate(f->mmu);
@@ -308,7 +308,7 @@ static void activation_races_binding(void **state)
 	assert_int_equal(tog.errors, 0);
 	for (i = 0; i < NTHREADS - 1; i++)
 		assert_int_equal(t[i].errors, 0);
-	assert_int_equal(f->mmu->activations, 0);
+	assert_int_equal(f->mmu->activations.counter, 0);
 }
 
 
@@ -519,7 +519,7 @@ static void shared_phys_devices(void **state)
 		vcm_deactivate(t[i].ctx);
 		vcm_destroy(t[i].ctx);
 	}
-	assert_int_equal(shared->bindings, 0);
+	assert_int_equal(shared->bindings.counter, 0);
 	vcm_free(shared);
 	vcm_sysmmu_destroy(m0);
 	vcm_sysmmu_destroy(m1);

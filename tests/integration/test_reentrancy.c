@@ -121,6 +121,7 @@ static void phys_free(struct vcm_phys *phys)
 	check(vcm_locks_held <= 1);
 	call_around(VCM_DEV_MDMA);
 	vcm_soc_free_pages(vcm_soc_current(), phys->parts[0].start, 4);
+	free(phys);	/* as the shipped layer: phys_free owns the structure */
 }
 
 static const struct s5p_vcm_driver s5p_cbs = {

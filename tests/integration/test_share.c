@@ -155,7 +155,7 @@ static void test_share(void **state)
 	assert_true(mmu->npte > 0);
 	r_cpu = vcm_map(cpu_ctx, phys, 0);
 	assert_false(vcm_is_err_or_null(r_cpu));
-	assert_int_equal(phys->bindings, 3);
+	assert_int_equal(phys->bindings.counter, 3);
 
 	/* The CPU writes; the bytes are at the PAs (DVA == PA one-to-one)... */
 	cpu = (unsigned char *)(uintptr_t)r_cpu->start;
@@ -180,7 +180,7 @@ static void test_share(void **state)
 
 	/* Shared: freeing it now is refused. */
 	EXPECT_WARNINGS(1, vcm_free(phys));
-	assert_int_equal(phys->bindings, 3);
+	assert_int_equal(phys->bindings.counter, 3);
 
 	/* Teardown: no warning, every page back. */
 	EXPECT_WARNINGS(0, {
@@ -216,7 +216,7 @@ static void test_share_active_first(void **state)
 	r_o2o = vcm_make_binding(o2o, 5 * PAGE, 0, 0);
 	r_mmu = vcm_map(&mmu->mmu.vcm, r_o2o->phys, 0);
 	r_cpu = vcm_map(cpu_ctx, r_o2o->phys, 0);
-	assert_int_equal(r_o2o->phys->bindings, 3);
+	assert_int_equal(r_o2o->phys->bindings.counter, 3);
 	strcpy((char *)(uintptr_t)r_cpu->start + 4 * PAGE, "shared bytes");
 	assert_int_equal(soft_dma_read(soc, mmu, r_mmu->start + 4 * PAGE, buf, 13), 0);
 	assert_string_equal((char *)buf, "shared bytes");
@@ -263,7 +263,7 @@ static void test_share_sysmmu(void **state)
 	r_mmu = vcm_map(iommu, r_o2o->phys, 0);
 	r_cpu = vcm_map(cpu_ctx, r_o2o->phys, 0);
 	assert_false(vcm_is_err_or_null(r_mmu) || vcm_is_err_or_null(r_cpu));
-	assert_int_equal(r_o2o->phys->bindings, 3);
+	assert_int_equal(r_o2o->phys->bindings.counter, 3);
 	assert_int_equal(vcm_activate(iommu), 0);
 
 	cpu = (unsigned char *)(uintptr_t)r_cpu->start;

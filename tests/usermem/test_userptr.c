@@ -176,7 +176,7 @@ static void test_pin_layout(void **state)
 	}
 	assert_int_equal(vcm_pin_pages(c->soc), 3);
 	assert_int_equal(vcm_soc_free_bytes(c->soc), c->free0 - 3 * PAGE);
-	assert_int_equal(phys->bindings, 0);
+	assert_int_equal(phys->bindings.counter, 0);
 	vcm_free(phys);
 	assert_int_equal(test_warnings, 0);
 }

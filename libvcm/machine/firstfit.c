@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * firstfit.c - exact first fit over per-alignment bitmaps with summary
+ * levels (see firstfit.h).
+ *
+ * Map j tracks blocks of 2^order[j] absolute pages: bit b of level 0 is 1
+ * when block b is not wholly free (in use, or reaching outside the arena),
+ * bit w of level l+1 is 1 when word w of level l is all ones.  Bits past the
+ * last block (and past the last word of a level) are 1.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "firstfit.h"
+
+#define FF_WORD_BITS	64U
+#define FF_WORD_SHIFT	6U
+#define FF_WORD_MASK	(FF_WORD_BITS - 1)
+#define FF_FULL		UINT64_MAX
+#define FF_MAX_LEVELS	7U	/* 64^7 > 2^33 blocks */
+#define FF_MAX_PAGES	(1ULL << 32)
+#define FF_NONE		UINT64_MAX
+
+struct ff_map {
+	unsigned order;
+	unsigned nlevels;
+	uint64_t first;			/* absolute index of block 0 */
+	uint64_t nblocks;
+	uint64_t nbits[FF_MAX_LEVELS];	/* meaningful bits per level */
+	uint64_t nwords[FF_MAX_LEVELS];
+	uint64_t *lvl[FF_MAX_LEVELS];
+};
+
+struct vcm_firstfit {
+	uint64_t origin;
+	uint64_t npages;
+	uint64_t nfree;
+	unsigned nmaps;
+	struct ff_map map[VCM_FIRSTFIT_TRACKED];
+};
+
+static uint64_t bit_of(uint64_t i)
+{
+	return 1ULL << (i & FF_WORD_MASK);
+}
+
+/* ---- one level's bits, the summaries kept up to date --------------------- */
+
+static void set_bit_at(struct ff_map *m, unsigned l, uint64_t i)
+{
+	uint64_t *w = &m->lvl[l][i >> FF_WORD_SHIFT];
+
+	*w |= bit_of(i);
+	if (*w == FF_FULL && l + 1 < m->nlevels)
+		set_bit_at(m, l + 1, i >> FF_WORD_SHIFT);
+}
+
+static void clear_bit_at(struct ff_map *m, unsigned l, uint64_t i)
+{
+	uint64_t *w = &m->lvl[l][i >> FF_WORD_SHIFT];
+	bool was_full = *w == FF_FULL;
+
+	*w &= ~bit_of(i);
+	if (was_full && l + 1 < m->nlevels)
+		clear_bit_at(m, l + 1, i >> FF_WORD_SHIFT);
+}
+
+/* Mask of the bits [lo, hi) within word @w. */
+static uint64_t word_mask(uint64_t w, uint64_t lo, uint64_t hi)
+{
+	uint64_t base = w << FF_WORD_SHIFT;
+	uint64_t a = lo > base ? lo - base : 0, b = hi - base < FF_WORD_BITS ? hi - base : 64;
+	uint64_t upto = b == FF_WORD_BITS ? FF_FULL : (1ULL << b) - 1;
+
+	return upto & ~((1ULL << a) - 1);
+}
+
+/* Set (@set) or clear the level-0 bits [lo, hi). */
+static void change_range(struct ff_map *m, uint64_t lo, uint64_t hi, bool set)
+{
+	uint64_t w;
+
+	if (hi == lo + 1) {	/* the common case: one block */
+		if (set)
+			set_bit_at(m, 0, lo);
+		else
+			clear_bit_at(m, 0, lo);
+		return;
+	}
+	for (w = lo >> FF_WORD_SHIFT; lo < hi && w <= (hi - 1) >> FF_WORD_SHIFT; w++) {
+		uint64_t mask = word_mask(w, lo, hi), old = m->lvl[0][w];
+
+		m->lvl[0][w] = set ? old | mask : old & ~mask;
+		if (m->nlevels > 1 && set && old != FF_FULL && m->lvl[0][w] == FF_FULL)
+			set_bit_at(m, 1, w);
+		else if (m->nlevels > 1 && !set && old == FF_FULL && m->lvl[0][w] != FF_FULL)
+			clear_bit_at(m, 1, w);
+	}
+}
+
+/* The first level-0 bit in [lo, hi) equal to @one, or @hi. */
+static uint64_t find_in_range(const struct ff_map *m, uint64_t lo, uint64_t hi, bool one)
+{
+	uint64_t w;
+
+	for (w = lo >> FF_WORD_SHIFT; lo < hi && w <= (hi - 1) >> FF_WORD_SHIFT; w++) {
+		uint64_t bits = (one ? m->lvl[0][w] : ~m->lvl[0][w]) & word_mask(w, lo, hi);
+
+		if (bits)
+			return (w << FF_WORD_SHIFT) + (uint64_t)__builtin_ctzll(bits);
+	}
+	return hi;
+}
+
+/* The first block at or after @from that is wholly free, or FF_NONE. */
+static uint64_t find_free(const struct ff_map *m, uint64_t from)
+{
+	uint64_t pos = from;
+	unsigned l = 0;
+
+	if (pos >= m->nblocks)
+		return FF_NONE;
+	for (;;) {
+		uint64_t w = pos >> FF_WORD_SHIFT, bits;
+
+		if (w >= m->nwords[l])
+			return FF_NONE;
+		bits = ~m->lvl[l][w] & (FF_FULL << (pos & FF_WORD_MASK));
+		if (bits) {
+			pos = (w << FF_WORD_SHIFT) + (uint64_t)__builtin_ctzll(bits);
+			break;
+		}
+		if (l + 1 == m->nlevels)
+			return FF_NONE;
+		pos = w + 1;
+		l++;
+	}
+	while (l--)
+		pos = (pos << FF_WORD_SHIFT) + (uint64_t)__builtin_ctzll(~m->lvl[l][pos]);
+	return pos < m->nblocks ? pos : FF_NONE;
+}
+
+/* ---- blocks and pages ------------------------------------------------------ */
+
+/* Arena page of block @b's first page (may be "negative": wraps). */
+static uint64_t block_page(const struct vcm_firstfit *f, const struct ff_map *m, uint64_t b)
+{
+	return ((m->first + b) << m->order) - f->origin;
+}
+
+/* The block of map @m holding arena page @p. */
+static uint64_t page_block(const struct vcm_firstfit *f, const struct ff_map *m, uint64_t p)
+{
+	return ((f->origin + p) >> m->order) - m->first;
+}
+
+/* Is every page of block @b inside the arena and free? */
+static bool block_free(const struct vcm_firstfit *f, const struct ff_map *m, uint64_t b)
+{
+	uint64_t lo = block_page(f, m, b), hi = lo + (1ULL << m->order);
+
+	if (f->origin + lo < f->origin || hi > f->npages)
+		return false;
+	return find_in_range(&f->map[0], lo, hi, true) == hi;
+}
+
+/* Mark [p, p + n) used in every map. */
+static void mark_used(struct vcm_firstfit *f, uint64_t p, uint64_t n)
+{
+	unsigned j;
+
+	for (j = 0; j < f->nmaps; j++) {
+		struct ff_map *m = &f->map[j];
+
+		change_range(m, page_block(f, m, p), page_block(f, m, p + n - 1) + 1, true);
+	}
+}
+
+/* Mark [p, p + n) free; the edge blocks of coarser maps only if wholly free. */
+static void mark_free(struct vcm_firstfit *f, uint64_t p, uint64_t n)
+{
+	unsigned j;
+
+	change_range(&f->map[0], p, p + n, false);
+	for (j = 1; j < f->nmaps; j++) {
+		struct ff_map *m = &f->map[j];
+		uint64_t lo = page_block(f, m, p), hi = page_block(f, m, p + n - 1);
+
+		if (!block_free(f, m, lo))
+			lo++;
+		if (hi >= lo && !block_free(f, m, hi)) {
+			if (hi == lo)
+				continue;
+			hi--;
+		}
+		if (hi >= lo)
+			change_range(m, lo, hi + 1, false);
+	}
+}
+
+/*
+ * The map to search for @n pages aligned to 2^@align: the largest tracked
+ * order not above @align whose block @n covers at least once (then the
+ * first block of any fit is wholly free); map 0 (order 0) always does.
+ */
+static const struct ff_map *map_for(const struct vcm_firstfit *f, uint64_t n, unsigned align)
+{
+	const struct ff_map *best = &f->map[0];
+	unsigned j;
+
+	for (j = 1; j < f->nmaps; j++)
+		if (f->map[j].order <= align && (n >> f->map[j].order) &&
+		    f->map[j].order > best->order)
+			best = &f->map[j];
+	return best;
+}
+
+/*
+ * Does [p, p + n) fit, p the start of @m's free block @b (n covers at least
+ * that block)?  Checks @m's other whole blocks, then the remainder page by
+ * page.  0, or the block to search from next (FF_NONE: nothing can fit).
+ */
+static uint64_t run_conflict(const struct vcm_firstfit *f, const struct ff_map *m, uint64_t b,
+			     uint64_t p, uint64_t n)
+{
+	uint64_t whole = n >> m->order, rem = n & ((1ULL << m->order) - 1), used;
+
+	if (p + n > f->npages || p + n < p)
+		return FF_NONE;
+	/* block @b itself is free (find_free() found it): check the rest */
+	used = find_in_range(m, b + 1, b + whole, true);
+	if (used < b + whole)
+		return used + 1;
+	if (rem) {
+		uint64_t lo = p + (whole << m->order);
+
+		used = find_in_range(&f->map[0], lo, lo + rem, true);
+		if (used < lo + rem)
+			return page_block(f, m, used) + 1;
+	}
+	return 0;
+}
+
+int vcm_firstfit_alloc(struct vcm_firstfit *f, uint64_t npages, unsigned align, uint64_t *pfn)
+{
+	const struct ff_map *m = map_for(f, npages, align);
+	uint64_t step = align - m->order >= 63 ? FF_NONE : 1ULL << (align - m->order);
+	uint64_t from = 0, b;
+
+	if (!npages)
+		return -EINVAL;
+	for (;;) {
+		uint64_t p, next, abs;
+
+		b = find_free(m, from);
+		if (b == FF_NONE)
+			return -ENOSPC;
+		/* the absolute alignment asked for, in @m's blocks */
+		abs = m->first + b;
+		if (abs & (step - 1)) {
+			if (step == FF_NONE || abs > FF_NONE - step)
+				return -ENOSPC;
+			from = ((abs + step - 1) & ~(step - 1)) - m->first;
+			continue;
+		}
+		p = block_page(f, m, b);
+		next = run_conflict(f, m, b, p, npages);
+		if (next == FF_NONE)
+			return -ENOSPC;
+		if (!next) {
+			mark_used(f, p, npages);
+			f->nfree -= npages;
+			*pfn = p;
+			return 0;
+		}
+		from = next;
+	}
+}
+
+int vcm_firstfit_free(struct vcm_firstfit *f, uint64_t pfn, uint64_t npages)
+{
+	if (!npages || pfn + npages < pfn || pfn + npages > f->npages ||
+	    find_in_range(&f->map[0], pfn, pfn + npages, false) < pfn + npages)
+		return -EINVAL;
+	mark_free(f, pfn, npages);
+	f->nfree += npages;
+	return 0;
+}
+
+/* ---- the arena -------------------------------------------------------------- */
+
+static int map_init(struct vcm_firstfit *f, struct ff_map *m, unsigned order)
+{
+	uint64_t bits, last;
+	unsigned l;
+
+	m->order = order;
+	m->first = f->origin >> order;
+	last = (f->origin + f->npages - 1) >> order;
+	m->nblocks = last - m->first + 1;
+	for (bits = m->nblocks, l = 0;; l++) {
+		m->nbits[l] = bits;
+		m->nwords[l] = (bits + FF_WORD_MASK) >> FF_WORD_SHIFT;
+		m->lvl[l] = calloc(m->nwords[l], sizeof(uint64_t));
+		if (!m->lvl[l])
+			return -ENOMEM;
+		m->nlevels = l + 1;
+		if (m->nwords[l] == 1 || l + 1 == FF_MAX_LEVELS)
+			break;
+		bits = m->nwords[l];
+	}
+	/* the padding of every level is "full", as are blocks reaching out */
+	for (l = 0; l < m->nlevels; l++)
+		for (bits = m->nbits[l]; bits < m->nwords[l] << FF_WORD_SHIFT; bits++)
+			set_bit_at(m, l, bits);
+	if (block_page(f, m, 0) != 0)
+		set_bit_at(m, 0, 0);
+	if (block_page(f, m, m->nblocks - 1) + (1ULL << order) > f->npages)
+		set_bit_at(m, 0, m->nblocks - 1);
+	return 0;
+}
+
+struct vcm_firstfit *vcm_firstfit_create(uint64_t origin, uint64_t npages,
+					 const unsigned char *orders)
+{
+	struct vcm_firstfit *f;
+	unsigned j;
+
+	if (!npages || npages > FF_MAX_PAGES || origin + npages < origin)
+		return NULL;
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->origin = origin;
+	f->npages = npages;
+	f->nfree = npages;
+	f->nmaps = 1;		/* order 0 */
+	for (; orders && *orders && f->nmaps < VCM_FIRSTFIT_TRACKED; orders++)
+		if (*orders < 63)
+			f->map[f->nmaps++].order = *orders;
+	for (j = 0; j < f->nmaps; j++) {
+		if (map_init(f, &f->map[j], f->map[j].order)) {
+			vcm_firstfit_destroy(f);
+			return NULL;
+		}
+	}
+	return f;
+}
+
+void vcm_firstfit_destroy(struct vcm_firstfit *f)
+{
+	unsigned j, l;
+
+	if (!f)
+		return;
+	for (j = 0; j < f->nmaps; j++)
+		for (l = 0; l < f->map[j].nlevels; l++)
+			free(f->map[j].lvl[l]);
+	free(f);
+}
+
+uint64_t vcm_firstfit_free_count(const struct vcm_firstfit *f)
+{
+	return f->nfree;
+}
+
+size_t vcm_firstfit_metadata_bytes(const struct vcm_firstfit *f)
+{
+	size_t bytes = sizeof(*f);
+	unsigned j, l;
+
+	for (j = 0; j < f->nmaps; j++)
+		for (l = 0; l < f->map[j].nlevels; l++)
+			bytes += f->map[j].nwords[l] * sizeof(uint64_t);
+	return bytes;
+}
+
+static bool bit_is_set(const struct ff_map *m, unsigned l, uint64_t i)
+{
+	return m->lvl[l][i >> FF_WORD_SHIFT] & bit_of(i);
+}
+
+static int check_map(const struct vcm_firstfit *f, const struct ff_map *m)
+{
+	uint64_t b, w;
+	unsigned l;
+
+	for (b = 0; b < m->nblocks; b++)
+		if (bit_is_set(m, 0, b) == block_free(f, m, b))
+			return -EUCLEAN;
+	for (l = 0; l < m->nlevels; l++) {
+		for (b = m->nbits[l]; b < m->nwords[l] << FF_WORD_SHIFT; b++)
+			if (!bit_is_set(m, l, b))
+				return -EUCLEAN;
+		for (w = 0; l + 1 < m->nlevels && w < m->nwords[l]; w++)
+			if (bit_is_set(m, l + 1, w) != (m->lvl[l][w] == FF_FULL))
+				return -EUCLEAN;
+	}
+	return 0;
+}
+
+int vcm_firstfit_check(const struct vcm_firstfit *f)
+{
+	uint64_t p, nfree = 0;
+	unsigned j;
+
+	for (p = 0; p < f->npages; p++)
+		nfree += !bit_is_set(&f->map[0], 0, p);
+	if (nfree != f->nfree)
+		return -EUCLEAN;
+	for (j = 0; j < f->nmaps; j++)
+		if (check_map(f, &f->map[j]))
+			return -EUCLEAN;
+	return 0;
+}
