@@ -22,9 +22,10 @@
  *   5. a page table's lock (sysmmu/pgtable.c).
  *   6. the default SoC's lock (machine/soc.c: making the default SoC).
  *   6a. the dead SoCs' lock (machine/soc.c: vcm_soc_destroy(), holds).
- *   7. a SoC's allocator lock (machine/soc.c).
+ *   7. a SoC's lock (machine/soc.c: its banks, redirect tables).
  *   8. leaves, which call nothing that locks: a System MMU's spinlock
- *      (sysmmu/sysmmu.c), the registry's writer lock (base/registry.c),
+ *      (sysmmu/sysmmu.c), a SoC's allocator spinlock (machine/soc.c), the
+ *      registry's writer spinlock (base/registry.c),
  *      the warning handler's lock (base/warn.c, never held while the
  *      handler runs).
  *

@@ -4,40 +4,48 @@
  * side of the table, the memory of released handles, and the reports.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 
 #include "fault-inject-internal.h"
 #include "registry.h"
+#include "spinlock.h"
 
-/* A fresh table's slots; it doubles when half full (live + released). */
+/*
+ * A fresh table's slots; it doubles when half full (live entries only):
+ * linear probing with backward-shift deletion keeps its clusters short at
+ * that load, and every release and creation walks one.
+ */
 #define REG_MIN_SLOTS_LOG2	11
+#define REG_LOAD_NUM		1
 #define REG_LOAD_DEN		2
+
+/* The index of the released ring: a power of two, at most half full. */
+#define REL_INDEX_SLOTS		(2 * VCM_REG_RELEASED_KEEP)
 
 struct vcm_reg_table *_Atomic vcm_reg_table;
 
-/* A handle released recently: the slot that remembers it goes when the
- * ring comes round to it again (unless the handle was made anew). */
+/* A handle released recently (key 0: forgotten since, a hole in the ring). */
 struct released {
 	uintptr_t key;
-	uint64_t id;
+	uint64_t meta;
+	const char *creator;
 };
 
 /*
  * The writers' state (the lock is a leaf: nothing is called under it).
- * @used: slots in use (live and released entries).
- * @live: live entries.
+ * @live: live entries (all the table holds).
  * @next_id: the id of the next entry.
  * @ring, @ring_head, @ring_len: the last releases, oldest at @ring_head.
+ * @index: open addressing over @ring (position + 1; 0: empty), by key.
  */
 static struct {
-	pthread_mutex_t lock;
-	uint64_t used;
+	vcm_spinlock_t lock;
 	uint64_t live;
 	uint64_t next_id;
 	struct released ring[VCM_REG_RELEASED_KEEP];
 	unsigned ring_head, ring_len;
-} reg = { .lock = PTHREAD_MUTEX_INITIALIZER, .next_id = 1 };
+	uint16_t index[REL_INDEX_SLOTS];
+} reg = { .next_id = 1 };
 
 static const char *const kind_names[VCM_KIND_NR] = {
 	[VCM_KIND_NONE] = "object",
@@ -53,6 +61,16 @@ static const char *const kind_names[VCM_KIND_NR] = {
 const char *vcm_kind_name(enum vcm_kind kind)
 {
 	return (unsigned)kind < VCM_KIND_NR ? kind_names[kind] : "object";
+}
+
+static inline void reg_lock(void)
+{
+	vcm_spin_lock(&reg.lock);
+}
+
+static inline void reg_unlock(void)
+{
+	vcm_spin_unlock(&reg.lock);
 }
 
 static inline struct vcm_reg_table *table(void)
@@ -80,73 +98,82 @@ static inline uint64_t meta_id(uint64_t meta)
 	return meta >> VCM_REG_ID_SHIFT;
 }
 
-static inline bool meta_live(uint64_t meta)
-{
-	return !(meta & VCM_REG_RELEASED);
-}
+/* ---- the table of live entries (lock held) ---- */
 
-/* Copy slot @s out (lock held). */
-static void info_of(const struct vcm_reg_slot *s, struct vcm_handle_info *info)
-{
-	uint64_t meta = slot_meta(s);
-
-	info->handle = (const void *)slot_key(s);
-	info->kind = meta_kind(meta);
-	info->id = meta_id(meta);
-	info->creator = atomic_load_explicit(&s->creator, memory_order_relaxed);
-	info->priv = atomic_load_explicit(&s->priv, memory_order_relaxed);
-}
-
-/* The slot holding @key (lock held), or NULL. */
-static struct vcm_reg_slot *find_locked(uintptr_t key)
+/* The index of the slot holding @key, or -1. */
+static int64_t find_locked(uintptr_t key)
 {
 	struct vcm_reg_table *t = table();
 	uint64_t i;
 
 	if (!t || !key)
-		return NULL;
+		return -1;
 	for (i = vcm_reg_hash(key, t->shift);; i = (i + 1) & t->mask) {
 		uintptr_t k = slot_key(&t->slots[i]);
 
 		if (k == key)
-			return &t->slots[i];
+			return (int64_t)i;
 		if (!k)
-			return NULL;
+			return -1;
 	}
 }
 
+/* The live entry of @key of @kind (any kind: VCM_KIND_NONE), or -1. */
+static int64_t find_live(const void *h, enum vcm_kind kind)
+{
+	int64_t i = find_locked((uintptr_t)h);
+
+	if (i < 0 || (kind != VCM_KIND_NONE && meta_kind(slot_meta(&table()->slots[i])) != kind))
+		return -1;
+	return i;
+}
+
+/* Copy entry @i of @t out. */
+static void info_of(const struct vcm_reg_table *t, uint64_t i, struct vcm_handle_info *info)
+{
+	uint64_t meta = slot_meta(&t->slots[i]);
+
+	info->handle = (const void *)slot_key(&t->slots[i]);
+	info->kind = meta_kind(meta);
+	info->id = meta_id(meta);
+	info->creator = atomic_load_explicit(&t->cold[i].creator, memory_order_relaxed);
+	info->priv = atomic_load_explicit(&t->cold[i].priv, memory_order_relaxed);
+}
+
 /*
- * Fill slot @s with an entry: fields first, the key last (release), so a
- * reader that sees the key sees the fields.  The slot's key is 0 or @key
+ * Fill slot @i of @t: fields first, the key last (release), so a reader
+ * that sees the key sees the fields.  The slot's key is 0 or @key
  * (cleared first in that case).
  */
-static void slot_fill(struct vcm_reg_slot *s, uintptr_t key, uint64_t meta, void *priv,
-		      const char *creator)
+static void slot_fill(struct vcm_reg_table *t, uint64_t i, uintptr_t key, uint64_t meta,
+		      void *priv, const char *creator)
 {
+	struct vcm_reg_slot *s = &t->slots[i];
+
 	atomic_store_explicit(&s->key, 0, memory_order_relaxed);
 	atomic_thread_fence(memory_order_release);
 	atomic_store_explicit(&s->meta, meta, memory_order_relaxed);
-	atomic_store_explicit(&s->priv, priv, memory_order_relaxed);
-	atomic_store_explicit(&s->creator, creator, memory_order_relaxed);
+	atomic_store_explicit(&t->cold[i].priv, priv, memory_order_relaxed);
+	atomic_store_explicit(&t->cold[i].creator, creator, memory_order_relaxed);
 	atomic_store_explicit(&s->key, key, memory_order_release);
 }
 
-static void slot_copy(struct vcm_reg_slot *dst, const struct vcm_reg_slot *src)
-{
-	slot_fill(dst, slot_key(src), slot_meta(src),
-		  atomic_load_explicit(&src->priv, memory_order_relaxed),
-		  atomic_load_explicit(&src->creator, memory_order_relaxed));
-}
-
-/* Put an entry in an empty slot of @t (lock held; no live duplicate). */
-static void insert_into(struct vcm_reg_table *t, const struct vcm_reg_slot *src)
+/* Put an entry in an empty slot of @t (no live duplicate). */
+static void insert_into(struct vcm_reg_table *t, uintptr_t key, uint64_t meta, void *priv,
+			const char *creator)
 {
 	uint64_t i;
 
-	for (i = vcm_reg_hash(slot_key(src), t->shift); slot_key(&t->slots[i]);
-	     i = (i + 1) & t->mask)
+	for (i = vcm_reg_hash(key, t->shift); slot_key(&t->slots[i]); i = (i + 1) & t->mask)
 		;
-	slot_copy(&t->slots[i], src);
+	slot_fill(t, i, key, meta, priv, creator);
+}
+
+static void slot_move(struct vcm_reg_table *t, uint64_t to, uint64_t from)
+{
+	slot_fill(t, to, slot_key(&t->slots[from]), slot_meta(&t->slots[from]),
+		  atomic_load_explicit(&t->cold[from].priv, memory_order_relaxed),
+		  atomic_load_explicit(&t->cold[from].creator, memory_order_relaxed));
 }
 
 /*
@@ -170,7 +197,7 @@ static void remove_at(struct vcm_reg_table *t, uint64_t i)
 		home = vcm_reg_hash(k, t->shift);
 		if (((j - home) & t->mask) < ((j - i) & t->mask))
 			continue;	/* its home lies between the hole and it */
-		slot_copy(&t->slots[i], &t->slots[j]);
+		slot_move(t, i, j);
 		atomic_store_explicit(&t->slots[j].key, 0, memory_order_release);
 		i = j;
 	}
@@ -181,22 +208,23 @@ static struct vcm_reg_table *table_new(unsigned log2)
 	struct vcm_reg_table *t;
 	size_t n = (size_t)1 << log2;
 
-	t = vcm_calloc(1, sizeof(*t) + n * sizeof(t->slots[0]));
+	t = vcm_calloc(1, sizeof(*t) + n * (sizeof(t->slots[0]) + sizeof(t->cold[0])));
 	if (!t)
 		return NULL;
 	t->mask = n - 1;
 	t->shift = 64 - log2;
+	t->cold = (struct vcm_reg_cold *)&t->slots[n];
 	return t;
 }
 
-/* Room for one more slot: a first table, or one twice as large. */
+/* Room for one more live entry: a first table, or one twice as large. */
 static int reserve_slot(void)
 {
 	struct vcm_reg_table *old = table(), *t;
 	unsigned log2 = REG_MIN_SLOTS_LOG2;
 	uint64_t i;
 
-	if (old && (reg.used + 1) * REG_LOAD_DEN <= old->mask + 1)
+	if (old && (reg.live + 1) * REG_LOAD_DEN <= (old->mask + 1) * REG_LOAD_NUM)
 		return 0;
 	if (old)
 		log2 = 64 - old->shift + 1;
@@ -205,41 +233,136 @@ static int reserve_slot(void)
 		return -ENOMEM;
 	for (i = 0; old && i <= old->mask; i++)
 		if (slot_key(&old->slots[i]))
-			insert_into(t, &old->slots[i]);
+			insert_into(t, slot_key(&old->slots[i]), slot_meta(&old->slots[i]),
+				    atomic_load_explicit(&old->cold[i].priv, memory_order_relaxed),
+				    atomic_load_explicit(&old->cold[i].creator,
+							 memory_order_relaxed));
 	t->older = old;		/* readers may still be in it */
 	atomic_store_explicit(&vcm_reg_table, t, memory_order_release);
 	return 0;
+}
+
+/* ---- the released handles (lock held) ---- */
+
+static inline unsigned rel_home(uintptr_t key)
+{
+	return (unsigned)vcm_reg_hash(key, 64 - __builtin_ctz(REL_INDEX_SLOTS));
+}
+
+static inline unsigned rel_next(unsigned i)
+{
+	return (i + 1) & (REL_INDEX_SLOTS - 1);
+}
+
+/* The index slot of released @key, or -1. */
+static int rel_slot(uintptr_t key)
+{
+	unsigned i;
+
+	if (!key)
+		return -1;
+	for (i = rel_home(key); reg.index[i]; i = rel_next(i))
+		if (reg.ring[reg.index[i] - 1].key == key)
+			return (int)i;
+	return -1;
+}
+
+/* The ring entry of released @key, or NULL. */
+static struct released *rel_find(uintptr_t key)
+{
+	int i = rel_slot(key);
+
+	return i < 0 ? NULL : &reg.ring[reg.index[i] - 1];
+}
+
+/* Forget released @key (the index by backward shift, a hole in the ring). */
+static void rel_forget(uintptr_t key)
+{
+	int found = rel_slot(key);
+	unsigned i, j;
+
+	if (found < 0)
+		return;
+	i = j = (unsigned)found;
+	reg.ring[reg.index[i] - 1].key = 0;
+	reg.index[i] = 0;
+	for (;;) {
+		unsigned home;
+
+		j = rel_next(j);
+		if (!reg.index[j])
+			return;
+		home = rel_home(reg.ring[reg.index[j] - 1].key);
+		if (((j - home) & (REL_INDEX_SLOTS - 1)) < ((j - i) & (REL_INDEX_SLOTS - 1)))
+			continue;
+		reg.index[i] = reg.index[j];
+		reg.index[j] = 0;
+		i = j;
+	}
+}
+
+/* Remember a release, forgetting the oldest one if the ring is full. */
+static void rel_remember(uintptr_t key, uint64_t meta, const char *creator)
+{
+	unsigned pos, i;
+
+	if (reg.ring_len == VCM_REG_RELEASED_KEEP) {
+		rel_forget(reg.ring[reg.ring_head].key);
+		reg.ring_head = (reg.ring_head + 1) % VCM_REG_RELEASED_KEEP;
+		reg.ring_len--;
+	}
+	pos = (reg.ring_head + reg.ring_len++) % VCM_REG_RELEASED_KEEP;
+	reg.ring[pos] = (struct released){ .key = key, .meta = meta, .creator = creator };
+	for (i = rel_home(key); reg.index[i]; i = rel_next(i))
+		;
+	reg.index[i] = (uint16_t)(pos + 1);
+}
+
+/* ---- the interface ---- */
+
+/*
+ * The slot of live @key, or (*found false) the empty slot where it would
+ * go: one probe for both questions (lock held, table present).
+ */
+static uint64_t probe_locked(struct vcm_reg_table *t, uintptr_t key, bool *found)
+{
+	uint64_t i;
+
+	for (i = vcm_reg_hash(key, t->shift);; i = (i + 1) & t->mask) {
+		uintptr_t k = slot_key(&t->slots[i]);
+
+		if (k == key || !k) {
+			*found = k != 0;
+			return i;
+		}
+	}
 }
 
 int vcm_reg_add(const void *h, enum vcm_kind kind, void *priv, const char *creator)
 {
 	uintptr_t key = (uintptr_t)h;
 	struct vcm_handle_info stale = { 0 };
-	struct vcm_reg_slot *s, tmp;
-	int ret = 0;
+	struct vcm_reg_table *t;
+	bool found;
+	uint64_t i;
+	int ret;
 
 	if (!key || kind <= VCM_KIND_NONE || kind >= VCM_KIND_NR)
 		return -EINVAL;
-	pthread_mutex_lock(&reg.lock);
-	s = find_locked(key);
-	if (s) {
-		/* Made again where a handle was: that memory is a new object. */
-		if (meta_live(slot_meta(s)))
-			info_of(s, &stale);
+	reg_lock();
+	rel_forget(key);
+	ret = reserve_slot();
+	if (!ret) {
+		t = table();
+		i = probe_locked(t, key, &found);
+		/* Made again where a live handle was: that memory is a new object. */
+		if (found)
+			info_of(t, i, &stale);
 		else
 			reg.live++;
-		slot_fill(s, key, reg.next_id++ << VCM_REG_ID_SHIFT | kind, priv, creator);
-	} else if (!(ret = reserve_slot())) {
-		atomic_store_explicit(&tmp.key, key, memory_order_relaxed);
-		atomic_store_explicit(&tmp.meta, reg.next_id++ << VCM_REG_ID_SHIFT | kind,
-				      memory_order_relaxed);
-		atomic_store_explicit(&tmp.priv, priv, memory_order_relaxed);
-		atomic_store_explicit(&tmp.creator, creator, memory_order_relaxed);
-		insert_into(table(), &tmp);
-		reg.used++;
-		reg.live++;
+		slot_fill(t, i, key, reg.next_id++ << VCM_REG_ID_SHIFT | kind, priv, creator);
 	}
-	pthread_mutex_unlock(&reg.lock);
+	reg_unlock();
 	if (stale.handle)
 		vcm_warn("%s: %s %p (#%llu, made by %s) was freed without being released; "
 			 "forgotten (the memory is a new %s)", creator, vcm_kind_name(stale.kind),
@@ -249,158 +372,126 @@ int vcm_reg_add(const void *h, enum vcm_kind kind, void *priv, const char *creat
 
 void vcm_reg_forget(const void *h)
 {
-	struct vcm_reg_slot *s;
-
-	pthread_mutex_lock(&reg.lock);
-	s = find_locked((uintptr_t)h);
-	if (s && !meta_live(slot_meta(s))) {
-		remove_at(table(), (uint64_t)(s - table()->slots));
-		reg.used--;	/* the ring's record finds no slot: skipped */
-	}
-	pthread_mutex_unlock(&reg.lock);
-}
-
-/* Forget the oldest release if the ring is full (lock held). */
-static void ring_make_room(void)
-{
-	struct released *old;
-	struct vcm_reg_slot *s;
-
-	if (reg.ring_len < VCM_REG_RELEASED_KEEP)
-		return;
-	old = &reg.ring[reg.ring_head];
-	reg.ring_head = (reg.ring_head + 1) % VCM_REG_RELEASED_KEEP;
-	reg.ring_len--;
-	s = find_locked(old->key);
-	if (s && !meta_live(slot_meta(s)) && meta_id(slot_meta(s)) == old->id) {
-		remove_at(table(), (uint64_t)(s - table()->slots));
-		reg.used--;
-	}
+	reg_lock();
+	rel_forget((uintptr_t)h);
+	reg_unlock();
 }
 
 int vcm_reg_del(const void *h, enum vcm_kind kind)
 {
-	struct vcm_reg_slot *s;
-	uint64_t meta;
+	struct vcm_reg_table *t;
+	int64_t i;
 	int ret = -ENOENT;
 
-	pthread_mutex_lock(&reg.lock);
-	s = find_locked((uintptr_t)h);
-	if (s && (meta = slot_meta(s), meta_live(meta) && meta_kind(meta) == kind)) {
-		ring_make_room();
-		s = find_locked((uintptr_t)h);	/* the room made may have moved it */
-		atomic_store_explicit(&s->meta, meta | VCM_REG_RELEASED, memory_order_release);
-		reg.ring[(reg.ring_head + reg.ring_len) % VCM_REG_RELEASED_KEEP] =
-			(struct released){ .key = (uintptr_t)h, .id = meta_id(meta) };
-		reg.ring_len++;
+	reg_lock();
+	i = find_live(h, kind);
+	if (i >= 0) {
+		t = table();
+		rel_remember((uintptr_t)h, slot_meta(&t->slots[i]),
+			     atomic_load_explicit(&t->cold[i].creator, memory_order_relaxed));
+		remove_at(t, (uint64_t)i);
 		reg.live--;
 		ret = 0;
 	}
-	pthread_mutex_unlock(&reg.lock);
+	reg_unlock();
 	return ret;
 }
 
 bool vcm_reg_get_locked(const void *h, enum vcm_kind kind, void **priv)
 {
-	struct vcm_reg_slot *s;
-	bool live = false;
+	int64_t i;
 
 	if (vcm_is_err_or_null(h))
 		return false;
-	pthread_mutex_lock(&reg.lock);
-	s = find_locked((uintptr_t)h);
-	if (s && meta_live(slot_meta(s)) && meta_kind(slot_meta(s)) == kind) {
-		live = true;
-		if (priv)
-			*priv = atomic_load_explicit(&s->priv, memory_order_relaxed);
-	}
-	pthread_mutex_unlock(&reg.lock);
-	return live;
+	reg_lock();
+	i = find_live(h, kind);
+	if (i >= 0 && priv)
+		*priv = atomic_load_explicit(&table()->cold[i].priv, memory_order_relaxed);
+	reg_unlock();
+	return i >= 0;
 }
 
 bool vcm_reg_was_released(const void *h)
 {
-	struct vcm_reg_slot *s;
 	bool released;
 
-	pthread_mutex_lock(&reg.lock);
-	s = find_locked((uintptr_t)h);
-	released = s && !meta_live(slot_meta(s));
-	pthread_mutex_unlock(&reg.lock);
+	reg_lock();
+	released = rel_find((uintptr_t)h) != NULL;
+	reg_unlock();
 	return released;
 }
 
 void vcm_reg_report(const void *h, enum vcm_kind kind, const char *fn)
 {
 	struct vcm_handle_info info = { 0 };
-	struct vcm_reg_slot *s;
-	bool found, live = false;
+	const struct released *r;
+	bool live = false, released = false;
+	int64_t i;
 
 	if (vcm_is_err_or_null(h))
 		return;
-	pthread_mutex_lock(&reg.lock);
-	s = find_locked((uintptr_t)h);
-	found = s != NULL;
-	if (found) {
-		info_of(s, &info);
-		live = meta_live(slot_meta(s));
+	reg_lock();
+	i = find_locked((uintptr_t)h);
+	if (i >= 0) {
+		info_of(table(), (uint64_t)i, &info);
+		live = true;
+	} else if ((r = rel_find((uintptr_t)h))) {
+		info.kind = meta_kind(r->meta);
+		info.id = meta_id(r->meta);
+		info.creator = r->creator;
+		released = true;
 	}
-	pthread_mutex_unlock(&reg.lock);
+	reg_unlock();
 
-	if (!found)
-		vcm_warn("%s: %p is not a %s made by libvcm (foreign or long released); ignored",
-			 fn, h, vcm_kind_name(kind));
-	else if (!live)
+	if (released)
 		vcm_warn("%s: %s %p (#%llu, made by %s) was released already; ignored", fn,
 			 vcm_kind_name(info.kind), h, (unsigned long long)info.id, info.creator);
-	else
+	else if (live)
 		vcm_warn("%s: %p is a %s (#%llu, made by %s), not a %s; ignored", fn, h,
 			 vcm_kind_name(info.kind), (unsigned long long)info.id, info.creator,
 			 vcm_kind_name(kind));
+	else
+		vcm_warn("%s: %p is not a %s made by libvcm (foreign or long released); ignored",
+			 fn, h, vcm_kind_name(kind));
 }
 
 int vcm_reg_set_priv(const void *h, enum vcm_kind kind, void *priv)
 {
-	struct vcm_reg_slot *s;
-	int ret = -ENOENT;
+	int64_t i;
 
-	pthread_mutex_lock(&reg.lock);
-	s = find_locked((uintptr_t)h);
-	if (s && meta_live(slot_meta(s)) && meta_kind(slot_meta(s)) == kind) {
-		/* a plain store: readers see the old or the new pointer */
-		atomic_store_explicit(&s->priv, priv, memory_order_release);
-		ret = 0;
-	}
-	pthread_mutex_unlock(&reg.lock);
-	return ret;
+	reg_lock();
+	i = find_live(h, kind);
+	if (i >= 0)	/* a plain store: readers see the old or the new pointer */
+		atomic_store_explicit(&table()->cold[i].priv, priv, memory_order_release);
+	reg_unlock();
+	return i >= 0 ? 0 : -ENOENT;
 }
 
 uint64_t vcm_reg_id(const void *h, enum vcm_kind kind)
 {
-	struct vcm_reg_slot *s;
-	uint64_t id = 0;
+	uint64_t meta = 0;
+	int64_t i;
 
-	pthread_mutex_lock(&reg.lock);
-	s = find_locked((uintptr_t)h);
-	if (s && meta_live(slot_meta(s)) && meta_kind(slot_meta(s)) == kind)
-		id = meta_id(slot_meta(s));
-	pthread_mutex_unlock(&reg.lock);
-	return id;
+	/* The id is in what the lock-free read gives. */
+	if (vcm_reg_read_fast((uintptr_t)h, &meta, NULL) && meta_kind(meta) == kind)
+		return meta_id(meta);
+	reg_lock();
+	i = find_live(h, kind);
+	meta = i >= 0 ? slot_meta(&table()->slots[i]) : 0;
+	reg_unlock();
+	return meta_id(meta);
 }
 
 int vcm_reg_info(const void *h, struct vcm_handle_info *info)
 {
-	struct vcm_reg_slot *s;
-	int ret = -ENOENT;
+	int64_t i;
 
-	pthread_mutex_lock(&reg.lock);
-	s = find_locked((uintptr_t)h);
-	if (s && meta_live(slot_meta(s))) {
-		info_of(s, info);
-		ret = 0;
-	}
-	pthread_mutex_unlock(&reg.lock);
-	return ret;
+	reg_lock();
+	i = find_live(h, VCM_KIND_NONE);
+	if (i >= 0)
+		info_of(table(), (uint64_t)i, info);
+	reg_unlock();
+	return i >= 0 ? 0 : -ENOENT;
 }
 
 unsigned long vcm_reg_count(enum vcm_kind kind)
@@ -409,16 +500,13 @@ unsigned long vcm_reg_count(enum vcm_kind kind)
 	unsigned long n = 0;
 	uint64_t i;
 
-	pthread_mutex_lock(&reg.lock);
+	reg_lock();
 	t = table();
 	if (kind == VCM_KIND_NONE)
 		n = (unsigned long)reg.live;
-	for (i = 0; kind != VCM_KIND_NONE && t && i <= t->mask; i++) {
-		uint64_t meta = slot_meta(&t->slots[i]);
-
-		n += slot_key(&t->slots[i]) && meta_live(meta) && meta_kind(meta) == kind;
-	}
-	pthread_mutex_unlock(&reg.lock);
+	for (i = 0; kind != VCM_KIND_NONE && t && i <= t->mask; i++)
+		n += slot_key(&t->slots[i]) && meta_kind(slot_meta(&t->slots[i])) == kind;
+	reg_unlock();
 	return n;
 }
 
@@ -436,13 +524,13 @@ int vcm_reg_for_each(int (*fn)(const struct vcm_handle_info *info, void *arg), v
 	size_t n = 0, i;
 	int ret = 0;
 
-	pthread_mutex_lock(&reg.lock);
+	reg_lock();
 	t = table();
 	all = vcm_malloc((reg.live ? reg.live : 1) * sizeof(*all));
 	for (i = 0; all && t && i <= t->mask; i++)
-		if (slot_key(&t->slots[i]) && meta_live(slot_meta(&t->slots[i])))
-			info_of(&t->slots[i], &all[n++]);
-	pthread_mutex_unlock(&reg.lock);
+		if (slot_key(&t->slots[i]))
+			info_of(t, i, &all[n++]);
+	reg_unlock();
 	if (!all)
 		return -ENOMEM;
 	qsort(all, n, sizeof(*all), by_id);

@@ -16,13 +16,20 @@
  * stable 64-bit id (1, 2, 3, ... in creation order, never reused) and the
  * name of the public function that made it.
  *
- * Lookups are lock-free: an open-addressing table (linear probing,
- * deletion by backward shift), read with atomic loads.  A reader trusts a
- * hit it read consistently (the slot's key the same before and after its
- * fields); a miss, or a slot that changed meanwhile, is retried under the
- * writers' lock.  Tables replaced by a larger one are kept until the
- * process exits, so a reader never touches freed memory.  Writers (create,
- * release) take one lock, a leaf: nothing else is called under it.
+ * Lookups are lock-free: an open-addressing table of the live entries
+ * (linear probing, deletion by backward shift), read with atomic loads.
+ * Its slots hold only what the check on entry reads (the handle and
+ * id|kind, 16 bytes, so a table of thousands of handles stays small in
+ * the cache); the private pointer and the creator lie in a parallel
+ * array.  A reader trusts a hit it read consistently (the slot's key the
+ * same before and after its fields); a miss, or a slot that changed
+ * meanwhile, is retried under the writers' lock.  Tables replaced by a
+ * larger one are kept until the process exits, so a reader never touches
+ * freed memory.  Released handles are remembered apart, in a small ring
+ * with its own index that only the writers' side reads (reports,
+ * vcm_reg_was_released()), so a release costs no probe of the large
+ * table beyond the entry's own.  Writers (create, release) take one lock,
+ * a spinlock and a leaf: nothing else is called under it.
  */
 #ifndef LIBVCM_REGISTRY_H
 #define LIBVCM_REGISTRY_H
@@ -48,15 +55,19 @@ enum vcm_kind {
 /* Releases remembered, to tell "released" from "never made". */
 #define VCM_REG_RELEASED_KEEP	512
 
-/* meta = id << VCM_REG_ID_SHIFT | released flag | kind */
-#define VCM_REG_KIND_MASK	0x7FULL
-#define VCM_REG_RELEASED	0x80ULL
+/* meta = id << VCM_REG_ID_SHIFT | kind */
+#define VCM_REG_KIND_MASK	0xFFULL
 #define VCM_REG_ID_SHIFT	8
 #define VCM_REG_HASH_MULT	0x9e3779b97f4a7c15ULL
 
+/* What the check on entry reads. */
 struct vcm_reg_slot {
 	_Atomic uintptr_t key;		/* the handle; 0: empty */
 	_Atomic uint64_t meta;
+};
+
+/* The rest of an entry, at the same index in vcm_reg_table.cold. */
+struct vcm_reg_cold {
 	_Atomic(void *) priv;
 	_Atomic(const char *) creator;
 };
@@ -65,6 +76,7 @@ struct vcm_reg_table {
 	struct vcm_reg_table *older;	/* the table this one replaced */
 	uint64_t mask;			/* slots - 1 */
 	unsigned shift;			/* 64 - log2(slots) */
+	struct vcm_reg_cold *cold;	/* slots + mask + 1, in the same block */
 	struct vcm_reg_slot slots[];
 };
 
@@ -88,13 +100,16 @@ static inline uint64_t vcm_reg_hash(uintptr_t key, unsigned shift)
 	return ((uint64_t)key * VCM_REG_HASH_MULT) >> shift;
 }
 
-/* The lock-free read: true with *meta and *priv for a consistent hit. */
+/*
+ * The lock-free read: true with *meta for a consistent hit, and *priv if
+ * @priv is not NULL.
+ */
 static inline bool vcm_reg_read_fast(uintptr_t key, uint64_t *meta, void **priv)
 {
 	const struct vcm_reg_table *t = atomic_load_explicit(&vcm_reg_table, memory_order_acquire);
 	uint64_t i;
 
-	if (!t)
+	if (!t || !key)
 		return false;
 	for (i = vcm_reg_hash(key, t->shift);; i = (i + 1) & t->mask) {
 		const struct vcm_reg_slot *s = &t->slots[i];
@@ -102,7 +117,9 @@ static inline bool vcm_reg_read_fast(uintptr_t key, uint64_t *meta, void **priv)
 
 		if (k == key) {
 			*meta = atomic_load_explicit(&s->meta, memory_order_relaxed);
-			*priv = atomic_load_explicit(&s->priv, memory_order_relaxed);
+			if (priv)
+				*priv = atomic_load_explicit(&t->cold[i].priv,
+							     memory_order_relaxed);
 			atomic_thread_fence(memory_order_acquire);
 			return atomic_load_explicit(&s->key, memory_order_relaxed) == key;
 		}
@@ -121,14 +138,9 @@ bool vcm_reg_get_locked(const void *h, enum vcm_kind kind, void **priv);
 static inline bool vcm_reg_get(const void *h, enum vcm_kind kind, void **priv)
 {
 	uint64_t meta;
-	void *p;
 
-	if (vcm_reg_read_fast((uintptr_t)h, &meta, &p) &&
-	    (meta & (VCM_REG_KIND_MASK | VCM_REG_RELEASED)) == kind) {
-		if (priv)
-			*priv = p;
+	if (vcm_reg_read_fast((uintptr_t)h, &meta, priv) && (meta & VCM_REG_KIND_MASK) == kind)
 		return true;
-	}
 	return vcm_reg_get_locked(h, kind, priv);
 }
 

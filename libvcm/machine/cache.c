@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -483,8 +484,23 @@ void vcm_cache_page_unpinning(struct vcm_soc *soc, vcm_addr_t pa)
 
 /* ---- accesses ---- */
 
-static void dev_read_run(struct walk *w, const struct vcm_views *v, vcm_addr_t pa,
-			 vcm_size_t len)
+/*
+ * struct stale_read - a read by one side (a device, or the CPU through
+ * libvcm's CPU paths) and what it finds stale: bytes the other side wrote
+ * that no maintenance moved across.
+ * @first_stale: the first such byte of a line in [lo, hi), or -1.
+ * @count: the statistic it counts in.
+ * @report: the warning for the first stale line of a walk.
+ */
+struct stale_read {
+	int (*first_stale)(const struct vcm_views *l, unsigned lo, unsigned hi);
+	size_t count;
+	void (*report)(struct walk *w, const struct vcm_views *l, vcm_addr_t lpa, unsigned i);
+};
+
+/* A read of [pa, pa+len) (views @v): count and report the stale lines. */
+static void stale_read_run(struct walk *w, const struct vcm_views *v, vcm_addr_t pa,
+			   vcm_size_t len, const struct stale_read *r)
 {
 	struct vcm_cache *c = w->c;
 	vcm_size_t off;
@@ -498,23 +514,39 @@ static void dev_read_run(struct walk *w, const struct vcm_views *v, vcm_addr_t p
 		int i;
 
 		line_part(w, lpa, &lo, &hi);
-		i = first_cpu_stale(&l, lo, hi);
+		i = r->first_stale(&l, lo, hi);
 		if (i < 0)
 			continue;
 		if (evict_roll(c)) {
 			line_evict(c, &l);
 			continue;
 		}
-		c->st.stale_device_reads++;
+		(*(uint64_t *)((char *)&c->st + r->count))++;
 		if (!w->found++)
-			snprintf(w->report, sizeof(w->report),
-				 "%s: stale DMA read at DVA %#llx, PA %#llx, line %#llx: written "
-				 "by the CPU, not cleaned (last maintenance: %s); missing "
-				 "clean/sync_for_device?",
-				 w->dev, (unsigned long long)(w->dva + (lpa + (unsigned)i - w->pa)),
-				 (unsigned long long)(lpa + (unsigned)i), (unsigned long long)lpa,
-				 maint_name(*l.maint));
+			r->report(w, &l, lpa, (unsigned)i);
 	}
+}
+
+static void dev_read_report(struct walk *w, const struct vcm_views *l, vcm_addr_t lpa,
+			    unsigned i)
+{
+	snprintf(w->report, sizeof(w->report),
+		 "%s: stale DMA read at DVA %#llx, PA %#llx, line %#llx: written by the CPU, "
+		 "not cleaned (last maintenance: %s); missing clean/sync_for_device?",
+		 w->dev, (unsigned long long)(w->dva + (lpa + i - w->pa)),
+		 (unsigned long long)(lpa + i), (unsigned long long)lpa, maint_name(*l->maint));
+}
+
+static const struct stale_read dev_read = {
+	.first_stale = first_cpu_stale,
+	.count = offsetof(struct vcm_cache_stats, stale_device_reads),
+	.report = dev_read_report,
+};
+
+static void dev_read_run(struct walk *w, const struct vcm_views *v, vcm_addr_t pa,
+			 vcm_size_t len)
+{
+	stale_read_run(w, v, pa, len, &dev_read);
 }
 
 unsigned vcm_cache_dev_read(struct vcm_soc *soc, const char *dev, uint64_t dva,
@@ -647,37 +679,28 @@ void vcm_cache_dev_write(struct vcm_soc *soc, const char *dev, uint64_t dva,
 	pthread_mutex_unlock(&c->lock);
 }
 
+static void cpu_read_report(struct walk *w, const struct vcm_views *l, vcm_addr_t lpa,
+			    unsigned i)
+{
+	struct vcm_cache *c = w->c;
+
+	snprintf(w->report, sizeof(w->report),
+		 "CPU: stale read of PA %#llx, line %#llx: written by %s at DVA %#llx, not "
+		 "invalidated (last maintenance: %s); missing invalidate/sync_for_cpu?",
+		 (unsigned long long)(lpa + i), (unsigned long long)lpa, writer(c, l),
+		 writer_dva(l, lpa), maint_name(*l->maint));
+}
+
+static const struct stale_read cpu_read = {
+	.first_stale = first_dev_stale,
+	.count = offsetof(struct vcm_cache_stats, stale_cpu_reads),
+	.report = cpu_read_report,
+};
+
 static void cpu_read_run(struct walk *w, const struct vcm_views *v, vcm_addr_t pa,
 			 vcm_size_t len)
 {
-	struct vcm_cache *c = w->c;
-	vcm_size_t off;
-
-	if (!memcmp(v->cpu, v->ram, len))
-		return;
-	for (off = 0; off < len; off += c->line) {
-		struct vcm_views l = line_views(w, v, pa, off);
-		vcm_addr_t lpa = pa + off;
-		unsigned lo, hi;
-		int i;
-
-		line_part(w, lpa, &lo, &hi);
-		i = first_dev_stale(&l, lo, hi);
-		if (i < 0)
-			continue;
-		if (evict_roll(c)) {
-			line_evict(c, &l);
-			continue;
-		}
-		c->st.stale_cpu_reads++;
-		if (!w->found++)
-			snprintf(w->report, sizeof(w->report),
-				 "CPU: stale read of PA %#llx, line %#llx: written by %s at DVA "
-				 "%#llx, not invalidated (last maintenance: %s); missing "
-				 "invalidate/sync_for_cpu?",
-				 (unsigned long long)(lpa + (unsigned)i), (unsigned long long)lpa,
-				 writer(c, &l), writer_dva(&l, lpa), maint_name(*l.maint));
-	}
+	stale_read_run(w, v, pa, len, &cpu_read);
 }
 
 unsigned vcm_cache_cpu_read(struct vcm_soc *soc, vcm_addr_t pa, size_t n)

@@ -26,6 +26,7 @@
 #include "cache-model.h"
 #include "internal.h"
 #include "soc-internal.h"
+#include "spinlock.h"
 
 struct vcm_soc_bank {
 	vcm_addr_t base;
@@ -51,7 +52,8 @@ struct vcm_soc_bank {
  */
 struct vcm_soc {
 	struct vcm_soc_head head;	/* first: see soc-internal.h */
-	pthread_mutex_t lock; /* allocator state and bank list changes */
+	pthread_mutex_t lock; /* bank list changes, redirect tables, the cache model */
+	vcm_spinlock_t alloc_lock; /* the banks' allocators: a leaf, held briefly */
 	_Atomic unsigned nbanks;
 	unsigned long holds;
 	bool dead;
@@ -234,18 +236,18 @@ VCM_EXPORT int vcm_soc_add_ram(struct vcm_soc *soc, vcm_addr_t base, vcm_size_t 
 	return ret;
 }
 
-/* Bytes of RAM allocated (soc->lock taken). */
+/* Bytes of RAM allocated (the allocator lock taken). */
 static vcm_size_t allocated_bytes(struct vcm_soc *soc)
 {
 	vcm_size_t total = 0, free_bytes = 0;
 	unsigned i;
 
-	vcm_mutex_lock(&soc->lock);
+	vcm_spin_lock(&soc->alloc_lock);
 	for (i = 0; i < soc->nbanks; i++) {
 		total += soc->banks[i].size;
 		free_bytes += vcm_buddy_free_count(soc->banks[i].buddy) << VCM_PAGE_SHIFT;
 	}
-	vcm_mutex_unlock(&soc->lock);
+	vcm_spin_unlock(&soc->alloc_lock);
 	return total - free_bytes;
 }
 
@@ -448,7 +450,7 @@ VCM_EXPORT int vcm_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr
 		return -EINVAL;
 	if (vcm_should_fail(VCM_FAIL_PAGE_ALLOC, VCM_ORDER_BYTES(order)))
 		return -ENOMEM;
-	vcm_mutex_lock(&soc->lock);
+	vcm_spin_lock(&soc->alloc_lock);
 	for (i = 0; i < soc->nbanks && ret; i++) {
 		struct vcm_soc_bank *bank = &soc->banks[i];
 		uint64_t pfn;
@@ -457,7 +459,7 @@ VCM_EXPORT int vcm_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr
 		if (!ret)
 			*pa = bank->base + (pfn << VCM_PAGE_SHIFT);
 	}
-	vcm_mutex_unlock(&soc->lock);
+	vcm_spin_unlock(&soc->alloc_lock);
 	if (__builtin_expect(soc->head.cache != NULL, 0) && !ret)
 		vcm_cache_page_fresh(soc, *pa, VCM_ORDER_BYTES(order));
 	return ret;
@@ -497,9 +499,9 @@ void vcm_soc_free_pages_live(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
 
 	bank = bank_of(soc, pa);
 	if (bank && VCM_IS_ALIGNED(pa, VCM_PAGE_SIZE) && order <= VCM_SOC_MAX_ORDER) {
-		vcm_mutex_lock(&soc->lock);
+		vcm_spin_lock(&soc->alloc_lock);
 		ret = vcm_buddy_free(bank->buddy, bank_pfn(bank, pa), order);
-		vcm_mutex_unlock(&soc->lock);
+		vcm_spin_unlock(&soc->alloc_lock);
 	}
 	if (ret)
 		vcm_warn("vcm_soc_free_pages: pa %#llx order %u is not an allocated block",
@@ -513,10 +515,10 @@ VCM_EXPORT vcm_size_t vcm_soc_free_bytes(const struct vcm_soc *soc)
 
 	if (!vcm_soc_ok(soc, __func__))
 		return 0;
-	vcm_mutex_lock((pthread_mutex_t *)&soc->lock);
+	vcm_spin_lock((vcm_spinlock_t *)&soc->alloc_lock);
 	for (i = 0; i < soc->nbanks; i++)
 		bytes += vcm_buddy_free_count(soc->banks[i].buddy) << VCM_PAGE_SHIFT;
-	vcm_mutex_unlock((pthread_mutex_t *)&soc->lock);
+	vcm_spin_unlock((vcm_spinlock_t *)&soc->alloc_lock);
 	return bytes;
 }
 
@@ -544,7 +546,7 @@ int vcm_soc_alloc_contig(struct vcm_soc *soc, vcm_size_t size, vcm_addr_t *pa)
 		return -EINVAL;
 	if (vcm_should_fail(VCM_FAIL_PAGE_ALLOC, size))
 		return -ENOMEM;
-	vcm_mutex_lock(&soc->lock);
+	vcm_spin_lock(&soc->alloc_lock);
 	for (i = 0; i < soc->nbanks && ret; i++) {
 		struct vcm_soc_bank *bank = &soc->banks[i];
 		uint64_t pfn;
@@ -553,7 +555,7 @@ int vcm_soc_alloc_contig(struct vcm_soc *soc, vcm_size_t size, vcm_addr_t *pa)
 		if (!ret)
 			*pa = bank->base + (pfn << VCM_PAGE_SHIFT);
 	}
-	vcm_mutex_unlock(&soc->lock);
+	vcm_spin_unlock(&soc->alloc_lock);
 	if (soc->head.cache && !ret)
 		vcm_cache_page_fresh(soc, *pa, size);
 	return ret ? -ENOMEM : 0;
@@ -582,9 +584,9 @@ static void free_contig(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size)
 	int ret = -EINVAL;
 
 	if (bank && VCM_IS_ALIGNED(pa | size, VCM_PAGE_SIZE)) {
-		vcm_mutex_lock(&soc->lock);
+		vcm_spin_lock(&soc->alloc_lock);
 		ret = vcm_buddy_free_pages(bank->buddy, bank_pfn(bank, pa), size >> VCM_PAGE_SHIFT);
-		vcm_mutex_unlock(&soc->lock);
+		vcm_spin_unlock(&soc->alloc_lock);
 	}
 	if (ret)
 		vcm_warn("vcm_soc_free_contig: %#llx+%#llx is not an allocated range",
@@ -615,9 +617,9 @@ int vcm_soc_page_is_allocated(struct vcm_soc *soc, vcm_addr_t pa)
 
 	if (!bank)
 		return 0;
-	vcm_mutex_lock(&soc->lock);
+	vcm_spin_lock(&soc->alloc_lock);
 	ret = vcm_buddy_is_allocated(bank->buddy, bank_pfn(bank, pa));
-	vcm_mutex_unlock(&soc->lock);
+	vcm_spin_unlock(&soc->alloc_lock);
 	return ret;
 }
 
@@ -821,13 +823,17 @@ VCM_EXPORT void vcm_soc_dump_buddyinfo(const struct vcm_soc *soc, FILE *out)
 	vcm_mutex_lock((pthread_mutex_t *)&soc->lock);
 	for (i = 0; i < soc->nbanks; i++) {
 		const struct vcm_soc_bank *bank = &soc->banks[i];
+		uint64_t blocks[VCM_SOC_MAX_ORDER + 1];
 
+		vcm_spin_lock((vcm_spinlock_t *)&soc->alloc_lock);
+		for (order = 0; order <= VCM_SOC_MAX_ORDER; order++)
+			blocks[order] = vcm_buddy_free_blocks(bank->buddy, order);
+		vcm_spin_unlock((vcm_spinlock_t *)&soc->alloc_lock);
 		fprintf(out, "bank %u @%#llx-%#llx  order 0..%u:", i,
 			(unsigned long long)bank->base,
 			(unsigned long long)(bank_end(bank) - 1), VCM_SOC_MAX_ORDER);
 		for (order = 0; order <= VCM_SOC_MAX_ORDER; order++)
-			fprintf(out, " %llu",
-				(unsigned long long)vcm_buddy_free_blocks(bank->buddy, order));
+			fprintf(out, " %llu", (unsigned long long)blocks[order]);
 		fprintf(out, "\n");
 	}
 	vcm_mutex_unlock((pthread_mutex_t *)&soc->lock);
@@ -898,10 +904,8 @@ VCM_EXPORT int vcm_soc_set_noncoherent(struct vcm_soc *soc, const struct vcm_cac
 	vcm_mutex_lock(&soc->lock);
 	if (soc->head.cache)
 		ret = -EALREADY;
-	for (i = 0; !ret && i < soc->nbanks; i++)
-		if (vcm_buddy_free_count(soc->banks[i].buddy) << VCM_PAGE_SHIFT !=
-		    soc->banks[i].size)
-			ret = -EBUSY;
+	if (!ret && allocated_bytes(soc))
+		ret = -EBUSY;
 	for (i = 0; !ret && i < soc->nbanks; i++)
 		ret = bank_cache_init(&soc->banks[i], vcm_cache_line_shift(c));
 	if (ret) {
@@ -940,11 +944,11 @@ void vcm_soc_free_orders(const struct vcm_soc *soc, uint64_t blocks[VCM_SOC_MAX_
 
 	for (order = 0; order <= VCM_SOC_MAX_ORDER; order++)
 		blocks[order] = 0;
-	vcm_mutex_lock((pthread_mutex_t *)&soc->lock);
+	vcm_spin_lock((vcm_spinlock_t *)&soc->alloc_lock);
 	for (i = 0; i < soc->nbanks; i++)
 		for (order = 0; order <= VCM_SOC_MAX_ORDER; order++)
 			blocks[order] += vcm_buddy_free_blocks(soc->banks[i].buddy, order);
-	vcm_mutex_unlock((pthread_mutex_t *)&soc->lock);
+	vcm_spin_unlock((vcm_spinlock_t *)&soc->alloc_lock);
 }
 
 unsigned vcm_soc_banks(const struct vcm_soc *soc, vcm_addr_t *base, vcm_size_t *size,
