@@ -68,8 +68,8 @@ static void check_res(struct verify *v, struct vcm *vcm)
 	unsigned long n = 0;
 	struct vcm_link *l;
 
-	for (l = vcm->core->res_list.next; l != &vcm->core->res_list; l = l->next) {
-		struct vcm_res *res = VCM_CONTAINER_OF(l, struct vcm_res, link);
+	for (l = vcm_core(vcm)->res_list.next; l != &vcm_core(vcm)->res_list; l = l->next) {
+		struct vcm_res *res = vcm_list_entry(l, struct vcm_res_node, link)->res;
 
 		n++;
 		if (res->vcm != vcm)
@@ -90,9 +90,9 @@ static void check_res(struct verify *v, struct vcm *vcm)
 				 (unsigned long long)res->bound_size,
 				 (unsigned long long)(res->phys ? res->phys->size : 0));
 	}
-	if (n != vcm->core->nres)
-		mismatch(v, VCM_MISMATCH_RES, 0, vcm->core->nres, n,
-			 "%lu reservations listed, %lu counted", n, vcm->core->nres);
+	if (n != vcm_core(vcm)->nres)
+		mismatch(v, VCM_MISMATCH_RES, 0, vcm_core(vcm)->nres, n,
+			 "%lu reservations listed, %lu counted", n, vcm_core(vcm)->nres);
 }
 
 /* ---- guard gaps: no reservation starts inside another's ---- */
@@ -114,16 +114,16 @@ static void check_guards(struct verify *v, struct vcm *vcm)
 	struct vcm_link *l;
 	struct span *s;
 
-	if (!vcm->core->nres)
+	if (!vcm_core(vcm)->nres)
 		return;
-	s = calloc(vcm->core->nres, sizeof(*s));
+	s = calloc(vcm_core(vcm)->nres, sizeof(*s));
 	if (!s) {
 		v->err = -ENOMEM;
 		return;
 	}
-	for (l = vcm->core->res_list.next; l != &vcm->core->res_list && n < vcm->core->nres;
+	for (l = vcm_core(vcm)->res_list.next; l != &vcm_core(vcm)->res_list && n < vcm_core(vcm)->nres;
 	     l = l->next, n++) {
-		struct vcm_res *res = VCM_CONTAINER_OF(l, struct vcm_res, link);
+		struct vcm_res *res = vcm_list_entry(l, struct vcm_res_node, link)->res;
 
 		s[n].start = res->start;
 		s[n].end = res->start + res->res_size;
@@ -174,8 +174,8 @@ static int collect_promises(struct verify *v, struct vcm *vcm)
 	struct vcm_link *l;
 	int ret;
 
-	for (l = vcm->core->res_list.next; l != &vcm->core->res_list; l = l->next) {
-		struct vcm_res *res = VCM_CONTAINER_OF(l, struct vcm_res, link);
+	for (l = vcm_core(vcm)->res_list.next; l != &vcm_core(vcm)->res_list; l = l->next) {
+		struct vcm_res *res = vcm_list_entry(l, struct vcm_res_node, link)->res;
 
 		if (!res->phys)
 			continue;
