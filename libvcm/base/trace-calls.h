@@ -60,6 +60,7 @@ VCM_TRACE_CALL(SYSMMU_TLB_INVALIDATE_ENTRY, "vcm_sysmmu_tlb_invalidate_entry", "
 VCM_TRACE_CALL(SYSMMU_TRANSLATE, "vcm_sysmmu_translate", "mmu=m dva=x access=u > d pa=x")
 VCM_TRACE_CALL(SYSMMU_SET_FAULT_HANDLER, "vcm_sysmmu_set_fault_handler", "mmu=m fn=f > v")
 VCM_TRACE_CALL(SYSMMU_SET_FAULT_REPORTS, "vcm_sysmmu_set_fault_reports", "mmu=m on=b > v")
+VCM_TRACE_CALL(SYSMMU_SET_FAULT_HOLD, "vcm_sysmmu_set_fault_hold", "mmu=m on=b > v")
 VCM_TRACE_CALL(SYSMMU_SET_TLB_ENTRIES, "vcm_sysmmu_set_tlb_entries", "mmu=m entries=u > d")
 VCM_TRACE_CALL(SYSMMU_READL, "vcm_sysmmu_readl", "mmu=m offset=x > x")
 VCM_TRACE_CALL(SYSMMU_WRITEL, "vcm_sysmmu_writel", "mmu=m offset=x val=x > v")

@@ -235,6 +235,10 @@ static int call_sysmmu(struct vcm_rp_state *s, const struct vcm_tr_call *rec,
 		vcm_sysmmu_set_fault_reports(mmu, NUM(1) != 0);
 		COLLECT(mmu, (int)NUM(1));
 		break;
+	case VCM_TR_SYSMMU_SET_FAULT_HOLD:
+		vcm_sysmmu_set_fault_hold(mmu, NUM(1) != 0);
+		COLLECT(mmu, (int)NUM(1));
+		break;
 	case VCM_TR_SYSMMU_SET_TLB_ENTRIES:
 		ret = vcm_sysmmu_set_tlb_entries(mmu, (unsigned)NUM(1));
 		COLLECT(mmu, (unsigned)NUM(1), ret);
