@@ -252,6 +252,7 @@ struct vcm_mmu_driver {
 	int (*deactivate_page)(vcm_addr_t vaddr, vcm_addr_t paddr, unsigned order, void *vcm);
 };
 
+#ifndef VCM_KERNEL_HEADERS
 /**
  * struct vcm_mmu_res - a reservation of the MMU wrapper, laid out exactly as
  * the kernel's.
@@ -263,11 +264,18 @@ struct vcm_mmu_driver {
  * res.res_size and res.vcm inside a range it reserved, initialise @bound as
  * an empty list) and vcm_bind() a phys to it; it then vcm_unbind()s and
  * frees it itself, never vcm_unreserve()s it.
+ *
+ * With the kernel's headers (<linux/vcm-drv.h> and the others of the
+ * vcm-kernel pkg-config module, which define VCM_KERNEL_HEADERS) it is not
+ * declared: in the kernel it was private to mm/vcm.c, and a driver that
+ * makes one declares it itself, with this very layout (as the MFC driver's
+ * mfc_mem.h does).
  */
 struct vcm_mmu_res {
 	struct vcm_res res;
 	struct vcm_link bound;
 };
+#endif
 
 struct vcm_mmu_state;
 
