@@ -179,6 +179,8 @@ static double seconds_ago(const struct timespec *t)
 
 static const char *lv1_word(uint32_t v)
 {
+	if (vcm_lv1_is_supersection(v))
+		return "16 MiB supersection";
 	if (vcm_lv1_is_section(v))
 		return "1 MiB section";
 	return vcm_lv1_is_link(v) ? "link" : "fault";

@@ -265,6 +265,20 @@ static void check_lv2(struct verify *v, struct vcm_soc *soc, vcm_addr_t slot_dva
 			 (unsigned long long)slot_dva, (unsigned long long)vcm_lv1_link_pa(link));
 }
 
+/*
+ * The (super)section entry @e at @dva: its page, once (a supersection's
+ * from its first slot, or from @lo if the range starts inside it).
+ */
+static void check_section(struct verify *v, vcm_addr_t dva, vcm_addr_t lo, uint32_t e)
+{
+	uint64_t pa;
+	unsigned shift = vcm_lv1_section_page(e, &pa);
+	vcm_addr_t page = dva & ~((1ULL << shift) - 1);
+
+	if (page == dva || dva == lo)
+		check_page(v, page, pa, shift);
+}
+
 /* Walk level 1 over [lo, end) (1 MiB-aligned). */
 static void check_table(struct verify *v, struct vcm_soc *soc, vcm_addr_t base, vcm_addr_t lo,
 			vcm_addr_t end)
@@ -277,7 +291,7 @@ static void check_table(struct verify *v, struct vcm_soc *soc, vcm_addr_t base, 
 		if (vcm_soc_phys_read(soc, base + vcm_lv1_index(dva) * sizeof(e), &e, sizeof(e)))
 			return;
 		if (vcm_lv1_is_section(e))
-			check_page(v, dva, vcm_section_pa(e), VCM_LV1_SHIFT);
+			check_section(v, dva, lo, e);
 		else if (vcm_lv1_is_link(e))
 			check_lv2(v, soc, dva, e);
 	}
