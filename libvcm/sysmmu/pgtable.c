@@ -717,6 +717,7 @@ enum vcm_walk_result vcm_pgtable_walk_slow(struct vcm_soc *soc, uint64_t base, u
 	uint32_t e;
 
 	w->stale = false;
+	w->pte_host = NULL;	/* (read not only through a window) */
 	pa = base + vcm_lv1_index(dva) * sizeof(uint32_t);
 	w->reads = 1;
 	w->pte_pa = pa;

@@ -288,6 +288,10 @@ enum vcm_walk_result {
  * @pte: the leaf entry as read.
  * @pte_pa: PA of the leaf entry (for stale-TLB checks: what the hardware
  *          knows of it; its host memory may go, e.g. a pinned user page).
+ * @pte_host: where the leaf entry lives in the host mapping of its RAM
+ *	bank, when the walk read it through its window (valid for the SoC's
+ *	life; it tells only while the bank has no redirected page); NULL when
+ *	it was read another way.
  * @reads: 32-bit RAM reads done (1 or 2).
  * @stale: a device walk on a non-coherent SoC read an entry the CPU wrote
  *	and did not clean (see cache-model.h); the entry's PA, what RAM and the
@@ -298,6 +302,7 @@ struct vcm_walk {
 	unsigned page_shift;
 	uint32_t pte;
 	uint64_t pte_pa;
+	const uint32_t *pte_host;
 	unsigned reads;
 	bool stale;
 	uint64_t stale_pa;
@@ -401,6 +406,7 @@ static inline enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_
 	if (!p || vcm_pgtable_walk_checks(soc, win))
 		return vcm_pgtable_walk_slow(soc, base, dva, w, win);
 	w->stale = false;
+	w->pte_host = p;
 	r = vcm_walk_lv1(w, pa, vcm_lv1_read_acquire(p));
 	if (r != VCM_WALK_NEXT)
 		return r;
@@ -408,6 +414,7 @@ static inline enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_
 	p = vcm_ram_window_host(win, pa);
 	if (!p)
 		return vcm_pgtable_walk_slow(soc, base, dva, w, win);
+	w->pte_host = p;
 	return vcm_walk_lv2(w, pa, vcm_pte_read(p));
 }
 

@@ -254,9 +254,8 @@ static int tlb_miss(struct vcm_sysmmu *mmu, uint32_t dva, struct xlate *x, bool 
 	VCM_TLB_SET(e->pte, w.pte);
 	VCM_TLB_SET(e->pte_pa, (uint32_t)w.pte_pa);
 	VCM_TLB_SET(e->base, mmu->pt_base);
-	/* where the lock-free path finds the entry again (coherent SoC only) */
-	VCM_TLB_SET(e->pte_host, vcm_soc_cache(mmu->soc) ? NULL :
-				 (const uint32_t *)vcm_ram_window_host(&mmu->win, w.pte_pa));
+	/* where the lock-free hit path finds the entry again (NULL: it does not) */
+	VCM_TLB_SET(e->pte_host, w.pte_host);
 	VCM_TLB_SET(e->nredirects, mmu->win.nredirects);
 	mask = (1ULL << w.page_shift) - 1;
 	x->pa = w.pa_base + (dva & mask);
