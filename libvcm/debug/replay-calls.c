@@ -53,7 +53,7 @@ static int call_machine(struct vcm_rp_state *s, const struct vcm_tr_call *rec,
 	vcm_addr_t pa = 0;
 	int ret;
 
-	if (rec->call > VCM_TR_CACHE_SYNC_FOR_CPU)
+	if (rec->call > VCM_TR_CACHE_FLUSH_ALL)
 		return 0;
 	if (rec->nargs && rec->args[0].type == 's')
 		HANDLE(0, soc);
@@ -129,6 +129,10 @@ static int call_machine(struct vcm_rp_state *s, const struct vcm_tr_call *rec,
 	case VCM_TR_CACHE_SYNC_FOR_CPU:
 		ret = vcm_cache_sync_for_cpu(soc, NUM(1), NUM(2), (enum vcm_dma_dir)NUM(3));
 		COLLECT(soc, NUM(1), NUM(2), (int)NUM(3), ret);
+		break;
+	case VCM_TR_CACHE_FLUSH_ALL:
+		ret = vcm_cache_flush_all(soc);
+		COLLECT(soc, ret);
 		break;
 	default:
 		return 0;
