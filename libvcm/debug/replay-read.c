@@ -552,7 +552,8 @@ int vcm_rp_load(FILE *f, const char *name, struct vcm_rp_trace *t, char *err, si
 		vcm_rp_free(t);
 		return ret;
 	}
-	qsort(t->data, t->ndata, sizeof(*t->data), cmp_data);
+	if (t->ndata)	/* qsort() of NULL, even empty, is undefined */
+		qsort(t->data, t->ndata, sizeof(*t->data), cmp_data);
 	return 0;
 }
 
