@@ -12,6 +12,7 @@
 
 #include "list.h"
 #include "registry.h"
+#include "soc-internal.h"
 
 /*
  * struct vcm_core - what vcm_init() adds to a context.
@@ -143,6 +144,10 @@ static inline void vcm_set_release_hook(struct vcm *vcm, void (*fn)(struct vcm *
  */
 static inline void vcm_set_soc(struct vcm *vcm, struct vcm_soc *soc)
 {
+	/* the context keeps the SoC's memory (see vcm_soc_hold()) until it goes */
+	if (soc)
+		vcm_soc_hold(soc);
+	vcm_soc_put(vcm->core->soc);
 	vcm->core->soc = soc;
 }
 

@@ -161,6 +161,7 @@ static void core_free(struct vcm *vcm)
 
 	pthread_cond_destroy(&core->idle);
 	pthread_mutex_destroy(&core->lock);
+	vcm_soc_put(core->soc);
 	free(core);
 	vcm->core = NULL;
 }
