@@ -6,7 +6,11 @@
  * Page-table format (Exynos System MMU v1-v3): 32-bit DVA and PA,
  * little-endian 32-bit entries.  Level 1 has 4096 entries (16 KiB table,
  * 16 KiB-aligned), one per 1 MiB of DVA: a 1 MiB section, a link to a level-2
- * table, or a fault.  Level 2 has 256 entries (1 KiB table, 1 KiB-aligned),
+ * table, or a fault.  A section entry with bit 18 set is a 16 MiB
+ * supersection (PA bits 31:24; the same entry in 16 consecutive slots, from
+ * a 16 MiB-aligned DVA), as Samsung's 2011 System MMU rewrite used them: the
+ * hardware model always translates them; vcm_pgtable_map() writes them only
+ * when asked (VCM_MAP_SUPERSECTION).  Level 2 has 256 entries (1 KiB table, 1 KiB-aligned),
  * one per 4 KiB: a 4 KiB small page, a 64 KiB large page (the same entry in
  * 16 consecutive slots) or a fault.  The tables live in the SoC's RAM, so
  * the hardware model reads them by physical address like the real block.
@@ -41,6 +45,14 @@ extern "C" {
 /* Protection bits of vcm_pgtable_map() (the v1-v3 format ignores them). */
 #define VCM_PROT_READ	(1U << 0)
 #define VCM_PROT_WRITE	(1U << 1)
+/*
+ * A page-size flag of vcm_pgtable_map()'s @prot, not a protection: map the
+ * 16 MiB-aligned parts of the range (DVA and PA both 16 MiB-aligned, at
+ * least 16 MiB left) with 16 MiB supersections.  Without it a table holds
+ * only the three sizes of the v1-v3 format and of Samsung's s5p-vcm.c
+ * (1 MiB, 64 KiB, 4 KiB).
+ */
+#define VCM_MAP_SUPERSECTION	(1U << 8)
 
 /* The kind of a device access: what a translation or a fault is for. */
 #define VCM_ACCESS_READ		(1U << 0)
@@ -58,13 +70,20 @@ extern "C" {
 #define VCM_SYSMMU_PT_BASE_ADDR		0x014	/* rw: PA of the level-1 table */
 #define VCM_SYSMMU_INT_STATUS		0x018	/* ro: one bit per fault type */
 #define VCM_SYSMMU_INT_CLEAR		0x01C	/* wo: clears the INT_STATUS bits written */
+#define VCM_SYSMMU_INT_MASK		0x020	/* rw: fault types not to interrupt */
 #define VCM_SYSMMU_PAGE_FAULT_ADDR	0x024	/* ro: DVA of the last page fault */
 #define VCM_SYSMMU_AW_FAULT_ADDR	0x028	/* ro: DVA of the last other write fault */
 #define VCM_SYSMMU_AR_FAULT_ADDR	0x02C	/* ro: DVA of the last other read fault */
-#define VCM_SYSMMU_DEFAULT_SLAVE_ADDR	0x030	/* rw: stored, no effect on the model */
+#define VCM_SYSMMU_DEFAULT_SLAVE_ADDR	0x030	/* rw: DVA of the last bus error */
 #define VCM_SYSMMU_VERSION		0x034	/* ro: VCM_SYSMMU_VERSION_VALUE */
-/* Size of the register block; offsets at or past it read 0. */
-#define VCM_SYSMMU_REG_SIZE		0x038
+#define VCM_SYSMMU_TLB_READ		0x038	/* rw: which TLB word TLB_DATA shows */
+#define VCM_SYSMMU_TLB_DATA		0x03C	/* ro: that word */
+#define VCM_SYSMMU_PB0_SADDR		0x04C	/* rw: prefetch buffer 0 first DVA */
+#define VCM_SYSMMU_PB0_EADDR		0x050	/* rw: prefetch buffer 0 last DVA */
+#define VCM_SYSMMU_PB1_SADDR		0x054	/* rw: prefetch buffer 1 first DVA */
+#define VCM_SYSMMU_PB1_EADDR		0x058	/* rw: prefetch buffer 1 last DVA */
+/* Size of the register block; offsets at or past it (and 0x040-0x048) read 0. */
+#define VCM_SYSMMU_REG_SIZE		0x05C
 
 /* CTRL bits, and the three values drivers write. */
 #define VCM_SYSMMU_CTRL_MMU_EN		(1U << 0)	/* translate (else bypass) */
@@ -76,11 +95,33 @@ extern "C" {
 	(VCM_SYSMMU_CTRL_ENABLE | VCM_SYSMMU_CTRL_BLOCK)		/* 0x7 */
 #define VCM_SYSMMU_CTRL_DISABLE		0x0U
 
-/* CFG bits the platform drivers set (stored; the model's TLB is LRU anyway). */
+/* CFG bits the platform drivers set (stored; the model's TLB stays first-in first-out). */
 #define VCM_SYSMMU_CFG_LRU		(1U << 0)	/* replacement policy: LRU */
 
-/* STATUS bits: BLOCKED is set while CTRL holds new transactions. */
+/*
+ * STATUS bits: BLOCKED is set while CTRL holds new transactions, or while
+ * the MMU holds them after a fault (vcm_sysmmu_set_fault_hold()).
+ */
 #define VCM_SYSMMU_STATUS_BLOCKED	(1U << 0)
+
+/*
+ * TLB_READ: bits [11:0] select a TLB entry by index (0 .. entries - 1);
+ * VCM_SYSMMU_TLB_READ_PA selects which word of it TLB_DATA reads:
+ * clear, the tag word (DVA of the page in [31:12], the page size code in
+ * [2:1], VALID in bit 0); set, the PA of the page (in [31:12]).  An index
+ * past the TLB or an invalid entry reads 0.  This layout is the model's
+ * own: no public source documents the hardware's.
+ */
+#define VCM_SYSMMU_TLB_READ_INDEX_MASK	0xFFFU
+#define VCM_SYSMMU_TLB_READ_PA		(1U << 31)
+#define VCM_SYSMMU_TLB_TAG_VALID	(1U << 0)
+#define VCM_SYSMMU_TLB_TAG_SIZE_SHIFT	1
+#define VCM_SYSMMU_TLB_TAG_SIZE_MASK	(0x3U << VCM_SYSMMU_TLB_TAG_SIZE_SHIFT)
+#define VCM_SYSMMU_TLB_TAG_ADDR_MASK	0xFFFFF000U
+#define VCM_SYSMMU_TLB_SIZE_4K		0U
+#define VCM_SYSMMU_TLB_SIZE_64K		1U
+#define VCM_SYSMMU_TLB_SIZE_1M		2U
+#define VCM_SYSMMU_TLB_SIZE_16M		3U
 
 /* VERSION: major in bits [31:28], minor in bits [27:21]. */
 #define VCM_SYSMMU_VERSION_MAJOR_SHIFT	28
@@ -148,11 +189,12 @@ struct vcm_fault {
  * @tlb_hits: translations served by exactly one TLB entry.
  * @tlb_misses: translations no TLB entry held (each one walks the table).
  * @walks: page-table walks.
- * @faults: faults delivered (all types).
+ * @faults: faults recorded (all types, masked ones included).
  * @stale_hits: TLB hits whose cached entry no longer matches the page table
  *	in RAM (or was filled under another page-table base).
  * @bypassed: translations while the MMU was disabled (DVA == PA).
- * @blocked: translations refused with -EBUSY while CTRL held transactions.
+ * @blocked: translations refused with -EBUSY while CTRL held transactions
+ *	(or the MMU held them after a fault: vcm_sysmmu_set_fault_hold()).
  * @multi_hits: translations that hit more than one TLB entry.
  * @walk_reads: 32-bit reads of simulated RAM by the table walker.
  * @tlb_flushes: whole-TLB invalidations.
@@ -191,7 +233,12 @@ struct vcm_sysmmu;
  * @f: the fault (valid during the call only).
  * @priv: the pointer given to vcm_sysmmu_set_fault_handler().
  *
- * Called in the thread of the faulting access, without the model's lock.
+ * Called in the thread of the faulting access, without the model's lock,
+ * for every fault whose type INT_MASK does not mask.  With the fault hold
+ * on (vcm_sysmmu_set_fault_hold()) the MMU holds transactions during the
+ * call and after it, until CTRL is written; a return of 0 lets go of the
+ * hold by itself (as the kernel's interrupt handler unblocked after a fault
+ * it handled), so a handler that resolves the fault need not write CTRL.
  * Return: 0 to retry the access once (e.g. after mapping the page), or a
  * negative errno to fail it.
  */
@@ -236,12 +283,15 @@ VCM_EXPORT vcm_addr_t vcm_pgtable_base(const struct vcm_pgtable *pt);
  * @pa: first physical address, 4 KiB-aligned.  It need not be RAM: the
  *	hardware raises a bus error on access.
  * @size: bytes, a non-zero multiple of 4 KiB.
- * @prot: VCM_PROT_READ | VCM_PROT_WRITE, or 0; ignored by this format.
+ * @prot: VCM_PROT_READ | VCM_PROT_WRITE, or 0 (ignored by this format),
+ *	plus VCM_MAP_SUPERSECTION to allow 16 MiB supersections.
  *
- * Each part of the range uses the largest page (1 MiB section, 64 KiB
- * large page, 4 KiB small page) that the alignment of the DVA and the PA
- * and the remaining length allow.  The TLBs of System MMUs using the table
- * are not touched.
+ * Each part of the range uses the largest page (16 MiB supersection if
+ * @prot allows it, 1 MiB section, 64 KiB large page, 4 KiB small page)
+ * that the alignment of the DVA and the PA and the remaining length allow.
+ * A supersection is one entry (PA bits 31:24, bit 18 set) written in its
+ * 16 level-1 slots.  The TLBs of System MMUs using the table are not
+ * touched.
  *
  * Return: 0; -EINVAL for a NULL @pt, an unaligned @dva, @pa or @size, a
  * zero @size, or a DVA or PA range that passes 2^32; -EADDRINUSE if any
@@ -259,8 +309,8 @@ VCM_EXPORT int vcm_pgtable_map(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_
  * @size: bytes, a non-zero multiple of 4 KiB; @dva + @size <= 2^32.
  *
  * Holes in the range are skipped.  Level-2 tables that become empty go back
- * to the SoC's page allocator.  A range that would cut a section or a large
- * page in two changes nothing.  The TLBs of System MMUs using the table are
+ * to the SoC's page allocator.  A range that would cut a supersection, a
+ * section or a large page in two changes nothing.  The TLBs of System MMUs using the table are
  * not touched: invalidate them.
  *
  * Return: the bytes that were mapped in the range and are now unmapped;
@@ -289,8 +339,9 @@ VCM_EXPORT int vcm_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t 
  *
  * One line per run of pages of one size with contiguous DVA and PA:
  * "dva 0x00100000-0x001fffff -> pa 0x40000000-0x400fffff  4K x 256",
- * after a header line with the level-1 base and the number of sections,
- * large pages, small pages and level-2 tables.
+ * after a header line with the level-1 base; at the end a line with the
+ * number of supersections (if there are any) and one with the number of
+ * sections, large pages, small pages and level-2 tables.
  */
 VCM_EXPORT void vcm_pgtable_dump(const struct vcm_pgtable *pt, FILE *out);
 
@@ -374,17 +425,20 @@ VCM_EXPORT void vcm_sysmmu_tlb_invalidate_entry(struct vcm_sysmmu *mmu, vcm_addr
  *
  * Disabled: @pa = @dva.  Enabled: TLB lookup, then on a miss a walk of the
  * table in RAM from the programmed base (at most two 32-bit reads), whose
- * result is cached in the TLB.  A TLB entry that no longer matches the
+ * result is cached in the TLB: one entry per page, a 16 MiB supersection
+ * included.  A TLB entry that no longer matches the
  * table is still used (a stale hit: counted, and warned about once per TLB
  * fill).  The PA is not accessed, so a PA that is not RAM is returned as
  * is (the DMA functions raise the bus error when they access it); a table
- * that is not RAM is a bus error of the walk.  A fault is delivered to the
- * handler (and sets INT_STATUS and the fault address register); if the
- * handler returns 0, the translation is tried once more.
+ * that is not RAM is a bus error of the walk.  A fault sets INT_STATUS and
+ * its fault address register and, unless INT_MASK masks its type, goes to
+ * the handler; if the handler returns 0, the translation is tried once
+ * more.  A masked fault fails the access without calling the handler.
  *
  * Return: 0; -EINVAL for a NULL argument, a bad @access or @dva >= 2^32;
- * -EBUSY while CTRL blocks transactions (nothing is translated, no fault);
- * -EFAULT on a fault that the handler did not resolve.
+ * -EBUSY while CTRL blocks transactions or the MMU holds them after a
+ * fault (nothing is translated, no fault); -EFAULT on a fault that the
+ * handler did not resolve (or that was masked).
  */
 VCM_EXPORT int vcm_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, unsigned access,
 				    vcm_addr_t *pa);
@@ -496,11 +550,33 @@ VCM_EXPORT void vcm_sysmmu_set_fault_reports(struct vcm_sysmmu *mmu, bool on);
  *	faults the model never raises by itself.
  *
  * The fault goes the way of a real one: INT_STATUS bit, fault address
- * register, statistics, handler.  For testing drivers' fault paths.
- * Return: the handler's return value (-EFAULT without a handler); -EINVAL
- * for a NULL argument, a bad access or type.
+ * register, statistics, INT_MASK, the fault hold, handler.  For testing
+ * drivers' fault paths.
+ * Return: the handler's return value (-EFAULT without a handler or when
+ * INT_MASK masks the type); -EINVAL for a NULL argument, a bad access or
+ * type.
  */
 VCM_EXPORT int vcm_sysmmu_inject_fault(struct vcm_sysmmu *mmu, const struct vcm_fault *f);
+
+/**
+ * vcm_sysmmu_set_fault_hold() - hold transactions after a fault, as the hardware does.
+ * @mmu: the MMU (NULL: warning, nothing done).
+ * @on: true: hold; false (the default): do not, and let go of a hold.
+ *
+ * The System MMU v3 stops (blocks) its bus master at a fault until the
+ * interrupt handler writes CTRL.  With the hold on, the model does the
+ * same: from a fault whose type INT_MASK does not mask, STATUS reads
+ * VCM_SYSMMU_STATUS_BLOCKED and every translation and DMA of this MMU
+ * returns -EBUSY (counted in @blocked) until CTRL is written (the register,
+ * vcm_sysmmu_enable() or vcm_sysmmu_disable()).  The model lets go by
+ * itself in exactly two cases: the fault handler returns 0 (retry: the
+ * access is retried at once, as after the kernel's handler unblocked),
+ * and vcm_sysmmu_set_fault_hold(@mmu, false).  A handler that fails the
+ * access, or no handler, leaves the MMU held; a masked fault does not hold.
+ * Off, faults end the access and the next one proceeds (libvcm's behaviour
+ * before the hold existed).
+ */
+VCM_EXPORT void vcm_sysmmu_set_fault_hold(struct vcm_sysmmu *mmu, bool on);
 
 /**
  * vcm_sysmmu_get_stats() - read the event counters.
@@ -525,7 +601,11 @@ VCM_EXPORT int vcm_sysmmu_set_tlb_entries(struct vcm_sysmmu *mmu, unsigned entri
  * @offset: a VCM_SYSMMU_* register offset.
  *
  * Write-only registers (FLUSH, FLUSH_ENTRY, INT_CLEAR) read 0.  Unknown or
- * unaligned offsets read 0, with a warning.
+ * unaligned offsets read 0, with a warning.  STATUS reads BLOCKED while CTRL
+ * or a fault hold blocks; DEFAULT_SLAVE_ADDR the DVA of the last bus error
+ * (a walk or an access that reached no RAM; when bypassing, DVA == PA), the
+ * register Linux's exynos-iommu reads a bus error's address from; TLB_DATA
+ * the TLB word TLB_READ selects (VCM_SYSMMU_TLB_READ_*).
  * Return: the register value; 0 (and a warning) for a NULL @mmu.
  */
 VCM_EXPORT uint32_t vcm_sysmmu_readl(struct vcm_sysmmu *mmu, unsigned offset);
@@ -538,10 +618,18 @@ VCM_EXPORT uint32_t vcm_sysmmu_readl(struct vcm_sysmmu *mmu, unsigned offset);
  *
  * CTRL: bit VCM_SYSMMU_CTRL_MMU_EN enables translation, with
  * VCM_SYSMMU_CTRL_BLOCK also set the MMU holds transactions (STATUS reads
- * BLOCKED; DMA and translation return -EBUSY).  FLUSH invalidates the TLB;
- * FLUSH_ENTRY the entries of the DVA written; INT_CLEAR clears the
- * INT_STATUS bits written, and a fault address register whose faults are
- * all cleared reads 0 again.  CFG and DEFAULT_SLAVE_ADDR are stored.
+ * BLOCKED; DMA and translation return -EBUSY); any write of CTRL ends a
+ * hold after a fault.  FLUSH invalidates the TLB; FLUSH_ENTRY the entries
+ * of the DVA written; INT_CLEAR clears the INT_STATUS bits written, and a
+ * fault address register (DEFAULT_SLAVE_ADDR included) whose faults are all
+ * cleared reads 0 again.  INT_MASK: a set bit (VCM_SYSMMU_INT_BIT()) masks
+ * that fault type: it is still recorded (INT_STATUS, address, statistics)
+ * but calls no handler and holds nothing.  CFG is stored;
+ * DEFAULT_SLAVE_ADDR is stored until the next bus error; TLB_READ selects
+ * what TLB_DATA reads.  PB0_SADDR..PB1_EADDR (which exynos-iommu programs
+ * when VERSION reads 3) are stored and read back: the model has no
+ * prefetch buffer (on hardware it changes timing only), so they do not
+ * change any translation.
  * Writes to read-only, unknown or unaligned offsets are ignored with a
  * warning, as is a NULL @mmu.
  */

@@ -101,6 +101,16 @@ struct vcm_driver {
  * @vcm: the context.
  *
  * As the kernel's, it requires a driver with an unreserve op.
+ *
+ * A context in static storage (a global or static variable of the
+ * program or of a shared object) whose fields vcm_init() would take needs
+ * no call: `static struct vcm my = { .start = ..., .size = ...,
+ * .driver = &my_ops };` is set up by the first libvcm call that uses it,
+ * keeping the activation count it was given (as the kernel's vcm_vmm).
+ * vcm_destroy() of such a context empties it and runs the cleanup op, but
+ * never free()s it; its next use sets it up again.  A context elsewhere
+ * (heap, stack) that never went through vcm_init() is refused, with a
+ * warning, by every call.
  * Return: @vcm; vcm_err_ptr(-EINVAL) for NULL, and with a warning for no
  * driver, a driver without unreserve, size 0, an unaligned window or one
  * that wraps past 2^64; -ENOMEM.
@@ -301,12 +311,24 @@ VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu);
 /**
  * struct vcm_o2o_driver - what a one-to-one (no MMU) driver provides.
  * @cleanup: release the structure; NULL: free() it.
- * @alloc: fill part->start with the address of part->size physically
- *         contiguous bytes; return 0 or a negative errno.
+ * @phys: the kernel's op: make a phys of at least @size bytes of
+ *        physically contiguous memory, its first part whole pages, with its
+ *        free op set (which gives the memory back and frees the structure);
+ *        return it or an error pointer.  A phys that is not so is handed
+ *        back to its free op, with a warning, and vcm_alloc() fails with
+ *        -EINVAL (as the kernel's WARN_ON).
+ * @alloc: libvcm's simpler op, used only when @phys is NULL: fill
+ *         part->start with the address of part->size physically contiguous
+ *         bytes; return 0 or a negative errno.  libvcm makes the phys.
  * @free: release a part from @alloc.
+ *
+ * @cleanup and @phys are the kernel's fields, in its order; @alloc and
+ * @free are libvcm's, after them, so a kernel driver's initialiser
+ * (`{ .cleanup = ..., .phys = ... }`) compiles and means what it meant.
  */
 struct vcm_o2o_driver {
 	void (*cleanup)(struct vcm *vcm);
+	struct vcm_phys *(*phys)(struct vcm *vcm, vcm_size_t size, unsigned flags);
 	int (*alloc)(struct vcm *vcm, struct vcm_phys_part *part, unsigned flags);
 	void (*free)(struct vcm *vcm, struct vcm_phys_part *part);
 };
@@ -316,14 +338,15 @@ struct vcm_o2o_driver {
  * @vcm: the context; fill start and size (the physical range devices see).
  * @driver: the allocation operations.
  *
- * vcm_alloc() gives one contiguous part; vcm_map() of a phys whose parts
+ * vcm_alloc() gives one contiguous part (from the driver's phys op, or its
+ * alloc op); vcm_map() of a phys whose parts
  * are contiguous gives a reservation at its physical address; vcm_reserve()
  * and binding a phys whose address differs from the reservation's are
  * -EOPNOTSUPP and -EINVAL: without an MMU there is nothing to remap.
  * vcm_map() of a phys that is not one contiguous range is -EINVAL, of one
  * outside the window -ERANGE.  A phys from vcm_alloc() (or
- * vcm_make_binding()) on the context is given back through the driver's
- * free op, so free it before destroying the context.
+ * vcm_make_binding()) on the context through the alloc op is given back
+ * through the driver's free op, so free it before destroying the context.
  */
 struct vcm_o2o {
 	struct vcm vcm;
@@ -334,7 +357,9 @@ struct vcm_o2o {
  * vcm_o2o_init() - initialise a one-to-one context.
  * @o2o: start, size and driver filled in.
  *
- * Return: &o2o->vcm; vcm_err_ptr(-EINVAL) for bad fields; -ENOMEM.
+ * As the kernel's, it requires a phys op (or libvcm's alloc op instead).
+ * Return: &o2o->vcm; vcm_err_ptr(-EINVAL) for bad fields, and with a
+ * warning for a driver with neither op; -ENOMEM.
  */
 VCM_EXPORT struct vcm *vcm_o2o_init(struct vcm_o2o *o2o);
 

@@ -34,7 +34,6 @@ extern "C" {
 
 struct vcm_driver;
 struct vcm_phys;
-struct vcm_core;
 
 /**
  * struct vcm - a virtual contiguous memory context (an address space).
@@ -43,21 +42,23 @@ struct vcm_core;
  * @activations: how many times vcm_activate() was called without a
  *               matching vcm_deactivate(); read-only for users.
  * @driver: the operations behind the context (see <vcm/vcm-drv.h>).
- * @core: the library's bookkeeping (lock, reservations); set by vcm_init().
  *
- * @start, @size, @activations and @driver are the kernel's fields, in the
- * kernel's order and with its types.
+ * Exactly the kernel's fields, in the kernel's order and with its types.
+ * The library's bookkeeping of a context (its lock, its reservations) is
+ * kept apart, found through the handle registry, so a context may be
+ * embedded, allocated or statically initialised by a driver as in the
+ * kernel.
  */
 struct vcm {
 	vcm_addr_t start;
 	vcm_size_t size;
 	vcm_atomic_t activations;
 	const struct vcm_driver *driver;
-	struct vcm_core *core;
 };
 
 /**
- * struct vcm_link - internal: a link in one of the library's lists.
+ * struct vcm_link - a link in a doubly linked list (the kernel's struct
+ * list_head, see <vcm/kernel.h>; struct vcm_mmu_res.bound is one).
  * @next: next link.
  * @prev: previous link.
  */
@@ -75,9 +76,10 @@ struct vcm_link {
  *          vcm_ref_reserve(); internal.
  * @vcm: the context it belongs to.
  * @phys: the bound phys, or NULL.
- * @link: internal: on the context's list of reservations.
  *
- * The fields up to @phys are the kernel's, in its order and with its types.
+ * Exactly the kernel's fields (with CONFIG_VCM_RES_REFCNT), in its order and
+ * with its types; the library's bookkeeping of a reservation (its place on
+ * the context's list) is kept apart.
  */
 struct vcm_res {
 	vcm_addr_t start;
@@ -86,7 +88,6 @@ struct vcm_res {
 	vcm_atomic_t refcnt;
 	struct vcm *vcm;
 	struct vcm_phys *phys;
-	struct vcm_link link;
 };
 
 /**

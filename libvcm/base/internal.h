@@ -41,6 +41,8 @@
 #define LIBVCM_INTERNAL_H
 
 #include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 #include <vcm/types.h>
 
@@ -95,6 +97,13 @@ static inline void vcm_mutex_unlock(pthread_mutex_t *m)
 	pthread_mutex_unlock(m);
 	vcm_lock_leave();
 }
+
+/*
+ * vcm_is_static_storage() - true if the @size bytes at @p lie in static
+ * storage: a writable segment of the program or of a loaded shared object
+ * (not the heap, a stack or an mmap()).  Slow: for rare paths (storage.c).
+ */
+bool vcm_is_static_storage(const void *p, size_t size);
 
 /* True when @size rounded up to pages would overflow; else stores it. */
 static inline int vcm_page_round(vcm_size_t size, vcm_size_t *out)

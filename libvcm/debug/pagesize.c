@@ -288,7 +288,7 @@ static void print_context(FILE *out, const struct vcm *vcm, const struct vcm_pag
 	unsigned i;
 
 	fprintf(out, "context 0x%llx+0x%llx, %lu reservation(s), %lu unbound: ",
-		(unsigned long long)vcm->start, (unsigned long long)vcm->size, vcm->core->nres,
+		(unsigned long long)vcm->start, (unsigned long long)vcm->size, vcm_core(vcm)->nres,
 		c->unbound);
 	print_counts(out, c);
 	fprintf(out, "\n  smaller pages than the buffers allow:");
@@ -299,6 +299,7 @@ static void print_context(FILE *out, const struct vcm *vcm, const struct vcm_pag
 
 VCM_EXPORT int vcm_pagesize_report(struct vcm *vcm, struct vcm_pagesize_counts *c, FILE *out)
 {
+	struct vcm_res_node *node;
 	struct vcm_pagesize_counts sum, one;
 	struct vcm_res *res;
 	int ret = check_context(vcm);
@@ -307,13 +308,13 @@ VCM_EXPORT int vcm_pagesize_report(struct vcm *vcm, struct vcm_pagesize_counts *
 		return ret;
 	memset(&sum, 0, sizeof(sum));
 	vcm_lock(vcm);
-	vcm_list_for_each(res, &vcm->core->res_list, link) {
+	vcm_core_for_each_res(res, node, vcm_core(vcm)) {
 		res_locked(res, &one, NULL);
 		counts_add(&sum, &one);
 	}
 	if (out) {
 		print_context(out, vcm, &sum);
-		vcm_list_for_each(res, &vcm->core->res_list, link)
+		vcm_core_for_each_res(res, node, vcm_core(vcm))
 			res_locked(res, &one, out);
 	}
 	vcm_unlock(vcm);

@@ -138,6 +138,7 @@ static void draw_res(FILE *out, struct vcm *vcm, struct vcm_res *res, unsigned y
 
 static void draw_overview(FILE *out, struct vcm *vcm, unsigned y)
 {
+	struct vcm_res_node *node;
 	struct vcm_res *res;
 
 	label(out, y, "window");
@@ -145,7 +146,7 @@ static void draw_overview(FILE *out, struct vcm *vcm, unsigned y)
 		"x=\"%d\" y=\"%u\" width=\"%d\" height=\"%u\" fill=\"#ffffff\" stroke=\"#000\"/>\n",
 		(unsigned long long)vcm->start, (unsigned long long)vcm->size, SVG_LEFT, y,
 		SVG_WIDTH, SVG_BAR);
-	vcm_list_for_each(res, &vcm->core->res_list, link)
+	vcm_core_for_each_res(res, node, vcm_core(vcm))
 		fprintf(out, "<rect data-kind=\"overview\" data-start=\"0x%llx\" x=\"%.2f\" y=\"%u\" "
 			"width=\"%.2f\" height=\"%u\" fill=\"%s\"/>\n", (unsigned long long)res->start,
 			bar_x(res->start - vcm->start, vcm->size), y,
@@ -166,6 +167,7 @@ static void legend(FILE *out, unsigned y)
 
 VCM_EXPORT int vcm_svg_context(struct vcm *vcm, FILE *out)
 {
+	struct vcm_res_node *node;
 	struct vcm_iommu_view info;
 	struct vcm_res *res;
 	unsigned rows, i = 0;
@@ -177,17 +179,17 @@ VCM_EXPORT int vcm_svg_context(struct vcm *vcm, FILE *out)
 	vcm_debug_context_name(vcm, name, sizeof(name), &info);
 	paged = vcm->driver->res == vcm_mmu_vcm_driver.res;
 	vcm_lock(vcm);
-	rows = vcm->core->nres < SVG_MAX_ROWS ? (unsigned)vcm->core->nres : SVG_MAX_ROWS;
+	rows = vcm_core(vcm)->nres < SVG_MAX_ROWS ? (unsigned)vcm_core(vcm)->nres : SVG_MAX_ROWS;
 	snprintf(title, sizeof(title), "%s: DVA 0x%llx+0x%llx, %lu reservation(s)", name,
-		 (unsigned long long)vcm->start, (unsigned long long)vcm->size, vcm->core->nres);
+		 (unsigned long long)vcm->start, (unsigned long long)vcm->size, vcm_core(vcm)->nres);
 	svg_open(out, rows + 1, title);
 	draw_overview(out, vcm, 36);
-	vcm_list_for_each(res, &vcm->core->res_list, link) {
+	vcm_core_for_each_res(res, node, vcm_core(vcm)) {
 		if (i == SVG_MAX_ROWS)
 			break;
 		draw_res(out, vcm, res, 36 + (++i) * SVG_ROW, paged);
 	}
-	if (vcm->core->nres > SVG_MAX_ROWS)
+	if (vcm_core(vcm)->nres > SVG_MAX_ROWS)
 		label(out, 36 + (i + 1) * SVG_ROW, "(more reservations not drawn)");
 	vcm_unlock(vcm);
 	legend(out, 36 + (i + 2) * SVG_ROW);
@@ -231,6 +233,7 @@ static void owner_add(struct owners *ow, vcm_addr_t start, vcm_size_t size, cons
 
 static int collect_owners(struct vcm *vcm, void *priv)
 {
+	struct vcm_res_node *node;
 	struct owners *ow = priv;
 	struct vcm_iommu_view info;
 	struct vcm_res *res;
@@ -241,7 +244,7 @@ static int collect_owners(struct vcm *vcm, void *priv)
 		return 0;
 	vcm_debug_context_name(vcm, name, sizeof(name), &info);
 	vcm_lock(vcm);
-	vcm_list_for_each(res, &vcm->core->res_list, link)
+	vcm_core_for_each_res(res, node, vcm_core(vcm))
 		for (i = 0; res->phys && i < res->phys->count; i++)
 			owner_add(ow, res->phys->parts[i].start, res->phys->parts[i].size, name);
 	vcm_unlock(vcm);

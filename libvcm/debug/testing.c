@@ -105,7 +105,7 @@ VCM_EXPORT int vcm_test_watch(struct vcm_test *t, struct vcm *vcm)
 	if (t->nwatch == VCM_TEST_MAX_WATCH)
 		return -ENOSPC;
 	vcm_lock(vcm);
-	t->mark.nres[t->nwatch] = vcm->core->nres;
+	t->mark.nres[t->nwatch] = vcm_core(vcm)->nres;
 	t->mark.activations[t->nwatch] = vcm->activations.counter;
 	vcm_unlock(vcm);
 	t->watch[t->nwatch++] = vcm;
@@ -179,9 +179,9 @@ static void context_left(struct tally *t, struct vcm *vcm, unsigned long nres, i
 
 	vcm_lock(vcm);
 	/* the list is newest first: those beyond the mark's count are new */
-	for (l = vcm->core->res_list.next; vcm->core->nres > nres && l != &vcm->core->res_list;
+	for (l = vcm_core(vcm)->res_list.next; vcm_core(vcm)->nres > nres && l != &vcm_core(vcm)->res_list;
 	     l = l->next, nres++) {
-		struct vcm_res *res = VCM_CONTAINER_OF(l, struct vcm_res, link);
+		struct vcm_res *res = vcm_list_entry(l, struct vcm_res_node, link)->res;
 
 		if (res->phys)
 			leftover(t, "context %p: reservation dva %#llx+%#llx still there, bound "
@@ -241,7 +241,7 @@ VCM_EXPORT int vcm_test_mark(struct vcm_test *t)
 	t->mark.newest_id = newest_id();
 	for (i = 0; i < t->nwatch; i++) {
 		vcm_lock(t->watch[i]);
-		t->mark.nres[i] = t->watch[i]->core->nres;
+		t->mark.nres[i] = vcm_core(t->watch[i])->nres;
 		t->mark.activations[i] = t->watch[i]->activations.counter;
 		vcm_unlock(t->watch[i]);
 	}

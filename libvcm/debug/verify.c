@@ -68,8 +68,8 @@ static void check_res(struct verify *v, struct vcm *vcm)
 	unsigned long n = 0;
 	struct vcm_link *l;
 
-	for (l = vcm->core->res_list.next; l != &vcm->core->res_list; l = l->next) {
-		struct vcm_res *res = VCM_CONTAINER_OF(l, struct vcm_res, link);
+	for (l = vcm_core(vcm)->res_list.next; l != &vcm_core(vcm)->res_list; l = l->next) {
+		struct vcm_res *res = vcm_list_entry(l, struct vcm_res_node, link)->res;
 
 		n++;
 		if (res->vcm != vcm)
@@ -90,9 +90,9 @@ static void check_res(struct verify *v, struct vcm *vcm)
 				 (unsigned long long)res->bound_size,
 				 (unsigned long long)(res->phys ? res->phys->size : 0));
 	}
-	if (n != vcm->core->nres)
-		mismatch(v, VCM_MISMATCH_RES, 0, vcm->core->nres, n,
-			 "%lu reservations listed, %lu counted", n, vcm->core->nres);
+	if (n != vcm_core(vcm)->nres)
+		mismatch(v, VCM_MISMATCH_RES, 0, vcm_core(vcm)->nres, n,
+			 "%lu reservations listed, %lu counted", n, vcm_core(vcm)->nres);
 }
 
 /* ---- guard gaps: no reservation starts inside another's ---- */
@@ -114,16 +114,16 @@ static void check_guards(struct verify *v, struct vcm *vcm)
 	struct vcm_link *l;
 	struct span *s;
 
-	if (!vcm->core->nres)
+	if (!vcm_core(vcm)->nres)
 		return;
-	s = calloc(vcm->core->nres, sizeof(*s));
+	s = calloc(vcm_core(vcm)->nres, sizeof(*s));
 	if (!s) {
 		v->err = -ENOMEM;
 		return;
 	}
-	for (l = vcm->core->res_list.next; l != &vcm->core->res_list && n < vcm->core->nres;
+	for (l = vcm_core(vcm)->res_list.next; l != &vcm_core(vcm)->res_list && n < vcm_core(vcm)->nres;
 	     l = l->next, n++) {
-		struct vcm_res *res = VCM_CONTAINER_OF(l, struct vcm_res, link);
+		struct vcm_res *res = vcm_list_entry(l, struct vcm_res_node, link)->res;
 
 		s[n].start = res->start;
 		s[n].end = res->start + res->res_size;
@@ -174,8 +174,8 @@ static int collect_promises(struct verify *v, struct vcm *vcm)
 	struct vcm_link *l;
 	int ret;
 
-	for (l = vcm->core->res_list.next; l != &vcm->core->res_list; l = l->next) {
-		struct vcm_res *res = VCM_CONTAINER_OF(l, struct vcm_res, link);
+	for (l = vcm_core(vcm)->res_list.next; l != &vcm_core(vcm)->res_list; l = l->next) {
+		struct vcm_res *res = vcm_list_entry(l, struct vcm_res_node, link)->res;
 
 		if (!res->phys)
 			continue;
@@ -265,6 +265,20 @@ static void check_lv2(struct verify *v, struct vcm_soc *soc, vcm_addr_t slot_dva
 			 (unsigned long long)slot_dva, (unsigned long long)vcm_lv1_link_pa(link));
 }
 
+/*
+ * The (super)section entry @e at @dva: its page, once (a supersection's
+ * from its first slot, or from @lo if the range starts inside it).
+ */
+static void check_section(struct verify *v, vcm_addr_t dva, vcm_addr_t lo, uint32_t e)
+{
+	uint64_t pa;
+	unsigned shift = vcm_lv1_section_page(e, &pa);
+	vcm_addr_t page = dva & ~((1ULL << shift) - 1);
+
+	if (page == dva || dva == lo)
+		check_page(v, page, pa, shift);
+}
+
 /* Walk level 1 over [lo, end) (1 MiB-aligned). */
 static void check_table(struct verify *v, struct vcm_soc *soc, vcm_addr_t base, vcm_addr_t lo,
 			vcm_addr_t end)
@@ -277,7 +291,7 @@ static void check_table(struct verify *v, struct vcm_soc *soc, vcm_addr_t base, 
 		if (vcm_soc_phys_read(soc, base + vcm_lv1_index(dva) * sizeof(e), &e, sizeof(e)))
 			return;
 		if (vcm_lv1_is_section(e))
-			check_page(v, dva, vcm_section_pa(e), VCM_LV1_SHIFT);
+			check_section(v, dva, lo, e);
 		else if (vcm_lv1_is_link(e))
 			check_lv2(v, soc, dva, e);
 	}

@@ -17,7 +17,7 @@ static atomic_uint_fast64_t unbind_seq;
 
 void vcm_history_add(struct vcm *vcm, vcm_addr_t start, vcm_size_t size, const char *call)
 {
-	struct vcm_core *core = vcm->core;
+	struct vcm_core *core = vcm_core(vcm);
 	struct vcm_unmap_record *r = &core->hist[core->nhist++ % VCM_UNMAP_HISTORY];
 
 	r->start = start;
@@ -27,17 +27,17 @@ void vcm_history_add(struct vcm *vcm, vcm_addr_t start, vcm_size_t size, const c
 	clock_gettime(CLOCK_MONOTONIC, &r->when);
 }
 
-void vcm_contexts_add(struct vcm *vcm)
+void vcm_contexts_add(struct vcm_core *core)
 {
 	vcm_mutex_lock(&contexts_lock);
-	vcm_list_add(&contexts, &vcm->core->all);
+	vcm_list_add(&contexts, &core->all);
 	vcm_mutex_unlock(&contexts_lock);
 }
 
-void vcm_contexts_del(struct vcm *vcm)
+void vcm_contexts_del(struct vcm_core *core)
 {
 	vcm_mutex_lock(&contexts_lock);
-	vcm_list_del(&vcm->core->all);
+	vcm_list_del(&core->all);
 	vcm_mutex_unlock(&contexts_lock);
 }
 
@@ -58,7 +58,7 @@ int vcm_for_each_context(int (*fn)(struct vcm *vcm, void *priv), void *priv)
 
 const struct vcm_unmap_record *vcm_history_latest(const struct vcm *vcm, vcm_addr_t dva)
 {
-	const struct vcm_core *core = vcm->core;
+	const struct vcm_core *core = vcm_core(vcm);
 	unsigned long n = core->nhist < VCM_UNMAP_HISTORY ? core->nhist : VCM_UNMAP_HISTORY;
 	unsigned long k;
 

@@ -26,14 +26,35 @@ static void o2o_phys_free(struct vcm_phys *phys)
 	free(phys);
 }
 
+/*
+ * The kernel's op: the driver makes the phys.  What it gives must be as the
+ * kernel's wrapper checked (a free op, a first part of whole pages covering
+ * @size); anything else goes back to its free op, with a warning.
+ */
+static struct vcm_phys *o2o_driver_phys(struct vcm_o2o *o2o, vcm_size_t size, unsigned flags)
+{
+	struct vcm_phys *phys = o2o->driver->phys(&o2o->vcm, size, flags);
+
+	if (vcm_is_err_or_null(phys))
+		return phys ? phys : vcm_err_ptr(-ENOMEM);
+	if (phys->free && phys->count && phys->parts[0].size >= size &&
+	    VCM_IS_ALIGNED(phys->parts[0].start | phys->parts[0].size, VCM_PAGE_SIZE))
+		return phys;
+	vcm_warn("o2o: the driver's phys op gave %p, not %#llx bytes of whole pages with a free "
+		 "op; handed back", (void *)phys, (unsigned long long)size);
+	if (phys->free)
+		phys->free(phys);
+	return vcm_err_ptr(-EINVAL);
+}
+
 static struct vcm_phys *o2o_phys(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
 	struct vcm_o2o *o2o = to_o2o(vcm);
 	struct vcm_phys *phys;
 	int ret;
 
-	if (!o2o->driver->alloc)
-		return vcm_err_ptr(-EOPNOTSUPP);
+	if (o2o->driver->phys)
+		return o2o_driver_phys(o2o, size, flags);
 	phys = vcm_phys_new(1);
 	if (!phys)
 		return vcm_err_ptr(-ENOMEM);
@@ -116,6 +137,11 @@ VCM_EXPORT struct vcm *vcm_o2o_init(struct vcm_o2o *o2o)
 {
 	if (vcm_is_err_or_null(o2o) || vcm_is_err_or_null(o2o->driver))
 		return vcm_err_ptr(-EINVAL);
+	if (!o2o->driver->phys && !o2o->driver->alloc) {
+		vcm_warn("vcm_o2o_init: context %p: the driver has no phys op (nor alloc)",
+			 (void *)o2o);
+		return vcm_err_ptr(-EINVAL);
+	}
 	o2o->vcm.driver = &o2o_vcm_driver;
 	return vcm_init(&o2o->vcm);
 }

@@ -11,11 +11,14 @@
 #include <vcm/vcm-drv.h>
 
 #include "list.h"
+#include "pool.h"
 #include "registry.h"
 #include "soc-internal.h"
 
 /*
- * struct vcm_core - what vcm_init() adds to a context.
+ * struct vcm_core - what vcm_init() adds to a context: the registry's
+ * private pointer of the context's handle (vcm_core()), so that struct vcm
+ * itself has only the kernel's fields.
  * @lock: the bookkeeping mutex: guards @busy/@owner, @res_list, @nres,
  *        vcm->activations and each reservation's phys/bound_size (so that
  *        a reader such as s5p_vcm_dump() sees them whole).  Held briefly,
@@ -23,8 +26,9 @@
  * @idle: signalled when the context's ownership is given back.
  * @busy: an operation owns the context (see vcm_ctx_enter()).
  * @owner_thread: the thread that owns it.
- * @res_list: the context's reservations (through vcm_res.link).
+ * @res_list: the context's reservations (struct vcm_res_node.link).
  * @nres: reservations in the list.
+ * @res_nodes: where the nodes of @res_list come from (owner only).
  * @soc: the SoC the context's memory comes from; NULL: the current SoC.
  * @release: called by vcm_destroy(), with the context owned and empty,
  *           before the core goes (a layer above drops its references).
@@ -44,6 +48,7 @@ struct vcm_core {
 	pthread_t owner_thread;
 	struct vcm_link res_list;
 	unsigned long nres;
+	struct vcm_pool res_nodes;
 	struct vcm_soc *soc;
 	void (*release)(struct vcm *vcm);
 	struct vcm *owner;
@@ -53,6 +58,47 @@ struct vcm_core {
 	bool adopted;
 	struct vcm_link adopted_link;
 };
+
+/*
+ * struct vcm_res_node - the library's bookkeeping of a reservation it took
+ * in (the registry's private pointer of the reservation's handle), kept out
+ * of struct vcm_res so that the public struct is the kernel's.
+ * @link: on the context's list (struct vcm_core.res_list).
+ * @res: the reservation.
+ */
+struct vcm_res_node {
+	struct vcm_link link;
+	struct vcm_res *res;
+};
+
+/*
+ * vcm_core() - the bookkeeping of live context @vcm (NULL if it is not
+ * live: callers check the handle first).  A lock-free registry lookup.
+ */
+static inline struct vcm_core *vcm_core(const struct vcm *vcm)
+{
+	void *core = NULL;
+
+	return vcm_reg_get(vcm, VCM_KIND_CONTEXT, &core) ? core : NULL;
+}
+
+/* The node of live reservation @res (NULL if it is not one libvcm took in). */
+static inline struct vcm_res_node *vcm_res_node(const struct vcm_res *res)
+{
+	void *node = NULL;
+
+	return vcm_reg_get(res, VCM_KIND_RES, &node) ? node : NULL;
+}
+
+/*
+ * Walk the reservations of @core, newest first (bookkeeping held): @pos is
+ * each reservation in turn, @node its node (which must not be taken off the
+ * list meanwhile).
+ */
+#define vcm_core_for_each_res(pos, node, core)						\
+	for ((node) = vcm_list_entry((core)->res_list.next, struct vcm_res_node, link);	\
+	     &(node)->link != &(core)->res_list && (((pos) = (node)->res), 1);		\
+	     (node) = vcm_list_entry((node)->link.next, struct vcm_res_node, link))
 
 /*
  * vcm_ctx_adopt() - set up a statically initialised context on its first
@@ -98,12 +144,12 @@ void vcm_ctx_leave(struct vcm *vcm);
 /* The bookkeeping mutex, for changes an owner makes and for readers. */
 static inline void vcm_book_lock(const struct vcm *vcm)
 {
-	vcm_mutex_lock(&vcm->core->lock);
+	vcm_mutex_lock(&vcm_core(vcm)->lock);
 }
 
 static inline void vcm_book_unlock(const struct vcm *vcm)
 {
-	vcm_mutex_unlock(&vcm->core->lock);
+	vcm_mutex_unlock(&vcm_core(vcm)->lock);
 }
 
 /*
@@ -134,7 +180,7 @@ static inline void vcm_unlock(const struct vcm *vcm)
 /* See struct vcm_core.release. */
 static inline void vcm_set_release_hook(struct vcm *vcm, void (*fn)(struct vcm *vcm))
 {
-	vcm->core->release = fn;
+	vcm_core(vcm)->release = fn;
 }
 
 /*
@@ -144,16 +190,20 @@ static inline void vcm_set_release_hook(struct vcm *vcm, void (*fn)(struct vcm *
  */
 static inline void vcm_set_soc(struct vcm *vcm, struct vcm_soc *soc)
 {
+	struct vcm_core *core = vcm_core(vcm);
+
 	/* the context keeps the SoC's memory (see vcm_soc_hold()) until it goes */
 	if (soc)
 		vcm_soc_hold(soc);
-	vcm_soc_put(vcm->core->soc);
-	vcm->core->soc = soc;
+	vcm_soc_put(core->soc);
+	core->soc = soc;
 }
 
 static inline struct vcm_soc *vcm_context_soc(const struct vcm *vcm)
 {
-	return vcm->core->soc ? vcm->core->soc : vcm_soc_current();
+	struct vcm_soc *soc = vcm_core(vcm)->soc;
+
+	return soc ? soc : vcm_soc_current();
 }
 
 /*
@@ -176,8 +226,8 @@ void vcm_history_add(struct vcm *vcm, vcm_addr_t start, vcm_size_t size, const c
 const struct vcm_unmap_record *vcm_history_latest(const struct vcm *vcm, vcm_addr_t dva);
 /* The same, into @d's unmap fields. */
 void vcm_history_find(const struct vcm *vcm, vcm_addr_t dva, struct vcm_dva_desc *d);
-void vcm_contexts_add(struct vcm *vcm);
-void vcm_contexts_del(struct vcm *vcm);
+void vcm_contexts_add(struct vcm_core *core);
+void vcm_contexts_del(struct vcm_core *core);
 int vcm_for_each_context(int (*fn)(struct vcm *vcm, void *priv), void *priv);
 
 /* The kind of a context made by the framework's wrappers (o2o.c, vmm.c). */

@@ -50,7 +50,7 @@ static bool res_put_shared(struct vcm_res *res)
 
 int vcm_ctx_enter(struct vcm *vcm, const char *fn)
 {
-	struct vcm_core *core = vcm->core;
+	struct vcm_core *core = vcm_core(vcm);
 
 	pthread_mutex_lock(&core->lock);
 	if (core->busy && pthread_equal(core->owner_thread, pthread_self())) {
@@ -68,10 +68,8 @@ int vcm_ctx_enter(struct vcm *vcm, const char *fn)
 	return 0;
 }
 
-void vcm_ctx_leave(struct vcm *vcm)
+static void core_leave(struct vcm_core *core)
 {
-	struct vcm_core *core = vcm->core;
-
 	pthread_mutex_lock(&core->lock);
 	core->busy = false;
 	pthread_cond_signal(&core->idle);
@@ -79,20 +77,28 @@ void vcm_ctx_leave(struct vcm *vcm)
 	vcm_lock_leave();
 }
 
-static void res_link(struct vcm *vcm, struct vcm_res *res)
+void vcm_ctx_leave(struct vcm *vcm)
 {
-	vcm_book_lock(vcm);
-	vcm_list_add(&vcm->core->res_list, &res->link);
-	vcm->core->nres++;
-	vcm_book_unlock(vcm);
+	core_leave(vcm_core(vcm));
 }
 
-static void res_unlink(struct vcm *vcm, struct vcm_res *res)
+/* Put @node (of a reservation just taken in) on the context's list (owned). */
+static void res_link(struct vcm_core *core, struct vcm_res_node *node)
 {
-	vcm_book_lock(vcm);
-	vcm_list_del(&res->link);
-	vcm->core->nres--;
-	vcm_book_unlock(vcm);
+	vcm_mutex_lock(&core->lock);
+	vcm_list_add(&core->res_list, &node->link);
+	core->nres++;
+	vcm_mutex_unlock(&core->lock);
+}
+
+/* Take @node off the list and give it back (owned). */
+static void res_unlink(struct vcm_core *core, struct vcm_res_node *node)
+{
+	vcm_mutex_lock(&core->lock);
+	vcm_list_del(&node->link);
+	core->nres--;
+	vcm_mutex_unlock(&core->lock);
+	vcm_pool_free(&core->res_nodes, node);
 }
 
 /* Record what @res is bound to (NULL: nothing), for owner and readers. */
@@ -111,14 +117,20 @@ static void set_activations(struct vcm *vcm, int n)
 	vcm_book_unlock(vcm);
 }
 
-/* What the kernel's vcm_init() required, with its warning. */
+/* What the kernel's vcm_init() required of a context (@vcm not NULL). */
+static bool init_fields_ok(const struct vcm *vcm)
+{
+	return !vcm_is_err_or_null(vcm->driver) && vcm->driver->unreserve && vcm->size &&
+	       VCM_IS_ALIGNED(vcm->start | vcm->size, VCM_PAGE_SIZE) &&
+	       vcm->start + vcm->size - 1 >= vcm->start;
+}
+
+/* The same, with vcm_init()'s warning. */
 static bool init_args_valid(const struct vcm *vcm)
 {
 	if (vcm_is_err_or_null(vcm))
 		return false;
-	if (vcm_is_err_or_null(vcm->driver) || !vcm->driver->unreserve || !vcm->size ||
-	    !VCM_IS_ALIGNED(vcm->start | vcm->size, VCM_PAGE_SIZE) ||
-	    vcm->start + vcm->size - 1 < vcm->start) {
+	if (!init_fields_ok(vcm)) {
 		vcm_warn("vcm_init: context %p needs a page-aligned window and a driver "
 			 "with an unreserve op", (const void *)vcm);
 		return false;
@@ -126,44 +138,39 @@ static bool init_args_valid(const struct vcm *vcm)
 	return true;
 }
 
-/*
- * Give @vcm its core and enter it in the registry as made by @creator.  The
- * core is in place before the handle is published, so that a thread that
- * finds the handle live finds its core.
- */
-static int attach_core(struct vcm *vcm, bool adopted, const char *creator)
+static void core_free(struct vcm_core *core)
 {
-	struct vcm_core *core = vcm_calloc(1, sizeof(*core));
-
-	if (!core)
-		return -ENOMEM;
-	pthread_mutex_init(&core->lock, NULL);
-	pthread_cond_init(&core->idle, NULL);
-	vcm_list_init(&core->res_list);
-	vcm_list_init(&core->adopted_link);
-	core->owner = vcm;
-	core->adopted = adopted;
-	vcm->core = core;
-	if (vcm_reg_add(vcm, VCM_KIND_CONTEXT, core, creator)) {
-		vcm->core = NULL;
-		pthread_cond_destroy(&core->idle);
-		pthread_mutex_destroy(&core->lock);
-		free(core);
-		return -ENOMEM;
-	}
-	vcm_contexts_add(vcm);
-	return 0;
-}
-
-static void core_free(struct vcm *vcm)
-{
-	struct vcm_core *core = vcm->core;
-
+	vcm_pool_release(&core->res_nodes);
 	pthread_cond_destroy(&core->idle);
 	pthread_mutex_destroy(&core->lock);
 	vcm_soc_put(core->soc);
 	free(core);
-	vcm->core = NULL;
+}
+
+/*
+ * Make @vcm's core and enter the context in the registry (the core is its
+ * private pointer) as made by @creator.  The core is whole before the
+ * handle is published, so a thread that finds the handle live finds it.
+ */
+static struct vcm_core *attach_core(struct vcm *vcm, bool adopted, const char *creator)
+{
+	struct vcm_core *core = vcm_calloc(1, sizeof(*core));
+
+	if (!core)
+		return NULL;
+	pthread_mutex_init(&core->lock, NULL);
+	pthread_cond_init(&core->idle, NULL);
+	vcm_list_init(&core->res_list);
+	vcm_pool_init(&core->res_nodes, sizeof(struct vcm_res_node));
+	vcm_list_init(&core->adopted_link);
+	core->owner = vcm;
+	core->adopted = adopted;
+	if (vcm_reg_add(vcm, VCM_KIND_CONTEXT, core, creator)) {
+		core_free(core);
+		return NULL;
+	}
+	vcm_contexts_add(core);
+	return core;
 }
 
 VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm)
@@ -171,7 +178,7 @@ VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm)
 	if (!init_args_valid(vcm))
 		return vcm_err_ptr(-EINVAL);
 	vcm->activations.counter = 0;
-	if (attach_core(vcm, false, __func__))
+	if (!attach_core(vcm, false, __func__))
 		return vcm_err_ptr(-ENOMEM);
 	return vcm;
 }
@@ -185,33 +192,47 @@ VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm)
 static pthread_mutex_t adopted_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct vcm_link adopted = { &adopted, &adopted };
 
-/* A context initialised statically, which no libvcm call sets up. */
+/*
+ * A context a driver initialised statically, as the kernel's vcm_vmm was
+ * (`static struct vcm my = { .start = ..., .size = ..., .driver = &ops }`):
+ * in static storage, with the fields vcm_init() requires, and not one of the
+ * library's own wrappers (their contexts need their init function; a
+ * static one met here is one that was destroyed).  vcm_vmm is the one
+ * static context of a wrapper.
+ */
 static bool is_static_context(const struct vcm *vcm)
 {
-	return vcm == vcm_vmm;
+	if (vcm == vcm_vmm)
+		return true;
+	if (!vcm_is_static_storage(vcm, sizeof(*vcm)) || !init_fields_ok(vcm))
+		return false;
+	return !vcm_is_mmu_context(vcm) && !vcm_is_o2o(vcm) && !vcm_is_vmm(vcm);
 }
 
 bool vcm_ctx_adopt(const struct vcm *cvcm, const char *fn)
 {
 	struct vcm *vcm = (struct vcm *)cvcm;
+	struct vcm_core *core;
 	bool live;
 
 	if (vcm_is_err_or_null(vcm) || !is_static_context(vcm))
 		return false;
 	vcm_mutex_lock(&adopted_lock);
 	live = vcm_reg_live(vcm, VCM_KIND_CONTEXT);
-	if (!live && init_args_valid(vcm) && !attach_core(vcm, true, fn)) {
-		vcm_list_add_tail(&adopted, &vcm->core->adopted_link);
-		live = true;
+	if (!live) {
+		core = attach_core(vcm, true, fn);
+		if (core)
+			vcm_list_add_tail(&adopted, &core->adopted_link);
+		live = core != NULL;
 	}
 	vcm_mutex_unlock(&adopted_lock);
 	return live;
 }
 
-static void adopted_unlink(struct vcm *vcm)
+static void adopted_unlink(struct vcm_core *core)
 {
 	vcm_mutex_lock(&adopted_lock);
-	vcm_list_del(&vcm->core->adopted_link);
+	vcm_list_del(&core->adopted_link);
 	vcm_mutex_unlock(&adopted_lock);
 }
 
@@ -224,8 +245,8 @@ __attribute__((destructor)) static void adopted_exit(void)
 
 		vcm_list_del(&core->adopted_link);
 		vcm_reg_del(vcm, VCM_KIND_CONTEXT);
-		vcm_contexts_del(vcm);
-		core_free(vcm);
+		vcm_contexts_del(core);
+		core_free(core);
 	}
 }
 
@@ -244,10 +265,18 @@ static int round_size(vcm_size_t size, vcm_size_t *out)
 static struct vcm_res *adopt_res(struct vcm *vcm, struct vcm_res *res, vcm_size_t size,
 				 struct vcm_phys *phys, const char *fn)
 {
+	struct vcm_core *core = vcm_core(vcm);
+	struct vcm_res_node *node;
+
 	if (vcm_is_err_or_null(res))
 		return res ? res : vcm_err_ptr(-ENOMEM);
 	res->vcm = vcm;
-	if (vcm_reg_add(res, VCM_KIND_RES, NULL, fn)) {
+	node = vcm_pool_alloc(&core->res_nodes);
+	if (node)
+		node->res = res;
+	if (!node || vcm_reg_add(res, VCM_KIND_RES, node, fn)) {
+		if (node)
+			vcm_pool_free(&core->res_nodes, node);
 		res->phys = phys;	/* what the driver's unreserve expects */
 		res->bound_size = phys ? phys->size : 0;
 		res->res_size = size;
@@ -263,7 +292,7 @@ static struct vcm_res *adopt_res(struct vcm *vcm, struct vcm_res *res, vcm_size_
 	res->bound_size = phys ? phys->size : 0;
 	if (phys)
 		phys_get(phys);
-	res_link(vcm, res);
+	res_link(core, node);
 	return res;
 }
 
@@ -286,9 +315,10 @@ static struct vcm_res *locked_reserve(struct vcm *vcm, vcm_size_t size, unsigned
 static void locked_unreserve(struct vcm_res *res)
 {
 	struct vcm *vcm = res->vcm;
+	struct vcm_res_node *node = vcm_res_node(res);
 
 	vcm_reg_del(res, VCM_KIND_RES);
-	res_unlink(vcm, res);
+	res_unlink(vcm_core(vcm), node);
 	if (vcm->driver->unreserve)
 		vcm->driver->unreserve(res);
 }
@@ -733,7 +763,7 @@ VCM_EXPORT void vcm_deactivate(struct vcm *vcm)
 /* Take down what a context still holds (owned): activation, reservations. */
 static void locked_empty(struct vcm *vcm)
 {
-	struct vcm_core *core = vcm->core;
+	struct vcm_core *core = vcm_core(vcm);
 
 	if (vcm->activations.counter) {
 		vcm_warn("vcm_destroy: context %p is still active; deactivating", (void *)vcm);
@@ -742,7 +772,8 @@ static void locked_empty(struct vcm *vcm)
 	if (core->nres)
 		vcm_warn("vcm_destroy: %lu reservation(s) left; unmapping them", core->nres);
 	while (!vcm_list_empty(&core->res_list)) {
-		struct vcm_res *res = vcm_list_first(&core->res_list, struct vcm_res, link);
+		struct vcm_res *res = vcm_list_first(&core->res_list, struct vcm_res_node,
+						     link)->res;
 
 		if (res->phys)
 			locked_unbind(res, "vcm_destroy");
@@ -766,17 +797,17 @@ VCM_EXPORT void vcm_destroy(struct vcm *vcm)
 	}
 	if (vcm_ctx_enter(vcm, __func__))
 		return;
-	core = vcm->core;
+	core = vcm_core(vcm);
 	locked_empty(vcm);
 	if (core->release)
 		core->release(vcm);
 	vcm_reg_del(vcm, VCM_KIND_CONTEXT);
-	vcm_ctx_leave(vcm);
-	vcm_contexts_del(vcm);
+	core_leave(core);
+	vcm_contexts_del(core);
 	adopted = core->adopted;
 	if (adopted)
-		adopted_unlink(vcm);
-	core_free(vcm);
+		adopted_unlink(core);
+	core_free(core);
 	if (vcm->driver->cleanup)
 		vcm->driver->cleanup(vcm);
 	else if (!adopted)
@@ -787,6 +818,7 @@ VCM_EXPORT void vcm_destroy(struct vcm *vcm)
 
 void vcm_describe_dva(struct vcm *vcm, vcm_addr_t dva, struct vcm_dva_desc *d)
 {
+	struct vcm_res_node *node;
 	struct vcm_res *res;
 
 	if (!vcm_valid(vcm))
@@ -798,7 +830,7 @@ void vcm_describe_dva(struct vcm *vcm, vcm_addr_t dva, struct vcm_dva_desc *d)
 		goto out;
 	}
 	d->owner = VCM_DVA_UNRESERVED;
-	vcm_list_for_each(res, &vcm->core->res_list, link) {
+	vcm_core_for_each_res(res, node, vcm_core(vcm)) {
 		if (dva >= res->start && dva - res->start < res->res_size) {
 			d->owner = res->phys ? VCM_DVA_BOUND : VCM_DVA_UNBOUND;
 			d->res_start = res->start;

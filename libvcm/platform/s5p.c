@@ -787,9 +787,10 @@ static void dump_res(FILE *out, const struct vcm_res *res, bool active)
 /* The reservation after @prev in DVA order (the first for NULL). */
 static const struct vcm_res *next_res(const struct vcm *vcm, const struct vcm_res *prev)
 {
+	struct vcm_res_node *node;
 	const struct vcm_res *r, *best = NULL;
 
-	vcm_list_for_each(r, &vcm->core->res_list, link)
+	vcm_core_for_each_res(r, node, vcm_core(vcm))
 		if ((!prev || r->start > prev->start) && (!best || r->start < best->start))
 			best = r;
 	return best;
@@ -805,7 +806,7 @@ static void dump_dev(FILE *out, struct s5p_vcm *d)
 	fprintf(out, "  %-8s window 0x%08llx-0x%08llx (%u MiB), %s, %lu reservation(s)",
 		s5p_dev_names[d->id], (unsigned long long)vcm->start,
 		(unsigned long long)(vcm->start + vcm->size - 1), d->nr_units,
-		vcm->activations.counter ? "active" : "inactive", vcm->core->nres);
+		vcm->activations.counter ? "active" : "inactive", vcm_core(vcm)->nres);
 	if (d->cb.pgd_base_specifier)
 		fprintf(out, "; System MMU programmed by callback\n");
 	else

@@ -63,26 +63,44 @@ void vcm_fault_read_entries(struct vcm_soc *soc, uint64_t base, uint64_t dva,
 }
 
 /*
- * A 64 KiB large page is one entry written in 16 slots.  True if the slots
- * of @dva's group disagree: some hold a large-page entry, others not that
- * same entry (a large page cut by writing part of it).
+ * A page written as one entry in @n slots (a large page, a supersection):
+ * true if the @n slots from @slot0 disagree, some holding such an entry
+ * (@is_kind), others not that same entry: the page was cut by writing
+ * part of it.
  */
-static bool large_page_cut(struct vcm_soc *soc, const struct vcm_fault_entries *e, uint64_t dva)
+static bool group_cut(struct vcm_soc *soc, uint64_t slot0, unsigned n, bool (*is_kind)(uint32_t))
 {
-	uint64_t slot0 = e->lv2_pa - (vcm_lv2_index(dva) % VCM_LARGE_ENTRIES) * sizeof(uint32_t);
-	uint32_t v, large = 0;
+	uint32_t v, page = 0;
 	bool differ = false;
 	unsigned i;
 
-	for (i = 0; i < VCM_LARGE_ENTRIES; i++) {
+	for (i = 0; i < n; i++) {
 		if (!read_entry(soc, slot0 + i * sizeof(uint32_t), &v))
 			return false;
-		if (vcm_lv2_is_large(v) && !large)
-			large = v;
-		else if (v != large)
+		if (is_kind(v) && !page)
+			page = v;
+		else if (v != page)
 			differ = true;
 	}
-	return large && differ;
+	return page && differ;
+}
+
+/* A 64 KiB large page is one entry in 16 level-2 slots: was @dva's cut? */
+static bool large_page_cut(struct vcm_soc *soc, const struct vcm_fault_entries *e, uint64_t dva)
+{
+	return group_cut(soc,
+			 e->lv2_pa - (vcm_lv2_index(dva) % VCM_LARGE_ENTRIES) * sizeof(uint32_t),
+			 VCM_LARGE_ENTRIES, vcm_lv2_is_large);
+}
+
+/* A 16 MiB supersection is one entry in 16 level-1 slots: was @dva's cut? */
+static bool supersection_cut(struct vcm_soc *soc, const struct vcm_fault_entries *e,
+			     uint64_t dva)
+{
+	return group_cut(soc,
+			 e->lv1_pa - (vcm_lv1_index(dva) % VCM_SUPERSECTION_ENTRIES) *
+					     sizeof(uint32_t),
+			 VCM_SUPERSECTION_ENTRIES, vcm_lv1_is_supersection);
 }
 
 /*
@@ -176,6 +194,9 @@ const char *vcm_fault_cause(struct vcm_soc *soc, const struct vcm_fault *f,
 	if (e->has_lv2 && e->lv2_ram && vcm_lv2_is_fault(e->lv2) && large_page_cut(soc, e, f->dva))
 		return "a 64 KiB large page cut: its 16 level-2 slots disagree (part of it "
 		       "was unmapped or overwritten alone)";
+	if (e->lv1_ram && vcm_lv1_is_fault(e->lv1) && supersection_cut(soc, e, f->dva))
+		return "a supersection cut: its 16 level-1 slots disagree (part of the 16 MiB "
+		       "was unmapped or overwritten alone)";
 	if (e->lv1_ram && vcm_lv1_is_fault(e->lv1) && section_cut(soc, e))
 		return "a section mapping cut: the 1 MiB sections on both sides continue "
 		       "each other, this one is gone";
@@ -205,6 +226,8 @@ static void VCM_PRINTF(2, 3) put(struct text *t, const char *fmt, ...)
 
 static const char *lv1_kind(uint32_t v)
 {
+	if (vcm_lv1_is_supersection(v))
+		return "16 MiB supersection";
 	if (vcm_lv1_is_section(v))
 		return "1 MiB section";
 	return vcm_lv1_is_link(v) ? "link to a level-2 table" : "fault";

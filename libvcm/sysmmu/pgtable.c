@@ -9,6 +9,10 @@
  * table is freed); a table of a fresh page is not, so map zeroes the part
  * of it that the mapping does not write, then links the table.
  *
+ * A 16 MiB supersection (VCM_MAP_SUPERSECTION) is one level-1 entry
+ * written in its 16 slots; to the rest of this file each slot is a
+ * section, except where a boundary may not cut it (cuts_page()).
+ *
  * Host-side bookkeeping per level-1 slot (host address of its level-2
  * table, the page it lives in, the number of valid entries) lets map write
  * runs of entries through one host pointer per table, and lets unmap know
@@ -443,9 +447,30 @@ static int map_lv2(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t l
 	return 0;
 }
 
-/* Map [dva, dva + size); *done tells how far it got on failure. */
+/* Write the 16 level-1 slots of the supersection at @dva (16 MiB-aligned). */
+static void map_supersection(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa)
+{
+	unsigned idx = vcm_lv1_index(dva), i;
+
+	for (i = 0; i < VCM_SUPERSECTION_ENTRIES; i++) {
+		vcm_pte_write(&pt->lv1[idx + i], vcm_mk_supersection(pa));
+		clean_lv1(pt, idx + i);
+	}
+}
+
+/* True if a supersection may map [dva, dva + 16 MiB) to @pa. */
+static bool supersection_fits(uint64_t dva, uint64_t pa, uint64_t left, bool allowed)
+{
+	return allowed && left >= VCM_SUPERSECTION_SIZE &&
+	       VCM_IS_ALIGNED(dva | pa, VCM_SUPERSECTION_SIZE);
+}
+
+/*
+ * Map [dva, dva + size); *done tells how far it got on failure.  With
+ * @super, 16 MiB-aligned parts become supersections.
+ */
 static int map_range(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t size,
-		     uint64_t *done)
+		     bool super, uint64_t *done)
 {
 	uint64_t end = dva + size;
 
@@ -453,7 +478,10 @@ static int map_range(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t
 	while (dva < end) {
 		uint64_t step = min_u64(end, slot_end(dva)) - dva;
 
-		if (step == VCM_LV1_SIZE && VCM_IS_ALIGNED(pa, VCM_LV1_SIZE)) {
+		if (supersection_fits(dva, pa, end - dva, super)) {
+			map_supersection(pt, dva, pa);
+			step = VCM_SUPERSECTION_SIZE;
+		} else if (step == VCM_LV1_SIZE && VCM_IS_ALIGNED(pa, VCM_LV1_SIZE)) {
 			vcm_pte_write(&pt->lv1[vcm_lv1_index(dva)], vcm_mk_section(pa));
 			clean_lv1(pt, vcm_lv1_index(dva));
 		} else {
@@ -497,7 +525,8 @@ static int map_one_small(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint
 	return 0;
 }
 
-static int map_locked(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t size)
+static int map_locked(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t size,
+		      bool super)
 {
 	uint32_t *p = size == VCM_SMALL_SIZE ? lv2_entry(pt, dva) : NULL;
 	uint64_t done;
@@ -507,7 +536,7 @@ static int map_locked(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_
 		return map_one_small(pt, dva, pa, p);
 	if (range_busy(pt, dva, dva + size))
 		return -EADDRINUSE;
-	err = map_range(pt, dva, pa, size, &done);
+	err = map_range(pt, dva, pa, size, super, &done);
 	if (err)
 		unmap_range(pt, dva, dva + done);
 	return err;
@@ -518,19 +547,19 @@ VCM_EXPORT int vcm_pgtable_map(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_
 {
 	int err;
 
-	(void)prot;	/* the v1-v3 format has no permission bits */
+	/* the v1-v3 format has no permission bits: only the page-size flag counts */
 	if (!vcm_pgtable_ok(pt, __func__) || !range_ok(dva, size) || !range_ok(pa, size))
 		return -EINVAL;
 
 	pt_lock(pt);
-	err = map_locked(pt, dva, pa, size);
+	err = map_locked(pt, dva, pa, size, (prot & VCM_MAP_SUPERSECTION) != 0);
 	pt_unlock(pt);
 	return err;
 }
 
 /* ---- unmap ---- */
 
-/* True if boundary @b lies strictly inside a section or large page. */
+/* True if boundary @b lies strictly inside a (super)section or large page. */
 static bool cuts_page(const struct vcm_pgtable *pt, uint64_t b)
 {
 	unsigned idx;
@@ -540,6 +569,8 @@ static bool cuts_page(const struct vcm_pgtable *pt, uint64_t b)
 		return false;
 	idx = vcm_lv1_index(b);
 	e = vcm_pte_read(&pt->lv1[idx]);
+	if (vcm_lv1_is_supersection(e))
+		return !VCM_IS_ALIGNED(b, VCM_SUPERSECTION_SIZE);
 	if (vcm_lv1_is_section(e))
 		return !VCM_IS_ALIGNED(b, VCM_LV1_SIZE);
 	if (!pt->slot[idx].ptes)
@@ -705,6 +736,8 @@ VCM_EXPORT int vcm_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t 
 const char *vcm_page_size_name(unsigned page_shift)
 {
 	switch (page_shift) {
+	case VCM_SUPERSECTION_SHIFT:
+		return "16M";
 	case VCM_LV1_SHIFT:
 		return "1M";
 	case VCM_LARGE_SHIFT:
@@ -751,7 +784,7 @@ static void run_add(struct dump_run *r, uint64_t dva, uint64_t pa, unsigned shif
 }
 
 struct dump_counts {
-	unsigned long sections, large, small;
+	unsigned long supersections, sections, large, small;
 };
 
 static void dump_lv2(const uint32_t *ptes, uint64_t slot_dva, struct dump_run *r,
@@ -779,7 +812,7 @@ static void dump_lv2(const uint32_t *ptes, uint64_t slot_dva, struct dump_run *r
 
 VCM_EXPORT void vcm_pgtable_dump(const struct vcm_pgtable *pt, FILE *out)
 {
-	struct dump_counts c = { 0, 0, 0 };
+	struct dump_counts c = { 0, 0, 0, 0 };
 	struct dump_run r = { 0, 0, 0, 0 };
 	unsigned idx;
 
@@ -794,7 +827,15 @@ VCM_EXPORT void vcm_pgtable_dump(const struct vcm_pgtable *pt, FILE *out)
 	for (idx = 0; idx < VCM_LV1_ENTRIES; idx++) {
 		uint32_t e = vcm_pte_read(&pt->lv1[idx]);
 
-		if (vcm_lv1_is_section(e)) {
+		if (vcm_lv1_is_supersection(e)) {
+			uint64_t dva = vcm_lv1_slot_dva(idx);
+
+			if (VCM_IS_ALIGNED(dva, VCM_SUPERSECTION_SIZE)) {	/* once per 16 slots */
+				run_add(&r, dva, vcm_supersection_pa(e), VCM_SUPERSECTION_SHIFT,
+					out);
+				c.supersections++;
+			}
+		} else if (vcm_lv1_is_section(e)) {
 			run_add(&r, vcm_lv1_slot_dva(idx), vcm_section_pa(e), VCM_LV1_SHIFT, out);
 			c.sections++;
 		} else if (pt->slot[idx].ptes) {
@@ -802,6 +843,8 @@ VCM_EXPORT void vcm_pgtable_dump(const struct vcm_pgtable *pt, FILE *out)
 		}
 	}
 	run_print(&r, out);
+	if (c.supersections)
+		fprintf(out, "  %lu supersections\n", c.supersections);
 	fprintf(out, "  %lu sections, %lu large pages, %lu small pages, %u level-2 tables\n",
 		c.sections, c.large, c.small, pt->nr_lv2);
 	pt_unlock(pt);

@@ -6,6 +6,8 @@
  *
  * Level-1 entry (4096 per table, 16 KiB, 16 KiB-aligned):
  *   [1:0] = 2   1 MiB section     PA[31:20] in [31:20]
+ *     bit 18 set: 16 MiB supersection, PA[31:24] in [31:24], the same
+ *                 entry in 16 consecutive slots (16 MiB-aligned DVA)
  *   [1:0] = 1   level-2 link      level-2 table PA[31:10] in [31:10]
  *   [1:0] = 0/3 fault
  * Level-2 entry (256 per table, 1 KiB, 1 KiB-aligned):
@@ -67,6 +69,13 @@ static inline bool vcm_pgtable_ok(const struct vcm_pgtable *pt, const char *fn)
 #define VCM_LV1_TYPE_FAULT_ALT	0x3U	/* reserved: decodes as a fault */
 
 #define VCM_SECTION_ADDR_MASK	0xFFF00000U
+
+/* A section entry with this bit set is a 16 MiB supersection. */
+#define VCM_LV1_SUPERSECTION_BIT	(1U << 18)
+#define VCM_SUPERSECTION_SHIFT		24
+#define VCM_SUPERSECTION_SIZE		(1U << VCM_SUPERSECTION_SHIFT)	/* 16 MiB */
+#define VCM_SUPERSECTION_ADDR_MASK	0xFF000000U
+#define VCM_SUPERSECTION_ENTRIES	(VCM_SUPERSECTION_SIZE / VCM_LV1_SIZE)	/* 16 */
 #define VCM_LV1_LINK_ADDR_MASK	0xFFFFFC00U
 
 /* ---- level 2 ---- */
@@ -114,6 +123,12 @@ static inline bool vcm_lv1_is_section(uint32_t e)
 	return (e & VCM_PT_TYPE_MASK) == VCM_LV1_TYPE_SECTION;
 }
 
+/* A supersection is a section entry with VCM_LV1_SUPERSECTION_BIT. */
+static inline bool vcm_lv1_is_supersection(uint32_t e)
+{
+	return vcm_lv1_is_section(e) && (e & VCM_LV1_SUPERSECTION_BIT);
+}
+
 static inline bool vcm_lv1_is_link(uint32_t e)
 {
 	return (e & VCM_PT_TYPE_MASK) == VCM_LV1_TYPE_LINK;
@@ -129,6 +144,12 @@ static inline uint32_t vcm_mk_section(uint64_t pa)
 	return ((uint32_t)pa & VCM_SECTION_ADDR_MASK) | VCM_LV1_TYPE_SECTION;
 }
 
+static inline uint32_t vcm_mk_supersection(uint64_t pa)
+{
+	return ((uint32_t)pa & VCM_SUPERSECTION_ADDR_MASK) | VCM_LV1_SUPERSECTION_BIT |
+	       VCM_LV1_TYPE_SECTION;
+}
+
 static inline uint32_t vcm_mk_lv1_link(uint64_t lv2_pa)
 {
 	return ((uint32_t)lv2_pa & VCM_LV1_LINK_ADDR_MASK) | VCM_LV1_TYPE_LINK;
@@ -137,6 +158,34 @@ static inline uint32_t vcm_mk_lv1_link(uint64_t lv2_pa)
 static inline uint64_t vcm_section_pa(uint32_t e)
 {
 	return e & VCM_SECTION_ADDR_MASK;
+}
+
+static inline uint64_t vcm_supersection_pa(uint32_t e)
+{
+	return e & VCM_SUPERSECTION_ADDR_MASK;
+}
+
+/*
+ * The page a level-1 section entry @e maps: its first PA in *@pa_base,
+ * and log2 of its size (VCM_LV1_SHIFT or VCM_SUPERSECTION_SHIFT).
+ */
+static inline unsigned vcm_lv1_section_page(uint32_t e, uint64_t *pa_base)
+{
+	if (vcm_lv1_is_supersection(e)) {
+		*pa_base = vcm_supersection_pa(e);
+		return VCM_SUPERSECTION_SHIFT;
+	}
+	*pa_base = vcm_section_pa(e);
+	return VCM_LV1_SHIFT;
+}
+
+/* PA of byte @dva in the section or supersection of entry @e. */
+static inline uint64_t vcm_lv1_section_phys(uint32_t e, uint64_t dva)
+{
+	uint64_t base;
+	unsigned shift = vcm_lv1_section_page(e, &base);
+
+	return base + (dva & ((1ULL << shift) - 1));
 }
 
 static inline uint64_t vcm_lv1_link_pa(uint32_t e)
@@ -234,7 +283,7 @@ enum vcm_walk_result {
 /*
  * struct vcm_walk - the outcome of one walk.
  * @pa_base: PA of the first byte of the page.
- * @page_shift: log2 of the page size (12, 16 or 20).
+ * @page_shift: log2 of the page size (12, 16, 20 or 24).
  * @pte: the leaf entry as read.
  * @pte_pa: PA of the leaf entry (for stale-TLB checks: what the hardware
  *          knows of it; its host memory may go, e.g. a pinned user page).
@@ -315,8 +364,7 @@ static inline enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_
 		vcm_pgtable_walk_check(soc, pa, e, w);
 	w->pte = e;
 	if (vcm_lv1_is_section(e)) {
-		w->pa_base = vcm_section_pa(e);
-		w->page_shift = VCM_LV1_SHIFT;
+		w->page_shift = vcm_lv1_section_page(e, &w->pa_base);
 		return VCM_WALK_OK;
 	}
 	if (!vcm_lv1_is_link(e))
@@ -345,7 +393,7 @@ static inline enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_
 	return VCM_WALK_FAULT;
 }
 
-/* Short name of a page size for dumps: "4K", "64K", "1M". */
+/* Short name of a page size for dumps: "4K", "64K", "1M", "16M". */
 const char *vcm_page_size_name(unsigned page_shift);
 
 #endif /* LIBVCM_PGTABLE_H */

@@ -2,9 +2,10 @@
 /*
  * sysmmu.c - the Exynos System MMU hardware model.
  *
- * State: the v3 register block (CTRL, CFG, PT_BASE_ADDR, INT_STATUS, the
- * fault address registers, DEFAULT_SLAVE_ADDR), a fully associative TLB
- * with first-in first-out replacement, and statistics.  The function API
+ * State: the v3 register block (CTRL, CFG, PT_BASE_ADDR, INT_STATUS,
+ * INT_MASK, the fault address registers, DEFAULT_SLAVE_ADDR, TLB_READ, the
+ * prefetch-buffer registers), a fully associative TLB with first-in
+ * first-out replacement, and statistics.  The function API
  * and vcm_sysmmu_readl()/vcm_sysmmu_writel() are two views of that one
  * state.  A spinlock protects it; it is never held while calling out (fault
  * handler, warning handler).
@@ -17,6 +18,13 @@
  * section filled after a small page of the same MiB, when the table was
  * changed without invalidation); a lookup matching two entries is a
  * multi-hit fault.  The TLB itself is in tlb.c.
+ *
+ * Faults: each one sets its INT_STATUS bit and its address register (the
+ * register exynos-iommu reads for that type: PAGE_FAULT_ADDR for a page
+ * fault, DEFAULT_SLAVE_ADDR for a bus error, AR_/AW_FAULT_ADDR for the
+ * others).  Unless INT_MASK masks its type, it interrupts: the handler is
+ * called and, with the fault hold on, the MMU holds transactions until
+ * CTRL is written (or the handler asks for a retry).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -46,6 +54,11 @@ struct vcm_sysmmu {
 	uint32_t aw_fault_addr;
 	uint32_t default_slave;
 	uint32_t ar_bits, aw_bits;	/* INT_STATUS bits that set AR/AW_FAULT_ADDR */
+	uint32_t int_mask;
+	uint32_t tlb_read;
+	uint32_t pb[4];			/* PB0_SADDR, PB0_EADDR, PB1_SADDR, PB1_EADDR */
+	bool hold_on_fault;		/* vcm_sysmmu_set_fault_hold() */
+	bool fault_held;		/* holding transactions since a fault */
 
 	const void *owner;		/* vcm_sysmmu_claim() */
 	vcm_fault_fn handler;
@@ -106,6 +119,12 @@ static bool bad_mmu(const struct vcm_sysmmu *mmu, const char *fn)
 }
 
 /* ---- translation ---- */
+
+/* CTRL holds transactions, or the MMU does since a fault. */
+static bool mmu_blocked(const struct vcm_sysmmu *mmu)
+{
+	return (mmu->ctrl & VCM_SYSMMU_CTRL_BLOCK) || mmu->fault_held;
+}
 
 static void xlate_init(struct xlate *x)
 {
@@ -210,7 +229,7 @@ static int translate_locked(struct vcm_sysmmu *mmu, uint32_t dva, unsigned acces
 {
 	uint32_t idx = 0;
 
-	if (mmu->ctrl & VCM_SYSMMU_CTRL_BLOCK) {	/* never in a probe: same hold */
+	if (mmu_blocked(mmu)) {	/* never in a probe: same hold of the lock */
 		mmu->st.translations++;
 		mmu->st.blocked++;
 		return -EBUSY;
@@ -258,16 +277,16 @@ static void warn_stale(const struct vcm_sysmmu *mmu, const struct xlate *x)
 
 static void fault_report(struct vcm_sysmmu *mmu, const struct vcm_fault *f);
 
-static int deliver_fault(struct vcm_sysmmu *mmu, const struct vcm_fault *f)
+/* The fault status registers and counters of fault @f. */
+static void record_fault_locked(struct vcm_sysmmu *mmu, const struct vcm_fault *f)
 {
 	uint32_t bit = VCM_SYSMMU_INT_BIT(f->type);
-	vcm_fault_fn fn;
-	void *priv;
 
-	mmu_lock(mmu);
 	mmu->int_status |= bit;
 	if (f->type == VCM_FAULT_PAGE) {
 		mmu->page_fault_addr = (uint32_t)f->dva;
+	} else if (f->type == VCM_FAULT_BUS_ERROR) {
+		mmu->default_slave = (uint32_t)f->dva;
 	} else if (f->access == VCM_ACCESS_WRITE) {
 		mmu->aw_fault_addr = (uint32_t)f->dva;
 		mmu->aw_bits |= bit;
@@ -277,11 +296,43 @@ static int deliver_fault(struct vcm_sysmmu *mmu, const struct vcm_fault *f)
 	}
 	mmu->st.faults++;
 	mmu->st.fault_counts[f->type]++;
-	fn = mmu->handler;
-	priv = mmu->handler_priv;
+}
+
+/* Let go of the transactions held since a fault (as a write of CTRL does). */
+static void release_hold(struct vcm_sysmmu *mmu)
+{
+	mmu_lock(mmu);
+	mmu->fault_held = false;
+	mmu_unlock(mmu);
+}
+
+/*
+ * Record fault @f and, unless INT_MASK masks it, interrupt: hold
+ * transactions (fault hold on) and call the handler.  A handler's 0 (retry)
+ * lets go of the hold, as the kernel's interrupt handler unblocked after a
+ * fault it handled.  Returns the handler's value, -EFAULT without one.
+ */
+static int deliver_fault(struct vcm_sysmmu *mmu, const struct vcm_fault *f)
+{
+	vcm_fault_fn fn = NULL;
+	void *priv = NULL;
+	int ret;
+
+	mmu_lock(mmu);
+	record_fault_locked(mmu, f);
+	if (!(mmu->int_mask & VCM_SYSMMU_INT_BIT(f->type))) {
+		mmu->fault_held = mmu->hold_on_fault;
+		fn = mmu->handler;
+		priv = mmu->handler_priv;
+	}
 	mmu_unlock(mmu);
 
-	return fn ? fn(mmu, f, priv) : -EFAULT;
+	if (!fn)
+		return -EFAULT;
+	ret = fn(mmu, f, priv);
+	if (!ret)
+		release_hold(mmu);
+	return ret;
 }
 
 /* ---- fault reports ---- */
@@ -433,6 +484,8 @@ static void int_clear_locked(struct vcm_sysmmu *mmu, uint32_t bits)
 	mmu->aw_bits &= mmu->int_status;
 	if (!mmu->aw_bits)
 		mmu->aw_fault_addr = 0;
+	if (!(mmu->int_status & VCM_SYSMMU_INT_BIT(VCM_FAULT_BUS_ERROR)))
+		mmu->default_slave = 0;
 }
 
 /* ---- accesses ---- */
@@ -650,10 +703,17 @@ VCM_EXPORT void vcm_sysmmu_destroy(struct vcm_sysmmu *mmu)
 	free(mmu);
 }
 
+/* A write of CTRL; it also ends a hold after a fault. */
+static void ctrl_write_locked(struct vcm_sysmmu *mmu, uint32_t val)
+{
+	mmu->ctrl = val;
+	mmu->fault_held = false;
+}
+
 static void set_ctrl(struct vcm_sysmmu *mmu, uint32_t val)
 {
 	mmu_lock(mmu);
-	mmu->ctrl = val;
+	ctrl_write_locked(mmu, val);
 	mmu_unlock(mmu);
 }
 
@@ -729,6 +789,17 @@ VCM_EXPORT void vcm_sysmmu_set_fault_handler(struct vcm_sysmmu *mmu, vcm_fault_f
 	mmu_unlock(mmu);
 }
 
+VCM_EXPORT void vcm_sysmmu_set_fault_hold(struct vcm_sysmmu *mmu, bool on)
+{
+	if (bad_mmu(mmu, __func__))
+		return;
+	mmu_lock(mmu);
+	mmu->hold_on_fault = on;
+	if (!on)
+		mmu->fault_held = false;
+	mmu_unlock(mmu);
+}
+
 VCM_EXPORT void vcm_sysmmu_get_stats(const struct vcm_sysmmu *mmu, struct vcm_sysmmu_stats *st)
 {
 	if (!st)
@@ -760,25 +831,90 @@ VCM_EXPORT int vcm_sysmmu_set_tlb_entries(struct vcm_sysmmu *mmu, unsigned entri
 
 /* ---- register view ---- */
 
+/* How each register may be accessed: REG_R, REG_W, both; 0 for a hole. */
+enum { REG_R = 1, REG_W = 2, REG_RW = REG_R | REG_W };
+
+#define REG(offset)	((offset) / sizeof(uint32_t))
+
+static const unsigned char reg_access[REG(VCM_SYSMMU_REG_SIZE)] = {
+	[REG(VCM_SYSMMU_CTRL)] = REG_RW,
+	[REG(VCM_SYSMMU_CFG)] = REG_RW,
+	[REG(VCM_SYSMMU_STATUS)] = REG_R,
+	[REG(VCM_SYSMMU_FLUSH)] = REG_W,
+	[REG(VCM_SYSMMU_FLUSH_ENTRY)] = REG_W,
+	[REG(VCM_SYSMMU_PT_BASE_ADDR)] = REG_RW,
+	[REG(VCM_SYSMMU_INT_STATUS)] = REG_R,
+	[REG(VCM_SYSMMU_INT_CLEAR)] = REG_W,
+	[REG(VCM_SYSMMU_INT_MASK)] = REG_RW,
+	[REG(VCM_SYSMMU_PAGE_FAULT_ADDR)] = REG_R,
+	[REG(VCM_SYSMMU_AW_FAULT_ADDR)] = REG_R,
+	[REG(VCM_SYSMMU_AR_FAULT_ADDR)] = REG_R,
+	[REG(VCM_SYSMMU_DEFAULT_SLAVE_ADDR)] = REG_RW,
+	[REG(VCM_SYSMMU_VERSION)] = REG_R,
+	[REG(VCM_SYSMMU_TLB_READ)] = REG_RW,
+	[REG(VCM_SYSMMU_TLB_DATA)] = REG_R,
+	[REG(VCM_SYSMMU_PB0_SADDR)] = REG_RW,
+	[REG(VCM_SYSMMU_PB0_EADDR)] = REG_RW,
+	[REG(VCM_SYSMMU_PB1_SADDR)] = REG_RW,
+	[REG(VCM_SYSMMU_PB1_EADDR)] = REG_RW,
+};
+
+static unsigned reg_mode(unsigned offset)
+{
+	if (offset >= VCM_SYSMMU_REG_SIZE || !VCM_IS_ALIGNED(offset, sizeof(uint32_t)))
+		return 0;
+	return reg_access[REG(offset)];
+}
+
 static bool reg_known(unsigned offset)
 {
-	return offset < VCM_SYSMMU_REG_SIZE && VCM_IS_ALIGNED(offset, sizeof(uint32_t)) &&
-	       offset != VCM_SYSMMU_INT_CLEAR + sizeof(uint32_t);
+	return reg_mode(offset) != 0;
+}
+
+/* Index in pb[] of the prefetch-buffer register at @offset. */
+static unsigned pb_index(unsigned offset)
+{
+	return (unsigned)REG(offset - VCM_SYSMMU_PB0_SADDR);
+}
+
+/* TLB_DATA: the word of the TLB entry that TLB_READ selects. */
+static uint32_t tlb_data_locked(const struct vcm_sysmmu *mmu)
+{
+	static const uint32_t size_code[VCM_TLB_NR_CLASSES] = {
+		[VCM_TLB_SMALL] = VCM_SYSMMU_TLB_SIZE_4K,
+		[VCM_TLB_LARGE] = VCM_SYSMMU_TLB_SIZE_64K,
+		[VCM_TLB_SECTION] = VCM_SYSMMU_TLB_SIZE_1M,
+		[VCM_TLB_SUPERSECTION] = VCM_SYSMMU_TLB_SIZE_16M,
+	};
+	unsigned i = mmu->tlb_read & VCM_SYSMMU_TLB_READ_INDEX_MASK;
+	const struct vcm_tlb_entry *e;
+
+	if (i >= mmu->tlb.size || !mmu->tlb.e[i].valid)
+		return 0;
+	e = &mmu->tlb.e[i];
+	if (mmu->tlb_read & VCM_SYSMMU_TLB_READ_PA)
+		return e->pa;
+	return (e->tag & VCM_SYSMMU_TLB_TAG_ADDR_MASK) |
+	       size_code[e->cls] << VCM_SYSMMU_TLB_TAG_SIZE_SHIFT | VCM_SYSMMU_TLB_TAG_VALID;
 }
 
 static uint32_t readl_locked(const struct vcm_sysmmu *mmu, unsigned offset)
 {
+	if (!(reg_mode(offset) & REG_R))
+		return 0;	/* FLUSH, FLUSH_ENTRY, INT_CLEAR: write-only */
 	switch (offset) {
 	case VCM_SYSMMU_CTRL:
 		return mmu->ctrl;
 	case VCM_SYSMMU_CFG:
 		return mmu->cfg;
 	case VCM_SYSMMU_STATUS:
-		return (mmu->ctrl & VCM_SYSMMU_CTRL_BLOCK) ? VCM_SYSMMU_STATUS_BLOCKED : 0;
+		return mmu_blocked(mmu) ? VCM_SYSMMU_STATUS_BLOCKED : 0;
 	case VCM_SYSMMU_PT_BASE_ADDR:
 		return mmu->pt_base;
 	case VCM_SYSMMU_INT_STATUS:
 		return mmu->int_status;
+	case VCM_SYSMMU_INT_MASK:
+		return mmu->int_mask;
 	case VCM_SYSMMU_PAGE_FAULT_ADDR:
 		return mmu->page_fault_addr;
 	case VCM_SYSMMU_AW_FAULT_ADDR:
@@ -789,8 +925,12 @@ static uint32_t readl_locked(const struct vcm_sysmmu *mmu, unsigned offset)
 		return mmu->default_slave;
 	case VCM_SYSMMU_VERSION:
 		return VCM_SYSMMU_VERSION_VALUE;
-	default:	/* FLUSH, FLUSH_ENTRY, INT_CLEAR: write-only */
-		return 0;
+	case VCM_SYSMMU_TLB_READ:
+		return mmu->tlb_read;
+	case VCM_SYSMMU_TLB_DATA:
+		return tlb_data_locked(mmu);
+	default:	/* the prefetch buffers */
+		return mmu->pb[pb_index(offset)];
 	}
 }
 
@@ -813,9 +953,11 @@ VCM_EXPORT uint32_t vcm_sysmmu_readl(struct vcm_sysmmu *mmu, unsigned offset)
 /* Returns false for a register that cannot be written. */
 static bool writel_locked(struct vcm_sysmmu *mmu, unsigned offset, uint32_t val)
 {
+	if (!(reg_mode(offset) & REG_W))
+		return false;	/* STATUS, INT_STATUS, fault addresses, VERSION, TLB_DATA */
 	switch (offset) {
 	case VCM_SYSMMU_CTRL:
-		mmu->ctrl = val;
+		ctrl_write_locked(mmu, val);
 		return true;
 	case VCM_SYSMMU_CFG:
 		mmu->cfg = val;
@@ -834,11 +976,18 @@ static bool writel_locked(struct vcm_sysmmu *mmu, unsigned offset, uint32_t val)
 	case VCM_SYSMMU_INT_CLEAR:
 		int_clear_locked(mmu, val);
 		return true;
+	case VCM_SYSMMU_INT_MASK:
+		mmu->int_mask = val & (VCM_SYSMMU_INT_BIT(VCM_FAULT_NR_TYPES) - 1);
+		return true;
 	case VCM_SYSMMU_DEFAULT_SLAVE_ADDR:
 		mmu->default_slave = val;
 		return true;
-	default:	/* STATUS, INT_STATUS, fault addresses, VERSION: read-only */
-		return false;
+	case VCM_SYSMMU_TLB_READ:
+		mmu->tlb_read = val & (VCM_SYSMMU_TLB_READ_INDEX_MASK | VCM_SYSMMU_TLB_READ_PA);
+		return true;
+	default:	/* the prefetch buffers: stored, no effect on translation */
+		mmu->pb[pb_index(offset)] = val;
+		return true;
 	}
 }
 
@@ -860,18 +1009,20 @@ VCM_EXPORT void vcm_sysmmu_writel(struct vcm_sysmmu *mmu, unsigned offset, uint3
 
 /* ---- dump ---- */
 
-static const char *ctrl_name(uint32_t ctrl)
+static const char *ctrl_name(const struct vcm_sysmmu *m)
 {
-	if (ctrl & VCM_SYSMMU_CTRL_BLOCK)
+	if (m->ctrl & VCM_SYSMMU_CTRL_BLOCK)
 		return "blocked";
-	return (ctrl & VCM_SYSMMU_CTRL_MMU_EN) ? "enabled" : "disabled (bypass)";
+	if (m->fault_held)
+		return "held after a fault";
+	return (m->ctrl & VCM_SYSMMU_CTRL_MMU_EN) ? "enabled" : "disabled (bypass)";
 }
 
 static void dump_regs(const struct vcm_sysmmu *m, FILE *out)
 {
 	unsigned t;
 
-	fprintf(out, "  CTRL            0x%08x  %s\n", m->ctrl, ctrl_name(m->ctrl));
+	fprintf(out, "  CTRL            0x%08x  %s\n", m->ctrl, ctrl_name(m));
 	fprintf(out, "  CFG             0x%08x\n", m->cfg);
 	fprintf(out, "  STATUS          0x%08x\n", readl_locked(m, VCM_SYSMMU_STATUS));
 	fprintf(out, "  PT_BASE_ADDR    0x%08x\n", m->pt_base);
@@ -880,12 +1031,15 @@ static void dump_regs(const struct vcm_sysmmu *m, FILE *out)
 		if (m->int_status & VCM_SYSMMU_INT_BIT(t))
 			fprintf(out, "  [%s]", vcm_fault_type_name(t));
 	fprintf(out, "\n");
+	fprintf(out, "  INT_MASK        0x%08x\n", m->int_mask);
 	fprintf(out, "  PAGE_FAULT_ADDR 0x%08x\n", m->page_fault_addr);
 	fprintf(out, "  AW_FAULT_ADDR   0x%08x\n", m->aw_fault_addr);
 	fprintf(out, "  AR_FAULT_ADDR   0x%08x\n", m->ar_fault_addr);
 	fprintf(out, "  DEFAULT_SLAVE   0x%08x\n", m->default_slave);
 	fprintf(out, "  VERSION         0x%08x  (v%u.%u)\n", (uint32_t)VCM_SYSMMU_VERSION_VALUE,
 		VCM_SYSMMU_VERSION_MAJOR, VCM_SYSMMU_VERSION_MINOR);
+	fprintf(out, "  PB0             0x%08x-0x%08x  PB1 0x%08x-0x%08x  (stored)\n", m->pb[0],
+		m->pb[1], m->pb[2], m->pb[3]);
 }
 
 static bool overlaps_another(const struct vcm_tlb *t, unsigned i)

@@ -46,6 +46,7 @@ void vcm_tlb_flush(struct vcm_tlb *t)
 	for (i = 0; i < t->size; i++)
 		t->e[i].valid = false;
 	memset(t->count, 0, sizeof(t->count));
+	t->nvalid = 0;
 	t->next = 0;
 	t->mru = 0;
 }
@@ -63,6 +64,7 @@ static void tlb_remove(struct vcm_tlb *t, uint32_t i)
 	*link = e->next;
 	e->valid = false;
 	t->count[e->cls]--;
+	t->nvalid--;
 }
 
 void vcm_tlb_flush_dva(struct vcm_tlb *t, uint32_t dva)
@@ -103,6 +105,7 @@ struct vcm_tlb_entry *vcm_tlb_insert(struct vcm_tlb *t, uint32_t dva, unsigned p
 	e->next = *head;
 	*head = i;
 	t->count[e->cls]++;
+	t->nvalid++;
 	t->mru = i;
 	t->next = i + 1 == t->size ? 0 : i + 1;
 	return e;

@@ -2,8 +2,8 @@
 /*
  * tlb.h - the TLB of the System MMU model (internal).
  *
- * Fully associative, first-in first-out replacement, entries of three page
- * sizes (4 KiB, 64 KiB, 1 MiB).  A hash index per page size makes a lookup
+ * Fully associative, first-in first-out replacement, entries of four page
+ * sizes (4 KiB, 64 KiB, 1 MiB, 16 MiB).  A hash index per page size makes a lookup
  * a probe of one short chain per size present, whatever the entry count.
  * An entry is only filled after a miss, so at most one entry per page size
  * matches a DVA; entries of different sizes may overlap (a table changed
@@ -21,6 +21,7 @@ enum vcm_tlb_class {
 	VCM_TLB_SMALL,		/* 4 KiB */
 	VCM_TLB_LARGE,		/* 64 KiB */
 	VCM_TLB_SECTION,	/* 1 MiB */
+	VCM_TLB_SUPERSECTION,	/* 16 MiB */
 	VCM_TLB_NR_CLASSES,
 };
 
@@ -51,11 +52,12 @@ struct vcm_tlb {
 	unsigned next;			/* FIFO victim */
 	unsigned mru;			/* last entry hit or filled */
 	unsigned count[VCM_TLB_NR_CLASSES];
+	unsigned nvalid;		/* valid entries, all classes */
 };
 
 static inline unsigned vcm_tlb_class_shift(unsigned cls)
 {
-	static const unsigned char shift[VCM_TLB_NR_CLASSES] = { 12, 16, 20 };
+	static const unsigned char shift[VCM_TLB_NR_CLASSES] = { 12, 16, 20, 24 };
 
 	return shift[cls];
 }
@@ -95,9 +97,7 @@ static inline unsigned vcm_tlb_lookup(struct vcm_tlb *t, uint32_t dva, uint32_t 
 	unsigned cls, hits = 0;
 	uint32_t i;
 
-	if (vcm_tlb_match(m, dva) &&
-	    t->count[VCM_TLB_SMALL] + t->count[VCM_TLB_LARGE] + t->count[VCM_TLB_SECTION] ==
-	    t->count[m->cls]) {
+	if (vcm_tlb_match(m, dva) && t->nvalid == t->count[m->cls]) {
 		*idx = t->mru;
 		return 1;
 	}
@@ -124,7 +124,7 @@ void vcm_tlb_flush(struct vcm_tlb *t);
 /* Invalidate every entry holding @dva. */
 void vcm_tlb_flush_dva(struct vcm_tlb *t, uint32_t dva);
 /*
- * Fill the FIFO victim with a page of 2^@page_shift bytes (12, 16 or 20) at
+ * Fill the FIFO victim with a page of 2^@page_shift bytes (12, 16, 20, 24) at
  * @dva's page; returns the new entry, whose pa/pte/pte_pa/base the caller
  * sets.
  */

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "vcm-internal.h"
 #include "vcm_test_common.h"
 
 #define MAX_CALLS	2048
@@ -295,7 +296,7 @@ static void check_init_einval(const struct vcm_mmu_driver *drv, vcm_addr_t start
 	struct vcm_mmu mmu = { .vcm = { .start = start, .size = size }, .driver = drv };
 
 	assert_ptr_equal(vcm_mmu_init(&mmu), vcm_err_ptr(-EINVAL));
-	assert_null(mmu.vcm.core);
+	assert_null(vcm_core(&mmu.vcm));
 }
 
 static void test_mmu_init_errors(void **state)

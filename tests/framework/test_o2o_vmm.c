@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "vcm-internal.h"
 #include "soc-internal.h"
 #include "vcm_test_common.h"
 
@@ -275,7 +276,7 @@ static void test_o2o_driver(void **state)
 	assert_ptr_equal(vcm_o2o_init(&bad), vcm_err_ptr(-EINVAL));
 	bad.vcm.size = 0x1800;
 	assert_ptr_equal(vcm_o2o_init(&bad), vcm_err_ptr(-EINVAL));
-	assert_null(bad.vcm.core);
+	assert_null(vcm_core(&bad.vcm));
 
 	vcm = my_new(&my_driver);
 	my = to_my(vcm);
@@ -304,12 +305,78 @@ static void test_o2o_driver(void **state)
 	EXPECT_WARNINGS(0, vcm_destroy(vcm));
 	assert_int_equal(my_cleanups, cleanups0 + 1);
 
-	/* A driver that cannot allocate. */
-	vcm = my_new(&no_alloc_driver);
-	assert_ptr_equal(vcm_alloc(vcm, PAGE, 0), vcm_err_ptr(-EOPNOTSUPP));
-	assert_ptr_equal(vcm_make_binding(vcm, PAGE, 0, 0), vcm_err_ptr(-EOPNOTSUPP));
+	/* A driver that cannot allocate: the kernel required a phys op. */
+	bad.vcm.size = 0x1000;
+	bad.driver = &no_alloc_driver;
+	EXPECT_WARNINGS(1, assert_ptr_equal(vcm_o2o_init(&bad), vcm_err_ptr(-EINVAL)));
+	assert_null(vcm_core(&bad.vcm));
+	assert_int_equal(my_cleanups, cleanups0 + 1);
+}
+
+/*
+ * The kernel's phys op: the driver makes the whole phys (one part, its own
+ * free op); a phys not as the kernel's wrapper checked it goes back to its
+ * free op, with a warning.
+ */
+static unsigned phys_frees;
+static int phys_mode;	/* 0: good; 1: unaligned; 2: too small */
+
+static void kphys_free(struct vcm_phys *phys)
+{
+	phys_frees++;
+	free(phys);
+}
+
+static struct vcm_phys *kphys(struct vcm *vcm, vcm_size_t size, unsigned flags)
+{
+	struct my_o2o *my = to_my(vcm);
+	struct vcm_phys *phys = calloc(1, sizeof(*phys) + sizeof(phys->parts[0]));
+
+	(void)flags;
+	if (!phys)
+		return vcm_err_ptr(-ENOMEM);
+	my->allocs++;
+	phys->count = 1;
+	phys->size = size;
+	phys->free = kphys_free;
+	phys->parts[0].start = my->next + (phys_mode == 1 ? 0x800 : 0);
+	phys->parts[0].size = phys_mode == 2 ? size - PAGE : size;
+	my->next += size;
+	return phys;
+}
+
+static const struct vcm_o2o_driver kphys_driver = { .cleanup = my_cleanup, .phys = kphys };
+
+static void test_o2o_phys_op(void **state)
+{
+	struct vcm_phys *phys;
+	struct vcm_res *res;
+	struct vcm *vcm;
+
+	(void)state;
+	_Static_assert(offsetof(struct vcm_o2o_driver, phys) == sizeof(void (*)(void)),
+		       "phys is the kernel's second op");
+	vcm = my_new(&kphys_driver);
+	phys_frees = 0;
+	phys_mode = 0;
+	phys = vcm_alloc(vcm, 5000, 0);		/* rounded to pages first */
+	assert_false(vcm_is_err_or_null(phys));
+	assert_int_equal(phys->parts[0].start, 0x20100000);
+	assert_int_equal(phys->size, 2 * PAGE);
+	res = vcm_map(vcm, phys, 0);
+	assert_false(vcm_is_err(res));
+	assert_int_equal(res->start, 0x20100000);
+	vcm_unmap(res);
+	vcm_free(phys);
+	assert_int_equal(phys_frees, 1);	/* the driver's free op owns it */
+
+	phys_mode = 1;
+	EXPECT_WARNINGS(1, assert_ptr_equal(vcm_alloc(vcm, PAGE, 0), vcm_err_ptr(-EINVAL)));
+	phys_mode = 2;
+	EXPECT_WARNINGS(1, assert_ptr_equal(vcm_alloc(vcm, 2 * PAGE, 0), vcm_err_ptr(-EINVAL)));
+	assert_int_equal(phys_frees, 3);	/* handed back each time */
+	assert_int_equal(to_my(vcm)->allocs, 3);
 	vcm_destroy(vcm);
-	assert_int_equal(my_cleanups, cleanups0 + 2);
 }
 
 /* --- the CPU context ---------------------------------------------------------- */
@@ -569,6 +636,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_onetoone_errors, soc_setup, soc_teardown),
 		cmocka_unit_test(test_onetoone_enomem),
 		cmocka_unit_test(test_o2o_driver),
+		cmocka_unit_test(test_o2o_phys_op),
 		cmocka_unit_test(test_vmm_scattered),
 		cmocka_unit_test(test_vmm_two_banks),
 		cmocka_unit_test_setup_teardown(test_vmm_reserve_bind, soc_setup, soc_teardown),

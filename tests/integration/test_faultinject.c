@@ -101,10 +101,10 @@ static void snapshot(const struct fx *f, struct snap *s)
 {
 	s->free = vcm_soc_free_bytes(f->soc);
 	s->warns = vcm_warn_count();
-	s->nres[0] = f->mmu->core->nres;
-	s->nres[1] = f->o2o->core->nres;
-	s->nres[2] = f->vmm->core->nres;
-	s->nres[3] = f->iommu->core->nres;
+	s->nres[0] = vcm_core(f->mmu)->nres;
+	s->nres[1] = vcm_core(f->o2o)->nres;
+	s->nres[2] = vcm_core(f->vmm)->nres;
+	s->nres[3] = vcm_core(f->iommu)->nres;
 	s->mapped = f->mock->mapped;
 	s->dev_mapped = dev_mapped(f);
 }
@@ -443,8 +443,9 @@ static void destroy_inactive(struct fx *f)
 	unsigned long w0 = vcm_warn_count();
 
 	/* its reservations go with it (one warning); free their phys first */
-	while (!vcm_list_empty(&f->ctx->core->res_list))
-		vcm_destroy_binding(vcm_list_first(&f->ctx->core->res_list, struct vcm_res, link));
+	while (!vcm_list_empty(&vcm_core(f->ctx)->res_list))
+		vcm_destroy_binding(vcm_list_first(&vcm_core(f->ctx)->res_list, struct vcm_res_node,
+						   link)->res);
 	vcm_destroy(f->ctx);
 	vcm_sysmmu_destroy(f->made_mmu);
 	assert_int_equal(vcm_warn_count(), w0);

@@ -34,6 +34,7 @@
 #include <vcm/soc.h>
 #include <vcm/sysmmu.h>
 
+#include "vcm-internal.h"
 #include "test_util.h"
 
 #define RAM_BASE 0x40000000ULL
@@ -51,6 +52,104 @@ static int teardown(void **state)
 	test_warnings_default();
 	test_soc_release(*state);
 	return 0;
+}
+
+/* ---- the layouts as shipped ---------------------------------------------- */
+
+/*
+ * The structures as the GT-P6210 kernel's include/linux/vcm.h and
+ * vcm-drv.h declare them (CONFIG_VCM_RES_REFCNT on), field for field, with
+ * the kernel's types from the shim.  libvcm's must be the same: same size,
+ * every field at the same offset with the same size, nothing more.
+ */
+struct shipped_vcm {
+	dma_addr_t start;
+	resource_size_t size;
+	atomic_t activations;
+	const struct vcm_driver *driver;
+};
+
+struct shipped_vcm_res {
+	dma_addr_t start;
+	resource_size_t bound_size;
+	resource_size_t res_size;
+	atomic_t refcnt;
+	struct vcm *vcm;
+	struct vcm_phys *phys;
+};
+
+/* mm/vcm.c's (and the MFC driver's own copy in mfc_mem.h) */
+struct shipped_vcm_mmu_res {
+	struct shipped_vcm_res res;
+	struct list_head bound;
+};
+
+struct shipped_vcm_phys_part {
+	phys_addr_t start;
+	struct page *page;
+	resource_size_t size;
+};
+
+struct shipped_vcm_phys {
+	unsigned count;
+	resource_size_t size;
+	void (*free)(struct vcm_phys *phys);
+	atomic_t bindings;
+	struct shipped_vcm_phys_part parts[];
+};
+
+#define SAME_SIZE(ours, shipped)                                          \
+	_Static_assert(sizeof(struct ours) == sizeof(struct shipped),     \
+		       "struct " #ours " is not the size the kernel shipped")
+#define SAME_FIELD(ours, shipped, f)                                             \
+	_Static_assert(offsetof(struct ours, f) == offsetof(struct shipped, f) && \
+			       sizeof(((struct ours *)0)->f) ==                     \
+				       sizeof(((struct shipped *)0)->f),            \
+		       "struct " #ours "." #f " is not where the kernel had it")
+
+SAME_SIZE(vcm, shipped_vcm);
+SAME_FIELD(vcm, shipped_vcm, start);
+SAME_FIELD(vcm, shipped_vcm, size);
+SAME_FIELD(vcm, shipped_vcm, activations);
+SAME_FIELD(vcm, shipped_vcm, driver);
+
+SAME_SIZE(vcm_res, shipped_vcm_res);
+SAME_FIELD(vcm_res, shipped_vcm_res, start);
+SAME_FIELD(vcm_res, shipped_vcm_res, bound_size);
+SAME_FIELD(vcm_res, shipped_vcm_res, res_size);
+SAME_FIELD(vcm_res, shipped_vcm_res, refcnt);
+SAME_FIELD(vcm_res, shipped_vcm_res, vcm);
+SAME_FIELD(vcm_res, shipped_vcm_res, phys);
+
+SAME_SIZE(vcm_mmu_res, shipped_vcm_mmu_res);
+SAME_FIELD(vcm_mmu_res, shipped_vcm_mmu_res, res);
+SAME_FIELD(vcm_mmu_res, shipped_vcm_mmu_res, bound);
+
+SAME_SIZE(vcm_phys_part, shipped_vcm_phys_part);
+SAME_FIELD(vcm_phys_part, shipped_vcm_phys_part, start);
+SAME_FIELD(vcm_phys_part, shipped_vcm_phys_part, page);
+SAME_FIELD(vcm_phys_part, shipped_vcm_phys_part, size);
+
+SAME_SIZE(vcm_phys, shipped_vcm_phys);
+SAME_FIELD(vcm_phys, shipped_vcm_phys, count);
+SAME_FIELD(vcm_phys, shipped_vcm_phys, size);
+SAME_FIELD(vcm_phys, shipped_vcm_phys, free);
+SAME_FIELD(vcm_phys, shipped_vcm_phys, bindings);
+_Static_assert(offsetof(struct vcm_phys, parts) == offsetof(struct shipped_vcm_phys, parts),
+	       "struct vcm_phys.parts is not where the kernel had it");
+
+/* The same at run time, with the figures (64-bit host: 32, 48, 64 bytes). */
+static void test_layouts(void **state)
+{
+	(void)state;
+	assert_int_equal(sizeof(struct vcm), sizeof(struct shipped_vcm));
+	assert_int_equal(sizeof(struct vcm_res), sizeof(struct shipped_vcm_res));
+	assert_int_equal(sizeof(struct vcm_mmu_res), sizeof(struct shipped_vcm_mmu_res));
+	if (sizeof(void *) == 8) {
+		assert_int_equal(sizeof(struct vcm), 32);
+		assert_int_equal(sizeof(struct vcm_res), 48);
+		assert_int_equal(sizeof(struct vcm_mmu_res), 64);
+	}
 }
 
 /* ---- the shim ----------------------------------------------------------- */
@@ -557,7 +656,112 @@ static void test_vcm_vmm(void **state)
 	/* Never destroyed: a warning, and it keeps working. */
 	vcm_destroy(vcm_vmm);
 	assert_int_equal(vcm_warn_count(), w0 + 1);
-	assert_non_null(vcm_vmm->core);
+	assert_non_null(vcm_core(vcm_vmm));
+}
+
+/* ---- a context initialised statically ----------------------------------- */
+
+static unsigned st_binds, st_activations;
+static resource_size_t st_next;
+
+static struct vcm_res *st_res(struct vcm *vcm, resource_size_t size, unsigned flags)
+{
+	struct vcm_res *res = kzalloc(sizeof(*res), GFP_KERNEL);
+
+	(void)flags;
+	if (!res)
+		return ERR_PTR(-ENOMEM);
+	res->start = vcm->start + st_next;
+	st_next += size;
+	return res;
+}
+
+static void st_unreserve(struct vcm_res *res)
+{
+	kfree(res);
+}
+
+static int st_bind(struct vcm_res *res, struct vcm_phys *phys)
+{
+	(void)res;
+	(void)phys;
+	st_binds++;
+	return 0;
+}
+
+static void st_unbind(struct vcm_res *res)
+{
+	(void)res;
+	st_binds--;
+}
+
+static int st_activate(struct vcm *vcm)
+{
+	(void)vcm;
+	st_activations++;
+	return 0;
+}
+
+static void st_deactivate(struct vcm *vcm)
+{
+	(void)vcm;
+	st_activations--;
+}
+
+static const struct vcm_driver st_driver = {
+	.res = st_res,
+	.unreserve = st_unreserve,
+	.bind = st_bind,
+	.unbind = st_unbind,
+	.activate = st_activate,
+	.deactivate = st_deactivate,
+};
+
+/* As the kernel's vcm_vmm: no init function is ever called on these. */
+static struct vcm st_vcm = { .start = 0x20000000, .size = SZ_16M, .driver = &st_driver };
+static struct vcm st_bad = { .start = 0x20000000, .size = SZ_4K + 1, .driver = &st_driver };
+
+static void st_round(struct vcm_phys *phys)
+{
+	struct vcm_res *res = vcm_reserve(&st_vcm, SZ_64K, 0);
+
+	assert_false(IS_ERR(res));
+	assert_ptr_equal(res->vcm, &st_vcm);
+	assert_int_equal(vcm_bind(res, phys), 0);
+	assert_int_equal(st_binds, 1);
+	assert_int_equal(vcm_activate(&st_vcm), 0);
+	assert_int_equal(vcm_activate(&st_vcm), 0);
+	assert_int_equal(st_activations, 1);		/* counted, as always */
+	assert_int_equal(atomic_read(&st_vcm.activations), 2);
+	vcm_deactivate(&st_vcm);
+	vcm_deactivate(&st_vcm);
+	assert_int_equal(st_activations, 0);
+	assert_ptr_equal(vcm_unbind(res), phys);
+	vcm_unreserve(res);
+	assert_int_equal(st_binds, 0);
+}
+
+static void test_static_context(void **state)
+{
+	struct vcm_phys *phys = vcm_phys_alloc(SZ_64K, 0, NULL);
+	struct vcm on_stack = st_vcm;
+	unsigned long w0 = vcm_warn_count();
+
+	(void)state;
+	assert_false(IS_ERR(phys));
+	st_round(phys);
+	/* Destroyed: emptied, never free()d (it is static memory), and set up
+	 * again by its next use. */
+	vcm_destroy(&st_vcm);
+	st_round(phys);
+	vcm_destroy(&st_vcm);
+	assert_int_equal(vcm_warn_count(), w0);
+
+	/* Not static storage, or not what vcm_init() would take: refused. */
+	assert_ptr_equal(vcm_reserve(&on_stack, SZ_4K, 0), ERR_PTR(-EINVAL));
+	assert_ptr_equal(vcm_reserve(&st_bad, SZ_4K, 0), ERR_PTR(-EINVAL));
+	assert_int_equal(vcm_warn_count(), w0 + 2);
+	vcm_free(phys);
 }
 
 /* ---- allocation helpers ------------------------------------------------- */
@@ -627,6 +831,7 @@ static void test_plat_sysmmu(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_layouts),
 		cmocka_unit_test(test_shim_basics),
 		cmocka_unit_test_setup_teardown(test_mfc, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_made_res, setup, teardown),
@@ -634,6 +839,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_platform_layer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ref_reserve, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vcm_vmm, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_static_context, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_phys_helpers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plat_sysmmu, setup, teardown),
 	};

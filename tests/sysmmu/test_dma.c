@@ -4,7 +4,8 @@
  * tables say, sections and large pages are translated once, faults stop
  * the transfer without touching unmapped memory (guard bytes in RAM and in
  * the host buffer), bus errors, demand paging through the handler, bypass,
- * bad arguments, and concurrent DMA while other threads map and unmap.
+ * bad arguments, concurrent DMA while other threads map and unmap, and
+ * DMA through 16 MiB supersections.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -276,7 +277,7 @@ static void test_bus_error(void **state)
 	assert_int_equal(vcm_pgtable_map(f->pt, 0x00100000, 0x10000000, 0x100000, 0), 0);
 	assert_int_equal(vcm_dma_read(f->mmu, 0x00100000, buf, sizeof(buf)), -EFAULT);
 	assert_int_equal(f->last.type, VCM_FAULT_BUS_ERROR);
-	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AR_FAULT_ADDR), 0x00100000);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_DEFAULT_SLAVE_ADDR), 0x00100000);
 	/* A page of RAM followed by a page that is not: stops between them. */
 	assert_int_equal(vcm_pgtable_map(f->pt, 0x00200000, RAM_BASE + RAM_SIZE - 0x1000,
 					 0x2000, 0), 0);
@@ -284,7 +285,7 @@ static void test_bus_error(void **state)
 	assert_int_equal(vcm_dma_write(f->mmu, 0x00200FE0, buf, sizeof(buf)), -EFAULT);
 	assert_int_equal(f->last.type, VCM_FAULT_BUS_ERROR);
 	assert_int_equal(f->last.dva, 0x00201000);
-	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AW_FAULT_ADDR), 0x00201000);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_DEFAULT_SLAVE_ADDR), 0x00201000);
 	assert_int_equal(stats(f->mmu).fault_counts[VCM_FAULT_BUS_ERROR], 2);
 }
 
@@ -496,6 +497,44 @@ static void test_concurrent(void **state)
 	assert_int_equal(vcm_pgtable_unmap(f->pt, 0, DVA_LIMIT), 0x8000);
 }
 
+/* DMA through 16 MiB supersections: one walk per supersection, bytes where the table says. */
+static void test_supersection(void **state)
+{
+	struct fixture *f = *state;
+	size_t len = 0x1400000;		/* 20 MiB: across the boundary of two supersections */
+	uint8_t *src = malloc(len), *dst = malloc(len);
+	vcm_addr_t pa0, pa1;
+
+	assert_non_null(src);
+	assert_non_null(dst);
+	assert_int_equal(vcm_soc_alloc_pages(f->soc, 12, &pa1), 0);	/* 16 MiB blocks */
+	assert_int_equal(vcm_soc_alloc_pages(f->soc, 12, &pa0), 0);
+	/* Two supersections, the second before the first in PA. */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x10000000, pa0, 0x1000000, VCM_MAP_SUPERSECTION),
+			 0);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x11000000, pa1, 0x1000000, VCM_MAP_SUPERSECTION),
+			 0);
+	assert_int_equal(rd32(f->soc, vcm_pgtable_base(f->pt) + 0x11F * 4),
+			 (uint32_t)pa1 | 1U << 18 | 2);
+	fill(src, len, 7);
+	assert_int_equal(vcm_dma_write(f->mmu, 0x10800000, src, len), 0);
+	assert_int_equal(stats(f->mmu).walks, 2);
+	assert_int_equal(vcm_soc_phys_read(f->soc, pa0 + 0x800000, dst, 0x800000), 0);
+	assert_memory_equal(dst, src, 0x800000);
+	assert_int_equal(vcm_soc_phys_read(f->soc, pa1, dst, len - 0x800000), 0);
+	assert_memory_equal(dst, src + 0x800000, len - 0x800000);
+	memset(dst, 0, len);
+	assert_int_equal(vcm_dma_read(f->mmu, 0x10800000, dst, len), 0);
+	assert_memory_equal(dst, src, len);
+	assert_int_equal(stats(f->mmu).walks, 2);
+	assert_int_equal(stats(f->mmu).faults, 0);
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x10000000, 0x2000000), 0x2000000);
+	vcm_soc_free_pages(f->soc, pa0, 12);
+	vcm_soc_free_pages(f->soc, pa1, 12);
+	free(src);
+	free(dst);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -512,6 +551,7 @@ int main(void)
 		T(test_bad_args),
 		T(test_pinned_page_in_section),
 		T(test_concurrent),
+		T(test_supersection),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

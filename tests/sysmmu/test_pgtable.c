@@ -2,7 +2,8 @@
 /*
  * test_pgtable.c - Exynos page tables in SoC RAM: raw entries, page-size
  * choice, overlap refusal, cut refusal, level-2 freeing, rollback, random
- * sequences against an independent decoder and model, dump.
+ * sequences against an independent decoder and model, dump, 16 MiB
+ * supersections (raw entries, cuts, dump).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -573,6 +574,73 @@ static void test_dump(void **state)
 	vcm_pgtable_dump(f->pt, NULL);
 }
 
+/* The @n level-1 slots from @dva hold @e, @e + @step, ... */
+static void assert_slots(struct fixture *f, uint64_t dva, unsigned n, uint32_t e, uint32_t step)
+{
+	uint64_t base = vcm_pgtable_base(f->pt);
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		assert_int_equal(rd32(f->soc, base + ((dva >> 20) + i) * 4), e + i * step);
+}
+
+/*
+ * Supersections: only with VCM_MAP_SUPERSECTION, only where DVA, PA and
+ * length allow 16 MiB; raw entries bit-exact (PA[31:24] | bit 18 | 2, in
+ * 16 consecutive slots); never cut by unmap; dumped as one page.
+ */
+static void test_supersection(void **state)
+{
+	struct fixture *f = *state;
+	vcm_addr_t pa;
+	char *d;
+
+	/* Two supersections: 16 slots of 0x41040002, then 16 of 0x42040002. */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x01000000, 0x41000000, 0x2000000,
+					 VCM_PROT_READ | VCM_MAP_SUPERSECTION), 0);
+	assert_slots(f, 0x01000000, 16, 0x41040002, 0);
+	assert_slots(f, 0x02000000, 16, 0x42040002, 0);
+	assert_int_equal(vcm_pgtable_dva_to_phys(f->pt, 0x01234567, &pa), 0);
+	assert_int_equal(pa, 0x41234567);
+	assert_int_equal(vcm_pgtable_dva_to_phys(f->pt, 0x02FFFFFF, &pa), 0);
+	assert_int_equal(pa, 0x42FFFFFF);
+
+	/* Without the flag: sections, the v1-v3 format's largest page. */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x04000000, 0x44000000, 0x1000000, 0), 0);
+	assert_slots(f, 0x04000000, 16, 0x44000002, 0x100000);
+	/* PA not 16 MiB-aligned, or less than 16 MiB left: sections. */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x05000000, 0x45100000, 0x1000000,
+					 VCM_MAP_SUPERSECTION), 0);
+	assert_slots(f, 0x05000000, 16, 0x45100002, 0x100000);
+	/* 15 MiB of sections up to the boundary, then a supersection. */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x06100000, 0x46100000, 0x1F00000,
+					 VCM_MAP_SUPERSECTION), 0);
+	assert_slots(f, 0x06100000, 15, 0x46100002, 0x100000);
+	assert_slots(f, 0x07000000, 16, 0x47040002, 0);
+
+	/* Nothing may be mapped over it; no unmap may cut it. */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x01800000, 0x40000000, 0x1000, 0), -EADDRINUSE);
+	refuse_unmap(f, 0x01100000, 0x100000);
+	refuse_unmap(f, 0x01000000, 0x800000);
+	refuse_unmap(f, 0x00800000, 0x1000000);
+	refuse_unmap(f, 0x01FFF000, 0x2000);
+
+	d = dump_to_string(f->pt);
+	assert_non_null(strstr(d, "dva 0x01000000-0x02ffffff -> pa 0x41000000-0x42ffffff  16M x 2\n"));
+	assert_non_null(strstr(d, "dva 0x07000000-0x07ffffff -> pa 0x47000000-0x47ffffff  16M x 1\n"));
+	assert_non_null(strstr(d, "  3 supersections\n"));
+	assert_non_null(strstr(d, "47 sections, 0 large pages"));
+	free(d);
+
+	/* Whole supersections unmap: 16 MiB each, all 16 slots cleared. */
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x01000000, 0x1000000), 0x1000000);
+	assert_slots(f, 0x01000000, 16, 0, 0);
+	assert_slots(f, 0x02000000, 16, 0x42040002, 0);
+	assert_int_equal(vcm_pgtable_dva_to_phys(f->pt, 0x01234567, &pa), -ENOENT);
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00000000, 0x08000000), 0x4F00000);
+	assert_int_equal(vcm_soc_free_bytes(f->soc), f->free0 - 0x4000);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -590,6 +658,7 @@ int main(void)
 		T(test_random),
 		T(test_big_map_unmap),
 		T(test_dump),
+		T(test_supersection),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,10 +2,14 @@
 /*
  * test_sysmmu.c - the System MMU model: bypass, walks, TLB (hits, FIFO,
  * invalidation, stale hits, multi-hits), faults and their registers, the
- * register view against the function view, bad arguments, dump.
+ * register view against the function view, bad arguments, dump; INT_MASK,
+ * TLB_READ/TLB_DATA, the prefetch-buffer registers, the hold after a
+ * fault, 16 MiB supersections in the walk and the TLB.
  */
 #include <errno.h>
 #include <stdio.h>
+
+#include <vcm/testing.h>
 
 #include "sysmmu_util.h"
 
@@ -18,6 +22,7 @@ struct fixture {
 	unsigned nfaults;
 	int ret;		/* what it returns */
 	int action;		/* what it does first */
+	uint32_t status_seen;	/* STATUS during the last call */
 };
 
 enum { ACT_NONE, ACT_MAP, ACT_FLUSH };
@@ -29,6 +34,7 @@ static int handler(struct vcm_sysmmu *mmu, const struct vcm_fault *fl, void *pri
 	assert_ptr_equal(mmu, f->mmu);
 	f->last = *fl;
 	f->nfaults++;
+	f->status_seen = vcm_sysmmu_readl(mmu, VCM_SYSMMU_STATUS);
 	if (f->action == ACT_MAP)
 		assert_int_equal(vcm_pgtable_map(f->pt, fl->dva & ~0xFFFULL, RAM_BASE + 0x7000,
 						 0x1000, 0), 0);
@@ -389,20 +395,22 @@ static void test_bus_error(void **state)
 	assert_int_equal(f->last.type, VCM_FAULT_BUS_ERROR);
 	assert_int_equal(f->last.access, VCM_ACCESS_READ);
 	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_INT_STATUS), 1U << 3);
-	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AR_FAULT_ADDR), 0x00100040);
+	/* A bus error's address is in DEFAULT_SLAVE_ADDR (where exynos-iommu reads it). */
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_DEFAULT_SLAVE_ADDR), 0x00100040);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AR_FAULT_ADDR), 0);
 	assert_int_equal(vcm_dma_write(f->mmu, 0x00100080, &byte, 1), -EFAULT);
-	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AW_FAULT_ADDR), 0x00100080);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_DEFAULT_SLAVE_ADDR), 0x00100080);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AW_FAULT_ADDR), 0);
 	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_INT_CLEAR, 1U << 3);
 	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_INT_STATUS), 0);
-	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AR_FAULT_ADDR), 0);
-	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AW_FAULT_ADDR), 0);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_DEFAULT_SLAVE_ADDR), 0);
 
 	/* A table that is not RAM: the walk itself bus-errors. */
 	vcm_sysmmu_set_pgtable_base(f->mmu, 0x20000000);
 	vcm_sysmmu_tlb_invalidate(f->mmu);
 	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0x00100040, VCM_ACCESS_READ, &pa), -EFAULT);
 	assert_int_equal(f->last.type, VCM_FAULT_BUS_ERROR);
-	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AR_FAULT_ADDR), 0x00100040);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_DEFAULT_SLAVE_ADDR), 0x00100040);
 
 	/* A level-1 link to a level-2 table that is not RAM. */
 	vcm_sysmmu_set_pgtable_base(f->mmu, vcm_pgtable_base(f->pt));
@@ -442,9 +450,13 @@ static void test_int_clear_partial(void **state)
 	assert_int_equal(vcm_sysmmu_inject_fault(f->mmu, &fl), -EFAULT);
 	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_INT_STATUS), (1U << 3) | (1U << 5));
 	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AR_FAULT_ADDR), 0x6000);
-	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_INT_CLEAR, 1U << 5);
-	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_INT_STATUS), 1U << 3);
-	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AR_FAULT_ADDR), 0x6000);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_DEFAULT_SLAVE_ADDR), 0x5000);
+	fl.dva = 0x7000;
+	assert_int_equal(vcm_sysmmu_inject_fault(f->mmu, &fl), -EFAULT);	/* AR protection */
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_INT_CLEAR, 1U << 3);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_INT_STATUS), 1U << 5);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_DEFAULT_SLAVE_ADDR), 0);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AR_FAULT_ADDR), 0x7000);
 	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_INT_CLEAR, 0xFF);
 	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AR_FAULT_ADDR), 0);
 }
@@ -572,11 +584,11 @@ static void test_registers(void **state)
 	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_VERSION), VCM_SYSMMU_VERSION_VALUE);
 	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_INT_STATUS), 0);
 	/* Unknown and unaligned offsets: read 0, write ignored, warnings. */
-	assert_int_equal(vcm_sysmmu_readl(f->mmu, 0x020), 0);
-	assert_int_equal(vcm_sysmmu_readl(f->mmu, 0x038), 0);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, 0x040), 0);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, 0x05C), 0);
 	assert_int_equal(vcm_sysmmu_readl(f->mmu, 0x1000), 0);
 	assert_int_equal(vcm_sysmmu_readl(f->mmu, 0x002), 0);
-	vcm_sysmmu_writel(f->mmu, 0x020, 1);
+	vcm_sysmmu_writel(f->mmu, 0x048, 1);
 	vcm_sysmmu_writel(f->mmu, 0x015, 1);
 	assert_int_equal(vcm_warn_count(), w + 12);
 	assert_int_equal(vcm_sysmmu_pgtable_base(f->mmu), base);
@@ -664,6 +676,252 @@ static void test_dump(void **state)
 	vcm_sysmmu_dump(f->mmu, NULL);
 }
 
+/* A masked fault type is recorded (status, address, stats) but no handler runs. */
+static void test_int_mask(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm_fault fl = { 0x9000, VCM_ACCESS_WRITE, VCM_FAULT_AW_PROTECTION };
+	vcm_addr_t pa;
+
+	on(f);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_INT_MASK), 0);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_INT_MASK, VCM_SYSMMU_INT_BIT(VCM_FAULT_PAGE));
+	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0x00300010, VCM_ACCESS_READ, &pa), -EFAULT);
+	assert_int_equal(f->nfaults, 0);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_INT_STATUS), 1U << VCM_FAULT_PAGE);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_PAGE_FAULT_ADDR), 0x00300010);
+	assert_int_equal(stats(f).faults, 1);
+	assert_int_equal(stats(f).fault_counts[VCM_FAULT_PAGE], 1);
+	/* Other types still interrupt. */
+	assert_int_equal(vcm_sysmmu_inject_fault(f->mmu, &fl), -EFAULT);
+	assert_int_equal(f->nfaults, 1);
+	/* Masked, inject returns -EFAULT without calling the handler. */
+	f->ret = 0;
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_INT_MASK, 0xFFFFFFFF);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_INT_MASK), 0xFF);
+	assert_int_equal(vcm_sysmmu_inject_fault(f->mmu, &fl), -EFAULT);
+	assert_int_equal(f->nfaults, 1);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_AW_FAULT_ADDR), 0x9000);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_INT_MASK, 0);
+	assert_int_equal(vcm_sysmmu_inject_fault(f->mmu, &fl), 0);
+	assert_int_equal(f->nfaults, 2);
+}
+
+/* TLB_READ selects an entry and a word; TLB_DATA reads it. */
+static void test_tlb_read(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00100000, 0x40100000, 0x100000, 0), 0);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00210000, 0x40350000, 0x10000, 0), 0);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00302000, 0x40777000, 0x1000, 0), 0);
+	on(f);
+	xlate(f, 0x00100010, VCM_ACCESS_READ);
+	xlate(f, 0x00218000, VCM_ACCESS_READ);
+	xlate(f, 0x00302FFF, VCM_ACCESS_WRITE);
+
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_TLB_READ, 0);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_TLB_DATA), 0x00100000 | 2 << 1 | 1);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_TLB_READ, 0 | VCM_SYSMMU_TLB_READ_PA);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_TLB_DATA), 0x40100000);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_TLB_READ, 1);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_TLB_DATA), 0x00210000 | 1 << 1 | 1);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_TLB_READ, 1 | VCM_SYSMMU_TLB_READ_PA);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_TLB_DATA), 0x40350000);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_TLB_READ, 2);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_TLB_DATA),
+			 0x00302000 | VCM_SYSMMU_TLB_SIZE_4K << 1 | VCM_SYSMMU_TLB_TAG_VALID);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_TLB_READ, 2 | VCM_SYSMMU_TLB_READ_PA);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_TLB_DATA), 0x40777000);
+	/* An invalid entry, an index past the TLB: 0. */
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_TLB_READ, 3);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_TLB_DATA), 0);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_TLB_READ, 0xFFFFFFFF);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_TLB_READ), 0x80000FFF);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_TLB_DATA), 0);
+	/* An invalidated entry reads invalid. */
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_FLUSH, 1);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_TLB_READ, 0);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_TLB_DATA), 0);
+	/* TLB_DATA is read-only. */
+	{
+		unsigned long w = vcm_warn_count();
+
+		vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_TLB_DATA, 1);
+		assert_int_equal(vcm_warn_count(), w + 1);
+	}
+}
+
+/* What exynos-iommu programs when VERSION reads 3: stored and read back. */
+static void test_prefetch_buffers(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00100000, 0x40100000, 0x100000, 0), 0);
+	vcm_sysmmu_set_pgtable_base(f->mmu, vcm_pgtable_base(f->pt));
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_VERSION) >> 28, 3);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_CFG, (1U << 12) | (2U << 28));
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_PB0_SADDR, 0);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_PB0_EADDR, 0xFFFFFFFE);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_PB1_SADDR, 0x00100000);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_PB1_EADDR, 0x001FFFFF);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_CTRL, VCM_SYSMMU_CTRL_ENABLE);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_CFG), (1U << 12) | (2U << 28));
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_PB0_SADDR), 0);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_PB0_EADDR), 0xFFFFFFFE);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_PB1_SADDR), 0x00100000);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_PB1_EADDR), 0x001FFFFF);
+	/* They change no translation. */
+	assert_int_equal(xlate(f, 0x00100010, VCM_ACCESS_READ), 0x40100010);
+	{
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *out = open_memstream(&buf, &len);
+
+		vcm_sysmmu_dump(f->mmu, out);
+		fclose(out);
+		assert_non_null(strstr(buf, "PB0             0x00000000-0xfffffffe  PB1 "
+					    "0x00100000-0x001fffff"));
+		free(buf);
+	}
+}
+
+/* With the fault hold on, a fault blocks the MMU until CTRL is written. */
+static void test_fault_hold(void **state)
+{
+	struct fixture *f = *state;
+	vcm_addr_t pa;
+	uint8_t byte;
+
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00100000, 0x40100000, 0x100000, 0), 0);
+	on(f);
+	/* Off (the default): the next access after a fault proceeds. */
+	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0x00500000, VCM_ACCESS_READ, &pa), -EFAULT);
+	assert_int_equal(f->status_seen, 0);
+	assert_int_equal(xlate(f, 0x00100010, VCM_ACCESS_READ), 0x40100010);
+
+	/* On, the handler fails the access: held during and after the call. */
+	vcm_sysmmu_set_fault_hold(f->mmu, true);
+	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0x00500000, VCM_ACCESS_READ, &pa), -EFAULT);
+	assert_int_equal(f->status_seen, VCM_SYSMMU_STATUS_BLOCKED);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_STATUS), VCM_SYSMMU_STATUS_BLOCKED);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_CTRL), VCM_SYSMMU_CTRL_ENABLE);
+	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0x00100010, VCM_ACCESS_READ, &pa), -EBUSY);
+	assert_int_equal(vcm_dma_read(f->mmu, 0x00100010, &byte, 1), -EBUSY);
+	assert_int_equal(stats(f).blocked, 2);
+	assert_int_equal(f->nfaults, 2);
+	/* exynos-iommu's unblock: a write of CTRL. */
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_CTRL, VCM_SYSMMU_CTRL_ENABLE);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_STATUS), 0);
+	assert_int_equal(xlate(f, 0x00100010, VCM_ACCESS_READ), 0x40100010);
+
+	/* Samsung 2011's sysmmu_tlb_invalidate(): CTRL | BLOCK, FLUSH, CTRL & ~BLOCK. */
+	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0x00500000, VCM_ACCESS_READ, &pa), -EFAULT);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_CTRL,
+			  vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_CTRL) | VCM_SYSMMU_CTRL_BLOCK);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_FLUSH, 1);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_CTRL,
+			  vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_CTRL) & ~VCM_SYSMMU_CTRL_BLOCK);
+	assert_int_equal(xlate(f, 0x00100010, VCM_ACCESS_READ), 0x40100010);
+
+	/* A handler that resolves the fault and returns 0: retried, not held. */
+	f->action = ACT_MAP;
+	f->ret = 0;
+	assert_int_equal(xlate(f, 0x00500010, VCM_ACCESS_WRITE), RAM_BASE + 0x7010);
+	assert_int_equal(f->status_seen, VCM_SYSMMU_STATUS_BLOCKED);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_STATUS), 0);
+
+	/* No handler: held until vcm_sysmmu_enable() (a CTRL write). */
+	vcm_sysmmu_set_fault_handler(f->mmu, NULL, NULL);
+	assert_int_equal(vcm_dma_read(f->mmu, 0x00600000, &byte, 1), -EFAULT);
+	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0x00100010, VCM_ACCESS_READ, &pa), -EBUSY);
+	vcm_sysmmu_enable(f->mmu);
+	assert_int_equal(xlate(f, 0x00100010, VCM_ACCESS_READ), 0x40100010);
+
+	/* A masked fault holds nothing. */
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_INT_MASK, VCM_SYSMMU_INT_BIT(VCM_FAULT_PAGE));
+	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0x00600000, VCM_ACCESS_READ, &pa), -EFAULT);
+	assert_int_equal(xlate(f, 0x00100010, VCM_ACCESS_READ), 0x40100010);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_INT_MASK, 0);
+
+	/* Turning the hold off lets go. */
+	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0x00600000, VCM_ACCESS_READ, &pa), -EFAULT);
+	{
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *out = open_memstream(&buf, &len);
+
+		vcm_sysmmu_dump(f->mmu, out);
+		fclose(out);
+		assert_non_null(strstr(buf, "CTRL            0x00000005  held after a fault"));
+		free(buf);
+	}
+	vcm_sysmmu_set_fault_hold(f->mmu, false);
+	assert_int_equal(xlate(f, 0x00100010, VCM_ACCESS_READ), 0x40100010);
+	{
+		unsigned long w = vcm_warn_count();
+
+		vcm_sysmmu_set_fault_hold(NULL, true);
+		assert_int_equal(vcm_warn_count(), w + 1);
+	}
+}
+
+/* A 16 MiB supersection translates through one TLB entry. */
+static void test_supersection(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t base = vcm_pgtable_base(f->pt);
+	uint32_t e = 0x43040002, zero = 0;
+	unsigned i;
+
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x01000000, 0x42000000, 0x1000000,
+					 VCM_MAP_SUPERSECTION), 0);
+	on(f);
+	assert_int_equal(xlate(f, 0x01000010, VCM_ACCESS_READ), 0x42000010);
+	assert_int_equal(xlate(f, 0x01FFFFF0, VCM_ACCESS_WRITE), 0x42FFFFF0);
+	assert_int_equal(xlate(f, 0x01876543, VCM_ACCESS_READ), 0x42876543);
+	assert_int_equal(stats(f).walks, 1);
+	assert_int_equal(stats(f).tlb_hits, 2);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_TLB_READ, 0);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_TLB_DATA),
+			 0x01000000 | VCM_SYSMMU_TLB_SIZE_16M << 1 | VCM_SYSMMU_TLB_TAG_VALID);
+	vcm_sysmmu_writel(f->mmu, VCM_SYSMMU_TLB_READ, VCM_SYSMMU_TLB_READ_PA);
+	assert_int_equal(vcm_sysmmu_readl(f->mmu, VCM_SYSMMU_TLB_DATA), 0x42000000);
+	/* FLUSH_ENTRY of any DVA inside drops it. */
+	vcm_sysmmu_tlb_invalidate_entry(f->mmu, 0x01ABC000);
+	xlate(f, 0x01000010, VCM_ACCESS_READ);
+	assert_int_equal(stats(f).walks, 2);
+	/* Unmapped without invalidation: a stale hit. */
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x01000000, 0x1000000), 0x1000000);
+	assert_int_equal(xlate(f, 0x01100000, VCM_ACCESS_READ), 0x42100000);
+	assert_int_equal(stats(f).stale_hits, 1);
+
+	/* Entries written by hand (as another driver would): bit 18 in 16 slots. */
+	for (i = 0; i < 16; i++)
+		assert_int_equal(vcm_soc_phys_write(f->soc, base + (0x30 + i) * 4, &e, 4), 0);
+	vcm_sysmmu_tlb_invalidate(f->mmu);
+	assert_int_equal(xlate(f, 0x03ABCDEF, VCM_ACCESS_READ), 0x43ABCDEF);
+	assert_int_equal(xlate(f, 0x03000000, VCM_ACCESS_READ), 0x43000000);
+	assert_int_equal(stats(f).walks, 3);
+
+	/* One slot of it cleared alone: the fault report names the cut. */
+	assert_int_equal(vcm_soc_phys_write(f->soc, base + 0x35 * 4, &zero, 4), 0);
+	vcm_sysmmu_tlb_invalidate(f->mmu);
+	{
+		struct vcm_warn_capture *c = vcm_warn_capture_start();
+		vcm_addr_t pa;
+
+		assert_int_equal(vcm_sysmmu_translate(f->mmu, 0x03500000, VCM_ACCESS_READ, &pa),
+				 -EFAULT);
+		assert_int_equal(vcm_warn_captured(c, "likely cause: a supersection cut"), 1);
+		assert_int_equal(vcm_warn_captured(c, "16 MiB supersection"), 0);	/* lv1 is a fault */
+		vcm_warn_capture_stop(c);
+		test_warnings_quiet();
+	}
+	for (i = 0; i < 16; i++)
+		assert_int_equal(vcm_soc_phys_write(f->soc, base + (0x30 + i) * 4, &zero, 4), 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -682,6 +940,11 @@ int main(void)
 		T(test_registers),
 		T(test_bad_args),
 		T(test_dump),
+		T(test_int_mask),
+		T(test_tlb_read),
+		T(test_prefetch_buffers),
+		T(test_fault_hold),
+		T(test_supersection),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
