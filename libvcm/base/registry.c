@@ -19,8 +19,11 @@
 #define REG_LOAD_NUM		1
 #define REG_LOAD_DEN		2
 
-/* The index of the released ring: a power of two, at most half full. */
-#define REL_INDEX_SLOTS		(2 * VCM_REG_RELEASED_KEEP)
+/*
+ * The index of the released ring: a power of two, at most 1/8 full, so
+ * that its clusters stay short (every release forgets one and adds one).
+ */
+#define REL_INDEX_SLOTS		(8 * VCM_REG_RELEASED_KEEP)
 
 struct vcm_reg_table *_Atomic vcm_reg_table;
 
