@@ -190,6 +190,20 @@ VCM_EXPORT int vcm_cache_maint(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t si
 			       enum vcm_cache_op op);
 
 /**
+ * vcm_cache_flush_all() - clean and invalidate every line of the machine's
+ * RAM (the kernel's flush_cache_all() and outer_flush_all()).
+ * @soc: the machine.
+ *
+ * Walks every RAM bank, so it takes time in proportion to the RAM the SoC
+ * was given (about what a memcmp() of it costs): meant for the rare places
+ * where a driver flushes everything, not for a per-buffer path.
+ *
+ * Return: 0 (also on a coherent SoC, where it does nothing); -EINVAL for a
+ * bad @soc (a released or foreign one is warned about).
+ */
+VCM_EXPORT int vcm_cache_flush_all(struct vcm_soc *soc);
+
+/**
  * vcm_cache_sync_for_device() - make a range ready for a device's access
  * (the kernel's dma_sync_single_for_device()).
  * @soc: the machine.

@@ -102,6 +102,16 @@ static inline void outer_flush_range(vcm_addr_t start, vcm_addr_t end)
 	vcm_kernel_outer(start, end, VCM_CACHE_FLUSH);
 }
 
+static inline void flush_cache_all(void)
+{
+	vcm_cache_flush_all(vcm_soc_current());
+}
+
+static inline void outer_flush_all(void)
+{
+	vcm_cache_flush_all(vcm_soc_current());
+}
+
 static inline void dma_sync_single_for_device(struct device *dev, vcm_addr_t handle,
 					      size_t size, enum dma_data_direction dir)
 {

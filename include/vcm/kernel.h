@@ -25,6 +25,7 @@
 #ifndef VCM_KERNEL_H
 #define VCM_KERNEL_H
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -252,6 +252,7 @@ struct vcm_mmu_driver {
 	int (*deactivate_page)(vcm_addr_t vaddr, vcm_addr_t paddr, unsigned order, void *vcm);
 };
 
+#ifndef VCM_KERNEL_HEADERS
 /**
  * struct vcm_mmu_res - a reservation of the MMU wrapper, laid out exactly as
  * the kernel's.
@@ -263,11 +264,18 @@ struct vcm_mmu_driver {
  * res.res_size and res.vcm inside a range it reserved, initialise @bound as
  * an empty list) and vcm_bind() a phys to it; it then vcm_unbind()s and
  * frees it itself, never vcm_unreserve()s it.
+ *
+ * With the kernel's headers (<linux/vcm-drv.h> and the others of the
+ * vcm-kernel pkg-config module, which define VCM_KERNEL_HEADERS) it is not
+ * declared: in the kernel it was private to mm/vcm.c, and a driver that
+ * makes one declares it itself, with this very layout (as the MFC driver's
+ * mfc_mem.h does).
  */
 struct vcm_mmu_res {
 	struct vcm_res res;
 	struct vcm_link bound;
 };
+#endif
 
 struct vcm_mmu_state;
 
@@ -277,15 +285,21 @@ struct vcm_mmu_state;
  * @driver: the MMU operations; fill it.
  * @state: internal (DVA allocator, bound reservations).
  *
- * Reservations come from the window [start, start+size) through the buddy
- * allocator, each aligned in DVA to the largest of the driver's orders that
- * fits in its size, so big mappings can use big pages (also when the window
- * start is not aligned that much); the unused tail of the rounded block is
- * given back, so no DVA is wasted beyond page rounding.  A reservation
- * needs a free, naturally aligned block of the power of two its page count
- * rounds up to: in a window that is not a power of two in size, or whose
+ * @vcm and @driver are the kernel's first fields; the kernel's private
+ * ones after them (pool, bound_res, lock, activated) are libvcm's @state
+ * here, so a driver embeds the structure and fills @vcm and @driver as in
+ * the kernel, but its size is not the kernel's.
+ *
+ * A context made by vcm_mmu_init() places DVA as the kernel did: each
+ * reservation aligned (in absolute DVA) to the largest of the driver's
+ * orders not above the lowest set bit of its page count, at the lowest
+ * such address of the window [start, start+size) that is free (first fit).
+ * vcm_iommu_create() contexts use libvcm's own placement instead, the
+ * buddy allocator: each reservation aligned to the largest of the driver's
+ * orders that fits in its size, the unused tail of the power-of-two block
+ * given back (so in a window that is not a power of two in size, or whose
  * start is not aligned to the largest page that fits in it, a reservation
- * as large as the whole window may be -ENOSPC.
+ * as large as the whole window may be -ENOSPC).
  * Bindings made while the context is active are mapped at once; the list of
  * bound reservations is replayed on activation (a failure unwinds what was
  * mapped and the activation fails) and taken down on the last deactivation.

@@ -772,6 +772,20 @@ VCM_EXPORT int vcm_cache_maint(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t si
 	return maint(soc, pa, size, op);
 }
 
+VCM_EXPORT int vcm_cache_flush_all(struct vcm_soc *soc)
+{
+	vcm_addr_t base[VCM_SOC_MAX_BANKS];
+	vcm_size_t size[VCM_SOC_MAX_BANKS];
+	unsigned i, n;
+
+	if (!vcm_soc_ok(soc, __func__))
+		return -EINVAL;
+	n = vcm_soc_banks(soc, base, size, VCM_SOC_MAX_BANKS);
+	for (i = 0; i < n; i++)
+		vcm_cache_maint_range(soc, base[i], size[i], VCM_CACHE_FLUSH);
+	return 0;
+}
+
 static bool dir_ok(enum vcm_dma_dir dir)
 {
 	return dir == VCM_DMA_BIDIRECTIONAL || dir == VCM_DMA_TO_DEVICE ||

@@ -288,6 +288,16 @@ static struct vcm_phys *scattered_phys(unsigned n, vcm_addr_t pa)
 	return test_phys_new(n, starts, sizes);
 }
 
+/*
+ * The wrapper's reservation is the kernel's struct vcm_mmu_res, which a
+ * driver may declare and allocate itself (MFC's mfc_mem.h does):
+ * {struct vcm_res res; struct list_head bound;}, nothing before or after.
+ */
+_Static_assert(offsetof(struct vcm_mmu_res, res) == 0, "res first");
+_Static_assert(offsetof(struct vcm_mmu_res, bound) == sizeof(struct vcm_res), "bound next");
+_Static_assert(sizeof(struct vcm_mmu_res) == sizeof(struct vcm_res) + sizeof(struct vcm_link),
+	       "nothing after bound");
+
 /* --- vcm_mmu_init ---------------------------------------------------------- */
 
 static void check_init_einval(const struct vcm_mmu_driver *drv, vcm_addr_t start,

@@ -16,7 +16,9 @@
  *   struct vcm_mmu, vcm_mmu_init(), then a copy of the driver ops with phys
  *   and activate replaced (the original activate called from the new one);
  * - the kernel basics of <vcm/kernel.h>, reservation reference counts and
- *   <plat/sysmmu.h>.
+ *   <plat/sysmmu.h>;
+ * - the structures laid out as shipped, a driver's statically initialised
+ *   context.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -81,6 +83,16 @@ struct shipped_vcm_res {
 /* mm/vcm.c's (and the MFC driver's own copy in mfc_mem.h) */
 struct shipped_vcm_mmu_res {
 	struct shipped_vcm_res res;
+	struct list_head bound;
+};
+
+/*
+ * The kernel's headers do not declare struct vcm_mmu_res (it was private to
+ * mm/vcm.c): a driver that makes one declares it, as mfc_mem.h does.  The
+ * MMU wrapper's own is checked to be this layout in test_mmu.c.
+ */
+struct vcm_mmu_res {
+	struct vcm_res res;
 	struct list_head bound;
 };
 

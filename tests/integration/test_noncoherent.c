@@ -368,6 +368,41 @@ static void test_kernel_names(void **state)
 	vcm_sysmmu_destroy(dev);
 }
 
+/* flush_cache_all()/outer_flush_all(): every line of every bank, both ways. */
+static void test_flush_all(void **state)
+{
+	struct ctx *c = *state;
+	struct vcm_sysmmu *dev = vcm_sysmmu_create(c->soc, "mdma");	/* bypass */
+	vcm_addr_t pa[2];
+	uint8_t *cpu[2], b, v = 0xcd;
+
+	assert_int_equal(vcm_soc_alloc_pages(c->soc, 0, &pa[0]), 0);
+	assert_int_equal(vcm_soc_alloc_pages(c->soc, 4, &pa[1]), 0);
+	cpu[0] = vcm_soc_phys_to_host(c->soc, pa[0]);
+	cpu[1] = vcm_soc_phys_to_host(c->soc, pa[1]);
+
+	cpu[0][100] = 1;
+	cpu[1][5000] = 2;
+	assert_int_equal(vcm_dma_read(dev, pa[0] + 100, &b, 1), 0);
+	assert_int_equal(b, c->nc ? 0 : 1);	/* not cleaned yet */
+	cache_warnings_reset();
+	flush_cache_all();
+	assert_int_equal(vcm_dma_read(dev, pa[0] + 100, &b, 1), 0);
+	assert_int_equal(b, 1);
+	assert_int_equal(vcm_dma_read(dev, pa[1] + 5000, &b, 1), 0);
+	assert_int_equal(b, 2);
+
+	assert_int_equal(vcm_dma_write(dev, pa[1] + 6000, &v, 1), 0);
+	outer_flush_all();
+	assert_int_equal(cpu[1][6000], 0xcd);
+	assert_int_equal(cache_warnings, 0);
+
+	assert_int_equal(vcm_cache_flush_all(NULL), -EINVAL);
+	vcm_soc_free_pages(c->soc, pa[0], 0);
+	vcm_soc_free_pages(c->soc, pa[1], 4);
+	vcm_sysmmu_destroy(dev);
+}
+
 /* vcm_res_sync_*(), vcm_phys_sync_*() and the errors of the sync calls. */
 static void test_res_phys_sync(void **state)
 {
@@ -434,6 +469,7 @@ int main(void)
 		BOTH(test_library_pgtables_are_cleaned),
 		BOTH(test_kernel_names),
 		BOTH(test_res_phys_sync),
+		BOTH(test_flush_all),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,11 @@
 #ifndef VCM_KERNEL_LINUX_VCM_DRV_H
 #define VCM_KERNEL_LINUX_VCM_DRV_H
 
+/* The kernel's headers are in use (see struct vcm_mmu_res in <vcm/vcm-drv.h>). */
+#ifndef VCM_KERNEL_HEADERS
+#define VCM_KERNEL_HEADERS 1
+#endif
+
 #include <linux/vcm.h>
 #include <vcm/vcm-drv.h>
 

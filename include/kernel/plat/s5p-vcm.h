@@ -8,6 +8,11 @@
 #ifndef VCM_KERNEL_PLAT_S5P_VCM_H
 #define VCM_KERNEL_PLAT_S5P_VCM_H
 
+/* The kernel's headers are in use (see struct vcm_mmu_res in <vcm/vcm-drv.h>). */
+#ifndef VCM_KERNEL_HEADERS
+#define VCM_KERNEL_HEADERS 1
+#endif
+
 #include <linux/vcm-drv.h>
 #include <plat/sysmmu.h>
 #include <vcm/s5p.h>

@@ -9,6 +9,11 @@
 #ifndef VCM_KERNEL_PLAT_SYSMMU_H
 #define VCM_KERNEL_PLAT_SYSMMU_H
 
+/* The kernel's headers are in use (see struct vcm_mmu_res in <vcm/vcm-drv.h>). */
+#ifndef VCM_KERNEL_HEADERS
+#define VCM_KERNEL_HEADERS 1
+#endif
+
 #include <vcm/kernel.h>
 #include <vcm/s5p.h>
 
