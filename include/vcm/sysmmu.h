@@ -25,10 +25,22 @@
  *   vcm_pgtable_destroy() must not race with any other use of the table.
  * - a System MMU may be used from several threads at once (several DMA
  *   streams through one bus master): its TLB, registers and statistics are
- *   protected by a lock in the model.  The fault handler is called without
- *   that lock held, so it may call any function of this header, including
- *   vcm_pgtable_map() and the register view.  vcm_sysmmu_destroy() must
- *   not race with any other use of the System MMU.
+ *   protected by a lock in the model, except on one path: a TLB hit of
+ *   vcm_sysmmu_translate() takes no lock.  It reads the TLB entry, the
+ *   page-table entry behind it and the base under a sequence count that
+ *   every change of the model's state moves, and is kept only if nothing
+ *   changed meanwhile (else the translation takes the locked path), so it
+ *   returns what the locked path would have returned at some instant of
+ *   the call.  Its statistics are counted per thread and added in when
+ *   they are read: vcm_sysmmu_get_stats() gives counters whose sums hold
+ *   (@translations is the sum of its parts) and that include every
+ *   translation of the calling thread and of the threads it synchronised
+ *   with (joined, took a lock after); hits of threads running meanwhile
+ *   may or may not be in them.  The fault handler is called
+ *   without the lock held, so it may call any function of this header,
+ *   including vcm_pgtable_map() and the register view.
+ *   vcm_sysmmu_destroy() and vcm_sysmmu_set_tlb_entries() (which replaces
+ *   the TLB's memory) must not race with any other use of the System MMU.
  * - a page table or a System MMU must be destroyed before its SoC.
  */
 #ifndef VCM_SYSMMU_H
@@ -581,7 +593,8 @@ VCM_EXPORT void vcm_sysmmu_set_fault_hold(struct vcm_sysmmu *mmu, bool on);
 /**
  * vcm_sysmmu_get_stats() - read the event counters.
  * @mmu: the MMU.
- * @st: receives a consistent snapshot (zeroed for a NULL @mmu).
+ * @st: receives a snapshot whose sums hold (zeroed for a NULL @mmu); TLB
+ *	hits other threads make during the call may or may not be in it.
  */
 VCM_EXPORT void vcm_sysmmu_get_stats(const struct vcm_sysmmu *mmu, struct vcm_sysmmu_stats *st);
 
@@ -590,7 +603,8 @@ VCM_EXPORT void vcm_sysmmu_get_stats(const struct vcm_sysmmu *mmu, struct vcm_sy
  * @mmu: the MMU.
  * @entries: 1..VCM_SYSMMU_TLB_MAX_ENTRIES.
  *
- * The TLB is emptied.  Replacement is first-in first-out.
+ * The TLB is emptied.  Replacement is first-in first-out.  Not while
+ * another thread uses @mmu (the lock-free TLB hit reads the TLB's memory).
  * Return: 0; -EINVAL for a NULL @mmu or @entries out of range; -ENOMEM.
  */
 VCM_EXPORT int vcm_sysmmu_set_tlb_entries(struct vcm_sysmmu *mmu, unsigned entries);

@@ -707,6 +707,42 @@ const uint32_t *vcm_pgtable_entry_slow(struct vcm_soc *soc, uint64_t pa,
 	return vcm_soc_phys_to_host(soc, pa);
 }
 
+enum vcm_walk_result vcm_pgtable_walk_slow(struct vcm_soc *soc, uint64_t base, uint64_t dva,
+					   struct vcm_walk *w, struct vcm_ram_window *win)
+{
+	bool check = vcm_pgtable_walk_checks(soc, win);
+	enum vcm_walk_result r;
+	const uint32_t *p;
+	uint64_t pa;
+	uint32_t e;
+
+	w->stale = false;
+	w->pte_host = NULL;	/* (read not only through a window) */
+	pa = base + vcm_lv1_index(dva) * sizeof(uint32_t);
+	w->reads = 1;
+	w->pte_pa = pa;
+	p = vcm_pgtable_entry(soc, pa, win);
+	if (!p)
+		return VCM_WALK_BUS_ERROR;
+	e = vcm_lv1_read_acquire(p);
+	if (check)
+		vcm_pgtable_walk_check(soc, pa, e, w);
+	r = vcm_walk_lv1(w, pa, e);
+	if (r != VCM_WALK_NEXT)
+		return r;
+
+	pa = vcm_walk_lv2_pa(e, dva);
+	w->reads = 2;
+	w->pte_pa = pa;
+	p = vcm_pgtable_entry(soc, pa, win);
+	if (!p)
+		return VCM_WALK_BUS_ERROR;
+	e = vcm_pte_read(p);
+	if (check)
+		vcm_pgtable_walk_check(soc, pa, e, w);
+	return vcm_walk_lv2(w, pa, e);
+}
+
 void vcm_pgtable_walk_check(struct vcm_soc *soc, uint64_t pa, uint32_t e, struct vcm_walk *w)
 {
 	if (w->stale || !vcm_cache_pte_stale(soc, pa, &w->stale_cpu, &w->stale_maint))

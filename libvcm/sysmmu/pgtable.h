@@ -278,6 +278,7 @@ enum vcm_walk_result {
 	VCM_WALK_OK,
 	VCM_WALK_FAULT,		/* a fault entry */
 	VCM_WALK_BUS_ERROR,	/* a table address that is not RAM */
+	VCM_WALK_NEXT,		/* (inside a walk: a link, read level 2) */
 };
 
 /*
@@ -287,6 +288,10 @@ enum vcm_walk_result {
  * @pte: the leaf entry as read.
  * @pte_pa: PA of the leaf entry (for stale-TLB checks: what the hardware
  *          knows of it; its host memory may go, e.g. a pinned user page).
+ * @pte_host: where the leaf entry lives in the host mapping of its RAM
+ *	bank, when the walk read it through its window (valid for the SoC's
+ *	life; it tells only while the bank has no redirected page); NULL when
+ *	it was read another way.
  * @reads: 32-bit RAM reads done (1 or 2).
  * @stale: a device walk on a non-coherent SoC read an entry the CPU wrote
  *	and did not clean (see cache-model.h); the entry's PA, what RAM and the
@@ -297,6 +302,7 @@ struct vcm_walk {
 	unsigned page_shift;
 	uint32_t pte;
 	uint64_t pte_pa;
+	const uint32_t *pte_host;
 	unsigned reads;
 	bool stale;
 	uint64_t stale_pa;
@@ -334,51 +340,24 @@ static inline const uint32_t *vcm_pgtable_entry(struct vcm_soc *soc, uint64_t pa
 	return p ? p : vcm_pgtable_entry_slow(soc, pa, win);
 }
 
-/*
- * Walk the table at @base (PA of level 1) for @dva (< 2^32) in @soc's RAM.
- * @win: the RAM window (soc-internal.h) the walk reads table entries
- * through; a table outside it is found by a bank lookup, which moves the
- * window there.  Inline: the translation paths keep only what they use of
- * @w.  A device window (win->device, the System MMU's) reads RAM as devices
- * see it: on a non-coherent SoC not the CPU's copy, and w->stale tells
- * whether an entry read was stale.
- */
-static inline enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_t base,
-						    uint64_t dva, struct vcm_walk *w,
-						    struct vcm_ram_window *win)
+/* A level-1 entry @e read at @pa: a page (section, supersection), or what next. */
+static inline enum vcm_walk_result vcm_walk_lv1(struct vcm_walk *w, uint64_t pa, uint32_t e)
 {
-	bool check = vcm_pgtable_walk_checks(soc, win);
-	const uint32_t *p;
-	uint64_t pa;
-	uint32_t e;
-
 	w->reads = 1;
-	w->stale = false;
-	pa = base + vcm_lv1_index(dva) * sizeof(uint32_t);
 	w->pte_pa = pa;
-	p = vcm_pgtable_entry(soc, pa, win);
-	if (!p)
-		return VCM_WALK_BUS_ERROR;
-	e = vcm_lv1_read_acquire(p);
-	if (check)
-		vcm_pgtable_walk_check(soc, pa, e, w);
 	w->pte = e;
 	if (vcm_lv1_is_section(e)) {
 		w->page_shift = vcm_lv1_section_page(e, &w->pa_base);
 		return VCM_WALK_OK;
 	}
-	if (!vcm_lv1_is_link(e))
-		return VCM_WALK_FAULT;
+	return vcm_lv1_is_link(e) ? VCM_WALK_NEXT : VCM_WALK_FAULT;
+}
 
+/* A level-2 entry @e read at @pa: a page or a fault. */
+static inline enum vcm_walk_result vcm_walk_lv2(struct vcm_walk *w, uint64_t pa, uint32_t e)
+{
 	w->reads = 2;
-	pa = vcm_lv1_link_pa(e) + vcm_lv2_index(dva) * sizeof(uint32_t);
 	w->pte_pa = pa;
-	p = vcm_pgtable_entry(soc, pa, win);
-	if (!p)
-		return VCM_WALK_BUS_ERROR;
-	e = vcm_pte_read(p);
-	if (check)
-		vcm_pgtable_walk_check(soc, pa, e, w);
 	w->pte = e;
 	if (vcm_lv2_is_small(e)) {
 		w->pa_base = vcm_small_pa(e);
@@ -391,6 +370,52 @@ static inline enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_
 		return VCM_WALK_OK;
 	}
 	return VCM_WALK_FAULT;
+}
+
+/* PA of the level-2 entry of @dva behind the link entry @link. */
+static inline uint64_t vcm_walk_lv2_pa(uint32_t link, uint64_t dva)
+{
+	return vcm_lv1_link_pa(link) + vcm_lv2_index(dva) * sizeof(uint32_t);
+}
+
+/*
+ * vcm_pgtable_walk_slow() - vcm_pgtable_walk() for every case: tables
+ * outside @win (a bank lookup moves it), redirected pages, and a device
+ * walk on a non-coherent SoC (which checks what it reads).
+ */
+enum vcm_walk_result vcm_pgtable_walk_slow(struct vcm_soc *soc, uint64_t base, uint64_t dva,
+					   struct vcm_walk *w, struct vcm_ram_window *win);
+
+/*
+ * Walk the table at @base (PA of level 1) for @dva (< 2^32) in @soc's RAM.
+ * @win: the RAM window (soc-internal.h) the walk reads table entries
+ * through.  Inline, the common case only: both entries read through @win
+ * on a coherent SoC; anything else is vcm_pgtable_walk_slow()'s, out of
+ * line (a table outside the window, found by a bank lookup that moves it;
+ * a device window, win->device, on a non-coherent SoC, which reads RAM as
+ * devices see it and tells in w->stale whether an entry read was stale).
+ */
+static inline enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_t base,
+						    uint64_t dva, struct vcm_walk *w,
+						    struct vcm_ram_window *win)
+{
+	uint64_t pa = base + vcm_lv1_index(dva) * sizeof(uint32_t);
+	const uint32_t *p = vcm_ram_window_host(win, pa);
+	enum vcm_walk_result r;
+
+	if (!p || vcm_pgtable_walk_checks(soc, win))
+		return vcm_pgtable_walk_slow(soc, base, dva, w, win);
+	w->stale = false;
+	w->pte_host = p;
+	r = vcm_walk_lv1(w, pa, vcm_lv1_read_acquire(p));
+	if (r != VCM_WALK_NEXT)
+		return r;
+	pa = vcm_walk_lv2_pa(w->pte, dva);
+	p = vcm_ram_window_host(win, pa);
+	if (!p)
+		return vcm_pgtable_walk_slow(soc, base, dva, w, win);
+	w->pte_host = p;
+	return vcm_walk_lv2(w, pa, vcm_pte_read(p));
 }
 
 /* Short name of a page size for dumps: "4K", "64K", "1M", "16M". */

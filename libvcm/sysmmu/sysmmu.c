@@ -10,6 +10,15 @@
  * state.  A spinlock protects it; it is never held while calling out (fault
  * handler, warning handler).
  *
+ * The TLB hit of vcm_sysmmu_translate() takes no lock (translate_fast()):
+ * every hold of the lock is also a seqcount write section (mmu_lock()
+ * makes the count odd, mmu_unlock() even again), and the hit path reads
+ * the TLB, the page-table entry behind the hit (stale check) and the
+ * base inside a read section, keeping its result only if the count did
+ * not move.  Anything else (a miss, a stale or multiple hit, bypass,
+ * blocked, a writer at work) goes the locked way.  Its statistics are
+ * counted per thread (struct hit_slot) and added up by readers.
+ *
  * TLB: each entry caches one page (section, large or small page) with the
  * host address and value of the page-table entry it came from, and the
  * page-table base it was filled under.  A hit is used as is (as hardware
@@ -39,10 +48,24 @@
 #include "sysmmu-internal.h"
 #include "tlb.h"
 
+/*
+ * The TLB hits one thread counted on the lock-free path of one System MMU:
+ * written by that thread only, read by anyone (relaxed atomics).
+ */
+struct hit_slot {
+	struct hit_slot *next;
+	const void *thread;		/* the thread's key (see thread_key()) */
+	uint64_t hits;
+};
+
 struct vcm_sysmmu {
 	struct vcm_soc *soc;
 	char *name;
 	vcm_spinlock_t lock;		/* see mmu_lock() */
+	unsigned seq;			/* odd while the lock is held (a change) */
+	bool fast;			/* hits may take the lock-free path */
+	uint64_t id;			/* never reused: per-thread slot caches */
+	struct hit_slot *hit_slots;	/* one per thread that hit lock-free */
 
 	/* registers */
 	uint32_t ctrl;
@@ -96,14 +119,26 @@ struct xlate {
 /* A burst translates at most this many pages under one hold of the lock. */
 #define BURST_PAGES	64
 
-/* The model's lock (spinlock.h): held for a TLB lookup or a short burst of walks. */
+/*
+ * The model's lock (spinlock.h): held for a TLB lookup or a short burst of
+ * walks, and for every change of the state.  Each hold is a seqcount write
+ * section for the lock-free hit path: the count is odd from before the
+ * first change to after the last.
+ */
 static void mmu_lock(const struct vcm_sysmmu *mmu)
 {
+	unsigned *seq = (unsigned *)&mmu->seq;
+
 	vcm_spin_lock((vcm_spinlock_t *)&mmu->lock);
+	__atomic_store_n(seq, *seq + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);	/* odd before any change */
 }
 
 static void mmu_unlock(const struct vcm_sysmmu *mmu)
 {
+	unsigned *seq = (unsigned *)&mmu->seq;
+
+	__atomic_store_n(seq, *seq + 1, __ATOMIC_RELEASE);	/* even after them */
 	vcm_spin_unlock((vcm_spinlock_t *)&mmu->lock);
 }
 
@@ -124,6 +159,12 @@ static bool bad_mmu(const struct vcm_sysmmu *mmu, const char *fn)
 static bool mmu_blocked(const struct vcm_sysmmu *mmu)
 {
 	return (mmu->ctrl & VCM_SYSMMU_CTRL_BLOCK) || mmu->fault_held;
+}
+
+/* After a change of CTRL or of the hold: may hits skip the lock? */
+static void update_fast_locked(struct vcm_sysmmu *mmu)
+{
+	VCM_TLB_SET(mmu->fast, (mmu->ctrl & VCM_SYSMMU_CTRL_MMU_EN) && !mmu_blocked(mmu));
 }
 
 static void xlate_init(struct xlate *x)
@@ -209,10 +250,13 @@ static int tlb_miss(struct vcm_sysmmu *mmu, uint32_t dva, struct xlate *x, bool 
 	}
 	count_walk(mmu, &w, dva, x);
 	e = vcm_tlb_insert(&mmu->tlb, dva, w.page_shift);
-	e->pa = (uint32_t)w.pa_base;
-	e->pte = w.pte;
-	e->pte_pa = (uint32_t)w.pte_pa;
-	e->base = mmu->pt_base;
+	VCM_TLB_SET(e->pa, (uint32_t)w.pa_base);
+	VCM_TLB_SET(e->pte, w.pte);
+	VCM_TLB_SET(e->pte_pa, (uint32_t)w.pte_pa);
+	VCM_TLB_SET(e->base, mmu->pt_base);
+	/* where the lock-free hit path finds the entry again (NULL: it does not) */
+	VCM_TLB_SET(e->pte_host, w.pte_host);
+	VCM_TLB_SET(e->nredirects, mmu->win.nredirects);
 	mask = (1ULL << w.page_shift) - 1;
 	x->pa = w.pa_base + (dva & mask);
 	x->page_left = mask + 1 - (dva & mask);
@@ -303,6 +347,7 @@ static void release_hold(struct vcm_sysmmu *mmu)
 {
 	mmu_lock(mmu);
 	mmu->fault_held = false;
+	update_fast_locked(mmu);
 	mmu_unlock(mmu);
 }
 
@@ -322,6 +367,7 @@ static int deliver_fault(struct vcm_sysmmu *mmu, const struct vcm_fault *f)
 	record_fault_locked(mmu, f);
 	if (!(mmu->int_mask & VCM_SYSMMU_INT_BIT(f->type))) {
 		mmu->fault_held = mmu->hold_on_fault;
+		update_fast_locked(mmu);
 		fn = mmu->handler;
 		priv = mmu->handler_priv;
 	}
@@ -588,20 +634,117 @@ static bool access_ok(unsigned access)
 	return access == VCM_ACCESS_READ || access == VCM_ACCESS_WRITE;
 }
 
-VCM_EXPORT int vcm_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, unsigned access,
-				    vcm_addr_t *pa)
+/* ---- the lock-free TLB hit ---- */
+
+/* A key of the calling thread: the address of its own TLS. */
+static __thread struct {
+	uint64_t id;			/* the System MMU ... */
+	struct hit_slot *slot;		/* ... and this thread's slot in it */
+} hit_cache[4] __attribute__((tls_model("initial-exec")));
+
+static const void *thread_key(void)
+{
+	return hit_cache;
+}
+
+/* This thread's hit slot in @mmu (made on first use), or NULL (no memory). */
+static struct hit_slot *hit_slot_find(struct vcm_sysmmu *mmu)
+{
+	struct hit_slot *s;
+
+	mmu_lock(mmu);
+	for (s = mmu->hit_slots; s && s->thread != thread_key(); s = s->next)
+		;
+	if (!s) {
+		s = calloc(1, sizeof(*s));	/* not vcm_calloc(): no fault injection */
+		if (s) {
+			s->thread = thread_key();
+			s->next = mmu->hit_slots;
+			mmu->hit_slots = s;
+		}
+	}
+	mmu_unlock(mmu);
+	return s;
+}
+
+/* Count one lock-free hit in this thread's slot: false if there is none. */
+static bool count_fast_hit(struct vcm_sysmmu *mmu)
+{
+	unsigned way = (unsigned)mmu->id & (VCM_ARRAY_SIZE(hit_cache) - 1);
+	struct hit_slot *s;
+
+	if (hit_cache[way].id != mmu->id) {
+		s = hit_slot_find(mmu);
+		if (!s)
+			return false;
+		hit_cache[way].id = mmu->id;
+		hit_cache[way].slot = s;
+	}
+	s = hit_cache[way].slot;
+	__atomic_store_n(&s->hits, s->hits + 1, __ATOMIC_RELAXED);	/* one writer */
+	return true;
+}
+
+/* The hits counted lock-free, all threads (lock held). */
+static uint64_t fast_hits_locked(const struct vcm_sysmmu *mmu)
+{
+	const struct hit_slot *s;
+	uint64_t n = 0;
+
+	for (s = mmu->hit_slots; s; s = s->next)
+		n += __atomic_load_n(&s->hits, __ATOMIC_RELAXED);
+	return n;
+}
+
+/*
+ * A TLB hit without the lock: true with *@pa if exactly one entry holds
+ * @dva, the page-table entry it came from still holds what it cached and
+ * the base is the one it was filled under, and nothing changed meanwhile.
+ * Anything else: false, and the locked path decides (and counts, warns).
+ */
+static bool translate_fast(struct vcm_sysmmu *mmu, uint32_t dva, vcm_addr_t *pa)
+{
+	unsigned seq = __atomic_load_n(&mmu->seq, __ATOMIC_ACQUIRE);
+	const struct vcm_tlb_entry *e;
+	const uint32_t *pte;
+	uint32_t idx = 0, base, mask;
+	bool fresh;
+
+	if ((seq & 1) || !VCM_TLB_GET(mmu->fast) || vcm_tlb_probe(&mmu->tlb, dva, &idx) != 1)
+		return false;
+	e = &mmu->tlb.e[idx];
+	pte = VCM_TLB_GET(e->pte_host);
+	if (!pte || atomic_load_explicit(VCM_TLB_GET(e->nredirects), memory_order_relaxed))
+		return false;
+	fresh = vcm_pte_read(pte) == VCM_TLB_GET(e->pte) &&
+		VCM_TLB_GET(e->base) == VCM_TLB_GET(mmu->pt_base);
+	base = VCM_TLB_GET(e->pa);
+	mask = VCM_TLB_GET(e->mask);
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);	/* the reads above before the re-check */
+	if (!fresh || __atomic_load_n(&mmu->seq, __ATOMIC_RELAXED) != seq ||
+	    !count_fast_hit(mmu))
+		return false;
+	*pa = base + (dva & mask);
+	return true;
+}
+
+/*
+ * The locked way of vcm_sysmmu_translate(): misses, stale and multiple
+ * hits, bypass, blocked, faults and their retry.  Out of line, so that the
+ * lock-free hit stays a short leaf.
+ */
+static __attribute__((noinline)) int translate_slow(struct vcm_sysmmu *mmu, uint32_t dva,
+						    unsigned access, vcm_addr_t *pa)
 {
 	struct vcm_fault f = { .dva = dva, .access = access };
 	unsigned attempt;
 	struct xlate x;
 	int err;
 
-	if (!vcm_sysmmu_ok(mmu, __func__) || !pa || dva >= VCM_PT_ADDR_LIMIT || !access_ok(access))
-		return -EINVAL;
 	for (attempt = 0;; attempt++) {
 		xlate_init(&x);
 		mmu_lock(mmu);
-		err = translate_locked(mmu, (uint32_t)dva, access, &x, false);
+		err = translate_locked(mmu, dva, access, &x, false);
 		mmu_unlock(mmu);
 		warn_stale(mmu, &x);
 		if (!err)
@@ -614,6 +757,16 @@ VCM_EXPORT int vcm_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, unsi
 			return -EFAULT;
 		}
 	}
+}
+
+VCM_EXPORT int vcm_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, unsigned access,
+				    vcm_addr_t *pa)
+{
+	if (!vcm_sysmmu_ok(mmu, __func__) || !pa || dva >= VCM_PT_ADDR_LIMIT || !access_ok(access))
+		return -EINVAL;
+	if (translate_fast(mmu, (uint32_t)dva, pa))
+		return 0;
+	return translate_slow(mmu, (uint32_t)dva, access, pa);
 }
 
 VCM_EXPORT int vcm_sysmmu_inject_fault(struct vcm_sysmmu *mmu, const struct vcm_fault *f)
@@ -669,6 +822,9 @@ void vcm_sysmmu_count_stale_reads(struct vcm_sysmmu *mmu, unsigned lines)
 	mmu_unlock(mmu);
 }
 
+/* The id of the last System MMU made (0: none; ids are never reused). */
+static uint64_t next_mmu_id;
+
 VCM_EXPORT struct vcm_sysmmu *vcm_sysmmu_create(struct vcm_soc *soc, const char *name)
 {
 	struct vcm_sysmmu *mmu;
@@ -679,6 +835,7 @@ VCM_EXPORT struct vcm_sysmmu *vcm_sysmmu_create(struct vcm_soc *soc, const char 
 	if (!mmu)
 		return vcm_err_ptr(-ENOMEM);
 	mmu->soc = soc;
+	mmu->id = __atomic_add_fetch(&next_mmu_id, 1, __ATOMIC_RELAXED);
 	mmu->win.device = true;		/* the walker reads RAM as devices see it */
 	mmu->name = vcm_strdup(name ? name : "sysmmu");
 	if (!mmu->name || vcm_tlb_init(&mmu->tlb, VCM_SYSMMU_TLB_DEFAULT_ENTRIES) ||
@@ -697,6 +854,12 @@ VCM_EXPORT void vcm_sysmmu_destroy(struct vcm_sysmmu *mmu)
 	if (!vcm_sysmmu_ok(mmu, __func__))
 		return;
 	vcm_reg_del(mmu, VCM_KIND_SYSMMU);
+	while (mmu->hit_slots) {
+		struct hit_slot *s = mmu->hit_slots;
+
+		mmu->hit_slots = s->next;
+		free(s);
+	}
 	vcm_tlb_release(&mmu->tlb);
 	vcm_soc_put(mmu->soc);
 	free(mmu->name);
@@ -708,6 +871,7 @@ static void ctrl_write_locked(struct vcm_sysmmu *mmu, uint32_t val)
 {
 	mmu->ctrl = val;
 	mmu->fault_held = false;
+	update_fast_locked(mmu);
 }
 
 static void set_ctrl(struct vcm_sysmmu *mmu, uint32_t val)
@@ -732,7 +896,7 @@ VCM_EXPORT void vcm_sysmmu_disable(struct vcm_sysmmu *mmu)
 static void set_base(struct vcm_sysmmu *mmu, uint32_t val)
 {
 	mmu_lock(mmu);
-	mmu->pt_base = val & ~(uint32_t)(VCM_LV1_TABLE_ALIGN - 1);
+	VCM_TLB_SET(mmu->pt_base, val & ~(uint32_t)(VCM_LV1_TABLE_ALIGN - 1));
 	mmu_unlock(mmu);
 }
 
@@ -797,7 +961,18 @@ VCM_EXPORT void vcm_sysmmu_set_fault_hold(struct vcm_sysmmu *mmu, bool on)
 	mmu->hold_on_fault = on;
 	if (!on)
 		mmu->fault_held = false;
+	update_fast_locked(mmu);
 	mmu_unlock(mmu);
+}
+
+/* The statistics, the hits counted lock-free added (lock held). */
+static void stats_locked(const struct vcm_sysmmu *mmu, struct vcm_sysmmu_stats *st)
+{
+	uint64_t fast = fast_hits_locked(mmu);
+
+	*st = mmu->st;
+	st->translations += fast;
+	st->tlb_hits += fast;
 }
 
 VCM_EXPORT void vcm_sysmmu_get_stats(const struct vcm_sysmmu *mmu, struct vcm_sysmmu_stats *st)
@@ -809,7 +984,7 @@ VCM_EXPORT void vcm_sysmmu_get_stats(const struct vcm_sysmmu *mmu, struct vcm_sy
 		return;
 	}
 	mmu_lock(mmu);
-	*st = mmu->st;
+	stats_locked(mmu, st);
 	mmu_unlock(mmu);
 }
 
@@ -971,7 +1146,7 @@ static bool writel_locked(struct vcm_sysmmu *mmu, unsigned offset, uint32_t val)
 		mmu->st.tlb_entry_flushes++;
 		return true;
 	case VCM_SYSMMU_PT_BASE_ADDR:
-		mmu->pt_base = val & ~(uint32_t)(VCM_LV1_TABLE_ALIGN - 1);
+		VCM_TLB_SET(mmu->pt_base, val & ~(uint32_t)(VCM_LV1_TABLE_ALIGN - 1));
 		return true;
 	case VCM_SYSMMU_INT_CLEAR:
 		int_clear_locked(mmu, val);
@@ -1138,6 +1313,7 @@ static int snapshot(const struct vcm_sysmmu *mmu, struct vcm_sysmmu *snap)
 		mmu_lock(mmu);
 		if (mmu->tlb.size == n) {
 			*snap = *mmu;
+			stats_locked(mmu, &snap->st);
 			memcpy(e, mmu->tlb.e, n * sizeof(*e));
 			mmu_unlock(mmu);
 			snap->tlb.e = e;

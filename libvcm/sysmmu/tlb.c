@@ -42,10 +42,12 @@ void vcm_tlb_flush(struct vcm_tlb *t)
 {
 	unsigned i;
 
-	memset(t->bucket, 0xFF, sizeof(*t->bucket) << t->hash_bits);	/* VCM_TLB_NONE */
+	for (i = 0; i < 1U << t->hash_bits; i++)
+		VCM_TLB_SET(t->bucket[i], VCM_TLB_NONE);
 	for (i = 0; i < t->size; i++)
-		t->e[i].valid = false;
+		VCM_TLB_SET(t->e[i].valid, false);
 	memset(t->count, 0, sizeof(t->count));
+	VCM_TLB_SET(t->present, 0);
 	t->nvalid = 0;
 	t->next = 0;
 	t->mru = 0;
@@ -61,9 +63,10 @@ static void tlb_remove(struct vcm_tlb *t, uint32_t i)
 	link = &t->bucket[vcm_tlb_hash(t, e->tag >> vcm_tlb_class_shift(e->cls), e->cls)];
 	while (*link != i)
 		link = &t->e[*link].next;
-	*link = e->next;
-	e->valid = false;
-	t->count[e->cls]--;
+	VCM_TLB_SET(*link, e->next);
+	VCM_TLB_SET(e->valid, false);
+	if (!--t->count[e->cls])
+		VCM_TLB_SET(t->present, t->present & ~(1U << e->cls));
 	t->nvalid--;
 }
 
@@ -96,15 +99,16 @@ struct vcm_tlb_entry *vcm_tlb_insert(struct vcm_tlb *t, uint32_t dva, unsigned p
 	uint32_t *head;
 
 	tlb_remove(t, i);
-	e->cls = (uint8_t)class_of(page_shift);
-	e->mask = (uint32_t)((1ULL << page_shift) - 1);
-	e->tag = dva & ~e->mask;
+	VCM_TLB_SET(e->cls, (uint8_t)class_of(page_shift));
+	VCM_TLB_SET(e->mask, (uint32_t)((1ULL << page_shift) - 1));
+	VCM_TLB_SET(e->tag, dva & ~e->mask);
 	e->warned = false;
-	e->valid = true;
+	VCM_TLB_SET(e->valid, true);
 	head = &t->bucket[vcm_tlb_hash(t, dva >> page_shift, e->cls)];
-	e->next = *head;
-	*head = i;
-	t->count[e->cls]++;
+	VCM_TLB_SET(e->next, *head);
+	VCM_TLB_SET(*head, i);
+	if (!t->count[e->cls]++)
+		VCM_TLB_SET(t->present, t->present | 1U << e->cls);
 	t->nvalid++;
 	t->mru = i;
 	t->next = i + 1 == t->size ? 0 : i + 1;

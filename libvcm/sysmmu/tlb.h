@@ -9,11 +9,19 @@
  * matches a DVA; entries of different sizes may overlap (a table changed
  * without invalidation), which a lookup reports as a multi-hit.
  *
- * Not thread-safe: the System MMU's lock protects it.
+ * Changed only under the System MMU's lock.  Looked up also without it,
+ * by the System MMU's lock-free hit path (sysmmu.c) inside a seqcount read
+ * section that discards what it read if a change ran meanwhile: so every
+ * field that path reads is written with VCM_TLB_SET() and read with
+ * VCM_TLB_GET() (relaxed atomics: plain moves on the hosts we run on), and
+ * a hash chain is followed at most t->size steps, whatever it holds.  The
+ * arrays themselves (vcm_tlb_init(), vcm_tlb_release()) must not change
+ * while anyone looks.
  */
 #ifndef LIBVCM_TLB_H
 #define LIBVCM_TLB_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -24,6 +32,9 @@ enum vcm_tlb_class {
 	VCM_TLB_SUPERSECTION,	/* 16 MiB */
 	VCM_TLB_NR_CLASSES,
 };
+
+#define VCM_TLB_GET(field)	__atomic_load_n(&(field), __ATOMIC_RELAXED)
+#define VCM_TLB_SET(field, v)	__atomic_store_n(&(field), (v), __ATOMIC_RELAXED)
 
 #define VCM_TLB_NONE		UINT32_MAX
 #define VCM_TLB_HASH_MUL	0x9E3779B1U	/* 2^32 / golden ratio */
@@ -36,9 +47,16 @@ struct vcm_tlb_entry {
 	uint32_t pte;			/* the leaf entry as the walk read it */
 	uint32_t base;			/* PT_BASE_ADDR it was filled under */
 	uint32_t next;			/* hash chain */
-	uint32_t pte_pa;		/* PA of that entry (a copy of what the
-					 * hardware holds: never a host pointer,
-					 * the table's memory may go) */
+	uint32_t pte_pa;		/* PA of that entry (what the hardware
+					 * holds; the reference for stale checks) */
+	/*
+	 * Where that entry lives in the host mapping of its RAM bank (valid
+	 * for the SoC's life), for the lock-free hit path's stale check, and
+	 * the bank's count of redirected pages: the pointer tells only while
+	 * that count is 0.  NULL: that path does not check this entry.
+	 */
+	const uint32_t *pte_host;
+	const atomic_ulong *nredirects;
 	uint8_t cls;			/* enum vcm_tlb_class */
 	bool valid;
 	bool warned;			/* stale hit already reported */
@@ -52,6 +70,7 @@ struct vcm_tlb {
 	unsigned next;			/* FIFO victim */
 	unsigned mru;			/* last entry hit or filled */
 	unsigned count[VCM_TLB_NR_CLASSES];
+	unsigned present;		/* bit cls: count[cls] != 0 */
 	unsigned nvalid;		/* valid entries, all classes */
 };
 
@@ -68,42 +87,42 @@ static inline uint32_t vcm_tlb_hash(const struct vcm_tlb *t, uint32_t key, unsig
 	return (key * VCM_TLB_HASH_MUL) >> (32 - t->hash_bits);
 }
 
-/* The entry of class @cls holding @dva, or VCM_TLB_NONE. */
+/*
+ * The entry of class @cls holding @dva, or VCM_TLB_NONE.  Safe without the
+ * lock (see above): at most t->size steps, indices checked.
+ */
 static inline uint32_t vcm_tlb_find(const struct vcm_tlb *t, uint32_t dva, unsigned cls)
 {
-	unsigned shift = vcm_tlb_class_shift(cls);
-	uint32_t key = dva >> shift, i;
+	unsigned shift = vcm_tlb_class_shift(cls), steps;
+	uint32_t key = dva >> shift, i = VCM_TLB_GET(t->bucket[vcm_tlb_hash(t, key, cls)]);
 
-	for (i = t->bucket[vcm_tlb_hash(t, key, cls)]; i != VCM_TLB_NONE; i = t->e[i].next)
-		if (t->e[i].cls == cls && t->e[i].tag >> shift == key)
+	for (steps = 0; i < t->size && steps < t->size; steps++) {
+		const struct vcm_tlb_entry *e = &t->e[i];
+
+		if (VCM_TLB_GET(e->cls) == cls && VCM_TLB_GET(e->tag) >> shift == key)
 			return i;
+		i = VCM_TLB_GET(e->next);
+	}
 	return VCM_TLB_NONE;
 }
 
 /* True if @e is valid and holds @dva. */
 static inline bool vcm_tlb_match(const struct vcm_tlb_entry *e, uint32_t dva)
 {
-	return e->valid && ((dva ^ e->tag) & ~e->mask) == 0;
+	return VCM_TLB_GET(e->valid) && ((dva ^ VCM_TLB_GET(e->tag)) & ~VCM_TLB_GET(e->mask)) == 0;
 }
 
 /*
- * Entries matching @dva: 0, 1 (its index in *@idx) or 2 (two or more).
- * The last entry used answers at once when no entry of another page size
- * exists (nothing could overlap it); else one chain per size is probed.
+ * Entries matching @dva by probing one chain per page size present: 0, 1
+ * (its index in *@idx) or 2 (two or more).  Safe without the lock.
  */
-static inline unsigned vcm_tlb_lookup(struct vcm_tlb *t, uint32_t dva, uint32_t *idx)
+static inline unsigned vcm_tlb_probe(const struct vcm_tlb *t, uint32_t dva, uint32_t *idx)
 {
-	const struct vcm_tlb_entry *m = &t->e[t->mru];
-	unsigned cls, hits = 0;
+	unsigned cls, hits = 0, classes;
 	uint32_t i;
 
-	if (vcm_tlb_match(m, dva) && t->nvalid == t->count[m->cls]) {
-		*idx = t->mru;
-		return 1;
-	}
-	for (cls = 0; cls < VCM_TLB_NR_CLASSES; cls++) {
-		if (!t->count[cls])
-			continue;
+	for (classes = VCM_TLB_GET(t->present); classes; classes &= classes - 1) {
+		cls = (unsigned)__builtin_ctz(classes);
 		i = vcm_tlb_find(t, dva, cls);
 		if (i == VCM_TLB_NONE)
 			continue;
@@ -111,7 +130,24 @@ static inline unsigned vcm_tlb_lookup(struct vcm_tlb *t, uint32_t dva, uint32_t 
 			return 2;
 		*idx = i;
 	}
-	if (hits)
+	return hits;
+}
+
+/*
+ * vcm_tlb_probe() with the lock held: the last entry used answers at once
+ * when no entry of another page size exists (nothing could overlap it).
+ */
+static inline unsigned vcm_tlb_lookup(struct vcm_tlb *t, uint32_t dva, uint32_t *idx)
+{
+	const struct vcm_tlb_entry *m = &t->e[t->mru];
+	unsigned hits;
+
+	if (vcm_tlb_match(m, dva) && t->nvalid == t->count[m->cls]) {
+		*idx = t->mru;
+		return 1;
+	}
+	hits = vcm_tlb_probe(t, dva, idx);
+	if (hits == 1)
 		t->mru = *idx;
 	return hits;
 }
@@ -125,8 +161,8 @@ void vcm_tlb_flush(struct vcm_tlb *t);
 void vcm_tlb_flush_dva(struct vcm_tlb *t, uint32_t dva);
 /*
  * Fill the FIFO victim with a page of 2^@page_shift bytes (12, 16, 20, 24) at
- * @dva's page; returns the new entry, whose pa/pte/pte_pa/base the caller
- * sets.
+ * @dva's page; returns the new entry, whose pa, pte, pte_pa, pte_host,
+ * nredirects and base the caller sets (with VCM_TLB_SET()).
  */
 struct vcm_tlb_entry *vcm_tlb_insert(struct vcm_tlb *t, uint32_t dva, unsigned page_shift);
 /* True if valid entries @a and @b cover a common DVA. */

@@ -497,6 +497,102 @@ static void test_concurrent(void **state)
 	assert_int_equal(vcm_pgtable_unmap(f->pt, 0, DVA_LIMIT), 0x8000);
 }
 
+/* ---- concurrency: lock-free TLB hits while the table and the TLB change ---- */
+
+#define HOT_DVA		0x70000000ULL
+#define HOT_PAGES	8
+#define HOT_PA(set, k)	(RAM_BASE + 0x900000 + (set) * 0x10000 + (k) * 0x1000ULL)
+
+struct hitter {
+	struct fixture *f;
+	unsigned iters;
+	uint64_t calls;		/* translations asked for */
+	int err;
+};
+
+/* Translates the hot pages: each answer is one of the two PAs of its page, or a fault. */
+static void *hit_reader(void *arg)
+{
+	struct hitter *h = arg;
+	unsigned i;
+
+	for (i = 0; i < h->iters && !h->err; i++) {
+		unsigned k = i % HOT_PAGES;
+		vcm_addr_t pa = 0;
+		int ret = vcm_sysmmu_translate(h->f->mmu, HOT_DVA + k * 0x1000 + 8,
+					       VCM_ACCESS_READ, &pa);
+
+		h->calls++;
+		if (ret == -EFAULT)
+			continue;	/* caught between unmap and map */
+		if (ret || (pa != HOT_PA(0, k) + 8 && pa != HOT_PA(1, k) + 8))
+			h->err = 1;
+	}
+	return NULL;
+}
+
+/* Moves the hot pages between two PAs, invalidating as a driver does; reads stats. */
+static void *hit_mutator(void *arg)
+{
+	struct hitter *h = arg;
+	struct vcm_sysmmu_stats st;
+	unsigned i;
+
+	for (i = 0; i < h->iters / 16 && !h->err; i++) {
+		unsigned k = i % HOT_PAGES, set = (i / HOT_PAGES + 1) % 2;
+		uint64_t dva = HOT_DVA + k * 0x1000;
+
+		if (vcm_pgtable_unmap(h->f->pt, dva, 0x1000) != 0x1000 ||
+		    vcm_pgtable_map(h->f->pt, dva, HOT_PA(set, k), 0x1000, 0))
+			h->err = 2;
+		if (i % 3)
+			vcm_sysmmu_tlb_invalidate_entry(h->f->mmu, dva);
+		else
+			vcm_sysmmu_writel(h->f->mmu, VCM_SYSMMU_FLUSH, 1);
+		vcm_sysmmu_get_stats(h->f->mmu, &st);
+		if (st.translations != st.bypassed + st.blocked + st.tlb_hits + st.tlb_misses +
+				       st.multi_hits)
+			h->err = 3;
+	}
+	return NULL;
+}
+
+/*
+ * TLB hits take no lock: several threads translate the same hot pages
+ * while another remaps them and invalidates.  Every answer is a PA the
+ * page had, and the statistics add up to exactly the calls made.
+ */
+static void test_concurrent_hits(void **state)
+{
+	struct fixture *f = *state;
+	struct hitter h[3];
+	pthread_t th[3];
+	struct vcm_sysmmu_stats st;
+	uint64_t calls = 0;
+	unsigned i, iters = under_valgrind() ? 2000 : 200000;
+
+	vcm_sysmmu_set_fault_handler(f->mmu, NULL, NULL);
+	vcm_sysmmu_set_fault_reports(f->mmu, false);
+	for (i = 0; i < HOT_PAGES; i++)
+		assert_int_equal(vcm_pgtable_map(f->pt, HOT_DVA + i * 0x1000, HOT_PA(0, i), 0x1000,
+						 0), 0);
+	for (i = 0; i < 3; i++) {
+		h[i] = (struct hitter){ .f = f, .iters = iters };
+		assert_int_equal(pthread_create(&th[i], NULL, i < 2 ? hit_reader : hit_mutator,
+						&h[i]), 0);
+	}
+	for (i = 0; i < 3; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(h[i].err, 0);
+		calls += h[i].calls;
+	}
+	vcm_sysmmu_get_stats(f->mmu, &st);
+	assert_int_equal(st.translations, calls);
+	assert_int_equal(st.translations, st.tlb_hits + st.tlb_misses);
+	assert_true(st.tlb_hits > 0);
+	assert_int_equal(vcm_pgtable_unmap(f->pt, HOT_DVA, HOT_PAGES * 0x1000), HOT_PAGES * 0x1000);
+}
+
 /* DMA through 16 MiB supersections: one walk per supersection, bytes where the table says. */
 static void test_supersection(void **state)
 {
@@ -551,6 +647,7 @@ int main(void)
 		T(test_bad_args),
 		T(test_pinned_page_in_section),
 		T(test_concurrent),
+		T(test_concurrent_hits),
 		T(test_supersection),
 	};
 
