@@ -167,7 +167,9 @@ struct s5p_vcm_driver {
  * vcm_err_ptr(-EINVAL) for a bad @id, a @size of 0 or one larger than
  * S5P_VCM_DVA_END, and with a warning for a @size that is not a whole
  * number of pages (the shipped layer refused it); -EEXIST if @id already has a context; -ENOSPC when no
- * free window is that large; -ENOMEM.
+ * free window is that large; -ENOMEM; -ENODEV, with a warning, if the SoC
+ * of the live unified contexts was destroyed (destroy them first: then the
+ * layer follows the current SoC again).
  */
 VCM_EXPORT struct vcm *vcm_create_unified(vcm_size_t size, enum vcm_dev_id id,
 					  const struct s5p_vcm_driver *driver);
@@ -242,8 +244,10 @@ VCM_EXPORT void s5p_vcm_turn_off(struct vcm *vcm);
  * on the shared state's SoC; the device's DMA goes through it (see
  * vcm_dma_read()).  It lives as long as the shared state: until the last
  * unified context is destroyed, or, while there is none, until the current
- * SoC changes; at the latest until the process exits.
- * Return: the System MMU; vcm_err_ptr(-EINVAL) for a bad @id; -ENOMEM.
+ * SoC changes or is destroyed; at the latest until the process exits.  A
+ * model is never found through another SoC than its own.
+ * Return: the System MMU; vcm_err_ptr(-EINVAL) for a bad @id; -ENOMEM;
+ * -ENODEV, with a warning, as vcm_create_unified().
  */
 VCM_EXPORT struct vcm_sysmmu *s5p_sysmmu_get(enum vcm_dev_id id);
 
@@ -303,7 +307,8 @@ typedef enum sysmmu_ips sysmmu_ips;
  * The same models as s5p_sysmmu_get() (s5p_sysmmu_ip(SYSMMU_MFC_L) is
  * s5p_sysmmu_get(VCM_DEV_MFC)), made on first use with the same lifetime;
  * SYSMMU_MFC_R is named "s5p-sysmmu-mfc_r".
- * Return: the System MMU; vcm_err_ptr(-EINVAL) for a bad @ips; -ENOMEM.
+ * Return: the System MMU; vcm_err_ptr(-EINVAL) for a bad @ips; -ENOMEM;
+ * -ENODEV as s5p_sysmmu_get().
  */
 VCM_EXPORT struct vcm_sysmmu *s5p_sysmmu_ip(sysmmu_ips ips);
 
@@ -314,7 +319,8 @@ VCM_EXPORT struct vcm_sysmmu *s5p_sysmmu_ip(sysmmu_ips ips);
  * Programs the shared table's base (when a unified context made it), sets
  * the LRU replacement policy in CFG and enables translation and the fault
  * interrupt in CTRL, through the register view.
- * Return: 0; -EINVAL for a bad @ips; -ENOMEM if the model cannot be made.
+ * Return: 0; -EINVAL for a bad @ips; -ENOMEM if the model cannot be made;
+ * -ENODEV as s5p_sysmmu_get().
  */
 VCM_EXPORT int s5p_sysmmu_on(sysmmu_ips ips);
 

@@ -398,6 +398,9 @@ VCM_EXPORT struct vcm *vcm_onetoone_create(struct vcm_soc *soc);
  * through the view are at the physical addresses and the other way round.
  * vcm_alloc() on it allocates from @soc.  Binding a phys pinned from user
  * memory is -EOPNOTSUPP (the application already has its own view).
+ * vcm_reserve() on it is -ENOSPC for a size larger than the window, and
+ * -ENOMEM if the host does not give the address space (mmap() fails), as
+ * for any failed host allocation.
  * Return: the context; -ENOMEM.
  */
 VCM_EXPORT struct vcm *vcm_vmm_create(struct vcm_soc *soc);

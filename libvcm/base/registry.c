@@ -19,8 +19,11 @@
 #define REG_LOAD_NUM		1
 #define REG_LOAD_DEN		2
 
-/* The index of the released ring: a power of two, at most half full. */
-#define REL_INDEX_SLOTS		(2 * VCM_REG_RELEASED_KEEP)
+/*
+ * The index of the released ring: a power of two, at most 1/8 full, so
+ * that its clusters stay short (every release forgets one and adds one).
+ */
+#define REL_INDEX_SLOTS		(8 * VCM_REG_RELEASED_KEEP)
 
 struct vcm_reg_table *_Atomic vcm_reg_table;
 
@@ -137,7 +140,7 @@ static void info_of(const struct vcm_reg_table *t, uint64_t i, struct vcm_handle
 	info->kind = meta_kind(meta);
 	info->id = meta_id(meta);
 	info->creator = atomic_load_explicit(&t->cold[i].creator, memory_order_relaxed);
-	info->priv = atomic_load_explicit(&t->cold[i].priv, memory_order_relaxed);
+	info->priv = atomic_load_explicit(&t->slots[i].priv, memory_order_relaxed);
 }
 
 /*
@@ -153,7 +156,7 @@ static void slot_fill(struct vcm_reg_table *t, uint64_t i, uintptr_t key, uint64
 	atomic_store_explicit(&s->key, 0, memory_order_relaxed);
 	atomic_thread_fence(memory_order_release);
 	atomic_store_explicit(&s->meta, meta, memory_order_relaxed);
-	atomic_store_explicit(&t->cold[i].priv, priv, memory_order_relaxed);
+	atomic_store_explicit(&t->slots[i].priv, priv, memory_order_relaxed);
 	atomic_store_explicit(&t->cold[i].creator, creator, memory_order_relaxed);
 	atomic_store_explicit(&s->key, key, memory_order_release);
 }
@@ -172,7 +175,7 @@ static void insert_into(struct vcm_reg_table *t, uintptr_t key, uint64_t meta, v
 static void slot_move(struct vcm_reg_table *t, uint64_t to, uint64_t from)
 {
 	slot_fill(t, to, slot_key(&t->slots[from]), slot_meta(&t->slots[from]),
-		  atomic_load_explicit(&t->cold[from].priv, memory_order_relaxed),
+		  atomic_load_explicit(&t->slots[from].priv, memory_order_relaxed),
 		  atomic_load_explicit(&t->cold[from].creator, memory_order_relaxed));
 }
 
@@ -234,7 +237,7 @@ static int reserve_slot(void)
 	for (i = 0; old && i <= old->mask; i++)
 		if (slot_key(&old->slots[i]))
 			insert_into(t, slot_key(&old->slots[i]), slot_meta(&old->slots[i]),
-				    atomic_load_explicit(&old->cold[i].priv, memory_order_relaxed),
+				    atomic_load_explicit(&old->slots[i].priv, memory_order_relaxed),
 				    atomic_load_explicit(&old->cold[i].creator,
 							 memory_order_relaxed));
 	t->older = old;		/* readers may still be in it */
@@ -406,7 +409,7 @@ bool vcm_reg_get_locked(const void *h, enum vcm_kind kind, void **priv)
 	reg_lock();
 	i = find_live(h, kind);
 	if (i >= 0 && priv)
-		*priv = atomic_load_explicit(&table()->cold[i].priv, memory_order_relaxed);
+		*priv = atomic_load_explicit(&table()->slots[i].priv, memory_order_relaxed);
 	reg_unlock();
 	return i >= 0;
 }
@@ -462,7 +465,7 @@ int vcm_reg_set_priv(const void *h, enum vcm_kind kind, void *priv)
 	reg_lock();
 	i = find_live(h, kind);
 	if (i >= 0)	/* a plain store: readers see the old or the new pointer */
-		atomic_store_explicit(&table()->cold[i].priv, priv, memory_order_release);
+		atomic_store_explicit(&table()->slots[i].priv, priv, memory_order_release);
 	reg_unlock();
 	return i >= 0 ? 0 : -ENOENT;
 }

@@ -18,10 +18,9 @@
  *
  * Lookups are lock-free: an open-addressing table of the live entries
  * (linear probing, deletion by backward shift), read with atomic loads.
- * Its slots hold only what the check on entry reads (the handle and
- * id|kind, 16 bytes, so a table of thousands of handles stays small in
- * the cache); the private pointer and the creator lie in a parallel
- * array.  A reader trusts a hit it read consistently (the slot's key the
+ * Its slots hold only what the calls on entry read (the handle, id|kind
+ * and the private pointer, 24 bytes, so a table of thousands of handles
+ * stays small in the cache); the creator lies in a parallel array.  A reader trusts a hit it read consistently (the slot's key the
  * same before and after its fields); a miss, or a slot that changed
  * meanwhile, is retried under the writers' lock.  Tables replaced by a
  * larger one are kept until the process exits, so a reader never touches
@@ -60,15 +59,15 @@ enum vcm_kind {
 #define VCM_REG_ID_SHIFT	8
 #define VCM_REG_HASH_MULT	0x9e3779b97f4a7c15ULL
 
-/* What the check on entry reads. */
+/* What the calls on entry read. */
 struct vcm_reg_slot {
 	_Atomic uintptr_t key;		/* the handle; 0: empty */
 	_Atomic uint64_t meta;
+	_Atomic(void *) priv;
 };
 
 /* The rest of an entry, at the same index in vcm_reg_table.cold. */
 struct vcm_reg_cold {
-	_Atomic(void *) priv;
 	_Atomic(const char *) creator;
 };
 
@@ -118,8 +117,7 @@ static inline bool vcm_reg_read_fast(uintptr_t key, uint64_t *meta, void **priv)
 		if (k == key) {
 			*meta = atomic_load_explicit(&s->meta, memory_order_relaxed);
 			if (priv)
-				*priv = atomic_load_explicit(&t->cold[i].priv,
-							     memory_order_relaxed);
+				*priv = atomic_load_explicit(&s->priv, memory_order_relaxed);
 			atomic_thread_fence(memory_order_acquire);
 			return atomic_load_explicit(&s->key, memory_order_relaxed) == key;
 		}

@@ -13,18 +13,20 @@
 #include "list.h"
 #include "pool.h"
 #include "registry.h"
+#include "soc-internal.h"
 
 /*
  * struct vcm_core - what vcm_init() adds to a context: the registry's
  * private pointer of the context's handle (vcm_core()), so that struct vcm
  * itself has only the kernel's fields.
- * @lock: the bookkeeping mutex: guards @busy/@owner, @res_list, @nres,
+ * @lock: the bookkeeping mutex: guards @res_list, @nres,
  *        vcm->activations and each reservation's phys/bound_size (so that
  *        a reader such as s5p_vcm_dump() sees them whole).  Held briefly,
  *        never across a call out.
- * @idle: signalled when the context's ownership is given back.
- * @busy: an operation owns the context (see vcm_ctx_enter()).
- * @owner_thread: the thread that owns it.
+ * @idle: signalled when the context's ownership is given back to a waiter.
+ * @owner_thread: the thread that owns the context (see vcm_ctx_enter()),
+ *        as an integer; 0 while no operation owns it.
+ * @waiters: threads waiting for it (counted under @lock).
  * @res_list: the context's reservations (struct vcm_res_node.link).
  * @nres: reservations in the list.
  * @res_nodes: where the nodes of @res_list come from (owner only).
@@ -43,8 +45,8 @@
 struct vcm_core {
 	pthread_mutex_t lock;
 	pthread_cond_t idle;
-	bool busy;
-	pthread_t owner_thread;
+	_Atomic uintptr_t owner_thread;
+	atomic_uint waiters;
 	struct vcm_link res_list;
 	unsigned long nres;
 	struct vcm_pool res_nodes;
@@ -189,7 +191,13 @@ static inline void vcm_set_release_hook(struct vcm *vcm, void (*fn)(struct vcm *
  */
 static inline void vcm_set_soc(struct vcm *vcm, struct vcm_soc *soc)
 {
-	vcm_core(vcm)->soc = soc;
+	struct vcm_core *core = vcm_core(vcm);
+
+	/* the context keeps the SoC's memory (see vcm_soc_hold()) until it goes */
+	if (soc)
+		vcm_soc_hold(soc);
+	vcm_soc_put(core->soc);
+	core->soc = soc;
 }
 
 static inline struct vcm_soc *vcm_context_soc(const struct vcm *vcm)

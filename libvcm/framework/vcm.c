@@ -49,32 +49,52 @@ static bool res_put_shared(struct vcm_res *res)
 	return false;
 }
 
+/*
+ * Ownership is one word, the owner thread: taken by a compare-and-swap from
+ * 0 when nobody owns the context (the common case: no lock, no call), given
+ * back by a store.  A thread that finds it owned waits on @idle under the
+ * bookkeeping mutex, counted in @waiters; the owner wakes one when it lets
+ * go and sees a waiter.  Both sides use sequentially consistent operations
+ * (the owner stores 0 then reads @waiters; a waiter counts itself, then
+ * tries the swap, under the mutex the owner takes to signal), so a wake-up
+ * is never lost.
+ */
+static inline bool ctx_try_own(struct vcm_core *core, uintptr_t self, uintptr_t *owner)
+{
+	*owner = 0;
+	return atomic_compare_exchange_strong(&core->owner_thread, owner, self);
+}
+
 int vcm_ctx_enter(struct vcm *vcm, const char *fn)
 {
 	struct vcm_core *core = vcm_core(vcm);
+	uintptr_t self = (uintptr_t)pthread_self(), owner;
 
-	pthread_mutex_lock(&core->lock);
-	if (core->busy && pthread_equal(core->owner_thread, pthread_self())) {
+	if (!ctx_try_own(core, self, &owner)) {
+		if (owner == self) {
+			vcm_warn("%s: called on context %p from its own driver op or callback; "
+				 "refused (-EDEADLK)", fn, (void *)vcm);
+			return -EDEADLK;
+		}
+		pthread_mutex_lock(&core->lock);
+		atomic_fetch_add(&core->waiters, 1);
+		while (!ctx_try_own(core, self, &owner))
+			pthread_cond_wait(&core->idle, &core->lock);
+		atomic_fetch_sub(&core->waiters, 1);
 		pthread_mutex_unlock(&core->lock);
-		vcm_warn("%s: called on context %p from its own driver op or callback; refused "
-			 "(-EDEADLK)", fn, (void *)vcm);
-		return -EDEADLK;
 	}
-	while (core->busy)
-		pthread_cond_wait(&core->idle, &core->lock);
-	core->busy = true;
-	core->owner_thread = pthread_self();
-	pthread_mutex_unlock(&core->lock);
 	vcm_lock_enter();
 	return 0;
 }
 
 static void core_leave(struct vcm_core *core)
 {
-	pthread_mutex_lock(&core->lock);
-	core->busy = false;
-	pthread_cond_signal(&core->idle);
-	pthread_mutex_unlock(&core->lock);
+	atomic_store(&core->owner_thread, 0);
+	if (atomic_load(&core->waiters)) {
+		pthread_mutex_lock(&core->lock);
+		pthread_cond_signal(&core->idle);
+		pthread_mutex_unlock(&core->lock);
+	}
 	vcm_lock_leave();
 }
 
@@ -144,6 +164,7 @@ static void core_free(struct vcm_core *core)
 	vcm_pool_release(&core->res_nodes);
 	pthread_cond_destroy(&core->idle);
 	pthread_mutex_destroy(&core->lock);
+	vcm_soc_put(core->soc);
 	free(core);
 }
 

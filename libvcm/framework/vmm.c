@@ -38,8 +38,10 @@ static int vmm_hole(void *addr, vcm_size_t len, int fixed)
 }
 
 /*
- * A reservation is host address space: one that the host cannot give (its
- * address space is the window) is -ENOSPC, as in any other context.
+ * A reservation is host address space.  One larger than the window is
+ * -ENOSPC, as in any other context; one the host does not give (its
+ * mmap() fails: address space or memory for the mapping exhausted) is a
+ * failed host allocation, -ENOMEM.
  */
 static struct vcm_res *vmm_res(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
@@ -56,7 +58,7 @@ static struct vcm_res *vmm_res(struct vcm *vcm, vcm_size_t size, unsigned flags)
 		 0);
 	if (p == MAP_FAILED) {
 		free(res);
-		return vcm_err_ptr(-ENOSPC);
+		return vcm_err_ptr(-ENOMEM);
 	}
 	res->start = (uintptr_t)p;
 	return res;

@@ -689,8 +689,8 @@ int vcm_soc_alloc_contig(struct vcm_soc *soc, vcm_size_t size, vcm_addr_t *pa)
 	unsigned i;
 	int ret = -ENOMEM;
 
-	if (vcm_is_err_or_null(soc) || !pa || !npages || !VCM_IS_ALIGNED(size, VCM_PAGE_SIZE) ||
-	    npages > (1ULL << VCM_SOC_MAX_ORDER))
+	if (!vcm_soc_ok(soc, "vcm_soc_alloc_contig") || !pa || !npages ||
+	    !VCM_IS_ALIGNED(size, VCM_PAGE_SIZE) || npages > (1ULL << VCM_SOC_MAX_ORDER))
 		return -EINVAL;
 	if (vcm_should_fail(VCM_FAIL_PAGE_ALLOC, size))
 		return -ENOMEM;

@@ -129,15 +129,40 @@ static void register_exit(void)
 	atexit(s5p_exit);
 }
 
-/* The SoC of the shared state, chosen on first use. */
+/*
+ * The SoC of the shared state, chosen on first use and held (see
+ * vcm_soc_hold()) until the state is released: the pointer stays that
+ * SoC's while the state lives, even if it is destroyed meanwhile, so no
+ * new SoC is ever mistaken for it.
+ */
 static struct vcm_soc *state_soc(void)
 {
 	if (!s5p.soc) {
 		/* atexit, not a destructor: it runs before the SoC's destructor. */
 		pthread_once(&s5p_exit_once, register_exit);
 		s5p.soc = vcm_soc_current();
+		vcm_soc_hold(s5p.soc);
 	}
 	return s5p.soc;
+}
+
+/* True if the state's SoC was destroyed (its contexts may still live). */
+static bool state_soc_dead_locked(void)
+{
+	return s5p.soc && !vcm_reg_live(s5p.soc, VCM_KIND_SOC);
+}
+
+/*
+ * A SoC destroyed under live unified contexts: until they are destroyed
+ * too, nothing new is made or found through the state (warned, true).
+ */
+static bool state_dead_locked(const char *fn)
+{
+	if (!state_soc_dead_locked())
+		return false;
+	vcm_warn("%s: the SoC of the S5P layer was destroyed while %u unified context(s) "
+		 "of it live; destroy them first", fn, s5p.nr_dev);
+	return true;
 }
 
 static bool ips_valid(sysmmu_ips ips)
@@ -206,16 +231,18 @@ static void state_release_locked(void)
 	}
 	vcm_pgtable_destroy(s5p.pt);
 	s5p.pt = NULL;
+	vcm_soc_put(s5p.soc);
 	s5p.soc = NULL;
 }
 
 /*
  * With no context alive the state follows the current SoC: models made by
- * s5p_sysmmu_get() for another SoC are dropped (that SoC may be gone).
+ * s5p_sysmmu_get() for another SoC, or for one destroyed since, are
+ * dropped.
  */
 static void state_sync_locked(void)
 {
-	if (!s5p.nr_dev && s5p.soc && s5p.soc != vcm_soc_current())
+	if (!s5p.nr_dev && s5p.soc && (state_soc_dead_locked() || s5p.soc != vcm_soc_current()))
 		state_release_locked();
 }
 
@@ -534,7 +561,7 @@ VCM_TRACE_BODY struct vcm *do_create_unified(vcm_size_t size, enum vcm_dev_id id
 	n = (unsigned)(VCM_ALIGN_UP(size, S5P_VCM_WINDOW_SIZE) >> S5P_UNIT_SHIFT);
 	vcm_mutex_lock(&s5p.lock);
 	state_sync_locked();
-	vcm = create_locked(n, id, driver);
+	vcm = state_dead_locked(__func__) ? vcm_err_ptr(-ENODEV) : create_locked(n, id, driver);
 	vcm_mutex_unlock(&s5p.lock);
 	return vcm;
 }
@@ -776,7 +803,7 @@ VCM_TRACE_BODY struct vcm_sysmmu *do_s5p_sysmmu_ip(sysmmu_ips ips)
 		return vcm_err_ptr(-EINVAL);
 	vcm_mutex_lock(&s5p.lock);
 	state_sync_locked();
-	mmu = sysmmu_get_locked(ips);
+	mmu = state_dead_locked(__func__) ? vcm_err_ptr(-ENODEV) : sysmmu_get_locked(ips);
 	vcm_mutex_unlock(&s5p.lock);
 	return mmu;
 }
@@ -809,7 +836,7 @@ static struct vcm_sysmmu *ip_and_base(sysmmu_ips ips, vcm_addr_t *base)
 		return vcm_err_ptr(-EINVAL);
 	vcm_mutex_lock(&s5p.lock);
 	state_sync_locked();
-	mmu = sysmmu_get_locked(ips);
+	mmu = state_dead_locked("s5p_sysmmu") ? vcm_err_ptr(-ENODEV) : sysmmu_get_locked(ips);
 	*base = s5p.pt ? vcm_pgtable_base(s5p.pt) : 0;
 	vcm_mutex_unlock(&s5p.lock);
 	return mmu;

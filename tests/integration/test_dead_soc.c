@@ -4,7 +4,8 @@
  * pinned user pages, phys, page tables, System MMU models and the
  * contexts on them stay releasable and keep working without touching freed
  * memory, and a new SoC (even one malloc() would put where the old one
- * was) never sees the old one's pins, pages or models.  The rule
+ * was) never sees the old one's pins, pages or models, nor the S5P
+ * layer's state made on it.  The rule
  * (<vcm/soc.h>, vcm_soc_destroy()): the destroyed handle is dead at once;
  * its memory stays until its last page and holder are gone.  Run under
  * valgrind and ASan by the suite.
@@ -204,6 +205,67 @@ static void userptr_outlives_its_soc(void **state)
 	free(buf);
 }
 
+/*
+ * The S5P layer's state (its shared table and System MMU models) belongs
+ * to one SoC.  Destroyed under live unified contexts, nothing new is made
+ * or found through it (warned) until they go; then the layer follows the
+ * current SoC, and its models are that SoC's, never the old ones.
+ */
+static void s5p_state_outlives_its_soc(void **state)
+{
+	struct vcm_soc *old = test_soc_current(RAM_BASE, RAM_SIZE), *soc;
+	struct vcm *ctx = vcm_create_unified(DEV_SIZE, VCM_DEV_FIMC0, NULL);
+	struct vcm_sysmmu *mmu = s5p_sysmmu_get(VCM_DEV_FIMC0);
+	unsigned char byte = 0;
+	vcm_addr_t pa;
+
+	(void)state;
+	assert_false(vcm_is_err(ctx) || vcm_is_err(mmu));
+	vcm_soc_set_current(NULL);
+	WARNS(1, vcm_soc_destroy(old));		/* the shared table's pages */
+	soc = test_soc_current(RAM_BASE, RAM_SIZE);
+	WARNS(1, assert_ptr_equal(vcm_create_unified(DEV_SIZE, VCM_DEV_FIMC1, NULL),
+				  vcm_err_ptr(-ENODEV)));
+	WARNS(1, assert_ptr_equal(s5p_sysmmu_get(VCM_DEV_FIMC1), vcm_err_ptr(-ENODEV)));
+	assert_ptr_equal(vcm_find_vcm(VCM_DEV_FIMC0), ctx);
+	WARNS(0, vcm_destroy(ctx));
+
+	/* now the layer is the new SoC's: its model reads the new RAM */
+	mmu = s5p_sysmmu_get(VCM_DEV_FIMC0);
+	assert_false(vcm_is_err(mmu));
+	assert_int_equal(vcm_soc_dead_count(), 0);
+	assert_int_equal(vcm_soc_alloc_pages(soc, 0, &pa), 0);
+	assert_int_equal(vcm_soc_phys_write(soc, pa, "N", 1), 0);
+	assert_int_equal(vcm_dma_read(mmu, pa, &byte, 1), 0);	/* disabled: DVA is PA */
+	assert_int_equal(byte, 'N');
+	vcm_soc_free_pages(soc, pa, 0);
+
+	/* the models hold the SoC; the layer lets go when it next looks */
+	WARNS(0, test_soc_release(soc));
+	assert_int_equal(vcm_soc_dead_count(), 1);
+	assert_false(vcm_is_err(s5p_sysmmu_get(VCM_DEV_FIMC0)));	/* the default SoC's */
+}
+
+/* Contexts made on a SoC keep it; allocating through them fails, warned. */
+static void contexts_outlive_their_soc(void **state)
+{
+	struct vcm_soc *old = test_soc_ram(RAM_BASE, RAM_SIZE);
+	struct vcm *o2o = vcm_onetoone_create(old), *vmm = vcm_vmm_create(old);
+	struct vcm_phys *phys;
+
+	(void)state;
+	assert_false(vcm_is_err(o2o) || vcm_is_err(vmm));
+	WARNS(0, vcm_soc_destroy(old));
+	assert_int_equal(vcm_soc_dead_count(), 1);
+	WARNS(1, phys = vcm_alloc(o2o, PAGE, 0));
+	assert_true(vcm_is_err(phys));
+	phys = vcm_alloc(vmm, PAGE, 0);
+	assert_true(vcm_is_err(phys));
+	WARNS(0, vcm_destroy(o2o));
+	assert_int_equal(vcm_soc_dead_count(), 1);
+	WARNS(0, vcm_destroy(vmm));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +273,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(phys_outlives_its_soc, setup, teardown),
 		cmocka_unit_test_setup_teardown(models_outlive_their_soc, setup, teardown),
 		cmocka_unit_test_setup_teardown(userptr_outlives_its_soc, setup, teardown),
+		cmocka_unit_test_setup_teardown(s5p_state_outlives_its_soc, setup, teardown),
+		cmocka_unit_test_setup_teardown(contexts_outlive_their_soc, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -203,6 +203,10 @@ static void run_once(const struct scenario *s, unsigned long fail_at, unsigned l
 		if (!allowed(s, ret))
 			fail_msg("%s: failing allocation %lu (%s) gave %ld", s->name, fail_at,
 				 vcm_fail_site_name(inj.failed_site), ret);
+		/* -ENOSPC is for an address range that is not free, never for a
+		 * failed host allocation (the CPU view's mmap(): #11 item 8) */
+		if (inj.failed_site == VCM_FAIL_HOST && ret == -ENOSPC)
+			fail_msg("%s: failing host allocation %lu gave -ENOSPC", s->name, fail_at);
 		snapshot(&f, &after);
 		if (after.free != before.free || after.warns != before.warns ||
 		    memcmp(after.nres, before.nres, sizeof(after.nres)) ||
