@@ -318,7 +318,11 @@ VCM_EXPORT struct vcm_sysmmu *s5p_sysmmu_ip(sysmmu_ips ips);
  *
  * Programs the shared table's base (when a unified context made it), sets
  * the LRU replacement policy in CFG and enables translation and the fault
- * interrupt in CTRL, through the register view.
+ * interrupt in CTRL, through the register view.  It also turns the model's
+ * fault hold on (vcm_sysmmu_set_fault_hold()), as the hardware behaved under
+ * the shipped driver: its interrupt handler cleared INT_STATUS but never
+ * unblocked, so after a fault the instance answers -EBUSY until CTRL is
+ * written again (sysmmu_tlb_invalidate(), sysmmu_on() or sysmmu_off()).
  * Return: 0; -EINVAL for a bad @ips; -ENOMEM if the model cannot be made;
  * -ENODEV as s5p_sysmmu_get().
  */

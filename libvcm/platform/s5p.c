@@ -855,6 +855,8 @@ VCM_TRACE_BODY int do_s5p_sysmmu_on(sysmmu_ips ips)
 			  vcm_sysmmu_readl(mmu, VCM_SYSMMU_CFG) | VCM_SYSMMU_CFG_LRU);
 	vcm_sysmmu_writel(mmu, VCM_SYSMMU_CTRL,
 			  vcm_sysmmu_readl(mmu, VCM_SYSMMU_CTRL) | VCM_SYSMMU_CTRL_ENABLE);
+	/* the kernel's interrupt handler only cleared INT: the MMU stayed held */
+	vcm_sysmmu_set_fault_hold(mmu, true);
 	return 0;
 }
 

@@ -811,6 +811,7 @@ static void test_plat_sysmmu(void **state)
 	struct vcm_sysmmu *l = s5p_sysmmu_ip(SYSMMU_MFC_L);
 	struct vcm_sysmmu *r = s5p_sysmmu_ip(SYSMMU_MFC_R);
 	struct vcm_sysmmu_stats st;
+	uint8_t byte;
 
 	(void)state;
 	assert_false(IS_ERR(l) || IS_ERR(r));
@@ -826,6 +827,14 @@ static void test_plat_sysmmu(void **state)
 	assert_int_equal(vcm_sysmmu_readl(l, VCM_SYSMMU_PT_BASE_ADDR), 0x40004000);
 	assert_int_equal(sysmmu_tlb_invalidate(SYSMMU_MFC_L), 0);
 	/* unblocked again after the flush */
+	assert_int_equal(vcm_sysmmu_readl(l, VCM_SYSMMU_STATUS), 0);
+
+	/* A fault holds the instance, as under the shipped driver, until CTRL is written. */
+	assert_int_equal(vcm_dma_read(l, 0xF0000000, &byte, 1), -EFAULT);
+	assert_int_equal(vcm_sysmmu_readl(l, VCM_SYSMMU_STATUS) & VCM_SYSMMU_STATUS_BLOCKED,
+			 VCM_SYSMMU_STATUS_BLOCKED);
+	assert_int_equal(vcm_dma_read(l, 0xF0000000, &byte, 1), -EBUSY);
+	assert_int_equal(sysmmu_tlb_invalidate(SYSMMU_MFC_L), 0);
 	assert_int_equal(vcm_sysmmu_readl(l, VCM_SYSMMU_STATUS), 0);
 	vcm_sysmmu_get_stats(l, &st);
 	assert_int_equal(sysmmu_off(SYSMMU_MFC_L), 0);
