@@ -52,6 +52,15 @@
 #define VCM_ALIGN_UP(x, a) (((x) + (a) - 1) & ~((__typeof__(x))(a) - 1))
 #define VCM_IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
 #define VCM_BIT(n) (1ULL << (n))
+
+/*
+ * VCM_HOT_INLINE - a hot-path helper inlined into every caller.  A public
+ * function has two callers of its body (the plain path and the recorder's
+ * cold path, base/trace.h); left to itself the compiler then keeps such a
+ * helper out of line and the plain path pays a call (measured: +1 ns on a
+ * TLB hit and a table walk).
+ */
+#define VCM_HOT_INLINE static inline __attribute__((always_inline))
 #define VCM_ORDER_BYTES(order) (VCM_PAGE_SIZE << (order))
 
 #define VCM_CONTAINER_OF(ptr, type, member) \

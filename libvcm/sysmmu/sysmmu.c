@@ -718,7 +718,7 @@ static uint64_t fast_hits_locked(const struct vcm_sysmmu *mmu)
  * the base is the one it was filled under, and nothing changed meanwhile.
  * Anything else: false, and the locked path decides (and counts, warns).
  */
-static bool translate_fast(struct vcm_sysmmu *mmu, uint32_t dva, vcm_addr_t *pa)
+VCM_HOT_INLINE bool translate_fast(struct vcm_sysmmu *mmu, uint32_t dva, vcm_addr_t *pa)
 {
 	unsigned seq = __atomic_load_n(&mmu->seq, __ATOMIC_ACQUIRE);
 	const struct vcm_tlb_entry *e;
