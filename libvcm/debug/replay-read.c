@@ -14,15 +14,23 @@
 /* Ids larger than this are not a trace's (a registry counts from 1). */
 #define RP_MAX_ID	(1ULL << 24)
 
-static int parse_hex(const char *s, size_t len, uint64_t *v)
+/* Copy the token @s of @len bytes into @buf as a C string; -EINVAL if it cannot be a number. */
+static int token_cstr(const char *s, size_t len, char buf[24])
 {
-	char buf[24], *end;
-
-	if (!len || len >= sizeof(buf))
+	if (!len || len >= 24)
 		return -EINVAL;
 	memcpy(buf, s, len);
 	buf[len] = 0;
 	errno = 0;
+	return 0;
+}
+
+static int parse_hex(const char *s, size_t len, uint64_t *v)
+{
+	char buf[24], *end;
+
+	if (token_cstr(s, len, buf))
+		return -EINVAL;
 	*v = strtoull(buf, &end, 16);
 	return *end || errno ? -EINVAL : 0;
 }
@@ -31,11 +39,8 @@ static int parse_num(const char *s, size_t len, uint64_t *v)
 {
 	char buf[24], *end;
 
-	if (!len || len >= sizeof(buf))
+	if (token_cstr(s, len, buf))
 		return -EINVAL;
-	memcpy(buf, s, len);
-	buf[len] = 0;
-	errno = 0;
 	if (buf[0] == '-')
 		*v = (uint64_t)strtoll(buf, &end, 0);
 	else
