@@ -773,24 +773,10 @@ VCM_TRACE_BODY int do_cache_maint(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t
 	return maint(soc, pa, size, op);
 }
 
-static VCM_TRACED int traced_cache_maint(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
-					 enum vcm_cache_op op)
-{
-	int ret;
-
-	vcm_trace_enter(false);
-	ret = do_cache_maint(soc, pa, size, op);
-	vcm_trace_exit(VCM_TR_CACHE_MAINT, soc, (uint64_t)pa, (uint64_t)size, (int)op, ret);
-	return ret;
-}
-
-VCM_EXPORT int vcm_cache_maint(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
-			       enum vcm_cache_op op)
-{
-	if (VCM_TRACING())
-		return traced_cache_maint(soc, pa, size, op);
-	return do_cache_maint(soc, pa, size, op);
-}
+VCM_TRACED_FN(int, vcm_cache_maint,
+	      (struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size, enum vcm_cache_op op),
+	      do_cache_maint, (soc, pa, size, op),
+	      CACHE_MAINT, soc, (uint64_t)pa, (uint64_t)size, (int)op, ret)
 
 VCM_TRACE_BODY int do_cache_flush_all(struct vcm_soc *soc)
 {
@@ -806,22 +792,8 @@ VCM_TRACE_BODY int do_cache_flush_all(struct vcm_soc *soc)
 	return 0;
 }
 
-static VCM_TRACED int traced_cache_flush_all(struct vcm_soc *soc)
-{
-	int ret;
-
-	vcm_trace_enter(false);
-	ret = do_cache_flush_all(soc);
-	vcm_trace_exit(VCM_TR_CACHE_FLUSH_ALL, soc, ret);
-	return ret;
-}
-
-VCM_EXPORT int vcm_cache_flush_all(struct vcm_soc *soc)
-{
-	if (VCM_TRACING())
-		return traced_cache_flush_all(soc);
-	return do_cache_flush_all(soc);
-}
+VCM_TRACED_FN(int, vcm_cache_flush_all, (struct vcm_soc *soc), do_cache_flush_all, (soc),
+	      CACHE_FLUSH_ALL, soc, ret)
 
 static bool dir_ok(enum vcm_dma_dir dir)
 {
@@ -837,25 +809,10 @@ VCM_TRACE_BODY int do_cache_sync_for_device(struct vcm_soc *soc, vcm_addr_t pa, 
 	return maint(soc, pa, size, dir == VCM_DMA_TO_DEVICE ? VCM_CACHE_CLEAN : VCM_CACHE_FLUSH);
 }
 
-static VCM_TRACED int traced_cache_sync_for_device(struct vcm_soc *soc, vcm_addr_t pa,
-						   vcm_size_t size, enum vcm_dma_dir dir)
-{
-	int ret;
-
-	vcm_trace_enter(false);
-	ret = do_cache_sync_for_device(soc, pa, size, dir);
-	vcm_trace_exit(VCM_TR_CACHE_SYNC_FOR_DEVICE, soc, (uint64_t)pa, (uint64_t)size, (int)dir,
-		       ret);
-	return ret;
-}
-
-VCM_EXPORT int vcm_cache_sync_for_device(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
-					 enum vcm_dma_dir dir)
-{
-	if (VCM_TRACING())
-		return traced_cache_sync_for_device(soc, pa, size, dir);
-	return do_cache_sync_for_device(soc, pa, size, dir);
-}
+VCM_TRACED_FN(int, vcm_cache_sync_for_device,
+	      (struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size, enum vcm_dma_dir dir),
+	      do_cache_sync_for_device, (soc, pa, size, dir),
+	      CACHE_SYNC_FOR_DEVICE, soc, (uint64_t)pa, (uint64_t)size, (int)dir, ret)
 
 VCM_TRACE_BODY int do_cache_sync_for_cpu(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
 				      enum vcm_dma_dir dir)
@@ -867,21 +824,7 @@ VCM_TRACE_BODY int do_cache_sync_for_cpu(struct vcm_soc *soc, vcm_addr_t pa, vcm
 	return maint(soc, pa, size, VCM_CACHE_INV);
 }
 
-static VCM_TRACED int traced_cache_sync_for_cpu(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
-						enum vcm_dma_dir dir)
-{
-	int ret;
-
-	vcm_trace_enter(true);
-	ret = do_cache_sync_for_cpu(soc, pa, size, dir);
-	vcm_trace_exit(VCM_TR_CACHE_SYNC_FOR_CPU, soc, (uint64_t)pa, (uint64_t)size, (int)dir, ret);
-	return ret;
-}
-
-VCM_EXPORT int vcm_cache_sync_for_cpu(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
-				      enum vcm_dma_dir dir)
-{
-	if (VCM_TRACING())
-		return traced_cache_sync_for_cpu(soc, pa, size, dir);
-	return do_cache_sync_for_cpu(soc, pa, size, dir);
-}
+VCM_TRACED_FN(int, vcm_cache_sync_for_cpu,
+	      (struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size, enum vcm_dma_dir dir),
+	      do_cache_sync_for_cpu, (soc, pa, size, dir),
+	      CACHE_SYNC_FOR_CPU, soc, (uint64_t)pa, (uint64_t)size, (int)dir, ret)
