@@ -353,10 +353,17 @@ VCM_EXPORT vcm_addr_t vcm_pgtable_base(const struct vcm_pgtable *pt)
 
 /* ---- map ---- */
 
+/* [dva, dva + size) and [pa, pa + size): whole pages below 4 GiB, not empty. */
+static bool ranges_ok(uint64_t dva, uint64_t pa, uint64_t size)
+{
+	return size && VCM_IS_ALIGNED(dva | pa | size, VCM_PAGE_SIZE) &&
+	       size <= VCM_PT_ADDR_LIMIT && dva <= VCM_PT_ADDR_LIMIT - size &&
+	       pa <= VCM_PT_ADDR_LIMIT - size;
+}
+
 static bool range_ok(uint64_t addr, uint64_t size)
 {
-	return size && VCM_IS_ALIGNED(addr | size, VCM_PAGE_SIZE) &&
-	       addr < VCM_PT_ADDR_LIMIT && size <= VCM_PT_ADDR_LIMIT - addr;
+	return ranges_ok(addr, 0, size);
 }
 
 /* True if any of @n level-2 entries from @p is valid. */
@@ -633,7 +640,7 @@ VCM_TRACE_BODY int do_pgtable_map(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_ad
 	int err;
 
 	/* the v1-v3 format has no permission bits: only the page-size flag counts */
-	if (!vcm_pgtable_ok(pt, "vcm_pgtable_map") || !range_ok(dva, size) || !range_ok(pa, size))
+	if (!vcm_pgtable_ok(pt, "vcm_pgtable_map") || !ranges_ok(dva, pa, size))
 		return -EINVAL;
 
 	pt_lock(pt);
