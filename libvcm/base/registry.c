@@ -382,6 +382,11 @@ void vcm_reg_forget(const void *h)
 
 int vcm_reg_del(const void *h, enum vcm_kind kind)
 {
+	return vcm_reg_take(h, kind, NULL);
+}
+
+int vcm_reg_take(const void *h, enum vcm_kind kind, void **priv)
+{
 	struct vcm_reg_table *t;
 	int64_t i;
 	int ret = -ENOENT;
@@ -390,6 +395,8 @@ int vcm_reg_del(const void *h, enum vcm_kind kind)
 	i = find_live(h, kind);
 	if (i >= 0) {
 		t = table();
+		if (priv)
+			*priv = atomic_load_explicit(&t->slots[i].priv, memory_order_relaxed);
 		rel_remember((uintptr_t)h, slot_meta(&t->slots[i]),
 			     atomic_load_explicit(&t->cold[i].creator, memory_order_relaxed));
 		remove_at(t, (uint64_t)i);

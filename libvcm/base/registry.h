@@ -182,6 +182,9 @@ int vcm_reg_add(const void *h, enum vcm_kind kind, void *priv, const char *creat
  */
 int vcm_reg_del(const void *h, enum vcm_kind kind);
 
+/* vcm_reg_del() that gives the entry's private pointer (if @priv not NULL). */
+int vcm_reg_take(const void *h, enum vcm_kind kind, void **priv);
+
 /* Forget that @h was released (its memory is in use again). */
 void vcm_reg_forget(const void *h);
 

@@ -83,14 +83,6 @@ static inline struct vcm_core *vcm_core(const struct vcm *vcm)
 	return vcm_reg_get(vcm, VCM_KIND_CONTEXT, &core) ? core : NULL;
 }
 
-/* The node of live reservation @res (NULL if it is not one libvcm took in). */
-static inline struct vcm_res_node *vcm_res_node(const struct vcm_res *res)
-{
-	void *node = NULL;
-
-	return vcm_reg_get(res, VCM_KIND_RES, &node) ? node : NULL;
-}
-
 /*
  * Walk the reservations of @core, newest first (bookkeeping held): @pos is
  * each reservation in turn, @node its node (which must not be taken off the
@@ -128,6 +120,20 @@ static inline bool vcm_ctx_ok(const struct vcm *vcm, const char *fn)
 	return false;
 }
 
+/*
+ * vcm_ctx_ok() that gives the core of the live context from the same
+ * registry lookup (for vcm_core_enter() and vcm_core_leave()); NULL if
+ * @vcm is not live (warned as there).
+ */
+static inline struct vcm_core *vcm_ctx_core(const struct vcm *vcm, const char *fn)
+{
+	void *core;
+
+	if (vcm_reg_get(vcm, VCM_KIND_CONTEXT, &core))
+		return core;
+	return vcm_ctx_ok(vcm, fn) ? vcm_core(vcm) : NULL;
+}
+
 static inline bool vcm_res_ok(const struct vcm_res *res, const char *fn)
 {
 	return vcm_handle_ok(res, VCM_KIND_RES, fn);
@@ -141,6 +147,9 @@ static inline bool vcm_res_ok(const struct vcm_res *res, const char *fn)
  */
 int vcm_ctx_enter(struct vcm *vcm, const char *fn);
 void vcm_ctx_leave(struct vcm *vcm);
+/* The same, for a caller that has the context's core (vcm_ctx_core()). */
+int vcm_core_enter(struct vcm_core *core, struct vcm *vcm, const char *fn);
+void vcm_core_leave(struct vcm_core *core);
 
 /* The bookkeeping mutex, for changes an owner makes and for readers. */
 static inline void vcm_book_lock(const struct vcm *vcm)

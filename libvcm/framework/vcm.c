@@ -67,7 +67,11 @@ static inline bool ctx_try_own(struct vcm_core *core, uintptr_t self, uintptr_t 
 
 int vcm_ctx_enter(struct vcm *vcm, const char *fn)
 {
-	struct vcm_core *core = vcm_core(vcm);
+	return vcm_core_enter(vcm_core(vcm), vcm, fn);
+}
+
+int vcm_core_enter(struct vcm_core *core, struct vcm *vcm, const char *fn)
+{
 	uintptr_t self = (uintptr_t)pthread_self(), owner;
 
 	if (!ctx_try_own(core, self, &owner)) {
@@ -87,7 +91,7 @@ int vcm_ctx_enter(struct vcm *vcm, const char *fn)
 	return 0;
 }
 
-static void core_leave(struct vcm_core *core)
+void vcm_core_leave(struct vcm_core *core)
 {
 	atomic_store(&core->owner_thread, 0);
 	if (atomic_load(&core->waiters)) {
@@ -100,7 +104,7 @@ static void core_leave(struct vcm_core *core)
 
 void vcm_ctx_leave(struct vcm *vcm)
 {
-	core_leave(vcm_core(vcm));
+	vcm_core_leave(vcm_core(vcm));
 }
 
 /* Put @node (of a reservation just taken in) on the context's list (owned). */
@@ -302,10 +306,9 @@ static int round_size(vcm_size_t size, vcm_size_t *out)
  * Take in a reservation a driver op made: fill the fields the library owns,
  * count the binding if @phys is already bound to it, and list it.
  */
-static struct vcm_res *adopt_res(struct vcm *vcm, struct vcm_res *res, vcm_size_t size,
-				 struct vcm_phys *phys, const char *fn)
+static struct vcm_res *adopt_res(struct vcm_core *core, struct vcm *vcm, struct vcm_res *res,
+				 vcm_size_t size, struct vcm_phys *phys, const char *fn)
 {
-	struct vcm_core *core = vcm_core(vcm);
 	struct vcm_res_node *node;
 
 	if (vcm_is_err_or_null(res))
@@ -342,25 +345,38 @@ static bool dva_fails(vcm_size_t size)
 	return vcm_should_fail(VCM_FAIL_DVA, size);
 }
 
-static struct vcm_res *locked_reserve(struct vcm *vcm, vcm_size_t size, unsigned flags,
-				      const char *fn)
+/* Reserve in @vcm, whose core is @core (owned). */
+static struct vcm_res *core_reserve(struct vcm_core *core, struct vcm *vcm, vcm_size_t size,
+				    unsigned flags, const char *fn)
 {
 	if (!vcm->driver->res)
 		return vcm_err_ptr(-EOPNOTSUPP);
 	if (dva_fails(size))
 		return vcm_err_ptr(-ENOSPC);
-	return adopt_res(vcm, vcm->driver->res(vcm, size, flags), size, NULL, fn);
+	return adopt_res(core, vcm, vcm->driver->res(vcm, size, flags), size, NULL, fn);
+}
+
+static struct vcm_res *locked_reserve(struct vcm *vcm, vcm_size_t size, unsigned flags,
+				      const char *fn)
+{
+	return core_reserve(vcm_core(vcm), vcm, size, flags, fn);
+}
+
+/* Give back live reservation @res of the context whose core is @core (owned). */
+static void core_unreserve(struct vcm_core *core, struct vcm_res *res)
+{
+	struct vcm *vcm = res->vcm;
+	void *node = NULL;
+
+	vcm_reg_take(res, VCM_KIND_RES, &node);
+	res_unlink(core, node);
+	if (vcm->driver->unreserve)
+		vcm->driver->unreserve(res);
 }
 
 static void locked_unreserve(struct vcm_res *res)
 {
-	struct vcm *vcm = res->vcm;
-	struct vcm_res_node *node = vcm_res_node(res);
-
-	vcm_reg_del(res, VCM_KIND_RES);
-	res_unlink(vcm_core(vcm), node);
-	if (vcm->driver->unreserve)
-		vcm->driver->unreserve(res);
+	core_unreserve(vcm_core(res->vcm), res);
 }
 
 static int locked_bind(struct vcm_res *res, struct vcm_phys *phys)
@@ -413,7 +429,8 @@ static struct vcm_res *locked_map(struct vcm *vcm, struct vcm_phys *phys, unsign
 	if (vcm->driver->map && dva_fails(phys->size))
 		return vcm_err_ptr(-ENOSPC);
 	if (vcm->driver->map)
-		return adopt_res(vcm, vcm->driver->map(vcm, phys, flags), phys->size, phys, fn);
+		return adopt_res(vcm_core(vcm), vcm, vcm->driver->map(vcm, phys, flags), phys->size,
+				 phys, fn);
 	if (!can_map(vcm->driver))
 		return vcm_err_ptr(-EOPNOTSUPP);
 	res = locked_reserve(vcm, phys->size, flags, fn);
@@ -505,16 +522,17 @@ VCM_EXPORT void vcm_free(struct vcm_phys *phys)
 
 VCM_TRACE_BODY struct vcm_res *do_reserve(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
+	struct vcm_core *core = vcm_ctx_core(vcm, "vcm_reserve");
 	struct vcm_res *res;
 	int ret;
 
-	if (!vcm_ctx_ok(vcm, "vcm_reserve") || round_size(size, &size))
+	if (!core || round_size(size, &size))
 		return vcm_err_ptr(-EINVAL);
-	ret = vcm_ctx_enter(vcm, "vcm_reserve");
+	ret = vcm_core_enter(core, vcm, "vcm_reserve");
 	if (ret)
 		return vcm_err_ptr(ret);
-	res = locked_reserve(vcm, size, flags, "vcm_reserve");
-	vcm_ctx_leave(vcm);
+	res = core_reserve(core, vcm, size, flags, "vcm_reserve");
+	vcm_core_leave(core);
 	return res;
 }
 
@@ -604,25 +622,38 @@ static int res_enter(struct vcm_res *res, const char *fn)
 	return res_enter_as(res, false, fn);
 }
 
+/* res_enter() giving the context's core (for vcm_core_leave()); NULL: refused. */
+static struct vcm_core *res_enter_core(struct vcm_res *res, const char *fn)
+{
+	struct vcm_core *core;
+
+	if (res_check(res, false, fn)) {
+		if (vcm_is_err_or_null(res))
+			vcm_warn("%s: no reservation (%p)", fn, (void *)res);
+		return NULL;
+	}
+	core = vcm_core(res->vcm);
+	return vcm_core_enter(core, res->vcm, fn) ? NULL : core;
+}
+
 VCM_TRACE_BODY void do_unreserve(struct vcm_res *res)
 {
+	struct vcm_core *core = res_enter_core(res, "vcm_unreserve");
 	vcm_addr_t start;
-	struct vcm *vcm;
 	bool bound;
 
-	if (res_enter(res, "vcm_unreserve"))
+	if (!core)
 		return;
 	if (!res_put(res)) {	/* another owner holds it (vcm_ref_reserve()) */
-		vcm_ctx_leave(res->vcm);
+		vcm_core_leave(core);
 		return;
 	}
-	vcm = res->vcm;
 	start = res->start;
 	bound = res->phys != NULL;
 	if (bound)
 		locked_unbind(res, "vcm_unreserve");
-	locked_unreserve(res);
-	vcm_ctx_leave(vcm);
+	core_unreserve(core, res);
+	vcm_core_leave(core);
 	if (bound)
 		vcm_warn("vcm_unreserve: reservation %#llx was still bound; unbound it",
 			 (unsigned long long)start);
@@ -833,7 +864,7 @@ static struct vcm_res *locked_make_binding(struct vcm *vcm, vcm_size_t size,
 			*made = phys;
 			return vcm_err_ptr(-ENOMEM);
 		}
-		res = adopt_res(vcm, res, size, phys, "vcm_make_binding");
+		res = adopt_res(vcm_core(vcm), vcm, res, size, phys, "vcm_make_binding");
 		if (vcm_is_err(res))
 			*made = phys;
 		return res;
@@ -1055,7 +1086,7 @@ VCM_TRACE_BODY void do_destroy(struct vcm *vcm)
 	if (core->release)
 		core->release(vcm);
 	vcm_reg_del(vcm, VCM_KIND_CONTEXT);
-	core_leave(core);
+	vcm_core_leave(core);
 	vcm_contexts_del(core);
 	adopted = core->adopted;
 	if (adopted)

@@ -479,8 +479,12 @@ int vcm_buddy_alloc_pages(struct vcm_buddy *b, uint64_t npages, unsigned align_o
 	ret = block_take(b, order, &start);
 	if (ret)
 		return ret;
-	range_mark_allocated(b, start, start + npages);
-	range_release_tail(b, start + npages, start + order_pages(order));
+	if (npages == order_pages(order)) {	/* the block itself: nothing to give back */
+		bit_set(b->order[order].alloc, start >> order);
+	} else {
+		range_mark_allocated(b, start, start + npages);
+		range_release_tail(b, start + npages, start + order_pages(order));
+	}
 	b->free_pages -= npages;
 	*pfn = start;
 	return 0;
@@ -506,6 +510,10 @@ int vcm_buddy_free_pages(struct vcm_buddy *b, uint64_t pfn, uint64_t npages)
 
 	if (!npages || pfn >= b->npages || npages > b->npages - pfn)
 		return -EINVAL;
+	/* One aligned block (its only piece): the single-block free. */
+	if (!(npages & (npages - 1)) && !(pfn & (npages - 1)) &&
+	    npages <= order_pages(b->max_order))
+		return vcm_buddy_free(b, pfn, floor_log2(npages));
 	if (!range_is_allocated(b, pfn, end))
 		return -EINVAL;
 
