@@ -568,39 +568,22 @@ unsigned vcm_cache_dev_read(struct vcm_soc *soc, const char *dev, uint64_t dva,
 	return w.found;
 }
 
-/* Copy and compare in pieces that stay in the L1 cache between the two. */
+/* Compare and copy in pieces that stay in the L1 cache between the two. */
 #define COPY_CHUNK	4096U
 
 /*
- * Copy @k bytes from @r to @d and tell whether they differ from @c, in one
- * pass (vectorised: the copy of a correct driver's DMA costs no more).
+ * Tell whether RAM's @k bytes at @r differ from the CPU's copy at @c, and
+ * copy them to @d.  Two calls into the C library rather than one loop of
+ * ours: its memcmp() and memcpy() use the widest vectors the CPU has
+ * (chosen at run time), and the second pass reads @r from the L1 cache, so
+ * a correct driver's DMA costs little more than the copy.
  */
-#if defined(__clang__)
-#define VECTORISED
-#else
-#define VECTORISED __attribute__((optimize("O3")))
-#endif
-
-VECTORISED static bool copy_differs(uint8_t *restrict d,
-							 const uint8_t *restrict r,
-							 const uint8_t *restrict c, size_t k)
+static bool copy_differs(uint8_t *d, const uint8_t *r, const uint8_t *c, size_t k)
 {
-	uint64_t acc = 0;
-	size_t i, words = k / sizeof(uint64_t);
+	bool differ = memcmp(r, c, k) != 0;
 
-	for (i = 0; i < words; i++) {
-		uint64_t x, y;
-
-		memcpy(&x, r + i * sizeof(x), sizeof(x));
-		memcpy(&y, c + i * sizeof(y), sizeof(y));
-		memcpy(d + i * sizeof(x), &x, sizeof(x));
-		acc |= x ^ y;
-	}
-	for (i *= sizeof(uint64_t); i < k; i++) {
-		d[i] = r[i];
-		acc |= (uint64_t)(r[i] ^ c[i]);
-	}
-	return acc != 0;
+	memcpy(d, r, k);
+	return differ;
 }
 
 static bool overlap(const uint8_t *a, const uint8_t *b, size_t n)
@@ -728,7 +711,9 @@ bool vcm_cache_pte_stale(struct vcm_soc *soc, vcm_addr_t pa, uint32_t *cpu_val, 
 
 	if (vcm_soc_views(soc, pa, &v, &run) || run < sizeof(uint32_t))
 		return false;
-	if (first_cpu_stale(&v, 0, sizeof(uint32_t)) < 0)
+	/* The usual case, one compare: RAM holds what the CPU holds. */
+	if (!memcmp(v.cpu, v.ram, sizeof(uint32_t)) ||
+	    first_cpu_stale(&v, 0, sizeof(uint32_t)) < 0)
 		return false;
 	memcpy(cpu_val, v.cpu, sizeof(*cpu_val));
 	*maint = *v.maint;

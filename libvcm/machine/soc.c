@@ -666,16 +666,12 @@ static void *redirected_page(const struct vcm_soc_bank *bank, vcm_addr_t pa)
 		     : NULL;
 }
 
-void *vcm_soc_host_run(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t *run)
+/* vcm_soc_host_run() once the bank of @pa is known (inlined: phys_to_host is hot). */
+VCM_HOT_INLINE void *bank_host_run(const struct vcm_soc_bank *bank, vcm_addr_t pa, vcm_size_t *run)
 {
-	struct vcm_soc_bank *bank = bank_of(soc, pa);
 	vcm_size_t in_page = pa & (VCM_PAGE_SIZE - 1);
 	unsigned char *user;
 
-	if (!bank) {
-		*run = 0;
-		return NULL;
-	}
 	user = redirected_page(bank, pa);
 	if (user) {
 		*run = VCM_PAGE_SIZE - in_page;
@@ -687,6 +683,17 @@ void *vcm_soc_host_run(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t *run)
 	else
 		*run = bank_end(bank) - pa;
 	return bank->host + (pa - bank->base);
+}
+
+void *vcm_soc_host_run(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t *run)
+{
+	struct vcm_soc_bank *bank = bank_of(soc, pa);
+
+	if (!bank) {
+		*run = 0;
+		return NULL;
+	}
+	return bank_host_run(bank, pa, run);
 }
 
 VCM_TRACE_BODY void *do_soc_phys_to_host(struct vcm_soc *soc, vcm_addr_t pa)
@@ -910,7 +917,7 @@ int vcm_soc_views(struct vcm_soc *soc, vcm_addr_t pa, struct vcm_views *v, vcm_s
 	if (!bank || !bank->ram)
 		return -EFAULT;
 	off = pa - bank->base;
-	v->cpu = vcm_soc_host_run(soc, pa, run);
+	v->cpu = bank_host_run(bank, pa, run);
 	v->ram = bank->ram + off;
 	v->ref = bank->ref + off;
 	v->maint = bank->maint + (off >> bank->line_shift);
