@@ -738,6 +738,10 @@ __attribute__((constructor)) static void trace_init(void)
 
 	if (!path || !*path)
 		return;
+#ifdef VCM_NO_RECORDER
+	fprintf(stderr, "libvcm: VCM_TRACE=%s: this build has no recorder\n", path);
+	return;
+#endif
 	if (trace_start(path)) {
 		fprintf(stderr, "libvcm: VCM_TRACE=%s: %s; not recording\n", path, strerror(errno));
 		return;

@@ -62,6 +62,7 @@ extern __thread unsigned vcm_trace_depth
 /* A public function's body: compiled into the function, as before hooks. */
 #define VCM_TRACE_BODY	static inline __attribute__((always_inline))
 
+#ifndef VCM_NO_RECORDER
 /*
  * VCM_TRACED_FN() - the exported function @name of return type @type and
  * parameters @params (in parentheses), whose body is @body, called with
@@ -102,6 +103,17 @@ extern __thread unsigned vcm_trace_depth
 		else							\
 			body args;					\
 	}
+#else
+/*
+ * The library with the recorder compiled out (only bench-record's
+ * reference build, for its side-by-side figures of what recording off
+ * costs): each exported function is its body and nothing else.
+ */
+#define VCM_TRACED_FN(type, name, params, body, args, id, ...)		\
+	VCM_EXPORT type name params { return body args; }
+#define VCM_TRACED_VOID(name, params, body, args, id, ...)		\
+	VCM_EXPORT void name params { body args; }
+#endif
 
 /*
  * vcm_trace_enter() - the public call @call starts.  One that reads memory
