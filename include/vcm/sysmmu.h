@@ -21,7 +21,10 @@
  *   entry is read and written with single atomic 32-bit accesses, so System
  *   MMUs (and vcm_pgtable_dva_to_phys()) may walk the table while it is
  *   being changed.  A walk that races with a change of the same DVA sees
- *   either the old or the new entry, as on hardware.
+ *   either the old or the new entry, as on hardware.  The lock is biased
+ *   towards the first thread that maps or unmaps: while only that thread
+ *   does, it takes the lock with plain stores; the first call from another
+ *   thread ends that for good (at the cost of one membarrier(2)).
  *   vcm_pgtable_destroy() must not race with any other use of the table.
  * - a System MMU may be used from several threads at once (several DMA
  *   streams through one bus master): its TLB, registers and statistics are

@@ -19,7 +19,8 @@
  *      reservations, activation count, res->phys; held briefly, never
  *      across a call out.
  *   4. the pin table's lock (usermem/pin.c).
- *   5. a page table's lock (sysmmu/pgtable.c).
+ *   5. a page table's lock (sysmmu/pgtable.c; a leaf while a call writes
+ *      or clears one entry, counted once it may allocate or warn).
  *   6. the default SoC's lock (machine/soc.c: making the default SoC).
  *   6a. the dead SoCs' lock (machine/soc.c: vcm_soc_destroy(), holds).
  *   7. a SoC's lock (machine/soc.c: its banks, redirect tables).

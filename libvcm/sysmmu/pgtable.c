@@ -23,7 +23,8 @@
  * them, as Samsung's s5p-vcm.c did with dmac_flush_range() and
  * outer_flush_range() (a table is cleaned before the link to it is written).
  *
- * Locking: pt->lock serialises map, unmap, dump and destroy; entries are
+ * Locking: pt->lock (biaslock.h: plain stores while one thread uses the
+ * table) serialises map, unmap, dump and destroy; entries are
  * read and written with vcm_pte_read()/vcm_pte_write() so that hardware
  * walks may run concurrently (see pgtable.h).
  */
@@ -36,7 +37,7 @@
 #include "cache-model.h"
 #include "list.h"
 #include "pgtable.h"
-#include "spinlock.h"
+#include "biaslock.h"
 #include "trace.h"
 
 #define LV2_PAGE_ALL_FREE	((1U << VCM_LV2_TABLES_PER_PAGE) - 1)
@@ -63,22 +64,39 @@ struct vcm_pgtable {
 	uint32_t *lv1;
 	struct vcm_ram_window win;	/* the bank of the level-1 table */
 	bool nc;			/* the SoC is non-coherent: clean writes */
-	vcm_spinlock_t lock;
+	struct vcm_biaslock lock;	/* biased: plain stores for one thread */
+	bool counted;			/* this hold may call out (pt_may_call_out()) */
 	struct vcm_link partial;	/* pages with at least one free table */
 	unsigned nr_lv2;		/* level-2 tables in use */
 	struct lv2_slot slot[VCM_LV1_ENTRIES];
 };
 
-static void pt_lock(const struct vcm_pgtable *pt)
+/*
+ * A hold of pt->lock is a leaf (internal.h) until it calls
+ * pt_may_call_out(): writing or clearing one entry of an existing table
+ * allocates nothing and never warns; anything else may, and then the
+ * hold counts as a lock held (warnings wait until pt_unlock()).
+ */
+VCM_HOT_INLINE void pt_lock(const struct vcm_pgtable *pt)
 {
-	vcm_spin_lock((vcm_spinlock_t *)&pt->lock);
-	vcm_lock_enter();	/* not a leaf: it allocates, may warn */
+	vcm_bias_lock((struct vcm_biaslock *)&pt->lock);
 }
 
-static void pt_unlock(const struct vcm_pgtable *pt)
+static void pt_may_call_out(struct vcm_pgtable *pt)
 {
-	vcm_spin_unlock((vcm_spinlock_t *)&pt->lock);
-	vcm_lock_leave();
+	vcm_lock_enter();
+	pt->counted = true;
+}
+
+VCM_HOT_INLINE void pt_unlock(const struct vcm_pgtable *pt)
+{
+	bool counted = pt->counted;
+
+	if (counted)
+		((struct vcm_pgtable *)pt)->counted = false;
+	vcm_bias_unlock((struct vcm_biaslock *)&pt->lock);
+	if (counted)
+		vcm_lock_leave();
 }
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
@@ -253,8 +271,7 @@ VCM_TRACE_BODY struct vcm_pgtable *do_pgtable_create(struct vcm_soc *soc)
 		vcm_cache_maint_range(soc, pt->lv1_pa, VCM_LV1_TABLE_BYTES, VCM_CACHE_CLEAN);
 	if (vcm_reg_add(pt, VCM_KIND_PGTABLE, NULL, "vcm_pgtable_create"))
 		goto err_pages;
-	vcm_spin_init(&pt->lock);
-	return pt;
+	return pt;		/* pt->lock: zeroed by vcm_calloc() */
 
 err_pages:
 	vcm_soc_free_pages(soc, pt->lv1_pa, VCM_LV1_TABLE_ORDER);
@@ -336,10 +353,17 @@ VCM_EXPORT vcm_addr_t vcm_pgtable_base(const struct vcm_pgtable *pt)
 
 /* ---- map ---- */
 
+/* [dva, dva + size) and [pa, pa + size): whole pages below 4 GiB, not empty. */
+static bool ranges_ok(uint64_t dva, uint64_t pa, uint64_t size)
+{
+	return size && VCM_IS_ALIGNED(dva | pa | size, VCM_PAGE_SIZE) &&
+	       size <= VCM_PT_ADDR_LIMIT && dva <= VCM_PT_ADDR_LIMIT - size &&
+	       pa <= VCM_PT_ADDR_LIMIT - size;
+}
+
 static bool range_ok(uint64_t addr, uint64_t size)
 {
-	return size && VCM_IS_ALIGNED(addr | size, VCM_PAGE_SIZE) &&
-	       addr < VCM_PT_ADDR_LIMIT && size <= VCM_PT_ADDR_LIMIT - addr;
+	return ranges_ok(addr, 0, size);
 }
 
 /* True if any of @n level-2 entries from @p is valid. */
@@ -562,28 +586,36 @@ static uint32_t *lv2_entry(const struct vcm_pgtable *pt, uint64_t dva)
 }
 
 /*
- * One 4 KiB page into the existing table at @p (the activate_page path of
- * MMU drivers): one entry checked and written, without the run machinery.
+ * One 4 KiB page into an existing table (the activate_page path of MMU
+ * drivers): one entry checked and written, without the run machinery.
+ * False if @size is not one page or the slot has no table yet; else *@err.
  */
-static int map_one_small(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint32_t *p)
+VCM_HOT_INLINE bool map_one_small(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa,
+				  uint64_t size, int *err)
 {
-	if (!vcm_lv2_is_fault(vcm_pte_read(p)))
-		return -EADDRINUSE;
+	uint32_t *p = size == VCM_SMALL_SIZE ? lv2_entry(pt, dva) : NULL;
+
+	if (!p)
+		return false;
+	*err = 0;
+	if (!vcm_lv2_is_fault(vcm_pte_read(p))) {
+		*err = -EADDRINUSE;
+		return true;
+	}
 	vcm_pte_write(p, vcm_mk_small(pa));
 	clean_lv2(pt, vcm_lv1_index(dva), vcm_lv2_index(dva), 1);
 	pt->slot[vcm_lv1_index(dva)].used++;
-	return 0;
+	return true;
 }
 
-static int map_locked(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t size,
-		      bool super)
+/* Everything else: the run machinery, out of line. */
+static __attribute__((noinline)) int map_runs(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa,
+					      uint64_t size, bool super)
 {
-	uint32_t *p = size == VCM_SMALL_SIZE ? lv2_entry(pt, dva) : NULL;
 	uint64_t done;
 	int err;
 
-	if (p)
-		return map_one_small(pt, dva, pa, p);
+	pt_may_call_out(pt);
 	if (range_busy(pt, dva, dva + size))
 		return -EADDRINUSE;
 	err = map_range(pt, dva, pa, size, super, &done);
@@ -592,13 +624,23 @@ static int map_locked(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_
 	return err;
 }
 
+VCM_HOT_INLINE int map_locked(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t size,
+			      bool super)
+{
+	int err;
+
+	if (map_one_small(pt, dva, pa, size, &err))
+		return err;
+	return map_runs(pt, dva, pa, size, super);
+}
+
 VCM_TRACE_BODY int do_pgtable_map(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t pa,
 			       vcm_size_t size, unsigned prot)
 {
 	int err;
 
 	/* the v1-v3 format has no permission bits: only the page-size flag counts */
-	if (!vcm_pgtable_ok(pt, "vcm_pgtable_map") || !range_ok(dva, size) || !range_ok(pa, size))
+	if (!vcm_pgtable_ok(pt, "vcm_pgtable_map") || !ranges_ok(dva, pa, size))
 		return -EINVAL;
 
 	pt_lock(pt);
@@ -715,29 +757,50 @@ static uint64_t unmap_range(struct vcm_pgtable *pt, uint64_t dva, uint64_t end)
 	return bytes;
 }
 
-/* One 4 KiB page whose level-2 entry @p is small or a fault: bytes unmapped. */
-static uint64_t unmap_one_small(struct vcm_pgtable *pt, uint64_t dva, uint32_t *p)
-{
-	unsigned idx = vcm_lv1_index(dva);
-
-	if (vcm_lv2_is_fault(vcm_pte_read(p)))
-		return 0;
-	vcm_pte_write(p, 0);
-	clean_lv2(pt, idx, vcm_lv2_index(dva), 1);
-	if (!--pt->slot[idx].used)
-		lv2_table_free(pt, idx);
-	return VCM_SMALL_SIZE;
-}
-
-static uint64_t unmap_locked(struct vcm_pgtable *pt, uint64_t dva, uint64_t size)
+/*
+ * One 4 KiB page of an existing table, unless it is a large page's or the
+ * table's last (freeing the table may call out): one entry checked and
+ * cleared.  False if it is not such a page; else *@bytes unmapped.
+ */
+VCM_HOT_INLINE bool unmap_one_small(struct vcm_pgtable *pt, uint64_t dva, uint64_t size,
+				    uint64_t *bytes)
 {
 	uint32_t *p = size == VCM_SMALL_SIZE ? lv2_entry(pt, dva) : NULL;
+	struct lv2_slot *s = &pt->slot[vcm_lv1_index(dva)];
+	uint32_t e;
 
-	if (p && !vcm_lv2_is_large(vcm_pte_read(p)))
-		return unmap_one_small(pt, dva, p);
+	if (!p)
+		return false;
+	e = vcm_pte_read(p);
+	*bytes = 0;
+	if (vcm_lv2_is_fault(e))
+		return true;
+	if (vcm_lv2_is_large(e) || s->used == 1)
+		return false;
+	vcm_pte_write(p, 0);
+	clean_lv2(pt, vcm_lv1_index(dva), vcm_lv2_index(dva), 1);
+	s->used--;
+	*bytes = VCM_SMALL_SIZE;
+	return true;
+}
+
+/* Everything else, out of line. */
+static __attribute__((noinline)) uint64_t unmap_runs(struct vcm_pgtable *pt, uint64_t dva,
+						     uint64_t size)
+{
+	pt_may_call_out(pt);
 	if (cuts_page(pt, dva) || cuts_page(pt, dva + size))
 		return 0;
 	return unmap_range(pt, dva, dva + size);
+}
+
+VCM_HOT_INLINE uint64_t unmap_locked(struct vcm_pgtable *pt, uint64_t dva, uint64_t size)
+{
+	uint64_t bytes;
+
+	if (unmap_one_small(pt, dva, size, &bytes))
+		return bytes;
+	return unmap_runs(pt, dva, size);
 }
 
 VCM_TRACE_BODY vcm_size_t do_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva,
@@ -966,6 +1029,7 @@ VCM_EXPORT void vcm_pgtable_dump(const struct vcm_pgtable *pt, FILE *out)
 		return;
 	}
 	pt_lock(pt);
+	pt_may_call_out((struct vcm_pgtable *)pt);	/* it writes to @out */
 	fprintf(out, "pgtable @pa 0x%08llx:\n", (unsigned long long)pt->lv1_pa);
 	for (idx = 0; idx < VCM_LV1_ENTRIES; idx++) {
 		uint32_t e = vcm_pte_read(&pt->lv1[idx]);

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * biaslock.h - a lock biased towards the one thread that uses it (internal).
+ *
+ * Most page tables are only ever changed by one thread, and the one atomic
+ * read-modify-write a spinlock costs per hold is more than the rest of
+ * mapping one page.  A biased lock lets its owner (the first thread that
+ * takes it) take and drop it with plain stores and loads.  The first time
+ * another thread takes it, the bias is revoked for good: from then on it
+ * is the spinlock of spinlock.h for every thread.
+ *
+ * The owner's fast path announces itself (owner_in = 1), then checks that
+ * the spinlock is free and the bias still stands.  A revoker takes the
+ * spinlock, withdraws the bias and then runs an asymmetric barrier
+ * (membarrier(2): a full barrier on every running thread of the process)
+ * before it waits for owner_in to drop.  So either the owner's loads come
+ * after that barrier and see the spinlock taken (it backs off), or its
+ * store came before it and the revoker sees owner_in (it waits): Dekker's
+ * store-then-load on both sides, the owner's fence run by the revoker.
+ * Where membarrier(2) does not work, no lock is ever biased.
+ *
+ * Never held while calling out of the library; not recursive.
+ */
+#ifndef LIBVCM_BIASLOCK_H
+#define LIBVCM_BIASLOCK_H
+
+#include <stdbool.h>
+
+#include "spinlock.h"
+
+/* The owner of a lock whose bias was revoked. */
+#define VCM_BIAS_SHARED		((const void *)1)
+
+/* Zeroed memory is a free lock with no owner yet. */
+struct vcm_biaslock {
+	vcm_spinlock_t lock;		/* taken by every hold but the owner's fast one */
+	int owner_in;			/* the owner holds it by the fast path */
+	const void *owner;		/* NULL (none yet), a thread, or VCM_BIAS_SHARED */
+	const void *slow_holder;	/* the thread holding @lock, NULL if none */
+};
+
+/* The calling thread's key: the address of a thread-local byte. */
+extern __thread char vcm_bias_thread_key __attribute__((tls_model("initial-exec")));
+
+static inline const void *vcm_bias_self(void)
+{
+	return &vcm_bias_thread_key;
+}
+
+void vcm_bias_lock_slow(struct vcm_biaslock *l);
+
+static inline bool vcm_bias_owned(const struct vcm_biaslock *l, const void *self)
+{
+	return __atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) == self;
+}
+
+/* The owner's plain-store path: true if it now holds the lock. */
+static inline bool vcm_bias_lock_fast(struct vcm_biaslock *l)
+{
+	const void *self = vcm_bias_self();
+
+	if (!vcm_bias_owned(l, self))
+		return false;
+	__atomic_store_n(&l->owner_in, 1, __ATOMIC_RELAXED);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);	/* the CPU's fence: the revoker's */
+	if (!__atomic_load_n(&l->lock, __ATOMIC_ACQUIRE) && vcm_bias_owned(l, self))
+		return true;
+	__atomic_store_n(&l->owner_in, 0, __ATOMIC_RELEASE);	/* a revoker is at work */
+	return false;
+}
+
+static inline void vcm_bias_lock(struct vcm_biaslock *l)
+{
+	if (!vcm_bias_lock_fast(l))
+		vcm_bias_lock_slow(l);
+}
+
+static inline void vcm_bias_unlock(struct vcm_biaslock *l)
+{
+	if (__atomic_load_n(&l->slow_holder, __ATOMIC_RELAXED) == vcm_bias_self()) {
+		__atomic_store_n(&l->slow_holder, NULL, __ATOMIC_RELAXED);
+		vcm_spin_unlock(&l->lock);
+	} else {
+		__atomic_store_n(&l->owner_in, 0, __ATOMIC_RELEASE);
+	}
+}
+
+#endif /* LIBVCM_BIASLOCK_H */
