@@ -55,11 +55,9 @@
 #define VCM_BIT(n) (1ULL << (n))
 
 /*
- * VCM_HOT_INLINE - a hot-path helper inlined into every caller.  A public
- * function has two callers of its body (the plain path and the recorder's
- * cold path, base/trace.h); left to itself the compiler then keeps such a
- * helper out of line and the plain path pays a call (measured: +1 ns on a
- * TLB hit and a table walk).
+ * VCM_HOT_INLINE - a hot-path helper inlined into every caller, whatever
+ * the compiler's size heuristics say (the TLB hit's lock-free path: with
+ * gcc 12, 2 instructions fewer per hit than its own choice).
  */
 #define VCM_HOT_INLINE static inline __attribute__((always_inline))
 #define VCM_ORDER_BYTES(order) (VCM_PAGE_SIZE << (order))

@@ -501,7 +501,8 @@ static struct {
 } tr = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 static atomic_uint next_tid;
-static __thread unsigned tr_tid, tr_depth, tr_warns;
+__thread unsigned vcm_trace_depth;
+static __thread unsigned tr_tid, tr_warns;
 static __thread char tr_warn_msg[160];
 
 #define TRACE_BUFSIZE	(1 << 20)
@@ -745,12 +746,30 @@ __attribute__((constructor)) static void trace_init(void)
 	pthread_atfork(trace_prefork, trace_postfork_parent, trace_postfork_child);
 }
 
-void vcm_trace_enter(bool reads_user)
+/* Calls that read memory the program may have written behind libvcm's back. */
+static bool reads_user(enum vcm_trace_call call)
 {
-	if (tr_depth++)
+	switch (call) {
+	case VCM_TR_SOC_PHYS_READ:
+	case VCM_TR_CACHE_SYNC_FOR_CPU:
+	case VCM_TR_DMA_READ:
+	case VCM_TR_DMA_COPY:
+	case VCM_TR_USERPTR_SYNC_FOR_CPU:
+	case VCM_TR_PHYS_SYNC_FOR_CPU:
+	case VCM_TR_RES_SYNC_FOR_CPU:
+	case VCM_TR_CACHE_MAINT_HOST:
+		return true;
+	default:
+		return false;
+	}
+}
+
+void vcm_trace_enter(enum vcm_trace_call call)
+{
+	if (vcm_trace_depth++)
 		return;
 	tr_warns = 0;
-	if (reads_user) {
+	if (reads_user(call)) {
 		pthread_mutex_lock(&tr.lock);
 		if (tr.f)
 			users_refresh();
@@ -760,7 +779,7 @@ void vcm_trace_enter(bool reads_user)
 
 void vcm_trace_warned(const char *msg)
 {
-	if (!tr_depth)
+	if (!vcm_trace_depth)
 		return;
 	char *p;
 
@@ -778,7 +797,7 @@ void vcm_trace_exit(enum vcm_trace_call call, ...)
 	char line[1024];
 	va_list ap;
 
-	if (tr_depth && --tr_depth)
+	if (vcm_trace_depth && --vcm_trace_depth)
 		return;		/* called from inside another public call */
 	if (!tr_tid)
 		tr_tid = atomic_fetch_add(&next_tid, 1) + 1;

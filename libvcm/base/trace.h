@@ -5,31 +5,34 @@
  * that file, one line per call (the format: base/trace.c's header comment
  * and vcm-replay(1)).
  *
- * A public function records itself in a wrapper around its body
- * (do_reserve(), VCM_TRACE_BODY: inlined, so the path with recording off
- * is the function as it was), with the recording path out of line:
+ * A public function is its body plus one line that makes it recorded:
  *
- *	static VCM_TRACED struct vcm_res *traced_reserve(vcm, size, flags)
+ *	VCM_TRACE_BODY struct vcm_res *do_reserve(struct vcm *vcm, vcm_size_t size,
+ *						  unsigned flags)
  *	{
- *		vcm_trace_enter(false);
- *		res = do_reserve(vcm, size, flags);
- *		vcm_trace_exit(VCM_TR_RESERVE, vcm, (uint64_t)size, flags, res);
- *		return res;
+ *		... the function as it always was ...
  *	}
  *
- *	VCM_EXPORT struct vcm_res *vcm_reserve(vcm, size, flags)
- *	{
- *		if (VCM_TRACING())
- *			return traced_reserve(vcm, size, flags);
- *		return do_reserve(vcm, size, flags);
- *	}
+ *	VCM_TRACED_FN(struct vcm_res *, vcm_reserve,
+ *		      (struct vcm *vcm, vcm_size_t size, unsigned flags),
+ *		      do_reserve, (vcm, size, flags),
+ *		      RESERVE, vcm, (uint64_t)size, flags, ret)
  *
- * the arguments of vcm_trace_exit() in the order and with the types of the
- * call's line in trace-calls.h.  Recording off, a call costs one
- * predictable branch on a flag set once when the library is loaded.
- * Recording on, a public call made from inside another (vcm_unmap() calls
- * vcm_unbind()) is not written: only the outermost call of a thread is,
- * after it returns.
+ * (VCM_TRACED_VOID for a function that returns nothing).  The last items
+ * are the call's id in trace-calls.h and what vcm_trace_exit() gets: the
+ * values of the call's line there, in its order and with its types; ret
+ * is the return value.
+ *
+ * Recording off, the exported function is the body (inlined into it, into
+ * nothing else) behind one predictable branch on a flag set once when the
+ * library is loaded.  Recording on, the branch leads to a cold function
+ * out of line that brackets a call of the exported function itself
+ * (vcm_trace_enter(): the thread's depth goes up, so that call takes the
+ * body) with vcm_trace_enter() and vcm_trace_exit().  The body is compiled
+ * once: the compiler sees the same calls from it, and inlines into it, as
+ * in a library without the recorder.  A public call made from inside
+ * another (vcm_unmap() calls vcm_unbind()) takes the body too: only the
+ * outermost call of a thread is written, after it returns.
  */
 #ifndef LIBVCM_TRACE_H
 #define LIBVCM_TRACE_H
@@ -48,20 +51,64 @@ enum vcm_trace_call {
 
 /* Set once, at load time, when VCM_TRACE names a file (never changes after). */
 extern bool vcm_trace_on __attribute__((visibility("hidden")));
+/* The thread's depth of recorded public calls (0: outside every one). */
+extern __thread unsigned vcm_trace_depth
+	__attribute__((visibility("hidden"), tls_model("initial-exec")));
 
-/* True while recording (a hint: rarely). */
-#define VCM_TRACING()	__builtin_expect(vcm_trace_on, 0)
+/* True when this call is to be recorded (a hint: rarely). */
+#define VCM_TRACING()	__builtin_expect(vcm_trace_on && !vcm_trace_depth, 0)
 /* The recording path of a public function: out of the way of the other. */
 #define VCM_TRACED	__attribute__((noinline, cold))
-/* A public function's body: compiled into the function as before hooks. */
+/* A public function's body: compiled into the function, as before hooks. */
 #define VCM_TRACE_BODY	static inline __attribute__((always_inline))
 
 /*
- * vcm_trace_enter() - a public call starts; @reads_user: it reads memory
- * the program may have written behind libvcm's back (pinned user pages),
- * whose changes are written before the call.
+ * VCM_TRACED_FN() - the exported function @name of return type @type and
+ * parameters @params (in parentheses), whose body is @body, called with
+ * @args (the parameters' names, in parentheses), recorded as the call @id
+ * of trace-calls.h with the values that follow (they may use ret).
  */
-void vcm_trace_enter(bool reads_user);
+#define VCM_TRACED_FN(type, name, params, body, args, id, ...)		\
+	static VCM_TRACED type traced_##name params			\
+	{								\
+		type ret;						\
+									\
+		vcm_trace_enter(VCM_TR_##id);				\
+		ret = name args;					\
+		vcm_trace_exit(VCM_TR_##id, __VA_ARGS__);		\
+		return ret;						\
+	}								\
+									\
+	VCM_EXPORT type name params					\
+	{								\
+		if (VCM_TRACING())					\
+			return traced_##name args;			\
+		return body args;					\
+	}
+
+/* VCM_TRACED_VOID() - the same for a function that returns nothing. */
+#define VCM_TRACED_VOID(name, params, body, args, id, ...)		\
+	static VCM_TRACED void traced_##name params			\
+	{								\
+		vcm_trace_enter(VCM_TR_##id);				\
+		name args;						\
+		vcm_trace_exit(VCM_TR_##id, __VA_ARGS__);		\
+	}								\
+									\
+	VCM_EXPORT void name params					\
+	{								\
+		if (VCM_TRACING())					\
+			traced_##name args;				\
+		else							\
+			body args;					\
+	}
+
+/*
+ * vcm_trace_enter() - the public call @call starts.  One that reads memory
+ * the program may have written behind libvcm's back (pinned user pages)
+ * first writes what changed there.
+ */
+void vcm_trace_enter(enum vcm_trace_call call);
 /* vcm_trace_exit() - it returns: write its line (outermost calls only). */
 void vcm_trace_exit(enum vcm_trace_call call, ...);
 /* A warning was raised (base/warn.c): counted for the call, text kept. */

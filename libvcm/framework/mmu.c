@@ -345,22 +345,8 @@ VCM_TRACE_BODY int do_set_guard(struct vcm *vcm, vcm_size_t size)
 	return 0;
 }
 
-static VCM_TRACED int traced_set_guard(struct vcm *vcm, vcm_size_t size)
-{
-	int ret;
-
-	vcm_trace_enter(false);
-	ret = do_set_guard(vcm, size);
-	vcm_trace_exit(VCM_TR_SET_GUARD, vcm, (uint64_t)size, ret);
-	return ret;
-}
-
-VCM_EXPORT int vcm_set_guard(struct vcm *vcm, vcm_size_t size)
-{
-	if (VCM_TRACING())
-		return traced_set_guard(vcm, size);
-	return do_set_guard(vcm, size);
-}
+VCM_TRACED_FN(int, vcm_set_guard, (struct vcm *vcm, vcm_size_t size), do_set_guard, (vcm, size),
+	      SET_GUARD, vcm, (uint64_t)size, ret)
 
 vcm_size_t vcm_mmu_guard_of(struct vcm_res *res)
 {
@@ -419,25 +405,11 @@ VCM_TRACE_BODY struct vcm *do_mmu_init(struct vcm_mmu *mmu)
 	return mmu_init(mmu, false);
 }
 
-static VCM_TRACED struct vcm *traced_mmu_init(struct vcm_mmu *mmu)
-{
-	struct vcm *ret;
-
-	vcm_trace_enter(false);
-	ret = do_mmu_init(mmu);
-	vcm_trace_exit(VCM_TR_MMU_INIT, (uint64_t)(vcm_is_err_or_null(mmu) ? 0 : mmu->vcm.start),
-		       (uint64_t)(vcm_is_err_or_null(mmu) ? 0 : mmu->vcm.size),
-		       vcm_is_err_or_null(mmu) ? NULL : mmu->driver ? mmu->driver->orders : NULL,
-		       (int)(!vcm_is_err_or_null(mmu) && mmu->driver), ret);
-	return ret;
-}
-
-VCM_EXPORT struct vcm *vcm_mmu_init(struct vcm_mmu *mmu)
-{
-	if (VCM_TRACING())
-		return traced_mmu_init(mmu);
-	return do_mmu_init(mmu);
-}
+VCM_TRACED_FN(struct vcm *, vcm_mmu_init, (struct vcm_mmu *mmu), do_mmu_init, (mmu),
+	      MMU_INIT, (uint64_t)(vcm_is_err_or_null(mmu) ? 0 : mmu->vcm.start),
+	      (uint64_t)(vcm_is_err_or_null(mmu) ? 0 : mmu->vcm.size),
+	      vcm_is_err_or_null(mmu) ? NULL : mmu->driver ? mmu->driver->orders : NULL,
+	      (int)(!vcm_is_err_or_null(mmu) && mmu->driver), ret)
 
 struct vcm *vcm_mmu_init_buddy(struct vcm_mmu *mmu)
 {

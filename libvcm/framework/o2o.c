@@ -147,24 +147,10 @@ VCM_TRACE_BODY struct vcm *do_o2o_init(struct vcm_o2o *o2o)
 	return vcm_init(&o2o->vcm);
 }
 
-static VCM_TRACED struct vcm *traced_o2o_init(struct vcm_o2o *o2o)
-{
-	struct vcm *ret;
-
-	vcm_trace_enter(false);
-	ret = do_o2o_init(o2o);
-	vcm_trace_exit(VCM_TR_O2O_INIT, (uint64_t)(vcm_is_err_or_null(o2o) ? 0 : o2o->vcm.start),
-		       (uint64_t)(vcm_is_err_or_null(o2o) ? 0 : o2o->vcm.size),
-		       (int)(!vcm_is_err_or_null(o2o) && o2o->driver), ret);
-	return ret;
-}
-
-VCM_EXPORT struct vcm *vcm_o2o_init(struct vcm_o2o *o2o)
-{
-	if (VCM_TRACING())
-		return traced_o2o_init(o2o);
-	return do_o2o_init(o2o);
-}
+VCM_TRACED_FN(struct vcm *, vcm_o2o_init, (struct vcm_o2o *o2o), do_o2o_init, (o2o),
+	      O2O_INIT, (uint64_t)(vcm_is_err_or_null(o2o) ? 0 : o2o->vcm.start),
+	      (uint64_t)(vcm_is_err_or_null(o2o) ? 0 : o2o->vcm.size),
+	      (int)(!vcm_is_err_or_null(o2o) && o2o->driver), ret)
 
 /* The ready-made one-to-one context over a SoC (the context's SoC). */
 static int onetoone_alloc(struct vcm *vcm, struct vcm_phys_part *part, unsigned flags)
@@ -207,22 +193,8 @@ VCM_TRACE_BODY struct vcm *do_onetoone_create(struct vcm_soc *soc)
 	return vcm;
 }
 
-static VCM_TRACED struct vcm *traced_onetoone_create(struct vcm_soc *soc)
-{
-	struct vcm *ret;
-
-	vcm_trace_enter(false);
-	ret = do_onetoone_create(soc);
-	vcm_trace_exit(VCM_TR_ONETOONE_CREATE, soc, ret);
-	return ret;
-}
-
-VCM_EXPORT struct vcm *vcm_onetoone_create(struct vcm_soc *soc)
-{
-	if (VCM_TRACING())
-		return traced_onetoone_create(soc);
-	return do_onetoone_create(soc);
-}
+VCM_TRACED_FN(struct vcm *, vcm_onetoone_create, (struct vcm_soc *soc), do_onetoone_create, (soc),
+	      ONETOONE_CREATE, soc, ret)
 
 bool vcm_is_o2o(const struct vcm *vcm)
 {

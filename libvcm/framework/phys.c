@@ -180,25 +180,10 @@ VCM_TRACE_BODY struct vcm_phys *do_phys_alloc_soc(struct vcm_soc *soc, vcm_size_
 	return phys ? phys : vcm_err_ptr(-ENOMEM);
 }
 
-static VCM_TRACED struct vcm_phys *traced_phys_alloc_soc(struct vcm_soc *soc, vcm_size_t size,
-							 unsigned flags,
-							 const unsigned char *orders)
-{
-	struct vcm_phys *ret;
-
-	vcm_trace_enter(false);
-	ret = do_phys_alloc_soc(soc, size, flags, orders);
-	vcm_trace_exit(VCM_TR_PHYS_ALLOC_SOC, soc, (uint64_t)size, flags, orders, ret);
-	return ret;
-}
-
-VCM_EXPORT struct vcm_phys *vcm_phys_alloc_soc(struct vcm_soc *soc, vcm_size_t size, unsigned flags,
-					       const unsigned char *orders)
-{
-	if (VCM_TRACING())
-		return traced_phys_alloc_soc(soc, size, flags, orders);
-	return do_phys_alloc_soc(soc, size, flags, orders);
-}
+VCM_TRACED_FN(struct vcm_phys *, vcm_phys_alloc_soc,
+	      (struct vcm_soc *soc, vcm_size_t size, unsigned flags, const unsigned char *orders),
+	      do_phys_alloc_soc, (soc, size, flags, orders),
+	      PHYS_ALLOC_SOC, soc, (uint64_t)size, flags, orders, ret)
 
 VCM_TRACE_BODY struct vcm_phys *do_phys_alloc(vcm_size_t size, unsigned flags,
 					   const unsigned char *orders)
@@ -206,24 +191,10 @@ VCM_TRACE_BODY struct vcm_phys *do_phys_alloc(vcm_size_t size, unsigned flags,
 	return vcm_phys_alloc_soc(vcm_soc_current(), size, flags, orders);
 }
 
-static VCM_TRACED struct vcm_phys *traced_phys_alloc(vcm_size_t size, unsigned flags,
-						     const unsigned char *orders)
-{
-	struct vcm_phys *ret;
-
-	vcm_trace_enter(false);
-	ret = do_phys_alloc(size, flags, orders);
-	vcm_trace_exit(VCM_TR_PHYS_ALLOC, (uint64_t)size, flags, orders, ret);
-	return ret;
-}
-
-VCM_EXPORT struct vcm_phys *vcm_phys_alloc(vcm_size_t size, unsigned flags,
-					   const unsigned char *orders)
-{
-	if (VCM_TRACING())
-		return traced_phys_alloc(size, flags, orders);
-	return do_phys_alloc(size, flags, orders);
-}
+VCM_TRACED_FN(struct vcm_phys *, vcm_phys_alloc,
+	      (vcm_size_t size, unsigned flags, const unsigned char *orders),
+	      do_phys_alloc, (size, flags, orders),
+	      PHYS_ALLOC, (uint64_t)size, flags, orders, ret)
 
 /* Largest order of the list that both addresses are aligned to and fits
  * (order 0, the terminator, always does for page-aligned addresses). */

@@ -208,24 +208,10 @@ VCM_TRACE_BODY struct vcm *do_init(struct vcm *vcm)
 	return vcm;
 }
 
-static VCM_TRACED struct vcm *traced_init(struct vcm *vcm)
-{
-	struct vcm *ret;
-
-	vcm_trace_enter(false);
-	ret = do_init(vcm);
-	vcm_trace_exit(VCM_TR_INIT, (uint64_t)(vcm_is_err_or_null(vcm) ? 0 : vcm->start),
-		       (uint64_t)(vcm_is_err_or_null(vcm) ? 0 : vcm->size),
-		       (int)(!vcm_is_err_or_null(vcm) && vcm->driver), ret);
-	return ret;
-}
-
-VCM_EXPORT struct vcm *vcm_init(struct vcm *vcm)
-{
-	if (VCM_TRACING())
-		return traced_init(vcm);
-	return do_init(vcm);
-}
+VCM_TRACED_FN(struct vcm *, vcm_init, (struct vcm *vcm), do_init, (vcm),
+	      INIT, (uint64_t)(vcm_is_err_or_null(vcm) ? 0 : vcm->start),
+	      (uint64_t)(vcm_is_err_or_null(vcm) ? 0 : vcm->size),
+	      (int)(!vcm_is_err_or_null(vcm) && vcm->driver), ret)
 
 /* ---- statically initialised contexts ---------------------------------- */
 
@@ -477,22 +463,9 @@ VCM_TRACE_BODY struct vcm_phys *do_alloc(struct vcm *vcm, vcm_size_t size, unsig
 	return phys ? phys : vcm_err_ptr(-ENOMEM);
 }
 
-static VCM_TRACED struct vcm_phys *traced_alloc(struct vcm *vcm, vcm_size_t size, unsigned flags)
-{
-	struct vcm_phys *ret;
-
-	vcm_trace_enter(false);
-	ret = do_alloc(vcm, size, flags);
-	vcm_trace_exit(VCM_TR_ALLOC, vcm, (uint64_t)size, flags, ret);
-	return ret;
-}
-
-VCM_EXPORT struct vcm_phys *vcm_alloc(struct vcm *vcm, vcm_size_t size, unsigned flags)
-{
-	if (VCM_TRACING())
-		return traced_alloc(vcm, size, flags);
-	return do_alloc(vcm, size, flags);
-}
+VCM_TRACED_FN(struct vcm_phys *, vcm_alloc, (struct vcm *vcm, vcm_size_t size, unsigned flags),
+	      do_alloc, (vcm, size, flags),
+	      ALLOC, vcm, (uint64_t)size, flags, ret)
 
 VCM_TRACE_BODY void do_free(struct vcm_phys *phys)
 {
@@ -505,20 +478,8 @@ VCM_TRACE_BODY void do_free(struct vcm_phys *phys)
 	free_phys(phys);
 }
 
-static VCM_TRACED void traced_free(struct vcm_phys *phys)
-{
-	vcm_trace_enter(false);
-	do_free(phys);
-	vcm_trace_exit(VCM_TR_FREE, phys);
-}
-
-VCM_EXPORT void vcm_free(struct vcm_phys *phys)
-{
-	if (VCM_TRACING())
-		traced_free(phys);
-	else
-		do_free(phys);
-}
+VCM_TRACED_VOID(vcm_free, (struct vcm_phys *phys), do_free, (phys),
+		FREE, phys)
 
 VCM_TRACE_BODY struct vcm_res *do_reserve(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
@@ -536,22 +497,9 @@ VCM_TRACE_BODY struct vcm_res *do_reserve(struct vcm *vcm, vcm_size_t size, unsi
 	return res;
 }
 
-static VCM_TRACED struct vcm_res *traced_reserve(struct vcm *vcm, vcm_size_t size, unsigned flags)
-{
-	struct vcm_res *ret;
-
-	vcm_trace_enter(false);
-	ret = do_reserve(vcm, size, flags);
-	vcm_trace_exit(VCM_TR_RESERVE, vcm, (uint64_t)size, flags, ret);
-	return ret;
-}
-
-VCM_EXPORT struct vcm_res *vcm_reserve(struct vcm *vcm, vcm_size_t size, unsigned flags)
-{
-	if (VCM_TRACING())
-		return traced_reserve(vcm, size, flags);
-	return do_reserve(vcm, size, flags);
-}
+VCM_TRACED_FN(struct vcm_res *, vcm_reserve, (struct vcm *vcm, vcm_size_t size, unsigned flags),
+	      do_reserve, (vcm, size, flags),
+	      RESERVE, vcm, (uint64_t)size, flags, ret)
 
 /*
  * A reservation its driver made itself, as Samsung's MFC driver does: a
@@ -659,20 +607,8 @@ VCM_TRACE_BODY void do_unreserve(struct vcm_res *res)
 			 (unsigned long long)start);
 }
 
-static VCM_TRACED void traced_unreserve(struct vcm_res *res)
-{
-	vcm_trace_enter(false);
-	do_unreserve(res);
-	vcm_trace_exit(VCM_TR_UNRESERVE, res);
-}
-
-VCM_EXPORT void vcm_unreserve(struct vcm_res *res)
-{
-	if (VCM_TRACING())
-		traced_unreserve(res);
-	else
-		do_unreserve(res);
-}
+VCM_TRACED_VOID(vcm_unreserve, (struct vcm_res *res), do_unreserve, (res),
+		UNRESERVE, res)
 
 VCM_TRACE_BODY int do_ref_reserve(struct vcm_res *res)
 {
@@ -686,22 +622,8 @@ VCM_TRACE_BODY int do_ref_reserve(struct vcm_res *res)
 	return 0;
 }
 
-static VCM_TRACED int traced_ref_reserve(struct vcm_res *res)
-{
-	int ret;
-
-	vcm_trace_enter(false);
-	ret = do_ref_reserve(res);
-	vcm_trace_exit(VCM_TR_REF_RESERVE, res, ret);
-	return ret;
-}
-
-VCM_EXPORT int vcm_ref_reserve(struct vcm_res *res)
-{
-	if (VCM_TRACING())
-		return traced_ref_reserve(res);
-	return do_ref_reserve(res);
-}
+VCM_TRACED_FN(int, vcm_ref_reserve, (struct vcm_res *res), do_ref_reserve, (res),
+	      REF_RESERVE, res, ret)
 
 VCM_TRACE_BODY int do_bind(struct vcm_res *res, struct vcm_phys *phys)
 {
@@ -722,22 +644,8 @@ VCM_TRACE_BODY int do_bind(struct vcm_res *res, struct vcm_phys *phys)
 	return ret;
 }
 
-static VCM_TRACED int traced_bind(struct vcm_res *res, struct vcm_phys *phys)
-{
-	int ret;
-
-	vcm_trace_enter(false);
-	ret = do_bind(res, phys);
-	vcm_trace_exit(VCM_TR_BIND, res, phys, ret);
-	return ret;
-}
-
-VCM_EXPORT int vcm_bind(struct vcm_res *res, struct vcm_phys *phys)
-{
-	if (VCM_TRACING())
-		return traced_bind(res, phys);
-	return do_bind(res, phys);
-}
+VCM_TRACED_FN(int, vcm_bind, (struct vcm_res *res, struct vcm_phys *phys), do_bind, (res, phys),
+	      BIND, res, phys, ret)
 
 VCM_TRACE_BODY struct vcm_phys *do_unbind(struct vcm_res *res)
 {
@@ -756,22 +664,8 @@ VCM_TRACE_BODY struct vcm_phys *do_unbind(struct vcm_res *res)
 	return phys;
 }
 
-static VCM_TRACED struct vcm_phys *traced_unbind(struct vcm_res *res)
-{
-	struct vcm_phys *ret;
-
-	vcm_trace_enter(false);
-	ret = do_unbind(res);
-	vcm_trace_exit(VCM_TR_UNBIND, res, ret);
-	return ret;
-}
-
-VCM_EXPORT struct vcm_phys *vcm_unbind(struct vcm_res *res)
-{
-	if (VCM_TRACING())
-		return traced_unbind(res);
-	return do_unbind(res);
-}
+VCM_TRACED_FN(struct vcm_phys *, vcm_unbind, (struct vcm_res *res), do_unbind, (res),
+	      UNBIND, res, ret)
 
 VCM_TRACE_BODY struct vcm_res *do_map(struct vcm *vcm, struct vcm_phys *phys, unsigned flags)
 {
@@ -793,22 +687,9 @@ VCM_TRACE_BODY struct vcm_res *do_map(struct vcm *vcm, struct vcm_phys *phys, un
 	return res;
 }
 
-static VCM_TRACED struct vcm_res *traced_map(struct vcm *vcm, struct vcm_phys *phys, unsigned flags)
-{
-	struct vcm_res *ret;
-
-	vcm_trace_enter(false);
-	ret = do_map(vcm, phys, flags);
-	vcm_trace_exit(VCM_TR_MAP, vcm, phys, flags, ret);
-	return ret;
-}
-
-VCM_EXPORT struct vcm_res *vcm_map(struct vcm *vcm, struct vcm_phys *phys, unsigned flags)
-{
-	if (VCM_TRACING())
-		return traced_map(vcm, phys, flags);
-	return do_map(vcm, phys, flags);
-}
+VCM_TRACED_FN(struct vcm_res *, vcm_map, (struct vcm *vcm, struct vcm_phys *phys, unsigned flags),
+	      do_map, (vcm, phys, flags),
+	      MAP, vcm, phys, flags, ret)
 
 VCM_TRACE_BODY void do_unmap(struct vcm_res *res)
 {
@@ -828,20 +709,8 @@ VCM_TRACE_BODY void do_unmap(struct vcm_res *res)
 	vcm_ctx_leave(vcm);
 }
 
-static VCM_TRACED void traced_unmap(struct vcm_res *res)
-{
-	vcm_trace_enter(false);
-	do_unmap(res);
-	vcm_trace_exit(VCM_TR_UNMAP, res);
-}
-
-VCM_EXPORT void vcm_unmap(struct vcm_res *res)
-{
-	if (VCM_TRACING())
-		traced_unmap(res);
-	else
-		do_unmap(res);
-}
+VCM_TRACED_VOID(vcm_unmap, (struct vcm_res *res), do_unmap, (res),
+		UNMAP, res)
 
 static struct vcm_res *locked_make_binding(struct vcm *vcm, vcm_size_t size,
 					   unsigned alloc_flags, unsigned res_flags,
@@ -909,24 +778,10 @@ VCM_TRACE_BODY struct vcm_res *do_make_binding(struct vcm *vcm, vcm_size_t size,
 	return res;
 }
 
-static VCM_TRACED struct vcm_res *traced_make_binding(struct vcm *vcm, vcm_size_t size,
-						      unsigned alloc_flags, unsigned res_flags)
-{
-	struct vcm_res *ret;
-
-	vcm_trace_enter(false);
-	ret = do_make_binding(vcm, size, alloc_flags, res_flags);
-	vcm_trace_exit(VCM_TR_MAKE_BINDING, vcm, (uint64_t)size, alloc_flags, res_flags, ret);
-	return ret;
-}
-
-VCM_EXPORT struct vcm_res *vcm_make_binding(struct vcm *vcm, vcm_size_t size, unsigned alloc_flags,
-					    unsigned res_flags)
-{
-	if (VCM_TRACING())
-		return traced_make_binding(vcm, size, alloc_flags, res_flags);
-	return do_make_binding(vcm, size, alloc_flags, res_flags);
-}
+VCM_TRACED_FN(struct vcm_res *, vcm_make_binding,
+	      (struct vcm *vcm, vcm_size_t size, unsigned alloc_flags, unsigned res_flags),
+	      do_make_binding, (vcm, size, alloc_flags, res_flags),
+	      MAKE_BINDING, vcm, (uint64_t)size, alloc_flags, res_flags, ret)
 
 VCM_TRACE_BODY void do_destroy_binding(struct vcm_res *res)
 {
@@ -951,20 +806,8 @@ VCM_TRACE_BODY void do_destroy_binding(struct vcm_res *res)
 		vcm_warn("vcm_destroy_binding: nothing was bound");
 }
 
-static VCM_TRACED void traced_destroy_binding(struct vcm_res *res)
-{
-	vcm_trace_enter(false);
-	do_destroy_binding(res);
-	vcm_trace_exit(VCM_TR_DESTROY_BINDING, res);
-}
-
-VCM_EXPORT void vcm_destroy_binding(struct vcm_res *res)
-{
-	if (VCM_TRACING())
-		traced_destroy_binding(res);
-	else
-		do_destroy_binding(res);
-}
+VCM_TRACED_VOID(vcm_destroy_binding, (struct vcm_res *res), do_destroy_binding, (res),
+		DESTROY_BINDING, res)
 
 VCM_TRACE_BODY int do_activate(struct vcm *vcm)
 {
@@ -984,22 +827,8 @@ VCM_TRACE_BODY int do_activate(struct vcm *vcm)
 	return ret;
 }
 
-static VCM_TRACED int traced_activate(struct vcm *vcm)
-{
-	int ret;
-
-	vcm_trace_enter(false);
-	ret = do_activate(vcm);
-	vcm_trace_exit(VCM_TR_ACTIVATE, vcm, ret);
-	return ret;
-}
-
-VCM_EXPORT int vcm_activate(struct vcm *vcm)
-{
-	if (VCM_TRACING())
-		return traced_activate(vcm);
-	return do_activate(vcm);
-}
+VCM_TRACED_FN(int, vcm_activate, (struct vcm *vcm), do_activate, (vcm),
+	      ACTIVATE, vcm, ret)
 
 static void locked_deactivate_all(struct vcm *vcm)
 {
@@ -1029,20 +858,8 @@ VCM_TRACE_BODY void do_deactivate(struct vcm *vcm)
 		vcm_warn("vcm_deactivate: context %p is not active", (void *)vcm);
 }
 
-static VCM_TRACED void traced_deactivate(struct vcm *vcm)
-{
-	vcm_trace_enter(false);
-	do_deactivate(vcm);
-	vcm_trace_exit(VCM_TR_DEACTIVATE, vcm);
-}
-
-VCM_EXPORT void vcm_deactivate(struct vcm *vcm)
-{
-	if (VCM_TRACING())
-		traced_deactivate(vcm);
-	else
-		do_deactivate(vcm);
-}
+VCM_TRACED_VOID(vcm_deactivate, (struct vcm *vcm), do_deactivate, (vcm),
+		DEACTIVATE, vcm)
 
 /* Take down what a context still holds (owned): activation, reservations. */
 static void locked_empty(struct vcm *vcm)
@@ -1098,20 +915,8 @@ VCM_TRACE_BODY void do_destroy(struct vcm *vcm)
 		free(vcm);	/* a static context stays where it is */
 }
 
-static VCM_TRACED void traced_destroy(struct vcm *vcm)
-{
-	vcm_trace_enter(false);
-	do_destroy(vcm);
-	vcm_trace_exit(VCM_TR_DESTROY, vcm);
-}
-
-VCM_EXPORT void vcm_destroy(struct vcm *vcm)
-{
-	if (VCM_TRACING())
-		traced_destroy(vcm);
-	else
-		do_destroy(vcm);
-}
+VCM_TRACED_VOID(vcm_destroy, (struct vcm *vcm), do_destroy, (vcm),
+		DESTROY, vcm)
 
 /* ---- describing a DVA (fault reports, explain) ---- */
 

@@ -176,22 +176,8 @@ VCM_TRACE_BODY struct vcm *do_vmm_create(struct vcm_soc *soc)
 	return vcm;
 }
 
-static VCM_TRACED struct vcm *traced_vmm_create(struct vcm_soc *soc)
-{
-	struct vcm *ret;
-
-	vcm_trace_enter(false);
-	ret = do_vmm_create(soc);
-	vcm_trace_exit(VCM_TR_VMM_CREATE, soc, ret);
-	return ret;
-}
-
-VCM_EXPORT struct vcm *vcm_vmm_create(struct vcm_soc *soc)
-{
-	if (VCM_TRACING())
-		return traced_vmm_create(soc);
-	return do_vmm_create(soc);
-}
+VCM_TRACED_FN(struct vcm *, vcm_vmm_create, (struct vcm_soc *soc), do_vmm_create, (soc),
+	      VMM_CREATE, soc, ret)
 
 bool vcm_is_vmm(const struct vcm *vcm)
 {

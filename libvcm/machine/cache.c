@@ -568,39 +568,22 @@ unsigned vcm_cache_dev_read(struct vcm_soc *soc, const char *dev, uint64_t dva,
 	return w.found;
 }
 
-/* Copy and compare in pieces that stay in the L1 cache between the two. */
+/* Compare and copy in pieces that stay in the L1 cache between the two. */
 #define COPY_CHUNK	4096U
 
 /*
- * Copy @k bytes from @r to @d and tell whether they differ from @c, in one
- * pass (vectorised: the copy of a correct driver's DMA costs no more).
+ * Tell whether RAM's @k bytes at @r differ from the CPU's copy at @c, and
+ * copy them to @d.  Two calls into the C library rather than one loop of
+ * ours: its memcmp() and memcpy() use the widest vectors the CPU has
+ * (chosen at run time), and the second pass reads @r from the L1 cache, so
+ * a correct driver's DMA costs little more than the copy.
  */
-#if defined(__clang__)
-#define VECTORISED
-#else
-#define VECTORISED __attribute__((optimize("O3")))
-#endif
-
-VECTORISED static bool copy_differs(uint8_t *restrict d,
-							 const uint8_t *restrict r,
-							 const uint8_t *restrict c, size_t k)
+static bool copy_differs(uint8_t *d, const uint8_t *r, const uint8_t *c, size_t k)
 {
-	uint64_t acc = 0;
-	size_t i, words = k / sizeof(uint64_t);
+	bool differ = memcmp(r, c, k) != 0;
 
-	for (i = 0; i < words; i++) {
-		uint64_t x, y;
-
-		memcpy(&x, r + i * sizeof(x), sizeof(x));
-		memcpy(&y, c + i * sizeof(y), sizeof(y));
-		memcpy(d + i * sizeof(x), &x, sizeof(x));
-		acc |= x ^ y;
-	}
-	for (i *= sizeof(uint64_t); i < k; i++) {
-		d[i] = r[i];
-		acc |= (uint64_t)(r[i] ^ c[i]);
-	}
-	return acc != 0;
+	memcpy(d, r, k);
+	return differ;
 }
 
 static bool overlap(const uint8_t *a, const uint8_t *b, size_t n)
@@ -728,7 +711,9 @@ bool vcm_cache_pte_stale(struct vcm_soc *soc, vcm_addr_t pa, uint32_t *cpu_val, 
 
 	if (vcm_soc_views(soc, pa, &v, &run) || run < sizeof(uint32_t))
 		return false;
-	if (first_cpu_stale(&v, 0, sizeof(uint32_t)) < 0)
+	/* The usual case, one compare: RAM holds what the CPU holds. */
+	if (!memcmp(v.cpu, v.ram, sizeof(uint32_t)) ||
+	    first_cpu_stale(&v, 0, sizeof(uint32_t)) < 0)
 		return false;
 	memcpy(cpu_val, v.cpu, sizeof(*cpu_val));
 	*maint = *v.maint;
@@ -773,24 +758,10 @@ VCM_TRACE_BODY int do_cache_maint(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t
 	return maint(soc, pa, size, op);
 }
 
-static VCM_TRACED int traced_cache_maint(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
-					 enum vcm_cache_op op)
-{
-	int ret;
-
-	vcm_trace_enter(false);
-	ret = do_cache_maint(soc, pa, size, op);
-	vcm_trace_exit(VCM_TR_CACHE_MAINT, soc, (uint64_t)pa, (uint64_t)size, (int)op, ret);
-	return ret;
-}
-
-VCM_EXPORT int vcm_cache_maint(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
-			       enum vcm_cache_op op)
-{
-	if (VCM_TRACING())
-		return traced_cache_maint(soc, pa, size, op);
-	return do_cache_maint(soc, pa, size, op);
-}
+VCM_TRACED_FN(int, vcm_cache_maint,
+	      (struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size, enum vcm_cache_op op),
+	      do_cache_maint, (soc, pa, size, op),
+	      CACHE_MAINT, soc, (uint64_t)pa, (uint64_t)size, (int)op, ret)
 
 VCM_TRACE_BODY int do_cache_flush_all(struct vcm_soc *soc)
 {
@@ -806,22 +777,8 @@ VCM_TRACE_BODY int do_cache_flush_all(struct vcm_soc *soc)
 	return 0;
 }
 
-static VCM_TRACED int traced_cache_flush_all(struct vcm_soc *soc)
-{
-	int ret;
-
-	vcm_trace_enter(false);
-	ret = do_cache_flush_all(soc);
-	vcm_trace_exit(VCM_TR_CACHE_FLUSH_ALL, soc, ret);
-	return ret;
-}
-
-VCM_EXPORT int vcm_cache_flush_all(struct vcm_soc *soc)
-{
-	if (VCM_TRACING())
-		return traced_cache_flush_all(soc);
-	return do_cache_flush_all(soc);
-}
+VCM_TRACED_FN(int, vcm_cache_flush_all, (struct vcm_soc *soc), do_cache_flush_all, (soc),
+	      CACHE_FLUSH_ALL, soc, ret)
 
 static bool dir_ok(enum vcm_dma_dir dir)
 {
@@ -837,25 +794,10 @@ VCM_TRACE_BODY int do_cache_sync_for_device(struct vcm_soc *soc, vcm_addr_t pa, 
 	return maint(soc, pa, size, dir == VCM_DMA_TO_DEVICE ? VCM_CACHE_CLEAN : VCM_CACHE_FLUSH);
 }
 
-static VCM_TRACED int traced_cache_sync_for_device(struct vcm_soc *soc, vcm_addr_t pa,
-						   vcm_size_t size, enum vcm_dma_dir dir)
-{
-	int ret;
-
-	vcm_trace_enter(false);
-	ret = do_cache_sync_for_device(soc, pa, size, dir);
-	vcm_trace_exit(VCM_TR_CACHE_SYNC_FOR_DEVICE, soc, (uint64_t)pa, (uint64_t)size, (int)dir,
-		       ret);
-	return ret;
-}
-
-VCM_EXPORT int vcm_cache_sync_for_device(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
-					 enum vcm_dma_dir dir)
-{
-	if (VCM_TRACING())
-		return traced_cache_sync_for_device(soc, pa, size, dir);
-	return do_cache_sync_for_device(soc, pa, size, dir);
-}
+VCM_TRACED_FN(int, vcm_cache_sync_for_device,
+	      (struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size, enum vcm_dma_dir dir),
+	      do_cache_sync_for_device, (soc, pa, size, dir),
+	      CACHE_SYNC_FOR_DEVICE, soc, (uint64_t)pa, (uint64_t)size, (int)dir, ret)
 
 VCM_TRACE_BODY int do_cache_sync_for_cpu(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
 				      enum vcm_dma_dir dir)
@@ -867,21 +809,7 @@ VCM_TRACE_BODY int do_cache_sync_for_cpu(struct vcm_soc *soc, vcm_addr_t pa, vcm
 	return maint(soc, pa, size, VCM_CACHE_INV);
 }
 
-static VCM_TRACED int traced_cache_sync_for_cpu(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
-						enum vcm_dma_dir dir)
-{
-	int ret;
-
-	vcm_trace_enter(true);
-	ret = do_cache_sync_for_cpu(soc, pa, size, dir);
-	vcm_trace_exit(VCM_TR_CACHE_SYNC_FOR_CPU, soc, (uint64_t)pa, (uint64_t)size, (int)dir, ret);
-	return ret;
-}
-
-VCM_EXPORT int vcm_cache_sync_for_cpu(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size,
-				      enum vcm_dma_dir dir)
-{
-	if (VCM_TRACING())
-		return traced_cache_sync_for_cpu(soc, pa, size, dir);
-	return do_cache_sync_for_cpu(soc, pa, size, dir);
-}
+VCM_TRACED_FN(int, vcm_cache_sync_for_cpu,
+	      (struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size, enum vcm_dma_dir dir),
+	      do_cache_sync_for_cpu, (soc, pa, size, dir),
+	      CACHE_SYNC_FOR_CPU, soc, (uint64_t)pa, (uint64_t)size, (int)dir, ret)

@@ -116,22 +116,8 @@ VCM_TRACE_BODY struct vcm_soc *do_soc_create(void)
 	return soc;
 }
 
-static VCM_TRACED struct vcm_soc *traced_soc_create(void)
-{
-	struct vcm_soc *ret;
-
-	vcm_trace_enter(false);
-	ret = do_soc_create();
-	vcm_trace_exit(VCM_TR_SOC_CREATE, ret);
-	return ret;
-}
-
-VCM_EXPORT struct vcm_soc *vcm_soc_create(void)
-{
-	if (VCM_TRACING())
-		return traced_soc_create();
-	return do_soc_create();
-}
+VCM_TRACED_FN(struct vcm_soc *, vcm_soc_create, (void), do_soc_create, (),
+	      SOC_CREATE, ret)
 
 static int bank_overlaps(const struct vcm_soc *soc, vcm_addr_t base, vcm_size_t size)
 {
@@ -254,22 +240,9 @@ VCM_TRACE_BODY int do_soc_add_ram(struct vcm_soc *soc, vcm_addr_t base, vcm_size
 	return ret;
 }
 
-static VCM_TRACED int traced_soc_add_ram(struct vcm_soc *soc, vcm_addr_t base, vcm_size_t size)
-{
-	int ret;
-
-	vcm_trace_enter(false);
-	ret = do_soc_add_ram(soc, base, size);
-	vcm_trace_exit(VCM_TR_SOC_ADD_RAM, soc, (uint64_t)base, (uint64_t)size, ret);
-	return ret;
-}
-
-VCM_EXPORT int vcm_soc_add_ram(struct vcm_soc *soc, vcm_addr_t base, vcm_size_t size)
-{
-	if (VCM_TRACING())
-		return traced_soc_add_ram(soc, base, size);
-	return do_soc_add_ram(soc, base, size);
-}
+VCM_TRACED_FN(int, vcm_soc_add_ram, (struct vcm_soc *soc, vcm_addr_t base, vcm_size_t size),
+	      do_soc_add_ram, (soc, base, size),
+	      SOC_ADD_RAM, soc, (uint64_t)base, (uint64_t)size, ret)
 
 /* Bytes of RAM allocated (the allocator lock taken). */
 static vcm_size_t allocated_bytes(struct vcm_soc *soc)
@@ -413,20 +386,8 @@ VCM_TRACE_BODY void do_soc_destroy(struct vcm_soc *soc)
 		soc_free(soc);
 }
 
-static VCM_TRACED void traced_soc_destroy(struct vcm_soc *soc)
-{
-	vcm_trace_enter(false);
-	do_soc_destroy(soc);
-	vcm_trace_exit(VCM_TR_SOC_DESTROY, soc);
-}
-
-VCM_EXPORT void vcm_soc_destroy(struct vcm_soc *soc)
-{
-	if (VCM_TRACING())
-		traced_soc_destroy(soc);
-	else
-		do_soc_destroy(soc);
-}
+VCM_TRACED_VOID(vcm_soc_destroy, (struct vcm_soc *soc), do_soc_destroy, (soc),
+		SOC_DESTROY, soc)
 
 static struct vcm_soc *default_soc_get(void)
 {
@@ -463,22 +424,8 @@ VCM_TRACE_BODY struct vcm_soc *do_soc_current(void)
 	return soc;
 }
 
-static VCM_TRACED struct vcm_soc *traced_soc_current(void)
-{
-	struct vcm_soc *ret;
-
-	vcm_trace_enter(false);
-	ret = do_soc_current();
-	vcm_trace_exit(VCM_TR_SOC_CURRENT, ret);
-	return ret;
-}
-
-VCM_EXPORT struct vcm_soc *vcm_soc_current(void)
-{
-	if (VCM_TRACING())
-		return traced_soc_current();
-	return do_soc_current();
-}
+VCM_TRACED_FN(struct vcm_soc *, vcm_soc_current, (void), do_soc_current, (),
+	      SOC_CURRENT, ret)
 
 VCM_TRACE_BODY void do_soc_set_current(struct vcm_soc *soc)
 {
@@ -487,20 +434,8 @@ VCM_TRACE_BODY void do_soc_set_current(struct vcm_soc *soc)
 	atomic_store(&current_soc, vcm_is_err(soc) ? NULL : soc);
 }
 
-static VCM_TRACED void traced_soc_set_current(struct vcm_soc *soc)
-{
-	vcm_trace_enter(false);
-	do_soc_set_current(soc);
-	vcm_trace_exit(VCM_TR_SOC_SET_CURRENT, soc);
-}
-
-VCM_EXPORT void vcm_soc_set_current(struct vcm_soc *soc)
-{
-	if (VCM_TRACING())
-		traced_soc_set_current(soc);
-	else
-		do_soc_set_current(soc);
-}
+VCM_TRACED_VOID(vcm_soc_set_current, (struct vcm_soc *soc), do_soc_set_current, (soc),
+		SOC_SET_CURRENT, soc)
 
 /* The default machine goes away with the process, so valgrind sees no leak. */
 __attribute__((destructor)) static void default_soc_exit(void)
@@ -547,22 +482,9 @@ VCM_TRACE_BODY int do_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_a
 	return ret;
 }
 
-static VCM_TRACED int traced_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr_t *pa)
-{
-	int ret;
-
-	vcm_trace_enter(false);
-	ret = do_soc_alloc_pages(soc, order, pa);
-	vcm_trace_exit(VCM_TR_SOC_ALLOC_PAGES, soc, order, ret, (uint64_t)(ret ? 0 : pa ? *pa : 0));
-	return ret;
-}
-
-VCM_EXPORT int vcm_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr_t *pa)
-{
-	if (VCM_TRACING())
-		return traced_soc_alloc_pages(soc, order, pa);
-	return do_soc_alloc_pages(soc, order, pa);
-}
+VCM_TRACED_FN(int, vcm_soc_alloc_pages, (struct vcm_soc *soc, unsigned order, vcm_addr_t *pa),
+	      do_soc_alloc_pages, (soc, order, pa),
+	      SOC_ALLOC_PAGES, soc, order, ret, (uint64_t)(ret ? 0 : pa ? *pa : 0))
 
 /* vcm_soc_free_pages_live(), inlined into vcm_soc_free_pages(): its hot path. */
 VCM_HOT_INLINE void soc_free_pages_live(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
@@ -608,20 +530,9 @@ VCM_TRACE_BODY void do_soc_free_pages(struct vcm_soc *soc, vcm_addr_t pa, unsign
 	}
 }
 
-static VCM_TRACED void traced_soc_free_pages(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
-{
-	vcm_trace_enter(false);
-	do_soc_free_pages(soc, pa, order);
-	vcm_trace_exit(VCM_TR_SOC_FREE_PAGES, soc, (uint64_t)pa, order);
-}
-
-VCM_EXPORT void vcm_soc_free_pages(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
-{
-	if (VCM_TRACING())
-		traced_soc_free_pages(soc, pa, order);
-	else
-		do_soc_free_pages(soc, pa, order);
-}
+VCM_TRACED_VOID(vcm_soc_free_pages, (struct vcm_soc *soc, vcm_addr_t pa, unsigned order),
+		do_soc_free_pages, (soc, pa, order),
+		SOC_FREE_PAGES, soc, (uint64_t)pa, order)
 
 void vcm_soc_free_pages_live(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
 {
@@ -642,22 +553,8 @@ VCM_TRACE_BODY vcm_size_t do_soc_free_bytes(const struct vcm_soc *soc)
 	return bytes;
 }
 
-static VCM_TRACED vcm_size_t traced_soc_free_bytes(const struct vcm_soc *soc)
-{
-	vcm_size_t ret;
-
-	vcm_trace_enter(false);
-	ret = do_soc_free_bytes(soc);
-	vcm_trace_exit(VCM_TR_SOC_FREE_BYTES, soc, (uint64_t)ret);
-	return ret;
-}
-
-VCM_EXPORT vcm_size_t vcm_soc_free_bytes(const struct vcm_soc *soc)
-{
-	if (VCM_TRACING())
-		return traced_soc_free_bytes(soc);
-	return do_soc_free_bytes(soc);
-}
+VCM_TRACED_FN(vcm_size_t, vcm_soc_free_bytes, (const struct vcm_soc *soc), do_soc_free_bytes, (soc),
+	      SOC_FREE_BYTES, soc, (uint64_t)ret)
 
 VCM_TRACE_BODY vcm_size_t do_soc_total_bytes(const struct vcm_soc *soc)
 {
@@ -672,22 +569,9 @@ VCM_TRACE_BODY vcm_size_t do_soc_total_bytes(const struct vcm_soc *soc)
 	return bytes;
 }
 
-static VCM_TRACED vcm_size_t traced_soc_total_bytes(const struct vcm_soc *soc)
-{
-	vcm_size_t ret;
-
-	vcm_trace_enter(false);
-	ret = do_soc_total_bytes(soc);
-	vcm_trace_exit(VCM_TR_SOC_TOTAL_BYTES, soc, (uint64_t)ret);
-	return ret;
-}
-
-VCM_EXPORT vcm_size_t vcm_soc_total_bytes(const struct vcm_soc *soc)
-{
-	if (VCM_TRACING())
-		return traced_soc_total_bytes(soc);
-	return do_soc_total_bytes(soc);
-}
+VCM_TRACED_FN(vcm_size_t, vcm_soc_total_bytes, (const struct vcm_soc *soc),
+	      do_soc_total_bytes, (soc),
+	      SOC_TOTAL_BYTES, soc, (uint64_t)ret)
 
 int vcm_soc_alloc_contig(struct vcm_soc *soc, vcm_size_t size, vcm_addr_t *pa)
 {
@@ -788,16 +672,12 @@ static void *redirected_page(const struct vcm_soc_bank *bank, vcm_addr_t pa)
 		     : NULL;
 }
 
-void *vcm_soc_host_run(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t *run)
+/* vcm_soc_host_run() once the bank of @pa is known (inlined: phys_to_host is hot). */
+VCM_HOT_INLINE void *bank_host_run(const struct vcm_soc_bank *bank, vcm_addr_t pa, vcm_size_t *run)
 {
-	struct vcm_soc_bank *bank = bank_of(soc, pa);
 	vcm_size_t in_page = pa & (VCM_PAGE_SIZE - 1);
 	unsigned char *user;
 
-	if (!bank) {
-		*run = 0;
-		return NULL;
-	}
 	user = redirected_page(bank, pa);
 	if (user) {
 		*run = VCM_PAGE_SIZE - in_page;
@@ -811,6 +691,17 @@ void *vcm_soc_host_run(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t *run)
 	return bank->host + (pa - bank->base);
 }
 
+void *vcm_soc_host_run(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t *run)
+{
+	struct vcm_soc_bank *bank = bank_of(soc, pa);
+
+	if (!bank) {
+		*run = 0;
+		return NULL;
+	}
+	return bank_host_run(bank, pa, run);
+}
+
 VCM_TRACE_BODY void *do_soc_phys_to_host(struct vcm_soc *soc, vcm_addr_t pa)
 {
 	vcm_size_t run;
@@ -820,22 +711,9 @@ VCM_TRACE_BODY void *do_soc_phys_to_host(struct vcm_soc *soc, vcm_addr_t pa)
 	return vcm_soc_host_run(soc, pa, &run);
 }
 
-static VCM_TRACED void *traced_soc_phys_to_host(struct vcm_soc *soc, vcm_addr_t pa)
-{
-	void *ret;
-
-	vcm_trace_enter(false);
-	ret = do_soc_phys_to_host(soc, pa);
-	vcm_trace_exit(VCM_TR_SOC_PHYS_TO_HOST, soc, (uint64_t)pa, ret);
-	return ret;
-}
-
-VCM_EXPORT void *vcm_soc_phys_to_host(struct vcm_soc *soc, vcm_addr_t pa)
-{
-	if (VCM_TRACING())
-		return traced_soc_phys_to_host(soc, pa);
-	return do_soc_phys_to_host(soc, pa);
-}
+VCM_TRACED_FN(void *, vcm_soc_phys_to_host, (struct vcm_soc *soc, vcm_addr_t pa),
+	      do_soc_phys_to_host, (soc, pa),
+	      SOC_PHYS_TO_HOST, soc, (uint64_t)pa, ret)
 
 int vcm_soc_ram_window(struct vcm_soc *soc, vcm_addr_t pa, struct vcm_ram_window *w)
 {
@@ -980,24 +858,9 @@ VCM_TRACE_BODY int do_soc_phys_read(struct vcm_soc *soc, vcm_addr_t pa, void *ds
 	return phys_access(soc, pa, dst, len, copy_from_host, "vcm_soc_phys_read");
 }
 
-static VCM_TRACED int traced_soc_phys_read(struct vcm_soc *soc, vcm_addr_t pa, void *dst,
-					   size_t len)
-{
-	int ret;
-
-	vcm_trace_enter(true);
-	ret = do_soc_phys_read(soc, pa, dst, len);
-	vcm_trace_exit(VCM_TR_SOC_PHYS_READ, soc, (uint64_t)pa, (uint64_t)len, ret, dst,
-		       (uint64_t)(ret ? 0 : len));
-	return ret;
-}
-
-VCM_EXPORT int vcm_soc_phys_read(struct vcm_soc *soc, vcm_addr_t pa, void *dst, size_t len)
-{
-	if (VCM_TRACING())
-		return traced_soc_phys_read(soc, pa, dst, len);
-	return do_soc_phys_read(soc, pa, dst, len);
-}
+VCM_TRACED_FN(int, vcm_soc_phys_read, (struct vcm_soc *soc, vcm_addr_t pa, void *dst, size_t len),
+	      do_soc_phys_read, (soc, pa, dst, len),
+	      SOC_PHYS_READ, soc, (uint64_t)pa, (uint64_t)len, ret, dst, (uint64_t)(ret ? 0 : len))
 
 VCM_TRACE_BODY int do_soc_phys_write(struct vcm_soc *soc, vcm_addr_t pa, const void *src,
 				     size_t len)
@@ -1005,24 +868,10 @@ VCM_TRACE_BODY int do_soc_phys_write(struct vcm_soc *soc, vcm_addr_t pa, const v
 	return phys_access(soc, pa, (void *)src, len, copy_to_host, "vcm_soc_phys_write");
 }
 
-static VCM_TRACED int traced_soc_phys_write(struct vcm_soc *soc, vcm_addr_t pa, const void *src,
-					    size_t len)
-{
-	int ret;
-
-	vcm_trace_enter(false);
-	ret = do_soc_phys_write(soc, pa, src, len);
-	vcm_trace_exit(VCM_TR_SOC_PHYS_WRITE, soc, (uint64_t)pa, src, (uint64_t)(src ? len : 0),
-		       ret);
-	return ret;
-}
-
-VCM_EXPORT int vcm_soc_phys_write(struct vcm_soc *soc, vcm_addr_t pa, const void *src, size_t len)
-{
-	if (VCM_TRACING())
-		return traced_soc_phys_write(soc, pa, src, len);
-	return do_soc_phys_write(soc, pa, src, len);
-}
+VCM_TRACED_FN(int, vcm_soc_phys_write,
+	      (struct vcm_soc *soc, vcm_addr_t pa, const void *src, size_t len),
+	      do_soc_phys_write, (soc, pa, src, len),
+	      SOC_PHYS_WRITE, soc, (uint64_t)pa, src, (uint64_t)(src ? len : 0), ret)
 
 VCM_EXPORT void vcm_soc_dump_buddyinfo(const struct vcm_soc *soc, FILE *out)
 {
@@ -1074,7 +923,7 @@ int vcm_soc_views(struct vcm_soc *soc, vcm_addr_t pa, struct vcm_views *v, vcm_s
 	if (!bank || !bank->ram)
 		return -EFAULT;
 	off = pa - bank->base;
-	v->cpu = vcm_soc_host_run(soc, pa, run);
+	v->cpu = bank_host_run(bank, pa, run);
 	v->ram = bank->ram + off;
 	v->ref = bank->ref + off;
 	v->maint = bank->maint + (off >> bank->line_shift);
@@ -1130,23 +979,10 @@ VCM_TRACE_BODY int do_soc_set_noncoherent(struct vcm_soc *soc, const struct vcm_
 	return ret;
 }
 
-static VCM_TRACED int traced_soc_set_noncoherent(struct vcm_soc *soc,
-						 const struct vcm_cache_config *cfg)
-{
-	int ret;
-
-	vcm_trace_enter(false);
-	ret = do_soc_set_noncoherent(soc, cfg);
-	vcm_trace_exit(VCM_TR_SOC_SET_NONCOHERENT, soc, cfg, ret);
-	return ret;
-}
-
-VCM_EXPORT int vcm_soc_set_noncoherent(struct vcm_soc *soc, const struct vcm_cache_config *cfg)
-{
-	if (VCM_TRACING())
-		return traced_soc_set_noncoherent(soc, cfg);
-	return do_soc_set_noncoherent(soc, cfg);
-}
+VCM_TRACED_FN(int, vcm_soc_set_noncoherent,
+	      (struct vcm_soc *soc, const struct vcm_cache_config *cfg),
+	      do_soc_set_noncoherent, (soc, cfg),
+	      SOC_SET_NONCOHERENT, soc, cfg, ret)
 
 VCM_TRACE_BODY unsigned do_soc_cache_line(const struct vcm_soc *soc)
 {
@@ -1155,22 +991,8 @@ VCM_TRACE_BODY unsigned do_soc_cache_line(const struct vcm_soc *soc)
 	return 1U << vcm_cache_line_shift(soc->head.cache);
 }
 
-static VCM_TRACED unsigned traced_soc_cache_line(const struct vcm_soc *soc)
-{
-	unsigned ret;
-
-	vcm_trace_enter(false);
-	ret = do_soc_cache_line(soc);
-	vcm_trace_exit(VCM_TR_SOC_CACHE_LINE, soc, ret);
-	return ret;
-}
-
-VCM_EXPORT unsigned vcm_soc_cache_line(const struct vcm_soc *soc)
-{
-	if (VCM_TRACING())
-		return traced_soc_cache_line(soc);
-	return do_soc_cache_line(soc);
-}
+VCM_TRACED_FN(unsigned, vcm_soc_cache_line, (const struct vcm_soc *soc), do_soc_cache_line, (soc),
+	      SOC_CACHE_LINE, soc, ret)
 
 VCM_EXPORT void vcm_soc_get_cache_stats(const struct vcm_soc *soc, struct vcm_cache_stats *st)
 {

@@ -298,20 +298,7 @@ VCM_TRACE_BODY struct vcm *do_iommu_create(struct vcm_sysmmu *mmu, vcm_addr_t st
 	return vcm;
 }
 
-static VCM_TRACED struct vcm *traced_iommu_create(struct vcm_sysmmu *mmu, vcm_addr_t start,
-						  vcm_size_t size)
-{
-	struct vcm *ret;
-
-	vcm_trace_enter(false);
-	ret = do_iommu_create(mmu, start, size);
-	vcm_trace_exit(VCM_TR_IOMMU_CREATE, mmu, (uint64_t)start, (uint64_t)size, ret);
-	return ret;
-}
-
-VCM_EXPORT struct vcm *vcm_iommu_create(struct vcm_sysmmu *mmu, vcm_addr_t start, vcm_size_t size)
-{
-	if (VCM_TRACING())
-		return traced_iommu_create(mmu, start, size);
-	return do_iommu_create(mmu, start, size);
-}
+VCM_TRACED_FN(struct vcm *, vcm_iommu_create,
+	      (struct vcm_sysmmu *mmu, vcm_addr_t start, vcm_size_t size),
+	      do_iommu_create, (mmu, start, size),
+	      IOMMU_CREATE, mmu, (uint64_t)start, (uint64_t)size, ret)

@@ -566,24 +566,10 @@ VCM_TRACE_BODY struct vcm *do_create_unified(vcm_size_t size, enum vcm_dev_id id
 	return vcm;
 }
 
-static VCM_TRACED struct vcm *traced_create_unified(vcm_size_t size, enum vcm_dev_id id,
-						    const struct s5p_vcm_driver *driver)
-{
-	struct vcm *ret;
-
-	vcm_trace_enter(false);
-	ret = do_create_unified(size, id, driver);
-	vcm_trace_exit(VCM_TR_CREATE_UNIFIED, (uint64_t)size, (int)id, (int)(driver != NULL), ret);
-	return ret;
-}
-
-VCM_EXPORT struct vcm *vcm_create_unified(vcm_size_t size, enum vcm_dev_id id,
-					  const struct s5p_vcm_driver *driver)
-{
-	if (VCM_TRACING())
-		return traced_create_unified(size, id, driver);
-	return do_create_unified(size, id, driver);
-}
+VCM_TRACED_FN(struct vcm *, vcm_create_unified,
+	      (vcm_size_t size, enum vcm_dev_id id, const struct s5p_vcm_driver *driver),
+	      do_create_unified, (size, id, driver),
+	      CREATE_UNIFIED, (uint64_t)size, (int)id, (int)(driver != NULL), ret)
 
 VCM_TRACE_BODY struct vcm *do_find_vcm(enum vcm_dev_id id)
 {
@@ -597,22 +583,8 @@ VCM_TRACE_BODY struct vcm *do_find_vcm(enum vcm_dev_id id)
 	return vcm;
 }
 
-static VCM_TRACED struct vcm *traced_find_vcm(enum vcm_dev_id id)
-{
-	struct vcm *ret;
-
-	vcm_trace_enter(false);
-	ret = do_find_vcm(id);
-	vcm_trace_exit(VCM_TR_FIND_VCM, (int)id, ret);
-	return ret;
-}
-
-VCM_EXPORT struct vcm *vcm_find_vcm(enum vcm_dev_id id)
-{
-	if (VCM_TRACING())
-		return traced_find_vcm(id);
-	return do_find_vcm(id);
-}
+VCM_TRACED_FN(struct vcm *, vcm_find_vcm, (enum vcm_dev_id id), do_find_vcm, (id),
+	      FIND_VCM, (int)id, ret)
 
 /* True if @vcm is a live unified context (global lock held). */
 static bool is_unified_locked(const struct vcm *vcm)
@@ -660,23 +632,9 @@ VCM_TRACE_BODY enum S5PVCM_RESCHECK do_reservation_in_vcm(struct vcm *vcm, struc
 	return where;
 }
 
-static VCM_TRACED enum S5PVCM_RESCHECK traced_reservation_in_vcm(struct vcm *vcm,
-								 struct vcm_res *res)
-{
-	enum S5PVCM_RESCHECK ret;
-
-	vcm_trace_enter(false);
-	ret = do_reservation_in_vcm(vcm, res);
-	vcm_trace_exit(VCM_TR_RESERVATION_IN_VCM, vcm, res, (int)ret);
-	return ret;
-}
-
-VCM_EXPORT enum S5PVCM_RESCHECK vcm_reservation_in_vcm(struct vcm *vcm, struct vcm_res *res)
-{
-	if (VCM_TRACING())
-		return traced_reservation_in_vcm(vcm, res);
-	return do_reservation_in_vcm(vcm, res);
-}
+VCM_TRACED_FN(enum S5PVCM_RESCHECK, vcm_reservation_in_vcm, (struct vcm *vcm, struct vcm_res *res),
+	      do_reservation_in_vcm, (vcm, res),
+	      RESERVATION_IN_VCM, vcm, res, (int)ret)
 
 VCM_TRACE_BODY void do_set_pgtable_base(enum vcm_dev_id id)
 {
@@ -713,20 +671,8 @@ VCM_TRACE_BODY void do_set_pgtable_base(enum vcm_dev_id id)
 		specifier(id, (unsigned long)base);
 }
 
-static VCM_TRACED void traced_set_pgtable_base(enum vcm_dev_id id)
-{
-	vcm_trace_enter(false);
-	do_set_pgtable_base(id);
-	vcm_trace_exit(VCM_TR_SET_PGTABLE_BASE, (int)id);
-}
-
-VCM_EXPORT void vcm_set_pgtable_base(enum vcm_dev_id id)
-{
-	if (VCM_TRACING())
-		traced_set_pgtable_base(id);
-	else
-		do_set_pgtable_base(id);
-}
+VCM_TRACED_VOID(vcm_set_pgtable_base, (enum vcm_dev_id id), do_set_pgtable_base, (id),
+		SET_PGTABLE_BASE, (int)id)
 
 VCM_TRACE_BODY void do_s5p_vcm_turn_on(struct vcm *vcm)
 {
@@ -736,40 +682,16 @@ VCM_TRACE_BODY void do_s5p_vcm_turn_on(struct vcm *vcm)
 		vcm_warn("s5p_vcm_turn_on: activation of %p failed (%d)", (void *)vcm, ret);
 }
 
-static VCM_TRACED void traced_s5p_vcm_turn_on(struct vcm *vcm)
-{
-	vcm_trace_enter(false);
-	do_s5p_vcm_turn_on(vcm);
-	vcm_trace_exit(VCM_TR_S5P_TURN_ON, vcm);
-}
-
-VCM_EXPORT void s5p_vcm_turn_on(struct vcm *vcm)
-{
-	if (VCM_TRACING())
-		traced_s5p_vcm_turn_on(vcm);
-	else
-		do_s5p_vcm_turn_on(vcm);
-}
+VCM_TRACED_VOID(s5p_vcm_turn_on, (struct vcm *vcm), do_s5p_vcm_turn_on, (vcm),
+		S5P_TURN_ON, vcm)
 
 VCM_TRACE_BODY void do_s5p_vcm_turn_off(struct vcm *vcm)
 {
 	vcm_deactivate(vcm);
 }
 
-static VCM_TRACED void traced_s5p_vcm_turn_off(struct vcm *vcm)
-{
-	vcm_trace_enter(false);
-	do_s5p_vcm_turn_off(vcm);
-	vcm_trace_exit(VCM_TR_S5P_TURN_OFF, vcm);
-}
-
-VCM_EXPORT void s5p_vcm_turn_off(struct vcm *vcm)
-{
-	if (VCM_TRACING())
-		traced_s5p_vcm_turn_off(vcm);
-	else
-		do_s5p_vcm_turn_off(vcm);
-}
+VCM_TRACED_VOID(s5p_vcm_turn_off, (struct vcm *vcm), do_s5p_vcm_turn_off, (vcm),
+		S5P_TURN_OFF, vcm)
 
 VCM_TRACE_BODY struct vcm_sysmmu *do_s5p_sysmmu_get(enum vcm_dev_id id)
 {
@@ -778,22 +700,8 @@ VCM_TRACE_BODY struct vcm_sysmmu *do_s5p_sysmmu_get(enum vcm_dev_id id)
 	return s5p_sysmmu_ip((sysmmu_ips)id);
 }
 
-static VCM_TRACED struct vcm_sysmmu *traced_s5p_sysmmu_get(enum vcm_dev_id id)
-{
-	struct vcm_sysmmu *ret;
-
-	vcm_trace_enter(false);
-	ret = do_s5p_sysmmu_get(id);
-	vcm_trace_exit(VCM_TR_S5P_SYSMMU_GET, (int)id, ret);
-	return ret;
-}
-
-VCM_EXPORT struct vcm_sysmmu *s5p_sysmmu_get(enum vcm_dev_id id)
-{
-	if (VCM_TRACING())
-		return traced_s5p_sysmmu_get(id);
-	return do_s5p_sysmmu_get(id);
-}
+VCM_TRACED_FN(struct vcm_sysmmu *, s5p_sysmmu_get, (enum vcm_dev_id id), do_s5p_sysmmu_get, (id),
+	      S5P_SYSMMU_GET, (int)id, ret)
 
 VCM_TRACE_BODY struct vcm_sysmmu *do_s5p_sysmmu_ip(sysmmu_ips ips)
 {
@@ -808,22 +716,8 @@ VCM_TRACE_BODY struct vcm_sysmmu *do_s5p_sysmmu_ip(sysmmu_ips ips)
 	return mmu;
 }
 
-static VCM_TRACED struct vcm_sysmmu *traced_s5p_sysmmu_ip(sysmmu_ips ips)
-{
-	struct vcm_sysmmu *ret;
-
-	vcm_trace_enter(false);
-	ret = do_s5p_sysmmu_ip(ips);
-	vcm_trace_exit(VCM_TR_S5P_SYSMMU_IP, (int)ips, ret);
-	return ret;
-}
-
-VCM_EXPORT struct vcm_sysmmu *s5p_sysmmu_ip(sysmmu_ips ips)
-{
-	if (VCM_TRACING())
-		return traced_s5p_sysmmu_ip(ips);
-	return do_s5p_sysmmu_ip(ips);
-}
+VCM_TRACED_FN(struct vcm_sysmmu *, s5p_sysmmu_ip, (sysmmu_ips ips), do_s5p_sysmmu_ip, (ips),
+	      S5P_SYSMMU_IP, (int)ips, ret)
 
 /* ---- the platform's sysmmu driver (<plat/sysmmu.h>) --------------------- */
 
@@ -860,22 +754,8 @@ VCM_TRACE_BODY int do_s5p_sysmmu_on(sysmmu_ips ips)
 	return 0;
 }
 
-static VCM_TRACED int traced_s5p_sysmmu_on(sysmmu_ips ips)
-{
-	int ret;
-
-	vcm_trace_enter(false);
-	ret = do_s5p_sysmmu_on(ips);
-	vcm_trace_exit(VCM_TR_S5P_SYSMMU_ON, (int)ips, ret);
-	return ret;
-}
-
-VCM_EXPORT int s5p_sysmmu_on(sysmmu_ips ips)
-{
-	if (VCM_TRACING())
-		return traced_s5p_sysmmu_on(ips);
-	return do_s5p_sysmmu_on(ips);
-}
+VCM_TRACED_FN(int, s5p_sysmmu_on, (sysmmu_ips ips), do_s5p_sysmmu_on, (ips),
+	      S5P_SYSMMU_ON, (int)ips, ret)
 
 VCM_TRACE_BODY int do_s5p_sysmmu_off(sysmmu_ips ips)
 {
@@ -889,22 +769,8 @@ VCM_TRACE_BODY int do_s5p_sysmmu_off(sysmmu_ips ips)
 	return 0;
 }
 
-static VCM_TRACED int traced_s5p_sysmmu_off(sysmmu_ips ips)
-{
-	int ret;
-
-	vcm_trace_enter(false);
-	ret = do_s5p_sysmmu_off(ips);
-	vcm_trace_exit(VCM_TR_S5P_SYSMMU_OFF, (int)ips, ret);
-	return ret;
-}
-
-VCM_EXPORT int s5p_sysmmu_off(sysmmu_ips ips)
-{
-	if (VCM_TRACING())
-		return traced_s5p_sysmmu_off(ips);
-	return do_s5p_sysmmu_off(ips);
-}
+VCM_TRACED_FN(int, s5p_sysmmu_off, (sysmmu_ips ips), do_s5p_sysmmu_off, (ips),
+	      S5P_SYSMMU_OFF, (int)ips, ret)
 
 VCM_TRACE_BODY int do_s5p_sysmmu_tlb_invalidate(sysmmu_ips ips)
 {
@@ -921,22 +787,8 @@ VCM_TRACE_BODY int do_s5p_sysmmu_tlb_invalidate(sysmmu_ips ips)
 	return 0;
 }
 
-static VCM_TRACED int traced_s5p_sysmmu_tlb_invalidate(sysmmu_ips ips)
-{
-	int ret;
-
-	vcm_trace_enter(false);
-	ret = do_s5p_sysmmu_tlb_invalidate(ips);
-	vcm_trace_exit(VCM_TR_S5P_SYSMMU_TLB_INVALIDATE, (int)ips, ret);
-	return ret;
-}
-
-VCM_EXPORT int s5p_sysmmu_tlb_invalidate(sysmmu_ips ips)
-{
-	if (VCM_TRACING())
-		return traced_s5p_sysmmu_tlb_invalidate(ips);
-	return do_s5p_sysmmu_tlb_invalidate(ips);
-}
+VCM_TRACED_FN(int, s5p_sysmmu_tlb_invalidate, (sysmmu_ips ips), do_s5p_sysmmu_tlb_invalidate, (ips),
+	      S5P_SYSMMU_TLB_INVALIDATE, (int)ips, ret)
 
 VCM_TRACE_BODY int do_s5p_sysmmu_set_tablebase_pgd(sysmmu_ips ips, unsigned long pgd)
 {
@@ -949,22 +801,9 @@ VCM_TRACE_BODY int do_s5p_sysmmu_set_tablebase_pgd(sysmmu_ips ips, unsigned long
 	return s5p_sysmmu_tlb_invalidate(ips);
 }
 
-static VCM_TRACED int traced_s5p_sysmmu_set_tablebase_pgd(sysmmu_ips ips, unsigned long pgd)
-{
-	int ret;
-
-	vcm_trace_enter(false);
-	ret = do_s5p_sysmmu_set_tablebase_pgd(ips, pgd);
-	vcm_trace_exit(VCM_TR_S5P_SYSMMU_SET_TABLEBASE_PGD, (int)ips, (uint64_t)pgd, ret);
-	return ret;
-}
-
-VCM_EXPORT int s5p_sysmmu_set_tablebase_pgd(sysmmu_ips ips, unsigned long pgd)
-{
-	if (VCM_TRACING())
-		return traced_s5p_sysmmu_set_tablebase_pgd(ips, pgd);
-	return do_s5p_sysmmu_set_tablebase_pgd(ips, pgd);
-}
+VCM_TRACED_FN(int, s5p_sysmmu_set_tablebase_pgd, (sysmmu_ips ips, unsigned long pgd),
+	      do_s5p_sysmmu_set_tablebase_pgd, (ips, pgd),
+	      S5P_SYSMMU_SET_TABLEBASE_PGD, (int)ips, (uint64_t)pgd, ret)
 
 /* ---- the dump ---------------------------------------------------------- */
 

@@ -139,23 +139,9 @@ VCM_TRACE_BODY int do_dma_read(struct vcm_sysmmu *mmu, vcm_addr_t dva, void *dst
 	return dma_transfer(&d, &s, len);
 }
 
-static VCM_TRACED int traced_dma_read(struct vcm_sysmmu *mmu, vcm_addr_t dva, void *dst, size_t len)
-{
-	int ret;
-
-	vcm_trace_enter(true);
-	ret = do_dma_read(mmu, dva, dst, len);
-	vcm_trace_exit(VCM_TR_DMA_READ, mmu, (uint64_t)dva, (uint64_t)len, ret, dst,
-		       (uint64_t)(ret ? 0 : len));
-	return ret;
-}
-
-VCM_EXPORT int vcm_dma_read(struct vcm_sysmmu *mmu, vcm_addr_t dva, void *dst, size_t len)
-{
-	if (VCM_TRACING())
-		return traced_dma_read(mmu, dva, dst, len);
-	return do_dma_read(mmu, dva, dst, len);
-}
+VCM_TRACED_FN(int, vcm_dma_read, (struct vcm_sysmmu *mmu, vcm_addr_t dva, void *dst, size_t len),
+	      do_dma_read, (mmu, dva, dst, len),
+	      DMA_READ, mmu, (uint64_t)dva, (uint64_t)len, ret, dst, (uint64_t)(ret ? 0 : len))
 
 VCM_TRACE_BODY int do_dma_write(struct vcm_sysmmu *mmu, vcm_addr_t dva, const void *src, size_t len)
 {
@@ -172,23 +158,10 @@ VCM_TRACE_BODY int do_dma_write(struct vcm_sysmmu *mmu, vcm_addr_t dva, const vo
 	return dma_transfer(&d, &s, len);
 }
 
-static VCM_TRACED int traced_dma_write(struct vcm_sysmmu *mmu, vcm_addr_t dva, const void *src,
-				       size_t len)
-{
-	int ret;
-
-	vcm_trace_enter(false);
-	ret = do_dma_write(mmu, dva, src, len);
-	vcm_trace_exit(VCM_TR_DMA_WRITE, mmu, (uint64_t)dva, src, (uint64_t)(src ? len : 0), ret);
-	return ret;
-}
-
-VCM_EXPORT int vcm_dma_write(struct vcm_sysmmu *mmu, vcm_addr_t dva, const void *src, size_t len)
-{
-	if (VCM_TRACING())
-		return traced_dma_write(mmu, dva, src, len);
-	return do_dma_write(mmu, dva, src, len);
-}
+VCM_TRACED_FN(int, vcm_dma_write,
+	      (struct vcm_sysmmu *mmu, vcm_addr_t dva, const void *src, size_t len),
+	      do_dma_write, (mmu, dva, src, len),
+	      DMA_WRITE, mmu, (uint64_t)dva, src, (uint64_t)(src ? len : 0), ret)
 
 VCM_TRACE_BODY int do_dma_copy(struct vcm_sysmmu *dst_mmu, vcm_addr_t dst_dva,
 			    struct vcm_sysmmu *src_mmu, vcm_addr_t src_dva, size_t len)
@@ -206,22 +179,7 @@ VCM_TRACE_BODY int do_dma_copy(struct vcm_sysmmu *dst_mmu, vcm_addr_t dst_dva,
 	return dma_transfer(&d, &s, len);
 }
 
-static VCM_TRACED int traced_dma_copy(struct vcm_sysmmu *dst_mmu, vcm_addr_t dst_dva,
-				      struct vcm_sysmmu *src_mmu, vcm_addr_t src_dva, size_t len)
-{
-	int ret;
-
-	vcm_trace_enter(true);
-	ret = do_dma_copy(dst_mmu, dst_dva, src_mmu, src_dva, len);
-	vcm_trace_exit(VCM_TR_DMA_COPY, dst_mmu, (uint64_t)dst_dva, src_mmu, (uint64_t)src_dva,
-		       (uint64_t)len, ret);
-	return ret;
-}
-
-VCM_EXPORT int vcm_dma_copy(struct vcm_sysmmu *dst_mmu, vcm_addr_t dst_dva,
-			    struct vcm_sysmmu *src_mmu, vcm_addr_t src_dva, size_t len)
-{
-	if (VCM_TRACING())
-		return traced_dma_copy(dst_mmu, dst_dva, src_mmu, src_dva, len);
-	return do_dma_copy(dst_mmu, dst_dva, src_mmu, src_dva, len);
-}
+VCM_TRACED_FN(int, vcm_dma_copy, (struct vcm_sysmmu *dst_mmu, vcm_addr_t dst_dva,
+	      struct vcm_sysmmu *src_mmu, vcm_addr_t src_dva, size_t len),
+	      do_dma_copy, (dst_mmu, dst_dva, src_mmu, src_dva, len),
+	      DMA_COPY, dst_mmu, (uint64_t)dst_dva, src_mmu, (uint64_t)src_dva, (uint64_t)len, ret)

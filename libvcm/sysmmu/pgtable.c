@@ -280,22 +280,9 @@ err_free:
 	return vcm_err_ptr(-ENOMEM);
 }
 
-static VCM_TRACED struct vcm_pgtable *traced_pgtable_create(struct vcm_soc *soc)
-{
-	struct vcm_pgtable *ret;
-
-	vcm_trace_enter(false);
-	ret = do_pgtable_create(soc);
-	vcm_trace_exit(VCM_TR_PGTABLE_CREATE, soc, ret);
-	return ret;
-}
-
-VCM_EXPORT struct vcm_pgtable *vcm_pgtable_create(struct vcm_soc *soc)
-{
-	if (VCM_TRACING())
-		return traced_pgtable_create(soc);
-	return do_pgtable_create(soc);
-}
+VCM_TRACED_FN(struct vcm_pgtable *, vcm_pgtable_create, (struct vcm_soc *soc),
+	      do_pgtable_create, (soc),
+	      PGTABLE_CREATE, soc, ret)
 
 VCM_TRACE_BODY void do_pgtable_destroy(struct vcm_pgtable *pt)
 {
@@ -314,42 +301,16 @@ VCM_TRACE_BODY void do_pgtable_destroy(struct vcm_pgtable *pt)
 	free(pt);
 }
 
-static VCM_TRACED void traced_pgtable_destroy(struct vcm_pgtable *pt)
-{
-	vcm_trace_enter(false);
-	do_pgtable_destroy(pt);
-	vcm_trace_exit(VCM_TR_PGTABLE_DESTROY, pt);
-}
-
-VCM_EXPORT void vcm_pgtable_destroy(struct vcm_pgtable *pt)
-{
-	if (VCM_TRACING())
-		traced_pgtable_destroy(pt);
-	else
-		do_pgtable_destroy(pt);
-}
+VCM_TRACED_VOID(vcm_pgtable_destroy, (struct vcm_pgtable *pt), do_pgtable_destroy, (pt),
+		PGTABLE_DESTROY, pt)
 
 VCM_TRACE_BODY vcm_addr_t do_pgtable_base(const struct vcm_pgtable *pt)
 {
 	return vcm_pgtable_ok(pt, "vcm_pgtable_base") ? pt->lv1_pa : 0;
 }
 
-static VCM_TRACED vcm_addr_t traced_pgtable_base(const struct vcm_pgtable *pt)
-{
-	vcm_addr_t ret;
-
-	vcm_trace_enter(false);
-	ret = do_pgtable_base(pt);
-	vcm_trace_exit(VCM_TR_PGTABLE_BASE, pt, (uint64_t)ret);
-	return ret;
-}
-
-VCM_EXPORT vcm_addr_t vcm_pgtable_base(const struct vcm_pgtable *pt)
-{
-	if (VCM_TRACING())
-		return traced_pgtable_base(pt);
-	return do_pgtable_base(pt);
-}
+VCM_TRACED_FN(vcm_addr_t, vcm_pgtable_base, (const struct vcm_pgtable *pt), do_pgtable_base, (pt),
+	      PGTABLE_BASE, pt, (uint64_t)ret)
 
 /* ---- map ---- */
 
@@ -649,25 +610,9 @@ VCM_TRACE_BODY int do_pgtable_map(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_ad
 	return err;
 }
 
-static VCM_TRACED int traced_pgtable_map(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t pa,
-					 vcm_size_t size, unsigned prot)
-{
-	int ret;
-
-	vcm_trace_enter(false);
-	ret = do_pgtable_map(pt, dva, pa, size, prot);
-	vcm_trace_exit(VCM_TR_PGTABLE_MAP, pt, (uint64_t)dva, (uint64_t)pa, (uint64_t)size, prot,
-		       ret);
-	return ret;
-}
-
-VCM_EXPORT int vcm_pgtable_map(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t pa,
-			       vcm_size_t size, unsigned prot)
-{
-	if (VCM_TRACING())
-		return traced_pgtable_map(pt, dva, pa, size, prot);
-	return do_pgtable_map(pt, dva, pa, size, prot);
-}
+VCM_TRACED_FN(int, vcm_pgtable_map, (struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t pa,
+	      vcm_size_t size, unsigned prot), do_pgtable_map, (pt, dva, pa, size, prot),
+	      PGTABLE_MAP, pt, (uint64_t)dva, (uint64_t)pa, (uint64_t)size, prot, ret)
 
 /* ---- unmap ---- */
 
@@ -820,23 +765,10 @@ VCM_TRACE_BODY vcm_size_t do_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dv
 	return bytes;
 }
 
-static VCM_TRACED vcm_size_t traced_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva,
-						  vcm_size_t size)
-{
-	vcm_size_t ret;
-
-	vcm_trace_enter(false);
-	ret = do_pgtable_unmap(pt, dva, size);
-	vcm_trace_exit(VCM_TR_PGTABLE_UNMAP, pt, (uint64_t)dva, (uint64_t)size, (uint64_t)ret);
-	return ret;
-}
-
-VCM_EXPORT vcm_size_t vcm_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_size_t size)
-{
-	if (VCM_TRACING())
-		return traced_pgtable_unmap(pt, dva, size);
-	return do_pgtable_unmap(pt, dva, size);
-}
+VCM_TRACED_FN(vcm_size_t, vcm_pgtable_unmap,
+	      (struct vcm_pgtable *pt, vcm_addr_t dva, vcm_size_t size),
+	      do_pgtable_unmap, (pt, dva, size),
+	      PGTABLE_UNMAP, pt, (uint64_t)dva, (uint64_t)size, (uint64_t)ret)
 
 /* ---- walk ---- */
 
@@ -918,24 +850,10 @@ VCM_TRACE_BODY int do_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr
 	return 0;
 }
 
-static VCM_TRACED int traced_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t dva,
-						 vcm_addr_t *pa)
-{
-	int ret;
-
-	vcm_trace_enter(false);
-	ret = do_pgtable_dva_to_phys(pt, dva, pa);
-	vcm_trace_exit(VCM_TR_PGTABLE_DVA_TO_PHYS, pt, (uint64_t)dva, ret,
-		       (uint64_t)(ret ? 0 : pa ? *pa : 0));
-	return ret;
-}
-
-VCM_EXPORT int vcm_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t *pa)
-{
-	if (VCM_TRACING())
-		return traced_pgtable_dva_to_phys(pt, dva, pa);
-	return do_pgtable_dva_to_phys(pt, dva, pa);
-}
+VCM_TRACED_FN(int, vcm_pgtable_dva_to_phys,
+	      (const struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t *pa),
+	      do_pgtable_dva_to_phys, (pt, dva, pa),
+	      PGTABLE_DVA_TO_PHYS, pt, (uint64_t)dva, ret, (uint64_t)(ret ? 0 : pa ? *pa : 0))
 
 /* ---- dump ---- */
 

@@ -395,7 +395,7 @@ enum vcm_walk_result vcm_pgtable_walk_slow(struct vcm_soc *soc, uint64_t base, u
  * a device window, win->device, on a non-coherent SoC, which reads RAM as
  * devices see it and tells in w->stale whether an entry read was stale).
  */
-VCM_HOT_INLINE enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_t base,
+static inline enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_t base,
 						    uint64_t dva, struct vcm_walk *w,
 						    struct vcm_ram_window *win)
 {

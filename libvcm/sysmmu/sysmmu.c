@@ -265,28 +265,21 @@ static int tlb_miss(struct vcm_sysmmu *mmu, uint32_t dva, struct xlate *x, bool 
 }
 
 /*
- * Translate @dva with the lock held.  A @probe (looking ahead in a burst)
- * that would fail changes nothing, not even the statistics: the access
- * itself will come back and fault.
+ * Translate @dva through the TLB and the table, the MMU enabled and not
+ * blocked, with the lock held.  A @probe (looking ahead in a burst, in
+ * the hold that translated its first page) that would fail changes
+ * nothing, not even the statistics: the access itself will come back and
+ * fault.
  */
-static int translate_locked(struct vcm_sysmmu *mmu, uint32_t dva, unsigned access,
-			    struct xlate *x, bool probe)
+static int translate_enabled_locked(struct vcm_sysmmu *mmu, uint32_t dva, unsigned access,
+				    struct xlate *x, bool probe)
 {
 	uint32_t idx = 0;
+	/* a probe follows the page just used: the last-used shortcut never fits */
+	unsigned hits = probe ? vcm_tlb_probe(&mmu->tlb, dva, &idx)
+			      : vcm_tlb_lookup(&mmu->tlb, dva, &idx);
 
-	if (mmu_blocked(mmu)) {	/* never in a probe: same hold of the lock */
-		mmu->st.translations++;
-		mmu->st.blocked++;
-		return -EBUSY;
-	}
-	if (!(mmu->ctrl & VCM_SYSMMU_CTRL_MMU_EN)) {
-		mmu->st.translations++;
-		mmu->st.bypassed++;
-		x->pa = dva;
-		x->page_left = VCM_PT_ADDR_LIMIT - dva;
-		return 0;
-	}
-	switch (vcm_tlb_lookup(&mmu->tlb, dva, &idx)) {
+	switch (hits) {
 	case 0:
 		return tlb_miss(mmu, dva, x, probe);
 	case 1:
@@ -301,6 +294,25 @@ static int translate_locked(struct vcm_sysmmu *mmu, uint32_t dva, unsigned acces
 						       : VCM_FAULT_AR_MULTIHIT;
 		return -EFAULT;
 	}
+}
+
+/* Translate @dva with the lock held: blocked, bypassed, or as above. */
+static int translate_locked(struct vcm_sysmmu *mmu, uint32_t dva, unsigned access,
+			    struct xlate *x)
+{
+	if (mmu_blocked(mmu)) {
+		mmu->st.translations++;
+		mmu->st.blocked++;
+		return -EBUSY;
+	}
+	if (!(mmu->ctrl & VCM_SYSMMU_CTRL_MMU_EN)) {
+		mmu->st.translations++;
+		mmu->st.bypassed++;
+		x->pa = dva;
+		x->page_left = VCM_PT_ADDR_LIMIT - dva;
+		return 0;
+	}
+	return translate_enabled_locked(mmu, dva, access, x, false);
 }
 
 static void warn_stale(const struct vcm_sysmmu *mmu, const struct xlate *x)
@@ -520,20 +532,9 @@ VCM_TRACE_BODY void do_sysmmu_set_fault_reports(struct vcm_sysmmu *mmu, bool on)
 	mmu_unlock(mmu);
 }
 
-static VCM_TRACED void traced_sysmmu_set_fault_reports(struct vcm_sysmmu *mmu, bool on)
-{
-	vcm_trace_enter(false);
-	do_sysmmu_set_fault_reports(mmu, on);
-	vcm_trace_exit(VCM_TR_SYSMMU_SET_FAULT_REPORTS, mmu, (int)on);
-}
-
-VCM_EXPORT void vcm_sysmmu_set_fault_reports(struct vcm_sysmmu *mmu, bool on)
-{
-	if (VCM_TRACING())
-		traced_sysmmu_set_fault_reports(mmu, on);
-	else
-		do_sysmmu_set_fault_reports(mmu, on);
-}
+VCM_TRACED_VOID(vcm_sysmmu_set_fault_reports, (struct vcm_sysmmu *mmu, bool on),
+		do_sysmmu_set_fault_reports, (mmu, on),
+		SYSMMU_SET_FAULT_REPORTS, mmu, (int)on)
 
 static void int_clear_locked(struct vcm_sysmmu *mmu, uint32_t bits)
 {
@@ -562,7 +563,9 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
  * @limit bytes) with the pages that follow it while they translate to the
  * next PA.  Each page is translated once: a page that translates to some
  * other PA ends the run and is handed over in @pf for the next access; a
- * page that would fault ends it untranslated.
+ * page that would fault ends it untranslated.  Only through the table: a
+ * blocked or disabled MMU (the first page came from @pf, done in an
+ * earlier hold) ends it at once.
  */
 static uint64_t burst_extend(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access,
 			     uint64_t pa, uint64_t run, uint64_t limit, struct xlate *x,
@@ -570,8 +573,10 @@ static uint64_t burst_extend(struct vcm_sysmmu *mmu, uint64_t dva, unsigned acce
 {
 	unsigned pages;
 
+	if (mmu_blocked(mmu) || !(mmu->ctrl & VCM_SYSMMU_CTRL_MMU_EN))
+		return run;
 	for (pages = 1; run < limit && pages < BURST_PAGES; pages++) {
-		if (translate_locked(mmu, (uint32_t)(dva + run), access, x, true))
+		if (translate_enabled_locked(mmu, (uint32_t)(dva + run), access, x, true))
 			break;
 		if (x->pa != pa + run) {
 			pf->valid = true;
@@ -603,7 +608,7 @@ static int access_burst(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access, s
 		x->pa = pf->pa;
 		x->page_left = pf->page_left;
 	} else {
-		err = translate_locked(mmu, (uint32_t)dva, access, x, false);
+		err = translate_locked(mmu, (uint32_t)dva, access, x);
 	}
 	pf->valid = false;
 	if (!err) {
@@ -760,7 +765,7 @@ static __attribute__((noinline)) int translate_slow(struct vcm_sysmmu *mmu, uint
 	for (attempt = 0;; attempt++) {
 		xlate_init(&x);
 		mmu_lock(mmu);
-		err = translate_locked(mmu, dva, access, &x, false);
+		err = translate_locked(mmu, dva, access, &x);
 		mmu_unlock(mmu);
 		warn_stale(mmu, &x);
 		if (!err)
@@ -786,25 +791,10 @@ VCM_TRACE_BODY int do_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, u
 	return translate_slow(mmu, (uint32_t)dva, access, pa);
 }
 
-static VCM_TRACED int traced_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva,
-					      unsigned access, vcm_addr_t *pa)
-{
-	int ret;
-
-	vcm_trace_enter(false);
-	ret = do_sysmmu_translate(mmu, dva, access, pa);
-	vcm_trace_exit(VCM_TR_SYSMMU_TRANSLATE, mmu, (uint64_t)dva, access, ret,
-		       (uint64_t)(ret ? 0 : pa ? *pa : 0));
-	return ret;
-}
-
-VCM_EXPORT int vcm_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, unsigned access,
-				    vcm_addr_t *pa)
-{
-	if (VCM_TRACING())
-		return traced_sysmmu_translate(mmu, dva, access, pa);
-	return do_sysmmu_translate(mmu, dva, access, pa);
-}
+VCM_TRACED_FN(int, vcm_sysmmu_translate,
+	      (struct vcm_sysmmu *mmu, vcm_addr_t dva, unsigned access, vcm_addr_t *pa),
+	      do_sysmmu_translate, (mmu, dva, access, pa),
+	      SYSMMU_TRANSLATE, mmu, (uint64_t)dva, access, ret, (uint64_t)(ret ? 0 : pa ? *pa : 0))
 
 VCM_EXPORT int vcm_sysmmu_inject_fault(struct vcm_sysmmu *mmu, const struct vcm_fault *f)
 {
@@ -886,22 +876,9 @@ VCM_TRACE_BODY struct vcm_sysmmu *do_sysmmu_create(struct vcm_soc *soc, const ch
 	return mmu;
 }
 
-static VCM_TRACED struct vcm_sysmmu *traced_sysmmu_create(struct vcm_soc *soc, const char *name)
-{
-	struct vcm_sysmmu *ret;
-
-	vcm_trace_enter(false);
-	ret = do_sysmmu_create(soc, name);
-	vcm_trace_exit(VCM_TR_SYSMMU_CREATE, soc, name, ret);
-	return ret;
-}
-
-VCM_EXPORT struct vcm_sysmmu *vcm_sysmmu_create(struct vcm_soc *soc, const char *name)
-{
-	if (VCM_TRACING())
-		return traced_sysmmu_create(soc, name);
-	return do_sysmmu_create(soc, name);
-}
+VCM_TRACED_FN(struct vcm_sysmmu *, vcm_sysmmu_create, (struct vcm_soc *soc, const char *name),
+	      do_sysmmu_create, (soc, name),
+	      SYSMMU_CREATE, soc, name, ret)
 
 VCM_TRACE_BODY void do_sysmmu_destroy(struct vcm_sysmmu *mmu)
 {
@@ -920,20 +897,8 @@ VCM_TRACE_BODY void do_sysmmu_destroy(struct vcm_sysmmu *mmu)
 	free(mmu);
 }
 
-static VCM_TRACED void traced_sysmmu_destroy(struct vcm_sysmmu *mmu)
-{
-	vcm_trace_enter(false);
-	do_sysmmu_destroy(mmu);
-	vcm_trace_exit(VCM_TR_SYSMMU_DESTROY, mmu);
-}
-
-VCM_EXPORT void vcm_sysmmu_destroy(struct vcm_sysmmu *mmu)
-{
-	if (VCM_TRACING())
-		traced_sysmmu_destroy(mmu);
-	else
-		do_sysmmu_destroy(mmu);
-}
+VCM_TRACED_VOID(vcm_sysmmu_destroy, (struct vcm_sysmmu *mmu), do_sysmmu_destroy, (mmu),
+		SYSMMU_DESTROY, mmu)
 
 /* A write of CTRL; it also ends a hold after a fault. */
 static void ctrl_write_locked(struct vcm_sysmmu *mmu, uint32_t val)
@@ -956,20 +921,8 @@ VCM_TRACE_BODY void do_sysmmu_enable(struct vcm_sysmmu *mmu)
 		set_ctrl(mmu, VCM_SYSMMU_CTRL_ENABLE);
 }
 
-static VCM_TRACED void traced_sysmmu_enable(struct vcm_sysmmu *mmu)
-{
-	vcm_trace_enter(false);
-	do_sysmmu_enable(mmu);
-	vcm_trace_exit(VCM_TR_SYSMMU_ENABLE, mmu);
-}
-
-VCM_EXPORT void vcm_sysmmu_enable(struct vcm_sysmmu *mmu)
-{
-	if (VCM_TRACING())
-		traced_sysmmu_enable(mmu);
-	else
-		do_sysmmu_enable(mmu);
-}
+VCM_TRACED_VOID(vcm_sysmmu_enable, (struct vcm_sysmmu *mmu), do_sysmmu_enable, (mmu),
+		SYSMMU_ENABLE, mmu)
 
 VCM_TRACE_BODY void do_sysmmu_disable(struct vcm_sysmmu *mmu)
 {
@@ -977,20 +930,8 @@ VCM_TRACE_BODY void do_sysmmu_disable(struct vcm_sysmmu *mmu)
 		set_ctrl(mmu, VCM_SYSMMU_CTRL_DISABLE);
 }
 
-static VCM_TRACED void traced_sysmmu_disable(struct vcm_sysmmu *mmu)
-{
-	vcm_trace_enter(false);
-	do_sysmmu_disable(mmu);
-	vcm_trace_exit(VCM_TR_SYSMMU_DISABLE, mmu);
-}
-
-VCM_EXPORT void vcm_sysmmu_disable(struct vcm_sysmmu *mmu)
-{
-	if (VCM_TRACING())
-		traced_sysmmu_disable(mmu);
-	else
-		do_sysmmu_disable(mmu);
-}
+VCM_TRACED_VOID(vcm_sysmmu_disable, (struct vcm_sysmmu *mmu), do_sysmmu_disable, (mmu),
+		SYSMMU_DISABLE, mmu)
 
 static void set_base(struct vcm_sysmmu *mmu, uint32_t val)
 {
@@ -1009,20 +950,9 @@ VCM_TRACE_BODY void do_sysmmu_set_pgtable_base(struct vcm_sysmmu *mmu, vcm_addr_
 	set_base(mmu, (uint32_t)pgd_pa);
 }
 
-static VCM_TRACED void traced_sysmmu_set_pgtable_base(struct vcm_sysmmu *mmu, vcm_addr_t pgd_pa)
-{
-	vcm_trace_enter(false);
-	do_sysmmu_set_pgtable_base(mmu, pgd_pa);
-	vcm_trace_exit(VCM_TR_SYSMMU_SET_PGTABLE_BASE, mmu, (uint64_t)pgd_pa);
-}
-
-VCM_EXPORT void vcm_sysmmu_set_pgtable_base(struct vcm_sysmmu *mmu, vcm_addr_t pgd_pa)
-{
-	if (VCM_TRACING())
-		traced_sysmmu_set_pgtable_base(mmu, pgd_pa);
-	else
-		do_sysmmu_set_pgtable_base(mmu, pgd_pa);
-}
+VCM_TRACED_VOID(vcm_sysmmu_set_pgtable_base, (struct vcm_sysmmu *mmu, vcm_addr_t pgd_pa),
+		do_sysmmu_set_pgtable_base, (mmu, pgd_pa),
+		SYSMMU_SET_PGTABLE_BASE, mmu, (uint64_t)pgd_pa)
 
 VCM_TRACE_BODY vcm_addr_t do_sysmmu_pgtable_base(const struct vcm_sysmmu *mmu)
 {
@@ -1036,22 +966,9 @@ VCM_TRACE_BODY vcm_addr_t do_sysmmu_pgtable_base(const struct vcm_sysmmu *mmu)
 	return base;
 }
 
-static VCM_TRACED vcm_addr_t traced_sysmmu_pgtable_base(const struct vcm_sysmmu *mmu)
-{
-	vcm_addr_t ret;
-
-	vcm_trace_enter(false);
-	ret = do_sysmmu_pgtable_base(mmu);
-	vcm_trace_exit(VCM_TR_SYSMMU_PGTABLE_BASE, mmu, (uint64_t)ret);
-	return ret;
-}
-
-VCM_EXPORT vcm_addr_t vcm_sysmmu_pgtable_base(const struct vcm_sysmmu *mmu)
-{
-	if (VCM_TRACING())
-		return traced_sysmmu_pgtable_base(mmu);
-	return do_sysmmu_pgtable_base(mmu);
-}
+VCM_TRACED_FN(vcm_addr_t, vcm_sysmmu_pgtable_base, (const struct vcm_sysmmu *mmu),
+	      do_sysmmu_pgtable_base, (mmu),
+	      SYSMMU_PGTABLE_BASE, mmu, (uint64_t)ret)
 
 VCM_TRACE_BODY void do_sysmmu_tlb_invalidate(struct vcm_sysmmu *mmu)
 {
@@ -1063,20 +980,9 @@ VCM_TRACE_BODY void do_sysmmu_tlb_invalidate(struct vcm_sysmmu *mmu)
 	mmu_unlock(mmu);
 }
 
-static VCM_TRACED void traced_sysmmu_tlb_invalidate(struct vcm_sysmmu *mmu)
-{
-	vcm_trace_enter(false);
-	do_sysmmu_tlb_invalidate(mmu);
-	vcm_trace_exit(VCM_TR_SYSMMU_TLB_INVALIDATE, mmu);
-}
-
-VCM_EXPORT void vcm_sysmmu_tlb_invalidate(struct vcm_sysmmu *mmu)
-{
-	if (VCM_TRACING())
-		traced_sysmmu_tlb_invalidate(mmu);
-	else
-		do_sysmmu_tlb_invalidate(mmu);
-}
+VCM_TRACED_VOID(vcm_sysmmu_tlb_invalidate, (struct vcm_sysmmu *mmu),
+		do_sysmmu_tlb_invalidate, (mmu),
+		SYSMMU_TLB_INVALIDATE, mmu)
 
 VCM_TRACE_BODY void do_sysmmu_tlb_invalidate_entry(struct vcm_sysmmu *mmu, vcm_addr_t dva)
 {
@@ -1088,20 +994,9 @@ VCM_TRACE_BODY void do_sysmmu_tlb_invalidate_entry(struct vcm_sysmmu *mmu, vcm_a
 	mmu_unlock(mmu);
 }
 
-static VCM_TRACED void traced_sysmmu_tlb_invalidate_entry(struct vcm_sysmmu *mmu, vcm_addr_t dva)
-{
-	vcm_trace_enter(false);
-	do_sysmmu_tlb_invalidate_entry(mmu, dva);
-	vcm_trace_exit(VCM_TR_SYSMMU_TLB_INVALIDATE_ENTRY, mmu, (uint64_t)dva);
-}
-
-VCM_EXPORT void vcm_sysmmu_tlb_invalidate_entry(struct vcm_sysmmu *mmu, vcm_addr_t dva)
-{
-	if (VCM_TRACING())
-		traced_sysmmu_tlb_invalidate_entry(mmu, dva);
-	else
-		do_sysmmu_tlb_invalidate_entry(mmu, dva);
-}
+VCM_TRACED_VOID(vcm_sysmmu_tlb_invalidate_entry, (struct vcm_sysmmu *mmu, vcm_addr_t dva),
+		do_sysmmu_tlb_invalidate_entry, (mmu, dva),
+		SYSMMU_TLB_INVALIDATE_ENTRY, mmu, (uint64_t)dva)
 
 VCM_TRACE_BODY void do_sysmmu_set_fault_handler(struct vcm_sysmmu *mmu, vcm_fault_fn fn,
 					     void *priv)
@@ -1114,21 +1009,9 @@ VCM_TRACE_BODY void do_sysmmu_set_fault_handler(struct vcm_sysmmu *mmu, vcm_faul
 	mmu_unlock(mmu);
 }
 
-static VCM_TRACED void traced_sysmmu_set_fault_handler(struct vcm_sysmmu *mmu, vcm_fault_fn fn,
-						       void *priv)
-{
-	vcm_trace_enter(false);
-	do_sysmmu_set_fault_handler(mmu, fn, priv);
-	vcm_trace_exit(VCM_TR_SYSMMU_SET_FAULT_HANDLER, mmu, fn != NULL);
-}
-
-VCM_EXPORT void vcm_sysmmu_set_fault_handler(struct vcm_sysmmu *mmu, vcm_fault_fn fn, void *priv)
-{
-	if (VCM_TRACING())
-		traced_sysmmu_set_fault_handler(mmu, fn, priv);
-	else
-		do_sysmmu_set_fault_handler(mmu, fn, priv);
-}
+VCM_TRACED_VOID(vcm_sysmmu_set_fault_handler, (struct vcm_sysmmu *mmu, vcm_fault_fn fn, void *priv),
+		do_sysmmu_set_fault_handler, (mmu, fn, priv),
+		SYSMMU_SET_FAULT_HANDLER, mmu, fn != NULL)
 
 VCM_TRACE_BODY void do_sysmmu_set_fault_hold(struct vcm_sysmmu *mmu, bool on)
 {
@@ -1142,20 +1025,9 @@ VCM_TRACE_BODY void do_sysmmu_set_fault_hold(struct vcm_sysmmu *mmu, bool on)
 	mmu_unlock(mmu);
 }
 
-static VCM_TRACED void traced_sysmmu_set_fault_hold(struct vcm_sysmmu *mmu, bool on)
-{
-	vcm_trace_enter(false);
-	do_sysmmu_set_fault_hold(mmu, on);
-	vcm_trace_exit(VCM_TR_SYSMMU_SET_FAULT_HOLD, mmu, (int)on);
-}
-
-VCM_EXPORT void vcm_sysmmu_set_fault_hold(struct vcm_sysmmu *mmu, bool on)
-{
-	if (VCM_TRACING())
-		traced_sysmmu_set_fault_hold(mmu, on);
-	else
-		do_sysmmu_set_fault_hold(mmu, on);
-}
+VCM_TRACED_VOID(vcm_sysmmu_set_fault_hold, (struct vcm_sysmmu *mmu, bool on),
+		do_sysmmu_set_fault_hold, (mmu, on),
+		SYSMMU_SET_FAULT_HOLD, mmu, (int)on)
 
 /* The statistics, the hits counted lock-free added (lock held). */
 static void stats_locked(const struct vcm_sysmmu *mmu, struct vcm_sysmmu_stats *st)
@@ -1197,22 +1069,9 @@ VCM_TRACE_BODY int do_sysmmu_set_tlb_entries(struct vcm_sysmmu *mmu, unsigned en
 	return 0;
 }
 
-static VCM_TRACED int traced_sysmmu_set_tlb_entries(struct vcm_sysmmu *mmu, unsigned entries)
-{
-	int ret;
-
-	vcm_trace_enter(false);
-	ret = do_sysmmu_set_tlb_entries(mmu, entries);
-	vcm_trace_exit(VCM_TR_SYSMMU_SET_TLB_ENTRIES, mmu, entries, ret);
-	return ret;
-}
-
-VCM_EXPORT int vcm_sysmmu_set_tlb_entries(struct vcm_sysmmu *mmu, unsigned entries)
-{
-	if (VCM_TRACING())
-		return traced_sysmmu_set_tlb_entries(mmu, entries);
-	return do_sysmmu_set_tlb_entries(mmu, entries);
-}
+VCM_TRACED_FN(int, vcm_sysmmu_set_tlb_entries, (struct vcm_sysmmu *mmu, unsigned entries),
+	      do_sysmmu_set_tlb_entries, (mmu, entries),
+	      SYSMMU_SET_TLB_ENTRIES, mmu, entries, ret)
 
 /* ---- register view ---- */
 
@@ -1335,22 +1194,9 @@ VCM_TRACE_BODY uint32_t do_sysmmu_readl(struct vcm_sysmmu *mmu, unsigned offset)
 	return val;
 }
 
-static VCM_TRACED uint32_t traced_sysmmu_readl(struct vcm_sysmmu *mmu, unsigned offset)
-{
-	uint32_t ret;
-
-	vcm_trace_enter(false);
-	ret = do_sysmmu_readl(mmu, offset);
-	vcm_trace_exit(VCM_TR_SYSMMU_READL, mmu, (uint64_t)offset, (uint64_t)ret);
-	return ret;
-}
-
-VCM_EXPORT uint32_t vcm_sysmmu_readl(struct vcm_sysmmu *mmu, unsigned offset)
-{
-	if (VCM_TRACING())
-		return traced_sysmmu_readl(mmu, offset);
-	return do_sysmmu_readl(mmu, offset);
-}
+VCM_TRACED_FN(uint32_t, vcm_sysmmu_readl, (struct vcm_sysmmu *mmu, unsigned offset),
+	      do_sysmmu_readl, (mmu, offset),
+	      SYSMMU_READL, mmu, (uint64_t)offset, (uint64_t)ret)
 
 /* Returns false for a register that cannot be written. */
 static bool writel_locked(struct vcm_sysmmu *mmu, unsigned offset, uint32_t val)
@@ -1409,20 +1255,9 @@ VCM_TRACE_BODY void do_sysmmu_writel(struct vcm_sysmmu *mmu, unsigned offset, ui
 			 reg_known(offset) ? "read-only" : "unknown", offset);
 }
 
-static VCM_TRACED void traced_sysmmu_writel(struct vcm_sysmmu *mmu, unsigned offset, uint32_t val)
-{
-	vcm_trace_enter(false);
-	do_sysmmu_writel(mmu, offset, val);
-	vcm_trace_exit(VCM_TR_SYSMMU_WRITEL, mmu, (uint64_t)offset, (uint64_t)val);
-}
-
-VCM_EXPORT void vcm_sysmmu_writel(struct vcm_sysmmu *mmu, unsigned offset, uint32_t val)
-{
-	if (VCM_TRACING())
-		traced_sysmmu_writel(mmu, offset, val);
-	else
-		do_sysmmu_writel(mmu, offset, val);
-}
+VCM_TRACED_VOID(vcm_sysmmu_writel, (struct vcm_sysmmu *mmu, unsigned offset, uint32_t val),
+		do_sysmmu_writel, (mmu, offset, val),
+		SYSMMU_WRITEL, mmu, (uint64_t)offset, (uint64_t)val)
 
 /* ---- dump ---- */
 

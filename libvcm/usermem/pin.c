@@ -507,24 +507,10 @@ VCM_TRACE_BODY struct vcm_phys *do_phys_from_user(struct vcm_soc *soc, void *uad
 	return phys;
 }
 
-static VCM_TRACED struct vcm_phys *traced_phys_from_user(struct vcm_soc *soc, void *uaddr,
-							 size_t size, unsigned flags)
-{
-	struct vcm_phys *ret;
-
-	vcm_trace_enter(false);
-	ret = do_phys_from_user(soc, uaddr, size, flags);
-	vcm_trace_exit(VCM_TR_PHYS_FROM_USER, soc, uaddr, (uint64_t)size, flags, ret);
-	return ret;
-}
-
-VCM_EXPORT struct vcm_phys *vcm_phys_from_user(struct vcm_soc *soc, void *uaddr, size_t size,
-					       unsigned flags)
-{
-	if (VCM_TRACING())
-		return traced_phys_from_user(soc, uaddr, size, flags);
-	return do_phys_from_user(soc, uaddr, size, flags);
-}
+VCM_TRACED_FN(struct vcm_phys *, vcm_phys_from_user,
+	      (struct vcm_soc *soc, void *uaddr, size_t size, unsigned flags),
+	      do_phys_from_user, (soc, uaddr, size, flags),
+	      PHYS_FROM_USER, soc, uaddr, (uint64_t)size, flags, ret)
 
 size_t vcm_pin_pages(const struct vcm_soc *soc)
 {

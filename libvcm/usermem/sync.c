@@ -89,24 +89,10 @@ VCM_TRACE_BODY int do_phys_sync_for_device(struct vcm_soc *soc, struct vcm_phys 
 	return vcm_phys_sync_range(soc, phys, 0, phys->size, dir, true);
 }
 
-static VCM_TRACED int traced_phys_sync_for_device(struct vcm_soc *soc, struct vcm_phys *phys,
-						  enum vcm_dma_dir dir)
-{
-	int ret;
-
-	vcm_trace_enter(false);
-	ret = do_phys_sync_for_device(soc, phys, dir);
-	vcm_trace_exit(VCM_TR_PHYS_SYNC_FOR_DEVICE, soc, phys, (int)dir, ret);
-	return ret;
-}
-
-VCM_EXPORT int vcm_phys_sync_for_device(struct vcm_soc *soc, struct vcm_phys *phys,
-					enum vcm_dma_dir dir)
-{
-	if (VCM_TRACING())
-		return traced_phys_sync_for_device(soc, phys, dir);
-	return do_phys_sync_for_device(soc, phys, dir);
-}
+VCM_TRACED_FN(int, vcm_phys_sync_for_device,
+	      (struct vcm_soc *soc, struct vcm_phys *phys, enum vcm_dma_dir dir),
+	      do_phys_sync_for_device, (soc, phys, dir),
+	      PHYS_SYNC_FOR_DEVICE, soc, phys, (int)dir, ret)
 
 VCM_TRACE_BODY int do_phys_sync_for_cpu(struct vcm_soc *soc, struct vcm_phys *phys,
 				     enum vcm_dma_dir dir)
@@ -118,24 +104,10 @@ VCM_TRACE_BODY int do_phys_sync_for_cpu(struct vcm_soc *soc, struct vcm_phys *ph
 	return vcm_phys_sync_range(soc, phys, 0, phys->size, dir, false);
 }
 
-static VCM_TRACED int traced_phys_sync_for_cpu(struct vcm_soc *soc, struct vcm_phys *phys,
-					       enum vcm_dma_dir dir)
-{
-	int ret;
-
-	vcm_trace_enter(true);
-	ret = do_phys_sync_for_cpu(soc, phys, dir);
-	vcm_trace_exit(VCM_TR_PHYS_SYNC_FOR_CPU, soc, phys, (int)dir, ret);
-	return ret;
-}
-
-VCM_EXPORT int vcm_phys_sync_for_cpu(struct vcm_soc *soc, struct vcm_phys *phys,
-				     enum vcm_dma_dir dir)
-{
-	if (VCM_TRACING())
-		return traced_phys_sync_for_cpu(soc, phys, dir);
-	return do_phys_sync_for_cpu(soc, phys, dir);
-}
+VCM_TRACED_FN(int, vcm_phys_sync_for_cpu,
+	      (struct vcm_soc *soc, struct vcm_phys *phys, enum vcm_dma_dir dir),
+	      do_phys_sync_for_cpu, (soc, phys, dir),
+	      PHYS_SYNC_FOR_CPU, soc, phys, (int)dir, ret)
 
 static int res_sync(struct vcm_res *res, enum vcm_dma_dir dir, bool for_device, const char *fn)
 {
@@ -158,44 +130,18 @@ VCM_TRACE_BODY int do_res_sync_for_device(struct vcm_res *res, enum vcm_dma_dir 
 	return res_sync(res, dir, true, "vcm_res_sync_for_device");
 }
 
-static VCM_TRACED int traced_res_sync_for_device(struct vcm_res *res, enum vcm_dma_dir dir)
-{
-	int ret;
-
-	vcm_trace_enter(false);
-	ret = do_res_sync_for_device(res, dir);
-	vcm_trace_exit(VCM_TR_RES_SYNC_FOR_DEVICE, res, (int)dir, ret);
-	return ret;
-}
-
-VCM_EXPORT int vcm_res_sync_for_device(struct vcm_res *res, enum vcm_dma_dir dir)
-{
-	if (VCM_TRACING())
-		return traced_res_sync_for_device(res, dir);
-	return do_res_sync_for_device(res, dir);
-}
+VCM_TRACED_FN(int, vcm_res_sync_for_device, (struct vcm_res *res, enum vcm_dma_dir dir),
+	      do_res_sync_for_device, (res, dir),
+	      RES_SYNC_FOR_DEVICE, res, (int)dir, ret)
 
 VCM_TRACE_BODY int do_res_sync_for_cpu(struct vcm_res *res, enum vcm_dma_dir dir)
 {
 	return res_sync(res, dir, false, "vcm_res_sync_for_cpu");
 }
 
-static VCM_TRACED int traced_res_sync_for_cpu(struct vcm_res *res, enum vcm_dma_dir dir)
-{
-	int ret;
-
-	vcm_trace_enter(true);
-	ret = do_res_sync_for_cpu(res, dir);
-	vcm_trace_exit(VCM_TR_RES_SYNC_FOR_CPU, res, (int)dir, ret);
-	return ret;
-}
-
-VCM_EXPORT int vcm_res_sync_for_cpu(struct vcm_res *res, enum vcm_dma_dir dir)
-{
-	if (VCM_TRACING())
-		return traced_res_sync_for_cpu(res, dir);
-	return do_res_sync_for_cpu(res, dir);
-}
+VCM_TRACED_FN(int, vcm_res_sync_for_cpu, (struct vcm_res *res, enum vcm_dma_dir dir),
+	      do_res_sync_for_cpu, (res, dir),
+	      RES_SYNC_FOR_CPU, res, (int)dir, ret)
 
 /* The PA of host byte @p: ordinary RAM of @soc, or a page pinned in it. */
 static int host_pa(struct vcm_soc *soc, const void *p, vcm_addr_t *pa)
@@ -237,21 +183,7 @@ VCM_TRACE_BODY int do_cache_maint_host(struct vcm_soc *soc, const void *addr, si
 	return 0;
 }
 
-static VCM_TRACED int traced_cache_maint_host(struct vcm_soc *soc, const void *addr, size_t size,
-					      enum vcm_cache_op op)
-{
-	int ret;
-
-	vcm_trace_enter(true);
-	ret = do_cache_maint_host(soc, addr, size, op);
-	vcm_trace_exit(VCM_TR_CACHE_MAINT_HOST, soc, addr, (uint64_t)size, (int)op, ret);
-	return ret;
-}
-
-VCM_EXPORT int vcm_cache_maint_host(struct vcm_soc *soc, const void *addr, size_t size,
-				    enum vcm_cache_op op)
-{
-	if (VCM_TRACING())
-		return traced_cache_maint_host(soc, addr, size, op);
-	return do_cache_maint_host(soc, addr, size, op);
-}
+VCM_TRACED_FN(int, vcm_cache_maint_host,
+	      (struct vcm_soc *soc, const void *addr, size_t size, enum vcm_cache_op op),
+	      do_cache_maint_host, (soc, addr, size, op),
+	      CACHE_MAINT_HOST, soc, addr, (uint64_t)size, (int)op, ret)

@@ -65,24 +65,10 @@ VCM_TRACE_BODY struct vcm_userptr *do_userptr_get(struct vcm *vcm, void *uaddr, 
 	return &u->up;
 }
 
-static VCM_TRACED struct vcm_userptr *traced_userptr_get(struct vcm *vcm, void *uaddr, size_t size,
-							 unsigned flags)
-{
-	struct vcm_userptr *ret;
-
-	vcm_trace_enter(false);
-	ret = do_userptr_get(vcm, uaddr, size, flags);
-	vcm_trace_exit(VCM_TR_USERPTR_GET, vcm, uaddr, (uint64_t)size, flags, ret);
-	return ret;
-}
-
-VCM_EXPORT struct vcm_userptr *vcm_userptr_get(struct vcm *vcm, void *uaddr, size_t size,
-					       unsigned flags)
-{
-	if (VCM_TRACING())
-		return traced_userptr_get(vcm, uaddr, size, flags);
-	return do_userptr_get(vcm, uaddr, size, flags);
-}
+VCM_TRACED_FN(struct vcm_userptr *, vcm_userptr_get,
+	      (struct vcm *vcm, void *uaddr, size_t size, unsigned flags),
+	      do_userptr_get, (vcm, uaddr, size, flags),
+	      USERPTR_GET, vcm, uaddr, (uint64_t)size, flags, ret)
 
 VCM_TRACE_BODY void do_userptr_put(struct vcm_userptr *up)
 {
@@ -103,20 +89,8 @@ VCM_TRACE_BODY void do_userptr_put(struct vcm_userptr *up)
 	free(u);
 }
 
-static VCM_TRACED void traced_userptr_put(struct vcm_userptr *up)
-{
-	vcm_trace_enter(false);
-	do_userptr_put(up);
-	vcm_trace_exit(VCM_TR_USERPTR_PUT, up);
-}
-
-VCM_EXPORT void vcm_userptr_put(struct vcm_userptr *up)
-{
-	if (VCM_TRACING())
-		traced_userptr_put(up);
-	else
-		do_userptr_put(up);
-}
+VCM_TRACED_VOID(vcm_userptr_put, (struct vcm_userptr *up), do_userptr_put, (up),
+		USERPTR_PUT, up)
 
 static int userptr_sync(struct vcm_userptr *up, enum vcm_dma_dir dir, bool for_device,
 			const char *fn)
@@ -140,41 +114,15 @@ VCM_TRACE_BODY int do_userptr_sync_for_device(struct vcm_userptr *up, enum vcm_d
 	return userptr_sync(up, dir, true, "vcm_userptr_sync_for_device");
 }
 
-static VCM_TRACED int traced_userptr_sync_for_device(struct vcm_userptr *up, enum vcm_dma_dir dir)
-{
-	int ret;
-
-	vcm_trace_enter(false);
-	ret = do_userptr_sync_for_device(up, dir);
-	vcm_trace_exit(VCM_TR_USERPTR_SYNC_FOR_DEVICE, up, (int)dir, ret);
-	return ret;
-}
-
-VCM_EXPORT int vcm_userptr_sync_for_device(struct vcm_userptr *up, enum vcm_dma_dir dir)
-{
-	if (VCM_TRACING())
-		return traced_userptr_sync_for_device(up, dir);
-	return do_userptr_sync_for_device(up, dir);
-}
+VCM_TRACED_FN(int, vcm_userptr_sync_for_device, (struct vcm_userptr *up, enum vcm_dma_dir dir),
+	      do_userptr_sync_for_device, (up, dir),
+	      USERPTR_SYNC_FOR_DEVICE, up, (int)dir, ret)
 
 VCM_TRACE_BODY int do_userptr_sync_for_cpu(struct vcm_userptr *up, enum vcm_dma_dir dir)
 {
 	return userptr_sync(up, dir, false, "vcm_userptr_sync_for_cpu");
 }
 
-static VCM_TRACED int traced_userptr_sync_for_cpu(struct vcm_userptr *up, enum vcm_dma_dir dir)
-{
-	int ret;
-
-	vcm_trace_enter(true);
-	ret = do_userptr_sync_for_cpu(up, dir);
-	vcm_trace_exit(VCM_TR_USERPTR_SYNC_FOR_CPU, up, (int)dir, ret);
-	return ret;
-}
-
-VCM_EXPORT int vcm_userptr_sync_for_cpu(struct vcm_userptr *up, enum vcm_dma_dir dir)
-{
-	if (VCM_TRACING())
-		return traced_userptr_sync_for_cpu(up, dir);
-	return do_userptr_sync_for_cpu(up, dir);
-}
+VCM_TRACED_FN(int, vcm_userptr_sync_for_cpu, (struct vcm_userptr *up, enum vcm_dma_dir dir),
+	      do_userptr_sync_for_cpu, (up, dir),
+	      USERPTR_SYNC_FOR_CPU, up, (int)dir, ret)

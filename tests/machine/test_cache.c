@@ -200,6 +200,73 @@ static void test_clean_before_device_read(void **state)
 	assert_true(cache_warned("last maintenance: clean"));
 }
 
+/*
+ * A DMA over clean pages is checked in large pieces (compare, then copy):
+ * one dirty byte anywhere in them, written through the CPU's raw pointer
+ * (which the model sees only by content), must still be found, reported on
+ * its own line and read as RAM holds it.
+ */
+#define BLOCK_ORDER	2
+#define BLOCK_SIZE	(VCM_PAGE_SIZE << BLOCK_ORDER)
+#define BLOCK_SKIP	3		/* the transfer starts unaligned */
+
+static void expect_one_stale_line(struct vcm_soc *soc, vcm_addr_t lpa, uint64_t reads)
+{
+	char line[32];
+
+	snprintf(line, sizeof(line), "line %#llx:", (unsigned long long)lpa);
+	assert_int_equal(cache_warnings, 1);
+	assert_true(cache_warned(line));
+	assert_int_equal(stats(soc).stale_device_reads, reads);
+	cache_warnings_reset();
+}
+
+static void test_dma_finds_one_dirty_byte(void **state)
+{
+	static const size_t dirty[] = {
+		BLOCK_SKIP,				/* first byte read */
+		VCM_PAGE_SIZE - 1,			/* end of a page */
+		2 * VCM_PAGE_SIZE + VCM_PAGE_SIZE / 2 + 7,	/* mid-page */
+		BLOCK_SIZE - 1,				/* last byte read */
+	};
+	struct fix *f = *state;
+	vcm_addr_t pa, dst;
+	uint64_t reads = 0;
+	uint8_t *cpu, *buf = malloc(BLOCK_SIZE);
+	size_t i, n = BLOCK_SIZE - BLOCK_SKIP;
+
+	assert_non_null(buf);
+	assert_int_equal(vcm_soc_alloc_pages(f->soc, BLOCK_ORDER, &pa), 0);
+	assert_int_equal(vcm_soc_alloc_pages(f->soc, BLOCK_ORDER, &dst), 0);
+	cpu = vcm_soc_phys_to_host(f->soc, pa);
+	memset(cpu, 0x33, BLOCK_SIZE);
+	assert_int_equal(vcm_cache_maint(f->soc, pa, BLOCK_SIZE, VCM_CACHE_CLEAN), 0);
+	for (i = 0; i < sizeof(dirty) / sizeof(dirty[0]); i++) {
+		size_t at = dirty[i];
+
+		cpu[at] = 0x44;				/* no libvcm call sees this */
+		assert_int_equal(vcm_dma_read(f->dev, pa + BLOCK_SKIP, buf, n), 0);
+		assert_int_equal(buf[at - BLOCK_SKIP], 0x33);	/* RAM's byte */
+		assert_int_equal(buf[n - 1 - (at == BLOCK_SIZE - 1)], 0x33);
+		expect_one_stale_line(f->soc, (pa + at) & ~(vcm_addr_t)(LINE - 1), ++reads);
+
+		/* device to device: the stale byte is what lands in dst's RAM */
+		assert_int_equal(vcm_dma_copy(f->dev, dst, f->dev, pa + BLOCK_SKIP, n), 0);
+		expect_one_stale_line(f->soc, (pa + at) & ~(vcm_addr_t)(LINE - 1), ++reads);
+		assert_int_equal(vcm_dma_read(f->dev, dst + at - BLOCK_SKIP, buf, 1), 0);
+		assert_int_equal(buf[0], 0x33);
+		assert_int_equal(cache_warnings, 0);
+
+		cpu[at] = 0x33;				/* back to what RAM holds */
+		assert_int_equal(vcm_dma_read(f->dev, pa + BLOCK_SKIP, buf, n), 0);
+		assert_int_equal(cache_warnings, 0);	/* by content: nothing stale */
+	}
+	assert_int_equal(stats(f->soc).stale_device_reads, reads);
+	vcm_soc_free_pages(f->soc, pa, BLOCK_ORDER);
+	vcm_soc_free_pages(f->soc, dst, BLOCK_ORDER);
+	free(buf);
+}
+
 static void test_device_read_checks_only_bytes_read(void **state)
 {
 	struct fix *f = *state;
@@ -376,6 +443,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_clean_before_device_read, fix_setup,
 						fix_teardown),
 		cmocka_unit_test_setup_teardown(test_device_read_checks_only_bytes_read, fix_setup,
+						fix_teardown),
+		cmocka_unit_test_setup_teardown(test_dma_finds_one_dirty_byte, fix_setup,
 						fix_teardown),
 		cmocka_unit_test_setup_teardown(test_invalidate_after_device_write, fix_setup,
 						fix_teardown),
