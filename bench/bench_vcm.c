@@ -251,7 +251,11 @@ struct res_memory {
 
 static double registry_table_bytes(const struct vcm_reg_table *t)
 {
+#ifdef VCM_REG_CREATOR_SHIFT
+	return (double)vcm_reg_table_bytes(t);
+#else	/* a tree before the creators moved into the slots (bench/compare.sh) */
 	return sizeof(*t) + (double)(t->mask + 1) * (sizeof(t->slots[0]) + sizeof(t->cold[0]));
+#endif
 }
 
 static void registry_share(struct res_memory *m)

@@ -31,7 +31,6 @@ struct vcm_reg_table *_Atomic vcm_reg_table;
 struct released {
 	uintptr_t key;
 	uint64_t meta;
-	const char *creator;
 };
 
 /*
@@ -40,6 +39,9 @@ struct released {
  * @next_id: the id of the next entry.
  * @ring, @ring_head, @ring_len: the last releases, oldest at @ring_head.
  * @index: open addressing over @ring (position + 1; 0: empty), by key.
+ * @creators: the functions that made entries (the creator index of a
+ *            meta word), from 1 on; @ncreators of them, @last_creator the
+ *            index found last.
  */
 static struct {
 	vcm_spinlock_t lock;
@@ -48,7 +50,9 @@ static struct {
 	struct released ring[VCM_REG_RELEASED_KEEP];
 	unsigned ring_head, ring_len;
 	uint16_t index[REL_INDEX_SLOTS];
-} reg = { .next_id = 1 };
+	const char *creators[VCM_REG_CREATORS];
+	unsigned ncreators, last_creator;
+} reg = { .next_id = 1, .creators = { "a function (the registry's table of creators was full)" } };
 
 static const char *const kind_names[VCM_KIND_NR] = {
 	[VCM_KIND_NONE] = "object",
@@ -101,6 +105,33 @@ static inline uint64_t meta_id(uint64_t meta)
 	return meta >> VCM_REG_ID_SHIFT;
 }
 
+/* The creator of an entry (lock held). */
+static inline const char *meta_creator(uint64_t meta)
+{
+	return reg.creators[(meta >> VCM_REG_CREATOR_SHIFT) & (VCM_REG_CREATORS - 1)];
+}
+
+/*
+ * The index of @creator in the table of creators, entered if new (lock
+ * held).  The last one found is tried first: handles come in runs.
+ */
+static uint64_t creator_index(const char *creator)
+{
+	unsigned i;
+
+	if (reg.creators[reg.last_creator] == creator)
+		return reg.last_creator;
+	for (i = 1; i <= reg.ncreators && reg.creators[i] != creator; i++)
+		;
+	if (i > reg.ncreators) {
+		if (reg.ncreators + 1 == VCM_REG_CREATORS)
+			return 0;
+		reg.creators[++reg.ncreators] = creator;
+	}
+	reg.last_creator = i;
+	return i;
+}
+
 /* ---- the table of live entries (lock held) ---- */
 
 /* The index of the slot holding @key, or -1. */
@@ -139,7 +170,7 @@ static void info_of(const struct vcm_reg_table *t, uint64_t i, struct vcm_handle
 	info->handle = (const void *)slot_key(&t->slots[i]);
 	info->kind = meta_kind(meta);
 	info->id = meta_id(meta);
-	info->creator = atomic_load_explicit(&t->cold[i].creator, memory_order_relaxed);
+	info->creator = meta_creator(meta);
 	info->priv = atomic_load_explicit(&t->slots[i].priv, memory_order_relaxed);
 }
 
@@ -149,7 +180,7 @@ static void info_of(const struct vcm_reg_table *t, uint64_t i, struct vcm_handle
  * (cleared first in that case).
  */
 static void slot_fill(struct vcm_reg_table *t, uint64_t i, uintptr_t key, uint64_t meta,
-		      void *priv, const char *creator)
+		      void *priv)
 {
 	struct vcm_reg_slot *s = &t->slots[i];
 
@@ -157,26 +188,23 @@ static void slot_fill(struct vcm_reg_table *t, uint64_t i, uintptr_t key, uint64
 	atomic_thread_fence(memory_order_release);
 	atomic_store_explicit(&s->meta, meta, memory_order_relaxed);
 	atomic_store_explicit(&t->slots[i].priv, priv, memory_order_relaxed);
-	atomic_store_explicit(&t->cold[i].creator, creator, memory_order_relaxed);
 	atomic_store_explicit(&s->key, key, memory_order_release);
 }
 
 /* Put an entry in an empty slot of @t (no live duplicate). */
-static void insert_into(struct vcm_reg_table *t, uintptr_t key, uint64_t meta, void *priv,
-			const char *creator)
+static void insert_into(struct vcm_reg_table *t, uintptr_t key, uint64_t meta, void *priv)
 {
 	uint64_t i;
 
 	for (i = vcm_reg_hash(key, t->shift); slot_key(&t->slots[i]); i = (i + 1) & t->mask)
 		;
-	slot_fill(t, i, key, meta, priv, creator);
+	slot_fill(t, i, key, meta, priv);
 }
 
 static void slot_move(struct vcm_reg_table *t, uint64_t to, uint64_t from)
 {
 	slot_fill(t, to, slot_key(&t->slots[from]), slot_meta(&t->slots[from]),
-		  atomic_load_explicit(&t->slots[from].priv, memory_order_relaxed),
-		  atomic_load_explicit(&t->cold[from].creator, memory_order_relaxed));
+		  atomic_load_explicit(&t->slots[from].priv, memory_order_relaxed));
 }
 
 /*
@@ -211,12 +239,11 @@ static struct vcm_reg_table *table_new(unsigned log2)
 	struct vcm_reg_table *t;
 	size_t n = (size_t)1 << log2;
 
-	t = vcm_calloc(1, sizeof(*t) + n * (sizeof(t->slots[0]) + sizeof(t->cold[0])));
+	t = vcm_calloc(1, sizeof(*t) + n * sizeof(t->slots[0]));
 	if (!t)
 		return NULL;
 	t->mask = n - 1;
 	t->shift = 64 - log2;
-	t->cold = (struct vcm_reg_cold *)&t->slots[n];
 	return t;
 }
 
@@ -237,9 +264,7 @@ static int reserve_slot(void)
 	for (i = 0; old && i <= old->mask; i++)
 		if (slot_key(&old->slots[i]))
 			insert_into(t, slot_key(&old->slots[i]), slot_meta(&old->slots[i]),
-				    atomic_load_explicit(&old->slots[i].priv, memory_order_relaxed),
-				    atomic_load_explicit(&old->cold[i].creator,
-							 memory_order_relaxed));
+				    atomic_load_explicit(&old->slots[i].priv, memory_order_relaxed));
 	t->older = old;		/* readers may still be in it */
 	atomic_store_explicit(&vcm_reg_table, t, memory_order_release);
 	return 0;
@@ -305,7 +330,7 @@ static void rel_forget(uintptr_t key)
 }
 
 /* Remember a release, forgetting the oldest one if the ring is full. */
-static void rel_remember(uintptr_t key, uint64_t meta, const char *creator)
+static void rel_remember(uintptr_t key, uint64_t meta)
 {
 	unsigned pos, i;
 
@@ -315,7 +340,7 @@ static void rel_remember(uintptr_t key, uint64_t meta, const char *creator)
 		reg.ring_len--;
 	}
 	pos = (reg.ring_head + reg.ring_len++) % VCM_REG_RELEASED_KEEP;
-	reg.ring[pos] = (struct released){ .key = key, .meta = meta, .creator = creator };
+	reg.ring[pos] = (struct released){ .key = key, .meta = meta };
 	for (i = rel_home(key); reg.index[i]; i = rel_next(i))
 		;
 	reg.index[i] = (uint16_t)(pos + 1);
@@ -363,7 +388,8 @@ int vcm_reg_add(const void *h, enum vcm_kind kind, void *priv, const char *creat
 			info_of(t, i, &stale);
 		else
 			reg.live++;
-		slot_fill(t, i, key, reg.next_id++ << VCM_REG_ID_SHIFT | kind, priv, creator);
+		slot_fill(t, i, key, reg.next_id++ << VCM_REG_ID_SHIFT |
+			  creator_index(creator) << VCM_REG_CREATOR_SHIFT | kind, priv);
 	}
 	reg_unlock();
 	if (stale.handle)
@@ -397,8 +423,7 @@ int vcm_reg_take(const void *h, enum vcm_kind kind, void **priv)
 		t = table();
 		if (priv)
 			*priv = atomic_load_explicit(&t->slots[i].priv, memory_order_relaxed);
-		rel_remember((uintptr_t)h, slot_meta(&t->slots[i]),
-			     atomic_load_explicit(&t->cold[i].creator, memory_order_relaxed));
+		rel_remember((uintptr_t)h, slot_meta(&t->slots[i]));
 		remove_at(t, (uint64_t)i);
 		reg.live--;
 		ret = 0;
@@ -448,7 +473,7 @@ void vcm_reg_report(const void *h, enum vcm_kind kind, const char *fn)
 	} else if ((r = rel_find((uintptr_t)h))) {
 		info.kind = meta_kind(r->meta);
 		info.id = meta_id(r->meta);
-		info.creator = r->creator;
+		info.creator = meta_creator(r->meta);
 		released = true;
 	}
 	reg_unlock();

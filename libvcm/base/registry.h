@@ -13,14 +13,16 @@
  * a new object of the same kind is live again (as with DMA-API debugging).
  *
  * An entry: the handle's kind, a private pointer the library attaches, a
- * stable 64-bit id (1, 2, 3, ... in creation order, never reused) and the
+ * stable id (1, 2, 3, ... in creation order, never reused; 48 bits) and the
  * name of the public function that made it.
  *
  * Lookups are lock-free: an open-addressing table of the live entries
  * (linear probing, deletion by backward shift), read with atomic loads.
- * Its slots hold only what the calls on entry read (the handle, id|kind
- * and the private pointer, 24 bytes, so a table of thousands of handles
- * stays small in the cache); the creator lies in a parallel array.  A reader trusts a hit it read consistently (the slot's key the
+ * A slot is 24 bytes (the handle, id|creator|kind and the private
+ * pointer), so a table of thousands of handles stays small in the cache;
+ * the creator is an index into the registry's table of the (few) functions
+ * that make handles, entered on first use.  A reader trusts a hit it read
+ * consistently (the slot's key the
  * same before and after its fields); a miss, or a slot that changed
  * meanwhile, is retried under the writers' lock.  Tables replaced by a
  * larger one are kept until the process exits, so a reader never touches
@@ -54,30 +56,32 @@ enum vcm_kind {
 /* Releases remembered, to tell "released" from "never made". */
 #define VCM_REG_RELEASED_KEEP	512
 
-/* meta = id << VCM_REG_ID_SHIFT | kind */
+/* meta = id << VCM_REG_ID_SHIFT | creator << VCM_REG_CREATOR_SHIFT | kind */
 #define VCM_REG_KIND_MASK	0xFFULL
-#define VCM_REG_ID_SHIFT	8
+#define VCM_REG_CREATOR_SHIFT	8
+#define VCM_REG_CREATORS	256	/* index 0: one the table had no room for */
+#define VCM_REG_ID_SHIFT	16
 #define VCM_REG_HASH_MULT	0x9e3779b97f4a7c15ULL
 
-/* What the calls on entry read. */
+/* An entry. */
 struct vcm_reg_slot {
 	_Atomic uintptr_t key;		/* the handle; 0: empty */
 	_Atomic uint64_t meta;
 	_Atomic(void *) priv;
 };
 
-/* The rest of an entry, at the same index in vcm_reg_table.cold. */
-struct vcm_reg_cold {
-	_Atomic(const char *) creator;
-};
-
 struct vcm_reg_table {
 	struct vcm_reg_table *older;	/* the table this one replaced */
 	uint64_t mask;			/* slots - 1 */
 	unsigned shift;			/* 64 - log2(slots) */
-	struct vcm_reg_cold *cold;	/* slots + mask + 1, in the same block */
 	struct vcm_reg_slot slots[];
 };
+
+/* Host bytes of table @t (its slots: every live handle takes one). */
+static inline size_t vcm_reg_table_bytes(const struct vcm_reg_table *t)
+{
+	return sizeof(*t) + (t->mask + 1) * sizeof(t->slots[0]);
+}
 
 /* The current table (NULL before the first entry). */
 extern struct vcm_reg_table *_Atomic vcm_reg_table;

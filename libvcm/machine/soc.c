@@ -486,6 +486,23 @@ VCM_TRACED_FN(int, vcm_soc_alloc_pages, (struct vcm_soc *soc, unsigned order, vc
 	      do_soc_alloc_pages, (soc, order, pa),
 	      SOC_ALLOC_PAGES, soc, order, ret, (uint64_t)(ret ? 0 : pa ? *pa : 0))
 
+/* vcm_soc_free_pages_live(), inlined into vcm_soc_free_pages(): its hot path. */
+VCM_HOT_INLINE void soc_free_pages_live(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
+{
+	struct vcm_soc_bank *bank;
+	int ret = -EINVAL;
+
+	bank = bank_of(soc, pa);
+	if (bank && VCM_IS_ALIGNED(pa, VCM_PAGE_SIZE) && order <= VCM_SOC_MAX_ORDER) {
+		vcm_spin_lock(&soc->alloc_lock);
+		ret = vcm_buddy_free(bank->buddy, bank_pfn(bank, pa), order);
+		vcm_spin_unlock(&soc->alloc_lock);
+	}
+	if (ret)
+		vcm_warn("vcm_soc_free_pages: pa %#llx order %u is not an allocated block",
+			 (unsigned long long)pa, order);
+}
+
 struct free_args {
 	vcm_addr_t pa;
 	vcm_size_t size;
@@ -504,7 +521,7 @@ VCM_TRACE_BODY void do_soc_free_pages(struct vcm_soc *soc, vcm_addr_t pa, unsign
 	struct free_args a = { .pa = pa, .order = order };
 
 	if (__builtin_expect(vcm_reg_live(soc, VCM_KIND_SOC), 1)) {
-		vcm_soc_free_pages_live(soc, pa, order);
+		soc_free_pages_live(soc, pa, order);
 	} else if (vcm_is_err_or_null(soc)) {
 		vcm_warn("vcm_soc_free_pages: no SoC");
 	} else if (!dead_soc_do(soc, dead_free_pages, &a)) {
@@ -519,18 +536,7 @@ VCM_TRACED_VOID(vcm_soc_free_pages, (struct vcm_soc *soc, vcm_addr_t pa, unsigne
 
 void vcm_soc_free_pages_live(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
 {
-	struct vcm_soc_bank *bank;
-	int ret = -EINVAL;
-
-	bank = bank_of(soc, pa);
-	if (bank && VCM_IS_ALIGNED(pa, VCM_PAGE_SIZE) && order <= VCM_SOC_MAX_ORDER) {
-		vcm_spin_lock(&soc->alloc_lock);
-		ret = vcm_buddy_free(bank->buddy, bank_pfn(bank, pa), order);
-		vcm_spin_unlock(&soc->alloc_lock);
-	}
-	if (ret)
-		vcm_warn("vcm_soc_free_pages: pa %#llx order %u is not an allocated block",
-			 (unsigned long long)pa, order);
+	soc_free_pages_live(soc, pa, order);
 }
 
 VCM_TRACE_BODY vcm_size_t do_soc_free_bytes(const struct vcm_soc *soc)

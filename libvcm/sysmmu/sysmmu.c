@@ -265,28 +265,21 @@ static int tlb_miss(struct vcm_sysmmu *mmu, uint32_t dva, struct xlate *x, bool 
 }
 
 /*
- * Translate @dva with the lock held.  A @probe (looking ahead in a burst)
- * that would fail changes nothing, not even the statistics: the access
- * itself will come back and fault.
+ * Translate @dva through the TLB and the table, the MMU enabled and not
+ * blocked, with the lock held.  A @probe (looking ahead in a burst, in
+ * the hold that translated its first page) that would fail changes
+ * nothing, not even the statistics: the access itself will come back and
+ * fault.
  */
-static int translate_locked(struct vcm_sysmmu *mmu, uint32_t dva, unsigned access,
-			    struct xlate *x, bool probe)
+static int translate_enabled_locked(struct vcm_sysmmu *mmu, uint32_t dva, unsigned access,
+				    struct xlate *x, bool probe)
 {
 	uint32_t idx = 0;
+	/* a probe follows the page just used: the last-used shortcut never fits */
+	unsigned hits = probe ? vcm_tlb_probe(&mmu->tlb, dva, &idx)
+			      : vcm_tlb_lookup(&mmu->tlb, dva, &idx);
 
-	if (mmu_blocked(mmu)) {	/* never in a probe: same hold of the lock */
-		mmu->st.translations++;
-		mmu->st.blocked++;
-		return -EBUSY;
-	}
-	if (!(mmu->ctrl & VCM_SYSMMU_CTRL_MMU_EN)) {
-		mmu->st.translations++;
-		mmu->st.bypassed++;
-		x->pa = dva;
-		x->page_left = VCM_PT_ADDR_LIMIT - dva;
-		return 0;
-	}
-	switch (vcm_tlb_lookup(&mmu->tlb, dva, &idx)) {
+	switch (hits) {
 	case 0:
 		return tlb_miss(mmu, dva, x, probe);
 	case 1:
@@ -301,6 +294,25 @@ static int translate_locked(struct vcm_sysmmu *mmu, uint32_t dva, unsigned acces
 						       : VCM_FAULT_AR_MULTIHIT;
 		return -EFAULT;
 	}
+}
+
+/* Translate @dva with the lock held: blocked, bypassed, or as above. */
+static int translate_locked(struct vcm_sysmmu *mmu, uint32_t dva, unsigned access,
+			    struct xlate *x)
+{
+	if (mmu_blocked(mmu)) {
+		mmu->st.translations++;
+		mmu->st.blocked++;
+		return -EBUSY;
+	}
+	if (!(mmu->ctrl & VCM_SYSMMU_CTRL_MMU_EN)) {
+		mmu->st.translations++;
+		mmu->st.bypassed++;
+		x->pa = dva;
+		x->page_left = VCM_PT_ADDR_LIMIT - dva;
+		return 0;
+	}
+	return translate_enabled_locked(mmu, dva, access, x, false);
 }
 
 static void warn_stale(const struct vcm_sysmmu *mmu, const struct xlate *x)
@@ -551,7 +563,9 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
  * @limit bytes) with the pages that follow it while they translate to the
  * next PA.  Each page is translated once: a page that translates to some
  * other PA ends the run and is handed over in @pf for the next access; a
- * page that would fault ends it untranslated.
+ * page that would fault ends it untranslated.  Only through the table: a
+ * blocked or disabled MMU (the first page came from @pf, done in an
+ * earlier hold) ends it at once.
  */
 static uint64_t burst_extend(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access,
 			     uint64_t pa, uint64_t run, uint64_t limit, struct xlate *x,
@@ -559,8 +573,10 @@ static uint64_t burst_extend(struct vcm_sysmmu *mmu, uint64_t dva, unsigned acce
 {
 	unsigned pages;
 
+	if (mmu_blocked(mmu) || !(mmu->ctrl & VCM_SYSMMU_CTRL_MMU_EN))
+		return run;
 	for (pages = 1; run < limit && pages < BURST_PAGES; pages++) {
-		if (translate_locked(mmu, (uint32_t)(dva + run), access, x, true))
+		if (translate_enabled_locked(mmu, (uint32_t)(dva + run), access, x, true))
 			break;
 		if (x->pa != pa + run) {
 			pf->valid = true;
@@ -592,7 +608,7 @@ static int access_burst(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access, s
 		x->pa = pf->pa;
 		x->page_left = pf->page_left;
 	} else {
-		err = translate_locked(mmu, (uint32_t)dva, access, x, false);
+		err = translate_locked(mmu, (uint32_t)dva, access, x);
 	}
 	pf->valid = false;
 	if (!err) {
@@ -749,7 +765,7 @@ static __attribute__((noinline)) int translate_slow(struct vcm_sysmmu *mmu, uint
 	for (attempt = 0;; attempt++) {
 		xlate_init(&x);
 		mmu_lock(mmu);
-		err = translate_locked(mmu, dva, access, &x, false);
+		err = translate_locked(mmu, dva, access, &x);
 		mmu_unlock(mmu);
 		warn_stale(mmu, &x);
 		if (!err)

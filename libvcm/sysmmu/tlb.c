@@ -60,7 +60,7 @@ static void tlb_remove(struct vcm_tlb *t, uint32_t i)
 
 	if (!e->valid)
 		return;
-	link = &t->bucket[vcm_tlb_hash(t, e->tag >> vcm_tlb_class_shift(e->cls), e->cls)];
+	link = &t->bucket[e->bucket];
 	while (*link != i)
 		link = &t->e[*link].next;
 	VCM_TLB_SET(*link, e->next);
@@ -82,16 +82,6 @@ void vcm_tlb_flush_dva(struct vcm_tlb *t, uint32_t dva)
 	}
 }
 
-static unsigned class_of(unsigned page_shift)
-{
-	unsigned cls;
-
-	for (cls = 0; cls < VCM_TLB_NR_CLASSES - 1; cls++)
-		if (vcm_tlb_class_shift(cls) == page_shift)
-			break;
-	return cls;
-}
-
 struct vcm_tlb_entry *vcm_tlb_insert(struct vcm_tlb *t, uint32_t dva, unsigned page_shift)
 {
 	uint32_t i = t->next;
@@ -99,12 +89,13 @@ struct vcm_tlb_entry *vcm_tlb_insert(struct vcm_tlb *t, uint32_t dva, unsigned p
 	uint32_t *head;
 
 	tlb_remove(t, i);
-	VCM_TLB_SET(e->cls, (uint8_t)class_of(page_shift));
+	VCM_TLB_SET(e->cls, (uint8_t)vcm_tlb_class_of(page_shift));
 	VCM_TLB_SET(e->mask, (uint32_t)((1ULL << page_shift) - 1));
 	VCM_TLB_SET(e->tag, dva & ~e->mask);
 	e->warned = false;
 	VCM_TLB_SET(e->valid, true);
-	head = &t->bucket[vcm_tlb_hash(t, dva >> page_shift, e->cls)];
+	e->bucket = vcm_tlb_hash(t, dva >> page_shift, e->cls);
+	head = &t->bucket[e->bucket];
 	VCM_TLB_SET(e->next, *head);
 	VCM_TLB_SET(*head, i);
 	if (!t->count[e->cls]++)

@@ -47,6 +47,7 @@ struct vcm_tlb_entry {
 	uint32_t pte;			/* the leaf entry as the walk read it */
 	uint32_t base;			/* PT_BASE_ADDR it was filled under */
 	uint32_t next;			/* hash chain */
+	uint32_t bucket;		/* the chain's bucket (while valid) */
 	uint32_t pte_pa;		/* PA of that entry (what the hardware
 					 * holds; the reference for stale checks) */
 	/*
@@ -74,11 +75,18 @@ struct vcm_tlb {
 	unsigned nvalid;		/* valid entries, all classes */
 };
 
+/* Page sizes step by 16 from 4 KiB: class @cls has pages of 2^(12 + 4 * cls) bytes. */
+#define VCM_TLB_SMALLEST_SHIFT	12
+#define VCM_TLB_CLASS_STEP	4
+
 static inline unsigned vcm_tlb_class_shift(unsigned cls)
 {
-	static const unsigned char shift[VCM_TLB_NR_CLASSES] = { 12, 16, 20, 24 };
+	return VCM_TLB_SMALLEST_SHIFT + VCM_TLB_CLASS_STEP * cls;
+}
 
-	return shift[cls];
+static inline unsigned vcm_tlb_class_of(unsigned page_shift)
+{
+	return (page_shift - VCM_TLB_SMALLEST_SHIFT) / VCM_TLB_CLASS_STEP;
 }
 
 static inline uint32_t vcm_tlb_hash(const struct vcm_tlb *t, uint32_t key, unsigned cls)

@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,6 +89,41 @@ static void test_reports(void **state)
 	assert_true(vcm_reg_live(&objs[2], VCM_KIND_PHYS));
 	assert_int_equal(vcm_reg_del(&objs[2], VCM_KIND_PHYS), 0);
 	test_warnings_default();
+}
+
+/*
+ * Creators are kept in a table of VCM_REG_CREATORS - 1 names: each entry
+ * names its own, released ones too; past the table's room an entry still
+ * works and is said to be made by "a function" (planted: more creators
+ * than the table holds).
+ */
+static void test_creators(void **state)
+{
+	static char names[VCM_REG_CREATORS + 8][16];
+	struct vcm_handle_info info;
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < VCM_REG_CREATORS + 8; i++) {
+		snprintf(names[i], sizeof(names[i]), "maker%u", i);
+		assert_int_equal(vcm_reg_add(&objs[100 + i], VCM_KIND_PHYS, NULL, names[i]), 0);
+	}
+	/* The tests before made entries too: some creators were taken already. */
+	for (i = 0; i < VCM_REG_CREATORS / 2; i++) {
+		assert_int_equal(vcm_reg_info(&objs[100 + i], &info), 0);
+		assert_string_equal(info.creator, names[i]);
+	}
+	assert_int_equal(vcm_reg_info(&objs[100 + VCM_REG_CREATORS + 7], &info), 0);
+	assert_non_null(strstr(info.creator, "a function"));
+	assert_true(vcm_reg_id(&objs[100 + VCM_REG_CREATORS + 7], VCM_KIND_PHYS) >
+		    vcm_reg_id(&objs[100], VCM_KIND_PHYS));
+	/* The same creator again: the same name. */
+	assert_int_equal(vcm_reg_del(&objs[100], VCM_KIND_PHYS), 0);
+	assert_int_equal(vcm_reg_add(&objs[100], VCM_KIND_PHYS, NULL, names[0]), 0);
+	assert_int_equal(vcm_reg_info(&objs[100], &info), 0);
+	assert_string_equal(info.creator, names[0]);
+	for (i = 0; i < VCM_REG_CREATORS + 8; i++)
+		assert_int_equal(vcm_reg_del(&objs[100 + i], VCM_KIND_PHYS), 0);
 }
 
 struct collect {
@@ -204,6 +240,7 @@ int main(void)
 		cmocka_unit_test(test_add_get_del),
 		cmocka_unit_test(test_reports),
 		cmocka_unit_test(test_many),
+		cmocka_unit_test(test_creators),
 		cmocka_unit_test(test_readers_and_writers),
 	};
 
