@@ -38,13 +38,17 @@
 #define HOT_PAGES	32U		/* fit the TLB */
 #define MANY_DVA	0x20000000ULL	/* 256 MiB in one call */
 #define MANY_PAGES	65536U
-#define PAGE_DVA	0x30000000ULL	/* 64 MiB, one page per call */
-#define PAGE_PAGES	16384U
+#define PAGE_DVA	0x30000000ULL	/* up to 256 MiB, one page per call */
+#define PAGE_MAX	65536U
 #define MAP_PA		0x80000000ULL	/* need not be RAM for the table */
 #define WIN		0x50000000ULL	/* the context of the reservations */
 #define ROUNDS		5		/* compiled out / off / on, in turn */
 #define REPS		3		/* each loop, in each run */
-#define ON_FRACTION	16		/* recording on: fewer calls (the trace) */
+#define ON_FRACTION	64		/* recording on: fewer calls (the trace) */
+/* Timings of a millisecond or more: pages per call of the one-page loop,
+ * and the one-call loop's repeats, in proportion to the calls. */
+#define PAGES_OF(calls)	((calls) / 16 < PAGE_MAX ? (unsigned)((calls) / 16) : PAGE_MAX)
+#define MANY_REPS(calls) ((unsigned)((calls) >> 14) ? (unsigned)((calls) >> 14) : 1U)
 
 /* The loops, each per call (or per page, per pair: as named). */
 enum { F_HIT, F_WALK, F_PAGE, F_MANY, F_RESERVE, NR_FIGS };
@@ -150,23 +154,27 @@ static double time_page(struct rig *g)
 	double t0 = bench_now_ns();
 	uint64_t i;
 
-	for (i = 0; i < PAGE_PAGES; i++)
+	uint64_t n = PAGES_OF(g->calls);
+
+	for (i = 0; i < n; i++)
 		if (vcm_pgtable_map(g->pt, PAGE_DVA + i * SZ_4K, MAP_PA + i * SZ_4K, SZ_4K, 0))
 			bench_die(PROG, "map page");
-	for (i = 0; i < PAGE_PAGES; i++)
+	for (i = 0; i < n; i++)
 		if (vcm_pgtable_unmap(g->pt, PAGE_DVA + i * SZ_4K, SZ_4K) != SZ_4K)
 			bench_die(PROG, "unmap page");
-	return (bench_now_ns() - t0) / PAGE_PAGES;
+	return (bench_now_ns() - t0) / n;
 }
 
 static double time_many(struct rig *g)
 {
 	double t0 = bench_now_ns();
+	unsigned r, n = MANY_REPS(g->calls);
 
-	if (vcm_pgtable_map(g->pt, MANY_DVA, MAP_PA + SZ_4K, MANY_PAGES * SZ_4K, 0) ||
-	    vcm_pgtable_unmap(g->pt, MANY_DVA, MANY_PAGES * SZ_4K) != MANY_PAGES * SZ_4K)
-		bench_die(PROG, "map many");
-	return (bench_now_ns() - t0) / MANY_PAGES;
+	for (r = 0; r < n; r++)
+		if (vcm_pgtable_map(g->pt, MANY_DVA, MAP_PA + SZ_4K, MANY_PAGES * SZ_4K, 0) ||
+		    vcm_pgtable_unmap(g->pt, MANY_DVA, MANY_PAGES * SZ_4K) != MANY_PAGES * SZ_4K)
+			bench_die(PROG, "map many");
+	return (bench_now_ns() - t0) / ((double)n * MANY_PAGES);
 }
 
 static double time_reserve(struct rig *g)
@@ -295,7 +303,7 @@ static void print(const struct figures *out, const struct figures *off,
 
 int main(int argc, char **argv)
 {
-	unsigned long calls = argc > 1 ? strtoul(argv[1], NULL, 0) : 1UL << 18;
+	unsigned long calls = argc > 1 ? strtoul(argv[1], NULL, 0) : 1UL << 20;
 	const char *fdenv = getenv("BENCH_RECORD_FD");
 	struct figures out = { { 0 } }, off = { { 0 } }, on = { { 0 } }, f;
 	char trace[256], callbuf[32], onbuf[32], base[4096], self[4096];
