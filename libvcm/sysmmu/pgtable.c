@@ -826,6 +826,43 @@ enum vcm_walk_result vcm_pgtable_walk_slow(struct vcm_soc *soc, uint64_t base, u
 	return vcm_walk_lv2(w, pa, e);
 }
 
+enum vcm_walk_result vcm_pgtable_walk_lv1(struct vcm_soc *soc, uint64_t base, uint64_t dva,
+					  struct vcm_walk *w, struct vcm_ram_window *win,
+					  struct vcm_walk_cursor *c, bool *fast)
+{
+	bool check = vcm_pgtable_walk_checks(soc, win);
+	uint64_t pa = base + vcm_lv1_index(dva) * sizeof(uint32_t);
+	const uint32_t *p = check ? NULL : vcm_ram_window_host(win, pa);
+	enum vcm_walk_result r;
+	uint32_t e;
+
+	c->valid = false;
+	w->stale = false;
+	*fast = p != NULL;
+	if (!p) {
+		p = vcm_pgtable_entry(soc, pa, win);
+		if (!p) {
+			w->reads = 1;
+			w->pte_pa = pa;
+			return VCM_WALK_BUS_ERROR;
+		}
+	}
+	e = vcm_lv1_read_acquire(p);
+	if (check)
+		vcm_pgtable_walk_check(soc, pa, e, w);
+	w->pte_host = *fast ? p : NULL;
+	r = vcm_walk_lv1(w, pa, e);
+	if (r != VCM_WALK_NEXT)
+		return r;
+	c->valid = true;
+	c->check = check;
+	c->lv1_index = (uint32_t)vcm_lv1_index(dva);
+	c->link = e;
+	c->lv1_pa = pa;
+	c->lv1 = *w;
+	return r;
+}
+
 void vcm_pgtable_walk_check(struct vcm_soc *soc, uint64_t pa, uint32_t e, struct vcm_walk *w)
 {
 	if (w->stale || !vcm_cache_pte_stale(soc, pa, &w->stale_cpu, &w->stale_maint))

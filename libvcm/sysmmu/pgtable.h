@@ -418,6 +418,100 @@ static inline enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_
 	return vcm_walk_lv2(w, pa, vcm_pte_read(p));
 }
 
+/*
+ * struct vcm_walk_cursor - the level-1 half of a walk, kept so that the
+ * following pages of the same MiB (a DMA burst) are walked from the same
+ * level-2 table without reading level 1 again.  Each walk through it gives
+ * exactly what vcm_pgtable_walk() gives (entry, reads, pte_host, the
+ * stale-entry check and where @win ends up), the level-1 entry as read
+ * the first time.  Zero it (@valid false) before the first walk; valid for
+ * one table base and one hold of the walker's lock.
+ * @valid: the fields below hold a level-1 link entry.
+ * @lv1_index: which MiB.
+ * @check: a device walk on a non-coherent SoC (vcm_pgtable_walk_checks()).
+ * @lv1_pa: PA of the level-1 entry; @link: its value.
+ * @lv1: the stale-entry state after level 1 (stale and its fields).
+ */
+struct vcm_walk_cursor {
+	bool valid;
+	bool check;
+	uint32_t lv1_index;
+	uint32_t link;
+	uint64_t lv1_pa;
+	struct vcm_walk lv1;
+};
+
+/*
+ * vcm_pgtable_walk_lv1() - the level-1 half of vcm_pgtable_walk() for
+ * @dva, out of line: a page (section) or a fault ends the walk; a link
+ * fills @c and returns VCM_WALK_NEXT, with *@fast telling whether the
+ * inline walk would have read level 1 through @win.
+ */
+enum vcm_walk_result vcm_pgtable_walk_lv1(struct vcm_soc *soc, uint64_t base, uint64_t dva,
+					  struct vcm_walk *w, struct vcm_ram_window *win,
+					  struct vcm_walk_cursor *c, bool *fast);
+
+/* Level 1 again from @c: bring @win where reading it would, restore its state. */
+static inline enum vcm_walk_result vcm_walk_cursor_lv1(struct vcm_soc *soc, struct vcm_walk *w,
+						       struct vcm_ram_window *win,
+						       const struct vcm_walk_cursor *c, bool *fast)
+{
+	*fast = !c->check && vcm_ram_window_host(win, c->lv1_pa);
+	if (!*fast && !vcm_pgtable_entry(soc, c->lv1_pa, win)) {
+		w->stale = false;
+		w->reads = 1;
+		w->pte_pa = c->lv1_pa;
+		return VCM_WALK_BUS_ERROR;
+	}
+	w->stale = c->lv1.stale;
+	if (__builtin_expect(w->stale, 0)) {
+		w->stale_pa = c->lv1.stale_pa;
+		w->stale_ram = c->lv1.stale_ram;
+		w->stale_cpu = c->lv1.stale_cpu;
+		w->stale_maint = c->lv1.stale_maint;
+	}
+	return VCM_WALK_NEXT;
+}
+
+/*
+ * vcm_pgtable_walk_next() - vcm_pgtable_walk() through cursor @c: a page
+ * in the MiB of the walk before reads only its level-2 entry (checked as
+ * a walk checks it); any other starts over at level 1.
+ */
+static inline enum vcm_walk_result vcm_pgtable_walk_next(struct vcm_soc *soc, uint64_t base,
+							 uint64_t dva, struct vcm_walk *w,
+							 struct vcm_ram_window *win,
+							 struct vcm_walk_cursor *c)
+{
+	enum vcm_walk_result r;
+	const uint32_t *p;
+	uint64_t pa;
+	uint32_t e;
+	bool fast;
+
+	if (c->valid && c->lv1_index == vcm_lv1_index(dva))
+		r = vcm_walk_cursor_lv1(soc, w, win, c, &fast);
+	else
+		r = vcm_pgtable_walk_lv1(soc, base, dva, w, win, c, &fast);
+	if (r != VCM_WALK_NEXT)
+		return r;
+	pa = vcm_walk_lv2_pa(c->link, dva);
+	p = fast ? vcm_ram_window_host(win, pa) : NULL;
+	w->pte_host = p;
+	if (!p) {
+		p = vcm_pgtable_entry(soc, pa, win);
+		if (!p) {
+			w->reads = 2;
+			w->pte_pa = pa;
+			return VCM_WALK_BUS_ERROR;
+		}
+	}
+	e = vcm_pte_read(p);
+	if (c->check)
+		vcm_pgtable_walk_check(soc, pa, e, w);
+	return vcm_walk_lv2(w, pa, e);
+}
+
 /* Short name of a page size for dumps: "4K", "64K", "1M", "16M". */
 const char *vcm_page_size_name(unsigned page_shift);
 

@@ -115,6 +115,7 @@ struct xlate {
 	bool walk_stale;		/* a walk read a stale entry (non-coherent) */
 	uint32_t walk_dva;
 	struct vcm_walk walk;		/* that walk, for the report */
+	struct vcm_walk_cursor *cur;	/* a burst's: level 1 read once per MiB */
 };
 
 /* A burst translates at most this many pages under one hold of the lock. */
@@ -172,6 +173,7 @@ static void xlate_init(struct xlate *x)
 {
 	x->stale_warn = false;
 	x->walk_stale = false;
+	x->cur = NULL;
 }
 
 /*
@@ -241,7 +243,10 @@ static int tlb_miss(struct vcm_sysmmu *mmu, uint32_t dva, struct xlate *x, bool 
 	struct vcm_walk w;
 	uint64_t mask;
 
-	r = vcm_pgtable_walk(mmu->soc, mmu->pt_base, dva, &w, &mmu->win);
+	if (x->cur)	/* same result, the level-1 entry read once per MiB */
+		r = vcm_pgtable_walk_next(mmu->soc, mmu->pt_base, dva, &w, &mmu->win, x->cur);
+	else
+		r = vcm_pgtable_walk(mmu->soc, mmu->pt_base, dva, &w, &mmu->win);
 	if (r != VCM_WALK_OK) {
 		if (probe)
 			return -EFAULT;	/* not done: the access itself will fault */
@@ -599,10 +604,12 @@ static int access_burst(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access, s
 			struct xlate *x, struct vcm_dma_prefetch *pf, uint8_t **host,
 			size_t *run, uint64_t *pa)
 {
+	struct vcm_walk_cursor cur = { .valid = false };
 	vcm_size_t hrun = 0;
 	uint64_t limit, n;
 	int err = 0;
 
+	x->cur = &cur;
 	mmu_lock(mmu);
 	if (pf->valid && pf->dva == dva) {
 		x->pa = pf->pa;
@@ -625,6 +632,7 @@ static int access_burst(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access, s
 		}
 	}
 	mmu_unlock(mmu);
+	x->cur = NULL;
 	warn_stale(mmu, x);
 	return err;
 }

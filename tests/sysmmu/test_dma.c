@@ -12,6 +12,8 @@
 #include <stdio.h>
 
 #include "sysmmu_util.h"
+#include "cache_util.h"
+#include "pgtable.h"
 #include "soc-internal.h"
 
 #define GUARD	0xA5
@@ -631,6 +633,110 @@ static void test_supersection(void **state)
 	free(dst);
 }
 
+/*
+ * A burst walks each later page from the level-2 table of the page before
+ * (level 1 read once per MiB): across a level-2 table boundary, through a
+ * 64K large page, up to an invalid entry, it counts and fills exactly as a
+ * walk per page does, and faults where the table says.
+ */
+static void test_burst_lv2_run(void **state)
+{
+	struct fixture *f = *state;
+	const uint64_t dva0 = 0x100FC000, pa0 = RAM_BASE + 0x1FC000;
+	const uint64_t hole = 0x10122000;	/* not mapped */
+	struct vcm_sysmmu_stats st;
+	uint8_t *buf = malloc(0x30000);
+	vcm_addr_t pa;
+	uint64_t dva;
+
+	/* 4 small pages at the end of one level-2 table, 16 at the start of the next */
+	for (dva = dva0; dva < 0x10110000; dva += 0x1000)
+		assert_int_equal(vcm_pgtable_map(f->pt, dva, pa0 + (dva - dva0), 0x1000, 0), 0);
+	/* the first page of the earlier MiB's table: what a stale level-1 link would give */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x10000000, RAM_BASE + 0x400000, 0x1000, 0), 0);
+	/* one 64K large page, two small pages, the hole, one more small page */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x10110000, pa0 + 0x14000, 0x10000, 0), 0);
+	assert_true(vcm_lv2_is_large(rd32(f->soc, vcm_lv1_link_pa(rd32(f->soc,
+			vcm_pgtable_base(f->pt) + vcm_lv1_index(0x10110000) * 4)) +
+			vcm_lv2_index(0x10110000) * 4)));
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x10120000, pa0 + 0x24000, 0x2000, 0), 0);
+	assert_int_equal(vcm_pgtable_map(f->pt, hole + 0x1000, pa0 + 0x27000, 0x1000, 0), 0);
+
+	assert_int_equal(vcm_dma_read(f->mmu, dva0, buf, 0x28000), -EFAULT);
+	assert_int_equal(f->nfaults, 1);
+	assert_int_equal(f->last.dva, hole);
+	assert_int_equal(f->last.type, VCM_FAULT_PAGE);
+	st = stats(f->mmu);
+	/* 4 + 16 small, 1 large, 2 small, and the hole's own walk when it faults */
+	assert_int_equal(st.translations, 24);
+	assert_int_equal(st.tlb_misses, 24);
+	assert_int_equal(st.walks, 24);
+	assert_int_equal(st.walk_reads, 48);
+	assert_int_equal(st.tlb_hits, 0);
+	assert_int_equal(st.faults, 1);
+
+	/* every page the burst walked is in the TLB, with its PA */
+	for (dva = dva0; dva < hole; dva += 0x1000) {
+		assert_int_equal(vcm_sysmmu_translate(f->mmu, dva, VCM_ACCESS_READ, &pa), 0);
+		assert_int_equal(pa, pa0 + (dva - dva0));
+	}
+	st = stats(f->mmu);
+	assert_int_equal(st.walks, 24);
+	assert_int_equal(st.tlb_hits, (hole - dva0) / 0x1000);
+	free(buf);
+}
+
+/*
+ * On a non-coherent SoC each level-2 entry a burst reads is checked as a
+ * walk checks it: one stale entry in the middle of the run is counted and
+ * warned about for exactly its page.
+ */
+static void test_burst_stale_lv2_entry(void **state)
+{
+	const uint64_t dva0 = 0x10000000, pa0 = RAM_BASE + 0x200000;
+	const unsigned npages = 8, bad = 5;
+	struct vcm_soc *soc = cache_soc(RAM_BASE, RAM_SIZE, true);
+	struct vcm_pgtable *pt = vcm_pgtable_create(soc);
+	struct vcm_sysmmu *mmu = vcm_sysmmu_create(soc, "fimd");
+	struct vcm_sysmmu_stats st;
+	uint8_t *buf = malloc(npages * 0x1000);
+	uint64_t link, entry;
+	uint32_t *cpu;
+	char text[64];
+
+	(void)state;
+	assert_false(vcm_is_err_or_null(pt));
+	assert_false(vcm_is_err_or_null(mmu));
+	vcm_sysmmu_set_pgtable_base(mmu, vcm_pgtable_base(pt));
+	vcm_sysmmu_enable(mmu);
+	assert_int_equal(vcm_pgtable_map(pt, dva0, pa0, npages * 0x1000, 0), 0);
+	link = vcm_lv1_link_pa(rd32(soc, vcm_pgtable_base(pt) + vcm_lv1_index(dva0) * 4));
+	entry = link + (vcm_lv2_index(dva0) + bad) * 4;
+	/* The CPU rewrites one entry and does not clean it: devices see the old one. */
+	cpu = vcm_soc_phys_to_host(soc, entry);
+	*cpu = vcm_mk_small(RAM_BASE + 0x300000);
+	cache_warnings_reset();
+
+	assert_int_equal(vcm_dma_read(mmu, dva0, buf, npages * 0x1000), 0);
+	vcm_sysmmu_get_stats(mmu, &st);
+	assert_int_equal(st.walks, npages);
+	assert_int_equal(st.stale_walks, 1);
+	assert_int_equal(cache_warnings, 1);
+	snprintf(text, sizeof(text), "fimd: walk for DVA %#llx read a stale",
+		 (unsigned long long)(dva0 + bad * 0x1000));
+	assert_true(cache_warned(text));
+	snprintf(text, sizeof(text), "at PA %#llx,", (unsigned long long)entry);
+	assert_true(cache_warned(text));
+
+	*cpu = vcm_mk_small(pa0 + bad * 0x1000);	/* what RAM holds: no longer stale */
+	test_warnings_quiet();
+	vcm_sysmmu_destroy(mmu);
+	assert_int_equal(vcm_pgtable_unmap(pt, dva0, npages * 0x1000), npages * 0x1000);
+	vcm_pgtable_destroy(pt);
+	test_soc_release(soc);
+	free(buf);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -649,6 +755,8 @@ int main(void)
 		T(test_concurrent),
 		T(test_concurrent_hits),
 		T(test_supersection),
+		T(test_burst_lv2_run),
+		cmocka_unit_test(test_burst_stale_lv2_entry),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
