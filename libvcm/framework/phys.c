@@ -211,73 +211,103 @@ static int page_order(vcm_addr_t va, vcm_addr_t pa, vcm_size_t left, const unsig
 }
 
 /*
- * Walk the pages of @phys mapped at @vaddr, calling @fn for each, stopping
- * after @limit pages or, unless @keep_going, at the first error.  *@done
- * counts the pages @fn was called on successfully (all of them with
- * @keep_going).  Returns 0 or the first error; a positive return of @fn
- * is success, as in the kernel.
+ * struct page_walk - what a walk over the pages of a phys needs besides
+ * its position, kept in memory so that the loop's position stays in
+ * registers across the calls of @fn.
+ * @fn, @priv: the callback and its argument.
+ * @orders: the page orders, largest first.
+ * @todo: how many more pages @fn may be called on.
+ * @keep_going: go on after an error of @fn.
+ * @err: the first error of @fn.
  */
-static int walk_pages(vcm_addr_t vaddr, const struct vcm_phys *phys, const unsigned char *orders,
-		      vcm_page_fn fn, void *priv, unsigned long limit, bool keep_going,
-		      unsigned long *done)
-{
-	int err = 0;
-	unsigned i;
+struct page_walk {
+	vcm_page_fn fn;
+	void *priv;
+	const unsigned char *orders;
+	unsigned long todo;
+	bool keep_going;
+	int err;
+};
 
-	for (i = 0; i < phys->count; i++) {
-		vcm_addr_t pa = phys->parts[i].start;
-		vcm_size_t left = phys->parts[i].size;
+/*
+ * Call @w's callback on one page.  Returns false if the walk stops there:
+ * an error without keep_going, or the last page it may do.
+ */
+static inline bool walk_page(struct page_walk *w, vcm_addr_t va, vcm_addr_t pa, unsigned order)
+{
+	int ret = w->fn(va, pa, order, w->priv);
+
+	if (ret < 0) {
+		if (!w->err)
+			w->err = ret;
+		if (!w->keep_going)
+			return false;
+	}
+	return --w->todo != 0;
+}
+
+/*
+ * Walk the pages of @phys mapped at @vaddr, calling @w->fn for each,
+ * stopping after @w->todo pages or, unless @w->keep_going, at the first
+ * error.  @w->todo ends lowered by the pages @fn was called on successfully
+ * (all of them with keep_going).  Returns 0 or the first error; a positive
+ * return of the callback is success, as in the kernel.
+ */
+static int walk_pages(struct page_walk *w, vcm_addr_t vaddr, const struct vcm_phys *phys)
+{
+	const struct vcm_phys_part *part = phys->parts, *end = part + phys->count;
+
+	if (!w->todo)
+		return 0;
+	for (; part < end; part++) {
+		vcm_addr_t pa = part->start;
+		vcm_size_t left = part->size;
 
 		while (left) {
-			int order = page_order(vaddr, pa, left, orders);
-			int ret;
+			int order = page_order(vaddr, pa, left, w->orders);
 
 			if (order < 0)
 				return order;
-			if (*done == limit)
-				return err;
-			ret = fn(vaddr, pa, (unsigned)order, priv);
-			if (ret < 0) {
-				if (!keep_going)
-					return ret;
-				if (!err)
-					err = ret;
-			}
-			(*done)++;
+			if (!walk_page(w, vaddr, pa, (unsigned)order))
+				return w->err;
 			vaddr += VCM_ORDER_BYTES(order);
 			pa += VCM_ORDER_BYTES(order);
 			left -= VCM_ORDER_BYTES(order);
 		}
 	}
-	return err;
+	return w->err;
 }
 
 int vcm_phys_walk_all(vcm_addr_t vaddr, const struct vcm_phys *phys,
 		      const unsigned char *orders, vcm_page_fn fn, void *priv)
 {
-	unsigned long done = 0;
+	struct page_walk w = { .fn = fn, .priv = priv, .todo = ULONG_MAX, .keep_going = true };
 
-	orders = orders_or_default(orders);
+	w.orders = orders = orders_or_default(orders);
 	if (vcm_is_err_or_null(phys) || !fn || !VCM_IS_ALIGNED(vaddr, VCM_PAGE_SIZE) ||
 	    !vcm_orders_valid(orders))
 		return -EINVAL;
-	return walk_pages(vaddr, phys, orders, fn, priv, ULONG_MAX, true, &done);
+	return walk_pages(&w, vaddr, phys);
 }
 
 VCM_EXPORT int vcm_phys_walk(vcm_addr_t vaddr, const struct vcm_phys *phys,
 			     const unsigned char *orders, vcm_page_fn callback,
 			     vcm_page_fn recovery, void *priv)
 {
-	unsigned long done = 0, undone = 0;
+	struct page_walk w = { .fn = callback, .priv = priv, .todo = ULONG_MAX };
 	int ret;
 
-	orders = orders_or_default(orders);
+	w.orders = orders = orders_or_default(orders);
 	if (vcm_phys_check((struct vcm_phys *)phys, VCM_PHYS_READ, __func__) || !callback ||
 	    !VCM_IS_ALIGNED(vaddr, VCM_PAGE_SIZE) || !vcm_orders_valid(orders))
 		return -EINVAL;
-	ret = walk_pages(vaddr, phys, orders, callback, priv, ULONG_MAX, false, &done);
+	ret = walk_pages(&w, vaddr, phys);
 	/* Undo exactly the pages already done; recovery errors are ignored. */
-	if (ret && recovery && done)
-		walk_pages(vaddr, phys, orders, recovery, priv, done, true, &undone);
+	if (ret && recovery) {
+		struct page_walk undo = { .fn = recovery, .priv = priv, .orders = orders,
+					  .todo = ULONG_MAX - w.todo, .keep_going = true };
+
+		walk_pages(&undo, vaddr, phys);
+	}
 	return ret;
 }

@@ -210,6 +210,14 @@ static void test_walk_recovery(void **state)
 	assert_int_equal(vcm_phys_walk(0x10000000, phys, orders_841, log_page, recover_page, &log),
 			 -EIO);
 	assert_int_equal(log.recovered, 0);
+	/* Failing inside a part cut into 64 KiB pages: exactly the 5 done go. */
+	memset(&log, 0, sizeof(log));
+	log.fail_at = 5;
+	assert_int_equal(vcm_phys_walk(0x10010000, phys, orders_841, log_page, recover_page, &log),
+			 -EIO);
+	assert_int_equal(log.recovered, 5);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(log.rec_va[i], 0x10010000 + i * 64 * KiB);
 	/* Bad arguments */
 	assert_int_equal(vcm_phys_walk(0x10000800, phys, orders_841, log_page, NULL, &log), -EINVAL);
 	assert_int_equal(vcm_phys_walk(0x10000000, NULL, orders_841, log_page, NULL, &log), -EINVAL);
