@@ -793,37 +793,9 @@ const uint32_t *vcm_pgtable_entry_slow(struct vcm_soc *soc, uint64_t pa,
 enum vcm_walk_result vcm_pgtable_walk_slow(struct vcm_soc *soc, uint64_t base, uint64_t dva,
 					   struct vcm_walk *w, struct vcm_ram_window *win)
 {
-	bool check = vcm_pgtable_walk_checks(soc, win);
-	enum vcm_walk_result r;
-	const uint32_t *p;
-	uint64_t pa;
-	uint32_t e;
+	struct vcm_walk_cursor c = { .valid = false };
 
-	w->stale = false;
-	w->pte_host = NULL;	/* (read not only through a window) */
-	pa = base + vcm_lv1_index(dva) * sizeof(uint32_t);
-	w->reads = 1;
-	w->pte_pa = pa;
-	p = vcm_pgtable_entry(soc, pa, win);
-	if (!p)
-		return VCM_WALK_BUS_ERROR;
-	e = vcm_lv1_read_acquire(p);
-	if (check)
-		vcm_pgtable_walk_check(soc, pa, e, w);
-	r = vcm_walk_lv1(w, pa, e);
-	if (r != VCM_WALK_NEXT)
-		return r;
-
-	pa = vcm_walk_lv2_pa(e, dva);
-	w->reads = 2;
-	w->pte_pa = pa;
-	p = vcm_pgtable_entry(soc, pa, win);
-	if (!p)
-		return VCM_WALK_BUS_ERROR;
-	e = vcm_pte_read(p);
-	if (check)
-		vcm_pgtable_walk_check(soc, pa, e, w);
-	return vcm_walk_lv2(w, pa, e);
+	return vcm_pgtable_walk_next(soc, base, dva, w, win, &c);
 }
 
 enum vcm_walk_result vcm_pgtable_walk_lv1(struct vcm_soc *soc, uint64_t base, uint64_t dva,
@@ -838,6 +810,7 @@ enum vcm_walk_result vcm_pgtable_walk_lv1(struct vcm_soc *soc, uint64_t base, ui
 
 	c->valid = false;
 	w->stale = false;
+	w->pte_host = p;
 	*fast = p != NULL;
 	if (!p) {
 		p = vcm_pgtable_entry(soc, pa, win);
@@ -850,7 +823,6 @@ enum vcm_walk_result vcm_pgtable_walk_lv1(struct vcm_soc *soc, uint64_t base, ui
 	e = vcm_lv1_read_acquire(p);
 	if (check)
 		vcm_pgtable_walk_check(soc, pa, e, w);
-	w->pte_host = *fast ? p : NULL;
 	r = vcm_walk_lv1(w, pa, e);
 	if (r != VCM_WALK_NEXT)
 		return r;

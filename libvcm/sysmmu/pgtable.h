@@ -381,7 +381,8 @@ static inline uint64_t vcm_walk_lv2_pa(uint32_t link, uint64_t dva)
 /*
  * vcm_pgtable_walk_slow() - vcm_pgtable_walk() for every case: tables
  * outside @win (a bank lookup moves it), redirected pages, and a device
- * walk on a non-coherent SoC (which checks what it reads).
+ * walk on a non-coherent SoC (which checks what it reads).  It is
+ * vcm_pgtable_walk_next() with an empty cursor: one copy of each level.
  */
 enum vcm_walk_result vcm_pgtable_walk_slow(struct vcm_soc *soc, uint64_t base, uint64_t dva,
 					   struct vcm_walk *w, struct vcm_ram_window *win);
