@@ -75,6 +75,12 @@ static inline void vcm_bias_lock(struct vcm_biaslock *l)
 		vcm_bias_lock_slow(l);
 }
 
+/* Drop a hold that vcm_bias_lock_fast() took. */
+static inline void vcm_bias_unlock_fast(struct vcm_biaslock *l)
+{
+	__atomic_store_n(&l->owner_in, 0, __ATOMIC_RELEASE);
+}
+
 static inline void vcm_bias_unlock(struct vcm_biaslock *l)
 {
 	if (__atomic_load_n(&l->slow_holder, __ATOMIC_RELAXED) == vcm_bias_self()) {

@@ -167,9 +167,27 @@ extern __thread struct vcm_reg_seen vcm_reg_seen[VCM_KIND_NR]
 	__attribute__((tls_model("initial-exec")));
 extern _Atomic uint64_t vcm_reg_releases[VCM_KIND_NR];
 
-/* vcm_reg_live() when the thread's memory does not answer: look it up. */
-static inline bool vcm_reg_live_lookup(const void *h, enum vcm_kind kind, uint64_t releases)
+/*
+ * vcm_reg_seen_live() - true if this thread's memory says that @h is a
+ * live handle of @kind; false if it does not know (no lookup).
+ */
+static inline bool vcm_reg_seen_live(const void *h, enum vcm_kind kind)
 {
+	const struct vcm_reg_seen *seen = &vcm_reg_seen[kind];
+
+	return seen->h == h &&
+	       seen->releases == atomic_load_explicit(&vcm_reg_releases[kind], memory_order_acquire);
+}
+
+/*
+ * vcm_reg_live_lookup() - vcm_reg_live() when the memory does not answer:
+ * the count is read before the lookup, so a release after it voids what
+ * is remembered.
+ */
+static inline bool vcm_reg_live_lookup(const void *h, enum vcm_kind kind)
+{
+	uint64_t releases = atomic_load_explicit(&vcm_reg_releases[kind], memory_order_acquire);
+
 	if (!vcm_reg_get(h, kind, NULL))
 		return false;
 	vcm_reg_seen[kind] = (struct vcm_reg_seen){ .h = h, .releases = releases };
@@ -183,12 +201,7 @@ static inline bool vcm_reg_live_lookup(const void *h, enum vcm_kind kind, uint64
  */
 static inline bool vcm_reg_live(const void *h, enum vcm_kind kind)
 {
-	uint64_t releases = atomic_load_explicit(&vcm_reg_releases[kind], memory_order_acquire);
-	const struct vcm_reg_seen *seen = &vcm_reg_seen[kind];
-
-	if (seen->h == h && seen->releases == releases)
-		return true;
-	return vcm_reg_live_lookup(h, kind, releases);
+	return vcm_reg_seen_live(h, kind) || vcm_reg_live_lookup(h, kind);
 }
 
 /*

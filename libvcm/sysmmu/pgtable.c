@@ -27,6 +27,12 @@
  * table) serialises map, unmap, dump and destroy; entries are
  * read and written with vcm_pte_read()/vcm_pte_write() so that hardware
  * walks may run concurrently (see pgtable.h).
+ *
+ * One 4 KiB page per call (an MMU driver's activate_page) is the hot case:
+ * a table this thread checked before, a coherent SoC, the lock's owner and
+ * an existing level-2 table take a path that makes no call at all
+ * (page_fast_lock()); anything else falls back to the general path, which
+ * checks everything again.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -548,11 +554,12 @@ static uint32_t *lv2_entry(const struct vcm_pgtable *pt, uint64_t dva)
 
 /*
  * One 4 KiB page into an existing table (the activate_page path of MMU
- * drivers): one entry checked and written, without the run machinery.
- * False if @size is not one page or the slot has no table yet; else *@err.
+ * drivers): one entry checked and written, without the run machinery;
+ * cleaned if @nc (pt->nc: a constant where the caller knows it).  False
+ * if @size is not one page or the slot has no table yet; else *@err.
  */
 VCM_HOT_INLINE bool map_one_small(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa,
-				  uint64_t size, int *err)
+				  uint64_t size, bool nc, int *err)
 {
 	uint32_t *p = size == VCM_SMALL_SIZE ? lv2_entry(pt, dva) : NULL;
 
@@ -564,7 +571,8 @@ VCM_HOT_INLINE bool map_one_small(struct vcm_pgtable *pt, uint64_t dva, uint64_t
 		return true;
 	}
 	vcm_pte_write(p, vcm_mk_small(pa));
-	clean_lv2(pt, vcm_lv1_index(dva), vcm_lv2_index(dva), 1);
+	if (nc)
+		clean_lv2(pt, vcm_lv1_index(dva), vcm_lv2_index(dva), 1);
 	pt->slot[vcm_lv1_index(dva)].used++;
 	return true;
 }
@@ -590,13 +598,28 @@ VCM_HOT_INLINE int map_locked(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa,
 {
 	int err;
 
-	if (map_one_small(pt, dva, pa, size, &err))
+	if (map_one_small(pt, dva, pa, size, pt->nc, &err))
 		return err;
 	return map_runs(pt, dva, pa, size, super);
 }
 
-VCM_TRACE_BODY int do_pgtable_map(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t pa,
-			       vcm_size_t size, unsigned prot)
+/*
+ * True if one 4 KiB page may take the fast path, now holding the lock: a
+ * page table this thread found live before (no lookup), on a coherent SoC
+ * (no clean to call), whose lock is biased to this thread.  It makes no
+ * call, so the public function needs no stack frame for it.  False, with
+ * nothing changed, in every other case: the caller takes the general path.
+ */
+VCM_HOT_INLINE bool page_fast_lock(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa,
+				   uint64_t size)
+{
+	return size == VCM_SMALL_SIZE && vcm_reg_seen_live(pt, VCM_KIND_PGTABLE) &&
+	       ranges_ok(dva, pa, size) && !pt->nc && vcm_bias_lock_fast(&pt->lock);
+}
+
+/* The general path: every check, the lock however it is held, any range. */
+static __attribute__((noinline)) int map_checked(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa,
+						 uint64_t size, unsigned prot)
 {
 	int err;
 
@@ -608,6 +631,21 @@ VCM_TRACE_BODY int do_pgtable_map(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_ad
 	err = map_locked(pt, dva, pa, size, (prot & VCM_MAP_SUPERSECTION) != 0);
 	pt_unlock(pt);
 	return err;
+}
+
+VCM_TRACE_BODY int do_pgtable_map(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t pa,
+			       vcm_size_t size, unsigned prot)
+{
+	bool done;
+	int err;
+
+	if (page_fast_lock(pt, dva, pa, size)) {
+		done = map_one_small(pt, dva, pa, size, false /* coherent */, &err);
+		vcm_bias_unlock_fast(&pt->lock);
+		if (done)
+			return err;
+	}
+	return map_checked(pt, dva, pa, size, prot);
 }
 
 VCM_TRACED_FN(int, vcm_pgtable_map, (struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t pa,
@@ -705,10 +743,11 @@ static uint64_t unmap_range(struct vcm_pgtable *pt, uint64_t dva, uint64_t end)
 /*
  * One 4 KiB page of an existing table, unless it is a large page's or the
  * table's last (freeing the table may call out): one entry checked and
- * cleared.  False if it is not such a page; else *@bytes unmapped.
+ * cleared, cleaned if @nc (as for map_one_small()).  False if it is not
+ * such a page; else *@bytes unmapped.
  */
 VCM_HOT_INLINE bool unmap_one_small(struct vcm_pgtable *pt, uint64_t dva, uint64_t size,
-				    uint64_t *bytes)
+				    bool nc, uint64_t *bytes)
 {
 	uint32_t *p = size == VCM_SMALL_SIZE ? lv2_entry(pt, dva) : NULL;
 	struct lv2_slot *s = &pt->slot[vcm_lv1_index(dva)];
@@ -723,7 +762,8 @@ VCM_HOT_INLINE bool unmap_one_small(struct vcm_pgtable *pt, uint64_t dva, uint64
 	if (vcm_lv2_is_large(e) || s->used == 1)
 		return false;
 	vcm_pte_write(p, 0);
-	clean_lv2(pt, vcm_lv1_index(dva), vcm_lv2_index(dva), 1);
+	if (nc)
+		clean_lv2(pt, vcm_lv1_index(dva), vcm_lv2_index(dva), 1);
 	s->used--;
 	*bytes = VCM_SMALL_SIZE;
 	return true;
@@ -743,15 +783,16 @@ VCM_HOT_INLINE uint64_t unmap_locked(struct vcm_pgtable *pt, uint64_t dva, uint6
 {
 	uint64_t bytes;
 
-	if (unmap_one_small(pt, dva, size, &bytes))
+	if (unmap_one_small(pt, dva, size, pt->nc, &bytes))
 		return bytes;
 	return unmap_runs(pt, dva, size);
 }
 
-VCM_TRACE_BODY vcm_size_t do_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva,
-					vcm_size_t size)
+/* The general path of unmap. */
+static __attribute__((noinline)) uint64_t unmap_checked(struct vcm_pgtable *pt, uint64_t dva,
+						       uint64_t size)
 {
-	uint64_t bytes = 0;
+	uint64_t bytes;
 
 	if (!vcm_pgtable_ok(pt, "vcm_pgtable_unmap") || !range_ok(dva, size)) {
 		if (vcm_reg_live(pt, VCM_KIND_PGTABLE) || vcm_is_err_or_null(pt))
@@ -763,6 +804,21 @@ VCM_TRACE_BODY vcm_size_t do_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dv
 	bytes = unmap_locked(pt, dva, size);
 	pt_unlock(pt);
 	return bytes;
+}
+
+VCM_TRACE_BODY vcm_size_t do_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva,
+					vcm_size_t size)
+{
+	uint64_t bytes;
+	bool done;
+
+	if (page_fast_lock(pt, dva, 0, size)) {
+		done = unmap_one_small(pt, dva, size, false /* coherent */, &bytes);
+		vcm_bias_unlock_fast(&pt->lock);
+		if (done)
+			return bytes;
+	}
+	return unmap_checked(pt, dva, size);
 }
 
 VCM_TRACED_FN(vcm_size_t, vcm_pgtable_unmap,

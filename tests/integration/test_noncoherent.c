@@ -4,7 +4,8 @@
  * a camera-style driver that forgets the invalidate after the device wrote
  * the frame, one that forgets the clean before the device reads, a correct
  * driver, an unaligned USERPTR buffer sharing its last cache line with a
- * live variable, a page-table write without a clean, and the kernel's
+ * live variable, a page-table write without a clean, one page mapped per
+ * call into a libvcm page table, and the kernel's
  * names (<vcm/kernel.h>) and libvcm's sync calls on res, phys and userptr.
  * Each scenario runs twice: coherent (the bug does not show) and
  * non-coherent (it shows, and is reported).
@@ -291,6 +292,47 @@ static void test_pgtable_write_without_clean(void **state)
 	vcm_soc_free_pages(c->soc, lv1, VCM_LV1_TABLE_ORDER);
 }
 
+/*
+ * A driver that maps one page per call (activate_page) into a libvcm page
+ * table: every entry written or cleared is cleaned, so the walker (RAM)
+ * sees each page mapped and each page unmapped.  Planted: one-page calls
+ * that skipped the clean would leave the walker RAM's old entries (faults
+ * on mapped pages, stale walks reported).
+ */
+static void test_one_page_per_call_cleaned(void **state)
+{
+	struct ctx *c = *state;
+	struct vcm_sysmmu *mmu = vcm_sysmmu_create(c->soc, "g2d");
+	struct vcm_pgtable *pt = vcm_pgtable_create(c->soc);
+	const vcm_size_t page = VCM_PAGE_SIZE;
+	struct vcm_sysmmu_stats st;
+	vcm_addr_t pa;
+	unsigned i;
+	uint8_t b;
+
+	assert_int_equal(vcm_soc_alloc_pages(c->soc, 2, &pa), 0);
+	vcm_sysmmu_set_pgtable_base(mmu, vcm_pgtable_base(pt));
+	vcm_sysmmu_set_fault_reports(mmu, false);
+	vcm_sysmmu_enable(mmu);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(vcm_pgtable_map(pt, WINDOW + i * page, pa + i * page, page, 0), 0);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(vcm_dma_read(mmu, WINDOW + i * page, &b, 1), 0);
+	for (i = 1; i < 4; i++)
+		assert_int_equal(vcm_pgtable_unmap(pt, WINDOW + i * page, page), page);
+	vcm_sysmmu_tlb_invalidate(mmu);
+	for (i = 1; i < 4; i++)
+		assert_int_equal(vcm_dma_read(mmu, WINDOW + i * page, &b, 1), -EFAULT);
+	assert_int_equal(vcm_dma_read(mmu, WINDOW, &b, 1), 0);
+	vcm_sysmmu_get_stats(mmu, &st);
+	assert_int_equal(st.stale_walks, 0);
+	assert_int_equal(cache_warnings, 0);
+	assert_int_equal(vcm_pgtable_unmap(pt, WINDOW, page), page);
+	vcm_sysmmu_destroy(mmu);
+	vcm_pgtable_destroy(pt);
+	vcm_soc_free_pages(c->soc, pa, 2);
+}
+
 /* libvcm's own page tables need no clean from the driver: map, unmap, map. */
 static void test_library_pgtables_are_cleaned(void **state)
 {
@@ -467,6 +509,7 @@ int main(void)
 		BOTH(test_unaligned_buffer_live_neighbour),
 		BOTH(test_pgtable_write_without_clean),
 		BOTH(test_library_pgtables_are_cleaned),
+		BOTH(test_one_page_per_call_cleaned),
 		BOTH(test_kernel_names),
 		BOTH(test_res_phys_sync),
 		BOTH(test_flush_all),

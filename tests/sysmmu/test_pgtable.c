@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test_pgtable.c - Exynos page tables in SoC RAM: raw entries, page-size
- * choice, overlap refusal, cut refusal, level-2 freeing, rollback, random
+ * choice, overlap refusal, cut refusal, level-2 freeing, the one-page
+ * path (its checks, a released table, a second thread), rollback, random
  * sequences against an independent decoder and model, dump, 16 MiB
  * supersections (raw entries, cuts, dump).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 
 #include "sysmmu_util.h"
@@ -281,6 +283,86 @@ static void test_unmap_cut(void **state)
 	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00240000, 0x10000), 0x10000);
 	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00000000, 0x240000), 0x110000);
 	assert_int_equal(vcm_soc_free_bytes(f->soc), f->free0 - 0x4000);
+}
+
+/*
+ * One page per call where the fast path applies (a table this thread used
+ * before, an existing level-2 table, the lock's owner) checks all that the
+ * general path checks.  Planted: a fast path without the range check maps
+ * an unaligned DVA or PA, or a PA above 4 GiB, into the table that is there.
+ */
+static void test_one_page_path(void **state)
+{
+	struct fixture *f = *state;
+	struct pt_snap *a, *b;
+	unsigned long w;
+
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00400000, 0x40400000, 0x1000, 0), 0);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00410000, 0x40410000, 0x10000, 0), 0);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00401000, 0x40401000, 0x1000, 0), 0);
+	expect_page(f, 0x00401000, SZ_4K_, 0x40401000);
+
+	a = snap(f);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00402800, 0x40402000, 0x1000, 0), -EINVAL);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00402000, 0x40402004, 0x1000, 0), -EINVAL);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00402000, 0x140402000ULL, 0x1000, 0), -EINVAL);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00401000, 0x40501000, 0x1000, 0), -EADDRINUSE);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00411000, 0x40501000, 0x1000, 0), -EADDRINUSE);
+	w = vcm_warn_count();
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00400800, 0x1000), 0);
+	assert_int_equal(vcm_warn_count(), w + 1);
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00411000, 0x1000), 0);	/* a 64K page's */
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00402000, 0x1000), 0);	/* nothing there */
+	b = snap(f);
+	assert_true(snap_equal(a, b));
+	snap_free(a);
+	snap_free(b);
+
+	/* The table's last page takes its table with it. */
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00401000, 0x1000), 0x1000);
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00410000, 0x10000), 0x10000);
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00400000, 0x1000), 0x1000);
+	assert_int_equal(rd32(f->soc, vcm_pgtable_base(f->pt) + 4 * 4), 0);
+}
+
+static void *map_one(void *pt)
+{
+	return (void *)(intptr_t)vcm_pgtable_map(pt, 0x00402000, 0x40402000, 0x1000, 0);
+}
+
+/*
+ * A page table released after this thread mapped pages one per call is
+ * refused on that path too, with the warning, and nothing of it is
+ * touched (valgrind); one another thread used too goes on working.
+ */
+static void test_one_page_path_owners(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm_pgtable *pt = vcm_pgtable_create(f->soc);
+	unsigned long w;
+	pthread_t t;
+	void *ret;
+
+	assert_int_equal(vcm_pgtable_map(pt, 0x00400000, 0x40400000, 0x1000, 0), 0);
+	assert_int_equal(vcm_pgtable_map(pt, 0x00401000, 0x40401000, 0x1000, 0), 0);
+	assert_int_equal(vcm_pgtable_unmap(pt, 0x00401000, 0x1000), 0x1000);
+	vcm_pgtable_destroy(pt);
+	w = vcm_warn_count();
+	assert_int_equal(vcm_pgtable_map(pt, 0x00401000, 0x40401000, 0x1000, 0), -EINVAL);
+	assert_int_equal(vcm_pgtable_unmap(pt, 0x00400000, 0x1000), 0);
+	assert_int_equal(vcm_warn_count(), w + 2);
+
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00400000, 0x40400000, 0x1000, 0), 0);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00401000, 0x40401000, 0x1000, 0), 0);
+	assert_int_equal(pthread_create(&t, NULL, map_one, f->pt), 0);
+	pthread_join(t, &ret);
+	assert_null(ret);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00403000, 0x40403000, 0x1000, 0), 0);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00402000, 0x40402000, 0x1000, 0), -EADDRINUSE);
+	expect_page(f, 0x00402000, SZ_4K_, 0x40402000);
+	expect_page(f, 0x00403000, SZ_4K_, 0x40403000);
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00402000, 0x1000), 0x1000);
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00400000, 0x4000), 0x3000);
 }
 
 /* Level-2 tables are 1 KiB, four to a page; pages go back when empty. */
@@ -653,6 +735,8 @@ int main(void)
 		T(test_overlap),
 		T(test_unmap_cut),
 		T(test_lv2_sharing),
+		T(test_one_page_path),
+		T(test_one_page_path_owners),
 		cmocka_unit_test(test_enomem_rollback),
 		cmocka_unit_test(test_create_enomem),
 		T(test_random),
