@@ -130,6 +130,18 @@ static inline bool vcm_reg_read_fast(uintptr_t key, uint64_t *meta, void **priv)
 	}
 }
 
+/*
+ * vcm_reg_live_fast() - the lock-free half of vcm_reg_live(), for hot paths
+ * that keep every call out of line: true if @h is a live handle of @kind;
+ * false if the lock-free read cannot tell (ask vcm_handle_ok()).
+ */
+static inline bool vcm_reg_live_fast(const void *h, enum vcm_kind kind)
+{
+	uint64_t meta;
+
+	return vcm_reg_read_fast((uintptr_t)h, &meta, NULL) && (meta & VCM_REG_KIND_MASK) == kind;
+}
+
 /* The slow path of vcm_reg_get(): the same question under the lock. */
 bool vcm_reg_get_locked(const void *h, enum vcm_kind kind, void **priv);
 
