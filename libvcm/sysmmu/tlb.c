@@ -24,7 +24,7 @@ int vcm_tlb_init(struct vcm_tlb *t, unsigned entries)
 		return -ENOMEM;
 	}
 	t->size = entries;
-	t->hash_bits = bits;
+	t->hash_shift = 32 - bits;
 	vcm_tlb_flush(t);
 	return 0;
 }
@@ -42,7 +42,7 @@ void vcm_tlb_flush(struct vcm_tlb *t)
 {
 	unsigned i;
 
-	for (i = 0; i < 1U << t->hash_bits; i++)
+	for (i = 0; i < 1U << (32 - t->hash_shift); i++)
 		VCM_TLB_SET(t->bucket[i], VCM_TLB_NONE);
 	for (i = 0; i < t->size; i++)
 		VCM_TLB_SET(t->e[i].valid, false);
@@ -92,9 +92,10 @@ struct vcm_tlb_entry *vcm_tlb_insert(struct vcm_tlb *t, uint32_t dva, unsigned p
 	VCM_TLB_SET(e->cls, (uint8_t)vcm_tlb_class_of(page_shift));
 	VCM_TLB_SET(e->mask, (uint32_t)((1ULL << page_shift) - 1));
 	VCM_TLB_SET(e->tag, dva & ~e->mask);
+	VCM_TLB_SET(e->key, vcm_tlb_key(dva, e->cls));
 	e->warned = false;
 	VCM_TLB_SET(e->valid, true);
-	e->bucket = vcm_tlb_hash(t, dva >> page_shift, e->cls);
+	e->bucket = vcm_tlb_hash(t, e->key);
 	head = &t->bucket[e->bucket];
 	VCM_TLB_SET(e->next, *head);
 	VCM_TLB_SET(*head, i);
