@@ -29,8 +29,8 @@
  * walks may run concurrently (see pgtable.h).
  *
  * One 4 KiB page per call (an MMU driver's activate_page) is the hot case:
- * a table this thread checked before, a coherent SoC, the lock's owner and
- * an existing level-2 table take a path that makes no call at all
+ * a live table (checked without a call), a coherent SoC, the lock's owner
+ * and an existing level-2 table take a path that makes no call at all
  * (page_fast_lock()); anything else falls back to the general path, which
  * checks everything again.
  */
@@ -605,7 +605,7 @@ VCM_HOT_INLINE int map_locked(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa,
 
 /*
  * True if one 4 KiB page may take the fast path, now holding the lock: a
- * page table this thread found live before (no lookup), on a coherent SoC
+ * live page table (vcm_reg_live_fast(): no call), on a coherent SoC
  * (no clean to call), whose lock is biased to this thread.  It makes no
  * call, so the public function needs no stack frame for it.  False, with
  * nothing changed, in every other case: the caller takes the general path.
@@ -613,7 +613,7 @@ VCM_HOT_INLINE int map_locked(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa,
 VCM_HOT_INLINE bool page_fast_lock(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa,
 				   uint64_t size)
 {
-	return size == VCM_SMALL_SIZE && vcm_reg_seen_live(pt, VCM_KIND_PGTABLE) &&
+	return size == VCM_SMALL_SIZE && vcm_reg_live_fast(pt, VCM_KIND_PGTABLE) &&
 	       ranges_ok(dva, pa, size) && !pt->nc && vcm_bias_lock_fast(&pt->lock);
 }
 
@@ -856,34 +856,29 @@ enum vcm_walk_result vcm_pgtable_walk_slow(struct vcm_soc *soc, uint64_t base, u
 
 enum vcm_walk_result vcm_pgtable_walk_lv1(struct vcm_soc *soc, uint64_t base, uint64_t dva,
 					  struct vcm_walk *w, struct vcm_ram_window *win,
-					  struct vcm_walk_cursor *c, bool *fast)
+					  struct vcm_walk_cursor *c)
 {
-	bool check = vcm_pgtable_walk_checks(soc, win);
 	uint64_t pa = base + vcm_lv1_index(dva) * sizeof(uint32_t);
-	const uint32_t *p = check ? NULL : vcm_ram_window_host(win, pa);
+	const uint32_t *p = vcm_pgtable_entry(soc, pa, win);
 	enum vcm_walk_result r;
 	uint32_t e;
 
 	c->valid = false;
 	w->stale = false;
-	w->pte_host = p;
-	*fast = p != NULL;
+	w->pte_host = vcm_ram_window_host(win, pa);	/* read through the window */
 	if (!p) {
-		p = vcm_pgtable_entry(soc, pa, win);
-		if (!p) {
-			w->reads = 1;
-			w->pte_pa = pa;
-			return VCM_WALK_BUS_ERROR;
-		}
+		w->reads = 1;
+		w->pte_pa = pa;
+		return VCM_WALK_BUS_ERROR;
 	}
 	e = vcm_lv1_read_acquire(p);
-	if (check)
+	c->check = vcm_pgtable_walk_checks(soc, win);
+	if (c->check)
 		vcm_pgtable_walk_check(soc, pa, e, w);
 	r = vcm_walk_lv1(w, pa, e);
 	if (r != VCM_WALK_NEXT)
 		return r;
 	c->valid = true;
-	c->check = check;
 	c->lv1_index = (uint32_t)vcm_lv1_index(dva);
 	c->link = e;
 	c->lv1_pa = pa;
@@ -900,8 +895,18 @@ void vcm_pgtable_walk_check(struct vcm_soc *soc, uint64_t pa, uint32_t e, struct
 	w->stale_ram = e;
 }
 
-VCM_TRACE_BODY int do_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t dva,
-				       vcm_addr_t *pa)
+/* PA of byte @dva of the page walk @w found. */
+static uint64_t walk_phys(const struct vcm_walk *w, uint64_t dva)
+{
+	return w->pa_base + (dva & ((1ULL << w->page_shift) - 1));
+}
+
+/*
+ * vcm_pgtable_dva_to_phys() all the way: every check, the walk for every
+ * case.  Out of line, so that the common case below stays a leaf.
+ */
+static __attribute__((noinline)) int dva_to_phys_slow(const struct vcm_pgtable *pt,
+						      vcm_addr_t dva, vcm_addr_t *pa)
 {
 	struct vcm_ram_window win;
 	struct vcm_walk w;
@@ -909,10 +914,33 @@ VCM_TRACE_BODY int do_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr
 	if (!vcm_pgtable_ok(pt, "vcm_pgtable_dva_to_phys") || !pa || dva >= VCM_PT_ADDR_LIMIT)
 		return -EINVAL;
 	win = pt->win;		/* a copy: concurrent calls may move theirs */
-	if (vcm_pgtable_walk(pt->soc, pt->lv1_pa, dva, &w, &win) != VCM_WALK_OK)
+	if (vcm_pgtable_walk_slow(pt->soc, pt->lv1_pa, dva, &w, &win) != VCM_WALK_OK)
 		return -ENOENT;
-	*pa = w.pa_base + (dva & ((1ULL << w.page_shift) - 1));
+	*pa = walk_phys(&w, dva);
 	return 0;
+}
+
+/*
+ * The common case: a live table (a lock-free registry hit), good
+ * arguments, and both entries read through the table's own window.
+ */
+VCM_TRACE_BODY int do_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t dva,
+				       vcm_addr_t *pa)
+{
+	enum vcm_walk_result r;
+	struct vcm_walk w;
+
+	if (__builtin_expect(vcm_reg_live_fast(pt, VCM_KIND_PGTABLE) && pa &&
+			     dva < VCM_PT_ADDR_LIMIT, 1)) {
+		r = vcm_pgtable_walk_fast(pt->soc, pt->lv1_pa, dva, &w, &pt->win);
+		if (r == VCM_WALK_OK) {
+			*pa = walk_phys(&w, dva);
+			return 0;
+		}
+		if (r != VCM_WALK_SLOW)
+			return -ENOENT;
+	}
+	return dva_to_phys_slow(pt, dva, pa);
 }
 
 VCM_TRACED_FN(int, vcm_pgtable_dva_to_phys,

@@ -286,10 +286,10 @@ static void test_unmap_cut(void **state)
 }
 
 /*
- * One page per call where the fast path applies (a table this thread used
- * before, an existing level-2 table, the lock's owner) checks all that the
- * general path checks.  Planted: a fast path without the range check maps
- * an unaligned DVA or PA, or a PA above 4 GiB, into the table that is there.
+ * One page per call where the fast path applies (a live table, an existing
+ * level-2 table, the lock's owner) checks all that the general path
+ * checks.  Planted: a fast path without the range check maps an unaligned
+ * DVA or PA, or a PA above 4 GiB, into the table that is there.
  */
 static void test_one_page_path(void **state)
 {
