@@ -12,7 +12,7 @@
  * For every order o in 0..max_order:
  *
  *   free[o]   a hierarchical bitmap.  Level 0 has one bit per block index
- *             (plus one spare bit, see below); bit i set = a free block of
+ *             (see "The buddy of the last block" below); bit i set = a free block of
  *             exactly order o starts at pfn i << o.  Level l+1 has one bit
  *             per 64-bit word of level l, set when that word is non-zero.
  *             The top level is a single word, so the lowest free block is
@@ -31,10 +31,12 @@
  * block.  Free blocks are fully coalesced: below max_order no free block has
  * a free buddy of the same order.
  *
- * The spare bit of free[o] level 0: the buddy of the last block (index
- * nblocks - 1, when it is even) has index nblocks, which does not fit in the
- * arena.  Its bit exists and is never set, so coalescing tests buddies
- * without a bound check.
+ * The buddy of the last block (index nblocks - 1, when it is even) has
+ * index nblocks, which does not fit in the arena.  nblocks is odd then, so
+ * that bit lies in the last word of level 0 beside the last block's: it
+ * exists, is never set, and coalescing tests buddies without a bound check.
+ * (An arena of a power of two pages needs no word beyond its blocks', so
+ * its summaries have no extra level for such a bit.)
  *
  * All bitmaps live in one zeroed allocation outside the managed memory.
  * Each order costs about 2 bits per block, 2 * 2 bits per page over all
@@ -49,10 +51,12 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "buddy.h"
 #include "fault-inject-internal.h"
+#include "internal.h"
 
 #define WORD_SHIFT	6
 #define WORD_BITS	(1U << WORD_SHIFT)
@@ -62,14 +66,16 @@
  * window is 2^20 pages). */
 #define BUDDY_MAX_PAGES		(1ULL << 32)
 /*
- * Levels of a hierarchical bitmap of up to BUDDY_MAX_PAGES + 1 bits:
- * 2^26 + 1, 2^20 + 1, 2^14 + 1, 257, 5 and 1 words.
+ * Levels of a hierarchical bitmap of up to BUDDY_MAX_PAGES bits: 2^26,
+ * 2^20, 2^14, 256, 4 and 1 words.
  */
 #define BUDDY_MAX_LEVELS	6
 
 struct buddy_bitmap {
 	uint64_t *level[BUDDY_MAX_LEVELS];	/* level[0]: one bit per block */
 	unsigned int nlevels;			/* level[nlevels - 1] is 1 word */
+	uint64_t end;				/* every set bit is below it */
+	unsigned int top;			/* the level whose word 0 covers end */
 };
 
 struct buddy_order {
@@ -187,11 +193,22 @@ static size_t hbm_layout(struct buddy_bitmap *h, uint64_t nbits, uint64_t *base)
 	return total;
 }
 
-static inline void hbm_set(struct buddy_bitmap *h, uint64_t idx)
+/*
+ * Every set bit is below @end: word 0 of level h->top covers them all, and
+ * above it each level's only set bit is bit 0 of word 0, so a search starts
+ * at h->top.  A bitmap of a large arena of which only the low part is used
+ * is searched as fast as a small one.
+ */
+static inline void hbm_set_end(struct buddy_bitmap *h, uint64_t end)
 {
-	unsigned int l;
+	h->end = end;
+	h->top = end > WORD_BITS ? floor_log2(end - 1) / WORD_SHIFT : 0;
+}
 
-	for (l = 0; l < h->nlevels; l++) {
+/* Set bit @idx of level @l and the summary bits of the words it fills. */
+static void hbm_set_from(struct buddy_bitmap *h, unsigned int l, uint64_t idx)
+{
+	for (; l < h->nlevels; l++) {
 		uint64_t *w = &h->level[l][idx >> WORD_SHIFT];
 		uint64_t old = *w;
 
@@ -202,28 +219,74 @@ static inline void hbm_set(struct buddy_bitmap *h, uint64_t idx)
 	}
 }
 
-static inline void hbm_clear(struct buddy_bitmap *h, uint64_t idx)
+/*
+ * Set bit @idx.  Below h->end the bitmap is not empty and word 0 of level
+ * h->top is set, so the summaries to update end there at the latest.
+ */
+static inline void hbm_set(struct buddy_bitmap *h, uint64_t idx)
 {
-	unsigned int l;
+	unsigned int top = h->top, l;
 
-	for (l = 0; l < h->nlevels; l++) {
+	if (idx >= h->end) {
+		hbm_set_end(h, idx + 1);
+		hbm_set_from(h, 0, idx);
+		return;
+	}
+#pragma GCC unroll 6
+	for (l = 0; l < BUDDY_MAX_LEVELS && l <= top; l++) {
+		uint64_t *w = &h->level[l][idx >> (WORD_SHIFT * (l + 1))];
+		uint64_t old = *w;
+
+		*w = old | word_bit(idx >> (WORD_SHIFT * l));
+		if (old)
+			return;
+	}
+}
+
+/* Clear bit @idx of level @l and the summary bits of the words it empties. */
+static inline void hbm_clear_from(struct buddy_bitmap *h, unsigned int l, uint64_t idx)
+{
+	for (; l < h->nlevels; l++) {
 		uint64_t *w = &h->level[l][idx >> WORD_SHIFT];
 
 		*w &= ~word_bit(idx);
 		if (*w)
-			break;
+			return;
 		idx >>= WORD_SHIFT;
 	}
+	hbm_set_end(h, 0);	/* the top word is zero: the bitmap is empty */
 }
 
-/* Lowest set bit; the bitmap must not be empty. */
-static inline uint64_t hbm_first(const struct buddy_bitmap *h)
+static inline void hbm_clear(struct buddy_bitmap *h, uint64_t idx)
 {
-	uint64_t idx = 0;
-	unsigned int l = h->nlevels;
+	hbm_clear_from(h, 0, idx);
+}
 
-	while (l--)
-		idx = (idx << WORD_SHIFT) | __builtin_ctzll(h->level[l][idx]);
+
+/*
+ * Take the lowest set bit (the bitmap must not be empty): one ctz per level
+ * from h->top down, then clear the lowest bit of the words on that path
+ * from level 0 up while they turn zero.  (The loops run over a constant
+ * bound so that the compiler unrolls them.)
+ */
+static inline uint64_t hbm_take_first(struct buddy_bitmap *h)
+{
+	unsigned int top = h->top, l;
+	uint64_t idx = 0;
+
+#pragma GCC unroll 6
+	for (l = BUDDY_MAX_LEVELS; l-- > 0;)
+		if (l <= top)
+			idx = (idx << WORD_SHIFT) | __builtin_ctzll(h->level[l][idx]);
+#pragma GCC unroll 6
+	for (l = 0; l < BUDDY_MAX_LEVELS && l <= top; l++) {
+		uint64_t *w = &h->level[l][idx >> (WORD_SHIFT * (l + 1))];
+
+		*w &= *w - 1;
+		if (*w)
+			return idx;
+	}
+	hbm_clear_from(h, top + 1, 0);	/* the last bit: bit 0 above top */
 	return idx;
 }
 
@@ -232,6 +295,7 @@ static void hbm_set_prefix(struct buddy_bitmap *h, uint64_t nbits)
 {
 	unsigned int l;
 
+	hbm_set_end(h, nbits);
 	for (l = 0; l < h->nlevels && nbits; l++) {
 		bits_set_prefix(h->level[l], nbits);
 		nbits = words_for_bits(nbits);
@@ -260,46 +324,72 @@ static inline void free_block_del(struct vcm_buddy *b, unsigned int order,
 		b->nonempty &= ~(1ULL << order);
 }
 
+/* Split the free block @idx of order @cur down to @order: its upper halves
+ * become free.  Returns the index at @order of the lower part kept. */
+static __attribute__((noinline)) uint64_t block_split(struct vcm_buddy *b, unsigned int cur,
+						      unsigned int order, uint64_t idx)
+{
+	while (cur > order) {
+		cur--;
+		idx <<= 1;
+		free_block_add(b, cur, idx | 1);
+	}
+	return idx;
+}
+
 /*
  * Take the lowest free block of the smallest order >= @order, split it down
  * to @order (the upper halves become free) and return its pfn.  The caller
  * records the allocation; b->free_pages is not touched.
  */
-static inline int block_take(struct vcm_buddy *b, unsigned int order,
-			     uint64_t *pfn)
+VCM_HOT_INLINE int block_take(struct vcm_buddy *b, unsigned int order, uint64_t *pfn)
 {
 	uint64_t avail = b->nonempty >> order;
+	struct buddy_order *o;
 	unsigned int cur;
 	uint64_t idx;
 
 	if (!avail)
 		return -ENOMEM;
 	cur = order + __builtin_ctzll(avail);
-	idx = hbm_first(&b->order[cur].free);
-	free_block_del(b, cur, idx);
-	while (cur > order) {
-		cur--;
-		idx <<= 1;
-		free_block_add(b, cur, idx | 1);
-	}
+	o = &b->order[cur];
+	idx = hbm_take_first(&o->free);
+	if (--o->nfree == 0)
+		b->nonempty &= ~(1ULL << cur);
+	if (cur > order)
+		idx = block_split(b, cur, order, idx);
 	*pfn = idx << order;
 	return 0;
+}
+
+/* True when the buddy of block @idx of @order is a free block of @order. */
+static inline bool buddy_is_free(const struct vcm_buddy *b, unsigned int order, uint64_t idx)
+{
+	return order < b->max_order && bit_test(b->order[order].free.level[0], idx ^ 1);
+}
+
+/* block_release() when the block's buddy is free: merge while they are. */
+static __attribute__((noinline)) void block_merge(struct vcm_buddy *b, unsigned int order,
+						  uint64_t idx)
+{
+	do {
+		free_block_del(b, order, idx ^ 1);
+		idx >>= 1;
+		order++;
+	} while (buddy_is_free(b, order, idx));
+	free_block_add(b, order, idx);
 }
 
 /*
  * Give a block back as free, merging with its free buddies up to
  * max_order.  The block must not be free or allocated in the bitmaps.
  */
-static inline void block_release(struct vcm_buddy *b, unsigned int order,
-				 uint64_t idx)
+VCM_HOT_INLINE void block_release(struct vcm_buddy *b, unsigned int order, uint64_t idx)
 {
-	while (order < b->max_order &&
-	       bit_test(b->order[order].free.level[0], idx ^ 1)) {
-		free_block_del(b, order, idx ^ 1);
-		idx >>= 1;
-		order++;
-	}
-	free_block_add(b, order, idx);
+	if (buddy_is_free(b, order, idx))
+		block_merge(b, order, idx);
+	else
+		free_block_add(b, order, idx);
 }
 
 /* True when a block of exactly @order is allocated at @pfn. */
@@ -316,6 +406,12 @@ static inline int block_is_allocated(const struct vcm_buddy *b,
 
 /* --- creation ------------------------------------------------------------ */
 
+/* Bits of an order's free map: one per block position (one at least). */
+static uint64_t map_bits(const struct buddy_order *o)
+{
+	return o->nblocks ? o->nblocks : 1;
+}
+
 /* Lay out every bitmap from @base (NULL: count only); 0 when too big. */
 static size_t buddy_layout(struct vcm_buddy *b, uint64_t *base)
 {
@@ -326,8 +422,8 @@ static size_t buddy_layout(struct vcm_buddy *b, uint64_t *base)
 		struct buddy_order *o = &b->order[order];
 		size_t words;
 
-		/* One spare bit: see "The spare bit" above. */
-		words = hbm_layout(&o->free, o->nblocks + 1,
+		/* See "The buddy of the last block" above. */
+		words = hbm_layout(&o->free, map_bits(o),
 				   base ? base + total : NULL);
 		if (!words)
 			return 0;
@@ -631,6 +727,24 @@ static int check_cover(uint64_t *seen, uint64_t pfn, unsigned int order)
 	return 0;
 }
 
+/*
+ * The search bound of a free map: every set bit below h->end, h->end 0
+ * exactly when the map is empty, h->top the level whose word 0 covers it.
+ */
+static int check_end(const struct buddy_bitmap *h, uint64_t nbits, uint64_t nfree)
+{
+	struct buddy_bitmap expect = *h;
+	uint64_t idx;
+
+	hbm_set_end(&expect, h->end);
+	if (expect.top != h->top || !nfree != !h->end || h->end > nbits)
+		return -1;
+	for (idx = h->end; idx < nbits; idx++)
+		if (bit_test(h->level[0], idx))
+			return -1;
+	return 0;
+}
+
 /* Walk the blocks of one order: counters, coalescing, overlap. */
 static int check_order(const struct vcm_buddy *b, unsigned int order,
 		       uint64_t *seen, uint64_t *covered)
@@ -639,7 +753,7 @@ static int check_order(const struct vcm_buddy *b, unsigned int order,
 	const uint64_t *fmap = o->free.level[0];
 	uint64_t nfree = 0, idx;
 
-	if (check_summaries(&o->free, o->nblocks + 1) ||
+	if (check_summaries(&o->free, map_bits(o)) ||
 	    check_tail_clear(fmap, o->nblocks) ||
 	    check_tail_clear(o->alloc, o->nblocks))
 		return -1;
@@ -660,7 +774,7 @@ static int check_order(const struct vcm_buddy *b, unsigned int order,
 	}
 	if (nfree != o->nfree || !nfree != !(b->nonempty & (1ULL << order)))
 		return -1;
-	return 0;
+	return check_end(&o->free, o->nblocks, nfree);
 }
 
 int vcm_buddy_check(const struct vcm_buddy *b)
