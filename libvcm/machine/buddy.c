@@ -54,72 +54,14 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "buddy.h"
+#include "buddy-inline.h"
 #include "fault-inject-internal.h"
-#include "internal.h"
-
-#define WORD_SHIFT	6
-#define WORD_BITS	(1U << WORD_SHIFT)
-#define WORD_MASK	(WORD_BITS - 1)
-
-/* Arenas are at most 2^32 pages: 16 TiB of 4 KiB pages (a 4 GiB DVA
- * window is 2^20 pages). */
-#define BUDDY_MAX_PAGES		(1ULL << 32)
-/*
- * Levels of a hierarchical bitmap of up to BUDDY_MAX_PAGES bits: 2^26,
- * 2^20, 2^14, 256, 4 and 1 words.
- */
-#define BUDDY_MAX_LEVELS	6
-
-struct buddy_bitmap {
-	uint64_t *level[BUDDY_MAX_LEVELS];	/* level[0]: one bit per block */
-	unsigned int nlevels;			/* level[nlevels - 1] is 1 word */
-	uint64_t end;				/* every set bit is below it */
-	unsigned int top;			/* the level whose word 0 covers end */
-};
-
-struct buddy_order {
-	struct buddy_bitmap free;	/* free blocks of exactly this order */
-	uint64_t *alloc;		/* allocated blocks of exactly this order */
-	uint64_t nblocks;		/* block positions: npages >> order */
-	uint64_t nfree;			/* bits set in free.level[0] */
-};
-
-struct vcm_buddy {
-	uint64_t npages;
-	uint64_t free_pages;		/* sum of nfree[o] << o */
-	uint64_t nonempty;		/* bit o set: nfree[o] != 0 */
-	unsigned int max_order;
-	size_t nwords;			/* size of @words */
-	uint64_t *words;		/* every bitmap, one allocation */
-	struct buddy_order order[];	/* 0..max_order */
-};
 
 /* --- bit helpers --------------------------------------------------------- */
-
-static inline uint64_t word_bit(uint64_t idx)
-{
-	return 1ULL << (idx & WORD_MASK);
-}
 
 static inline uint64_t words_for_bits(uint64_t nbits)
 {
 	return (nbits + WORD_MASK) >> WORD_SHIFT;
-}
-
-static inline int bit_test(const uint64_t *map, uint64_t idx)
-{
-	return (map[idx >> WORD_SHIFT] & word_bit(idx)) != 0;
-}
-
-static inline void bit_set(uint64_t *map, uint64_t idx)
-{
-	map[idx >> WORD_SHIFT] |= word_bit(idx);
-}
-
-static inline void bit_clear(uint64_t *map, uint64_t idx)
-{
-	map[idx >> WORD_SHIFT] &= ~word_bit(idx);
 }
 
 /* Set bits [0, nbits) of @map. */
@@ -143,11 +85,6 @@ static inline unsigned int floor_log2(uint64_t x)
 static inline unsigned int order_for_pages(uint64_t n)
 {
 	return n == 1 ? 0 : floor_log2(n - 1) + 1;
-}
-
-static inline uint64_t order_pages(unsigned int order)
-{
-	return 1ULL << order;
 }
 
 /*
@@ -219,32 +156,8 @@ static void hbm_set_from(struct buddy_bitmap *h, unsigned int l, uint64_t idx)
 	}
 }
 
-/*
- * Set bit @idx.  Below h->end the bitmap is not empty and word 0 of level
- * h->top is set, so the summaries to update end there at the latest.
- */
-static inline void hbm_set(struct buddy_bitmap *h, uint64_t idx)
-{
-	unsigned int top = h->top, l;
-
-	if (idx >= h->end) {
-		hbm_set_end(h, idx + 1);
-		hbm_set_from(h, 0, idx);
-		return;
-	}
-#pragma GCC unroll 6
-	for (l = 0; l < BUDDY_MAX_LEVELS && l <= top; l++) {
-		uint64_t *w = &h->level[l][idx >> (WORD_SHIFT * (l + 1))];
-		uint64_t old = *w;
-
-		*w = old | word_bit(idx >> (WORD_SHIFT * l));
-		if (old)
-			return;
-	}
-}
-
 /* Clear bit @idx of level @l and the summary bits of the words it empties. */
-static inline void hbm_clear_from(struct buddy_bitmap *h, unsigned int l, uint64_t idx)
+void vcm_buddy_hbm_clear_from(struct buddy_bitmap *h, unsigned int l, uint64_t idx)
 {
 	for (; l < h->nlevels; l++) {
 		uint64_t *w = &h->level[l][idx >> WORD_SHIFT];
@@ -257,37 +170,15 @@ static inline void hbm_clear_from(struct buddy_bitmap *h, unsigned int l, uint64
 	hbm_set_end(h, 0);	/* the top word is zero: the bitmap is empty */
 }
 
-static inline void hbm_clear(struct buddy_bitmap *h, uint64_t idx)
+void vcm_buddy_hbm_grow(struct buddy_bitmap *h, uint64_t idx)
 {
-	hbm_clear_from(h, 0, idx);
+	hbm_set_end(h, idx + 1);
+	hbm_set_from(h, 0, idx);
 }
 
-
-/*
- * Take the lowest set bit (the bitmap must not be empty): one ctz per level
- * from h->top down, then clear the lowest bit of the words on that path
- * from level 0 up while they turn zero.  (The loops run over a constant
- * bound so that the compiler unrolls them.)
- */
-static inline uint64_t hbm_take_first(struct buddy_bitmap *h)
+static inline void hbm_clear(struct buddy_bitmap *h, uint64_t idx)
 {
-	unsigned int top = h->top, l;
-	uint64_t idx = 0;
-
-#pragma GCC unroll 6
-	for (l = BUDDY_MAX_LEVELS; l-- > 0;)
-		if (l <= top)
-			idx = (idx << WORD_SHIFT) | __builtin_ctzll(h->level[l][idx]);
-#pragma GCC unroll 6
-	for (l = 0; l < BUDDY_MAX_LEVELS && l <= top; l++) {
-		uint64_t *w = &h->level[l][idx >> (WORD_SHIFT * (l + 1))];
-
-		*w &= *w - 1;
-		if (*w)
-			return idx;
-	}
-	hbm_clear_from(h, top + 1, 0);	/* the last bit: bit 0 above top */
-	return idx;
+	vcm_buddy_hbm_clear_from(h, 0, idx);
 }
 
 /* Set bits [0, nbits) at level 0 and the matching summary bits. */
@@ -304,16 +195,6 @@ static void hbm_set_prefix(struct buddy_bitmap *h, uint64_t nbits)
 
 /* --- free and allocated blocks ------------------------------------------ */
 
-static inline void free_block_add(struct vcm_buddy *b, unsigned int order,
-				  uint64_t idx)
-{
-	struct buddy_order *o = &b->order[order];
-
-	hbm_set(&o->free, idx);
-	if (o->nfree++ == 0)
-		b->nonempty |= 1ULL << order;
-}
-
 static inline void free_block_del(struct vcm_buddy *b, unsigned int order,
 				  uint64_t idx)
 {
@@ -326,8 +207,7 @@ static inline void free_block_del(struct vcm_buddy *b, unsigned int order,
 
 /* Split the free block @idx of order @cur down to @order: its upper halves
  * become free.  Returns the index at @order of the lower part kept. */
-static __attribute__((noinline)) uint64_t block_split(struct vcm_buddy *b, unsigned int cur,
-						      unsigned int order, uint64_t idx)
+uint64_t vcm_buddy_split(struct vcm_buddy *b, unsigned int cur, unsigned int order, uint64_t idx)
 {
 	while (cur > order) {
 		cur--;
@@ -337,40 +217,8 @@ static __attribute__((noinline)) uint64_t block_split(struct vcm_buddy *b, unsig
 	return idx;
 }
 
-/*
- * Take the lowest free block of the smallest order >= @order, split it down
- * to @order (the upper halves become free) and return its pfn.  The caller
- * records the allocation; b->free_pages is not touched.
- */
-VCM_HOT_INLINE int block_take(struct vcm_buddy *b, unsigned int order, uint64_t *pfn)
-{
-	uint64_t avail = b->nonempty >> order;
-	struct buddy_order *o;
-	unsigned int cur;
-	uint64_t idx;
-
-	if (!avail)
-		return -ENOMEM;
-	cur = order + __builtin_ctzll(avail);
-	o = &b->order[cur];
-	idx = hbm_take_first(&o->free);
-	if (--o->nfree == 0)
-		b->nonempty &= ~(1ULL << cur);
-	if (cur > order)
-		idx = block_split(b, cur, order, idx);
-	*pfn = idx << order;
-	return 0;
-}
-
-/* True when the buddy of block @idx of @order is a free block of @order. */
-static inline bool buddy_is_free(const struct vcm_buddy *b, unsigned int order, uint64_t idx)
-{
-	return order < b->max_order && bit_test(b->order[order].free.level[0], idx ^ 1);
-}
-
 /* block_release() when the block's buddy is free: merge while they are. */
-static __attribute__((noinline)) void block_merge(struct vcm_buddy *b, unsigned int order,
-						  uint64_t idx)
+void vcm_buddy_merge(struct vcm_buddy *b, unsigned int order, uint64_t idx)
 {
 	do {
 		free_block_del(b, order, idx ^ 1);
@@ -378,30 +226,6 @@ static __attribute__((noinline)) void block_merge(struct vcm_buddy *b, unsigned 
 		order++;
 	} while (buddy_is_free(b, order, idx));
 	free_block_add(b, order, idx);
-}
-
-/*
- * Give a block back as free, merging with its free buddies up to
- * max_order.  The block must not be free or allocated in the bitmaps.
- */
-VCM_HOT_INLINE void block_release(struct vcm_buddy *b, unsigned int order, uint64_t idx)
-{
-	if (buddy_is_free(b, order, idx))
-		block_merge(b, order, idx);
-	else
-		free_block_add(b, order, idx);
-}
-
-/* True when a block of exactly @order is allocated at @pfn. */
-static inline int block_is_allocated(const struct vcm_buddy *b,
-				     unsigned int order, uint64_t pfn)
-{
-	const struct buddy_order *o = &b->order[order];
-	uint64_t idx = pfn >> order;
-
-	if (pfn & (order_pages(order) - 1) || idx >= o->nblocks)
-		return 0;
-	return bit_test(o->alloc, idx);
 }
 
 /* --- creation ------------------------------------------------------------ */
@@ -504,28 +328,12 @@ void vcm_buddy_destroy(struct vcm_buddy *b)
 
 int vcm_buddy_alloc(struct vcm_buddy *b, unsigned order, uint64_t *pfn)
 {
-	uint64_t start;
-	int ret;
-
-	if (order > b->max_order)
-		return -EINVAL;
-	ret = block_take(b, order, &start);
-	if (ret)
-		return ret;
-	bit_set(b->order[order].alloc, start >> order);
-	b->free_pages -= order_pages(order);
-	*pfn = start;
-	return 0;
+	return vcm_buddy_alloc_inline(b, order, pfn);
 }
 
 int vcm_buddy_free(struct vcm_buddy *b, uint64_t pfn, unsigned order)
 {
-	if (order > b->max_order || !block_is_allocated(b, order, pfn))
-		return -EINVAL;
-	bit_clear(b->order[order].alloc, pfn >> order);
-	block_release(b, order, pfn >> order);
-	b->free_pages += order_pages(order);
-	return 0;
+	return vcm_buddy_free_inline(b, pfn, order);
 }
 
 /* --- page ranges --------------------------------------------------------- */

@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "biaslock.h"
-#include "buddy.h"
+#include "buddy-inline.h"
 #include "cache-model.h"
 #include "internal.h"
 #include "soc-internal.h"
@@ -476,21 +476,22 @@ __attribute__((destructor(102))) static void dead_socs_exit(void)
 
 VCM_TRACE_BODY int do_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr_t *pa)
 {
-	unsigned i;
+	unsigned i, n;
+	uint64_t pfn;
 	int ret = -ENOMEM;
 
 	if (!vcm_soc_ok(soc, "vcm_soc_alloc_pages") || !pa || order > VCM_SOC_MAX_ORDER)
 		return -EINVAL;
 	if (vcm_should_fail(VCM_FAIL_PAGE_ALLOC, VCM_ORDER_BYTES(order)))
 		return -ENOMEM;
+	n = atomic_load_explicit(&soc->nbanks, memory_order_acquire);
 	alloc_lock(soc);
-	for (i = 0; i < soc->nbanks && ret; i++) {
-		struct vcm_soc_bank *bank = &soc->banks[i];
-		uint64_t pfn;
-
-		ret = vcm_buddy_alloc(bank->buddy, order, &pfn);
-		if (!ret)
-			*pa = bank->base + (pfn << VCM_PAGE_SHIFT);
+	for (i = 0; i < n; i++) {
+		ret = vcm_buddy_alloc_inline(soc->banks[i].buddy, order, &pfn);
+		if (!ret) {
+			*pa = soc->banks[i].base + (pfn << VCM_PAGE_SHIFT);
+			break;
+		}
 	}
 	alloc_unlock(soc);
 	if (__builtin_expect(soc->head.cache != NULL, 0) && !ret)
@@ -511,7 +512,7 @@ VCM_HOT_INLINE void soc_free_pages_live(struct vcm_soc *soc, vcm_addr_t pa, unsi
 	bank = bank_of(soc, pa);
 	if (bank && VCM_IS_ALIGNED(pa, VCM_PAGE_SIZE) && order <= VCM_SOC_MAX_ORDER) {
 		alloc_lock(soc);
-		ret = vcm_buddy_free(bank->buddy, bank_pfn(bank, pa), order);
+		ret = vcm_buddy_free_inline(bank->buddy, bank_pfn(bank, pa), order);
 		alloc_unlock(soc);
 	}
 	if (ret)
@@ -532,18 +533,26 @@ static void dead_free_pages(struct vcm_soc *soc, void *arg)
 	vcm_soc_free_pages_live(soc, a->pa, a->order);
 }
 
-VCM_TRACE_BODY void do_soc_free_pages(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
+/* vcm_soc_free_pages() of a SoC that is not live: dead, or no SoC at all. */
+static __attribute__((noinline)) void free_pages_not_live(struct vcm_soc *soc, vcm_addr_t pa,
+							  unsigned order)
 {
 	struct free_args a = { .pa = pa, .order = order };
 
-	if (__builtin_expect(vcm_reg_live(soc, VCM_KIND_SOC), 1)) {
-		soc_free_pages_live(soc, pa, order);
-	} else if (vcm_is_err_or_null(soc)) {
+	if (vcm_is_err_or_null(soc)) {
 		vcm_warn("vcm_soc_free_pages: no SoC");
 	} else if (!dead_soc_do(soc, dead_free_pages, &a)) {
 		vcm_reg_report(soc, VCM_KIND_SOC, "vcm_soc_free_pages");
 		vcm_warn("vcm_soc_free_pages: no SoC");
 	}
+}
+
+VCM_TRACE_BODY void do_soc_free_pages(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
+{
+	if (__builtin_expect(vcm_reg_live(soc, VCM_KIND_SOC), 1))
+		soc_free_pages_live(soc, pa, order);
+	else
+		free_pages_not_live(soc, pa, order);
 }
 
 VCM_TRACED_VOID(vcm_soc_free_pages, (struct vcm_soc *soc, vcm_addr_t pa, unsigned order),
