@@ -18,7 +18,15 @@
  *             The top level is a single word, so the lowest free block is
  *             found from the top with one ctz per level (at most
  *             BUDDY_MAX_LEVELS loads), and a set/clear touches the levels
- *             above only when a word turns non-zero/zero.
+ *             above only when a word turns non-zero/zero.  Each map keeps
+ *             a search bound, @end: every set bit lies below it, so every
+ *             set bit lies under word 0 of level @top (the lowest level
+ *             whose word 0 covers [0, end)), and above @top each level's
+ *             only set bit is bit 0 of word 0.  A search starts at @top,
+ *             and a set stops there at the latest: an arena of which only
+ *             the low part is used (lowest-first keeps it so) costs what a
+ *             small one does.  @end grows when a bit at or above it is set
+ *             and drops to 0 when the map empties.
  *   alloc[o]  a flat bitmap, one bit per block index; bit i set = a block
  *             of exactly order o is allocated at pfn i << o.  Frees are
  *             checked against it, so a double free or a free with the wrong
@@ -42,6 +50,10 @@
  * Each order costs about 2 bits per block, 2 * 2 bits per page over all
  * orders, i.e. about 0.5 byte per page (128 KiB per GiB of 4 KiB pages)
  * plus ~1% for the summary levels.
+ *
+ * buddy-inline.h holds the representation and the one-block alloc/free
+ * paths (inlined into the SoC's page allocator); what is rare there
+ * (splitting, merging, a map's bound growing or emptying) is here.
  *
  * vcm_buddy_alloc_pages() allocates the smallest sufficient block, records
  * the used part [pfn, pfn + npages) as its decomposition into maximal
@@ -130,12 +142,7 @@ static size_t hbm_layout(struct buddy_bitmap *h, uint64_t nbits, uint64_t *base)
 	return total;
 }
 
-/*
- * Every set bit is below @end: word 0 of level h->top covers them all, and
- * above it each level's only set bit is bit 0 of word 0, so a search starts
- * at h->top.  A bitmap of a large arena of which only the low part is used
- * is searched as fast as a small one.
- */
+/* Set the search bound (see "free[o]" above) and the level it gives. */
 static inline void hbm_set_end(struct buddy_bitmap *h, uint64_t end)
 {
 	h->end = end;
