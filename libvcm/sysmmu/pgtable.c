@@ -24,9 +24,11 @@
  * outer_flush_range() (a table is cleaned before the link to it is written).
  *
  * Locking: pt->lock (biaslock.h: plain stores while one thread uses the
- * table) serialises map, unmap, dump and destroy; entries are
- * read and written with vcm_pte_read()/vcm_pte_write() so that hardware
- * walks may run concurrently (see pgtable.h).
+ * table) serialises map, unmap, dump and destroy; entries are written
+ * whole (vcm_pte_write(), vcm_pte_write_run()) so that hardware walks may
+ * run concurrently (see pgtable.h).  Runs of entries are written and
+ * cleared by simple per-table loops that compile to vector code
+ * (VCM_VECTOR_LOOPS).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -327,14 +329,14 @@ static bool range_ok(uint64_t addr, uint64_t size)
 	return ranges_ok(addr, 0, size);
 }
 
-/* True if any of @n level-2 entries from @p is valid. */
-static bool lv2_any_valid(const uint32_t *p, unsigned n)
+/* True if any of @n level-2 entries from @p is valid (lock held). */
+static VCM_VECTOR_LOOPS bool lv2_any_valid(const uint32_t *p, unsigned n)
 {
 	uint32_t acc = 0;
 	unsigned i;
 
 	for (i = 0; i < n; i++)
-		acc |= vcm_pte_read(&p[i]);
+		acc |= p[i];
 	return (acc & VCM_PT_TYPE_MASK) != 0;
 }
 
@@ -357,75 +359,38 @@ static bool range_busy(const struct vcm_pgtable *pt, uint64_t dva, uint64_t end)
 	return false;
 }
 
-/* The entry after @e in a run of small pages. */
-#define SMALL_STEP	VCM_SMALL_SIZE
-/* Both halves of a pair of small-page entries advanced by two pages. */
-#define SMALL_PAIR_STEP	vcm_pte_pair(2 * VCM_SMALL_SIZE, 2 * VCM_SMALL_SIZE)
+/*
+ * The loops that write runs of entries: one entry per iteration, vector
+ * stores once compiled (vcm_pte_write_run()).
+ */
 
-/* Pairs written per round of the unrolled loops (store-bound). */
-#define PAIRS_UNROLL	4
-
-static bool pair_aligned(const uint32_t *p)
-{
-	return VCM_IS_ALIGNED((uintptr_t)p, sizeof(uint64_t));
-}
-
-/* Write @n small-page entries from @p mapping @pa on: pairs per store. */
-static void fill_small(uint32_t *p, uint64_t pa, unsigned n)
+/* Write @n small-page entries from @p, mapping @pa on. */
+static VCM_VECTOR_LOOPS void fill_small(uint32_t *p, uint64_t pa, unsigned n)
 {
 	uint32_t e = vcm_mk_small(pa);
-	uint64_t pair;
-	unsigned i = 0;
+	unsigned i;
 
-	if (n && !pair_aligned(p)) {
-		vcm_pte_write(p, e);
-		e += SMALL_STEP;
-		i = 1;
-	}
-	pair = vcm_pte_pair(e, e + SMALL_STEP);
-	for (; i + PAIRS_UNROLL * 2 <= n; i += PAIRS_UNROLL * 2) {
-		vcm_pte_write2(&p[i], pair);
-		vcm_pte_write2(&p[i + 2], pair + SMALL_PAIR_STEP);
-		vcm_pte_write2(&p[i + 4], pair + 2 * SMALL_PAIR_STEP);
-		vcm_pte_write2(&p[i + 6], pair + 3 * SMALL_PAIR_STEP);
-		pair += PAIRS_UNROLL * SMALL_PAIR_STEP;
-	}
-	for (; i + 1 < n; i += 2, pair += SMALL_PAIR_STEP)
-		vcm_pte_write2(&p[i], pair);
-	if (i < n)
-		vcm_pte_write(&p[i], (uint32_t)pair);
+	for (i = 0; i < n; i++)
+		vcm_pte_write_run(&p[i], e + (i << VCM_SMALL_SHIFT));
 }
 
-/* Write @nlarge large pages (16 entries each, pair-aligned) from @pa on. */
-static void fill_large(uint32_t *p, uint64_t pa, unsigned nlarge)
+/* Write @nlarge large pages (16 entries each) from @p, mapping @pa on. */
+static VCM_VECTOR_LOOPS void fill_large(uint32_t *p, uint64_t pa, unsigned nlarge)
 {
 	uint32_t e = vcm_mk_large(pa);
-	unsigned i, k;
+	unsigned i;
 
-	for (i = 0; i < nlarge; i++, e += VCM_LARGE_SIZE, p += VCM_LARGE_ENTRIES)
-		for (k = 0; k < VCM_LARGE_ENTRIES; k += 2)
-			vcm_pte_write2(&p[k], vcm_pte_pair(e, e));
+	for (i = 0; i < nlarge * VCM_LARGE_ENTRIES; i++)
+		vcm_pte_write_run(&p[i], e + ((i / VCM_LARGE_ENTRIES) << VCM_LARGE_SHIFT));
 }
 
 /* Clear @n entries from @p. */
-static void zero_entries(uint32_t *p, unsigned n)
+static VCM_VECTOR_LOOPS void zero_entries(uint32_t *p, unsigned n)
 {
-	unsigned i = 0;
+	unsigned i;
 
-	if (n && !pair_aligned(p)) {
-		vcm_pte_write(p, 0);
-		i = 1;
-	}
-	for (; i + PAIRS_UNROLL * 2 <= n; i += PAIRS_UNROLL * 2) {
-		vcm_pte_write2(&p[i], 0);
-		vcm_pte_write2(&p[i + 2], 0);
-		vcm_pte_write2(&p[i + 4], 0);
-		vcm_pte_write2(&p[i + 6], 0);
-	}
-	for (; i + 1 < n; i += 2)
-		vcm_pte_write2(&p[i], 0);
-	if (i < n)
-		vcm_pte_write(&p[i], 0);
+	for (i = 0; i < n; i++)
+		vcm_pte_write_run(&p[i], 0);
 }
 
 static void fill_lv2(uint32_t *p, uint64_t dva, uint64_t pa, unsigned n)
@@ -636,29 +601,14 @@ static bool cuts_page(const struct vcm_pgtable *pt, uint64_t b)
 	return vcm_lv2_is_large(e) && !VCM_IS_ALIGNED(b, VCM_LARGE_SIZE);
 }
 
-static unsigned valid_in_pair(uint64_t pair)
+/* Clear @n level-2 entries from @p; returns how many were valid (lock held). */
+static VCM_VECTOR_LOOPS unsigned clear_lv2(uint32_t *p, unsigned n)
 {
-	return ((uint32_t)pair & VCM_PT_TYPE_MASK ? 1 : 0) +
-	       ((uint32_t)(pair >> VCM_PTE_PAIR_SHIFT) & VCM_PT_TYPE_MASK ? 1 : 0);
-}
+	unsigned i, valid = 0;
 
-/* Clear @n level-2 entries from @p; returns how many were valid. */
-static unsigned clear_lv2(uint32_t *p, unsigned n)
-{
-	unsigned i = 0, valid = 0;
-
-	if (n && !pair_aligned(p)) {
-		valid += (vcm_pte_read(p) & VCM_PT_TYPE_MASK) != 0;
-		vcm_pte_write(p, 0);
-		i = 1;
-	}
-	for (; i + 1 < n; i += 2) {
-		valid += valid_in_pair(vcm_pte_read2(&p[i]));
-		vcm_pte_write2(&p[i], 0);
-	}
-	if (i < n) {
-		valid += (vcm_pte_read(&p[i]) & VCM_PT_TYPE_MASK) != 0;
-		vcm_pte_write(&p[i], 0);
+	for (i = 0; i < n; i++) {
+		valid += (p[i] & VCM_PT_TYPE_MASK) != 0;
+		vcm_pte_write_run(&p[i], 0);
 	}
 	return valid;
 }
