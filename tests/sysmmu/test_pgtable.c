@@ -318,6 +318,60 @@ static void test_lv2_sharing(void **state)
 	/* Destroying with mappings left frees everything (checked in teardown). */
 }
 
+/*
+ * A map of many level-2 tables takes them in blocks of up to 16 pages,
+ * never more pages than one per four tables; tables freed inside a block
+ * serve later maps; a block goes back with its last table.
+ */
+static void test_lv2_blocks(void **state)
+{
+	struct fixture *f = *state;
+	vcm_size_t free1 = vcm_soc_free_bytes(f->soc);
+	uint64_t i;
+
+	/* 100 slots of small pages: 100 tables in 25 pages (16 + 8 + 1) */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x10000000, 0x80001000, 100 << 20, 0), 0);
+	assert_int_equal(vcm_soc_free_bytes(f->soc), free1 - 25 * SZ_4K_);
+	expect_page(f, 0x10000000 + (99 << 20) + 0x5000, SZ_4K_, 0x80001000 + (99 << 20) + 0x5000);
+	/* every other table freed: each block still has tables in use */
+	for (i = 0; i < 100; i += 2)
+		assert_int_equal(vcm_pgtable_unmap(f->pt, 0x10000000 + (i << 20), SZ_1M_), SZ_1M_);
+	assert_int_equal(vcm_soc_free_bytes(f->soc), free1 - 25 * SZ_4K_);
+	/* 50 new tables are the freed ones */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x40000000, 0x80001000, 50 << 20, 0), 0);
+	assert_int_equal(vcm_soc_free_bytes(f->soc), free1 - 25 * SZ_4K_);
+	expect_page(f, 0x40000000 + (49 << 20), SZ_4K_, 0x80001000 + (49 << 20));
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x10000000, 100 << 20), 50 << 20);
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x40000000, 50 << 20), 50 << 20);
+	assert_int_equal(vcm_soc_free_bytes(f->soc), free1);
+}
+
+/* A SoC with only single free pages still gives a map of many tables its pages. */
+static void test_lv2_blocks_fragmented(void **state)
+{
+	struct vcm_soc *soc = test_soc(0x100000);	/* 256 pages */
+	struct vcm_pgtable *pt = vcm_pgtable_create(soc);
+	vcm_addr_t pa[256];
+	vcm_size_t free0;
+	unsigned n = 0, i;
+
+	(void)state;
+	assert_false(vcm_is_err_or_null(pt));
+	while (!vcm_soc_alloc_pages(soc, 0, &pa[n]))
+		n++;
+	for (i = 0; i < n; i += 2)		/* every other page free: no pair */
+		vcm_soc_free_pages(soc, pa[i], 0);
+	free0 = vcm_soc_free_bytes(soc);
+	assert_int_equal(vcm_pgtable_map(pt, 0x10000000, 0x80001000, 16 << 20, 0), 0);
+	assert_int_equal(vcm_soc_free_bytes(soc), free0 - 4 * SZ_4K_);
+	assert_int_equal(vcm_pgtable_unmap(pt, 0x10000000, 16 << 20), 16 << 20);
+	assert_int_equal(vcm_soc_free_bytes(soc), free0);
+	for (i = 1; i < n; i += 2)
+		vcm_soc_free_pages(soc, pa[i], 0);
+	vcm_pgtable_destroy(pt);
+	vcm_soc_destroy(soc);
+}
+
 /* Out of SoC memory half-way: everything written is rolled back. */
 static void test_enomem_rollback(void **state)
 {
@@ -784,6 +838,8 @@ int main(void)
 		T(test_overlap),
 		T(test_unmap_cut),
 		T(test_lv2_sharing),
+		T(test_lv2_blocks),
+		cmocka_unit_test(test_lv2_blocks_fragmented),
 		cmocka_unit_test(test_enomem_rollback),
 		cmocka_unit_test(test_create_enomem),
 		T(test_random),
