@@ -27,6 +27,9 @@
 
 struct vcm_reg_table *_Atomic vcm_reg_table;
 
+__thread struct vcm_reg_seen vcm_reg_seen[VCM_KIND_NR] __attribute__((tls_model("initial-exec")));
+_Atomic uint64_t vcm_reg_releases[VCM_KIND_NR] = { [0 ... VCM_KIND_NR - 1] = 1 };
+
 /* A handle released recently (key 0: forgotten since, a hole in the ring). */
 struct released {
 	uintptr_t key;
@@ -130,6 +133,17 @@ static uint64_t creator_index(const char *creator)
 	}
 	reg.last_creator = i;
 	return i;
+}
+
+/*
+ * An entry of @kind has left the table: what any thread remembers of that
+ * kind (vcm_reg_live()) is void from now on (lock held: one writer).
+ */
+static void releases_bump(enum vcm_kind kind)
+{
+	atomic_store_explicit(&vcm_reg_releases[kind],
+			      atomic_load_explicit(&vcm_reg_releases[kind], memory_order_relaxed) + 1,
+			      memory_order_release);
 }
 
 /* ---- the table of live entries (lock held) ---- */
@@ -390,6 +404,8 @@ int vcm_reg_add(const void *h, enum vcm_kind kind, void *priv, const char *creat
 			reg.live++;
 		slot_fill(t, i, key, reg.next_id++ << VCM_REG_ID_SHIFT |
 			  creator_index(creator) << VCM_REG_CREATOR_SHIFT | kind, priv);
+		if (found)
+			releases_bump(stale.kind);
 	}
 	reg_unlock();
 	if (stale.handle)
@@ -414,6 +430,7 @@ int vcm_reg_del(const void *h, enum vcm_kind kind)
 int vcm_reg_take(const void *h, enum vcm_kind kind, void **priv)
 {
 	struct vcm_reg_table *t;
+	uint64_t meta;
 	int64_t i;
 	int ret = -ENOENT;
 
@@ -423,8 +440,10 @@ int vcm_reg_take(const void *h, enum vcm_kind kind, void **priv)
 		t = table();
 		if (priv)
 			*priv = atomic_load_explicit(&t->slots[i].priv, memory_order_relaxed);
-		rel_remember((uintptr_t)h, slot_meta(&t->slots[i]));
+		meta = slot_meta(&t->slots[i]);
+		rel_remember((uintptr_t)h, meta);
 		remove_at(t, (uint64_t)i);
+		releases_bump(meta_kind(meta));
 		reg.live--;
 		ret = 0;
 	}
@@ -600,7 +619,10 @@ int vcm_reg_for_each(int (*fn)(const struct vcm_handle_info *info, void *arg), v
 __attribute__((destructor(101))) static void registry_exit(void)
 {
 	struct vcm_reg_table *t = atomic_exchange(&vcm_reg_table, NULL);
+	unsigned kind;
 
+	for (kind = 0; kind < VCM_KIND_NR; kind++)
+		releases_bump((enum vcm_kind)kind);	/* nothing is live now */
 	while (t) {
 		struct vcm_reg_table *older = t->older;
 

@@ -30,7 +30,10 @@
  * with its own index that only the writers' side reads (reports,
  * vcm_reg_was_released()), so a release costs no probe of the large
  * table beyond the entry's own.  Writers (create, release) take one lock,
- * a spinlock and a leaf: nothing else is called under it.
+ * a spinlock and a leaf: nothing else is called under it.  Each thread
+ * remembers the last live handle it found of each kind, valid while no
+ * handle of that kind is released (struct vcm_reg_seen): a driver that
+ * calls into one page table per page pays one compare for its check.
  */
 #ifndef LIBVCM_REGISTRY_H
 #define LIBVCM_REGISTRY_H
@@ -146,9 +149,46 @@ static inline bool vcm_reg_get(const void *h, enum vcm_kind kind, void **priv)
 	return vcm_reg_get_locked(h, kind, priv);
 }
 
+/*
+ * The last handle of each kind that this thread found live, with the
+ * number of releases of that kind seen before the lookup that found it.
+ * Every entry of a kind that leaves the table (released, or replaced by a
+ * new object at its address) moves the kind's count, after it left: while
+ * the count stands, the handle is still live, and asking again needs no
+ * probe of the table.  The counts start at 1, so that a thread's empty
+ * memory (NULL, 0) matches nothing.
+ */
+struct vcm_reg_seen {
+	const void *h;
+	uint64_t releases;
+};
+
+extern __thread struct vcm_reg_seen vcm_reg_seen[VCM_KIND_NR]
+	__attribute__((tls_model("initial-exec")));
+extern _Atomic uint64_t vcm_reg_releases[VCM_KIND_NR];
+
+/* vcm_reg_live() when the thread's memory does not answer: look it up. */
+static inline bool vcm_reg_live_lookup(const void *h, enum vcm_kind kind, uint64_t releases)
+{
+	if (!vcm_reg_get(h, kind, NULL))
+		return false;
+	vcm_reg_seen[kind] = (struct vcm_reg_seen){ .h = h, .releases = releases };
+	return true;
+}
+
+/*
+ * vcm_reg_live() - true if @h is a live handle of @kind.  No warning.  The
+ * same handle asked about again by the same thread, with no release of
+ * its kind in between, is answered from the thread's memory.
+ */
 static inline bool vcm_reg_live(const void *h, enum vcm_kind kind)
 {
-	return vcm_reg_get(h, kind, NULL);
+	uint64_t releases = atomic_load_explicit(&vcm_reg_releases[kind], memory_order_acquire);
+	const struct vcm_reg_seen *seen = &vcm_reg_seen[kind];
+
+	if (seen->h == h && seen->releases == releases)
+		return true;
+	return vcm_reg_live_lookup(h, kind, releases);
 }
 
 /*

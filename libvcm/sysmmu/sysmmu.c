@@ -564,23 +564,115 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 }
 
 /*
+ * True if a TLB entry of a page size in @classes (not 4 KiB) holds @dva.
+ * @absent: per size, the page last found held by none (UINT32_MAX: none
+ * yet); it stays absent while a burst fills only 4 KiB pages.
+ */
+static bool held_by_larger(const struct vcm_tlb *t, uint32_t dva, unsigned classes,
+			   uint32_t *absent)
+{
+	for (; classes; classes &= classes - 1) {
+		unsigned cls = (unsigned)__builtin_ctz(classes);
+		uint32_t key = dva >> vcm_tlb_class_shift(cls);
+
+		if (key == absent[cls])
+			continue;
+		if (vcm_tlb_find(t, dva, cls) != VCM_TLB_NONE)
+			return true;
+		absent[cls] = key;
+	}
+	return false;
+}
+
+/*
+ * The 4 KiB pages that continue a burst from @dva (page-aligned, PA @pa)
+ * inside the level-2 table the burst's cursor holds, at most @max, in one
+ * loop: as long as the table and its level-1 entry are read through the
+ * RAM window of a coherent walk, the page is a small page at the next PA,
+ * and no TLB entry holds it.  Each page gets what a probe through
+ * translate_enabled_locked() gives it: a TLB miss, its level-2 read, its
+ * counts (a translation, a miss, a walk of 2 reads) and its TLB fill.
+ * The first page that is anything else is left untouched for that
+ * general step.  Returns the pages done.
+ */
+static unsigned burst_small_pages(struct vcm_sysmmu *mmu, uint32_t dva, uint64_t pa,
+				  unsigned max, struct xlate *x)
+{
+	const struct vcm_walk_cursor *c = x->cur;
+	struct vcm_ram_window *win = &mmu->win;
+	struct vcm_tlb *t = &mmu->tlb;
+	uint32_t absent[VCM_TLB_NR_CLASSES] = { UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX };
+	unsigned idx = vcm_lv2_index(dva), larger, n;
+	const uint32_t *l2;
+	uint64_t table;
+
+	if (!c || !c->valid || c->check || c->lv1_index != vcm_lv1_index(dva) ||
+	    !vcm_ram_window_host(win, c->lv1_pa))
+		return 0;
+	table = vcm_lv1_link_pa(c->link);
+	l2 = vcm_ram_window_host(win, table);
+	if (!l2 || !vcm_ram_window_host(win, table + VCM_LV2_TABLE_BYTES - sizeof(uint32_t)))
+		return 0;
+	if (max > VCM_LV2_ENTRIES - idx)
+		max = VCM_LV2_ENTRIES - idx;
+	larger = t->present & ~(1U << VCM_TLB_SMALL);
+	for (n = 0; n < max; n++, idx++, dva += VCM_SMALL_SIZE, pa += VCM_SMALL_SIZE) {
+		uint32_t e = vcm_pte_read(&l2[idx]), bucket;
+		struct vcm_tlb_entry *f;
+
+		if (!vcm_lv2_is_small(e) || vcm_small_pa(e) != pa ||
+		    atomic_load_explicit(win->nredirects, memory_order_acquire))
+			break;
+		if (larger && held_by_larger(t, dva, larger, absent))
+			break;
+		if (vcm_tlb_find(t, dva, VCM_TLB_SMALL) != VCM_TLB_NONE)
+			break;
+		bucket = vcm_tlb_hash(t, dva >> VCM_SMALL_SHIFT, VCM_TLB_SMALL);
+		f = vcm_tlb_fill(t, dva, VCM_TLB_SMALL, bucket);
+		VCM_TLB_SET(f->pa, (uint32_t)pa);
+		VCM_TLB_SET(f->pte, e);
+		VCM_TLB_SET(f->pte_pa, (uint32_t)(table + idx * sizeof(uint32_t)));
+		VCM_TLB_SET(f->base, mmu->pt_base);
+		VCM_TLB_SET(f->pte_host, &l2[idx]);
+		VCM_TLB_SET(f->nredirects, win->nredirects);
+	}
+	mmu->st.translations += n;
+	mmu->st.tlb_misses += n;
+	mmu->st.walks += n;
+	mmu->st.walk_reads += 2 * (uint64_t)n;
+	return n;
+}
+
+/*
  * Extend a run of @run bytes from @dva (PA @pa, host-contiguous up to
  * @limit bytes) with the pages that follow it while they translate to the
  * next PA.  Each page is translated once: a page that translates to some
  * other PA ends the run and is handed over in @pf for the next access; a
  * page that would fault ends it untranslated.  Only through the table: a
  * blocked or disabled MMU (the first page came from @pf, done in an
- * earlier hold) ends it at once.
+ * earlier hold) ends it at once.  Runs of 4 KiB pages in one level-2
+ * table go through burst_small_pages(), every other page one at a time.
  */
 static uint64_t burst_extend(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access,
 			     uint64_t pa, uint64_t run, uint64_t limit, struct xlate *x,
 			     struct vcm_dma_prefetch *pf)
 {
-	unsigned pages;
+	bool small = !vcm_pgtable_walk_checks(mmu->soc, &mmu->win);
+	unsigned pages = 1, n = 0;
 
 	if (mmu_blocked(mmu) || !(mmu->ctrl & VCM_SYSMMU_CTRL_MMU_EN))
 		return run;
-	for (pages = 1; run < limit && pages < BURST_PAGES; pages++) {
+	while (run < limit && pages < BURST_PAGES) {
+		if (small) {
+			n = (unsigned)min_u64(BURST_PAGES - pages,
+					      (limit - run + VCM_SMALL_SIZE - 1) / VCM_SMALL_SIZE);
+			n = burst_small_pages(mmu, (uint32_t)(dva + run), pa + run, n, x);
+		}
+		if (n) {
+			pages += n;
+			run = min_u64(run + (uint64_t)n * VCM_SMALL_SIZE, limit);
+			continue;
+		}
 		if (translate_enabled_locked(mmu, (uint32_t)(dva + run), access, x, true))
 			break;
 		if (x->pa != pa + run) {
@@ -591,6 +683,7 @@ static uint64_t burst_extend(struct vcm_sysmmu *mmu, uint64_t dva, unsigned acce
 			break;
 		}
 		run = min_u64(run + x->page_left, limit);
+		pages++;
 	}
 	return run;
 }

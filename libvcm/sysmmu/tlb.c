@@ -53,23 +53,6 @@ void vcm_tlb_flush(struct vcm_tlb *t)
 	t->mru = 0;
 }
 
-static void tlb_remove(struct vcm_tlb *t, uint32_t i)
-{
-	struct vcm_tlb_entry *e = &t->e[i];
-	uint32_t *link;
-
-	if (!e->valid)
-		return;
-	link = &t->bucket[e->bucket];
-	while (*link != i)
-		link = &t->e[*link].next;
-	VCM_TLB_SET(*link, e->next);
-	VCM_TLB_SET(e->valid, false);
-	if (!--t->count[e->cls])
-		VCM_TLB_SET(t->present, t->present & ~(1U << e->cls));
-	t->nvalid--;
-}
-
 void vcm_tlb_flush_dva(struct vcm_tlb *t, uint32_t dva)
 {
 	unsigned cls;
@@ -78,32 +61,15 @@ void vcm_tlb_flush_dva(struct vcm_tlb *t, uint32_t dva)
 		uint32_t i = t->count[cls] ? vcm_tlb_find(t, dva, cls) : VCM_TLB_NONE;
 
 		if (i != VCM_TLB_NONE)
-			tlb_remove(t, i);
+			vcm_tlb_remove(t, i);
 	}
 }
 
 struct vcm_tlb_entry *vcm_tlb_insert(struct vcm_tlb *t, uint32_t dva, unsigned page_shift)
 {
-	uint32_t i = t->next;
-	struct vcm_tlb_entry *e = &t->e[i];
-	uint32_t *head;
+	unsigned cls = vcm_tlb_class_of(page_shift);
 
-	tlb_remove(t, i);
-	VCM_TLB_SET(e->cls, (uint8_t)vcm_tlb_class_of(page_shift));
-	VCM_TLB_SET(e->mask, (uint32_t)((1ULL << page_shift) - 1));
-	VCM_TLB_SET(e->tag, dva & ~e->mask);
-	e->warned = false;
-	VCM_TLB_SET(e->valid, true);
-	e->bucket = vcm_tlb_hash(t, dva >> page_shift, e->cls);
-	head = &t->bucket[e->bucket];
-	VCM_TLB_SET(e->next, *head);
-	VCM_TLB_SET(*head, i);
-	if (!t->count[e->cls]++)
-		VCM_TLB_SET(t->present, t->present | 1U << e->cls);
-	t->nvalid++;
-	t->mru = i;
-	t->next = i + 1 == t->size ? 0 : i + 1;
-	return e;
+	return vcm_tlb_fill(t, dva, cls, vcm_tlb_hash(t, dva >> page_shift, cls));
 }
 
 bool vcm_tlb_overlap(const struct vcm_tlb_entry *a, const struct vcm_tlb_entry *b)

@@ -160,6 +160,55 @@ static inline unsigned vcm_tlb_lookup(struct vcm_tlb *t, uint32_t dva, uint32_t 
 	return hits;
 }
 
+/* ---- the fill side (with the lock held) ---- */
+
+/* Invalidate entry @i: unlink it from its chain, count it out. */
+static inline void vcm_tlb_remove(struct vcm_tlb *t, uint32_t i)
+{
+	struct vcm_tlb_entry *e = &t->e[i];
+	uint32_t *link;
+
+	if (!e->valid)
+		return;
+	link = &t->bucket[e->bucket];
+	while (*link != i)
+		link = &t->e[*link].next;
+	VCM_TLB_SET(*link, e->next);
+	VCM_TLB_SET(e->valid, false);
+	if (!--t->count[e->cls])
+		VCM_TLB_SET(t->present, t->present & ~(1U << e->cls));
+	t->nvalid--;
+}
+
+/*
+ * vcm_tlb_fill() - vcm_tlb_insert() with the page's class @cls and its
+ * chain @bucket (vcm_tlb_hash() of its key) already computed: a caller
+ * that just probed that chain for the same page passes what it hashed.
+ */
+static inline struct vcm_tlb_entry *vcm_tlb_fill(struct vcm_tlb *t, uint32_t dva, unsigned cls,
+						 uint32_t bucket)
+{
+	uint32_t i = t->next;
+	struct vcm_tlb_entry *e = &t->e[i];
+	uint32_t mask = (uint32_t)((1ULL << vcm_tlb_class_shift(cls)) - 1);
+
+	vcm_tlb_remove(t, i);
+	VCM_TLB_SET(e->cls, (uint8_t)cls);
+	VCM_TLB_SET(e->mask, mask);
+	VCM_TLB_SET(e->tag, dva & ~mask);
+	e->warned = false;
+	VCM_TLB_SET(e->valid, true);
+	e->bucket = bucket;
+	VCM_TLB_SET(e->next, t->bucket[bucket]);
+	VCM_TLB_SET(t->bucket[bucket], i);
+	if (!t->count[cls]++)
+		VCM_TLB_SET(t->present, t->present | 1U << cls);
+	t->nvalid++;
+	t->mru = i;
+	t->next = i + 1 == t->size ? 0 : i + 1;
+	return e;
+}
+
 /* Allocate an empty TLB of @entries entries (>= 1): 0 or -ENOMEM. */
 int vcm_tlb_init(struct vcm_tlb *t, unsigned entries);
 void vcm_tlb_release(struct vcm_tlb *t);

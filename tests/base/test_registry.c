@@ -188,6 +188,78 @@ static void test_many(void **state)
 	assert_string_equal(vcm_kind_name(VCM_KIND_USERPTR), "userptr");
 }
 
+/* A thread that asks about nothing before: NULL is no live handle. */
+static void *ask_null(void *arg)
+{
+	unsigned kind;
+
+	(void)arg;
+	for (kind = 0; kind < VCM_KIND_NR; kind++)
+		if (vcm_reg_live(NULL, (enum vcm_kind)kind))
+			return (void *)1;
+	return NULL;
+}
+
+static void *release_pgtable(void *h)
+{
+	return (void *)(intptr_t)vcm_reg_del(h, VCM_KIND_PGTABLE);
+}
+
+/*
+ * The thread's memory of the last live handle of each kind answers only
+ * while no handle of that kind left the table: released by this thread or
+ * by another, taken, or replaced by an object of another kind at its
+ * address.  Planted: a release that did not move the count would leave
+ * the released handle live to the thread that saw it last.
+ */
+static void test_seen(void **state)
+{
+	enum vcm_kind k = VCM_KIND_PGTABLE;
+	void *h = &objs[10], *res;
+	pthread_t t;
+	uint64_t count;
+
+	(void)state;
+	assert_int_equal(pthread_create(&t, NULL, ask_null, NULL), 0);
+	pthread_join(t, &res);
+	assert_null(res);
+
+	/* Released by another thread. */
+	assert_int_equal(vcm_reg_add(h, k, NULL, "seen"), 0);
+	assert_true(vcm_reg_live(h, k));
+	assert_true(vcm_reg_live(h, k));	/* from the memory */
+	assert_int_equal(pthread_create(&t, NULL, release_pgtable, h), 0);
+	pthread_join(t, &res);
+	assert_null(res);
+	assert_false(vcm_reg_live(h, k));
+	/* Made again, taken. */
+	assert_int_equal(vcm_reg_add(h, k, NULL, "seen"), 0);
+	assert_true(vcm_reg_live(h, k));
+	assert_int_equal(vcm_reg_take(h, k, NULL), 0);
+	assert_false(vcm_reg_live(h, k));
+	/* Replaced by an object of another kind (a warning). */
+	test_warnings_quiet();
+	assert_int_equal(vcm_reg_add(h, k, NULL, "seen"), 0);
+	assert_true(vcm_reg_live(h, k));
+	assert_int_equal(vcm_reg_add(h, VCM_KIND_PHYS, NULL, "seen"), 0);
+	assert_false(vcm_reg_live(h, k));
+	assert_true(vcm_reg_live(h, VCM_KIND_PHYS));
+	assert_int_equal(vcm_reg_del(h, VCM_KIND_PHYS), 0);
+	assert_false(vcm_reg_live(h, VCM_KIND_PHYS));
+	test_warnings_default();
+
+	/* Planted: the count left where it was before a release. */
+	assert_int_equal(vcm_reg_add(h, k, NULL, "seen"), 0);
+	assert_true(vcm_reg_live(h, k));
+	count = atomic_load(&vcm_reg_releases[k]);
+	assert_int_equal(vcm_reg_del(h, k), 0);
+	assert_false(vcm_reg_live(h, k));
+	atomic_store(&vcm_reg_releases[k], count);
+	assert_true(vcm_reg_live(h, k));	/* the stale answer the count prevents */
+	atomic_store(&vcm_reg_releases[k], count + 1);
+	assert_false(vcm_reg_live(h, k));
+}
+
 /* Readers of stable entries, never wrong, while writers churn others. */
 static atomic_int stop;
 
@@ -241,6 +313,7 @@ int main(void)
 		cmocka_unit_test(test_reports),
 		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_creators),
+		cmocka_unit_test(test_seen),
 		cmocka_unit_test(test_readers_and_writers),
 	};
 

@@ -1,0 +1,451 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * test_dma_burst.c - a DMA burst translates every page exactly as one
+ * translation of that page would: the same TLB outcome and counters, the
+ * same level-2 read, the same TLB fill in the same FIFO slot, the fault at
+ * the same page.  Each scenario runs one DMA on a System MMU and the same
+ * pages one vcm_sysmmu_translate() at a time, in order, on a twin that
+ * shares its page table and its history; the two dumps (registers, every
+ * TLB entry with its slot, statistics) must be identical.  Also: exact
+ * counts across a burst, a fault in the middle of one, and a planted
+ * divergence the comparison must catch.
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include "sysmmu_util.h"
+#include "pgtable.h"
+#include "sysmmu-internal.h"
+#include "tlb.h"
+
+#define DVA0	0x10000000ULL		/* the scenarios' first MiB */
+#define PA0	(RAM_BASE + 0x00401000)	/* not 64K-aligned: 4K pages */
+#define SPAN	(3 * SZ_1M_)		/* what a scenario reads */
+/*
+ * Its entry 0 (the first level-2 table after MiB 0's) maps the PA that
+ * DVA0 + 1M maps: what a burst reading on past the end of MiB 0's table
+ * would find.
+ */
+#define DECOY	0x50000000ULL
+
+struct fixture {
+	struct vcm_soc *soc;
+	struct vcm_pgtable *pt;
+	struct vcm_sysmmu *dma;		/* runs the DMA */
+	struct vcm_sysmmu *ref;		/* translates the same pages one by one */
+	uint8_t *buf;
+};
+
+static struct vcm_sysmmu *new_mmu(struct fixture *f, const char *name)
+{
+	struct vcm_sysmmu *mmu = vcm_sysmmu_create(f->soc, name);
+
+	assert_false(vcm_is_err_or_null(mmu));
+	vcm_sysmmu_set_pgtable_base(mmu, vcm_pgtable_base(f->pt));
+	vcm_sysmmu_enable(mmu);
+	return mmu;
+}
+
+/* Every byte of the RAM the scenarios reach tells where it is. */
+static void pattern_ram(struct fixture *f)
+{
+	const size_t len = 0x2000000;
+	uint32_t *p = malloc(len);
+	size_t i;
+
+	for (i = 0; i < len / 4; i++)
+		p[i] = (uint32_t)(RAM_BASE + 4 * i);
+	assert_int_equal(vcm_soc_phys_write(f->soc, RAM_BASE + 0x400000, p, len), 0);
+	free(p);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	test_warnings_quiet();
+	f->soc = test_soc(RAM_SIZE);
+	f->pt = vcm_pgtable_create(f->soc);
+	assert_false(vcm_is_err_or_null(f->pt));
+	f->dma = new_mmu(f, "mmu");
+	f->ref = new_mmu(f, "mmu");
+	f->buf = malloc(SPAN);
+	pattern_ram(f);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	vcm_sysmmu_destroy(f->dma);
+	vcm_sysmmu_destroy(f->ref);
+	vcm_pgtable_destroy(f->pt);
+	vcm_soc_destroy(f->soc);
+	free(f->buf);
+	free(f);
+	return 0;
+}
+
+static void map(struct fixture *f, uint64_t dva, uint64_t pa, uint64_t size)
+{
+	assert_int_equal(vcm_pgtable_map(f->pt, dva, pa, size, 0), 0);
+}
+
+/* Both MMUs translate @dva (the same history before the burst). */
+static void warm(struct fixture *f, uint64_t dva)
+{
+	vcm_addr_t pa;
+
+	assert_int_equal(vcm_sysmmu_translate(f->dma, dva, VCM_ACCESS_READ, &pa),
+			 vcm_sysmmu_translate(f->ref, dva, VCM_ACCESS_READ, &pa));
+}
+
+/* The TLB slot holding @dva (a copy in *@e), or -1. */
+static int slot_of(struct vcm_sysmmu *mmu, uint64_t dva, struct vcm_tlb_entry *e)
+{
+	uint32_t base, ctrl;
+	bool stale;
+
+	return vcm_sysmmu_tlb_line(mmu, dva, e, &stale, &base, &ctrl);
+}
+
+/*
+ * The reference: translate the pages of [@dva, @dva + @len) in order, one
+ * call each, stepping by the size of the page the TLB then holds, up to
+ * and including the first that fails.  With @buf (what a DMA read of that
+ * range gave), each page translated before the failure must have landed
+ * there from its PA.  Returns 0 or that error.
+ */
+static int translate_each(struct fixture *f, struct vcm_sysmmu *mmu, uint64_t dva,
+			  uint64_t len, const uint8_t *buf)
+{
+	uint64_t start = dva, end = dva + len, n;
+	struct vcm_tlb_entry e;
+	uint8_t *ram;
+	vcm_addr_t pa;
+	int err;
+
+	while (dva < end) {
+		err = vcm_sysmmu_translate(mmu, dva, VCM_ACCESS_READ, &pa);
+		if (err)
+			return err;
+		assert_true(slot_of(mmu, dva, &e) >= 0);
+		n = ((dva | e.mask) + 1 < end ? (dva | e.mask) + 1 : end) - dva;
+		if (buf) {
+			ram = malloc(n);
+			assert_int_equal(vcm_soc_phys_read(f->soc, pa, ram, n), 0);
+			assert_memory_equal(buf + (dva - start), ram, n);
+			free(ram);
+		}
+		dva += n;
+	}
+	return 0;
+}
+
+/* Both MMUs hold the same entry for every page of the span (or none). */
+static void assert_same_entries(struct fixture *f)
+{
+	struct vcm_tlb_entry a, b;
+	uint64_t dva;
+
+	for (dva = DVA0; dva < DVA0 + SPAN; dva += SZ_4K_) {
+		assert_int_equal(slot_of(f->dma, dva, &a), slot_of(f->ref, dva, &b));
+		if (slot_of(f->dma, dva, &a) < 0)
+			continue;
+		assert_int_equal(a.tag, b.tag);
+		assert_int_equal(a.mask, b.mask);
+		assert_int_equal(a.pa, b.pa);
+		assert_int_equal(a.pte, b.pte);
+		assert_int_equal(a.pte_pa, b.pte_pa);
+		assert_int_equal(a.base, b.base);
+		assert_ptr_equal(a.pte_host, b.pte_host);
+		assert_ptr_equal(a.nredirects, b.nredirects);
+		assert_int_equal(a.bucket, b.bucket);
+		assert_int_equal(a.next, b.next);
+		assert_int_equal(a.cls, b.cls);
+		assert_int_equal(a.warned, b.warned);
+	}
+}
+
+/* The dump of @mmu without its first line (its name). */
+static char *dump(struct vcm_sysmmu *mmu)
+{
+	char *text = NULL, *body;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	assert_non_null(out);
+	vcm_sysmmu_dump(mmu, out);
+	fclose(out);
+	body = strdup(strchr(text, '\n') + 1);
+	free(text);
+	return body;
+}
+
+/* True if both MMUs are in the same state: registers, TLB, statistics. */
+static bool same_state(struct fixture *f, bool show)
+{
+	char *a = dump(f->dma), *b = dump(f->ref);
+	bool same = !strcmp(a, b);
+
+	if (!same && show)
+		fprintf(stderr, "burst:\n%s\none by one:\n%s", a, b);
+	free(a);
+	free(b);
+	return same;
+}
+
+static void assert_same(struct fixture *f)
+{
+	assert_true(same_state(f, true));
+	assert_same_entries(f);
+}
+
+/* A DMA read of SPAN bytes from DVA0 on one, the pages one by one on the other. */
+static void burst_vs_each(struct fixture *f, int expect)
+{
+	memset(f->buf, 0, SPAN);
+	assert_int_equal(vcm_dma_read(f->dma, DVA0, f->buf, SPAN), expect);
+	assert_int_equal(translate_each(f, f->ref, DVA0, SPAN, f->buf), expect);
+	assert_same(f);
+}
+
+static void tlb_entries(struct fixture *f, unsigned n)
+{
+	assert_int_equal(vcm_sysmmu_set_tlb_entries(f->dma, n), 0);
+	assert_int_equal(vcm_sysmmu_set_tlb_entries(f->ref, n), 0);
+}
+
+/*
+ * The 3 MiB of small pages, contiguous in PA, that most scenarios read,
+ * but for a 64K large page at DVA0 + 256K and a page that maps elsewhere
+ * at DVA0 + 1M + 148K (each ends a run: the next access starts there),
+ * and the page at @hole (0: none) left unmapped; and the DECOY page.
+ */
+static void map_span(struct fixture *f, uint64_t hole)
+{
+	uint64_t dva;
+
+	for (dva = DVA0; dva < DVA0 + SPAN; dva += SZ_4K_) {
+		if (dva == DVA0 + SZ_1M_)	/* a level-2 table between MiB 0's and 1's */
+			map(f, DECOY, PA0 + SZ_1M_, SZ_4K_);
+		if (dva == hole || (dva >= DVA0 + 0x40000 && dva < DVA0 + 0x50000))
+			continue;
+		if (dva == DVA0 + SZ_1M_ + 0x25000)
+			map(f, dva, RAM_BASE + 0x0800000, SZ_4K_);
+		else
+			map(f, dva, PA0 + (dva - DVA0), SZ_4K_);
+	}
+	map(f, DVA0 + 0x40000, RAM_BASE + 0x0C00000, SZ_64K_);
+}
+
+/*
+ * Hit every 4K page the TLB holds, on both, after the CPU rewrote the
+ * level-2 entry of one (no invalidation): the hits (the lock-free path
+ * reads each entry where the fill said it lives) and the one stale hit.
+ */
+static void hit_filled(struct fixture *f)
+{
+	struct vcm_sysmmu_stats st;
+	struct vcm_tlb_entry e;
+	uint32_t *pte = NULL, old = 0;
+	uint64_t dva;
+	vcm_addr_t pa;
+	int slot;
+
+	for (dva = DVA0; dva < DVA0 + SPAN; dva += SZ_4K_) {
+		slot = slot_of(f->dma, dva, &e);
+		if (slot < 0 || e.mask != SZ_4K_ - 1)
+			continue;
+		if (!pte) {
+			pte = vcm_soc_phys_to_host(f->soc, e.pte_pa);
+			old = *pte;
+			*pte = vcm_mk_small(RAM_BASE + 0x0F00000);
+		}
+		assert_int_equal(vcm_sysmmu_translate(f->dma, dva, VCM_ACCESS_READ, &pa), 0);
+		assert_int_equal(pa, e.pa);
+		assert_int_equal(vcm_sysmmu_translate(f->ref, dva, VCM_ACCESS_READ, &pa), 0);
+	}
+	assert_non_null(pte);
+	vcm_sysmmu_get_stats(f->dma, &st);
+	assert_true(st.stale_hits >= 1);
+	assert_same(f);
+	*pte = old;
+	test_warnings_quiet();
+}
+
+/*
+ * Hits in the middle of bursts, entries of every other page size present,
+ * a large entry left over a range now mapped as small pages (stale hits),
+ * and a TLB small enough that a burst evicts its own fills.
+ */
+static void scenario_mixed(struct fixture *f, unsigned entries)
+{
+	unsigned i;
+
+	tlb_entries(f, entries);
+	map_span(f, 0);
+	/* a section, a 64K page and a 16M supersection elsewhere */
+	map(f, 0x20000000, RAM_BASE + 0x0A00000, SZ_1M_);
+	map(f, 0x30010000, RAM_BASE + 0x0B00000, SZ_64K_);
+	map(f, 0x41000000, RAM_BASE + 0x1000000, 16 * SZ_1M_);
+	warm(f, 0x20000000);
+	warm(f, 0x30010000);
+	warm(f, 0x41000000);
+	/* pages of the span already in the TLB */
+	for (i = 0; i < 6; i++)
+		warm(f, DVA0 + (i * 37 + 3) * SZ_4K_);
+	warm(f, DVA0 + 2 * SZ_1M_ + 0x1000);
+	/* a 64K entry left over 4K pages of the first burst (no invalidation) */
+	for (i = 0; i < 16; i++)
+		assert_int_equal(vcm_pgtable_unmap(f->pt, DVA0 + SZ_64K_ + i * SZ_4K_, SZ_4K_),
+				 SZ_4K_);
+	map(f, DVA0 + SZ_64K_, RAM_BASE + 0x0900000, SZ_64K_);
+	warm(f, DVA0 + SZ_64K_);
+	assert_int_equal(vcm_pgtable_unmap(f->pt, DVA0 + SZ_64K_, SZ_64K_), SZ_64K_);
+	for (i = 0; i < 16; i++)
+		map(f, DVA0 + SZ_64K_ + i * SZ_4K_, PA0 + SZ_64K_ + i * SZ_4K_, SZ_4K_);
+	assert_same(f);
+	burst_vs_each(f, 0);
+	hit_filled(f);
+	/* again: now the TLB holds what the first pass left */
+	burst_vs_each(f, 0);
+	hit_filled(f);
+}
+
+static void test_mixed_64(void **state)
+{
+	scenario_mixed(*state, 64);
+}
+
+static void test_mixed_8(void **state)
+{
+	scenario_mixed(*state, 8);
+}
+
+static void test_mixed_1(void **state)
+{
+	scenario_mixed(*state, 1);
+}
+
+/* A hole in the middle of a burst: the same fault, at the same page. */
+static void test_fault_mid_burst(void **state)
+{
+	struct fixture *f = *state;
+	const uint64_t hole = DVA0 + SZ_1M_ + 0x9000;
+	struct vcm_sysmmu_stats st;
+	struct vcm_tlb_entry e;
+	vcm_addr_t pa;
+
+	map_span(f, hole);
+	burst_vs_each(f, -EFAULT);
+	assert_int_equal(vcm_sysmmu_readl(f->dma, VCM_SYSMMU_PAGE_FAULT_ADDR), (uint32_t)hole);
+	vcm_sysmmu_get_stats(f->dma, &st);
+	assert_int_equal(st.faults, 1);
+	assert_int_equal(st.fault_counts[VCM_FAULT_PAGE], 1);
+	/* 256 pages of the first MiB (16 of them one 64K page), 9 before the hole, the hole */
+	assert_int_equal(st.walks, 256 - 15 + 9 + 1);
+	assert_int_equal(st.walk_reads, 2 * st.walks);
+	assert_int_equal(st.translations, st.walks);
+	/* nothing past the hole was translated */
+	assert_int_equal(slot_of(f->dma, hole + SZ_4K_, &e), -1);
+	assert_int_equal(vcm_sysmmu_translate(f->dma, hole - SZ_4K_, VCM_ACCESS_READ, &pa), 0);
+	vcm_sysmmu_get_stats(f->dma, &st);
+	assert_int_equal(st.tlb_hits, 1);
+}
+
+/*
+ * A burst into the next MiB reads that MiB's level-2 table: entry 0 of the
+ * table before maps the very PA the next page needs (a decoy).
+ */
+static void test_mib_change(void **state)
+{
+	struct fixture *f = *state;
+	const uint64_t dva = DVA0 + SZ_1M_ - SZ_4K_, len = 4 * SZ_4K_;
+
+	map(f, dva, PA0, len);
+	map(f, DVA0, PA0 + SZ_4K_, SZ_4K_);
+	memset(f->buf, 0, len);
+	assert_int_equal(vcm_dma_read(f->dma, dva, f->buf, len), 0);
+	assert_int_equal(translate_each(f, f->ref, dva, len, f->buf), 0);
+	assert_same(f);
+}
+
+/*
+ * Exact counts across bursts: every page of a 1 MiB read misses, walks
+ * (two reads) and is filled in FIFO order; read again, each one is a hit.
+ */
+static void test_counts(void **state)
+{
+	struct fixture *f = *state;
+	const unsigned pages = 256;
+	struct vcm_sysmmu_stats st;
+	struct vcm_tlb_entry e;
+	unsigned i;
+
+	tlb_entries(f, pages);
+	map(f, DVA0, PA0, pages * SZ_4K_);	/* PA0: 4K pages only */
+	assert_int_equal(vcm_dma_read(f->dma, DVA0, f->buf, pages * SZ_4K_), 0);
+	vcm_sysmmu_get_stats(f->dma, &st);
+	assert_int_equal(st.translations, pages);
+	assert_int_equal(st.tlb_misses, pages);
+	assert_int_equal(st.walks, pages);
+	assert_int_equal(st.walk_reads, 2 * pages);
+	assert_int_equal(st.tlb_hits, 0);
+	for (i = 0; i < pages; i++) {
+		assert_int_equal(slot_of(f->dma, DVA0 + i * SZ_4K_, &e), (int)i);
+		assert_int_equal(e.pa, (uint32_t)(PA0 + i * SZ_4K_));
+		assert_int_equal(e.mask, SZ_4K_ - 1);
+	}
+	assert_int_equal(vcm_dma_read(f->dma, DVA0, f->buf, pages * SZ_4K_), 0);
+	vcm_sysmmu_get_stats(f->dma, &st);
+	assert_int_equal(st.translations, 2 * pages);
+	assert_int_equal(st.tlb_hits, pages);
+	assert_int_equal(st.walks, pages);
+	assert_int_equal(translate_each(f, f->ref, DVA0, pages * SZ_4K_, NULL), 0);
+	assert_int_equal(translate_each(f, f->ref, DVA0, pages * SZ_4K_, NULL), 0);
+	assert_same(f);
+}
+
+/*
+ * The planted divergence: the comparison must catch one translation less
+ * (neither counted nor filled), and the same counts with another page
+ * filled.
+ */
+static void test_planted_divergence(void **state)
+{
+	struct fixture *f = *state;
+	vcm_addr_t pa;
+
+	map_span(f, 0);
+	assert_int_equal(vcm_dma_read(f->dma, DVA0, f->buf, SPAN), 0);
+	assert_int_equal(translate_each(f, f->ref, DVA0, SPAN - SZ_4K_, NULL), 0);
+	assert_false(same_state(f, false));	/* the last page neither counted nor filled */
+	assert_int_equal(vcm_sysmmu_translate(f->ref, DVA0 + SPAN - SZ_4K_, VCM_ACCESS_READ, &pa), 0);
+	assert_same(f);
+	/* the same counts and slots, another page filled in one of them */
+	vcm_sysmmu_tlb_invalidate_entry(f->ref, DVA0 + SPAN - SZ_4K_);
+	vcm_sysmmu_tlb_invalidate_entry(f->dma, DVA0 + SPAN - SZ_4K_);
+	assert_same(f);
+	assert_int_equal(vcm_sysmmu_translate(f->ref, DVA0 + SPAN - SZ_4K_, VCM_ACCESS_READ, &pa), 0);
+	assert_int_equal(vcm_sysmmu_translate(f->dma, DVA0, VCM_ACCESS_READ, &pa), 0);
+	assert_false(same_state(f, false));
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_mixed_64),
+		T(test_mixed_8),
+		T(test_mixed_1),
+		T(test_fault_mid_burst),
+		T(test_mib_change),
+		T(test_counts),
+		T(test_planted_divergence),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
