@@ -411,8 +411,8 @@ static VCM_VECTOR_LOOPS void fill_small(uint32_t *p, uint64_t pa, unsigned n)
 	uint32_t e = vcm_mk_small(pa);
 	unsigned i;
 
-	for (i = 0; i < n; i++)
-		vcm_pte_write_run(&p[i], e + (i << VCM_SMALL_SHIFT));
+	for (i = 0; i < n; i++, e += VCM_SMALL_SIZE)
+		vcm_pte_write_run(&p[i], e);
 }
 
 /* Write @nlarge large pages (16 entries each) from @p, mapping @pa on. */
