@@ -810,34 +810,29 @@ enum vcm_walk_result vcm_pgtable_walk_slow(struct vcm_soc *soc, uint64_t base, u
 
 enum vcm_walk_result vcm_pgtable_walk_lv1(struct vcm_soc *soc, uint64_t base, uint64_t dva,
 					  struct vcm_walk *w, struct vcm_ram_window *win,
-					  struct vcm_walk_cursor *c, bool *fast)
+					  struct vcm_walk_cursor *c)
 {
-	bool check = vcm_pgtable_walk_checks(soc, win);
 	uint64_t pa = base + vcm_lv1_index(dva) * sizeof(uint32_t);
-	const uint32_t *p = check ? NULL : vcm_ram_window_host(win, pa);
+	const uint32_t *p = vcm_pgtable_entry(soc, pa, win);
 	enum vcm_walk_result r;
 	uint32_t e;
 
 	c->valid = false;
 	w->stale = false;
-	w->pte_host = p;
-	*fast = p != NULL;
+	w->pte_host = vcm_ram_window_host(win, pa);	/* read through the window */
 	if (!p) {
-		p = vcm_pgtable_entry(soc, pa, win);
-		if (!p) {
-			w->reads = 1;
-			w->pte_pa = pa;
-			return VCM_WALK_BUS_ERROR;
-		}
+		w->reads = 1;
+		w->pte_pa = pa;
+		return VCM_WALK_BUS_ERROR;
 	}
 	e = vcm_lv1_read_acquire(p);
-	if (check)
+	c->check = vcm_pgtable_walk_checks(soc, win);
+	if (c->check)
 		vcm_pgtable_walk_check(soc, pa, e, w);
 	r = vcm_walk_lv1(w, pa, e);
 	if (r != VCM_WALK_NEXT)
 		return r;
 	c->valid = true;
-	c->check = check;
 	c->lv1_index = (uint32_t)vcm_lv1_index(dva);
 	c->link = e;
 	c->lv1_pa = pa;
@@ -854,8 +849,18 @@ void vcm_pgtable_walk_check(struct vcm_soc *soc, uint64_t pa, uint32_t e, struct
 	w->stale_ram = e;
 }
 
-VCM_TRACE_BODY int do_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t dva,
-				       vcm_addr_t *pa)
+/* PA of byte @dva of the page walk @w found. */
+static uint64_t walk_phys(const struct vcm_walk *w, uint64_t dva)
+{
+	return w->pa_base + (dva & ((1ULL << w->page_shift) - 1));
+}
+
+/*
+ * vcm_pgtable_dva_to_phys() all the way: every check, the walk for every
+ * case.  Out of line, so that the common case below stays a leaf.
+ */
+static __attribute__((noinline)) int dva_to_phys_slow(const struct vcm_pgtable *pt,
+						      vcm_addr_t dva, vcm_addr_t *pa)
 {
 	struct vcm_ram_window win;
 	struct vcm_walk w;
@@ -863,10 +868,33 @@ VCM_TRACE_BODY int do_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr
 	if (!vcm_pgtable_ok(pt, "vcm_pgtable_dva_to_phys") || !pa || dva >= VCM_PT_ADDR_LIMIT)
 		return -EINVAL;
 	win = pt->win;		/* a copy: concurrent calls may move theirs */
-	if (vcm_pgtable_walk(pt->soc, pt->lv1_pa, dva, &w, &win) != VCM_WALK_OK)
+	if (vcm_pgtable_walk_slow(pt->soc, pt->lv1_pa, dva, &w, &win) != VCM_WALK_OK)
 		return -ENOENT;
-	*pa = w.pa_base + (dva & ((1ULL << w.page_shift) - 1));
+	*pa = walk_phys(&w, dva);
 	return 0;
+}
+
+/*
+ * The common case: a live table (a lock-free registry hit), good
+ * arguments, and both entries read through the table's own window.
+ */
+VCM_TRACE_BODY int do_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t dva,
+				       vcm_addr_t *pa)
+{
+	enum vcm_walk_result r;
+	struct vcm_walk w;
+
+	if (__builtin_expect(vcm_reg_live_fast(pt, VCM_KIND_PGTABLE) && pa &&
+			     dva < VCM_PT_ADDR_LIMIT, 1)) {
+		r = vcm_pgtable_walk_fast(pt->soc, pt->lv1_pa, dva, &w, &pt->win);
+		if (r == VCM_WALK_OK) {
+			*pa = walk_phys(&w, dva);
+			return 0;
+		}
+		if (r != VCM_WALK_SLOW)
+			return -ENOENT;
+	}
+	return dva_to_phys_slow(pt, dva, pa);
 }
 
 VCM_TRACED_FN(int, vcm_pgtable_dva_to_phys,
