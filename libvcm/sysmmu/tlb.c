@@ -24,7 +24,7 @@ int vcm_tlb_init(struct vcm_tlb *t, unsigned entries)
 		return -ENOMEM;
 	}
 	t->size = entries;
-	t->hash_bits = bits;
+	t->hash_shift = 32 - bits;
 	vcm_tlb_flush(t);
 	return 0;
 }
@@ -42,7 +42,7 @@ void vcm_tlb_flush(struct vcm_tlb *t)
 {
 	unsigned i;
 
-	for (i = 0; i < 1U << t->hash_bits; i++)
+	for (i = 0; i < 1U << (32 - t->hash_shift); i++)
 		VCM_TLB_SET(t->bucket[i], VCM_TLB_NONE);
 	for (i = 0; i < t->size; i++)
 		VCM_TLB_SET(t->e[i].valid, false);
@@ -69,7 +69,7 @@ struct vcm_tlb_entry *vcm_tlb_insert(struct vcm_tlb *t, uint32_t dva, unsigned p
 {
 	unsigned cls = vcm_tlb_class_of(page_shift);
 
-	return vcm_tlb_fill(t, dva, cls, vcm_tlb_hash(t, dva >> page_shift, cls));
+	return vcm_tlb_fill(t, dva, cls, vcm_tlb_hash(t, vcm_tlb_key(dva, cls)));
 }
 
 bool vcm_tlb_overlap(const struct vcm_tlb_entry *a, const struct vcm_tlb_entry *b)
