@@ -20,7 +20,7 @@
  *                        fails as a full address space does, -ENOSPC
  *   VCM_FAIL_PGTABLE     a page-table allocation: a level-1 table
  *                        (vcm_pgtable_create(), device contexts) or a new
- *                        page of level-2 tables while mapping; -ENOMEM
+ *                        block of level-2 tables while mapping; -ENOMEM
  *   VCM_FAIL_PIN         pinning one page of user memory
  *                        (vcm_phys_from_user(), vcm_userptr_get()); -ENOMEM
  *   VCM_FAIL_HOST        host memory libvcm allocates for itself (its
@@ -67,7 +67,7 @@ extern "C" {
  * enum vcm_fail_site - where libvcm can be made to fail an allocation.
  * @VCM_FAIL_PAGE_ALLOC: simulated pages from a SoC's page allocator.
  * @VCM_FAIL_DVA: a DVA reservation in a context.
- * @VCM_FAIL_PGTABLE: a level-1 table or a page of level-2 tables.
+ * @VCM_FAIL_PGTABLE: a level-1 table or a block of level-2 tables.
  * @VCM_FAIL_PIN: pinning one user page.
  * @VCM_FAIL_HOST: host memory libvcm allocates.
  * @VCM_FAIL_NR_SITES: the number of sites.

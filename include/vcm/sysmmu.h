@@ -306,7 +306,9 @@ VCM_EXPORT vcm_addr_t vcm_pgtable_base(const struct vcm_pgtable *pt);
  * that the alignment of the DVA and the PA and the remaining length allow.
  * A supersection is one entry (PA bits 31:24, bit 18 set) written in its
  * 16 level-1 slots.  The TLBs of System MMUs using the table are not
- * touched.
+ * touched.  Level-2 tables (1 KiB) are carved from SoC blocks of 1 to 16
+ * pages, as large as the tables the call may need, never more pages than
+ * one per four tables; a SoC short of large blocks gives smaller ones.
  *
  * Return: 0; -EINVAL for a NULL @pt, an unaligned @dva, @pa or @size, a
  * zero @size, or a DVA or PA range that passes 2^32; -EADDRINUSE if any
@@ -323,8 +325,10 @@ VCM_EXPORT int vcm_pgtable_map(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_
  * @dva: first device virtual address, 4 KiB-aligned.
  * @size: bytes, a non-zero multiple of 4 KiB; @dva + @size <= 2^32.
  *
- * Holes in the range are skipped.  Level-2 tables that become empty go back
- * to the SoC's page allocator.  A range that would cut a supersection, a
+ * Holes in the range are skipped.  Level-2 tables that become empty are
+ * freed; the SoC block they were carved from (1 to 16 pages, see
+ * vcm_pgtable_map()) goes back to the SoC's page allocator with its last
+ * table.  A range that would cut a supersection, a
  * section or a large page in two changes nothing.  The TLBs of System MMUs using the table are
  * not touched: invalidate them.
  *

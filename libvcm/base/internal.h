@@ -60,6 +60,23 @@
  * gcc 12, 2 instructions fewer per hit than its own choice).
  */
 #define VCM_HOT_INLINE static inline __attribute__((always_inline))
+
+/*
+ * VCM_VECTOR_LOOPS - a small function whose simple loops over arrays the
+ * compiler should turn into vector code, and whose store loops must stay
+ * stores (not become memset()/memcpy() calls, which give no guarantee of
+ * the width of each write).  clang vectorises at -O2 by itself; gcc 12's
+ * -O2 cost model vectorises only loops whose trip count it knows, so gcc
+ * gets its -O3 cost model for this function.
+ */
+#if defined(__clang__)
+#define VCM_VECTOR_LOOPS __attribute__((noinline, no_builtin("memset", "memcpy")))
+#elif defined(__OPTIMIZE__)
+#define VCM_VECTOR_LOOPS __attribute__((noinline, optimize("tree-loop-vectorize", \
+	"vect-cost-model=dynamic", "no-tree-loop-distribute-patterns")))
+#else
+#define VCM_VECTOR_LOOPS __attribute__((noinline))
+#endif
 #define VCM_ORDER_BYTES(order) (VCM_PAGE_SIZE << (order))
 
 #define VCM_CONTAINER_OF(ptr, type, member) \

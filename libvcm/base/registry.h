@@ -167,6 +167,14 @@ extern __thread struct vcm_reg_seen vcm_reg_seen[VCM_KIND_NR]
 	__attribute__((tls_model("initial-exec")));
 extern _Atomic uint64_t vcm_reg_releases[VCM_KIND_NR];
 
+/* True if this thread found @h live and no handle of @kind left since (@releases: now). */
+static inline bool vcm_reg_remembered(const void *h, enum vcm_kind kind, uint64_t releases)
+{
+	const struct vcm_reg_seen *seen = &vcm_reg_seen[kind];
+
+	return seen->h == h && seen->releases == releases;
+}
+
 /* vcm_reg_live() when the thread's memory does not answer: look it up. */
 static inline bool vcm_reg_live_lookup(const void *h, enum vcm_kind kind, uint64_t releases)
 {
@@ -184,11 +192,26 @@ static inline bool vcm_reg_live_lookup(const void *h, enum vcm_kind kind, uint64
 static inline bool vcm_reg_live(const void *h, enum vcm_kind kind)
 {
 	uint64_t releases = atomic_load_explicit(&vcm_reg_releases[kind], memory_order_acquire);
-	const struct vcm_reg_seen *seen = &vcm_reg_seen[kind];
 
-	if (seen->h == h && seen->releases == releases)
+	if (vcm_reg_remembered(h, kind, releases))
 		return true;
 	return vcm_reg_live_lookup(h, kind, releases);
+}
+
+/*
+ * vcm_reg_live_fast() - vcm_reg_live() without calls, for hot paths that
+ * keep every call out of line: the thread's memory, else the lock-free
+ * read of the table.  True if @h is a live handle of @kind; false if that
+ * cannot tell (ask vcm_handle_ok(), which also fills the thread's memory).
+ */
+static inline bool vcm_reg_live_fast(const void *h, enum vcm_kind kind)
+{
+	uint64_t releases = atomic_load_explicit(&vcm_reg_releases[kind], memory_order_acquire);
+	uint64_t meta;
+
+	if (vcm_reg_remembered(h, kind, releases))
+		return true;
+	return vcm_reg_read_fast((uintptr_t)h, &meta, NULL) && (meta & VCM_REG_KIND_MASK) == kind;
 }
 
 /*

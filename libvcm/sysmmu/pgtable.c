@@ -3,11 +3,14 @@
  * pgtable.c - Exynos System MMU v1-v3 page tables living in SoC RAM.
  *
  * The level-1 table is an order-2 block of the SoC.  Level-2 tables are
- * 1 KiB: each SoC page is carved into four of them by a small
- * sub-allocator, and a page goes back to the SoC when its four tables are
- * free.  A table freed by unmap is all-zero (unmap clears entries before a
- * table is freed); a table of a fresh page is not, so map zeroes the part
- * of it that the mapping does not write, then links the table.
+ * 1 KiB: a small sub-allocator carves SoC blocks of 1 to 16 pages into 4
+ * to 64 of them, and a block goes back to the SoC when all its tables are
+ * free.  A map takes a block as large as the tables it may still need
+ * (lv2_block_order()): one page for a few tables, as before, and one
+ * allocation per 64 tables for a map of many.  A table freed by unmap is
+ * all-zero (unmap clears entries before a table is freed); a table of a
+ * fresh block is not, so map zeroes the part of it that the mapping does
+ * not write, then links the table.
  *
  * A 16 MiB supersection (VCM_MAP_SUPERSECTION) is one level-1 entry
  * written in its 16 slots; to the rest of this file each slot is a
@@ -24,9 +27,11 @@
  * outer_flush_range() (a table is cleaned before the link to it is written).
  *
  * Locking: pt->lock (biaslock.h: plain stores while one thread uses the
- * table) serialises map, unmap, dump and destroy; entries are
- * read and written with vcm_pte_read()/vcm_pte_write() so that hardware
- * walks may run concurrently (see pgtable.h).
+ * table) serialises map, unmap, dump and destroy; entries are written
+ * whole (vcm_pte_write(), vcm_pte_write_run()) so that hardware walks may
+ * run concurrently (see pgtable.h).  Runs of entries are written and
+ * cleared by simple per-table loops that compile to vector code
+ * (VCM_VECTOR_LOOPS).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -40,21 +45,23 @@
 #include "biaslock.h"
 #include "trace.h"
 
-#define LV2_PAGE_ALL_FREE	((1U << VCM_LV2_TABLES_PER_PAGE) - 1)
+/* The largest block of level-2 tables: 16 pages, 64 tables (one mask bit each). */
+#define LV2_BLOCK_MAX_ORDER	4
 
-/* A SoC page carved into level-2 tables. */
-struct lv2_page {
+/* A block of 2^order SoC pages carved into level-2 tables. */
+struct lv2_block {
 	uint64_t pa;
 	uint8_t *host;
-	unsigned free_mask;		/* bit i: table i is free */
-	unsigned zero_mask;		/* bit i: free table i is all-zero */
+	unsigned order;
+	uint64_t free_mask;		/* bit i: table i is free */
+	uint64_t zero_mask;		/* bit i: free table i is all-zero */
 	struct vcm_link partial;	/* on pt->partial while a table is free */
 };
 
 /* Host-side state of one level-1 slot. */
 struct lv2_slot {
 	uint32_t *ptes;			/* level-2 table, NULL if none */
-	struct lv2_page *page;
+	struct lv2_block *block;
 	unsigned used;			/* valid level-2 entries */
 };
 
@@ -66,7 +73,7 @@ struct vcm_pgtable {
 	bool nc;			/* the SoC is non-coherent: clean writes */
 	struct vcm_biaslock lock;	/* biased: plain stores for one thread */
 	bool counted;			/* this hold may call out (pt_may_call_out()) */
-	struct vcm_link partial;	/* pages with at least one free table */
+	struct vcm_link partial;	/* blocks with at least one free table */
 	unsigned nr_lv2;		/* level-2 tables in use */
 	struct lv2_slot slot[VCM_LV1_ENTRIES];
 };
@@ -119,93 +126,134 @@ static void clean_lv1(const struct vcm_pgtable *pt, unsigned idx)
 				      sizeof(uint32_t), VCM_CACHE_CLEAN);
 }
 
+/* PA of entry @i of the level-2 table of slot @s. */
+static uint64_t lv2_entry_pa(const struct lv2_slot *s, unsigned i)
+{
+	return s->block->pa + (uint64_t)((uint8_t *)(s->ptes + i) - s->block->host);
+}
+
 /* Entries [first, first + n) of the level-2 table of slot @idx. */
 static void clean_lv2(const struct vcm_pgtable *pt, unsigned idx, unsigned first, unsigned n)
 {
-	const struct lv2_slot *s = &pt->slot[idx];
-
 	if (__builtin_expect(pt->nc, 0))
-		vcm_cache_maint_range(pt->soc,
-				      s->page->pa + (uint64_t)((uint8_t *)(s->ptes + first) -
-							       s->page->host),
+		vcm_cache_maint_range(pt->soc, lv2_entry_pa(&pt->slot[idx], first),
 				      n * sizeof(uint32_t), VCM_CACHE_CLEAN);
 }
 
 /* ---- level-2 table sub-allocator ---- */
 
-static void partial_add(struct vcm_pgtable *pt, struct lv2_page *pg)
+/*
+ * The host memory of the SoC block at @pa, if it is contiguous there (a
+ * bank with redirected pages gives runs of one page: each is checked).
+ */
+static uint8_t *block_host(struct vcm_soc *soc, uint64_t pa, unsigned order)
 {
-	vcm_list_add(&pt->partial, &pg->partial);
+	vcm_size_t run;
+	uint8_t *host = vcm_soc_host_run(soc, pa, &run);
+	uint64_t off;
+
+	for (off = run; host && off < VCM_ORDER_BYTES(order); off += run)
+		if (vcm_soc_host_run(soc, pa + off, &run) != host + off)
+			return NULL;
+	return host;
 }
 
-static void partial_del(struct lv2_page *pg)
+/* The free mask of a whole block of @order. */
+static uint64_t lv2_block_all(unsigned order)
 {
-	vcm_list_del(&pg->partial);
+	return ~0ULL >> (64 - (VCM_LV2_TABLES_PER_PAGE << order));
 }
 
-static struct lv2_page *lv2_page_new(struct vcm_pgtable *pt)
+/*
+ * The order of a new block for a map that may still need @tables tables:
+ * the largest block it fills (at most LV2_BLOCK_MAX_ORDER), so a map holds
+ * no more pages than one page per four tables would.
+ */
+static unsigned lv2_block_order(unsigned tables)
 {
-	struct lv2_page *pg = vcm_calloc(1, sizeof(*pg));
+	unsigned pages = (tables + VCM_LV2_TABLES_PER_PAGE - 1) / VCM_LV2_TABLES_PER_PAGE;
+	unsigned order = pages > 1 ? 31 - (unsigned)__builtin_clz(pages) : 0;
 
-	if (!pg)
+	return order < LV2_BLOCK_MAX_ORDER ? order : LV2_BLOCK_MAX_ORDER;
+}
+
+static void partial_add(struct vcm_pgtable *pt, struct lv2_block *b)
+{
+	vcm_list_add(&pt->partial, &b->partial);
+}
+
+static void partial_del(struct lv2_block *b)
+{
+	vcm_list_del(&b->partial);
+}
+
+/* A new block for @tables tables, or smaller ones when the SoC has no such block. */
+static struct lv2_block *lv2_block_new(struct vcm_pgtable *pt, unsigned tables)
+{
+	struct lv2_block *b = vcm_calloc(1, sizeof(*b));
+	unsigned order = lv2_block_order(tables);
+
+	if (!b)
 		return NULL;
-	if (vcm_should_fail(VCM_FAIL_PGTABLE, VCM_PAGE_SIZE) ||
-	    vcm_soc_alloc_pages(pt->soc, 0, &pg->pa))
+	if (vcm_should_fail(VCM_FAIL_PGTABLE, VCM_ORDER_BYTES(order)))
 		goto err_free;
-	pg->host = vcm_soc_phys_to_host(pt->soc, pg->pa);
-	if (!pg->host)
+	while (vcm_soc_alloc_pages(pt->soc, order, &b->pa))
+		if (!order--)
+			goto err_free;
+	b->order = order;
+	b->host = block_host(pt->soc, b->pa, order);
+	if (!b->host)
 		goto err_pages;
-	pg->free_mask = LV2_PAGE_ALL_FREE;
-	pg->zero_mask = 0;		/* RAM as the last owner left it */
-	partial_add(pt, pg);
-	return pg;
+	b->free_mask = lv2_block_all(order);
+	b->zero_mask = 0;		/* RAM as the last owner left it */
+	partial_add(pt, b);
+	return b;
 
 err_pages:
-	vcm_soc_free_pages(pt->soc, pg->pa, 0);
+	vcm_soc_free_pages(pt->soc, b->pa, order);
 err_free:
-	free(pg);
+	free(b);
 	return NULL;
 }
 
 /*
  * Give slot @idx a level-2 table (not linked yet: the caller fills it, then
- * calls lv2_table_link()).  Returns 1 if the table is all-zero, 0 if its
- * contents are unknown, or -ENOMEM.
+ * calls lv2_table_link()); a new block is sized for @tables tables.
+ * Returns 1 if the table is all-zero, 0 if its contents are unknown, or
+ * -ENOMEM.
  */
-static int lv2_table_alloc(struct vcm_pgtable *pt, unsigned idx)
+static int lv2_table_alloc(struct vcm_pgtable *pt, unsigned idx, unsigned tables)
 {
 	struct lv2_slot *s = &pt->slot[idx];
-	struct lv2_page *pg = vcm_list_first(&pt->partial, struct lv2_page, partial);
-	unsigned i, bit;
+	struct lv2_block *b = vcm_list_first(&pt->partial, struct lv2_block, partial);
+	unsigned i;
+	uint64_t bit;
 
-	if (!pg) {
-		pg = lv2_page_new(pt);
-		if (!pg)
+	if (!b) {
+		b = lv2_block_new(pt, tables);
+		if (!b)
 			return -ENOMEM;
 	}
-	i = (unsigned)__builtin_ctz(pg->free_mask);
-	bit = 1U << i;
-	pg->free_mask &= ~bit;
-	if (!pg->free_mask)
-		partial_del(pg);
+	i = (unsigned)__builtin_ctzll(b->free_mask);
+	bit = 1ULL << i;
+	b->free_mask &= ~bit;
+	if (!b->free_mask)
+		partial_del(b);
 
-	s->ptes = (uint32_t *)(pg->host + i * VCM_LV2_TABLE_BYTES);
-	s->page = pg;
+	s->ptes = (uint32_t *)(b->host + i * VCM_LV2_TABLE_BYTES);
+	s->block = b;
 	s->used = 0;
 	pt->nr_lv2++;
-	if (!(pg->zero_mask & bit))
+	if (!(b->zero_mask & bit))
 		return 0;
-	pg->zero_mask &= ~bit;
+	b->zero_mask &= ~bit;
 	return 1;
 }
 
 /* Publish the table of slot @idx: walkers that see the link see it whole. */
 static void lv2_table_link(struct vcm_pgtable *pt, unsigned idx)
 {
-	struct lv2_slot *s = &pt->slot[idx];
-	uint64_t pa = s->page->pa + (uint64_t)((uint8_t *)s->ptes - s->page->host);
-
-	vcm_lv1_write_release(&pt->lv1[idx], vcm_mk_lv1_link(pa));
+	vcm_lv1_write_release(&pt->lv1[idx], vcm_mk_lv1_link(lv2_entry_pa(&pt->slot[idx], 0)));
 	clean_lv1(pt, idx);
 }
 
@@ -213,24 +261,24 @@ static void lv2_table_link(struct vcm_pgtable *pt, unsigned idx)
 static void lv2_table_free(struct vcm_pgtable *pt, unsigned idx)
 {
 	struct lv2_slot *s = &pt->slot[idx];
-	struct lv2_page *pg = s->page;
-	unsigned i = (unsigned)(((uint8_t *)s->ptes - pg->host) / VCM_LV2_TABLE_BYTES);
+	struct lv2_block *b = s->block;
+	unsigned i = (unsigned)(((uint8_t *)s->ptes - b->host) / VCM_LV2_TABLE_BYTES);
 
 	vcm_pte_write(&pt->lv1[idx], 0);
 	clean_lv1(pt, idx);
 	s->ptes = NULL;
-	s->page = NULL;
+	s->block = NULL;
 	s->used = 0;
 	pt->nr_lv2--;
 
-	if (!pg->free_mask)
-		partial_add(pt, pg);
-	pg->free_mask |= 1U << i;
-	pg->zero_mask |= 1U << i;
-	if (pg->free_mask == LV2_PAGE_ALL_FREE) {
-		partial_del(pg);
-		vcm_soc_free_pages(pt->soc, pg->pa, 0);
-		free(pg);
+	if (!b->free_mask)
+		partial_add(pt, b);
+	b->free_mask |= 1ULL << i;
+	b->zero_mask |= 1ULL << i;
+	if (b->free_mask == lv2_block_all(b->order)) {
+		partial_del(b);
+		vcm_soc_free_pages(pt->soc, b->pa, b->order);
+		free(b);
 	}
 }
 
@@ -240,7 +288,6 @@ VCM_TRACE_BODY struct vcm_pgtable *do_pgtable_create(struct vcm_soc *soc)
 {
 	struct vcm_pgtable *pt;
 	uint8_t *host;
-	unsigned i;
 
 	if (!soc)
 		return vcm_err_ptr(-EINVAL);
@@ -256,11 +303,7 @@ VCM_TRACE_BODY struct vcm_pgtable *do_pgtable_create(struct vcm_soc *soc)
 		goto err_pages;		/* the format cannot point at it */
 
 	/* An allocated block is ordinary RAM: contiguous on the host. */
-	host = vcm_soc_phys_to_host(soc, pt->lv1_pa);
-	for (i = 0; host && i < (1U << VCM_LV1_TABLE_ORDER); i++)
-		if (vcm_soc_phys_to_host(soc, pt->lv1_pa + i * VCM_PAGE_SIZE) !=
-		    host + i * VCM_PAGE_SIZE)
-			host = NULL;
+	host = block_host(soc, pt->lv1_pa, VCM_LV1_TABLE_ORDER);
 	if (!host)
 		goto err_pages;
 	pt->lv1 = (uint32_t *)host;
@@ -327,14 +370,14 @@ static bool range_ok(uint64_t addr, uint64_t size)
 	return ranges_ok(addr, 0, size);
 }
 
-/* True if any of @n level-2 entries from @p is valid. */
-static bool lv2_any_valid(const uint32_t *p, unsigned n)
+/* True if any of @n level-2 entries from @p is valid (lock held). */
+static VCM_VECTOR_LOOPS bool lv2_any_valid(const uint32_t *p, unsigned n)
 {
 	uint32_t acc = 0;
 	unsigned i;
 
 	for (i = 0; i < n; i++)
-		acc |= vcm_pte_read(&p[i]);
+		acc |= p[i];
 	return (acc & VCM_PT_TYPE_MASK) != 0;
 }
 
@@ -357,75 +400,38 @@ static bool range_busy(const struct vcm_pgtable *pt, uint64_t dva, uint64_t end)
 	return false;
 }
 
-/* The entry after @e in a run of small pages. */
-#define SMALL_STEP	VCM_SMALL_SIZE
-/* Both halves of a pair of small-page entries advanced by two pages. */
-#define SMALL_PAIR_STEP	vcm_pte_pair(2 * VCM_SMALL_SIZE, 2 * VCM_SMALL_SIZE)
+/*
+ * The loops that write runs of entries: one entry per iteration, vector
+ * stores once compiled (vcm_pte_write_run()).
+ */
 
-/* Pairs written per round of the unrolled loops (store-bound). */
-#define PAIRS_UNROLL	4
-
-static bool pair_aligned(const uint32_t *p)
-{
-	return VCM_IS_ALIGNED((uintptr_t)p, sizeof(uint64_t));
-}
-
-/* Write @n small-page entries from @p mapping @pa on: pairs per store. */
-static void fill_small(uint32_t *p, uint64_t pa, unsigned n)
+/* Write @n small-page entries from @p, mapping @pa on. */
+static VCM_VECTOR_LOOPS void fill_small(uint32_t *p, uint64_t pa, unsigned n)
 {
 	uint32_t e = vcm_mk_small(pa);
-	uint64_t pair;
-	unsigned i = 0;
+	unsigned i;
 
-	if (n && !pair_aligned(p)) {
-		vcm_pte_write(p, e);
-		e += SMALL_STEP;
-		i = 1;
-	}
-	pair = vcm_pte_pair(e, e + SMALL_STEP);
-	for (; i + PAIRS_UNROLL * 2 <= n; i += PAIRS_UNROLL * 2) {
-		vcm_pte_write2(&p[i], pair);
-		vcm_pte_write2(&p[i + 2], pair + SMALL_PAIR_STEP);
-		vcm_pte_write2(&p[i + 4], pair + 2 * SMALL_PAIR_STEP);
-		vcm_pte_write2(&p[i + 6], pair + 3 * SMALL_PAIR_STEP);
-		pair += PAIRS_UNROLL * SMALL_PAIR_STEP;
-	}
-	for (; i + 1 < n; i += 2, pair += SMALL_PAIR_STEP)
-		vcm_pte_write2(&p[i], pair);
-	if (i < n)
-		vcm_pte_write(&p[i], (uint32_t)pair);
+	for (i = 0; i < n; i++, e += VCM_SMALL_SIZE)
+		vcm_pte_write_run(&p[i], e);
 }
 
-/* Write @nlarge large pages (16 entries each, pair-aligned) from @pa on. */
-static void fill_large(uint32_t *p, uint64_t pa, unsigned nlarge)
+/* Write @nlarge large pages (16 entries each) from @p, mapping @pa on. */
+static VCM_VECTOR_LOOPS void fill_large(uint32_t *p, uint64_t pa, unsigned nlarge)
 {
 	uint32_t e = vcm_mk_large(pa);
-	unsigned i, k;
+	unsigned i;
 
-	for (i = 0; i < nlarge; i++, e += VCM_LARGE_SIZE, p += VCM_LARGE_ENTRIES)
-		for (k = 0; k < VCM_LARGE_ENTRIES; k += 2)
-			vcm_pte_write2(&p[k], vcm_pte_pair(e, e));
+	for (i = 0; i < nlarge * VCM_LARGE_ENTRIES; i++)
+		vcm_pte_write_run(&p[i], e + ((i / VCM_LARGE_ENTRIES) << VCM_LARGE_SHIFT));
 }
 
 /* Clear @n entries from @p. */
-static void zero_entries(uint32_t *p, unsigned n)
+static VCM_VECTOR_LOOPS void zero_entries(uint32_t *p, unsigned n)
 {
-	unsigned i = 0;
+	unsigned i;
 
-	if (n && !pair_aligned(p)) {
-		vcm_pte_write(p, 0);
-		i = 1;
-	}
-	for (; i + PAIRS_UNROLL * 2 <= n; i += PAIRS_UNROLL * 2) {
-		vcm_pte_write2(&p[i], 0);
-		vcm_pte_write2(&p[i + 2], 0);
-		vcm_pte_write2(&p[i + 4], 0);
-		vcm_pte_write2(&p[i + 6], 0);
-	}
-	for (; i + 1 < n; i += 2)
-		vcm_pte_write2(&p[i], 0);
-	if (i < n)
-		vcm_pte_write(&p[i], 0);
+	for (i = 0; i < n; i++)
+		vcm_pte_write_run(&p[i], 0);
 }
 
 static void fill_lv2(uint32_t *p, uint64_t dva, uint64_t pa, unsigned n)
@@ -453,8 +459,12 @@ static void fill_lv2(uint32_t *p, uint64_t dva, uint64_t pa, unsigned n)
 	fill_small(p, pa, n);
 }
 
-/* Write [dva, dva + len) (inside one level-1 slot) into its level-2 table. */
-static int map_lv2(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t len)
+/*
+ * Write [dva, dva + len) (inside one level-1 slot) into its level-2 table;
+ * a new table comes from a block sized for @tables.
+ */
+static int map_lv2(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t len,
+		   unsigned tables)
 {
 	unsigned idx = vcm_lv1_index(dva), first = vcm_lv2_index(dva);
 	struct lv2_slot *s = &pt->slot[idx];
@@ -462,7 +472,7 @@ static int map_lv2(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t l
 	int fresh = 0;
 
 	if (!s->ptes) {
-		fresh = lv2_table_alloc(pt, idx);
+		fresh = lv2_table_alloc(pt, idx, tables);
 		if (fresh < 0)
 			return fresh;
 		if (!fresh) {		/* zero what the mapping leaves */
@@ -501,6 +511,21 @@ static bool supersection_fits(uint64_t dva, uint64_t pa, uint64_t left, bool all
 }
 
 /*
+ * The level-2 tables that mapping [dva, end) to @pa on needs at most, when
+ * the slot of @dva needs one: one per slot if DVA and PA are not 1 MiB-
+ * aligned together (no sections), else this one and the last slot's if
+ * the range ends inside another slot.
+ */
+static unsigned tables_wanted(uint64_t dva, uint64_t pa, uint64_t end)
+{
+	unsigned first = vcm_lv1_index(dva), last = vcm_lv1_index(end - 1);
+
+	if ((dva ^ pa) & VCM_LV1_OFFSET_MASK)
+		return last - first + 1;
+	return 1 + (first != last && !VCM_IS_ALIGNED(end, VCM_LV1_SIZE));
+}
+
+/*
  * Map [dva, dva + size); *done tells how far it got on failure.  With
  * @super, 16 MiB-aligned parts become supersections.
  */
@@ -520,7 +545,7 @@ static int map_range(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t
 			vcm_pte_write(&pt->lv1[vcm_lv1_index(dva)], vcm_mk_section(pa));
 			clean_lv1(pt, vcm_lv1_index(dva));
 		} else {
-			int err = map_lv2(pt, dva, pa, step);
+			int err = map_lv2(pt, dva, pa, step, tables_wanted(dva, pa, end));
 
 			if (err)
 				return err;
@@ -636,29 +661,14 @@ static bool cuts_page(const struct vcm_pgtable *pt, uint64_t b)
 	return vcm_lv2_is_large(e) && !VCM_IS_ALIGNED(b, VCM_LARGE_SIZE);
 }
 
-static unsigned valid_in_pair(uint64_t pair)
+/* Clear @n level-2 entries from @p; returns how many were valid (lock held). */
+static VCM_VECTOR_LOOPS unsigned clear_lv2(uint32_t *p, unsigned n)
 {
-	return ((uint32_t)pair & VCM_PT_TYPE_MASK ? 1 : 0) +
-	       ((uint32_t)(pair >> VCM_PTE_PAIR_SHIFT) & VCM_PT_TYPE_MASK ? 1 : 0);
-}
+	unsigned i, valid = 0;
 
-/* Clear @n level-2 entries from @p; returns how many were valid. */
-static unsigned clear_lv2(uint32_t *p, unsigned n)
-{
-	unsigned i = 0, valid = 0;
-
-	if (n && !pair_aligned(p)) {
-		valid += (vcm_pte_read(p) & VCM_PT_TYPE_MASK) != 0;
-		vcm_pte_write(p, 0);
-		i = 1;
-	}
-	for (; i + 1 < n; i += 2) {
-		valid += valid_in_pair(vcm_pte_read2(&p[i]));
-		vcm_pte_write2(&p[i], 0);
-	}
-	if (i < n) {
-		valid += (vcm_pte_read(&p[i]) & VCM_PT_TYPE_MASK) != 0;
-		vcm_pte_write(&p[i], 0);
+	for (i = 0; i < n; i++) {
+		valid += (p[i] & VCM_PT_TYPE_MASK) != 0;
+		vcm_pte_write_run(&p[i], 0);
 	}
 	return valid;
 }
@@ -800,34 +810,29 @@ enum vcm_walk_result vcm_pgtable_walk_slow(struct vcm_soc *soc, uint64_t base, u
 
 enum vcm_walk_result vcm_pgtable_walk_lv1(struct vcm_soc *soc, uint64_t base, uint64_t dva,
 					  struct vcm_walk *w, struct vcm_ram_window *win,
-					  struct vcm_walk_cursor *c, bool *fast)
+					  struct vcm_walk_cursor *c)
 {
-	bool check = vcm_pgtable_walk_checks(soc, win);
 	uint64_t pa = base + vcm_lv1_index(dva) * sizeof(uint32_t);
-	const uint32_t *p = check ? NULL : vcm_ram_window_host(win, pa);
+	const uint32_t *p = vcm_pgtable_entry(soc, pa, win);
 	enum vcm_walk_result r;
 	uint32_t e;
 
 	c->valid = false;
 	w->stale = false;
-	w->pte_host = p;
-	*fast = p != NULL;
+	w->pte_host = vcm_ram_window_host(win, pa);	/* read through the window */
 	if (!p) {
-		p = vcm_pgtable_entry(soc, pa, win);
-		if (!p) {
-			w->reads = 1;
-			w->pte_pa = pa;
-			return VCM_WALK_BUS_ERROR;
-		}
+		w->reads = 1;
+		w->pte_pa = pa;
+		return VCM_WALK_BUS_ERROR;
 	}
 	e = vcm_lv1_read_acquire(p);
-	if (check)
+	c->check = vcm_pgtable_walk_checks(soc, win);
+	if (c->check)
 		vcm_pgtable_walk_check(soc, pa, e, w);
 	r = vcm_walk_lv1(w, pa, e);
 	if (r != VCM_WALK_NEXT)
 		return r;
 	c->valid = true;
-	c->check = check;
 	c->lv1_index = (uint32_t)vcm_lv1_index(dva);
 	c->link = e;
 	c->lv1_pa = pa;
@@ -844,8 +849,18 @@ void vcm_pgtable_walk_check(struct vcm_soc *soc, uint64_t pa, uint32_t e, struct
 	w->stale_ram = e;
 }
 
-VCM_TRACE_BODY int do_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t dva,
-				       vcm_addr_t *pa)
+/* PA of byte @dva of the page walk @w found. */
+static uint64_t walk_phys(const struct vcm_walk *w, uint64_t dva)
+{
+	return w->pa_base + (dva & ((1ULL << w->page_shift) - 1));
+}
+
+/*
+ * vcm_pgtable_dva_to_phys() all the way: every check, the walk for every
+ * case.  Out of line, so that the common case below stays a leaf.
+ */
+static __attribute__((noinline)) int dva_to_phys_slow(const struct vcm_pgtable *pt,
+						      vcm_addr_t dva, vcm_addr_t *pa)
 {
 	struct vcm_ram_window win;
 	struct vcm_walk w;
@@ -853,10 +868,33 @@ VCM_TRACE_BODY int do_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr
 	if (!vcm_pgtable_ok(pt, "vcm_pgtable_dva_to_phys") || !pa || dva >= VCM_PT_ADDR_LIMIT)
 		return -EINVAL;
 	win = pt->win;		/* a copy: concurrent calls may move theirs */
-	if (vcm_pgtable_walk(pt->soc, pt->lv1_pa, dva, &w, &win) != VCM_WALK_OK)
+	if (vcm_pgtable_walk_slow(pt->soc, pt->lv1_pa, dva, &w, &win) != VCM_WALK_OK)
 		return -ENOENT;
-	*pa = w.pa_base + (dva & ((1ULL << w.page_shift) - 1));
+	*pa = walk_phys(&w, dva);
 	return 0;
+}
+
+/*
+ * The common case: a live table (a lock-free registry hit), good
+ * arguments, and both entries read through the table's own window.
+ */
+VCM_TRACE_BODY int do_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t dva,
+				       vcm_addr_t *pa)
+{
+	enum vcm_walk_result r;
+	struct vcm_walk w;
+
+	if (__builtin_expect(vcm_reg_live_fast(pt, VCM_KIND_PGTABLE) && pa &&
+			     dva < VCM_PT_ADDR_LIMIT, 1)) {
+		r = vcm_pgtable_walk_fast(pt->soc, pt->lv1_pa, dva, &w, &pt->win);
+		if (r == VCM_WALK_OK) {
+			*pa = walk_phys(&w, dva);
+			return 0;
+		}
+		if (r != VCM_WALK_SLOW)
+			return -ENOENT;
+	}
+	return dva_to_phys_slow(pt, dva, pa);
 }
 
 VCM_TRACED_FN(int, vcm_pgtable_dva_to_phys,

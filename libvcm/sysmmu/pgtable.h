@@ -15,11 +15,11 @@
  *   [1]   = 1   4 KiB small page  PA[31:12] in [31:12]
  *   [1:0] = 0   fault
  *
- * Entries are little-endian 32-bit words in simulated RAM; every access to
- * an entry goes through vcm_pte_read()/vcm_pte_write() (single relaxed
- * atomic 32-bit accesses) or vcm_pte_read2()/vcm_pte_write2() (two aligned
- * entries in one relaxed atomic 64-bit access), so the hardware walker may
- * read a table while it is being changed.  A level-1 link is published with
+ * Entries are little-endian 32-bit words in simulated RAM; every write of
+ * an entry is a whole 32-bit word: vcm_pte_write() (a single relaxed atomic
+ * access) or, for runs of entries, vcm_pte_write_run() (see there), and
+ * walkers read with vcm_pte_read(), so the hardware walker may read a table
+ * while it is being changed.  A level-1 link is published with
  * release order and read with acquire order, so a walker that sees a new
  * link sees the level-2 table behind it complete.
  */
@@ -241,25 +241,31 @@ static inline void vcm_pte_write(uint32_t *p, uint32_t e)
 }
 
 /*
- * Two adjacent entries (the first at an 8-byte-aligned address) in one
- * 64-bit atomic access: the table code writes runs of entries this way; a
- * walker's 32-bit reads still see each entry whole.
+ * Runs of entries (map's fill, unmap's clear, in pgtable.c's
+ * VCM_VECTOR_LOOPS functions) are written with plain stores, which the
+ * compiler merges into vector stores.  The 64-bit hosts libvcm runs on
+ * (x86-64, arm64) never split an aligned vector store below 32 bits, so a
+ * walker's vcm_pte_read() still sees each entry whole, old or new, as with
+ * vcm_pte_write().  The C memory model does not know vector lanes, so for
+ * ThreadSanitizer, which checks that model, a run is written with
+ * vcm_pte_write() (entry by entry).  Only the holder of the table's lock
+ * writes entries, so it may read them back with plain loads.
  */
-#define VCM_PTE_PAIR_SHIFT	32
+#if defined(__SANITIZE_THREAD__)
+#define VCM_PTE_RUN_ATOMIC 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define VCM_PTE_RUN_ATOMIC 1
+#endif
+#endif
 
-static inline uint64_t vcm_pte_pair(uint32_t lo, uint32_t hi)
+static inline void vcm_pte_write_run(uint32_t *p, uint32_t e)
 {
-	return (uint64_t)lo | (uint64_t)hi << VCM_PTE_PAIR_SHIFT;
-}
-
-static inline uint64_t vcm_pte_read2(const uint32_t *p)
-{
-	return __atomic_load_n((const uint64_t *)(const void *)p, __ATOMIC_RELAXED);
-}
-
-static inline void vcm_pte_write2(uint32_t *p, uint64_t pair)
-{
-	__atomic_store_n((uint64_t *)(void *)p, pair, __ATOMIC_RELAXED);
+#ifdef VCM_PTE_RUN_ATOMIC
+	vcm_pte_write(p, e);
+#else
+	*p = e;
+#endif
 }
 
 /* Level-1 link entries: publish a table, and see it. */
@@ -279,6 +285,7 @@ enum vcm_walk_result {
 	VCM_WALK_FAULT,		/* a fault entry */
 	VCM_WALK_BUS_ERROR,	/* a table address that is not RAM */
 	VCM_WALK_NEXT,		/* (inside a walk: a link, read level 2) */
+	VCM_WALK_SLOW,		/* (vcm_pgtable_walk_fast(): walk the slow way) */
 };
 
 /*
@@ -388,35 +395,57 @@ enum vcm_walk_result vcm_pgtable_walk_slow(struct vcm_soc *soc, uint64_t base, u
 					   struct vcm_walk *w, struct vcm_ram_window *win);
 
 /*
+ * vcm_pgtable_walk_fast() - the common case of vcm_pgtable_walk(), inline:
+ * a walk that does not check what it reads (vcm_pgtable_walk_checks()),
+ * with both entries in open window @win (one test of the bank's redirects
+ * per walk, a range check per level).  VCM_WALK_SLOW for anything else,
+ * with @win and *@w as they were: the caller walks with
+ * vcm_pgtable_walk_slow().
+ */
+static inline enum vcm_walk_result vcm_pgtable_walk_fast(struct vcm_soc *soc, uint64_t base,
+							 uint64_t dva, struct vcm_walk *w,
+							 const struct vcm_ram_window *win)
+{
+	uint64_t pa = base + vcm_lv1_index(dva) * sizeof(uint32_t), pa2;
+	const uint32_t *p, *p2;
+	uint32_t e;
+
+	p = vcm_ram_window_at(win, pa);
+	if (!p || !vcm_ram_window_open(win) || vcm_pgtable_walk_checks(soc, win))
+		return VCM_WALK_SLOW;
+	e = vcm_lv1_read_acquire(p);
+	if (vcm_lv1_is_link(e)) {
+		pa2 = vcm_walk_lv2_pa(e, dva);
+		p2 = vcm_ram_window_at(win, pa2);
+		if (!p2)
+			return VCM_WALK_SLOW;
+		w->stale = false;
+		w->pte_host = p2;
+		return vcm_walk_lv2(w, pa2, vcm_pte_read(p2));
+	}
+	w->stale = false;
+	w->pte_host = p;
+	return vcm_walk_lv1(w, pa, e);
+}
+
+/*
  * Walk the table at @base (PA of level 1) for @dva (< 2^32) in @soc's RAM.
  * @win: the RAM window (soc-internal.h) the walk reads table entries
- * through.  Inline, the common case only: both entries read through @win
- * on a coherent SoC; anything else is vcm_pgtable_walk_slow()'s, out of
- * line (a table outside the window, found by a bank lookup that moves it;
- * a device window, win->device, on a non-coherent SoC, which reads RAM as
- * devices see it and tells in w->stale whether an entry read was stale).
+ * through.  The common case inline (vcm_pgtable_walk_fast()); anything
+ * else is vcm_pgtable_walk_slow()'s, out of line (a table outside the
+ * window, found by a bank lookup that moves it; a redirected page in the
+ * window's bank; a device window, win->device, on a non-coherent SoC,
+ * which reads RAM as devices see it and tells in w->stale whether an entry
+ * read was stale).  w->pte_host is set whenever the leaf entry was read
+ * through @win.
  */
 static inline enum vcm_walk_result vcm_pgtable_walk(struct vcm_soc *soc, uint64_t base,
 						    uint64_t dva, struct vcm_walk *w,
 						    struct vcm_ram_window *win)
 {
-	uint64_t pa = base + vcm_lv1_index(dva) * sizeof(uint32_t);
-	const uint32_t *p = vcm_ram_window_host(win, pa);
-	enum vcm_walk_result r;
+	enum vcm_walk_result r = vcm_pgtable_walk_fast(soc, base, dva, w, win);
 
-	if (!p || vcm_pgtable_walk_checks(soc, win))
-		return vcm_pgtable_walk_slow(soc, base, dva, w, win);
-	w->stale = false;
-	w->pte_host = p;
-	r = vcm_walk_lv1(w, pa, vcm_lv1_read_acquire(p));
-	if (r != VCM_WALK_NEXT)
-		return r;
-	pa = vcm_walk_lv2_pa(w->pte, dva);
-	p = vcm_ram_window_host(win, pa);
-	if (!p)
-		return vcm_pgtable_walk_slow(soc, base, dva, w, win);
-	w->pte_host = p;
-	return vcm_walk_lv2(w, pa, vcm_pte_read(p));
+	return r != VCM_WALK_SLOW ? r : vcm_pgtable_walk_slow(soc, base, dva, w, win);
 }
 
 /*
@@ -445,23 +474,22 @@ struct vcm_walk_cursor {
 /*
  * vcm_pgtable_walk_lv1() - the level-1 half of vcm_pgtable_walk() for
  * @dva, out of line: a page (section) or a fault ends the walk; a link
- * fills @c and returns VCM_WALK_NEXT, with *@fast telling whether the
- * inline walk would have read level 1 through @win.
+ * fills @c and returns VCM_WALK_NEXT.
  */
 enum vcm_walk_result vcm_pgtable_walk_lv1(struct vcm_soc *soc, uint64_t base, uint64_t dva,
 					  struct vcm_walk *w, struct vcm_ram_window *win,
-					  struct vcm_walk_cursor *c, bool *fast);
+					  struct vcm_walk_cursor *c);
 
 /* Level 1 again from @c: bring @win where reading it would, restore its state. */
 static inline enum vcm_walk_result vcm_walk_cursor_lv1(struct vcm_soc *soc, struct vcm_walk *w,
 						       struct vcm_ram_window *win,
-						       const struct vcm_walk_cursor *c, bool *fast)
+						       const struct vcm_walk_cursor *c)
 {
-	*fast = !c->check && vcm_ram_window_host(win, c->lv1_pa);
-	if (!*fast && !vcm_pgtable_entry(soc, c->lv1_pa, win)) {
+	if (!vcm_pgtable_entry(soc, c->lv1_pa, win)) {
 		w->stale = false;
 		w->reads = 1;
 		w->pte_pa = c->lv1_pa;
+		w->pte_host = NULL;
 		return VCM_WALK_BUS_ERROR;
 	}
 	w->stale = c->lv1.stale;
@@ -488,24 +516,24 @@ static inline enum vcm_walk_result vcm_pgtable_walk_next(struct vcm_soc *soc, ui
 	const uint32_t *p;
 	uint64_t pa;
 	uint32_t e;
-	bool fast;
 
 	if (c->valid && c->lv1_index == vcm_lv1_index(dva))
-		r = vcm_walk_cursor_lv1(soc, w, win, c, &fast);
+		r = vcm_walk_cursor_lv1(soc, w, win, c);
 	else
-		r = vcm_pgtable_walk_lv1(soc, base, dva, w, win, c, &fast);
+		r = vcm_pgtable_walk_lv1(soc, base, dva, w, win, c);
 	if (r != VCM_WALK_NEXT)
 		return r;
 	pa = vcm_walk_lv2_pa(c->link, dva);
-	p = fast ? vcm_ram_window_host(win, pa) : NULL;
+	p = vcm_ram_window_host(win, pa);
 	w->pte_host = p;
 	if (!p) {
-		p = vcm_pgtable_entry(soc, pa, win);
+		p = vcm_pgtable_entry_slow(soc, pa, win);
 		if (!p) {
 			w->reads = 2;
 			w->pte_pa = pa;
 			return VCM_WALK_BUS_ERROR;
 		}
+		w->pte_host = vcm_ram_window_host(win, pa);	/* the window moved there */
 	}
 	e = vcm_pte_read(p);
 	if (c->check)

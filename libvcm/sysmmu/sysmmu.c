@@ -17,7 +17,11 @@
  * base inside a read section, keeping its result only if the count did
  * not move.  Anything else (a miss, a stale or multiple hit, bypass,
  * blocked, a writer at work) goes the locked way.  Its statistics are
- * counted per thread (struct hit_slot) and added up by readers.
+ * counted per thread and added up by readers: the first thread with such
+ * a hit counts in the MMU itself (owner_hits), the others each in a slot
+ * of their own (struct hit_slot).  The common case, the owner's hit in a
+ * TLB of one page size, is a leaf without calls (do_sysmmu_translate());
+ * every other case is out of line.
  *
  * TLB: each entry caches one page (section, large or small page) with the
  * host address and value of the page-table entry it came from, and the
@@ -66,7 +70,9 @@ struct vcm_sysmmu {
 	unsigned seq;			/* odd while the lock is held (a change) */
 	bool fast;			/* hits may take the lock-free path */
 	uint64_t id;			/* never reused: per-thread slot caches */
-	struct hit_slot *hit_slots;	/* one per thread that hit lock-free */
+	const void *hit_owner;		/* the first thread that hit lock-free ... */
+	uint64_t owner_hits;		/* ... counts its hits here (written by it only) */
+	struct hit_slot *hit_slots;	/* one per other thread that hit lock-free */
 
 	/* registers */
 	uint32_t ctrl;
@@ -240,6 +246,12 @@ static void count_walk(struct vcm_sysmmu *mmu, const struct vcm_walk *w, uint32_
 	}
 }
 
+/*
+ * The redirect count of an entry the lock-free hit path does not check
+ * (pte_host NULL): never 0, so that path needs no second test.
+ */
+static const atomic_ulong not_checked = 1;
+
 static int tlb_miss(struct vcm_sysmmu *mmu, uint32_t dva, struct xlate *x, bool probe)
 {
 	struct vcm_tlb_entry *e;
@@ -266,7 +278,7 @@ static int tlb_miss(struct vcm_sysmmu *mmu, uint32_t dva, struct xlate *x, bool 
 	VCM_TLB_SET(e->base, mmu->pt_base);
 	/* where the lock-free hit path finds the entry again (NULL: it does not) */
 	VCM_TLB_SET(e->pte_host, w.pte_host);
-	VCM_TLB_SET(e->nredirects, mmu->win.nredirects);
+	VCM_TLB_SET(e->nredirects, w.pte_host ? mmu->win.nredirects : &not_checked);
 	mask = (1ULL << w.page_shift) - 1;
 	x->pa = w.pa_base + (dva & mask);
 	x->page_left = mask + 1 - (dva & mask);
@@ -796,12 +808,17 @@ static const void *thread_key(void)
 	return hit_cache;
 }
 
-/* This thread's hit slot in @mmu (made on first use), or NULL (no memory). */
+/*
+ * This thread's hit slot in @mmu (made on first use), or NULL (no memory).
+ * The first thread to ask becomes the owner of @mmu's own counter.
+ */
 static struct hit_slot *hit_slot_find(struct vcm_sysmmu *mmu)
 {
 	struct hit_slot *s;
 
 	mmu_lock(mmu);
+	if (!mmu->hit_owner)
+		VCM_TLB_SET(mmu->hit_owner, thread_key());
 	for (s = mmu->hit_slots; s && s->thread != thread_key(); s = s->next)
 		;
 	if (!s) {
@@ -816,12 +833,26 @@ static struct hit_slot *hit_slot_find(struct vcm_sysmmu *mmu)
 	return s;
 }
 
-/* Count one lock-free hit in this thread's slot: false if there is none. */
-static bool count_fast_hit(struct vcm_sysmmu *mmu)
+/* True if this thread owns @mmu's own counter of lock-free hits. */
+VCM_HOT_INLINE bool hit_owner(const struct vcm_sysmmu *mmu)
+{
+	return VCM_TLB_GET(mmu->hit_owner) == thread_key();
+}
+
+/*
+ * Count one lock-free hit: in @mmu's own counter if this thread owns it
+ * (@owner: known to), else in this thread's slot.  False if there is no
+ * slot (no memory).
+ */
+VCM_HOT_INLINE bool count_fast_hit(struct vcm_sysmmu *mmu, bool owner)
 {
 	unsigned way = (unsigned)mmu->id & (VCM_ARRAY_SIZE(hit_cache) - 1);
 	struct hit_slot *s;
 
+	if (owner || hit_owner(mmu)) {
+		__atomic_store_n(&mmu->owner_hits, mmu->owner_hits + 1, __ATOMIC_RELAXED);
+		return true;
+	}
 	if (hit_cache[way].id != mmu->id) {
 		s = hit_slot_find(mmu);
 		if (!s)
@@ -838,43 +869,56 @@ static bool count_fast_hit(struct vcm_sysmmu *mmu)
 static uint64_t fast_hits_locked(const struct vcm_sysmmu *mmu)
 {
 	const struct hit_slot *s;
-	uint64_t n = 0;
+	uint64_t n = __atomic_load_n(&mmu->owner_hits, __ATOMIC_RELAXED);
 
 	for (s = mmu->hit_slots; s; s = s->next)
 		n += __atomic_load_n(&s->hits, __ATOMIC_RELAXED);
 	return n;
 }
 
+/* What a lock-free hit came to. */
+enum fast_result {
+	FAST_HIT,		/* translated and counted */
+	FAST_LOCKED,		/* take the locked way */
+	FAST_GENERAL,		/* outside the leaf's case: take the general way */
+};
+
 /*
- * A TLB hit without the lock: true with *@pa if exactly one entry holds
- * @dva, the page-table entry it came from still holds what it cached and
- * the base is the one it was filled under, and nothing changed meanwhile.
- * Anything else: false, and the locked path decides (and counts, warns).
+ * A TLB hit without the lock: FAST_HIT with *@pa if exactly one entry
+ * holds @dva, the page-table entry it came from still holds what it
+ * cached and the base is the one it was filled under, nothing changed
+ * meanwhile, and the hit was counted.  Anything else: FAST_LOCKED, and
+ * the locked path decides (and counts, warns).  @leaf: the case of the
+ * common path, a thread that owns @mmu's counter (see count_fast_hit())
+ * and a TLB with entries of one page size: FAST_GENERAL if it has several.
  */
-VCM_HOT_INLINE bool translate_fast(struct vcm_sysmmu *mmu, uint32_t dva, vcm_addr_t *pa)
+VCM_HOT_INLINE enum fast_result translate_fast(struct vcm_sysmmu *mmu, uint32_t dva,
+					       vcm_addr_t *pa, bool leaf)
 {
-	unsigned seq = __atomic_load_n(&mmu->seq, __ATOMIC_ACQUIRE);
+	unsigned seq = __atomic_load_n(&mmu->seq, __ATOMIC_ACQUIRE), hits;
 	const struct vcm_tlb_entry *e;
-	const uint32_t *pte;
 	uint32_t idx = 0, base, mask;
 	bool fresh;
 
-	if ((seq & 1) || !VCM_TLB_GET(mmu->fast) || vcm_tlb_probe(&mmu->tlb, dva, &idx) != 1)
-		return false;
+	if ((seq & 1) || !VCM_TLB_GET(mmu->fast))
+		return FAST_LOCKED;
+	hits = leaf ? vcm_tlb_probe_one(&mmu->tlb, dva, &idx) : vcm_tlb_probe(&mmu->tlb, dva, &idx);
+	if (hits != 1)
+		return hits == VCM_TLB_MIXED ? FAST_GENERAL : FAST_LOCKED;
 	e = &mmu->tlb.e[idx];
-	pte = VCM_TLB_GET(e->pte_host);
-	if (!pte || atomic_load_explicit(VCM_TLB_GET(e->nredirects), memory_order_relaxed))
-		return false;
-	fresh = vcm_pte_read(pte) == VCM_TLB_GET(e->pte) &&
+	/* not_checked for an entry without pte_host */
+	if (atomic_load_explicit(VCM_TLB_GET(e->nredirects), memory_order_relaxed))
+		return FAST_LOCKED;
+	fresh = vcm_pte_read(VCM_TLB_GET(e->pte_host)) == VCM_TLB_GET(e->pte) &&
 		VCM_TLB_GET(e->base) == VCM_TLB_GET(mmu->pt_base);
 	base = VCM_TLB_GET(e->pa);
 	mask = VCM_TLB_GET(e->mask);
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);	/* the reads above before the re-check */
 	if (!fresh || __atomic_load_n(&mmu->seq, __ATOMIC_RELAXED) != seq ||
-	    !count_fast_hit(mmu))
-		return false;
+	    !count_fast_hit(mmu, leaf))
+		return FAST_LOCKED;
 	*pa = base + (dva & mask);
-	return true;
+	return FAST_HIT;
 }
 
 /*
@@ -882,8 +926,8 @@ VCM_HOT_INLINE bool translate_fast(struct vcm_sysmmu *mmu, uint32_t dva, vcm_add
  * hits, bypass, blocked, faults and their retry.  Out of line, so that the
  * lock-free hit stays a short leaf.
  */
-static __attribute__((noinline)) int translate_slow(struct vcm_sysmmu *mmu, uint32_t dva,
-						    unsigned access, vcm_addr_t *pa)
+static __attribute__((noinline)) int translate_slow(struct vcm_sysmmu *mmu, uint32_t dva, unsigned access,
+			  vcm_addr_t *pa)
 {
 	struct vcm_fault f = { .dva = dva, .access = access };
 	unsigned attempt;
@@ -908,15 +952,40 @@ static __attribute__((noinline)) int translate_slow(struct vcm_sysmmu *mmu, uint
 	}
 }
 
-VCM_TRACE_BODY int do_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, unsigned access,
-				    vcm_addr_t *pa)
+/*
+ * vcm_sysmmu_translate() all the way: every check, a lock-free hit
+ * counted by any thread, else the locked way.
+ */
+static __attribute__((noinline)) int translate_checked(struct vcm_sysmmu *mmu, vcm_addr_t dva,
+						       unsigned access, vcm_addr_t *pa)
 {
 	if (!vcm_sysmmu_ok(mmu, "vcm_sysmmu_translate") || !pa || dva >= VCM_PT_ADDR_LIMIT ||
 	    !access_ok(access))
 		return -EINVAL;
-	if (translate_fast(mmu, (uint32_t)dva, pa))
+	if (translate_fast(mmu, (uint32_t)dva, pa, false) == FAST_HIT)
 		return 0;
 	return translate_slow(mmu, (uint32_t)dva, access, pa);
+}
+
+/*
+ * The common case, a leaf: a live MMU (a lock-free registry hit), good
+ * arguments, the thread that owns its counter of lock-free hits, a TLB
+ * holding one page size.
+ */
+VCM_TRACE_BODY int do_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, unsigned access,
+				    vcm_addr_t *pa)
+{
+	if (__builtin_expect(!vcm_reg_live_fast(mmu, VCM_KIND_SYSMMU) || !pa ||
+			     dva >= VCM_PT_ADDR_LIMIT || !access_ok(access) || !hit_owner(mmu), 0))
+		return translate_checked(mmu, dva, access, pa);
+	switch (translate_fast(mmu, (uint32_t)dva, pa, true)) {
+	case FAST_HIT:
+		return 0;
+	case FAST_LOCKED:
+		return translate_slow(mmu, (uint32_t)dva, access, pa);
+	default:
+		return translate_checked(mmu, dva, access, pa);
+	}
 }
 
 VCM_TRACED_FN(int, vcm_sysmmu_translate,

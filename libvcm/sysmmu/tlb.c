@@ -25,7 +25,7 @@ int vcm_tlb_init(struct vcm_tlb *t, unsigned entries)
 		return -ENOMEM;
 	}
 	t->size = entries;
-	t->hash_bits = bits;
+	t->hash_shift = 32 - bits;
 	vcm_tlb_flush(t);
 	return 0;
 }
@@ -43,7 +43,7 @@ void vcm_tlb_flush(struct vcm_tlb *t)
 {
 	unsigned i;
 
-	for (i = 0; i < 1U << t->hash_bits; i++)
+	for (i = 0; i < 1U << (32 - t->hash_shift); i++)
 		VCM_TLB_SET(t->bucket[i], VCM_TLB_NONE);
 	for (i = 0; i < t->size; i++)
 		VCM_TLB_SET(t->e[i].valid, false);
@@ -84,9 +84,10 @@ VCM_HOT_INLINE struct vcm_tlb_entry *fill_slot(struct vcm_tlb *t, uint32_t i, ui
 	VCM_TLB_SET(e->cls, (uint8_t)cls);
 	VCM_TLB_SET(e->mask, mask);
 	VCM_TLB_SET(e->tag, dva & ~mask);
+	VCM_TLB_SET(e->key, vcm_tlb_key(dva, cls));
 	e->warned = false;
 	VCM_TLB_SET(e->valid, true);
-	e->bucket = vcm_tlb_hash(t, dva >> page_shift, cls);
+	e->bucket = vcm_tlb_hash(t, vcm_tlb_key(dva, cls));
 	head = &t->bucket[e->bucket];
 	VCM_TLB_SET(e->next, *head);
 	VCM_TLB_SET(*head, i);

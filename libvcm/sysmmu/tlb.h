@@ -38,18 +38,18 @@ enum vcm_tlb_class {
 
 #define VCM_TLB_NONE		UINT32_MAX
 #define VCM_TLB_HASH_MUL	0x9E3779B1U	/* 2^32 / golden ratio */
-#define VCM_TLB_CLASS_SALT_SHIFT 24
+/* A key (vcm_tlb_key()) has the page number below this bit, the class above. */
+#define VCM_TLB_KEY_CLASS_SHIFT	24
 
+/*
+ * An entry.  The first 32 bytes are what a hit reads (the lock-free hit
+ * path of sysmmu.c: its key, translation and stale check).
+ */
 struct vcm_tlb_entry {
-	uint32_t tag;			/* DVA of the page */
-	uint32_t mask;			/* page size - 1 */
+	uint32_t key;			/* vcm_tlb_key() of its page (while valid) */
 	uint32_t pa;			/* PA of the page */
 	uint32_t pte;			/* the leaf entry as the walk read it */
 	uint32_t base;			/* PT_BASE_ADDR it was filled under */
-	uint32_t next;			/* hash chain */
-	uint32_t bucket;		/* the chain's bucket (while valid) */
-	uint32_t pte_pa;		/* PA of that entry (what the hardware
-					 * holds; the reference for stale checks) */
 	/*
 	 * Where that entry lives in the host mapping of its RAM bank (valid
 	 * for the SoC's life), for the lock-free hit path's stale check, and
@@ -58,6 +58,12 @@ struct vcm_tlb_entry {
 	 */
 	const uint32_t *pte_host;
 	const atomic_ulong *nredirects;
+	uint32_t tag;			/* DVA of the page */
+	uint32_t mask;			/* page size - 1 */
+	uint32_t next;			/* hash chain */
+	uint32_t bucket;		/* the chain's bucket (while valid) */
+	uint32_t pte_pa;		/* PA of that entry (what the hardware
+					 * holds; the reference for stale checks) */
 	uint8_t cls;			/* enum vcm_tlb_class */
 	bool valid;
 	bool warned;			/* stale hit already reported */
@@ -67,7 +73,7 @@ struct vcm_tlb {
 	struct vcm_tlb_entry *e;
 	uint32_t *bucket;		/* first entry of each chain */
 	unsigned size;			/* entries */
-	unsigned hash_bits;		/* log2 of the bucket count */
+	unsigned hash_shift;		/* 32 - log2 of the bucket count */
 	unsigned next;			/* FIFO victim */
 	unsigned mru;			/* last entry hit or filled */
 	unsigned count[VCM_TLB_NR_CLASSES];
@@ -90,27 +96,36 @@ static inline unsigned vcm_tlb_class_of(unsigned page_shift)
 	return (page_shift - VCM_TLB_SMALLEST_SHIFT) / VCM_TLB_CLASS_STEP;
 }
 
-static inline uint32_t vcm_tlb_hash(const struct vcm_tlb *t, uint32_t key, unsigned cls)
+/*
+ * The key of the page of class @cls holding @dva: its page number (fewer
+ * than 2^20) and the class above it, so that one compare tells an entry.
+ */
+static inline uint32_t vcm_tlb_key(uint32_t dva, unsigned cls)
 {
-	key ^= (uint32_t)cls << VCM_TLB_CLASS_SALT_SHIFT;
-	return (key * VCM_TLB_HASH_MUL) >> (32 - t->hash_bits);
+	return dva >> vcm_tlb_class_shift(cls) | (uint32_t)cls << VCM_TLB_KEY_CLASS_SHIFT;
+}
+
+/* The bucket of key @key. */
+static inline uint32_t vcm_tlb_hash(const struct vcm_tlb *t, uint32_t key)
+{
+	return (key * VCM_TLB_HASH_MUL) >> t->hash_shift;
 }
 
 /*
- * The entry of class @cls holding @dva, or VCM_TLB_NONE.  Safe without the
- * lock (see above): at most t->size steps, indices checked.
+ * The entry of class @cls holding @dva, or VCM_TLB_NONE: one hash, one
+ * compare per entry of the chain.  Safe without the lock (see above): at
+ * most t->size steps, indices checked.
  */
 static inline uint32_t vcm_tlb_find(const struct vcm_tlb *t, uint32_t dva, unsigned cls)
 {
-	unsigned shift = vcm_tlb_class_shift(cls), steps;
-	uint32_t key = dva >> shift, i = VCM_TLB_GET(t->bucket[vcm_tlb_hash(t, key, cls)]);
+	uint32_t key = vcm_tlb_key(dva, cls), i = VCM_TLB_GET(t->bucket[vcm_tlb_hash(t, key)]);
+	unsigned steps = t->size;
 
-	for (steps = 0; i < t->size && steps < t->size; steps++) {
-		const struct vcm_tlb_entry *e = &t->e[i];
-
-		if (VCM_TLB_GET(e->cls) == cls && VCM_TLB_GET(e->tag) >> shift == key)
+	for (; i < t->size; i = VCM_TLB_GET(t->e[i].next)) {
+		if (VCM_TLB_GET(t->e[i].key) == key)
 			return i;
-		i = VCM_TLB_GET(e->next);
+		if (!--steps)
+			break;
 	}
 	return VCM_TLB_NONE;
 }
@@ -140,6 +155,26 @@ static inline unsigned vcm_tlb_probe(const struct vcm_tlb *t, uint32_t dva, uint
 		*idx = i;
 	}
 	return hits;
+}
+
+#define VCM_TLB_MIXED	3	/* vcm_tlb_probe_one(): several page sizes present */
+
+/*
+ * vcm_tlb_probe() for a TLB with entries of one page size at most (one
+ * chain to probe): 0 or 1 (its index in *@idx); VCM_TLB_MIXED if entries
+ * of several sizes are present (ask vcm_tlb_probe()).  Safe without the
+ * lock.
+ */
+static inline unsigned vcm_tlb_probe_one(const struct vcm_tlb *t, uint32_t dva, uint32_t *idx)
+{
+	unsigned classes = VCM_TLB_GET(t->present);
+
+	if (classes & (classes - 1))
+		return VCM_TLB_MIXED;
+	if (!classes)
+		return 0;
+	*idx = vcm_tlb_find(t, dva, (unsigned)__builtin_ctz(classes));
+	return *idx != VCM_TLB_NONE;
 }
 
 /*

@@ -154,6 +154,7 @@ static void assert_same_entries(struct fixture *f)
 		assert_int_equal(slot_of(f->dma, dva, &a), slot_of(f->ref, dva, &b));
 		if (slot_of(f->dma, dva, &a) < 0)
 			continue;
+		assert_int_equal(a.key, b.key);
 		assert_int_equal(a.tag, b.tag);
 		assert_int_equal(a.mask, b.mask);
 		assert_int_equal(a.pa, b.pa);

@@ -3,7 +3,8 @@
  * test_pgtable.c - Exynos page tables in SoC RAM: raw entries, page-size
  * choice, overlap refusal, cut refusal, level-2 freeing, rollback, random
  * sequences against an independent decoder and model, dump, 16 MiB
- * supersections (raw entries, cuts, dump).
+ * supersections (raw entries, cuts, dump), runs at every position of a
+ * level-2 table.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -29,14 +30,17 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
+static void teardown_fixture(struct fixture *f)
 {
-	struct fixture *f = *state;
-
 	vcm_pgtable_destroy(f->pt);
 	assert_int_equal(vcm_soc_free_bytes(f->soc), f->free0);
 	vcm_soc_destroy(f->soc);
-	free(f);
+}
+
+static int teardown(void **state)
+{
+	teardown_fixture(*state);
+	free(*state);
 	return 0;
 }
 
@@ -312,6 +316,60 @@ static void test_lv2_sharing(void **state)
 	assert_int_equal(rd32(f->soc, vcm_pgtable_base(f->pt) + 9 * 4) & 0xFFFFFC00, l2[5]);
 	assert_int_equal(vcm_soc_free_bytes(f->soc), free1 - 0x1000);
 	/* Destroying with mappings left frees everything (checked in teardown). */
+}
+
+/*
+ * A map of many level-2 tables takes them in blocks of up to 16 pages,
+ * never more pages than one per four tables; tables freed inside a block
+ * serve later maps; a block goes back with its last table.
+ */
+static void test_lv2_blocks(void **state)
+{
+	struct fixture *f = *state;
+	vcm_size_t free1 = vcm_soc_free_bytes(f->soc);
+	uint64_t i;
+
+	/* 100 slots of small pages: 100 tables in 25 pages (16 + 8 + 1) */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x10000000, 0x80001000, 100 << 20, 0), 0);
+	assert_int_equal(vcm_soc_free_bytes(f->soc), free1 - 25 * SZ_4K_);
+	expect_page(f, 0x10000000 + (99 << 20) + 0x5000, SZ_4K_, 0x80001000 + (99 << 20) + 0x5000);
+	/* every other table freed: each block still has tables in use */
+	for (i = 0; i < 100; i += 2)
+		assert_int_equal(vcm_pgtable_unmap(f->pt, 0x10000000 + (i << 20), SZ_1M_), SZ_1M_);
+	assert_int_equal(vcm_soc_free_bytes(f->soc), free1 - 25 * SZ_4K_);
+	/* 50 new tables are the freed ones */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x40000000, 0x80001000, 50 << 20, 0), 0);
+	assert_int_equal(vcm_soc_free_bytes(f->soc), free1 - 25 * SZ_4K_);
+	expect_page(f, 0x40000000 + (49 << 20), SZ_4K_, 0x80001000 + (49 << 20));
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x10000000, 100 << 20), 50 << 20);
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x40000000, 50 << 20), 50 << 20);
+	assert_int_equal(vcm_soc_free_bytes(f->soc), free1);
+}
+
+/* A SoC with only single free pages still gives a map of many tables its pages. */
+static void test_lv2_blocks_fragmented(void **state)
+{
+	struct vcm_soc *soc = test_soc(0x100000);	/* 256 pages */
+	struct vcm_pgtable *pt = vcm_pgtable_create(soc);
+	vcm_addr_t pa[256];
+	vcm_size_t free0;
+	unsigned n = 0, i;
+
+	(void)state;
+	assert_false(vcm_is_err_or_null(pt));
+	while (!vcm_soc_alloc_pages(soc, 0, &pa[n]))
+		n++;
+	for (i = 0; i < n; i += 2)		/* every other page free: no pair */
+		vcm_soc_free_pages(soc, pa[i], 0);
+	free0 = vcm_soc_free_bytes(soc);
+	assert_int_equal(vcm_pgtable_map(pt, 0x10000000, 0x80001000, 16 << 20, 0), 0);
+	assert_int_equal(vcm_soc_free_bytes(soc), free0 - 4 * SZ_4K_);
+	assert_int_equal(vcm_pgtable_unmap(pt, 0x10000000, 16 << 20), 16 << 20);
+	assert_int_equal(vcm_soc_free_bytes(soc), free0);
+	for (i = 1; i < n; i += 2)
+		vcm_soc_free_pages(soc, pa[i], 0);
+	vcm_pgtable_destroy(pt);
+	vcm_soc_destroy(soc);
 }
 
 /* Out of SoC memory half-way: everything written is rolled back. */
@@ -641,6 +699,133 @@ static void test_supersection(void **state)
 	assert_int_equal(vcm_soc_free_bytes(f->soc), f->free0 - 0x4000);
 }
 
+/* ---- runs inside one level-2 table: the fill and clear loops ---- */
+
+#define RUN_SLOT	0x00500000ULL	/* the level-2 table of slot 5 */
+#define RUN_PA		0x80000000ULL
+#define DECOY_PA	0x90000000ULL
+#define LV2_N		256
+
+static void read_run_table(struct fixture *f, uint32_t t[LV2_N])
+{
+	uint32_t l1 = rd32(f->soc, vcm_pgtable_base(f->pt) + (RUN_SLOT >> 20) * 4);
+
+	assert_int_equal(l1 & 3, 1);
+	assert_int_equal(vcm_soc_phys_read(f->soc, l1 & 0xFFFFFC00, t, LV2_N * 4), 0);
+}
+
+/*
+ * What the table must hold: the single-page decoys on both sides of
+ * [first, first + n), with @mapped the run mapping @pa on (64 KiB pages
+ * where DVA and PA allow, decided independently of the library), zero
+ * elsewhere.
+ */
+static void expect_run(uint32_t want[LV2_N], unsigned first, unsigned n, uint64_t pa,
+		       bool mapped)
+{
+	unsigned i = first;
+
+	memset(want, 0, LV2_N * 4);
+	if (first)
+		want[first - 1] = (uint32_t)(DECOY_PA + (first - 1) * SZ_4K_) | 2;
+	if (first + n < LV2_N)
+		want[first + n] = (uint32_t)(DECOY_PA + (first + n) * SZ_4K_) | 2;
+	while (mapped && i < first + n) {
+		uint64_t a = pa + (i - first) * SZ_4K_;
+		unsigned k;
+
+		if (!((RUN_SLOT + i * SZ_4K_) & 0xFFFF) && !(a & 0xFFFF) && first + n - i >= 16) {
+			for (k = 0; k < 16; k++)
+				want[i + k] = (uint32_t)a | 1;
+			i += 16;
+		} else {
+			want[i++] = (uint32_t)a | 2;
+		}
+	}
+}
+
+static void map_decoy(struct fixture *f, unsigned i)
+{
+	if (i < LV2_N)
+		assert_int_equal(vcm_pgtable_map(f->pt, RUN_SLOT + i * SZ_4K_,
+						 DECOY_PA + i * SZ_4K_, SZ_4K_, 0), 0);
+}
+
+/*
+ * Fill every free page of the SoC with valid-looking entries: a new
+ * level-2 table must clear all that its mapping does not write.
+ */
+static void dirty_free_ram(struct vcm_soc *soc)
+{
+	static uint8_t junk[SZ_4K_];
+	vcm_addr_t pa[64];
+	unsigned n = 0;
+
+	memset(junk, 0xFF, sizeof(junk));
+	while (n < 64 && !vcm_soc_alloc_pages(soc, 0, &pa[n])) {
+		assert_int_equal(vcm_soc_phys_write(soc, pa[n], junk, sizeof(junk)), 0);
+		n++;
+	}
+	assert_int_not_equal(n, 64);
+	while (n--)
+		vcm_soc_free_pages(soc, pa[n], 0);
+}
+
+static void one_run(struct fixture *f, unsigned first, unsigned n, bool large)
+{
+	uint64_t dva = RUN_SLOT + first * SZ_4K_;
+	uint64_t pa = RUN_PA + first * SZ_4K_ + (large ? 0 : SZ_4K_);
+	unsigned decoys = (first > 0) + (first + n < LV2_N);
+	uint32_t t[LV2_N], want[LV2_N];
+
+	dirty_free_ram(f->soc);
+	if (first)
+		map_decoy(f, first - 1);
+	map_decoy(f, first + n);
+	assert_int_equal(vcm_pgtable_map(f->pt, dva, pa, n * SZ_4K_, 0), 0);
+	read_run_table(f, t);
+	expect_run(want, first, n, pa, true);
+	assert_memory_equal(t, want, sizeof(t));
+
+	if ((first + n) % 2) {		/* decoys and run in one call */
+		assert_int_equal(vcm_pgtable_unmap(f->pt, dva - (first ? SZ_4K_ : 0),
+						   (n + decoys) * SZ_4K_), (n + decoys) * SZ_4K_);
+	} else {			/* the run, then what is left */
+		assert_int_equal(vcm_pgtable_unmap(f->pt, dva, n * SZ_4K_), n * SZ_4K_);
+		read_run_table(f, t);
+		expect_run(want, first, n, pa, false);
+		assert_memory_equal(t, want, sizeof(t));
+		assert_int_equal(vcm_pgtable_unmap(f->pt, RUN_SLOT, SZ_1M_), decoys * SZ_4K_);
+	}
+	/* the count of valid entries reached zero: the table is gone */
+	assert_int_equal(rd32(f->soc, vcm_pgtable_base(f->pt) + (RUN_SLOT >> 20) * 4), 0);
+}
+
+/*
+ * Runs of 1 to 40 pages starting at each of the first 18 entries of a
+ * level-2 table and ending at its last entry, in small and in 64 KiB
+ * pages, beside single pages on both sides: map writes exactly the run
+ * (the head, vector body and tail of each loop) and unmap clears exactly
+ * it and counts it right (the table goes when its last entry does).
+ */
+static void test_runs_in_table(void **state)
+{
+	struct fixture f = { .soc = test_soc(0x40000) };	/* 64 pages */
+	unsigned first, n, large;
+
+	(void)state;
+	f.free0 = vcm_soc_free_bytes(f.soc);
+	f.pt = vcm_pgtable_create(f.soc);
+	assert_false(vcm_is_err_or_null(f.pt));
+	for (large = 0; large < 2; large++)
+		for (n = 1; n <= 40; n++) {
+			for (first = 0; first < 18; first++)
+				one_run(&f, first, n, large);
+			one_run(&f, LV2_N - n, n, large);
+		}
+	teardown_fixture(&f);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -653,12 +838,15 @@ int main(void)
 		T(test_overlap),
 		T(test_unmap_cut),
 		T(test_lv2_sharing),
+		T(test_lv2_blocks),
+		cmocka_unit_test(test_lv2_blocks_fragmented),
 		cmocka_unit_test(test_enomem_rollback),
 		cmocka_unit_test(test_create_enomem),
 		T(test_random),
 		T(test_big_map_unmap),
 		T(test_dump),
 		T(test_supersection),
+		cmocka_unit_test(test_runs_in_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

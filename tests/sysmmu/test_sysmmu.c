@@ -7,6 +7,7 @@
  * fault, 16 MiB supersections in the walk and the TLB.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 
 #include <vcm/testing.h>
@@ -266,6 +267,127 @@ static void test_stale_base(void **state)
 	assert_int_equal(stats(f).stale_hits, 1);
 	vcm_sysmmu_set_pgtable_base(f->mmu, vcm_pgtable_base(f->pt));
 	vcm_pgtable_destroy(pt2);
+}
+
+/*
+ * Make the calling thread the one whose lock-free TLB hits @f's MMU counts
+ * in its own counter (the first thread with such a hit): a miss and a hit
+ * of @dva, a mapped page.
+ */
+static void own_hits(struct fixture *f, uint64_t dva)
+{
+	uint64_t pa = xlate(f, dva, VCM_ACCESS_READ);
+
+	assert_int_equal(xlate(f, dva, VCM_ACCESS_READ), pa);
+}
+
+/*
+ * The common TLB hit (lock-free, the thread that owns the hit counter, a
+ * TLB of one page size, no call out of line) is the same translation as
+ * the locked one: a stale entry is still seen, counted every time and
+ * warned once, an entry of another page size overlapping it is a
+ * multi-hit, and every hit is counted.
+ */
+static void test_hit_owner_path(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm_sysmmu_stats st;
+	unsigned long w;
+	vcm_addr_t pa;
+
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00200000, 0x40003000, 0x1000, 0), 0);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00400000, 0x40001000, 0x1000, 0), 0);
+	on(f);
+	own_hits(f, 0x00200010);				/* miss, hit */
+	assert_int_equal(xlate(f, 0x00200020, VCM_ACCESS_WRITE), 0x40003020);	/* hit */
+	assert_int_equal(xlate(f, 0x00400010, VCM_ACCESS_READ), 0x40001010);	/* miss */
+
+	/* Remapped without invalidation: the hit is stale, every time. */
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00400000, 0x1000), 0x1000);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00400000, 0x40002000, 0x1000, 0), 0);
+	w = vcm_warn_count();
+	assert_int_equal(xlate(f, 0x00400010, VCM_ACCESS_READ), 0x40001010);
+	assert_int_equal(stats(f).stale_hits, 1);
+	assert_int_equal(vcm_warn_count(), w + 1);
+	assert_int_equal(xlate(f, 0x00400ff0, VCM_ACCESS_READ), 0x40001ff0);
+	assert_int_equal(stats(f).stale_hits, 2);
+	assert_int_equal(vcm_warn_count(), w + 1);
+
+	/* Table switched without a flush: stale by its base. */
+	w = vcm_warn_count();
+	vcm_sysmmu_set_pgtable_base(f->mmu, vcm_pgtable_base(f->pt) + 0x4000);	/* the next 16K */
+	assert_int_equal(xlate(f, 0x00200040, VCM_ACCESS_READ), 0x40003040);
+	assert_int_equal(stats(f).stale_hits, 3);
+	assert_int_equal(vcm_warn_count(), w + 1);
+	vcm_sysmmu_set_pgtable_base(f->mmu, vcm_pgtable_base(f->pt));
+
+	/* A section cached over a small page of its MiB: two entries hit. */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00300000, 0x40004000, 0x1000, 0), 0);
+	assert_int_equal(xlate(f, 0x00300000, VCM_ACCESS_READ), 0x40004000);	/* miss */
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00300000, 0x1000), 0x1000);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00300000, 0x40100000, 0x100000, 0), 0);
+	assert_int_equal(xlate(f, 0x00380000, VCM_ACCESS_READ), 0x40180000);	/* miss */
+	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0x00300008, VCM_ACCESS_READ, &pa), -EFAULT);
+	assert_int_equal(f->last.type, VCM_FAULT_AR_MULTIHIT);
+	/* The same with the small page mapped again (the section's entry stale). */
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00300000, 0x100000), 0x100000);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00300000, 0x40004000, 0x1000, 0), 0);
+	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0x00300010, VCM_ACCESS_WRITE, &pa), -EFAULT);
+	assert_int_equal(f->last.type, VCM_FAULT_AW_MULTIHIT);
+	/* The others hit one entry, with two page sizes in the TLB. */
+	assert_int_equal(xlate(f, 0x00200030, VCM_ACCESS_READ), 0x40003030);	/* hit */
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00300000, 0x1000), 0x1000);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00300000, 0x40100000, 0x100000, 0), 0);
+	assert_int_equal(xlate(f, 0x00380010, VCM_ACCESS_READ), 0x40180010);	/* hit */
+	st = stats(f);
+	assert_int_equal(st.tlb_misses, 4);
+	assert_int_equal(st.tlb_hits, 2 + 2 + 1 + 2);	/* plain, stale, stale base, plain */
+	assert_int_equal(st.multi_hits, 2);
+	assert_int_equal(st.translations, st.tlb_hits + st.tlb_misses + st.multi_hits);
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0, 0x01000000), 0x1000 + 0x1000 + 0x100000);
+}
+
+struct hit_thread {
+	struct fixture *f;
+	unsigned n;
+	int err;
+};
+
+static void *hit_thread(void *arg)
+{
+	struct hit_thread *h = arg;
+	vcm_addr_t pa;
+	unsigned i;
+
+	for (i = 0; i < h->n; i++)
+		if (vcm_sysmmu_translate(h->f->mmu, 0x00200000 + (i & 0xFFF), VCM_ACCESS_READ,
+					 &pa) || pa != 0x40003000 + (i & 0xFFF))
+			h->err = 1;
+	return NULL;
+}
+
+/* Lock-free hits of the thread that owns the counter and of others all count. */
+static void test_hit_counts_threads(void **state)
+{
+	struct fixture *f = *state;
+	struct hit_thread h[2] = { { .f = f, .n = 1000 }, { .f = f, .n = 3000 } };
+	struct vcm_sysmmu_stats st;
+	pthread_t th;
+	unsigned i;
+
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00200000, 0x40003000, 0x1000, 0), 0);
+	on(f);
+	own_hits(f, 0x00200010);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(pthread_create(&th, NULL, hit_thread, &h[i]), 0);
+		assert_int_equal(pthread_join(th, NULL), 0);
+		assert_int_equal(h[i].err, 0);
+	}
+	assert_int_equal(xlate(f, 0x00200010, VCM_ACCESS_READ), 0x40003010);
+	st = stats(f);
+	assert_int_equal(st.tlb_misses, 1);
+	assert_int_equal(st.tlb_hits, 1 + 1000 + 3000 + 1);
+	assert_int_equal(st.translations, st.tlb_hits + st.tlb_misses);
 }
 
 /* A section and a small page cached for one DVA: multi-hit. */
@@ -933,6 +1055,8 @@ int main(void)
 		T(test_stale_hit),
 		T(test_stale_base),
 		T(test_multihit),
+		T(test_hit_owner_path),
+		T(test_hit_counts_threads),
 		T(test_page_fault),
 		T(test_bus_error),
 		T(test_int_clear_partial),
