@@ -11,7 +11,12 @@
  *
  * Thread safety: after its banks are added, a SoC may be used from any
  * number of threads: page allocation and freeing are serialised by a lock in
- * the SoC, and physical reads/writes do not take it.  vcm_soc_add_ram() and
+ * the SoC, and physical reads/writes do not take it.  That lock is biased
+ * towards the first thread that allocates or frees: while only that thread
+ * does, it takes the lock with plain stores (no atomic read-modify-write);
+ * the first call from another thread ends that for good, at the cost of
+ * one membarrier(2) (as a page table's lock, <vcm/sysmmu.h>).
+ * vcm_soc_add_ram() and
  * vcm_soc_destroy() must not race with other calls on the same SoC.
  */
 #ifndef VCM_SOC_H

@@ -12,13 +12,21 @@
  * For every order o in 0..max_order:
  *
  *   free[o]   a hierarchical bitmap.  Level 0 has one bit per block index
- *             (plus one spare bit, see below); bit i set = a free block of
+ *             (see "The buddy of the last block" below); bit i set = a free block of
  *             exactly order o starts at pfn i << o.  Level l+1 has one bit
  *             per 64-bit word of level l, set when that word is non-zero.
  *             The top level is a single word, so the lowest free block is
  *             found from the top with one ctz per level (at most
  *             BUDDY_MAX_LEVELS loads), and a set/clear touches the levels
- *             above only when a word turns non-zero/zero.
+ *             above only when a word turns non-zero/zero.  Each map keeps
+ *             a search bound, @end: every set bit lies below it, so every
+ *             set bit lies under word 0 of level @top (the lowest level
+ *             whose word 0 covers [0, end)), and above @top each level's
+ *             only set bit is bit 0 of word 0.  A search starts at @top,
+ *             and a set stops there at the latest: an arena of which only
+ *             the low part is used (lowest-first keeps it so) costs what a
+ *             small one does.  @end grows when a bit at or above it is set
+ *             and drops to 0 when the map empties.
  *   alloc[o]  a flat bitmap, one bit per block index; bit i set = a block
  *             of exactly order o is allocated at pfn i << o.  Frees are
  *             checked against it, so a double free or a free with the wrong
@@ -31,15 +39,21 @@
  * block.  Free blocks are fully coalesced: below max_order no free block has
  * a free buddy of the same order.
  *
- * The spare bit of free[o] level 0: the buddy of the last block (index
- * nblocks - 1, when it is even) has index nblocks, which does not fit in the
- * arena.  Its bit exists and is never set, so coalescing tests buddies
- * without a bound check.
+ * The buddy of the last block (index nblocks - 1, when it is even) has
+ * index nblocks, which does not fit in the arena.  nblocks is odd then, so
+ * that bit lies in the last word of level 0 beside the last block's: it
+ * exists, is never set, and coalescing tests buddies without a bound check.
+ * (An arena of a power of two pages needs no word beyond its blocks', so
+ * its summaries have no extra level for such a bit.)
  *
  * All bitmaps live in one zeroed allocation outside the managed memory.
  * Each order costs about 2 bits per block, 2 * 2 bits per page over all
  * orders, i.e. about 0.5 byte per page (128 KiB per GiB of 4 KiB pages)
  * plus ~1% for the summary levels.
+ *
+ * buddy-inline.h holds the representation and the one-block alloc/free
+ * paths (inlined into the SoC's page allocator); what is rare there
+ * (splitting, merging, a map's bound growing or emptying) is here.
  *
  * vcm_buddy_alloc_pages() allocates the smallest sufficient block, records
  * the used part [pfn, pfn + npages) as its decomposition into maximal
@@ -49,71 +63,17 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
-#include "buddy.h"
+#include "buddy-inline.h"
 #include "fault-inject-internal.h"
 
-#define WORD_SHIFT	6
-#define WORD_BITS	(1U << WORD_SHIFT)
-#define WORD_MASK	(WORD_BITS - 1)
-
-/* Arenas are at most 2^32 pages: 16 TiB of 4 KiB pages (a 4 GiB DVA
- * window is 2^20 pages). */
-#define BUDDY_MAX_PAGES		(1ULL << 32)
-/*
- * Levels of a hierarchical bitmap of up to BUDDY_MAX_PAGES + 1 bits:
- * 2^26 + 1, 2^20 + 1, 2^14 + 1, 257, 5 and 1 words.
- */
-#define BUDDY_MAX_LEVELS	6
-
-struct buddy_bitmap {
-	uint64_t *level[BUDDY_MAX_LEVELS];	/* level[0]: one bit per block */
-	unsigned int nlevels;			/* level[nlevels - 1] is 1 word */
-};
-
-struct buddy_order {
-	struct buddy_bitmap free;	/* free blocks of exactly this order */
-	uint64_t *alloc;		/* allocated blocks of exactly this order */
-	uint64_t nblocks;		/* block positions: npages >> order */
-	uint64_t nfree;			/* bits set in free.level[0] */
-};
-
-struct vcm_buddy {
-	uint64_t npages;
-	uint64_t free_pages;		/* sum of nfree[o] << o */
-	uint64_t nonempty;		/* bit o set: nfree[o] != 0 */
-	unsigned int max_order;
-	size_t nwords;			/* size of @words */
-	uint64_t *words;		/* every bitmap, one allocation */
-	struct buddy_order order[];	/* 0..max_order */
-};
-
 /* --- bit helpers --------------------------------------------------------- */
-
-static inline uint64_t word_bit(uint64_t idx)
-{
-	return 1ULL << (idx & WORD_MASK);
-}
 
 static inline uint64_t words_for_bits(uint64_t nbits)
 {
 	return (nbits + WORD_MASK) >> WORD_SHIFT;
-}
-
-static inline int bit_test(const uint64_t *map, uint64_t idx)
-{
-	return (map[idx >> WORD_SHIFT] & word_bit(idx)) != 0;
-}
-
-static inline void bit_set(uint64_t *map, uint64_t idx)
-{
-	map[idx >> WORD_SHIFT] |= word_bit(idx);
-}
-
-static inline void bit_clear(uint64_t *map, uint64_t idx)
-{
-	map[idx >> WORD_SHIFT] &= ~word_bit(idx);
 }
 
 /* Set bits [0, nbits) of @map. */
@@ -137,11 +97,6 @@ static inline unsigned int floor_log2(uint64_t x)
 static inline unsigned int order_for_pages(uint64_t n)
 {
 	return n == 1 ? 0 : floor_log2(n - 1) + 1;
-}
-
-static inline uint64_t order_pages(unsigned int order)
-{
-	return 1ULL << order;
 }
 
 /*
@@ -187,11 +142,17 @@ static size_t hbm_layout(struct buddy_bitmap *h, uint64_t nbits, uint64_t *base)
 	return total;
 }
 
-static inline void hbm_set(struct buddy_bitmap *h, uint64_t idx)
+/* Set the search bound (see "free[o]" above) and the level it gives. */
+static inline void hbm_set_end(struct buddy_bitmap *h, uint64_t end)
 {
-	unsigned int l;
+	h->end = end;
+	h->top = end > WORD_BITS ? floor_log2(end - 1) / WORD_SHIFT : 0;
+}
 
-	for (l = 0; l < h->nlevels; l++) {
+/* Set bit @idx of level @l and the summary bits of the words it fills. */
+static void hbm_set_from(struct buddy_bitmap *h, unsigned int l, uint64_t idx)
+{
+	for (; l < h->nlevels; l++) {
 		uint64_t *w = &h->level[l][idx >> WORD_SHIFT];
 		uint64_t old = *w;
 
@@ -202,29 +163,29 @@ static inline void hbm_set(struct buddy_bitmap *h, uint64_t idx)
 	}
 }
 
-static inline void hbm_clear(struct buddy_bitmap *h, uint64_t idx)
+/* Clear bit @idx of level @l and the summary bits of the words it empties. */
+void vcm_buddy_hbm_clear_from(struct buddy_bitmap *h, unsigned int l, uint64_t idx)
 {
-	unsigned int l;
-
-	for (l = 0; l < h->nlevels; l++) {
+	for (; l < h->nlevels; l++) {
 		uint64_t *w = &h->level[l][idx >> WORD_SHIFT];
 
 		*w &= ~word_bit(idx);
 		if (*w)
-			break;
+			return;
 		idx >>= WORD_SHIFT;
 	}
+	hbm_set_end(h, 0);	/* the top word is zero: the bitmap is empty */
 }
 
-/* Lowest set bit; the bitmap must not be empty. */
-static inline uint64_t hbm_first(const struct buddy_bitmap *h)
+void vcm_buddy_hbm_grow(struct buddy_bitmap *h, uint64_t idx)
 {
-	uint64_t idx = 0;
-	unsigned int l = h->nlevels;
+	hbm_set_end(h, idx + 1);
+	hbm_set_from(h, 0, idx);
+}
 
-	while (l--)
-		idx = (idx << WORD_SHIFT) | __builtin_ctzll(h->level[l][idx]);
-	return idx;
+static inline void hbm_clear(struct buddy_bitmap *h, uint64_t idx)
+{
+	vcm_buddy_hbm_clear_from(h, 0, idx);
 }
 
 /* Set bits [0, nbits) at level 0 and the matching summary bits. */
@@ -232,6 +193,7 @@ static void hbm_set_prefix(struct buddy_bitmap *h, uint64_t nbits)
 {
 	unsigned int l;
 
+	hbm_set_end(h, nbits);
 	for (l = 0; l < h->nlevels && nbits; l++) {
 		bits_set_prefix(h->level[l], nbits);
 		nbits = words_for_bits(nbits);
@@ -239,16 +201,6 @@ static void hbm_set_prefix(struct buddy_bitmap *h, uint64_t nbits)
 }
 
 /* --- free and allocated blocks ------------------------------------------ */
-
-static inline void free_block_add(struct vcm_buddy *b, unsigned int order,
-				  uint64_t idx)
-{
-	struct buddy_order *o = &b->order[order];
-
-	hbm_set(&o->free, idx);
-	if (o->nfree++ == 0)
-		b->nonempty |= 1ULL << order;
-}
 
 static inline void free_block_del(struct vcm_buddy *b, unsigned int order,
 				  uint64_t idx)
@@ -260,61 +212,36 @@ static inline void free_block_del(struct vcm_buddy *b, unsigned int order,
 		b->nonempty &= ~(1ULL << order);
 }
 
-/*
- * Take the lowest free block of the smallest order >= @order, split it down
- * to @order (the upper halves become free) and return its pfn.  The caller
- * records the allocation; b->free_pages is not touched.
- */
-static inline int block_take(struct vcm_buddy *b, unsigned int order,
-			     uint64_t *pfn)
+/* Split the free block @idx of order @cur down to @order: its upper halves
+ * become free.  Returns the index at @order of the lower part kept. */
+uint64_t vcm_buddy_split(struct vcm_buddy *b, unsigned int cur, unsigned int order, uint64_t idx)
 {
-	uint64_t avail = b->nonempty >> order;
-	unsigned int cur;
-	uint64_t idx;
-
-	if (!avail)
-		return -ENOMEM;
-	cur = order + __builtin_ctzll(avail);
-	idx = hbm_first(&b->order[cur].free);
-	free_block_del(b, cur, idx);
 	while (cur > order) {
 		cur--;
 		idx <<= 1;
 		free_block_add(b, cur, idx | 1);
 	}
-	*pfn = idx << order;
-	return 0;
+	return idx;
 }
 
-/*
- * Give a block back as free, merging with its free buddies up to
- * max_order.  The block must not be free or allocated in the bitmaps.
- */
-static inline void block_release(struct vcm_buddy *b, unsigned int order,
-				 uint64_t idx)
+/* block_release() when the block's buddy is free: merge while they are. */
+void vcm_buddy_merge(struct vcm_buddy *b, unsigned int order, uint64_t idx)
 {
-	while (order < b->max_order &&
-	       bit_test(b->order[order].free.level[0], idx ^ 1)) {
+	do {
 		free_block_del(b, order, idx ^ 1);
 		idx >>= 1;
 		order++;
-	}
+	} while (buddy_is_free(b, order, idx));
 	free_block_add(b, order, idx);
 }
 
-/* True when a block of exactly @order is allocated at @pfn. */
-static inline int block_is_allocated(const struct vcm_buddy *b,
-				     unsigned int order, uint64_t pfn)
-{
-	const struct buddy_order *o = &b->order[order];
-	uint64_t idx = pfn >> order;
-
-	if (pfn & (order_pages(order) - 1) || idx >= o->nblocks)
-		return 0;
-	return bit_test(o->alloc, idx);
-}
-
 /* --- creation ------------------------------------------------------------ */
+
+/* Bits of an order's free map: one per block position (one at least). */
+static uint64_t map_bits(const struct buddy_order *o)
+{
+	return o->nblocks ? o->nblocks : 1;
+}
 
 /* Lay out every bitmap from @base (NULL: count only); 0 when too big. */
 static size_t buddy_layout(struct vcm_buddy *b, uint64_t *base)
@@ -326,8 +253,8 @@ static size_t buddy_layout(struct vcm_buddy *b, uint64_t *base)
 		struct buddy_order *o = &b->order[order];
 		size_t words;
 
-		/* One spare bit: see "The spare bit" above. */
-		words = hbm_layout(&o->free, o->nblocks + 1,
+		/* See "The buddy of the last block" above. */
+		words = hbm_layout(&o->free, map_bits(o),
 				   base ? base + total : NULL);
 		if (!words)
 			return 0;
@@ -408,28 +335,12 @@ void vcm_buddy_destroy(struct vcm_buddy *b)
 
 int vcm_buddy_alloc(struct vcm_buddy *b, unsigned order, uint64_t *pfn)
 {
-	uint64_t start;
-	int ret;
-
-	if (order > b->max_order)
-		return -EINVAL;
-	ret = block_take(b, order, &start);
-	if (ret)
-		return ret;
-	bit_set(b->order[order].alloc, start >> order);
-	b->free_pages -= order_pages(order);
-	*pfn = start;
-	return 0;
+	return vcm_buddy_alloc_inline(b, order, pfn);
 }
 
 int vcm_buddy_free(struct vcm_buddy *b, uint64_t pfn, unsigned order)
 {
-	if (order > b->max_order || !block_is_allocated(b, order, pfn))
-		return -EINVAL;
-	bit_clear(b->order[order].alloc, pfn >> order);
-	block_release(b, order, pfn >> order);
-	b->free_pages += order_pages(order);
-	return 0;
+	return vcm_buddy_free_inline(b, pfn, order);
 }
 
 /* --- page ranges --------------------------------------------------------- */
@@ -631,6 +542,24 @@ static int check_cover(uint64_t *seen, uint64_t pfn, unsigned int order)
 	return 0;
 }
 
+/*
+ * The search bound of a free map: every set bit below h->end, h->end 0
+ * exactly when the map is empty, h->top the level whose word 0 covers it.
+ */
+static int check_end(const struct buddy_bitmap *h, uint64_t nbits, uint64_t nfree)
+{
+	struct buddy_bitmap expect = *h;
+	uint64_t idx;
+
+	hbm_set_end(&expect, h->end);
+	if (expect.top != h->top || !nfree != !h->end || h->end > nbits)
+		return -1;
+	for (idx = h->end; idx < nbits; idx++)
+		if (bit_test(h->level[0], idx))
+			return -1;
+	return 0;
+}
+
 /* Walk the blocks of one order: counters, coalescing, overlap. */
 static int check_order(const struct vcm_buddy *b, unsigned int order,
 		       uint64_t *seen, uint64_t *covered)
@@ -639,7 +568,7 @@ static int check_order(const struct vcm_buddy *b, unsigned int order,
 	const uint64_t *fmap = o->free.level[0];
 	uint64_t nfree = 0, idx;
 
-	if (check_summaries(&o->free, o->nblocks + 1) ||
+	if (check_summaries(&o->free, map_bits(o)) ||
 	    check_tail_clear(fmap, o->nblocks) ||
 	    check_tail_clear(o->alloc, o->nblocks))
 		return -1;
@@ -660,7 +589,7 @@ static int check_order(const struct vcm_buddy *b, unsigned int order,
 	}
 	if (nfree != o->nfree || !nfree != !(b->nonempty & (1ULL << order)))
 		return -1;
-	return 0;
+	return check_end(&o->free, o->nblocks, nfree);
 }
 
 int vcm_buddy_check(const struct vcm_buddy *b)

@@ -22,11 +22,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "buddy.h"
+#include "biaslock.h"
+#include "buddy-inline.h"
 #include "cache-model.h"
 #include "internal.h"
 #include "soc-internal.h"
-#include "spinlock.h"
 #include "trace.h"
 
 struct vcm_soc_bank {
@@ -54,7 +54,8 @@ struct vcm_soc_bank {
 struct vcm_soc {
 	struct vcm_soc_head head;	/* first: see soc-internal.h */
 	pthread_mutex_t lock; /* bank list changes, redirect tables, the cache model */
-	vcm_spinlock_t alloc_lock; /* the banks' allocators: a leaf, held briefly */
+	/* The banks' allocators: a leaf, held briefly; biased (biaslock.h). */
+	struct vcm_biaslock alloc_lock;
 	_Atomic unsigned nbanks;
 	unsigned long holds;
 	bool dead;
@@ -87,6 +88,21 @@ static inline vcm_addr_t bank_end(const struct vcm_soc_bank *bank)
 static inline uint64_t bank_pfn(const struct vcm_soc_bank *bank, vcm_addr_t pa)
 {
 	return (pa - bank->base) >> VCM_PAGE_SHIFT;
+}
+
+/*
+ * The allocators' lock.  Biased to the first thread that allocates: most
+ * programs allocate pages from one thread, which then takes and drops it
+ * with plain stores (no atomic read-modify-write per page).
+ */
+static inline void alloc_lock(const struct vcm_soc *soc)
+{
+	vcm_bias_lock((struct vcm_biaslock *)&soc->alloc_lock);
+}
+
+static inline void alloc_unlock(const struct vcm_soc *soc)
+{
+	vcm_bias_unlock((struct vcm_biaslock *)&soc->alloc_lock);
 }
 
 static struct vcm_soc_bank *bank_of(const struct vcm_soc *soc, vcm_addr_t pa)
@@ -250,12 +266,12 @@ static vcm_size_t allocated_bytes(struct vcm_soc *soc)
 	vcm_size_t total = 0, free_bytes = 0;
 	unsigned i;
 
-	vcm_spin_lock(&soc->alloc_lock);
+	alloc_lock(soc);
 	for (i = 0; i < soc->nbanks; i++) {
 		total += soc->banks[i].size;
 		free_bytes += vcm_buddy_free_count(soc->banks[i].buddy) << VCM_PAGE_SHIFT;
 	}
-	vcm_spin_unlock(&soc->alloc_lock);
+	alloc_unlock(soc);
 	return total - free_bytes;
 }
 
@@ -460,23 +476,24 @@ __attribute__((destructor(102))) static void dead_socs_exit(void)
 
 VCM_TRACE_BODY int do_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr_t *pa)
 {
-	unsigned i;
+	unsigned i, n;
+	uint64_t pfn;
 	int ret = -ENOMEM;
 
 	if (!vcm_soc_ok(soc, "vcm_soc_alloc_pages") || !pa || order > VCM_SOC_MAX_ORDER)
 		return -EINVAL;
 	if (vcm_should_fail(VCM_FAIL_PAGE_ALLOC, VCM_ORDER_BYTES(order)))
 		return -ENOMEM;
-	vcm_spin_lock(&soc->alloc_lock);
-	for (i = 0; i < soc->nbanks && ret; i++) {
-		struct vcm_soc_bank *bank = &soc->banks[i];
-		uint64_t pfn;
-
-		ret = vcm_buddy_alloc(bank->buddy, order, &pfn);
-		if (!ret)
-			*pa = bank->base + (pfn << VCM_PAGE_SHIFT);
+	n = atomic_load_explicit(&soc->nbanks, memory_order_acquire);
+	alloc_lock(soc);
+	for (i = 0; i < n; i++) {
+		ret = vcm_buddy_alloc_inline(soc->banks[i].buddy, order, &pfn);
+		if (!ret) {
+			*pa = soc->banks[i].base + (pfn << VCM_PAGE_SHIFT);
+			break;
+		}
 	}
-	vcm_spin_unlock(&soc->alloc_lock);
+	alloc_unlock(soc);
 	if (__builtin_expect(soc->head.cache != NULL, 0) && !ret)
 		vcm_cache_page_fresh(soc, *pa, VCM_ORDER_BYTES(order));
 	return ret;
@@ -494,9 +511,9 @@ VCM_HOT_INLINE void soc_free_pages_live(struct vcm_soc *soc, vcm_addr_t pa, unsi
 
 	bank = bank_of(soc, pa);
 	if (bank && VCM_IS_ALIGNED(pa, VCM_PAGE_SIZE) && order <= VCM_SOC_MAX_ORDER) {
-		vcm_spin_lock(&soc->alloc_lock);
-		ret = vcm_buddy_free(bank->buddy, bank_pfn(bank, pa), order);
-		vcm_spin_unlock(&soc->alloc_lock);
+		alloc_lock(soc);
+		ret = vcm_buddy_free_inline(bank->buddy, bank_pfn(bank, pa), order);
+		alloc_unlock(soc);
 	}
 	if (ret)
 		vcm_warn("vcm_soc_free_pages: pa %#llx order %u is not an allocated block",
@@ -516,18 +533,26 @@ static void dead_free_pages(struct vcm_soc *soc, void *arg)
 	vcm_soc_free_pages_live(soc, a->pa, a->order);
 }
 
-VCM_TRACE_BODY void do_soc_free_pages(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
+/* vcm_soc_free_pages() of a SoC that is not live: dead, or no SoC at all. */
+static __attribute__((noinline)) void free_pages_not_live(struct vcm_soc *soc, vcm_addr_t pa,
+							  unsigned order)
 {
 	struct free_args a = { .pa = pa, .order = order };
 
-	if (__builtin_expect(vcm_reg_live(soc, VCM_KIND_SOC), 1)) {
-		soc_free_pages_live(soc, pa, order);
-	} else if (vcm_is_err_or_null(soc)) {
+	if (vcm_is_err_or_null(soc)) {
 		vcm_warn("vcm_soc_free_pages: no SoC");
 	} else if (!dead_soc_do(soc, dead_free_pages, &a)) {
 		vcm_reg_report(soc, VCM_KIND_SOC, "vcm_soc_free_pages");
 		vcm_warn("vcm_soc_free_pages: no SoC");
 	}
+}
+
+VCM_TRACE_BODY void do_soc_free_pages(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
+{
+	if (__builtin_expect(vcm_reg_live(soc, VCM_KIND_SOC), 1))
+		soc_free_pages_live(soc, pa, order);
+	else
+		free_pages_not_live(soc, pa, order);
 }
 
 VCM_TRACED_VOID(vcm_soc_free_pages, (struct vcm_soc *soc, vcm_addr_t pa, unsigned order),
@@ -546,10 +571,10 @@ VCM_TRACE_BODY vcm_size_t do_soc_free_bytes(const struct vcm_soc *soc)
 
 	if (!vcm_soc_ok(soc, "vcm_soc_free_bytes"))
 		return 0;
-	vcm_spin_lock((vcm_spinlock_t *)&soc->alloc_lock);
+	alloc_lock(soc);
 	for (i = 0; i < soc->nbanks; i++)
 		bytes += vcm_buddy_free_count(soc->banks[i].buddy) << VCM_PAGE_SHIFT;
-	vcm_spin_unlock((vcm_spinlock_t *)&soc->alloc_lock);
+	alloc_unlock(soc);
 	return bytes;
 }
 
@@ -584,7 +609,7 @@ int vcm_soc_alloc_contig(struct vcm_soc *soc, vcm_size_t size, vcm_addr_t *pa)
 		return -EINVAL;
 	if (vcm_should_fail(VCM_FAIL_PAGE_ALLOC, size))
 		return -ENOMEM;
-	vcm_spin_lock(&soc->alloc_lock);
+	alloc_lock(soc);
 	for (i = 0; i < soc->nbanks && ret; i++) {
 		struct vcm_soc_bank *bank = &soc->banks[i];
 		uint64_t pfn;
@@ -593,7 +618,7 @@ int vcm_soc_alloc_contig(struct vcm_soc *soc, vcm_size_t size, vcm_addr_t *pa)
 		if (!ret)
 			*pa = bank->base + (pfn << VCM_PAGE_SHIFT);
 	}
-	vcm_spin_unlock(&soc->alloc_lock);
+	alloc_unlock(soc);
 	if (soc->head.cache && !ret)
 		vcm_cache_page_fresh(soc, *pa, size);
 	return ret ? -ENOMEM : 0;
@@ -622,9 +647,9 @@ static void free_contig(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t size)
 	int ret = -EINVAL;
 
 	if (bank && VCM_IS_ALIGNED(pa | size, VCM_PAGE_SIZE)) {
-		vcm_spin_lock(&soc->alloc_lock);
+		alloc_lock(soc);
 		ret = vcm_buddy_free_pages(bank->buddy, bank_pfn(bank, pa), size >> VCM_PAGE_SHIFT);
-		vcm_spin_unlock(&soc->alloc_lock);
+		alloc_unlock(soc);
 	}
 	if (ret)
 		vcm_warn("vcm_soc_free_contig: %#llx+%#llx is not an allocated range",
@@ -655,9 +680,9 @@ int vcm_soc_page_is_allocated(struct vcm_soc *soc, vcm_addr_t pa)
 
 	if (!bank)
 		return 0;
-	vcm_spin_lock(&soc->alloc_lock);
+	alloc_lock(soc);
 	ret = vcm_buddy_is_allocated(bank->buddy, bank_pfn(bank, pa));
-	vcm_spin_unlock(&soc->alloc_lock);
+	alloc_unlock(soc);
 	return ret;
 }
 
@@ -884,10 +909,10 @@ VCM_EXPORT void vcm_soc_dump_buddyinfo(const struct vcm_soc *soc, FILE *out)
 		const struct vcm_soc_bank *bank = &soc->banks[i];
 		uint64_t blocks[VCM_SOC_MAX_ORDER + 1];
 
-		vcm_spin_lock((vcm_spinlock_t *)&soc->alloc_lock);
+		alloc_lock(soc);
 		for (order = 0; order <= VCM_SOC_MAX_ORDER; order++)
 			blocks[order] = vcm_buddy_free_blocks(bank->buddy, order);
-		vcm_spin_unlock((vcm_spinlock_t *)&soc->alloc_lock);
+		alloc_unlock(soc);
 		fprintf(out, "bank %u @%#llx-%#llx  order 0..%u:", i,
 			(unsigned long long)bank->base,
 			(unsigned long long)(bank_end(bank) - 1), VCM_SOC_MAX_ORDER);
@@ -1011,11 +1036,11 @@ void vcm_soc_free_orders(const struct vcm_soc *soc, uint64_t blocks[VCM_SOC_MAX_
 
 	for (order = 0; order <= VCM_SOC_MAX_ORDER; order++)
 		blocks[order] = 0;
-	vcm_spin_lock((vcm_spinlock_t *)&soc->alloc_lock);
+	alloc_lock(soc);
 	for (i = 0; i < soc->nbanks; i++)
 		for (order = 0; order <= VCM_SOC_MAX_ORDER; order++)
 			blocks[order] += vcm_buddy_free_blocks(soc->banks[i].buddy, order);
-	vcm_spin_unlock((vcm_spinlock_t *)&soc->alloc_lock);
+	alloc_unlock(soc);
 }
 
 unsigned vcm_soc_banks(const struct vcm_soc *soc, vcm_addr_t *base, vcm_size_t *size,

@@ -292,6 +292,70 @@ static void test_bad_free(void **state)
 	vcm_buddy_destroy(b);
 }
 
+/*
+ * The search starts at the level whose word 0 covers the highest free block
+ * (the bound kept per order): a block freed far above the others must raise
+ * it, an emptied order must reset it, and the lowest block is still taken
+ * first.  16384 order-0 pages: three levels of summary.
+ */
+static void test_search_bound(void **state)
+{
+	const uint64_t npages = 1ULL << 14, far = npages - 2, farther = npages - 4;
+	struct vcm_buddy *b;
+	uint64_t pfn, i;
+
+	(void)state;
+	b = buddy_new(npages, 4);
+	for (i = 0; i < npages; i++) {
+		assert_int_equal(vcm_buddy_alloc(b, 0, &pfn), 0);
+		assert_int_equal(pfn, i);
+	}
+	assert_int_equal(vcm_buddy_check(b), 0);
+
+	/* near first, then far: the bound grows from word 0 to the far end */
+	assert_int_equal(vcm_buddy_free(b, 5, 0), 0);
+	assert_int_equal(vcm_buddy_free(b, far, 0), 0);
+	assert_int_equal(vcm_buddy_check(b), 0);
+	assert_int_equal(vcm_buddy_alloc(b, 0, &pfn), 0);
+	assert_int_equal(pfn, 5);
+	assert_int_equal(vcm_buddy_alloc(b, 0, &pfn), 0);
+	assert_int_equal(pfn, far);
+	assert_int_equal(vcm_buddy_alloc(b, 0, &pfn), -ENOMEM);
+	assert_int_equal(vcm_buddy_check(b), 0);	/* emptied: bound reset */
+
+	/* far first, then near ones in another word and level-1 word */
+	assert_int_equal(vcm_buddy_free(b, farther, 0), 0);
+	assert_int_equal(vcm_buddy_free(b, 4100, 0), 0);
+	assert_int_equal(vcm_buddy_free(b, 70, 0), 0);
+	assert_int_equal(vcm_buddy_check(b), 0);
+	assert_int_equal(vcm_buddy_alloc(b, 0, &pfn), 0);
+	assert_int_equal(pfn, 70);
+	assert_int_equal(vcm_buddy_alloc(b, 0, &pfn), 0);
+	assert_int_equal(pfn, 4100);
+	assert_int_equal(vcm_buddy_free(b, 3, 0), 0);
+	assert_int_equal(vcm_buddy_alloc(b, 0, &pfn), 0);
+	assert_int_equal(pfn, 3);
+	assert_int_equal(vcm_buddy_alloc(b, 0, &pfn), 0);
+	assert_int_equal(pfn, farther);
+	assert_int_equal(vcm_buddy_check(b), 0);
+
+	/* a merge empties an order from the middle: the bound resets too */
+	assert_int_equal(vcm_buddy_free(b, far, 0), 0);
+	assert_int_equal(vcm_buddy_free(b, far + 1, 0), 0);	/* merges to order 1 */
+	assert_int_equal(vcm_buddy_free_blocks(b, 0), 0);
+	assert_int_equal(vcm_buddy_free_blocks(b, 1), 1);
+	assert_int_equal(vcm_buddy_check(b), 0);
+	assert_int_equal(vcm_buddy_free(b, 9, 0), 0);
+	assert_int_equal(vcm_buddy_alloc(b, 0, &pfn), 0);
+	assert_int_equal(pfn, 9);
+
+	for (i = 0; i < npages; i++)
+		if (i != far && i != far + 1)
+			assert_int_equal(vcm_buddy_free(b, i, 0), 0);
+	assert_only_order(b, 4, npages >> 4);
+	vcm_buddy_destroy(b);
+}
+
 struct live_block {
 	uint64_t pfn;
 	unsigned order;
@@ -676,6 +740,7 @@ int main(void)
 		cmocka_unit_test(test_exhaust_order0),
 		cmocka_unit_test(test_lowest_first_and_split),
 		cmocka_unit_test(test_bad_free),
+		cmocka_unit_test(test_search_bound),
 		cmocka_unit_test(test_random_mixed),
 		cmocka_unit_test(test_alloc_pages_tail),
 		cmocka_unit_test(test_alloc_pages_align),

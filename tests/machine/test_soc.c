@@ -4,6 +4,8 @@
  * physical memory, the page allocator through the SoC API, the default SoC.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -232,6 +234,106 @@ static void test_random_mix(void **state)
 	vcm_soc_destroy(soc);
 }
 
+/*
+ * Threads allocating from one SoC.  The allocators' lock is biased to the
+ * first thread that takes it (here the main thread); the others revoke the
+ * bias while it keeps allocating.  Every page handed out is marked: none
+ * may be handed out twice, and none may be lost.
+ */
+enum {
+	THREAD_SLOTS = 16, THREAD_ROUNDS = 20000, THREAD_BANK_PAGES = 4096, NTHREADS = 3,
+	THREAD_OVERLAPS = 200,		/* others' calls seen between two of one's own */
+	THREAD_MAX_ROUNDS = 100000,
+};
+
+/* Calls made by all threads: a thread that sees it move between two of its
+ * own calls ran beside another. */
+static atomic_ulong calls_made;
+
+struct alloc_thread {
+	struct vcm_soc *soc;
+	atomic_uchar *used;		/* per page of the bank */
+	pthread_barrier_t *start;
+	unsigned seed;
+	unsigned twice;			/* pages found marked when handed out */
+	unsigned overlaps;
+};
+
+static void mark_block(struct alloc_thread *t, vcm_addr_t pa, unsigned order, unsigned char v)
+{
+	uint64_t first = (pa - RAM0) >> VCM_PAGE_SHIFT, n;
+
+	for (n = 0; n < (1ULL << order); n++)
+		if (atomic_exchange(&t->used[first + n], v) == v)
+			t->twice++;
+}
+
+static void *alloc_thread_main(void *arg)
+{
+	struct alloc_thread *t = arg;
+	vcm_addr_t pa[THREAD_SLOTS] = { 0 };
+	unsigned order[THREAD_SLOTS], i, k;
+
+	pthread_barrier_wait(t->start);
+	for (i = 0; i < THREAD_MAX_ROUNDS &&
+		    (i < THREAD_ROUNDS || t->overlaps < THREAD_OVERLAPS); i++) {
+		unsigned long before = atomic_fetch_add(&calls_made, 1);
+
+		k = (unsigned)rand_r(&t->seed) % THREAD_SLOTS;
+		if (pa[k]) {
+			mark_block(t, pa[k], order[k], 0);	/* before another can have it */
+			vcm_soc_free_pages(t->soc, pa[k], order[k]);
+			pa[k] = 0;
+		} else {
+			order[k] = (unsigned)rand_r(&t->seed) % 4;
+			if (vcm_soc_alloc_pages(t->soc, order[k], &pa[k]) == 0)
+				mark_block(t, pa[k], order[k], 1);
+			else
+				pa[k] = 0;
+		}
+		t->overlaps += atomic_load(&calls_made) != before + 1;
+	}
+	for (k = 0; k < THREAD_SLOTS; k++)
+		if (pa[k]) {
+			mark_block(t, pa[k], order[k], 0);
+			vcm_soc_free_pages(t->soc, pa[k], order[k]);
+		}
+	return NULL;
+}
+
+static void test_alloc_threads(void **state)
+{
+	const vcm_size_t bytes = (vcm_size_t)THREAD_BANK_PAGES << VCM_PAGE_SHIFT;
+	struct vcm_soc *soc = test_soc_ram(RAM0, bytes);
+	static atomic_uchar used[THREAD_BANK_PAGES];
+	struct alloc_thread t[NTHREADS];
+	pthread_barrier_t start;
+	pthread_t th[NTHREADS];
+	vcm_addr_t pa;
+	unsigned i;
+
+	(void)state;
+	/* The main thread takes the lock first: it is biased to it. */
+	assert_int_equal(vcm_soc_alloc_pages(soc, 0, &pa), 0);
+	vcm_soc_free_pages(soc, pa, 0);
+	assert_int_equal(pthread_barrier_init(&start, NULL, NTHREADS), 0);
+	for (i = 0; i < NTHREADS; i++) {
+		t[i] = (struct alloc_thread){ .soc = soc, .used = used, .start = &start,
+					      .seed = i + 1 };
+		if (i)
+			assert_int_equal(pthread_create(&th[i], NULL, alloc_thread_main, &t[i]), 0);
+	}
+	alloc_thread_main(&t[0]);	/* the owner keeps allocating meanwhile */
+	for (i = 1; i < NTHREADS; i++)
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+	pthread_barrier_destroy(&start);
+	for (i = 0; i < NTHREADS; i++)
+		assert_int_equal(t[i].twice, 0);
+	assert_int_equal(vcm_soc_free_bytes(soc), bytes);
+	assert_int_equal(test_warnings, 0);
+	vcm_soc_destroy(soc);
+}
+
 static void test_buddyinfo(void **state)
 {
 	struct vcm_soc *soc = test_soc_ram(RAM0, 16 * MiB);
@@ -294,6 +396,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exhaust_and_coalesce, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_double_free_warns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_mix, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_alloc_threads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_buddyinfo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_destroy_with_pages_warns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_current, setup, teardown),
