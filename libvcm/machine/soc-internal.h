@@ -118,13 +118,16 @@ struct vcm_ram_window {
 /* vcm_soc_ram_window() - the window of the bank holding @pa: 0, or -EFAULT. */
 int vcm_soc_ram_window(struct vcm_soc *soc, vcm_addr_t pa, struct vcm_ram_window *w);
 
-/*
- * Host address of @pa in the bank of @w, or NULL if @pa is outside it (an
- * empty window holds nothing); it tells only while the window is open.
- */
+/* True if @pa is in the bank of @w (an empty window holds nothing). */
+static inline bool vcm_ram_window_covers(const struct vcm_ram_window *w, vcm_addr_t pa)
+{
+	return pa - w->base < w->size;
+}
+
+/* Host address of @pa, covered by @w: it tells only while the window is open. */
 static inline void *vcm_ram_window_at(const struct vcm_ram_window *w, vcm_addr_t pa)
 {
-	return pa - w->base < w->size ? w->host + (pa - w->base) : NULL;
+	return w->host + (pa - w->base);
 }
 
 /* True while non-empty @w answers: no page of its bank is redirected. */
@@ -136,9 +139,8 @@ static inline bool vcm_ram_window_open(const struct vcm_ram_window *w)
 /* Host address of @pa through @w, or NULL if @w cannot tell (see above). */
 static inline void *vcm_ram_window_host(const struct vcm_ram_window *w, vcm_addr_t pa)
 {
-	void *p = vcm_ram_window_at(w, pa);
-
-	return p && vcm_ram_window_open(w) ? p : NULL;
+	return vcm_ram_window_covers(w, pa) && vcm_ram_window_open(w) ? vcm_ram_window_at(w, pa)
+								       : NULL;
 }
 
 /*

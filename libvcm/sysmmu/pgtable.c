@@ -875,18 +875,22 @@ static __attribute__((noinline)) int dva_to_phys_slow(const struct vcm_pgtable *
 }
 
 /*
- * The common case: a live table (a lock-free registry hit), good
- * arguments, and both entries read through the table's own window.
+ * The common case: a live table (the registry answers without a call),
+ * good arguments, level 1 read through the table's own pointer (its pages
+ * are the table's, never redirected: what the window would give) and
+ * level 2 through its window (a CPU's, which checks nothing), open.
  */
 VCM_TRACE_BODY int do_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t dva,
 				       vcm_addr_t *pa)
 {
+	unsigned idx = vcm_lv1_index(dva);
 	enum vcm_walk_result r;
 	struct vcm_walk w;
 
 	if (__builtin_expect(vcm_reg_live_fast(pt, VCM_KIND_PGTABLE) && pa &&
-			     dva < VCM_PT_ADDR_LIMIT, 1)) {
-		r = vcm_pgtable_walk_fast(pt->soc, pt->lv1_pa, dva, &w, &pt->win);
+			     dva < VCM_PT_ADDR_LIMIT && vcm_ram_window_open(&pt->win), 1)) {
+		r = vcm_pgtable_walk_fast_at(pt->lv1_pa + idx * sizeof(uint32_t), &pt->lv1[idx], dva,
+					     &w, &pt->win);
 		if (r == VCM_WALK_OK) {
 			*pa = walk_phys(&w, dva);
 			return 0;

@@ -395,37 +395,46 @@ enum vcm_walk_result vcm_pgtable_walk_slow(struct vcm_soc *soc, uint64_t base, u
 					   struct vcm_walk *w, struct vcm_ram_window *win);
 
 /*
+ * vcm_pgtable_walk_fast_at() - vcm_pgtable_walk_fast() from the level-1
+ * entry at @pa, at host address @p (through the window, or the table's
+ * own pointer to it), level 2 through open window @win.
+ */
+static inline enum vcm_walk_result vcm_pgtable_walk_fast_at(uint64_t pa, const uint32_t *p,
+							    uint64_t dva, struct vcm_walk *w,
+							    const struct vcm_ram_window *win)
+{
+	uint32_t e = vcm_lv1_read_acquire(p);
+
+	w->stale = false;
+	if (vcm_lv1_is_link(e)) {
+		pa = vcm_walk_lv2_pa(e, dva);
+		if (!vcm_ram_window_covers(win, pa))
+			return VCM_WALK_SLOW;
+		p = vcm_ram_window_at(win, pa);
+		w->pte_host = p;
+		return vcm_walk_lv2(w, pa, vcm_pte_read(p));
+	}
+	w->pte_host = p;
+	return vcm_walk_lv1(w, pa, e);
+}
+
+/*
  * vcm_pgtable_walk_fast() - the common case of vcm_pgtable_walk(), inline:
  * a walk that does not check what it reads (vcm_pgtable_walk_checks()),
  * with both entries in open window @win (one test of the bank's redirects
  * per walk, a range check per level).  VCM_WALK_SLOW for anything else,
- * with @win and *@w as they were: the caller walks with
- * vcm_pgtable_walk_slow().
+ * with @win as it was: the caller walks with vcm_pgtable_walk_slow().
  */
 static inline enum vcm_walk_result vcm_pgtable_walk_fast(struct vcm_soc *soc, uint64_t base,
 							 uint64_t dva, struct vcm_walk *w,
 							 const struct vcm_ram_window *win)
 {
-	uint64_t pa = base + vcm_lv1_index(dva) * sizeof(uint32_t), pa2;
-	const uint32_t *p, *p2;
-	uint32_t e;
+	uint64_t pa = base + vcm_lv1_index(dva) * sizeof(uint32_t);
 
-	p = vcm_ram_window_at(win, pa);
-	if (!p || !vcm_ram_window_open(win) || vcm_pgtable_walk_checks(soc, win))
+	if (!vcm_ram_window_covers(win, pa) || !vcm_ram_window_open(win) ||
+	    vcm_pgtable_walk_checks(soc, win))
 		return VCM_WALK_SLOW;
-	e = vcm_lv1_read_acquire(p);
-	if (vcm_lv1_is_link(e)) {
-		pa2 = vcm_walk_lv2_pa(e, dva);
-		p2 = vcm_ram_window_at(win, pa2);
-		if (!p2)
-			return VCM_WALK_SLOW;
-		w->stale = false;
-		w->pte_host = p2;
-		return vcm_walk_lv2(w, pa2, vcm_pte_read(p2));
-	}
-	w->stale = false;
-	w->pte_host = p;
-	return vcm_walk_lv1(w, pa, e);
+	return vcm_pgtable_walk_fast_at(pa, vcm_ram_window_at(win, pa), dva, w, win);
 }
 
 /*

@@ -12,7 +12,7 @@
  *
  * The TLB hit of vcm_sysmmu_translate() takes no lock (translate_fast()):
  * every hold of the lock is also a seqcount write section (mmu_lock()
- * makes the count odd, mmu_unlock() even again), and the hit path reads
+ * marks the count held, mmu_unlock() moves it on), and the hit path reads
  * the TLB, the page-table entry behind the hit (stale check) and the
  * base inside a read section, keeping its result only if the count did
  * not move.  Anything else (a miss, a stale or multiple hit, bypass,
@@ -67,7 +67,7 @@ struct vcm_sysmmu {
 	struct vcm_soc *soc;
 	char *name;
 	vcm_spinlock_t lock;		/* see mmu_lock() */
-	unsigned seq;			/* odd while the lock is held (a change) */
+	unsigned seq;			/* see mmu_lock() */
 	bool fast;			/* hits may take the lock-free path */
 	uint64_t id;			/* never reused: per-thread slot caches */
 	const void *hit_owner;		/* the first thread that hit lock-free ... */
@@ -134,23 +134,30 @@ struct xlate {
 /*
  * The model's lock (spinlock.h): held for a TLB lookup or a short burst of
  * walks, and for every change of the state.  Each hold is a seqcount write
- * section for the lock-free hit path: the count is odd from before the
- * first change to after the last.
+ * section for the lock-free hit path: mmu->seq has SEQ_HELD from before
+ * the first change to after the last, when it moves on by SEQ_HOLD and
+ * gets SEQ_SLOW if hits may not take that path (mmu->fast false), so that
+ * the path tests both in one.
  */
+#define SEQ_HELD	1U
+#define SEQ_SLOW	2U
+#define SEQ_HOLD	4U
+
 static void mmu_lock(const struct vcm_sysmmu *mmu)
 {
 	unsigned *seq = (unsigned *)&mmu->seq;
 
 	vcm_spin_lock((vcm_spinlock_t *)&mmu->lock);
-	__atomic_store_n(seq, *seq + 1, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_RELEASE);	/* odd before any change */
+	__atomic_store_n(seq, *seq | SEQ_HELD, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);	/* held before any change */
 }
 
 static void mmu_unlock(const struct vcm_sysmmu *mmu)
 {
 	unsigned *seq = (unsigned *)&mmu->seq;
+	unsigned next = (*seq & ~(SEQ_HELD | SEQ_SLOW)) + SEQ_HOLD;
 
-	__atomic_store_n(seq, *seq + 1, __ATOMIC_RELEASE);	/* even after them */
+	__atomic_store_n(seq, next | (mmu->fast ? 0 : SEQ_SLOW), __ATOMIC_RELEASE);
 	vcm_spin_unlock((vcm_spinlock_t *)&mmu->lock);
 }
 
@@ -176,7 +183,7 @@ static bool mmu_blocked(const struct vcm_sysmmu *mmu)
 /* After a change of CTRL or of the hold: may hits skip the lock? */
 static void update_fast_locked(struct vcm_sysmmu *mmu)
 {
-	VCM_TLB_SET(mmu->fast, (mmu->ctrl & VCM_SYSMMU_CTRL_MMU_EN) && !mmu_blocked(mmu));
+	mmu->fast = (mmu->ctrl & VCM_SYSMMU_CTRL_MMU_EN) && !mmu_blocked(mmu);
 }
 
 static void xlate_init(struct xlate *x)
@@ -900,7 +907,7 @@ VCM_HOT_INLINE enum fast_result translate_fast(struct vcm_sysmmu *mmu, uint32_t 
 	uint32_t idx = 0, base, mask;
 	bool fresh;
 
-	if ((seq & 1) || !VCM_TLB_GET(mmu->fast))
+	if (seq & (SEQ_HELD | SEQ_SLOW))		/* a change under way, or !mmu->fast */
 		return FAST_LOCKED;
 	hits = leaf ? vcm_tlb_probe_one(&mmu->tlb, dva, &idx) : vcm_tlb_probe(&mmu->tlb, dva, &idx);
 	if (hits != 1)
@@ -1059,6 +1066,7 @@ VCM_TRACE_BODY struct vcm_sysmmu *do_sysmmu_create(struct vcm_soc *soc, const ch
 	if (!mmu)
 		return vcm_err_ptr(-ENOMEM);
 	mmu->soc = soc;
+	mmu->seq = SEQ_SLOW;		/* disabled */
 	mmu->id = __atomic_add_fetch(&next_mmu_id, 1, __ATOMIC_RELAXED);
 	mmu->win.device = true;		/* the walker reads RAM as devices see it */
 	mmu->name = vcm_strdup(name ? name : "sysmmu");

@@ -12,6 +12,7 @@
 
 #include <vcm/testing.h>
 
+#include "soc-internal.h"
 #include "sysmmu_util.h"
 
 struct fixture {
@@ -388,6 +389,55 @@ static void test_hit_counts_threads(void **state)
 	assert_int_equal(st.tlb_misses, 1);
 	assert_int_equal(st.tlb_hits, 1 + 1000 + 3000 + 1);
 	assert_int_equal(st.translations, st.tlb_hits + st.tlb_misses);
+}
+
+/*
+ * A level-2 table in a RAM page redirected to user memory (as pinning
+ * does; here behind a raw link entry): every walk reads the user's memory,
+ * not the page's own backing, which holds a decoy entry:
+ * vcm_pgtable_dva_to_phys(), the MMU's walk on a miss, and the stale
+ * check of the MMU's hits.
+ */
+static void test_redirected_lv2_table(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t *user = aligned_alloc(0x1000, 0x1000);
+	uint32_t link, decoy = 0x40007000 | 2;
+	vcm_addr_t tpa, pa;
+	unsigned long w;
+
+	assert_non_null(user);
+	memset(user, 0, 0x1000);
+	user[5] = 0x40006000 | 2;			/* DVA 0x00A05000 */
+	assert_int_equal(vcm_soc_alloc_pages(f->soc, 0, &tpa), 0);
+	assert_int_equal(vcm_soc_phys_write(f->soc, tpa + 5 * 4, &decoy, 4), 0);
+	assert_int_equal(vcm_soc_redirect_page(f->soc, tpa, user), 0);
+	link = (uint32_t)tpa | 1;
+	assert_int_equal(vcm_soc_phys_write(f->soc, vcm_pgtable_base(f->pt) + 0xA * 4, &link, 4),
+			 0);
+
+	assert_int_equal(vcm_pgtable_dva_to_phys(f->pt, 0x00A05010, &pa), 0);
+	assert_int_equal(pa, 0x40006010);
+	on(f);
+	own_hits(f, 0x00A05010);			/* miss, hit */
+	assert_int_equal(xlate(f, 0x00A05020, VCM_ACCESS_READ), 0x40006020);
+	/* The user's memory changes: the hit is stale, the walk sees it. */
+	w = vcm_warn_count();
+	user[5] = 0x40008000 | 2;
+	assert_int_equal(xlate(f, 0x00A05030, VCM_ACCESS_READ), 0x40006030);
+	assert_int_equal(stats(f).stale_hits, 1);
+	assert_int_equal(vcm_warn_count(), w + 1);
+	assert_int_equal(vcm_pgtable_dva_to_phys(f->pt, 0x00A05010, &pa), 0);
+	assert_int_equal(pa, 0x40008010);
+	vcm_sysmmu_tlb_invalidate(f->mmu);
+	assert_int_equal(xlate(f, 0x00A05040, VCM_ACCESS_READ), 0x40008040);
+
+	link = 0;
+	assert_int_equal(vcm_soc_phys_write(f->soc, vcm_pgtable_base(f->pt) + 0xA * 4, &link, 4),
+			 0);
+	vcm_soc_unredirect_page(f->soc, tpa);
+	vcm_soc_free_pages(f->soc, tpa, 0);
+	free(user);
 }
 
 /* A section and a small page cached for one DVA: multi-hit. */
@@ -1057,6 +1107,7 @@ int main(void)
 		T(test_multihit),
 		T(test_hit_owner_path),
 		T(test_hit_counts_threads),
+		T(test_redirected_lv2_table),
 		T(test_page_fault),
 		T(test_bus_error),
 		T(test_int_clear_partial),
