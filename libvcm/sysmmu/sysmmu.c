@@ -124,8 +124,12 @@ struct xlate {
 	struct vcm_walk_cursor *cur;	/* a burst's: level 1 read once per MiB */
 };
 
-/* A burst translates at most this many pages under one hold of the lock. */
-#define BURST_PAGES	64
+/*
+ * A burst translates at most this many pages under one hold of the lock
+ * (one level-2 table's worth: a run of 4 KiB pages costs a few tens of
+ * instructions a page, see burst_small_pages()).
+ */
+#define BURST_PAGES	256
 
 /*
  * The model's lock (spinlock.h): held for a TLB lookup or a short burst of
@@ -583,12 +587,13 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 }
 
 /*
- * True if a TLB entry of a page size in @classes (not 4 KiB) holds @dva.
- * @absent: per size, the page last found held by none (UINT32_MAX: none
- * yet); it stays absent while a burst fills only 4 KiB pages.
+ * True if an entry of a page size in @classes (not 4 KiB) holds @dva, page
+ * @j of run @r.  @absent: per size, the page last found held by none
+ * (UINT32_MAX: none yet); it stays so for the rest of the run.
  */
-static bool held_by_larger(const struct vcm_tlb *t, uint32_t dva, unsigned classes,
-			   uint32_t *absent)
+static __attribute__((noinline)) bool held_by_larger(const struct vcm_tlb_run *r, uint32_t dva,
+						     unsigned j, unsigned classes,
+						     uint32_t *absent)
 {
 	for (; classes; classes &= classes - 1) {
 		unsigned cls = (unsigned)__builtin_ctz(classes);
@@ -596,32 +601,43 @@ static bool held_by_larger(const struct vcm_tlb *t, uint32_t dva, unsigned class
 
 		if (key == absent[cls])
 			continue;
-		if (vcm_tlb_find(t, dva, cls) != VCM_TLB_NONE)
+		if (vcm_tlb_run_holds(r, dva, cls, j))
 			return true;
 		absent[cls] = key;
 	}
 	return false;
 }
 
+/* True if level-2 entry @e is a small page at @pa. */
+static bool small_at(uint32_t e, uint64_t pa)
+{
+	return vcm_lv2_is_small(e) && vcm_small_pa(e) == pa;
+}
+
 /*
  * The 4 KiB pages that continue a burst from @dva (page-aligned, PA @pa)
- * inside the level-2 table the burst's cursor holds, at most @max, in one
- * loop: as long as the table and its level-1 entry are read through the
- * RAM window of a coherent walk, the page is a small page at the next PA,
- * and no TLB entry holds it.  Each page gets what a probe through
- * translate_enabled_locked() gives it: a TLB miss, its level-2 read, its
- * counts (a translation, a miss, a walk of 2 reads) and its TLB fill.
- * The first page that is anything else is left untouched for that
- * general step.  Returns the pages done.
+ * inside the level-2 table the burst's cursor holds, at most @max (<=
+ * BURST_PAGES), as one run: as long as the table and its level-1 entry are
+ * read through the RAM window of a coherent walk, the page is a small page
+ * at the next PA, and no TLB entry holds it.  Each page gets what a probe
+ * through translate_enabled_locked() gives it: a TLB miss (the run's
+ * lookup, struct vcm_tlb_run), its level-2 read, its counts (a
+ * translation, a miss, a walk of 2 reads) and its TLB fill (all at the
+ * end, vcm_tlb_fill_small_run()).  The first page that is anything else
+ * is left untouched for that general step.  Returns the pages done.
  */
-static unsigned burst_small_pages(struct vcm_sysmmu *mmu, uint32_t dva, uint64_t pa,
-				  unsigned max, struct xlate *x)
+static __attribute__((noinline)) unsigned burst_small_pages(struct vcm_sysmmu *mmu, uint32_t dva,
+							      uint64_t pa, unsigned max,
+							      struct xlate *x)
 {
 	const struct vcm_walk_cursor *c = x->cur;
 	struct vcm_ram_window *win = &mmu->win;
 	struct vcm_tlb *t = &mmu->tlb;
+	const struct vcm_tlb_run look = { .t = t, .first = t->next };
 	uint32_t absent[VCM_TLB_NR_CLASSES] = { UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX };
+	uint32_t pte[BURST_PAGES], page = dva;
 	unsigned idx = vcm_lv2_index(dva), larger, n;
+	struct vcm_tlb_small_run run;
 	const uint32_t *l2;
 	uint64_t table;
 
@@ -635,26 +651,37 @@ static unsigned burst_small_pages(struct vcm_sysmmu *mmu, uint32_t dva, uint64_t
 	if (max > VCM_LV2_ENTRIES - idx)
 		max = VCM_LV2_ENTRIES - idx;
 	larger = t->present & ~(1U << VCM_TLB_SMALL);
-	for (n = 0; n < max; n++, idx++, dva += VCM_SMALL_SIZE, pa += VCM_SMALL_SIZE) {
-		uint32_t e = vcm_pte_read(&l2[idx]), bucket;
-		struct vcm_tlb_entry *f;
+	/* while entries from before the run may hold the page: look it up */
+	for (n = 0; n < max && n < t->size; n++, page += VCM_SMALL_SIZE) {
+		uint32_t e = vcm_pte_read(&l2[idx + n]);
 
-		if (!vcm_lv2_is_small(e) || vcm_small_pa(e) != pa ||
+		if (!small_at(e, pa + n * VCM_SMALL_SIZE) ||
 		    atomic_load_explicit(win->nredirects, memory_order_acquire))
 			break;
-		if (larger && held_by_larger(t, dva, larger, absent))
+		if (__builtin_expect(larger != 0, 0) &&
+		    held_by_larger(&look, page, n, larger, absent))
 			break;
-		if (vcm_tlb_find(t, dva, VCM_TLB_SMALL) != VCM_TLB_NONE)
+		if (vcm_tlb_run_holds(&look, page, VCM_TLB_SMALL, n))
 			break;
-		bucket = vcm_tlb_hash(t, vcm_tlb_key(dva, VCM_TLB_SMALL));
-		f = vcm_tlb_fill(t, dva, VCM_TLB_SMALL, bucket);
-		VCM_TLB_SET(f->pa, (uint32_t)pa);
-		VCM_TLB_SET(f->pte, e);
-		VCM_TLB_SET(f->pte_pa, (uint32_t)(table + idx * sizeof(uint32_t)));
-		VCM_TLB_SET(f->base, mmu->pt_base);
-		VCM_TLB_SET(f->pte_host, &l2[idx]);
-		VCM_TLB_SET(f->nredirects, win->nredirects);
+		pte[n] = e;
 	}
+	/* the run has evicted them all: each page is a miss */
+	if (n == t->size) {
+		for (; n < max; n++) {
+			uint32_t e = vcm_pte_read(&l2[idx + n]);
+
+			if (!small_at(e, pa + n * VCM_SMALL_SIZE) ||
+			    atomic_load_explicit(win->nredirects, memory_order_acquire))
+				break;
+			pte[n] = e;
+		}
+	}
+	run = (struct vcm_tlb_small_run){
+		.dva = dva, .pa = (uint32_t)pa, .n = n, .pte = pte,
+		.pte_pa = (uint32_t)(table + idx * sizeof(uint32_t)), .pte_host = &l2[idx],
+		.nredirects = win->nredirects, .base = mmu->pt_base,
+	};
+	vcm_tlb_fill_small_run(t, &run);
 	mmu->st.translations += n;
 	mmu->st.tlb_misses += n;
 	mmu->st.walks += n;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fault-inject-internal.h"
+#include "internal.h"
 #include "tlb.h"
 
 int vcm_tlb_init(struct vcm_tlb *t, unsigned entries)
@@ -53,6 +54,55 @@ void vcm_tlb_flush(struct vcm_tlb *t)
 	t->mru = 0;
 }
 
+/* Invalidate entry @i: unlink it from its chain, count it out. */
+VCM_HOT_INLINE void tlb_remove(struct vcm_tlb *t, uint32_t i)
+{
+	struct vcm_tlb_entry *e = &t->e[i];
+	uint32_t *link;
+
+	if (!e->valid)
+		return;
+	link = &t->bucket[e->bucket];
+	while (*link != i)
+		link = &t->e[*link].next;
+	VCM_TLB_SET(*link, e->next);
+	VCM_TLB_SET(e->valid, false);
+	if (!--t->count[e->cls])
+		VCM_TLB_SET(t->present, t->present & ~(1U << e->cls));
+	t->nvalid--;
+}
+
+/* Make the invalid slot @i hold the page of 2^@page_shift bytes at @dva. */
+VCM_HOT_INLINE struct vcm_tlb_entry *fill_slot(struct vcm_tlb *t, uint32_t i, uint32_t dva,
+					       unsigned page_shift)
+{
+	struct vcm_tlb_entry *e = &t->e[i];
+	unsigned cls = vcm_tlb_class_of(page_shift);
+	uint32_t mask = (uint32_t)((1ULL << page_shift) - 1);
+	uint32_t *head;
+
+	VCM_TLB_SET(e->cls, (uint8_t)cls);
+	VCM_TLB_SET(e->mask, mask);
+	VCM_TLB_SET(e->tag, dva & ~mask);
+	VCM_TLB_SET(e->key, vcm_tlb_key(dva, cls));
+	e->warned = false;
+	VCM_TLB_SET(e->valid, true);
+	e->bucket = vcm_tlb_hash(t, vcm_tlb_key(dva, cls));
+	head = &t->bucket[e->bucket];
+	VCM_TLB_SET(e->next, *head);
+	VCM_TLB_SET(*head, i);
+	if (!t->count[cls]++)
+		VCM_TLB_SET(t->present, t->present | 1U << cls);
+	t->nvalid++;
+	t->mru = i;
+	return e;
+}
+
+static uint32_t next_slot(const struct vcm_tlb *t, uint32_t i)
+{
+	return i + 1 == t->size ? 0 : i + 1;
+}
+
 void vcm_tlb_flush_dva(struct vcm_tlb *t, uint32_t dva)
 {
 	unsigned cls;
@@ -61,15 +111,43 @@ void vcm_tlb_flush_dva(struct vcm_tlb *t, uint32_t dva)
 		uint32_t i = t->count[cls] ? vcm_tlb_find(t, dva, cls) : VCM_TLB_NONE;
 
 		if (i != VCM_TLB_NONE)
-			vcm_tlb_remove(t, i);
+			tlb_remove(t, i);
 	}
 }
 
 struct vcm_tlb_entry *vcm_tlb_insert(struct vcm_tlb *t, uint32_t dva, unsigned page_shift)
 {
-	unsigned cls = vcm_tlb_class_of(page_shift);
+	uint32_t i = t->next;
 
-	return vcm_tlb_fill(t, dva, cls, vcm_tlb_hash(t, vcm_tlb_key(dva, cls)));
+	tlb_remove(t, i);
+	t->next = next_slot(t, i);
+	return fill_slot(t, i, dva, page_shift);
+}
+
+/*
+ * Fill by fill, a page's slot is evicted when it is filled, and filled
+ * again @t->size fills later; so: evict the slots the run reaches (each
+ * once), then fill its last @t->size pages (each stays), in order.
+ */
+void vcm_tlb_fill_small_run(struct vcm_tlb *t, const struct vcm_tlb_small_run *run)
+{
+	unsigned n = run->n, keep = n < t->size ? n : t->size, k;
+	uint32_t i = t->next;
+	struct vcm_tlb_entry *e;
+
+	for (k = 0; k < keep; k++, i = next_slot(t, i))
+		tlb_remove(t, i);
+	i = (t->next + (n - keep)) % t->size;
+	for (k = n - keep; k < n; k++, i = next_slot(t, i)) {
+		e = fill_slot(t, i, run->dva + k * VCM_TLB_SMALL_SIZE, VCM_TLB_SMALLEST_SHIFT);
+		VCM_TLB_SET(e->pa, run->pa + k * VCM_TLB_SMALL_SIZE);
+		VCM_TLB_SET(e->pte, run->pte[k]);
+		VCM_TLB_SET(e->pte_pa, run->pte_pa + k * (uint32_t)sizeof(uint32_t));
+		VCM_TLB_SET(e->base, run->base);
+		VCM_TLB_SET(e->pte_host, run->pte_host + k);
+		VCM_TLB_SET(e->nredirects, run->nredirects);
+	}
+	t->next = i;
 }
 
 bool vcm_tlb_overlap(const struct vcm_tlb_entry *a, const struct vcm_tlb_entry *b)

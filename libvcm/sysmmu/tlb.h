@@ -84,6 +84,7 @@ struct vcm_tlb {
 /* Page sizes step by 16 from 4 KiB: class @cls has pages of 2^(12 + 4 * cls) bytes. */
 #define VCM_TLB_SMALLEST_SHIFT	12
 #define VCM_TLB_CLASS_STEP	4
+#define VCM_TLB_SMALL_SIZE	(1U << VCM_TLB_SMALLEST_SHIFT)
 
 static inline unsigned vcm_tlb_class_shift(unsigned cls)
 {
@@ -195,55 +196,63 @@ static inline unsigned vcm_tlb_lookup(struct vcm_tlb *t, uint32_t dva, uint32_t 
 	return hits;
 }
 
-/* ---- the fill side (with the lock held) ---- */
+/* ---- a burst's run of 4 KiB fills (with the lock held) ---- */
 
-/* Invalidate entry @i: unlink it from its chain, count it out. */
-static inline void vcm_tlb_remove(struct vcm_tlb *t, uint32_t i)
+/*
+ * struct vcm_tlb_run - the 4 KiB pages of a DMA burst that are looked up
+ * and filled into the FIFO victim one after the other, done as a batch.
+ * The page @j of the run (0, 1, ...) is looked up in the TLB as it was
+ * before the run, less the entries the run's first @j fills evict by then
+ * (the @j slots from @first on): the pages filled before it are other
+ * pages, so they never hold it.  vcm_tlb_fill_small_run() then makes all
+ * fills at once and leaves what the fills one by one would: the same
+ * entries in the same slots, chains in the same order, the same counts,
+ * FIFO position and last-used entry.
+ */
+struct vcm_tlb_run {
+	const struct vcm_tlb *t;
+	unsigned first;		/* the slot of the run's first fill (t->next) */
+};
+
+/*
+ * True if an entry of class @cls holds @dva after the run's first @j
+ * fills: one that was there before the run, in a slot not yet evicted.
+ */
+static inline bool vcm_tlb_run_holds(const struct vcm_tlb_run *r, uint32_t dva, unsigned cls,
+				     unsigned j)
 {
-	struct vcm_tlb_entry *e = &t->e[i];
-	uint32_t *link;
+	const struct vcm_tlb *t = r->t;
+	uint32_t i;
 
-	if (!e->valid)
-		return;
-	link = &t->bucket[e->bucket];
-	while (*link != i)
-		link = &t->e[*link].next;
-	VCM_TLB_SET(*link, e->next);
-	VCM_TLB_SET(e->valid, false);
-	if (!--t->count[e->cls])
-		VCM_TLB_SET(t->present, t->present & ~(1U << e->cls));
-	t->nvalid--;
+	if (j >= t->size)
+		return false;	/* every entry from before the run is evicted */
+	i = vcm_tlb_find(t, dva, cls);
+	if (i == VCM_TLB_NONE)
+		return false;
+	return (i >= r->first ? i - r->first : i + t->size - r->first) >= j;
 }
 
 /*
- * vcm_tlb_fill() - vcm_tlb_insert() with the page's class @cls and its
- * chain @bucket (vcm_tlb_hash() of its key) already computed: a caller
- * that just probed that chain for the same page passes what it hashed.
+ * struct vcm_tlb_small_run - @n 4 KiB pages from @dva on, at consecutive
+ * PAs from @pa, walked under table base @base from consecutive level-2
+ * entries: the first one at PA @pte_pa and host address @pte_host (that
+ * bank's count of redirected pages @nredirects), @pte[k] the value read
+ * for page k.
  */
-static inline struct vcm_tlb_entry *vcm_tlb_fill(struct vcm_tlb *t, uint32_t dva, unsigned cls,
-						 uint32_t bucket)
-{
-	uint32_t i = t->next;
-	struct vcm_tlb_entry *e = &t->e[i];
-	uint32_t mask = (uint32_t)((1ULL << vcm_tlb_class_shift(cls)) - 1);
+struct vcm_tlb_small_run {
+	uint32_t dva, pa, pte_pa, base;
+	const uint32_t *pte;
+	const uint32_t *pte_host;
+	const atomic_ulong *nredirects;
+	unsigned n;
+};
 
-	vcm_tlb_remove(t, i);
-	VCM_TLB_SET(e->cls, (uint8_t)cls);
-	VCM_TLB_SET(e->mask, mask);
-	VCM_TLB_SET(e->tag, dva & ~mask);
-	VCM_TLB_SET(e->key, vcm_tlb_key(dva, cls));
-	e->warned = false;
-	VCM_TLB_SET(e->valid, true);
-	e->bucket = bucket;
-	VCM_TLB_SET(e->next, t->bucket[bucket]);
-	VCM_TLB_SET(t->bucket[bucket], i);
-	if (!t->count[cls]++)
-		VCM_TLB_SET(t->present, t->present | 1U << cls);
-	t->nvalid++;
-	t->mru = i;
-	t->next = i + 1 == t->size ? 0 : i + 1;
-	return e;
-}
+/*
+ * Fill the pages of @run, none of them held (vcm_tlb_run_holds() of the
+ * run begun at this FIFO position), as vcm_tlb_insert() of each in turn
+ * with its fields set would.
+ */
+void vcm_tlb_fill_small_run(struct vcm_tlb *t, const struct vcm_tlb_small_run *run);
 
 /* Allocate an empty TLB of @entries entries (>= 1): 0 or -ENOMEM. */
 int vcm_tlb_init(struct vcm_tlb *t, unsigned entries);

@@ -154,6 +154,7 @@ static void assert_same_entries(struct fixture *f)
 		assert_int_equal(slot_of(f->dma, dva, &a), slot_of(f->ref, dva, &b));
 		if (slot_of(f->dma, dva, &a) < 0)
 			continue;
+		assert_int_equal(a.key, b.key);
 		assert_int_equal(a.tag, b.tag);
 		assert_int_equal(a.mask, b.mask);
 		assert_int_equal(a.pa, b.pa);
@@ -357,6 +358,61 @@ static void test_fault_mid_burst(void **state)
 }
 
 /*
+ * A page of a run held by an entry from before the run: evicted by the
+ * run's own fills before the run gets there (a miss), or still there (a
+ * hit), at the boundary.  TLB of 8 entries; the burst starts at DVA0, the
+ * page looked at is DVA0 + (@j + 1) * 4K, filled in the TLB after @before
+ * pages of OTHER (and DVA0 if @dva0_held) and before @after more.
+ */
+#define OTHER	0x20000000ULL
+
+static void evicted_in_run(struct fixture *f, unsigned j, unsigned before, bool dva0_held,
+			   unsigned after)
+{
+	struct vcm_sysmmu_stats st;
+	uint64_t hits;
+	unsigned i;
+
+	tlb_entries(f, 8);
+	for (i = 0; i < before; i++)
+		warm(f, OTHER + i * SZ_4K_);
+	if (dva0_held)
+		warm(f, DVA0);
+	warm(f, DVA0 + (j + 1) * SZ_4K_);
+	for (i = 0; i < after; i++)
+		warm(f, OTHER + (before + i) * SZ_4K_);
+	assert_same(f);
+	vcm_sysmmu_get_stats(f->dma, &st);
+	hits = st.tlb_hits;
+	burst_vs_each(f, 0);
+	vcm_sysmmu_get_stats(f->dma, &st);
+	/* DVA0's own hit, and the page's if it was still there */
+	assert_int_equal(st.tlb_hits - hits, dva0_held + (j < 8 && (dva0_held || j <= 4)));
+}
+
+static void test_evicted_in_run(void **state)
+{
+	struct fixture *f = *state;
+
+	map_span(f, 0);
+	map(f, OTHER, PA0, 16 * SZ_4K_);
+	/*
+	 * The page in slot 0, 2 more; DVA0 is walked into slot 3, the run of
+	 * the pages after it fills from slot 4: slot 0 is the run's fifth
+	 * fill (page 5's own), so page 5 still finds it there, page 6 not.
+	 */
+	evicted_in_run(f, 3, 0, false, 2);	/* page 4: a hit */
+	evicted_in_run(f, 4, 0, false, 2);	/* page 5: a hit (the last one) */
+	evicted_in_run(f, 5, 0, false, 2);	/* page 6: evicted */
+	/*
+	 * DVA0 a hit in slot 6 (no walk: page 1 is walked by itself, into
+	 * slot 0), the page in slot 7: the run from page 2 fills from slot 1.
+	 */
+	evicted_in_run(f, 7, 6, true, 0);	/* page 8: a hit */
+	evicted_in_run(f, 8, 6, true, 0);	/* page 9: evicted */
+}
+
+/*
  * A burst into the next MiB reads that MiB's level-2 table: entry 0 of the
  * table before maps the very PA the next page needs (a decoy).
  */
@@ -442,6 +498,7 @@ int main(void)
 		T(test_mixed_8),
 		T(test_mixed_1),
 		T(test_fault_mid_burst),
+		T(test_evicted_in_run),
 		T(test_mib_change),
 		T(test_counts),
 		T(test_planted_divergence),
