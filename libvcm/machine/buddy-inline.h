@@ -97,7 +97,10 @@ void vcm_buddy_merge(struct vcm_buddy *b, unsigned int order, uint64_t idx);
 
 /*
  * Set bit @idx.  Below h->end the bitmap is not empty and word 0 of level
- * h->top is set, so the summaries to update end there at the latest.
+ * h->top is set, so the summaries to update end there at the latest.  The
+ * summary bits on the way are set whether or not they were (setting a set
+ * bit changes nothing): a branch on "was this word empty" would go either
+ * way at random on a sparse map, and cost more than the stores.
  */
 static inline void hbm_set(struct buddy_bitmap *h, uint64_t idx)
 {
@@ -108,26 +111,22 @@ static inline void hbm_set(struct buddy_bitmap *h, uint64_t idx)
 		return;
 	}
 #pragma GCC unroll 6
-	for (l = 0; l < BUDDY_MAX_LEVELS && l <= top; l++) {
-		uint64_t *w = &h->level[l][idx >> (WORD_SHIFT * (l + 1))];
-		uint64_t old = *w;
-
-		*w = old | word_bit(idx >> (WORD_SHIFT * l));
-		if (old)
-			return;
-	}
+	for (l = 0; l < BUDDY_MAX_LEVELS && l <= top; l++)
+		h->level[l][idx >> (WORD_SHIFT * (l + 1))] |= word_bit(idx >> (WORD_SHIFT * l));
 }
 
 /*
  * Take the lowest set bit (the bitmap must not be empty): one ctz per level
- * from h->top down, then clear the lowest bit of the words on that path
- * from level 0 up while they turn zero.  (The loops run over a constant
- * bound so that the compiler unrolls them.)
+ * from h->top down, then from level 0 up clear the lowest bit of each word
+ * on that path whose word below turned zero.  The lowest bit of a word on
+ * the path is the path's own, so "clear it if the word below is now zero"
+ * is *w &= *w - emptied, with no branch to mispredict.  (The loops run
+ * over a constant bound so that the compiler unrolls them.)
  */
 static inline uint64_t hbm_take_first(struct buddy_bitmap *h)
 {
 	unsigned int top = h->top, l;
-	uint64_t idx = 0;
+	uint64_t idx = 0, emptied = 1;
 
 #pragma GCC unroll 6
 	for (l = BUDDY_MAX_LEVELS; l-- > 0;)
@@ -137,11 +136,11 @@ static inline uint64_t hbm_take_first(struct buddy_bitmap *h)
 	for (l = 0; l < BUDDY_MAX_LEVELS && l <= top; l++) {
 		uint64_t *w = &h->level[l][idx >> (WORD_SHIFT * (l + 1))];
 
-		*w &= *w - 1;
-		if (*w)
-			return idx;
+		*w &= *w - emptied;
+		emptied = *w == 0;
 	}
-	vcm_buddy_hbm_clear_from(h, top + 1, 0);	/* the last bit: bit 0 above top */
+	if (emptied)	/* the last bit: bit 0 above top */
+		vcm_buddy_hbm_clear_from(h, top + 1, 0);
 	return idx;
 }
 
