@@ -24,10 +24,16 @@ extern atomic_uint vcm_fail_armed;
 
 bool vcm_fail_slow(enum vcm_fail_site site, size_t size);
 
+/* True while nothing is armed: no allocation site can fail (no call). */
+static inline bool vcm_fail_unarmed(void)
+{
+	return __builtin_expect(atomic_load_explicit(&vcm_fail_armed, memory_order_relaxed) == 0, 1);
+}
+
 /* True if this allocation of @size bytes at @site must fail. */
 static inline bool vcm_should_fail(enum vcm_fail_site site, size_t size)
 {
-	if (__builtin_expect(atomic_load_explicit(&vcm_fail_armed, memory_order_relaxed) == 0, 1))
+	if (vcm_fail_unarmed())
 		return false;
 	return vcm_fail_slow(site, size);
 }

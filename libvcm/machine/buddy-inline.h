@@ -2,11 +2,13 @@
 /*
  * buddy-inline.h - the buddy allocator's representation and its one-block
  * paths (internal).  buddy.c describes the data structure and has the rest;
- * this header lets the SoC's page allocator inline vcm_buddy_alloc() and
- * vcm_buddy_free() (vcm_buddy_alloc_inline(), vcm_buddy_free_inline()):
- * the page allocation path is then one function.  Only buddy.c and soc.c
- * include it.  What is rare (splitting, merging, a bitmap's first bit or
- * its search bound changing) stays out of line in buddy.c.
+ * buddy.c's vcm_buddy_alloc() and vcm_buddy_free() are
+ * vcm_buddy_alloc_inline() and vcm_buddy_free_inline(), and the SoC's page
+ * allocator inlines their common case, vcm_buddy_alloc_fast() and
+ * vcm_buddy_free_fast(): the page allocation path then makes no call in
+ * its common case.  Only buddy.c, soc.c and the buddy's test include it.
+ * What is rare (splitting, merging, a bitmap's first bit or its search
+ * bound changing) stays out of line in buddy.c.
  */
 #ifndef LIBVCM_BUDDY_INLINE_H
 #define LIBVCM_BUDDY_INLINE_H
@@ -96,51 +98,74 @@ void vcm_buddy_merge(struct vcm_buddy *b, unsigned int order, uint64_t idx);
 /* --- hierarchical bitmap ------------------------------------------------- */
 
 /*
- * Set bit @idx.  Below h->end the bitmap is not empty and word 0 of level
- * h->top is set, so the summaries to update end there at the latest.  The
- * summary bits on the way are set whether or not they were (setting a set
- * bit changes nothing): a branch on "was this word empty" would go either
- * way at random on a sparse map, and cost more than the stores.
+ * Set bit @idx, below h->end: the bitmap is not empty and word 0 of level
+ * h->top is set, so the summaries to update end there.  The summary bits
+ * on the way are set whether or not they were (setting a set bit changes
+ * nothing): a branch on "was this word empty" would go either way at
+ * random on a sparse map, and cost more than the stores.  (The loops on
+ * the levels run over a constant bound so that the compiler unrolls them.)
  */
-static inline void hbm_set(struct buddy_bitmap *h, uint64_t idx)
+static inline void hbm_set_below_end(struct buddy_bitmap *h, uint64_t idx)
 {
 	unsigned int top = h->top, l;
 
-	if (idx >= h->end) {
-		vcm_buddy_hbm_grow(h, idx);
-		return;
-	}
 #pragma GCC unroll 6
-	for (l = 0; l < BUDDY_MAX_LEVELS && l <= top; l++)
-		h->level[l][idx >> (WORD_SHIFT * (l + 1))] |= word_bit(idx >> (WORD_SHIFT * l));
+	for (l = 0; l < BUDDY_MAX_LEVELS && l <= top; l++, idx >>= WORD_SHIFT)
+		h->level[l][idx >> WORD_SHIFT] |= word_bit(idx);
 }
 
-/*
- * Take the lowest set bit (the bitmap must not be empty): one ctz per level
- * from h->top down, then from level 0 up clear the lowest bit of each word
- * on that path whose word below turned zero.  The lowest bit of a word on
- * the path is the path's own, so "clear it if the word below is now zero"
- * is *w &= *w - emptied, with no branch to mispredict.  (The loops run
- * over a constant bound so that the compiler unrolls them.)
- */
-static inline uint64_t hbm_take_first(struct buddy_bitmap *h)
+/* Set bit @idx. */
+static inline void hbm_set(struct buddy_bitmap *h, uint64_t idx)
+{
+	if (idx >= h->end)
+		vcm_buddy_hbm_grow(h, idx);
+	else
+		hbm_set_below_end(h, idx);
+}
+
+/* The lowest set bit (the bitmap must not be empty): a ctz per level from h->top down. */
+static inline uint64_t hbm_first(const struct buddy_bitmap *h)
 {
 	unsigned int top = h->top, l;
-	uint64_t idx = 0, emptied = 1;
+	uint64_t idx = 0;
 
 #pragma GCC unroll 6
 	for (l = BUDDY_MAX_LEVELS; l-- > 0;)
 		if (l <= top)
 			idx = (idx << WORD_SHIFT) | __builtin_ctzll(h->level[l][idx]);
+	return idx;
+}
+
+/*
+ * Clear bit @idx, the lowest set bit (hbm_first()), and from level 1 up to
+ * h->top the summary bit of each word on its path that turned zero.  The
+ * lowest bit of each word on that path is the path's own, so "clear it if
+ * the word below is now zero" is *w &= *w - emptied, with no branch to
+ * mispredict.  Returns true if that was the last bit: the caller then
+ * clears the bits above h->top (hbm_take_first()).
+ */
+static inline bool hbm_clear_first(struct buddy_bitmap *h, uint64_t idx)
+{
+	unsigned int top = h->top, l;
+	uint64_t emptied = 1;
+
 #pragma GCC unroll 6
-	for (l = 0; l < BUDDY_MAX_LEVELS && l <= top; l++) {
-		uint64_t *w = &h->level[l][idx >> (WORD_SHIFT * (l + 1))];
+	for (l = 0; l < BUDDY_MAX_LEVELS && l <= top; l++, idx >>= WORD_SHIFT) {
+		uint64_t *w = &h->level[l][idx >> WORD_SHIFT];
 
 		*w &= *w - emptied;
 		emptied = *w == 0;
 	}
-	if (emptied)	/* the last bit: bit 0 above top */
-		vcm_buddy_hbm_clear_from(h, top + 1, 0);
+	return emptied;
+}
+
+/* Take the lowest set bit (the bitmap must not be empty). */
+static inline uint64_t hbm_take_first(struct buddy_bitmap *h)
+{
+	uint64_t idx = hbm_first(h);
+
+	if (hbm_clear_first(h, idx))	/* the last bit: bit 0 above top */
+		vcm_buddy_hbm_clear_from(h, h->top + 1, 0);
 	return idx;
 }
 
@@ -239,6 +264,53 @@ VCM_HOT_INLINE int vcm_buddy_free_inline(struct vcm_buddy *b, uint64_t pfn, unsi
 	block_release(b, order, pfn >> order);
 	b->free_pages += order_pages(order);
 	return 0;
+}
+
+/*
+ * vcm_buddy_alloc_fast() - vcm_buddy_alloc() when it needs nothing rare: a
+ * free block of exactly @order that is not its map's last (no split, no
+ * map emptying, so no call).  True with *@pfn set, as vcm_buddy_alloc()
+ * would have set it; false with nothing changed (call vcm_buddy_alloc()).
+ */
+VCM_HOT_INLINE bool vcm_buddy_alloc_fast(struct vcm_buddy *b, unsigned int order, uint64_t *pfn)
+{
+	struct buddy_order *o;
+	uint64_t idx;
+
+	if (order > b->max_order || b->order[order].nfree < 2)
+		return false;
+	o = &b->order[order];
+	idx = hbm_first(&o->free);
+	*pfn = idx << order;
+	bit_set(o->alloc, idx);
+	o->nfree--;
+	b->free_pages -= order_pages(order);
+	hbm_clear_first(&o->free, idx);		/* not the last: nfree was >= 2 */
+	return true;
+}
+
+/*
+ * vcm_buddy_free_fast() - vcm_buddy_free() of an allocated block whose
+ * buddy is not free (no merge) and that lies below its free map's search
+ * bound (no call).  True when freed; false with nothing changed, whether
+ * the free is an error or only needs the rare work (call vcm_buddy_free()).
+ */
+VCM_HOT_INLINE bool vcm_buddy_free_fast(struct vcm_buddy *b, uint64_t pfn, unsigned int order)
+{
+	struct buddy_order *o;
+	uint64_t idx;
+
+	if (order > b->max_order || !block_is_allocated(b, order, pfn))
+		return false;
+	o = &b->order[order];
+	idx = pfn >> order;
+	if (buddy_is_free(b, order, idx) || idx >= o->free.end)
+		return false;
+	bit_clear(o->alloc, idx);
+	o->nfree++;		/* not the first: below the bound the map is not empty */
+	b->free_pages += order_pages(order);
+	hbm_set_below_end(&o->free, idx);
+	return true;
 }
 
 #endif /* LIBVCM_BUDDY_INLINE_H */

@@ -474,7 +474,31 @@ __attribute__((destructor(102))) static void dead_socs_exit(void)
 	}
 }
 
-VCM_TRACE_BODY int do_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr_t *pa)
+/*
+ * One block per call is the hot case: a SoC this thread found live
+ * (vcm_reg_live_fast(): no call), nothing armed for fault injection, a
+ * coherent SoC (no cache model to tell of a fresh page), whose allocators'
+ * lock is biased to this thread, and a block that bank 0's buddy allocates
+ * or frees without rare work (vcm_buddy_alloc_fast(), _free_fast()).  That
+ * path makes no call at all, so the public function needs no stack frame
+ * for it.  Anything else, errors included, falls back to the general path,
+ * which checks everything again.  It gives the same block: bank 0 is the
+ * first bank it tries, and the fast path takes a block of exactly @order
+ * where the buddy would take it.
+ *
+ * soc_fast_lock() - true if this call may take the fast path, now holding
+ * the lock; false with nothing changed.
+ */
+VCM_HOT_INLINE bool soc_fast_lock(struct vcm_soc *soc)
+{
+	return vcm_reg_live_fast(soc, VCM_KIND_SOC) && vcm_fail_unarmed() && !soc->head.cache &&
+	       atomic_load_explicit(&soc->nbanks, memory_order_acquire) &&
+	       vcm_bias_lock_fast(&soc->alloc_lock);
+}
+
+/* The general path of vcm_soc_alloc_pages(): every check, every bank. */
+static __attribute__((noinline)) int alloc_pages_checked(struct vcm_soc *soc, unsigned order,
+							 vcm_addr_t *pa)
 {
 	unsigned i, n;
 	uint64_t pfn;
@@ -487,7 +511,7 @@ VCM_TRACE_BODY int do_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_a
 	n = atomic_load_explicit(&soc->nbanks, memory_order_acquire);
 	alloc_lock(soc);
 	for (i = 0; i < n; i++) {
-		ret = vcm_buddy_alloc_inline(soc->banks[i].buddy, order, &pfn);
+		ret = vcm_buddy_alloc(soc->banks[i].buddy, order, &pfn);
 		if (!ret) {
 			*pa = soc->banks[i].base + (pfn << VCM_PAGE_SHIFT);
 			break;
@@ -499,12 +523,29 @@ VCM_TRACE_BODY int do_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_a
 	return ret;
 }
 
+VCM_TRACE_BODY int do_soc_alloc_pages(struct vcm_soc *soc, unsigned order, vcm_addr_t *pa)
+{
+	const struct vcm_soc_bank *bank;
+	uint64_t pfn;
+	bool done;
+
+	if (pa && soc_fast_lock(soc)) {
+		bank = &soc->banks[0];
+		done = vcm_buddy_alloc_fast(bank->buddy, order, &pfn);
+		vcm_bias_unlock_fast(&soc->alloc_lock);
+		if (done) {
+			*pa = bank->base + (pfn << VCM_PAGE_SHIFT);
+			return 0;
+		}
+	}
+	return alloc_pages_checked(soc, order, pa);
+}
+
 VCM_TRACED_FN(int, vcm_soc_alloc_pages, (struct vcm_soc *soc, unsigned order, vcm_addr_t *pa),
 	      do_soc_alloc_pages, (soc, order, pa),
 	      SOC_ALLOC_PAGES, soc, order, ret, (uint64_t)(ret ? 0 : pa ? *pa : 0))
 
-/* vcm_soc_free_pages_live(), inlined into vcm_soc_free_pages(): its hot path. */
-VCM_HOT_INLINE void soc_free_pages_live(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
+void vcm_soc_free_pages_live(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
 {
 	struct vcm_soc_bank *bank;
 	int ret = -EINVAL;
@@ -512,7 +553,7 @@ VCM_HOT_INLINE void soc_free_pages_live(struct vcm_soc *soc, vcm_addr_t pa, unsi
 	bank = bank_of(soc, pa);
 	if (bank && VCM_IS_ALIGNED(pa, VCM_PAGE_SIZE) && order <= VCM_SOC_MAX_ORDER) {
 		alloc_lock(soc);
-		ret = vcm_buddy_free_inline(bank->buddy, bank_pfn(bank, pa), order);
+		ret = vcm_buddy_free(bank->buddy, bank_pfn(bank, pa), order);
 		alloc_unlock(soc);
 	}
 	if (ret)
@@ -533,13 +574,15 @@ static void dead_free_pages(struct vcm_soc *soc, void *arg)
 	vcm_soc_free_pages_live(soc, a->pa, a->order);
 }
 
-/* vcm_soc_free_pages() of a SoC that is not live: dead, or no SoC at all. */
-static __attribute__((noinline)) void free_pages_not_live(struct vcm_soc *soc, vcm_addr_t pa,
-							  unsigned order)
+/* The general path of vcm_soc_free_pages(): a live SoC, a dead one or none. */
+static __attribute__((noinline)) void free_pages_checked(struct vcm_soc *soc, vcm_addr_t pa,
+							 unsigned order)
 {
 	struct free_args a = { .pa = pa, .order = order };
 
-	if (vcm_is_err_or_null(soc)) {
+	if (vcm_reg_live(soc, VCM_KIND_SOC)) {
+		vcm_soc_free_pages_live(soc, pa, order);
+	} else if (vcm_is_err_or_null(soc)) {
 		vcm_warn("vcm_soc_free_pages: no SoC");
 	} else if (!dead_soc_do(soc, dead_free_pages, &a)) {
 		vcm_reg_report(soc, VCM_KIND_SOC, "vcm_soc_free_pages");
@@ -549,20 +592,24 @@ static __attribute__((noinline)) void free_pages_not_live(struct vcm_soc *soc, v
 
 VCM_TRACE_BODY void do_soc_free_pages(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
 {
-	if (__builtin_expect(vcm_reg_live(soc, VCM_KIND_SOC), 1))
-		soc_free_pages_live(soc, pa, order);
-	else
-		free_pages_not_live(soc, pa, order);
+	const struct vcm_soc_bank *bank;
+	bool done;
+
+	if (soc_fast_lock(soc)) {
+		bank = &soc->banks[0];
+		/* a PA outside bank 0 is a pfn outside its buddy, which declines */
+		done = VCM_IS_ALIGNED(pa, VCM_PAGE_SIZE) &&
+		       vcm_buddy_free_fast(bank->buddy, bank_pfn(bank, pa), order);
+		vcm_bias_unlock_fast(&soc->alloc_lock);
+		if (done)
+			return;
+	}
+	free_pages_checked(soc, pa, order);
 }
 
 VCM_TRACED_VOID(vcm_soc_free_pages, (struct vcm_soc *soc, vcm_addr_t pa, unsigned order),
 		do_soc_free_pages, (soc, pa, order),
 		SOC_FREE_PAGES, soc, (uint64_t)pa, order)
-
-void vcm_soc_free_pages_live(struct vcm_soc *soc, vcm_addr_t pa, unsigned order)
-{
-	soc_free_pages_live(soc, pa, order);
-}
 
 VCM_TRACE_BODY vcm_size_t do_soc_free_bytes(const struct vcm_soc *soc)
 {
@@ -619,7 +666,7 @@ int vcm_soc_alloc_contig(struct vcm_soc *soc, vcm_size_t size, vcm_addr_t *pa)
 			*pa = bank->base + (pfn << VCM_PAGE_SHIFT);
 	}
 	alloc_unlock(soc);
-	if (soc->head.cache && !ret)
+	if (__builtin_expect(soc->head.cache != NULL, 0) && !ret)
 		vcm_cache_page_fresh(soc, *pa, size);
 	return ret ? -ENOMEM : 0;
 }

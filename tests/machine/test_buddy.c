@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "buddy.h"
+#include "buddy-inline.h"
 
 #define ORDER_16M	12			/* 16 MiB of 4 KiB pages */
 #define PAGES_16M	(1ULL << ORDER_16M)
@@ -426,6 +426,160 @@ static void test_random_mixed(void **state)
 	random_blocks(PAGES_16M / 4 + 3, ORDER_16M, 6);
 }
 
+/* --- the one-block fast paths (buddy-inline.h) --------------------------- */
+
+#define FAST_OPS	20000
+#define FAST_LIVE	600
+
+/* Every word of every bitmap and every counter of @a and @b are the same. */
+static void assert_same_buddy(const struct vcm_buddy *a, const struct vcm_buddy *b)
+{
+	unsigned o;
+
+	assert_int_equal(a->nwords, b->nwords);
+	assert_memory_equal(a->words, b->words, a->nwords * sizeof(uint64_t));
+	assert_int_equal(a->free_pages, b->free_pages);
+	assert_int_equal(a->nonempty, b->nonempty);
+	for (o = 0; o <= a->max_order; o++) {
+		assert_int_equal(a->order[o].nfree, b->order[o].nfree);
+		assert_int_equal(a->order[o].free.end, b->order[o].free.end);
+		assert_int_equal(a->order[o].free.top, b->order[o].free.top);
+	}
+}
+
+struct fast_stats {
+	unsigned alloc_fast, alloc_general, free_fast, free_general, refused;
+};
+
+/*
+ * The fast path on @b (identical to @ref) or, when it declines having
+ * changed nothing, vcm_buddy_alloc() on @b; vcm_buddy_alloc() on @ref.
+ */
+static int twin_alloc(struct vcm_buddy *b, struct vcm_buddy *ref, unsigned order,
+		      uint64_t *pfn, struct fast_stats *st)
+{
+	uint64_t want;
+	int ret;
+
+	if (vcm_buddy_alloc_fast(b, order, pfn)) {
+		st->alloc_fast++;
+		assert_int_equal(vcm_buddy_alloc(ref, order, &want), 0);
+		assert_int_equal(*pfn, want);
+		return 0;
+	}
+	assert_same_buddy(b, ref);
+	st->alloc_general++;
+	ret = vcm_buddy_alloc(ref, order, &want);
+	assert_int_equal(vcm_buddy_alloc(b, order, pfn), ret);
+	if (!ret)
+		assert_int_equal(*pfn, want);
+	return ret;
+}
+
+/* The same for frees: vcm_buddy_free_fast(), else vcm_buddy_free(). */
+static int twin_free(struct vcm_buddy *b, struct vcm_buddy *ref, uint64_t pfn,
+		     unsigned order, struct fast_stats *st)
+{
+	int ret;
+
+	if (vcm_buddy_free_fast(b, pfn, order)) {
+		st->free_fast++;
+		assert_int_equal(vcm_buddy_free(ref, pfn, order), 0);
+		return 0;
+	}
+	assert_same_buddy(b, ref);
+	st->free_general++;
+	ret = vcm_buddy_free(ref, pfn, order);
+	assert_int_equal(vcm_buddy_free(b, pfn, order), ret);
+	return ret;
+}
+
+/*
+ * The fast paths do what vcm_buddy_alloc()/free() do, bit for bit, or
+ * nothing: a buddy driven through them (falling back to the general
+ * functions when they decline) stays identical to a twin driven through
+ * the general functions alone.  Refused frees (double, wrong order,
+ * unaligned, out of the arena) are declined and change nothing.
+ */
+static void twin_run(uint64_t npages, unsigned max_order, unsigned top, uint64_t seed)
+{
+	struct vcm_buddy *b = buddy_new(npages, max_order), *ref = buddy_new(npages, max_order);
+	struct live_block *live = calloc(FAST_LIVE, sizeof(*live));
+	struct fast_stats st = { 0 };
+	unsigned nlive = 0, i;
+
+	assert_non_null(live);
+	for (i = 0; i < FAST_OPS; i++) {
+		uint64_t r = rng_next(&seed);
+
+		if (nlive < FAST_LIVE && (nlive == 0 || (r & 7) < 4 + (i / 4096) % 2)) {
+			unsigned order = (r >> 8) % (top + 1);
+			uint64_t pfn;
+
+			if (!twin_alloc(b, ref, order, &pfn, &st)) {
+				live[nlive].pfn = pfn;
+				live[nlive++].order = order;
+			}
+		} else {
+			unsigned k = (r >> 8) % nlive;
+			struct live_block bad = live[k];
+
+			switch ((r >> 40) % 8) {	/* a refused free now and then */
+			case 0:
+				bad.order = (bad.order + 1) % (max_order + 1);
+				break;
+			case 1:		/* inside the block (none when it is one page) */
+				bad.pfn += bad.order ? 1 : 0;
+				bad.order = bad.order ? bad.order : ~0U;
+				break;
+			case 2:
+				bad.pfn = npages + (bad.pfn & 63);
+				break;
+			case 3:
+				bad.order = max_order + 1 + (r >> 50) % 60;
+				break;
+			default:
+				bad.order = ~0U;	/* none */
+			}
+			if (bad.order != ~0U) {
+				assert_int_equal(twin_free(b, ref, bad.pfn, bad.order, &st),
+						 -EINVAL);
+				st.refused++;
+			}
+			assert_int_equal(twin_free(b, ref, live[k].pfn, live[k].order, &st), 0);
+			assert_int_equal(twin_free(b, ref, live[k].pfn, live[k].order, &st),
+					 -EINVAL);	/* double */
+			st.refused++;
+			live[k] = live[--nlive];
+		}
+		assert_same_buddy(b, ref);
+		if (i % 2048 == 0)
+			assert_int_equal(vcm_buddy_check(b), 0);
+	}
+	while (nlive--)
+		assert_int_equal(twin_free(b, ref, live[nlive].pfn, live[nlive].order, &st), 0);
+	assert_same_buddy(b, ref);
+	assert_int_equal(vcm_buddy_check(b), 0);
+	assert_int_equal(vcm_buddy_free_count(b), npages);
+	print_message("  %" PRIu64 " pages: fast %u+%u, general %u+%u, refused %u\n", npages,
+		      st.alloc_fast, st.free_fast, st.alloc_general, st.free_general, st.refused);
+	/* both paths were taken, each way */
+	assert_true(st.alloc_fast > FAST_OPS / 8 && st.free_fast > FAST_OPS / 8);
+	assert_true(st.alloc_general > 100 && st.free_general > 100);
+	free(live);
+	vcm_buddy_destroy(b);
+	vcm_buddy_destroy(ref);
+}
+
+static void test_fast_paths(void **state)
+{
+	(void)state;
+	twin_run(PAGES_16M, ORDER_16M, 8, SEED);
+	twin_run(4 * PAGES_16M, ORDER_16M, 8, SEED + 1);	/* three summary levels */
+	twin_run(PAGES_16M + ODD_EXTRA, ORDER_16M, 6, SEED + 2);
+	twin_run(PAGES_16M / 8 + 3, 4, 4, SEED + 3);		/* tight: fails often */
+}
+
 /* --- page ranges --------------------------------------------------------- */
 
 static void test_alloc_pages_tail(void **state)
@@ -742,6 +896,7 @@ int main(void)
 		cmocka_unit_test(test_bad_free),
 		cmocka_unit_test(test_search_bound),
 		cmocka_unit_test(test_random_mixed),
+		cmocka_unit_test(test_fast_paths),
 		cmocka_unit_test(test_alloc_pages_tail),
 		cmocka_unit_test(test_alloc_pages_align),
 		cmocka_unit_test(test_alloc_pages_errors),

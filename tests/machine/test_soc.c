@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <vcm/fault-inject.h>
 #include <vcm/soc.h>
 
 #include "test_util.h"
@@ -234,6 +235,174 @@ static void test_random_mix(void **state)
 	vcm_soc_destroy(soc);
 }
 
+/* What vcm_soc_dump_buddyinfo() prints for @soc (to be freed). */
+static char *buddyinfo(const struct vcm_soc *soc)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	assert_non_null(out);
+	vcm_soc_dump_buddyinfo(soc, out);
+	fclose(out);
+	return text;
+}
+
+/* Two banks, the first small so that allocations spill into the second. */
+static struct vcm_soc *twin_soc(void)
+{
+	struct vcm_soc *soc = test_soc_ram(RAM0, 4 * MiB);
+
+	assert_int_equal(vcm_soc_add_ram(soc, RAM0 + GiB, 8 * MiB), 0);
+	return soc;
+}
+
+/* Anything armed (here a site the page allocator never asks) keeps
+ * vcm_soc_alloc_pages()/free_pages() off their fast path. */
+static void arm_other_site(bool on)
+{
+	struct vcm_fail_attr a = { .probability = 100, .times = -1 };
+
+	assert_int_equal(vcm_fail_attr_set(VCM_FAIL_PIN, on ? &a : NULL), 0);
+}
+
+/*
+ * A free that must be refused, picked by @k: wrong order (either way), a
+ * PA inside the block, not RAM (while the block is allocated), or twice
+ * (after it was freed: @freed).
+ */
+static void bad_free(struct vcm_soc *soc, vcm_addr_t pa, unsigned order, unsigned k, bool freed)
+{
+	static const vcm_addr_t not_ram = 0x1000;
+
+	if (freed) {
+		vcm_soc_free_pages(soc, pa, order);		/* twice */
+		return;
+	}
+	switch (k % 5) {
+	case 0:
+		vcm_soc_free_pages(soc, pa, order + 1);
+		break;
+	case 1:
+		vcm_soc_free_pages(soc, pa, order ? order - 1 : VCM_SOC_MAX_ORDER + 1);
+		break;
+	case 2:
+		vcm_soc_free_pages(soc, pa + VCM_PAGE_SIZE / 2, order);
+		break;
+	case 3:
+		vcm_soc_free_pages(soc, pa + (order ? VCM_PAGE_SIZE : 1), order);
+		break;
+	default:
+		vcm_soc_free_pages(soc, not_ram, order);
+	}
+}
+
+/* bad_free() on @fast, then on @general: each warns once. */
+static void twin_bad_free(struct vcm_soc *fast, struct vcm_soc *general, vcm_addr_t pa,
+			  unsigned order, unsigned k, bool freed)
+{
+	unsigned warned = test_warnings;
+
+	bad_free(fast, pa, order, k, freed);
+	arm_other_site(true);
+	bad_free(general, pa, order, k, freed);
+	arm_other_site(false);
+	assert_int_equal(test_warnings, warned + 2);
+}
+
+/*
+ * The one-block fast path gives what the general path gives: a SoC used
+ * with fault injection armed elsewhere (always the general path) and its
+ * twin used without (the fast path where it applies) hand out the same
+ * blocks, refuse the same frees and end with the same free blocks, over
+ * two banks, every order up to 6, and frees refused on every ground.
+ */
+static void test_fast_path_twin(void **state)
+{
+	enum { SLOTS = 256, STEPS = 20000, TOP = 6 };
+	struct vcm_soc *fast = twin_soc(), *general = twin_soc();
+	vcm_addr_t pa[SLOTS] = { 0 }, other;
+	unsigned order[SLOTS], i, step;
+	char *a, *b;
+	int ret;
+
+	(void)state;
+	srand(4321);
+	for (step = 0; step < STEPS; step++) {
+		i = (unsigned)rand() % SLOTS;
+		if (pa[i]) {
+			if (step % 4 == 0)
+				twin_bad_free(fast, general, pa[i], order[i], step / 4, false);
+			vcm_soc_free_pages(fast, pa[i], order[i]);
+			arm_other_site(true);
+			vcm_soc_free_pages(general, pa[i], order[i]);
+			arm_other_site(false);
+			if (step % 8 == 1)
+				twin_bad_free(fast, general, pa[i], order[i], 0, true);
+			pa[i] = 0;
+		} else {
+			order[i] = (unsigned)rand() % (TOP + 1);
+			ret = vcm_soc_alloc_pages(fast, order[i], &pa[i]);
+			arm_other_site(true);
+			assert_int_equal(vcm_soc_alloc_pages(general, order[i], &other), ret);
+			arm_other_site(false);
+			if (ret)
+				pa[i] = 0;
+			else
+				assert_int_equal(pa[i], other);
+		}
+		assert_int_equal(vcm_soc_free_bytes(fast), vcm_soc_free_bytes(general));
+	}
+	a = buddyinfo(fast);
+	b = buddyinfo(general);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	for (i = 0; i < SLOTS; i++)
+		if (pa[i]) {
+			vcm_soc_free_pages(fast, pa[i], order[i]);
+			vcm_soc_free_pages(general, pa[i], order[i]);
+		}
+	assert_int_equal(vcm_soc_free_bytes(fast), 12 * MiB);
+	assert_int_equal(vcm_soc_free_bytes(general), 12 * MiB);
+	vcm_soc_destroy(fast);
+	vcm_soc_destroy(general);
+}
+
+/*
+ * The checks hold where the fast path would apply (order 0 has two free
+ * pages whose buddies are allocated): no result pointer, an order too
+ * big, a failure injected at the page allocator's site.
+ */
+static void test_fast_path_checks(void **state)
+{
+	enum { NPAGES = 8 };
+	struct vcm_fail_attr fail_once = { .probability = 100, .times = 1 };
+	struct vcm_soc *soc = test_soc_ram(RAM0, 16 * MiB);
+	vcm_addr_t pa[NPAGES], again;
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < NPAGES; i++)
+		assert_int_equal(vcm_soc_alloc_pages(soc, 0, &pa[i]), 0);
+	vcm_soc_free_pages(soc, pa[2], 0);
+	vcm_soc_free_pages(soc, pa[4], 0);
+	assert_int_equal(vcm_soc_alloc_pages(soc, 0, NULL), -EINVAL);
+	assert_int_equal(vcm_soc_alloc_pages(soc, VCM_SOC_MAX_ORDER + 1, &again), -EINVAL);
+	assert_int_equal(vcm_fail_attr_set(VCM_FAIL_PAGE_ALLOC, &fail_once), 0);
+	assert_int_equal(vcm_soc_alloc_pages(soc, 0, &again), -ENOMEM);
+	assert_int_equal(vcm_fail_attr_set(VCM_FAIL_PAGE_ALLOC, NULL), 0);
+	assert_int_equal(vcm_soc_free_bytes(soc), 16 * MiB - (NPAGES - 2) * VCM_PAGE_SIZE);
+	assert_int_equal(vcm_soc_alloc_pages(soc, 0, &again), 0);
+	assert_int_equal(again, pa[2]);
+	for (i = 0; i < NPAGES; i++)
+		if (i != 4)
+			vcm_soc_free_pages(soc, pa[i], 0);
+	assert_int_equal(vcm_soc_free_bytes(soc), 16 * MiB);
+	assert_int_equal(test_warnings, 0);
+	vcm_soc_destroy(soc);
+}
+
 /*
  * Threads allocating from one SoC.  The allocators' lock is biased to the
  * first thread that takes it (here the main thread); the others revoke the
@@ -396,6 +565,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exhaust_and_coalesce, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_double_free_warns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_mix, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fast_path_twin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fast_path_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alloc_threads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_buddyinfo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_destroy_with_pages_warns, setup, teardown),
