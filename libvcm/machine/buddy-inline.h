@@ -3,12 +3,13 @@
  * buddy-inline.h - the buddy allocator's representation and its one-block
  * paths (internal).  buddy.c describes the data structure and has the rest;
  * buddy.c's vcm_buddy_alloc() and vcm_buddy_free() are
- * vcm_buddy_alloc_inline() and vcm_buddy_free_inline(), and the SoC's page
- * allocator inlines their common case, vcm_buddy_alloc_fast() and
- * vcm_buddy_free_fast(): the page allocation path then makes no call in
- * its common case.  Only buddy.c, soc.c and the buddy's test include it.
- * What is rare (splitting, merging, a bitmap's first bit or its search
- * bound changing) stays out of line in buddy.c.
+ * vcm_buddy_alloc_inline() and vcm_buddy_free_inline() (the DVA buddy of
+ * mmu.c inlines those), and the SoC's page allocator inlines their common
+ * case, vcm_buddy_alloc_fast() and vcm_buddy_free_fast(): the page
+ * allocation path then makes no call in its common case.  Only buddy.c,
+ * soc.c, mmu.c and the buddy's test include it.  What is rare (splitting,
+ * merging, a bitmap's first bit or its search bound changing) stays out
+ * of line in buddy.c.
  */
 #ifndef LIBVCM_BUDDY_INLINE_H
 #define LIBVCM_BUDDY_INLINE_H
