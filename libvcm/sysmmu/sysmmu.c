@@ -622,10 +622,10 @@ static bool small_at(uint32_t e, uint64_t pa)
 
 /*
  * The host address of the level-2 table a run reads for @dva, with its PA
- * in *@table, or NULL: the table of cursor @c's MiB or, for another MiB,
- * the one its level-1 entry links to (read as a walk reads it, which moves
- * @c there), as long as the table and its level-1 entry are read through
- * the RAM window of a coherent walk.
+ * in *@table, or NULL: the table of valid cursor @c's MiB or, for another
+ * MiB, the one its level-1 entry links to (read as a walk reads it, which
+ * moves @c there), as long as the table and its level-1 entry are read
+ * through the RAM window of a coherent walk.
  */
 static const uint32_t *run_table(struct vcm_sysmmu *mmu, uint32_t dva,
 				 struct vcm_walk_cursor *c, uint64_t *table)
@@ -635,7 +635,7 @@ static const uint32_t *run_table(struct vcm_sysmmu *mmu, uint32_t dva,
 	const uint32_t *l2;
 	struct vcm_walk w;
 
-	if ((!c->valid || c->lv1_index != mib) &&
+	if (c->lv1_index != mib &&
 	    (!vcm_ram_window_host(win, mmu->pt_base + mib * sizeof(uint32_t)) ||
 	     vcm_pgtable_walk_lv1(mmu->soc, mmu->pt_base, dva, &w, win, c) != VCM_WALK_NEXT))
 		return NULL;
@@ -721,18 +721,22 @@ static __attribute__((noinline)) unsigned burst_small_pages(struct vcm_sysmmu *m
 	uint32_t absent[VCM_TLB_NR_CLASSES] = { UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX };
 	unsigned idx = vcm_lv2_index(dva), larger = t->present & ~(1U << VCM_TLB_SMALL), k, n;
 	struct vcm_tlb_run_table table[RUN_TABLES];
-	struct vcm_tlb_small_run run = {
-		.dva = dva, .pa = (uint32_t)pa, .base = mmu->pt_base, .table = table,
-		.nredirects = mmu->win.nredirects,
-	};
+	struct vcm_tlb_small_run run;
 	const uint32_t *l2;
 	uint64_t l2_pa;
+	uint32_t first;
 
-	if (!x->cur || !(l2 = run_table(mmu, dva, x->cur, &l2_pa)))
+	if (!x->cur || !x->cur->valid)
+		return 0;	/* no walk yet, or a section: the general step first */
+	if (!(l2 = run_table(mmu, dva, x->cur, &l2_pa)))
 		return 0;
-	run.pte = vcm_pte_read(&l2[idx]);
-	if (!small_at(run.pte, pa))
+	first = vcm_pte_read(&l2[idx]);
+	if (!small_at(first, pa))
 		return 0;
+	run = (struct vcm_tlb_small_run){
+		.dva = dva, .pa = (uint32_t)pa, .pte = first, .base = mmu->pt_base,
+		.nredirects = mmu->win.nredirects, .table = table,
+	};
 	for (n = 0; n < max; n += k, idx = 0) {
 		if (n && !(l2 = run_table(mmu, dva + n * VCM_SMALL_SIZE, x->cur, &l2_pa)))
 			break;
