@@ -280,7 +280,7 @@ static int round_size(vcm_size_t size, vcm_size_t *out)
  * Take in a reservation a driver op made: fill the fields the library owns,
  * count the binding if @phys is already bound to it, and list it.
  */
-static struct vcm_res *adopt_res(struct vcm_core *core, struct vcm *vcm, struct vcm_res *res,
+VCM_HOT_INLINE struct vcm_res *adopt_res(struct vcm_core *core, struct vcm *vcm, struct vcm_res *res,
 				 vcm_size_t size, struct vcm_phys *phys, const char *fn)
 {
 	struct vcm_res_node *node;
@@ -320,7 +320,7 @@ static bool dva_fails(vcm_size_t size)
 }
 
 /* Reserve in @vcm, whose core is @core (owned). */
-static struct vcm_res *core_reserve(struct vcm_core *core, struct vcm *vcm, vcm_size_t size,
+VCM_HOT_INLINE struct vcm_res *core_reserve(struct vcm_core *core, struct vcm *vcm, vcm_size_t size,
 				    unsigned flags, const char *fn)
 {
 	if (!vcm->driver->res)
@@ -337,7 +337,7 @@ static struct vcm_res *locked_reserve(struct vcm *vcm, vcm_size_t size, unsigned
 }
 
 /* Give back live reservation @res of the context whose core is @core (owned). */
-static void core_unreserve(struct vcm_core *core, struct vcm_res *res)
+VCM_HOT_INLINE void core_unreserve(struct vcm_core *core, struct vcm_res *res)
 {
 	struct vcm *vcm = res->vcm;
 	void *node = NULL;
