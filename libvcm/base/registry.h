@@ -229,8 +229,10 @@ static inline bool vcm_reg_live_fast(const void *h, enum vcm_kind kind)
 static inline bool vcm_reg_seen_in(const struct vcm_reg_seen *seen, const void *h,
 				   enum vcm_kind kind)
 {
-	return seen->h == h &&
-	       seen->releases == atomic_load_explicit(&vcm_reg_releases[kind], memory_order_acquire);
+	uint64_t releases = atomic_load_explicit(&vcm_reg_releases[kind], memory_order_acquire);
+
+	/* one test, no early branch: hot paths take it on every call */
+	return (((uintptr_t)seen->h ^ (uintptr_t)h) | (seen->releases ^ releases)) == 0;
 }
 
 static inline bool vcm_reg_remember_in(struct vcm_reg_seen *seen, const void *h,
