@@ -948,28 +948,41 @@ static void owner_cache_fill(struct vcm_sysmmu *mmu, uint32_t dva, uint64_t seq,
 	l->pte = VCM_TLB_GET(e->pte);
 }
 
+/* What a lock-free hit came to. */
+enum fast_result {
+	FAST_HIT,		/* translated and counted */
+	FAST_LOCKED,		/* take the locked way */
+	FAST_GENERAL,		/* entries of several page sizes: probe them all */
+};
+
 /*
- * A TLB hit without the lock: true with *@pa if exactly one entry holds
- * @dva, the page-table entry it came from still holds what it cached and
- * the base is the one it was filled under, nothing changed meanwhile, and
- * the hit was counted; the owner of @mmu's counter also keeps it in its
- * cache.  False: take the locked way, which decides (and counts, warns).
+ * A TLB hit without the lock: FAST_HIT with *@pa if exactly one entry
+ * holds @dva, the page-table entry it came from still holds what it cached
+ * and the base is the one it was filled under, nothing changed meanwhile,
+ * and the hit was counted; the owner of @mmu's counter also keeps it in
+ * its cache.  FAST_LOCKED: take the locked way, which decides (and counts,
+ * warns).  Unless @general, only a TLB of one page size is probed (one
+ * chain): FAST_GENERAL if it has several.
  */
-static bool translate_fast(struct vcm_sysmmu *mmu, uint32_t dva, vcm_addr_t *pa)
+VCM_HOT_INLINE enum fast_result translate_fast(struct vcm_sysmmu *mmu, uint32_t dva,
+					       vcm_addr_t *pa, bool general)
 {
 	uint64_t seq = __atomic_load_n(&mmu->seq, __ATOMIC_ACQUIRE);
 	const struct vcm_tlb_entry *e;
 	uint32_t idx = 0, base, mask;
+	unsigned hits;
 	bool fresh, owner;
 
 	if (seq & (SEQ_HELD | SEQ_SLOW))		/* a change under way, or !mmu->fast */
-		return false;
-	if (vcm_tlb_probe(&mmu->tlb, dva, &idx) != 1)
-		return false;
+		return FAST_LOCKED;
+	hits = general ? vcm_tlb_probe(&mmu->tlb, dva, &idx)
+		       : vcm_tlb_probe_one(&mmu->tlb, dva, &idx);
+	if (hits != 1)
+		return hits == VCM_TLB_MIXED ? FAST_GENERAL : FAST_LOCKED;
 	e = &mmu->tlb.e[idx];
 	/* not_checked for an entry without pte_host */
 	if (atomic_load_explicit(VCM_TLB_GET(e->nredirects), memory_order_relaxed))
-		return false;
+		return FAST_LOCKED;
 	fresh = vcm_pte_read(VCM_TLB_GET(e->pte_host)) == VCM_TLB_GET(e->pte) &&
 		VCM_TLB_GET(e->base) == VCM_TLB_GET(mmu->pt_base);
 	base = VCM_TLB_GET(e->pa);
@@ -980,9 +993,9 @@ static bool translate_fast(struct vcm_sysmmu *mmu, uint32_t dva, vcm_addr_t *pa)
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);	/* the reads above before the re-check */
 	if (!fresh || __atomic_load_n(&mmu->seq, __ATOMIC_RELAXED) != seq ||
 	    !count_fast_hit(mmu, owner))
-		return false;
+		return FAST_LOCKED;
 	*pa = base + (dva & mask);
-	return true;
+	return FAST_HIT;
 }
 
 /*
@@ -1028,9 +1041,30 @@ static __attribute__((noinline)) int translate_checked(struct vcm_sysmmu *mmu, v
 		return -EINVAL;
 	if (hit_owner(mmu) && !vcm_reg_seen_in(&owner_seen, mmu, VCM_KIND_SYSMMU))
 		vcm_reg_remember_in(&owner_seen, mmu, VCM_KIND_SYSMMU);
-	if (translate_fast(mmu, (uint32_t)dva, pa))
+	if (translate_fast(mmu, (uint32_t)dva, pa, true) == FAST_HIT)
 		return 0;
 	return translate_slow(mmu, (uint32_t)dva, access, pa);
+}
+
+/*
+ * The owner's translation that its cache did not answer, the checks of the
+ * leaf below passed but for the DVA's range: a lock-free hit in a TLB of
+ * one page size (which fills the cache), else the locked way (or all the
+ * checks and the general lock-free hit, for several page sizes).
+ */
+static __attribute__((noinline)) int translate_owner(struct vcm_sysmmu *mmu, vcm_addr_t dva,
+						     unsigned access, vcm_addr_t *pa)
+{
+	if (dva >= VCM_PT_ADDR_LIMIT)
+		return translate_checked(mmu, dva, access, pa);
+	switch (translate_fast(mmu, (uint32_t)dva, pa, false)) {
+	case FAST_HIT:
+		return 0;
+	case FAST_LOCKED:
+		return translate_slow(mmu, (uint32_t)dva, access, pa);
+	default:
+		return translate_checked(mmu, dva, access, pa);
+	}
 }
 
 /*
@@ -1048,7 +1082,7 @@ VCM_TRACE_BODY int do_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, u
 		return translate_checked(mmu, dva, access, pa);
 	l = owner_cache_hit(mmu, dva);
 	if (__builtin_expect(!l, 0))
-		return translate_checked(mmu, dva, access, pa);
+		return translate_owner(mmu, dva, access, pa);
 	count_fast_hit(mmu, true);
 	*pa = l->pa + (dva & (VCM_TLB_SMALL_SIZE - 1));
 	return 0;

@@ -157,6 +157,26 @@ static inline unsigned vcm_tlb_probe(const struct vcm_tlb *t, uint32_t dva, uint
 	return hits;
 }
 
+#define VCM_TLB_MIXED	3	/* vcm_tlb_probe_one(): several page sizes present */
+
+/*
+ * vcm_tlb_probe() for a TLB with entries of one page size at most (one
+ * chain to probe): 0 or 1 (its index in *@idx); VCM_TLB_MIXED if entries
+ * of several sizes are present (ask vcm_tlb_probe()).  Safe without the
+ * lock.
+ */
+static inline unsigned vcm_tlb_probe_one(const struct vcm_tlb *t, uint32_t dva, uint32_t *idx)
+{
+	unsigned classes = VCM_TLB_GET(t->present);
+
+	if (classes & (classes - 1))
+		return VCM_TLB_MIXED;
+	if (!classes)
+		return 0;
+	*idx = vcm_tlb_find(t, dva, (unsigned)__builtin_ctz(classes));
+	return *idx != VCM_TLB_NONE;
+}
+
 /*
  * vcm_tlb_probe() with the lock held: the last entry used answers at once
  * when no entry of another page size exists (nothing could overlap it).
