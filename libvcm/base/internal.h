@@ -15,9 +15,9 @@
  *      circular across threads.
  *   2. the S5P layer's lock (platform/s5p.c).
  *   2a. the list of every live context (framework/history.c).
- *   3. a context's bookkeeping mutex (struct vcm_core.lock): its list of
- *      reservations, activation count, res->phys; held briefly, never
- *      across a call out.
+ *   3. a context's bookkeeping lock (struct vcm_core.book, a biased lock
+ *      counted as a mutex): its list of reservations, activation count,
+ *      res->phys; held briefly, never across a call out.
  *   4. the pin table's lock (usermem/pin.c).
  *   5. a page table's lock (sysmmu/pgtable.c; a leaf while a call writes
  *      or clears one entry, counted once it may allocate or warn).

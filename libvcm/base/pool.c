@@ -41,25 +41,19 @@ static int pool_grow(struct vcm_pool *pool)
 	return 0;
 }
 
-void *vcm_pool_alloc(struct vcm_pool *pool)
+void *vcm_pool_take_fresh(struct vcm_pool *pool)
 {
-	void *obj = pool->free_list;
-
-	if (obj) {
-		memcpy(&pool->free_list, obj, sizeof(void *));
-	} else {
-		if (!pool->fresh && pool_grow(pool))
-			return NULL;
-		pool->fresh--;
-		obj = (char *)pool->chunks->objs + pool->fresh * stride(pool);
-	}
-	return memset(obj, 0, pool->obj_size);
+	if (!pool->fresh && pool_grow(pool))
+		return NULL;
+	pool->fresh--;
+	return (char *)pool->chunks->objs + pool->fresh * stride(pool);
 }
 
-void vcm_pool_free(struct vcm_pool *pool, void *obj)
+void *vcm_pool_alloc(struct vcm_pool *pool)
 {
-	memcpy(obj, &pool->free_list, sizeof(void *));
-	pool->free_list = obj;
+	void *obj = vcm_pool_take(pool);
+
+	return obj ? memset(obj, 0, pool->obj_size) : NULL;
 }
 
 void vcm_pool_release(struct vcm_pool *pool)

@@ -17,6 +17,7 @@
 #define LIBVCM_POOL_H
 
 #include <stddef.h>
+#include <string.h>
 
 #define VCM_POOL_CHUNK_OBJS	64
 
@@ -33,8 +34,30 @@ struct vcm_pool {
 void vcm_pool_init(struct vcm_pool *pool, size_t obj_size);
 /* A zeroed object, or NULL when a new chunk cannot be allocated. */
 void *vcm_pool_alloc(struct vcm_pool *pool);
+/* vcm_pool_take() when no freed object is waiting: one never handed out. */
+void *vcm_pool_take_fresh(struct vcm_pool *pool);
+
+/*
+ * vcm_pool_take() - an object whose bytes are whatever they were (the
+ * caller sets every field), or NULL when a new chunk cannot be allocated.
+ * A freed object is taken back without a call.
+ */
+static inline void *vcm_pool_take(struct vcm_pool *pool)
+{
+	void *obj = pool->free_list;
+
+	if (!obj)
+		return vcm_pool_take_fresh(pool);
+	memcpy(&pool->free_list, obj, sizeof(void *));
+	return obj;
+}
+
 /* Give back an object of this pool. */
-void vcm_pool_free(struct vcm_pool *pool, void *obj);
+static inline void vcm_pool_free(struct vcm_pool *pool, void *obj)
+{
+	memcpy(obj, &pool->free_list, sizeof(void *));
+	pool->free_list = obj;
+}
 /* Free every chunk (objects still handed out become invalid). */
 void vcm_pool_release(struct vcm_pool *pool);
 

@@ -515,8 +515,11 @@ int vcm_reg_set_priv(const void *h, enum vcm_kind kind, void *priv)
 
 	reg_lock();
 	i = find_live(h, kind);
-	if (i >= 0)	/* a plain store: readers see the old or the new pointer */
+	if (i >= 0) {	/* a plain store: readers see the old or the new pointer */
 		atomic_store_explicit(&table()->slots[i].priv, priv, memory_order_release);
+		/* what threads remember holds the old one */
+		releases_bump(meta_kind(slot_meta(&table()->slots[i])));
+	}
 	reg_unlock();
 	return i >= 0 ? 0 : -ENOENT;
 }

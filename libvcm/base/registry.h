@@ -151,7 +151,8 @@ static inline bool vcm_reg_get(const void *h, enum vcm_kind kind, void **priv)
 
 /*
  * The last handle of each kind that this thread found live, with the
- * number of releases of that kind seen before the lookup that found it.
+ * number of releases of that kind seen before the lookup that found it
+ * and its private pointer.
  * Every entry of a kind that leaves the table (released, or replaced by a
  * new object at its address) moves the kind's count, after it left: while
  * the count stands, the handle is still live, and asking again needs no
@@ -161,6 +162,7 @@ static inline bool vcm_reg_get(const void *h, enum vcm_kind kind, void **priv)
 struct vcm_reg_seen {
 	const void *h;
 	uint64_t releases;
+	void *priv;		/* its private pointer (fixed while it is live) */
 };
 
 extern __thread struct vcm_reg_seen vcm_reg_seen[VCM_KIND_NR]
@@ -175,12 +177,20 @@ static inline bool vcm_reg_remembered(const void *h, enum vcm_kind kind, uint64_
 	return seen->h == h && seen->releases == releases;
 }
 
-/* vcm_reg_live() when the thread's memory does not answer: look it up. */
-static inline bool vcm_reg_live_lookup(const void *h, enum vcm_kind kind, uint64_t releases)
+/*
+ * vcm_reg_live() when the thread's memory does not answer: look it up (and
+ * remember it, with its private pointer, which *@priv gets if not NULL).
+ */
+static inline bool vcm_reg_live_lookup(const void *h, enum vcm_kind kind, uint64_t releases,
+				       void **priv)
 {
-	if (!vcm_reg_get(h, kind, NULL))
+	void *p;
+
+	if (!vcm_reg_get(h, kind, &p))
 		return false;
-	vcm_reg_seen[kind] = (struct vcm_reg_seen){ .h = h, .releases = releases };
+	vcm_reg_seen[kind] = (struct vcm_reg_seen){ .h = h, .releases = releases, .priv = p };
+	if (priv)
+		*priv = p;
 	return true;
 }
 
@@ -195,7 +205,23 @@ static inline bool vcm_reg_live(const void *h, enum vcm_kind kind)
 
 	if (vcm_reg_remembered(h, kind, releases))
 		return true;
-	return vcm_reg_live_lookup(h, kind, releases);
+	return vcm_reg_live_lookup(h, kind, releases, NULL);
+}
+
+/*
+ * vcm_reg_get_live() - vcm_reg_live() that also gives the handle's private
+ * pointer (from the thread's memory when it answers): true and *@priv if
+ * @h is a live handle of @kind.  No warning.
+ */
+static inline bool vcm_reg_get_live(const void *h, enum vcm_kind kind, void **priv)
+{
+	uint64_t releases = atomic_load_explicit(&vcm_reg_releases[kind], memory_order_acquire);
+
+	if (vcm_reg_remembered(h, kind, releases)) {
+		*priv = vcm_reg_seen[kind].priv;
+		return true;
+	}
+	return vcm_reg_live_lookup(h, kind, releases, priv);
 }
 
 /*
@@ -290,7 +316,10 @@ void vcm_reg_forget(const void *h);
 /* True if @h was released recently (and not made again since). */
 bool vcm_reg_was_released(const void *h);
 
-/* Attach another private pointer to live @h: 0 or -ENOENT. */
+/*
+ * Attach another private pointer to live @h: 0 or -ENOENT.  What threads
+ * remember of @h's kind is void from then on (as after a release).
+ */
 int vcm_reg_set_priv(const void *h, enum vcm_kind kind, void *priv);
 
 /* The id of live @h of @kind, or 0 if it is not live. */

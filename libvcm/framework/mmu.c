@@ -12,6 +12,7 @@
 
 #include <vcm/testing.h>
 
+#include "buddy-inline.h"
 #include "buddy.h"
 #include "firstfit.h"
 #include "internal.h"
@@ -91,20 +92,52 @@ static unsigned kernel_align_order(const unsigned char *orders, uint64_t npages)
 }
 
 /*
+ * The order of the one buddy block that is exactly @npages pages, or -1 if
+ * @npages is not a power of two or above the arena's largest block.  A
+ * reservation of such a size is that block: its alignment (the largest
+ * driver page that fits in it) never exceeds it, so vcm_buddy_alloc_pages()
+ * and vcm_buddy_free_pages() would take and give back exactly that block;
+ * the one-block paths of buddy-inline.h do it without the range logic.
+ */
+static int one_block_order(const struct vcm_buddy *b, uint64_t npages)
+{
+	unsigned order = (unsigned)__builtin_ctzll(npages);
+
+	return npages >> order == 1 && order <= b->max_order ? (int)order : -1;
+}
+
+/*
  * A DVA range of @npages and @guard pages after it: its first page number
  * in the window's arena.  The alignment follows from @npages alone.
  */
 static int dva_alloc(struct vcm_mmu *mmu, uint64_t npages, uint64_t guard, uint64_t *pfn)
 {
 	struct vcm_mmu_state *st = mmu->state;
-	int ret;
+	int order, ret;
 
 	if (st->ff)
 		return vcm_firstfit_alloc(st->ff, npages + guard,
 					  kernel_align_order(mmu->driver->orders, npages), pfn);
-	ret = vcm_buddy_alloc_pages(st->dva, npages + guard,
-				    align_order_for(mmu->driver->orders, npages), pfn);
+	order = one_block_order(st->dva, npages + guard);
+	if (order >= 0)
+		ret = vcm_buddy_alloc_inline(st->dva, (unsigned)order, pfn);
+	else
+		ret = vcm_buddy_alloc_pages(st->dva, npages + guard,
+					    align_order_for(mmu->driver->orders, npages), pfn);
 	return ret == -ENOMEM || ret == -EINVAL ? -ENOSPC : ret;
+}
+
+/* Give back what dva_alloc() took: @npages (guard included) at @pfn. */
+static int dva_free(struct vcm_mmu_state *st, uint64_t pfn, uint64_t npages)
+{
+	int order;
+
+	if (st->ff)
+		return vcm_firstfit_free(st->ff, pfn, npages);
+	order = one_block_order(st->dva, npages);
+	if (order >= 0)
+		return vcm_buddy_free_inline(st->dva, pfn, (unsigned)order);
+	return vcm_buddy_free_pages(st->dva, pfn, npages);
 }
 
 static inline struct mmu_res *to_own_res(struct vcm_res *res)
@@ -116,7 +149,7 @@ static struct vcm_res *mmu_res(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
 	struct vcm_mmu *mmu = vcm_to_mmu(vcm);
 	struct vcm_mmu_state *st = mmu->state;
-	struct mmu_res *r = vcm_pool_alloc(&st->res_pool);
+	struct mmu_res *r = vcm_pool_take(&st->res_pool);
 	uint64_t pfn;
 	int ret;
 
@@ -129,9 +162,10 @@ static struct vcm_res *mmu_res(struct vcm *vcm, vcm_size_t size, unsigned flags)
 		vcm_pool_free(&st->res_pool, r);
 		return vcm_err_ptr(ret);
 	}
-	r->guard_pages = st->guard_pages;
+	/* every field: the pool gives the bytes of a freed one */
+	r->mres.res = (struct vcm_res){ .start = st->base + (pfn << VCM_PAGE_SHIFT) };
 	vcm_list_init(&r->mres.bound);
-	r->mres.res.start = st->base + (pfn << VCM_PAGE_SHIFT);
+	r->guard_pages = st->guard_pages;
 	return &r->mres.res;
 }
 
@@ -142,10 +176,7 @@ static void mmu_unreserve(struct vcm_res *res)
 	uint64_t npages = (res->res_size >> VCM_PAGE_SHIFT) + to_own_res(res)->guard_pages;
 	int ret;
 
-	if (st->ff)
-		ret = vcm_firstfit_free(st->ff, pfn, npages);
-	else
-		ret = vcm_buddy_free_pages(st->dva, pfn, npages);
+	ret = dva_free(st, pfn, npages);
 	if (ret)
 		vcm_warn("mmu: reservation %#llx was not the wrapper's to give back (%d)",
 			 (unsigned long long)res->start, ret);

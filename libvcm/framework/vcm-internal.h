@@ -10,6 +10,7 @@
 #include <vcm/sysmmu.h>
 #include <vcm/vcm-drv.h>
 
+#include "biaslock.h"
 #include "list.h"
 #include "pool.h"
 #include "registry.h"
@@ -19,13 +20,18 @@
  * struct vcm_core - what vcm_init() adds to a context: the registry's
  * private pointer of the context's handle (vcm_core()), so that struct vcm
  * itself has only the kernel's fields.
- * @lock: the bookkeeping mutex: guards @res_list, @nres,
+ * @book: the bookkeeping lock: guards @res_list, @nres,
  *        vcm->activations and each reservation's phys/bound_size (so that
  *        a reader such as s5p_vcm_dump() sees them whole).  Held briefly,
- *        never across a call out.
+ *        never across a call out.  A biased lock (biaslock.h): the thread
+ *        that drives the context takes it with plain stores until another
+ *        thread (a reader) takes it once.
+ * @lock: the mutex of the threads waiting for the context's ownership
+ *        (with @idle).
  * @idle: signalled when the context's ownership is given back to a waiter.
  * @owner_thread: the thread that owns the context (see vcm_ctx_enter()),
- *        as an integer; 0 while no operation owns it.
+ *        its vcm_bias_self() key as an integer; 0 while no operation owns
+ *        it.
  * @waiters: threads waiting for it (counted under @lock).
  * @res_list: the context's reservations (struct vcm_res_node.link).
  * @nres: reservations in the list.
@@ -43,6 +49,7 @@
  * @adopted_link: the link in the list of adopted contexts (freed at exit).
  */
 struct vcm_core {
+	struct vcm_biaslock book;
 	pthread_mutex_t lock;
 	pthread_cond_t idle;
 	_Atomic uintptr_t owner_thread;
@@ -74,13 +81,14 @@ struct vcm_res_node {
 
 /*
  * vcm_core() - the bookkeeping of live context @vcm (NULL if it is not
- * live: callers check the handle first).  A lock-free registry lookup.
+ * live: callers check the handle first).  The thread's memory of the
+ * context it used last, else a lock-free registry lookup.
  */
 static inline struct vcm_core *vcm_core(const struct vcm *vcm)
 {
 	void *core = NULL;
 
-	return vcm_reg_get(vcm, VCM_KIND_CONTEXT, &core) ? core : NULL;
+	return vcm_reg_get_live(vcm, VCM_KIND_CONTEXT, &core) ? core : NULL;
 }
 
 /*
@@ -129,7 +137,7 @@ static inline struct vcm_core *vcm_ctx_core(const struct vcm *vcm, const char *f
 {
 	void *core;
 
-	if (vcm_reg_get(vcm, VCM_KIND_CONTEXT, &core))
+	if (vcm_reg_get_live(vcm, VCM_KIND_CONTEXT, &core))
 		return core;
 	return vcm_ctx_ok(vcm, fn) ? vcm_core(vcm) : NULL;
 }
@@ -147,19 +155,68 @@ static inline bool vcm_res_ok(const struct vcm_res *res, const char *fn)
  */
 int vcm_ctx_enter(struct vcm *vcm, const char *fn);
 void vcm_ctx_leave(struct vcm *vcm);
-/* The same, for a caller that has the context's core (vcm_ctx_core()). */
-int vcm_core_enter(struct vcm_core *core, struct vcm *vcm, const char *fn);
-void vcm_core_leave(struct vcm_core *core);
 
-/* The bookkeeping mutex, for changes an owner makes and for readers. */
+/* The owner id of the calling thread (struct vcm_core.owner_thread). */
+static inline uintptr_t vcm_ctx_self(void)
+{
+	return (uintptr_t)vcm_bias_self();
+}
+
+/* Take ownership of @core if nobody has it (*@owner: who has it, else 0). */
+static inline bool vcm_ctx_try_own(struct vcm_core *core, uintptr_t self, uintptr_t *owner)
+{
+	*owner = 0;
+	return atomic_compare_exchange_strong(&core->owner_thread, owner, self);
+}
+
+/* vcm_core_enter() when @owner owns the context: refuse (itself) or wait. */
+int vcm_core_enter_slow(struct vcm_core *core, struct vcm *vcm, const char *fn, uintptr_t owner);
+/* Wake a thread waiting for @core's ownership. */
+void vcm_core_wake(struct vcm_core *core);
+
+/* vcm_ctx_enter() for a caller that has the context's core (vcm_ctx_core()). */
+VCM_HOT_INLINE int vcm_core_enter(struct vcm_core *core, struct vcm *vcm, const char *fn)
+{
+	uintptr_t owner;
+
+	if (!vcm_ctx_try_own(core, vcm_ctx_self(), &owner))
+		return vcm_core_enter_slow(core, vcm, fn, owner);
+	vcm_lock_enter();
+	return 0;
+}
+
+VCM_HOT_INLINE void vcm_core_leave(struct vcm_core *core)
+{
+	atomic_store(&core->owner_thread, 0);
+	if (atomic_load(&core->waiters))
+		vcm_core_wake(core);
+	vcm_lock_leave();
+}
+
+/*
+ * The bookkeeping lock, for changes an owner makes and for readers
+ * (counted as a mutex: a warning raised under it waits for its release).
+ */
+static inline void vcm_core_book_lock(struct vcm_core *core)
+{
+	vcm_bias_lock(&core->book);
+	vcm_lock_enter();
+}
+
+static inline void vcm_core_book_unlock(struct vcm_core *core)
+{
+	vcm_bias_unlock(&core->book);
+	vcm_lock_leave();
+}
+
 static inline void vcm_book_lock(const struct vcm *vcm)
 {
-	vcm_mutex_lock(&vcm_core(vcm)->lock);
+	vcm_core_book_lock(vcm_core(vcm));
 }
 
 static inline void vcm_book_unlock(const struct vcm *vcm)
 {
-	vcm_mutex_unlock(&vcm_core(vcm)->lock);
+	vcm_core_book_unlock(vcm_core(vcm));
 }
 
 /*

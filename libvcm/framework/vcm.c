@@ -51,55 +51,43 @@ static bool res_put_shared(struct vcm_res *res)
 
 /*
  * Ownership is one word, the owner thread: taken by a compare-and-swap from
- * 0 when nobody owns the context (the common case: no lock, no call), given
- * back by a store.  A thread that finds it owned waits on @idle under the
- * bookkeeping mutex, counted in @waiters; the owner wakes one when it lets
- * go and sees a waiter.  Both sides use sequentially consistent operations
- * (the owner stores 0 then reads @waiters; a waiter counts itself, then
- * tries the swap, under the mutex the owner takes to signal), so a wake-up
- * is never lost.
+ * 0 when nobody owns the context (the common case, vcm_core_enter() in
+ * vcm-internal.h: no lock, no call), given back by a store.  A thread that
+ * finds it owned waits on @idle under @lock, counted in @waiters; the owner
+ * wakes one when it lets go and sees a waiter.  Both sides use sequentially
+ * consistent operations (the owner stores 0 then reads @waiters; a waiter
+ * counts itself, then tries the swap, under the mutex the owner takes to
+ * signal), so a wake-up is never lost.
  */
-static inline bool ctx_try_own(struct vcm_core *core, uintptr_t self, uintptr_t *owner)
-{
-	*owner = 0;
-	return atomic_compare_exchange_strong(&core->owner_thread, owner, self);
-}
-
 int vcm_ctx_enter(struct vcm *vcm, const char *fn)
 {
 	return vcm_core_enter(vcm_core(vcm), vcm, fn);
 }
 
-int vcm_core_enter(struct vcm_core *core, struct vcm *vcm, const char *fn)
+int vcm_core_enter_slow(struct vcm_core *core, struct vcm *vcm, const char *fn, uintptr_t owner)
 {
-	uintptr_t self = (uintptr_t)pthread_self(), owner;
+	uintptr_t self = vcm_ctx_self();
 
-	if (!ctx_try_own(core, self, &owner)) {
-		if (owner == self) {
-			vcm_warn("%s: called on context %p from its own driver op or callback; "
-				 "refused (-EDEADLK)", fn, (void *)vcm);
-			return -EDEADLK;
-		}
-		pthread_mutex_lock(&core->lock);
-		atomic_fetch_add(&core->waiters, 1);
-		while (!ctx_try_own(core, self, &owner))
-			pthread_cond_wait(&core->idle, &core->lock);
-		atomic_fetch_sub(&core->waiters, 1);
-		pthread_mutex_unlock(&core->lock);
+	if (owner == self) {
+		vcm_warn("%s: called on context %p from its own driver op or callback; "
+			 "refused (-EDEADLK)", fn, (void *)vcm);
+		return -EDEADLK;
 	}
+	pthread_mutex_lock(&core->lock);
+	atomic_fetch_add(&core->waiters, 1);
+	while (!vcm_ctx_try_own(core, self, &owner))
+		pthread_cond_wait(&core->idle, &core->lock);
+	atomic_fetch_sub(&core->waiters, 1);
+	pthread_mutex_unlock(&core->lock);
 	vcm_lock_enter();
 	return 0;
 }
 
-void vcm_core_leave(struct vcm_core *core)
+void vcm_core_wake(struct vcm_core *core)
 {
-	atomic_store(&core->owner_thread, 0);
-	if (atomic_load(&core->waiters)) {
-		pthread_mutex_lock(&core->lock);
-		pthread_cond_signal(&core->idle);
-		pthread_mutex_unlock(&core->lock);
-	}
-	vcm_lock_leave();
+	pthread_mutex_lock(&core->lock);
+	pthread_cond_signal(&core->idle);
+	pthread_mutex_unlock(&core->lock);
 }
 
 void vcm_ctx_leave(struct vcm *vcm)
@@ -110,19 +98,19 @@ void vcm_ctx_leave(struct vcm *vcm)
 /* Put @node (of a reservation just taken in) on the context's list (owned). */
 static void res_link(struct vcm_core *core, struct vcm_res_node *node)
 {
-	vcm_mutex_lock(&core->lock);
+	vcm_core_book_lock(core);
 	vcm_list_add(&core->res_list, &node->link);
 	core->nres++;
-	vcm_mutex_unlock(&core->lock);
+	vcm_core_book_unlock(core);
 }
 
 /* Take @node off the list and give it back (owned). */
 static void res_unlink(struct vcm_core *core, struct vcm_res_node *node)
 {
-	vcm_mutex_lock(&core->lock);
+	vcm_core_book_lock(core);
 	vcm_list_del(&node->link);
 	core->nres--;
-	vcm_mutex_unlock(&core->lock);
+	vcm_core_book_unlock(core);
 	vcm_pool_free(&core->res_nodes, node);
 }
 
@@ -292,7 +280,7 @@ static int round_size(vcm_size_t size, vcm_size_t *out)
  * Take in a reservation a driver op made: fill the fields the library owns,
  * count the binding if @phys is already bound to it, and list it.
  */
-static struct vcm_res *adopt_res(struct vcm_core *core, struct vcm *vcm, struct vcm_res *res,
+VCM_HOT_INLINE struct vcm_res *adopt_res(struct vcm_core *core, struct vcm *vcm, struct vcm_res *res,
 				 vcm_size_t size, struct vcm_phys *phys, const char *fn)
 {
 	struct vcm_res_node *node;
@@ -300,7 +288,7 @@ static struct vcm_res *adopt_res(struct vcm_core *core, struct vcm *vcm, struct 
 	if (vcm_is_err_or_null(res))
 		return res ? res : vcm_err_ptr(-ENOMEM);
 	res->vcm = vcm;
-	node = vcm_pool_alloc(&core->res_nodes);
+	node = vcm_pool_take(&core->res_nodes);
 	if (node)
 		node->res = res;
 	if (!node || vcm_reg_add(res, VCM_KIND_RES, node, fn)) {
@@ -332,7 +320,7 @@ static bool dva_fails(vcm_size_t size)
 }
 
 /* Reserve in @vcm, whose core is @core (owned). */
-static struct vcm_res *core_reserve(struct vcm_core *core, struct vcm *vcm, vcm_size_t size,
+VCM_HOT_INLINE struct vcm_res *core_reserve(struct vcm_core *core, struct vcm *vcm, vcm_size_t size,
 				    unsigned flags, const char *fn)
 {
 	if (!vcm->driver->res)
@@ -349,7 +337,7 @@ static struct vcm_res *locked_reserve(struct vcm *vcm, vcm_size_t size, unsigned
 }
 
 /* Give back live reservation @res of the context whose core is @core (owned). */
-static void core_unreserve(struct vcm_core *core, struct vcm_res *res)
+VCM_HOT_INLINE void core_unreserve(struct vcm_core *core, struct vcm_res *res)
 {
 	struct vcm *vcm = res->vcm;
 	void *node = NULL;

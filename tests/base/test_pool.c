@@ -84,12 +84,39 @@ static void test_tiny_objects_hold_the_link(void **state)
 	vcm_pool_release(&pool);
 }
 
+/* vcm_pool_take(): the last freed object first, as it was left (not cleared). */
+static void test_take_not_cleared(void **state)
+{
+	struct vcm_pool pool;
+	struct obj *a, *b;
+
+	(void)state;
+	vcm_pool_init(&pool, sizeof(struct obj));
+	a = vcm_pool_take(&pool);
+	b = vcm_pool_take(&pool);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_ptr_not_equal(a, b);
+	memset(a, 0x5A, sizeof(*a));
+	vcm_pool_free(&pool, b);
+	vcm_pool_free(&pool, a);
+	assert_ptr_equal(vcm_pool_take(&pool), a);
+	assert_int_equal(a->c[12], 0x5A);	/* past the link: as it was */
+	assert_ptr_equal(vcm_pool_take(&pool), b);
+	vcm_pool_free(&pool, b);
+	assert_ptr_equal(vcm_pool_alloc(&pool), b);	/* vcm_pool_alloc() clears */
+	assert_int_equal(b->a, 0);
+	assert_null(b->b);
+	vcm_pool_release(&pool);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_alloc_zeroed_distinct_aligned),
 		cmocka_unit_test(test_free_reuses_before_growing),
 		cmocka_unit_test(test_tiny_objects_hold_the_link),
+		cmocka_unit_test(test_take_not_cleared),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -260,6 +260,45 @@ static void test_seen(void **state)
 	assert_false(vcm_reg_live(h, k));
 }
 
+/*
+ * The thread's memory gives the private pointer too (vcm_reg_get_live()):
+ * right after the handle is made again with another one, and after
+ * vcm_reg_set_priv(), which voids the memory of the kind.
+ */
+static void test_seen_priv(void **state)
+{
+	enum vcm_kind k = VCM_KIND_CONTEXT;
+	void *h = &objs[11], *priv = NULL;
+	uint64_t count;
+
+	(void)state;
+	assert_int_equal(vcm_reg_add(h, k, &objs[1], "seen_priv"), 0);
+	assert_true(vcm_reg_get_live(h, k, &priv));
+	assert_ptr_equal(priv, &objs[1]);
+	assert_true(vcm_reg_live(h, k));
+	assert_true(vcm_reg_get_live(h, k, &priv));	/* from the memory */
+	assert_ptr_equal(priv, &objs[1]);
+	assert_int_equal(vcm_reg_del(h, k), 0);
+	assert_false(vcm_reg_get_live(h, k, &priv));
+	assert_int_equal(vcm_reg_add(h, k, &objs[2], "seen_priv"), 0);
+	assert_true(vcm_reg_get_live(h, k, &priv));
+	assert_ptr_equal(priv, &objs[2]);
+	assert_int_equal(vcm_reg_set_priv(h, k, &objs[3]), 0);
+	assert_true(vcm_reg_get_live(h, k, &priv));
+	assert_ptr_equal(priv, &objs[3]);
+
+	/* Planted: a vcm_reg_set_priv() that leaves the count where it was. */
+	count = atomic_load(&vcm_reg_releases[k]);
+	assert_int_equal(vcm_reg_set_priv(h, k, &objs[4]), 0);
+	atomic_store(&vcm_reg_releases[k], count);
+	assert_true(vcm_reg_get_live(h, k, &priv));
+	assert_ptr_equal(priv, &objs[3]);	/* the stale answer the count prevents */
+	atomic_store(&vcm_reg_releases[k], count + 1);
+	assert_true(vcm_reg_get_live(h, k, &priv));
+	assert_ptr_equal(priv, &objs[4]);
+	assert_int_equal(vcm_reg_del(h, k), 0);
+}
+
 /* Readers of stable entries, never wrong, while writers churn others. */
 static atomic_int stop;
 
@@ -314,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_creators),
 		cmocka_unit_test(test_seen),
+		cmocka_unit_test(test_seen_priv),
 		cmocka_unit_test(test_readers_and_writers),
 	};
 

@@ -8,6 +8,12 @@
  * System MMU owned by another context, rollback of a failed mapping, and
  * destroying an active context.
  */
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include <vcm/debug.h>
+#include <vcm/testing.h>
+
 #include "devctx_util.h"
 
 #define WIN_START	0x10000000ULL
@@ -437,6 +443,164 @@ static void test_other_soc(void **state)
 	vcm_soc_destroy(other);
 }
 
+/* ---- DVA placement: the one-block path, reuse of a reservation's memory ---- */
+
+/* The reservations of test_placement: size and guard before it, in pages. */
+static const struct { unsigned pages, guard; } place_seq[] = {
+	{ 1, 0 }, { 16, 0 }, { 256, 0 }, { 3, 0 }, { 2, 0 }, { 15, 1 },	/* 16: one block */
+	{ 1, 1 }, { 2, 1 }, { 256, 0 }, { 16, 0 }, { 5, 3 }, { 1, 0 },
+};
+#define NPLACE (sizeof(place_seq) / sizeof(place_seq[0]))
+
+/* Reserve the sequence; each start aligned to the largest page that fits. */
+static void place_all(struct vcm *vcm, struct vcm_res **res, vcm_addr_t *start)
+{
+	unsigned i, j;
+
+	for (i = 0; i < NPLACE; i++) {
+		vcm_size_t size = place_seq[i].pages * T_4K;
+		vcm_size_t align = size >= T_1M ? T_1M : size >= 16 * T_4K ? 16 * T_4K : T_4K;
+
+		assert_int_equal(vcm_set_guard(vcm, place_seq[i].guard * T_4K), 0);
+		res[i] = vcm_reserve(vcm, size, 0);
+		assert_false(vcm_is_err_or_null(res[i]));
+		start[i] = res[i]->start;
+		assert_int_equal(res[i]->res_size, size);
+		assert_int_equal(start[i] % align, 0);
+		assert_true(start[i] >= WIN_START && start[i] + size <= WIN_START + WIN_SIZE);
+		/* no overlap with another, guard gaps included */
+		for (j = 0; j < i; j++)
+			assert_true(start[i] >= start[j] + res[j]->res_size +
+					    place_seq[j].guard * T_4K ||
+				    start[j] >= start[i] + size + place_seq[i].guard * T_4K);
+	}
+	assert_int_equal(vcm_set_guard(vcm, 0), 0);
+}
+
+/*
+ * Power-of-two reservations (a guard gap included) take and give back one
+ * buddy block by the inlined path, the others the range path: both mixed,
+ * given back in another order, leave the whole window free (no warning,
+ * nothing lost), and the same sequence places the same again.
+ */
+static void test_placement(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm_res *res[NPLACE], *whole;
+	vcm_addr_t start[NPLACE], again[NPLACE];
+	unsigned long warns = vcm_warn_count();
+	unsigned i;
+
+	place_all(f->vcm[0], res, start);
+	for (i = 0; i < NPLACE; i++)
+		vcm_unreserve(res[(i * 5) % NPLACE]);
+	whole = vcm_reserve(f->vcm[0], WIN_SIZE, 0);
+	assert_false(vcm_is_err_or_null(whole));
+	assert_int_equal(whole->start, WIN_START);
+	vcm_unreserve(whole);
+	place_all(f->vcm[0], res, again);
+	assert_memory_equal(start, again, sizeof(start));
+	for (i = NPLACE; i--;)
+		vcm_unreserve(res[i]);
+	assert_int_equal(vcm_warn_count(), warns);
+}
+
+/*
+ * A reservation's memory comes back to the next reservation as it was left
+ * (the pool does not clear it): every field must be set again.  The test
+ * scribbles over a released one (all but the pool's link in its first
+ * bytes) and checks the next reservation, which gets that memory.
+ */
+static void test_reuse_sets_every_field(void **state)
+{
+	struct fixture *f = *state;
+	unsigned long warns = vcm_warn_count();
+	struct vcm_res *res, *again;
+	struct vcm_mmu_res *mres;
+
+	assert_int_equal(vcm_set_guard(f->vcm[0], 2 * T_4K), 0);
+	res = vcm_reserve(f->vcm[0], 16 * T_4K, 0);
+	assert_false(vcm_is_err_or_null(res));
+	assert_int_equal(vcm_set_guard(f->vcm[0], 0), 0);
+	vcm_unreserve(res);
+	/* the wrapper's memory: struct vcm_mmu_res and its guard word after it */
+	memset((char *)res + sizeof(void *), 0xA5,
+	       sizeof(struct vcm_mmu_res) + sizeof(uint64_t) - sizeof(void *));
+	again = vcm_reserve(f->vcm[0], 16 * T_4K, 0);
+	assert_ptr_equal(again, res);
+	mres = (struct vcm_mmu_res *)again;
+	assert_int_equal(again->start, WIN_START);
+	assert_int_equal(again->res_size, 16 * T_4K);
+	assert_int_equal(again->bound_size, 0);
+	assert_int_equal(again->refcnt.counter, 1);
+	assert_ptr_equal(again->vcm, f->vcm[0]);
+	assert_null(again->phys);
+	assert_ptr_equal(mres->bound.next, &mres->bound);
+	assert_ptr_equal(mres->bound.prev, &mres->bound);
+	vcm_unreserve(again);	/* its guard (none) given back right */
+	again = vcm_reserve(f->vcm[0], WIN_SIZE, 0);
+	assert_false(vcm_is_err_or_null(again));
+	vcm_unreserve(again);
+	assert_int_equal(vcm_warn_count(), warns);
+}
+
+/*
+ * A reader in another thread (vcm_explain_dva(), which walks the context's
+ * reservations under its bookkeeping lock) while the driving thread
+ * reserves and gives back: the lock, biased to the driving thread, is
+ * revoked by the reader's first take and the reader always finds the
+ * reservation it watches.
+ */
+struct reader_arg {
+	struct vcm *vcm;
+	vcm_addr_t dva, start;
+	atomic_int stop;
+	unsigned long reads, wrong;
+};
+
+static void *explain_reader(void *p)
+{
+	struct reader_arg *a = p;
+
+	while (!atomic_load(&a->stop) || a->reads < 200) {
+		struct vcm_explain e;
+
+		if (vcm_explain_dva(a->vcm, a->dva, &e, NULL) ||
+		    e.owner != VCM_DVA_UNBOUND || e.res_start != a->start)
+			a->wrong++;
+		a->reads++;
+	}
+	return NULL;
+}
+
+static void test_reader_thread(void **state)
+{
+	struct fixture *f = *state;
+	struct reader_arg a = { .vcm = f->vcm[0] };
+	struct vcm_res *watched, *r[8];
+	pthread_t t;
+	unsigned i, j;
+
+	vcm_context_dump(f->vcm[0], NULL);	/* the bookkeeping lock taken here first */
+	watched = vcm_reserve(f->vcm[0], 16 * T_4K, 0);
+	assert_false(vcm_is_err_or_null(watched));
+	a.start = watched->start;
+	a.dva = watched->start + 5 * T_4K;
+	assert_int_equal(pthread_create(&t, NULL, explain_reader, &a), 0);
+	for (i = 0; i < 2000; i++) {
+		for (j = 0; j < 8; j++) {
+			r[j] = vcm_reserve(f->vcm[0], (1 + j % 3) * T_4K, 0);
+			assert_false(vcm_is_err_or_null(r[j]));
+		}
+		for (j = 0; j < 8; j++)
+			vcm_unreserve(r[(j * 3) % 8]);
+	}
+	atomic_store(&a.stop, 1);
+	pthread_join(t, NULL);
+	assert_int_equal(a.wrong, 0);
+	vcm_unreserve(watched);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -455,6 +619,9 @@ int main(void)
 		T(test_map_failure_rolls_back),
 		T(test_destroy_active),
 		T(test_other_soc),
+		T(test_placement),
+		T(test_reuse_sets_every_field),
+		T(test_reader_thread),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
