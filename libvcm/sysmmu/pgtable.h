@@ -268,6 +268,21 @@ static inline void vcm_pte_write_run(uint32_t *p, uint32_t e)
 #endif
 }
 
+/*
+ * A walker checking a run of entries at once (a DMA burst's run of pages,
+ * sysmmu.c) reads them with plain loads, which the compiler merges into
+ * vector loads: for the same reason each entry is still read whole, old or
+ * new, as with vcm_pte_read().
+ */
+static inline uint32_t vcm_pte_read_run(const uint32_t *p)
+{
+#ifdef VCM_PTE_RUN_ATOMIC
+	return vcm_pte_read(p);
+#else
+	return *p;
+#endif
+}
+
 /* Level-1 link entries: publish a table, and see it. */
 static inline uint32_t vcm_lv1_read_acquire(const uint32_t *p)
 {

@@ -151,11 +151,17 @@ struct xlate {
 };
 
 /*
- * A burst translates at most this many pages under one hold of the lock
- * (one level-2 table's worth: a run of 4 KiB pages costs a few tens of
- * instructions a page, see burst_small_pages()).
+ * A burst holds the lock for about as long as BURST_PAGES translations one
+ * at a time take, at most: a page of a run of 4 KiB pages
+ * (burst_small_pages(), about ten instructions) counts as 1 / RUN_PER_STEP
+ * of one (a TLB miss: about 250), so a burst of runs only may reach
+ * BURST_COST pages (16 MiB).
  */
 #define BURST_PAGES	256
+#define RUN_PER_STEP	16
+#define BURST_COST	(BURST_PAGES * RUN_PER_STEP)
+/* The level-2 tables a run of at most BURST_COST pages may read from. */
+#define RUN_TABLES	(BURST_COST / VCM_LV2_ENTRIES + 1)
 
 /*
  * The model's lock (spinlock.h): held for a TLB lookup or a short burst of
@@ -642,13 +648,93 @@ static bool small_at(uint32_t e, uint64_t pa)
 }
 
 /*
- * The 4 KiB pages that continue a burst from @dva (page-aligned, PA @pa)
- * inside the level-2 table the burst's cursor holds, at most @max (<=
- * BURST_PAGES), as one run: as long as the table and its level-1 entry are
- * read through the RAM window of a coherent walk, the page is a small page
- * at the next PA, and no TLB entry holds it.  Each page gets what a probe
- * through translate_enabled_locked() gives it: a TLB miss (the run's
- * lookup, struct vcm_tlb_run), its level-2 read, its counts (a
+ * The host address of the level-2 table a run reads for @dva, with its PA
+ * in *@table, or NULL: the table of valid cursor @c's MiB or, for another
+ * MiB, the one its level-1 entry links to (read as a walk reads it, which
+ * moves @c there), as long as the table and its level-1 entry are read
+ * through the RAM window of a coherent walk.
+ */
+static const uint32_t *run_table(struct vcm_sysmmu *mmu, uint32_t dva,
+				 struct vcm_walk_cursor *c, uint64_t *table)
+{
+	struct vcm_ram_window *win = &mmu->win;
+	unsigned mib = vcm_lv1_index(dva);
+	const uint32_t *l2;
+	struct vcm_walk w;
+
+	if (c->lv1_index != mib &&
+	    (!vcm_ram_window_host(win, mmu->pt_base + mib * sizeof(uint32_t)) ||
+	     vcm_pgtable_walk_lv1(mmu->soc, mmu->pt_base, dva, &w, win, c) != VCM_WALK_NEXT))
+		return NULL;
+	if (c->check || !vcm_ram_window_host(win, c->lv1_pa))
+		return NULL;
+	*table = vcm_lv1_link_pa(c->link);
+	l2 = vcm_ram_window_host(win, *table);
+	if (!l2 || !vcm_ram_window_host(win, *table + VCM_LV2_TABLE_BYTES - sizeof(uint32_t)))
+		return NULL;
+	return l2;
+}
+
+/*
+ * True if each of the @n level-2 entries from @p is @e plus one page per
+ * entry before it: one simple loop, which the compiler turns into vector
+ * code (plain loads, see vcm_pte_read_run()).
+ */
+static VCM_VECTOR_LOOPS bool run_continues(const uint32_t *p, uint32_t e, unsigned n)
+{
+	uint32_t diff = 0;
+	unsigned i;
+
+	for (i = 0; i < n; i++, e += VCM_SMALL_SIZE)
+		diff |= vcm_pte_read_run(&p[i]) ^ e;
+	return diff == 0;
+}
+
+/*
+ * How many of the @n level-2 entries from @p go on with a run whose next
+ * entry is @e (each the entry before it plus one page), read through the
+ * window run_table() found open for their table.
+ */
+static unsigned run_entries(const uint32_t *p, uint32_t e, unsigned n)
+{
+	unsigned i;
+
+	if (run_continues(p, e, n))
+		return n;
+	for (i = 0; i < n && vcm_pte_read(&p[i]) == e; i++)
+		e += VCM_SMALL_SIZE;
+	return i;
+}
+
+/*
+ * How many of the @k pages from page @j of run @r (DVA @dva on) no TLB
+ * entry holds, of 4 KiB or a size in @larger (see held_by_larger()).
+ */
+static unsigned run_unheld(const struct vcm_tlb_run *r, uint32_t dva, unsigned j, unsigned k,
+			   unsigned larger, uint32_t *absent)
+{
+	unsigned i;
+
+	for (i = 0; i < k; i++, dva += VCM_SMALL_SIZE) {
+		if (j + i >= r->t->size)
+			return k;	/* the run has evicted every entry from before it */
+		if (__builtin_expect(larger != 0, 0) &&
+		    held_by_larger(r, dva, j + i, larger, absent))
+			return i;
+		if (vcm_tlb_run_holds(r, dva, VCM_TLB_SMALL, j + i))
+			return i;
+	}
+	return k;
+}
+
+/*
+ * The 4 KiB pages that continue a burst from @dva (page-aligned, PA @pa),
+ * at most @max (<= BURST_COST), as one run: as long as their level-2
+ * tables are read as run_table() reads them (the cursor's, then each next
+ * MiB's), each level-2 entry is the one before it plus one page (the first
+ * a small page at @pa), and no TLB entry holds the page.  Each page gets
+ * what a probe through translate_enabled_locked() gives it: a TLB miss
+ * (the run's lookup, struct vcm_tlb_run), its level-2 read, its counts (a
  * translation, a miss, a walk of 2 reads) and its TLB fill (all at the
  * end, vcm_tlb_fill_small_run()).  The first page that is anything else
  * is left untouched for that general step.  Returns the pages done.
@@ -657,57 +743,43 @@ static __attribute__((noinline)) unsigned burst_small_pages(struct vcm_sysmmu *m
 							      uint64_t pa, unsigned max,
 							      struct xlate *x)
 {
-	const struct vcm_walk_cursor *c = x->cur;
-	struct vcm_ram_window *win = &mmu->win;
 	struct vcm_tlb *t = &mmu->tlb;
 	const struct vcm_tlb_run look = { .t = t, .first = t->next };
 	uint32_t absent[VCM_TLB_NR_CLASSES] = { UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX };
-	uint32_t pte[BURST_PAGES], page = dva;
-	unsigned idx = vcm_lv2_index(dva), larger, n;
+	unsigned idx = vcm_lv2_index(dva), larger = t->present & ~(1U << VCM_TLB_SMALL), k, n;
+	struct vcm_tlb_run_table table[RUN_TABLES];
 	struct vcm_tlb_small_run run;
 	const uint32_t *l2;
-	uint64_t table;
+	uint64_t l2_pa;
+	uint32_t first;
 
-	if (!c || !c->valid || c->check || c->lv1_index != vcm_lv1_index(dva) ||
-	    !vcm_ram_window_host(win, c->lv1_pa))
+	if (!x->cur || !x->cur->valid)
+		return 0;	/* no walk yet, or a section: the general step first */
+	if (!(l2 = run_table(mmu, dva, x->cur, &l2_pa)))
 		return 0;
-	table = vcm_lv1_link_pa(c->link);
-	l2 = vcm_ram_window_host(win, table);
-	if (!l2 || !vcm_ram_window_host(win, table + VCM_LV2_TABLE_BYTES - sizeof(uint32_t)))
+	first = vcm_pte_read(&l2[idx]);
+	if (!small_at(first, pa))
 		return 0;
-	if (max > VCM_LV2_ENTRIES - idx)
-		max = VCM_LV2_ENTRIES - idx;
-	larger = t->present & ~(1U << VCM_TLB_SMALL);
-	/* while entries from before the run may hold the page: look it up */
-	for (n = 0; n < max && n < t->size; n++, page += VCM_SMALL_SIZE) {
-		uint32_t e = vcm_pte_read(&l2[idx + n]);
-
-		if (!small_at(e, pa + n * VCM_SMALL_SIZE) ||
-		    atomic_load_explicit(win->nredirects, memory_order_acquire))
+	run = (struct vcm_tlb_small_run){
+		.dva = dva, .pa = (uint32_t)pa, .pte = first, .base = mmu->pt_base,
+		.nredirects = mmu->win.nredirects, .table = table,
+	};
+	for (n = 0; n < max; n += k, idx = 0) {
+		if (n && !(l2 = run_table(mmu, dva + n * VCM_SMALL_SIZE, x->cur, &l2_pa)))
 			break;
-		if (__builtin_expect(larger != 0, 0) &&
-		    held_by_larger(&look, page, n, larger, absent))
-			break;
-		if (vcm_tlb_run_holds(&look, page, VCM_TLB_SMALL, n))
-			break;
-		pte[n] = e;
-	}
-	/* the run has evicted them all: each page is a miss */
-	if (n == t->size) {
-		for (; n < max; n++) {
-			uint32_t e = vcm_pte_read(&l2[idx + n]);
-
-			if (!small_at(e, pa + n * VCM_SMALL_SIZE) ||
-			    atomic_load_explicit(win->nredirects, memory_order_acquire))
-				break;
-			pte[n] = e;
+		table[run.ntables++] = (struct vcm_tlb_run_table){
+			.first = n, .pte_pa = (uint32_t)(l2_pa + idx * sizeof(uint32_t)),
+			.pte_host = &l2[idx],
+		};
+		k = (unsigned)min_u64(max - n, VCM_LV2_ENTRIES - idx);
+		k = run_entries(&l2[idx], run.pte + n * VCM_SMALL_SIZE, k);
+		k = run_unheld(&look, dva + n * VCM_SMALL_SIZE, n, k, larger, absent);
+		if (idx + k < VCM_LV2_ENTRIES) {
+			n += k;
+			break;		/* not to the end of this table */
 		}
 	}
-	run = (struct vcm_tlb_small_run){
-		.dva = dva, .pa = (uint32_t)pa, .n = n, .pte = pte,
-		.pte_pa = (uint32_t)(table + idx * sizeof(uint32_t)), .pte_host = &l2[idx],
-		.nredirects = win->nredirects, .base = mmu->pt_base,
-	};
+	run.n = n;
 	vcm_tlb_fill_small_run(t, &run);
 	mmu->st.translations += n;
 	mmu->st.tlb_misses += n;
@@ -723,26 +795,27 @@ static __attribute__((noinline)) unsigned burst_small_pages(struct vcm_sysmmu *m
  * other PA ends the run and is handed over in @pf for the next access; a
  * page that would fault ends it untranslated.  Only through the table: a
  * blocked or disabled MMU (the first page came from @pf, done in an
- * earlier hold) ends it at once.  Runs of 4 KiB pages in one level-2
- * table go through burst_small_pages(), every other page one at a time.
+ * earlier hold) ends it at once.  Runs of 4 KiB pages go through
+ * burst_small_pages(), every other page one at a time; BURST_COST bounds
+ * the hold.
  */
 static uint64_t burst_extend(struct vcm_sysmmu *mmu, uint64_t dva, unsigned access,
 			     uint64_t pa, uint64_t run, uint64_t limit, struct xlate *x,
 			     struct vcm_dma_prefetch *pf)
 {
 	bool small = !vcm_pgtable_walk_checks(mmu->soc, &mmu->win);
-	unsigned pages = 1, n = 0;
+	unsigned cost = RUN_PER_STEP, n = 0;	/* the first page's */
 
 	if (mmu_blocked(mmu) || !(mmu->ctrl & VCM_SYSMMU_CTRL_MMU_EN))
 		return run;
-	while (run < limit && pages < BURST_PAGES) {
+	while (run < limit && cost < BURST_COST) {
 		if (small) {
-			n = (unsigned)min_u64(BURST_PAGES - pages,
+			n = (unsigned)min_u64(BURST_COST - cost,
 					      (limit - run + VCM_SMALL_SIZE - 1) / VCM_SMALL_SIZE);
 			n = burst_small_pages(mmu, (uint32_t)(dva + run), pa + run, n, x);
 		}
 		if (n) {
-			pages += n;
+			cost += n;
 			run = min_u64(run + (uint64_t)n * VCM_SMALL_SIZE, limit);
 			continue;
 		}
@@ -756,7 +829,7 @@ static uint64_t burst_extend(struct vcm_sysmmu *mmu, uint64_t dva, unsigned acce
 			break;
 		}
 		run = min_u64(run + x->page_left, limit);
-		pages++;
+		cost += RUN_PER_STEP;
 	}
 	return run;
 }

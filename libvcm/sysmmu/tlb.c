@@ -39,17 +39,28 @@ void vcm_tlb_release(struct vcm_tlb *t)
 	t->size = 0;
 }
 
-void vcm_tlb_flush(struct vcm_tlb *t)
+/*
+ * Invalidate every entry at once: empty chains, nothing counted (the FIFO
+ * position and the last-used entry are the caller's).
+ */
+static void evict_all(struct vcm_tlb *t)
 {
-	unsigned i;
+	unsigned i, buckets = 1U << (32 - t->hash_shift), size = t->size;
+	struct vcm_tlb_entry *e = t->e;
+	uint32_t *bucket = t->bucket;
 
-	for (i = 0; i < 1U << (32 - t->hash_shift); i++)
-		VCM_TLB_SET(t->bucket[i], VCM_TLB_NONE);
-	for (i = 0; i < t->size; i++)
-		VCM_TLB_SET(t->e[i].valid, false);
+	for (i = 0; i < buckets; i++)
+		VCM_TLB_SET(bucket[i], VCM_TLB_NONE);
+	for (i = 0; i < size; i++)
+		VCM_TLB_SET(e[i].valid, false);
 	memset(t->count, 0, sizeof(t->count));
 	VCM_TLB_SET(t->present, 0);
 	t->nvalid = 0;
+}
+
+void vcm_tlb_flush(struct vcm_tlb *t)
+{
+	evict_all(t);
 	t->next = 0;
 	t->mru = 0;
 }
@@ -131,20 +142,30 @@ struct vcm_tlb_entry *vcm_tlb_insert(struct vcm_tlb *t, uint32_t dva, unsigned p
  */
 void vcm_tlb_fill_small_run(struct vcm_tlb *t, const struct vcm_tlb_small_run *run)
 {
-	unsigned n = run->n, keep = n < t->size ? n : t->size, k;
+	unsigned n = run->n, keep = n < t->size ? n : t->size, k, tab = 0;
 	uint32_t i = t->next;
 	struct vcm_tlb_entry *e;
 
-	for (k = 0; k < keep; k++, i = next_slot(t, i))
-		tlb_remove(t, i);
+	if (keep == t->size) {
+		evict_all(t);	/* every slot: no chain to unlink entry by entry */
+	} else {
+		for (k = 0; k < keep; k++, i = next_slot(t, i))
+			tlb_remove(t, i);
+	}
 	i = (t->next + (n - keep)) % t->size;
 	for (k = n - keep; k < n; k++, i = next_slot(t, i)) {
-		e = fill_slot(t, i, run->dva + k * VCM_TLB_SMALL_SIZE, VCM_TLB_SMALLEST_SHIFT);
-		VCM_TLB_SET(e->pa, run->pa + k * VCM_TLB_SMALL_SIZE);
-		VCM_TLB_SET(e->pte, run->pte[k]);
-		VCM_TLB_SET(e->pte_pa, run->pte_pa + k * (uint32_t)sizeof(uint32_t));
+		const struct vcm_tlb_run_table *tb;
+		uint32_t off = k * VCM_TLB_SMALL_SIZE;
+
+		while (tab + 1 < run->ntables && run->table[tab + 1].first <= k)
+			tab++;
+		tb = &run->table[tab];
+		e = fill_slot(t, i, run->dva + off, VCM_TLB_SMALLEST_SHIFT);
+		VCM_TLB_SET(e->pa, run->pa + off);
+		VCM_TLB_SET(e->pte, run->pte + off);
+		VCM_TLB_SET(e->pte_pa, tb->pte_pa + (k - tb->first) * (uint32_t)sizeof(uint32_t));
 		VCM_TLB_SET(e->base, run->base);
-		VCM_TLB_SET(e->pte_host, run->pte_host + k);
+		VCM_TLB_SET(e->pte_host, tb->pte_host + (k - tb->first));
 		VCM_TLB_SET(e->nredirects, run->nredirects);
 	}
 	t->next = i;

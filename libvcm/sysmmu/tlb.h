@@ -233,17 +233,28 @@ static inline bool vcm_tlb_run_holds(const struct vcm_tlb_run *r, uint32_t dva, 
 }
 
 /*
+ * struct vcm_tlb_run_table - where the level-2 entries of a run's pages
+ * from page @first on were read (consecutive entries, until the next
+ * table of the run): page @first's at PA @pte_pa, host address @pte_host.
+ */
+struct vcm_tlb_run_table {
+	unsigned first;
+	uint32_t pte_pa;
+	const uint32_t *pte_host;
+};
+
+/*
  * struct vcm_tlb_small_run - @n 4 KiB pages from @dva on, at consecutive
- * PAs from @pa, walked under table base @base from consecutive level-2
- * entries: the first one at PA @pte_pa and host address @pte_host (that
- * bank's count of redirected pages @nredirects), @pte[k] the value read
- * for page k.
+ * PAs from @pa, walked under table base @base: page k's level-2 entry is
+ * @pte + k * 4 KiB (the same entry, stepped by one page), read from the
+ * @ntables tables of @table (in the bank whose count of redirected pages
+ * is @nredirects).
  */
 struct vcm_tlb_small_run {
-	uint32_t dva, pa, pte_pa, base;
-	const uint32_t *pte;
-	const uint32_t *pte_host;
+	uint32_t dva, pa, pte, base;
 	const atomic_ulong *nredirects;
+	const struct vcm_tlb_run_table *table;
+	unsigned ntables;
 	unsigned n;
 };
 

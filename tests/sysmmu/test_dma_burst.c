@@ -21,6 +21,7 @@
 #define DVA0	0x10000000ULL		/* the scenarios' first MiB */
 #define PA0	(RAM_BASE + 0x00401000)	/* not 64K-aligned: 4K pages */
 #define SPAN	(3 * SZ_1M_)		/* what a scenario reads */
+#define LONG	(20 * SZ_1M_)		/* what the longest one reads */
 /*
  * Its entry 0 (the first level-2 table after MiB 0's) maps the PA that
  * DVA0 + 1M maps: what a burst reading on past the end of MiB 0's table
@@ -33,7 +34,8 @@ struct fixture {
 	struct vcm_pgtable *pt;
 	struct vcm_sysmmu *dma;		/* runs the DMA */
 	struct vcm_sysmmu *ref;		/* translates the same pages one by one */
-	uint8_t *buf;
+	uint8_t *buf;			/* LONG bytes */
+	uint64_t span;			/* what the scenario compares (SPAN) */
 };
 
 static struct vcm_sysmmu *new_mmu(struct fixture *f, const char *name)
@@ -69,7 +71,8 @@ static int setup(void **state)
 	assert_false(vcm_is_err_or_null(f->pt));
 	f->dma = new_mmu(f, "mmu");
 	f->ref = new_mmu(f, "mmu");
-	f->buf = malloc(SPAN);
+	f->buf = malloc(LONG);
+	f->span = SPAN;
 	pattern_ram(f);
 	*state = f;
 	return 0;
@@ -150,7 +153,7 @@ static void assert_same_entries(struct fixture *f)
 	struct vcm_tlb_entry a, b;
 	uint64_t dva;
 
-	for (dva = DVA0; dva < DVA0 + SPAN; dva += SZ_4K_) {
+	for (dva = DVA0; dva < DVA0 + f->span; dva += SZ_4K_) {
 		assert_int_equal(slot_of(f->dma, dva, &a), slot_of(f->ref, dva, &b));
 		if (slot_of(f->dma, dva, &a) < 0)
 			continue;
@@ -204,12 +207,12 @@ static void assert_same(struct fixture *f)
 	assert_same_entries(f);
 }
 
-/* A DMA read of SPAN bytes from DVA0 on one, the pages one by one on the other. */
+/* A DMA read of f->span bytes from DVA0 on one, the pages one by one on the other. */
 static void burst_vs_each(struct fixture *f, int expect)
 {
-	memset(f->buf, 0, SPAN);
-	assert_int_equal(vcm_dma_read(f->dma, DVA0, f->buf, SPAN), expect);
-	assert_int_equal(translate_each(f, f->ref, DVA0, SPAN, f->buf), expect);
+	memset(f->buf, 0, f->span);
+	assert_int_equal(vcm_dma_read(f->dma, DVA0, f->buf, f->span), expect);
+	assert_int_equal(translate_each(f, f->ref, DVA0, f->span, f->buf), expect);
 	assert_same(f);
 }
 
@@ -490,6 +493,195 @@ static void test_planted_divergence(void **state)
 	assert_false(same_state(f, false));
 }
 
+/*
+ * Runs that go on from one level-2 table into the next: 6 MiB of 4 KiB
+ * pages, with pages in later MiBs already in the TLB (a run stops there,
+ * the next begins after it), read twice.  With 1024 entries the fills
+ * that stay come from five tables (each must say which one it was read
+ * from); with 64 a run evicts every slot.
+ */
+static void scenario_long(struct fixture *f, unsigned entries)
+{
+	f->span = 6 * SZ_1M_;
+	tlb_entries(f, entries);
+	map(f, DVA0, PA0, f->span);
+	warm(f, DVA0 + 2 * SZ_1M_ + 0x7000);
+	warm(f, DVA0 + 4 * SZ_1M_);
+	warm(f, DVA0 + 5 * SZ_1M_ - SZ_4K_);
+	burst_vs_each(f, 0);
+	burst_vs_each(f, 0);
+}
+
+static void test_long_1024(void **state)
+{
+	scenario_long(*state, 1024);
+}
+
+static void test_long_64(void **state)
+{
+	scenario_long(*state, 64);
+}
+
+/*
+ * One access of many 4 KiB pages crosses level-2 tables (8 MiB and more
+ * in one hold of the lock) but stops within its bound (less than 20 MiB);
+ * the DMA of all 20 MiB is still exactly the pages one by one.
+ */
+static void test_run_bound(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm_dma_prefetch pf = { .valid = false };
+	struct vcm_sysmmu *mmu;
+	struct vcm_sysmmu_stats st;
+	uint8_t *host;
+	size_t run;
+	uint64_t pa;
+
+	map(f, DVA0, PA0, LONG);
+	mmu = new_mmu(f, "bound");
+	assert_int_equal(vcm_sysmmu_access(mmu, DVA0, VCM_ACCESS_READ, LONG, &pf, &host, &run, &pa),
+			 0);
+	assert_true(run >= 8 * SZ_1M_);
+	assert_true(run < LONG);
+	assert_int_equal(run % SZ_4K_, 0);
+	assert_int_equal(pa, PA0);
+	assert_ptr_equal(host, vcm_soc_phys_to_host(f->soc, PA0));
+	vcm_sysmmu_get_stats(mmu, &st);
+	assert_int_equal(st.translations, run / SZ_4K_);
+	assert_int_equal(st.walks, run / SZ_4K_);
+	assert_int_equal(st.walk_reads, 2 * st.walks);
+	vcm_sysmmu_destroy(mmu);
+	f->span = LONG;
+	burst_vs_each(f, 0);
+}
+
+/*
+ * The boundary of test_evicted_in_run() in a later MiB's table: a page of
+ * MiB 1, page 271 of the run from DVA0 + 4K, held by an entry that the
+ * run's own fill of that page evicts (a hit), or the fill before it (a
+ * miss).  TLB of 512 entries: the page is filled, then @after pages of
+ * OTHER, then DVA0 (by itself); the run fills from the slot after.
+ */
+static void evicted_later_table(struct fixture *f, unsigned after, unsigned hit)
+{
+	struct vcm_sysmmu_stats st;
+	uint64_t hits;
+	unsigned i;
+
+	tlb_entries(f, 512);
+	warm(f, DVA0 + SZ_1M_ + 0x10000);
+	for (i = 0; i < after; i++)
+		warm(f, OTHER + i * SZ_4K_);
+	vcm_sysmmu_get_stats(f->dma, &st);
+	hits = st.tlb_hits;
+	burst_vs_each(f, 0);
+	vcm_sysmmu_get_stats(f->dma, &st);
+	assert_int_equal(st.tlb_hits - hits, hit);
+}
+
+static void test_evicted_later_table(void **state)
+{
+	struct fixture *f = *state;
+
+	f->span = 2 * SZ_1M_;
+	map(f, DVA0, PA0, f->span);
+	map(f, OTHER, PA0, SZ_1M_);
+	evicted_later_table(f, 239, 1);	/* FIFO distance 512 - 2 - 239 = 271 */
+	evicted_later_table(f, 240, 0);
+}
+
+/* Map [@dva, @dva + @len) to @pa page by page: 4 KiB pages, whatever the alignment. */
+static void map_small(struct fixture *f, uint64_t dva, uint64_t pa, uint64_t len)
+{
+	uint64_t off;
+
+	for (off = 0; off < len; off += SZ_4K_)
+		map(f, dva + off, pa + off, SZ_4K_);
+}
+
+/* The host address of @dva's level-2 entry (asked of a third MMU: the twins' TLBs stay). */
+static uint32_t *entry_of(struct fixture *f, uint64_t dva)
+{
+	struct vcm_sysmmu *probe = new_mmu(f, "probe");
+	struct vcm_tlb_entry e;
+	uint32_t *p;
+	vcm_addr_t pa;
+
+	assert_int_equal(vcm_sysmmu_translate(probe, dva, VCM_ACCESS_READ, &pa), 0);
+	assert_int_equal(slot_of(probe, dva, &e), 0);
+	p = vcm_soc_phys_to_host(f->soc, e.pte_pa);
+	vcm_sysmmu_destroy(probe);
+	return p;
+}
+
+/*
+ * What ends a run where it would go on into the next MiB, all at the next
+ * PA: a section (the burst goes on with it), then 4 KiB pages whose next
+ * MiB starts with a small page with another attribute bit (its own entry,
+ * not the run's), and a MiB with no level-1 entry (the fault).  The same
+ * translations, fills and fault as one by one.
+ */
+static void test_run_ends(void **state)
+{
+	struct fixture *f = *state;
+	const uint64_t pa = RAM_BASE + 0x500000;	/* pa + 1M: section-aligned */
+	uint32_t *e;
+
+	f->span = 5 * SZ_1M_;
+	tlb_entries(f, 1024);	/* keeps every page's fill to compare */
+	map_small(f, DVA0, pa, SZ_1M_);
+	map(f, DVA0 + SZ_1M_, pa + SZ_1M_, SZ_1M_);
+	map_small(f, DVA0 + 2 * SZ_1M_, pa + 2 * SZ_1M_, 2 * SZ_1M_);
+	e = entry_of(f, DVA0 + 3 * SZ_1M_);
+	assert_true(vcm_lv2_is_small(*e) && !(*e & 1));
+	*e |= 1;
+	burst_vs_each(f, -EFAULT);
+	assert_int_equal(vcm_sysmmu_readl(f->dma, VCM_SYSMMU_PAGE_FAULT_ADDR),
+			 (uint32_t)(DVA0 + 4 * SZ_1M_));
+}
+
+/*
+ * A DMA of 4 KiB pages into a MiB whose level-2 table is in a RAM page
+ * redirected to user memory (the page's own backing holds decoys: the
+ * pages after the run's own): each walk reads the user's memory.  (While
+ * a page of the bank is redirected its host runs are single pages, so no
+ * run of pages is tried: the run's own checks of the window matter only
+ * for a redirect made while a burst runs.)
+ */
+static void test_run_redirected_table(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t *user = aligned_alloc(0x1000, 0x1000), link, decoy;
+	const uint64_t lv1 = vcm_pgtable_base(f->pt) + vcm_lv1_index(DVA0 + SZ_1M_) * 4;
+	vcm_addr_t tpa;
+	unsigned i;
+
+	assert_non_null(user);
+	memset(user, 0, 0x1000);
+	assert_int_equal(vcm_soc_alloc_pages(f->soc, 0, &tpa), 0);
+	for (i = 0; i < 256; i++) {
+		user[i] = vcm_mk_small(PA0 + SZ_1M_ + i * SZ_4K_);
+		decoy = vcm_mk_small(PA0 + 2 * SZ_1M_ + i * SZ_4K_);
+		assert_int_equal(vcm_soc_phys_write(f->soc, tpa + i * 4, &decoy, 4), 0);
+	}
+	assert_int_equal(vcm_soc_redirect_page(f->soc, tpa, user), 0);
+	link = (uint32_t)tpa | 1;
+	assert_int_equal(vcm_soc_phys_write(f->soc, lv1, &link, 4), 0);
+	map(f, DVA0, PA0, SZ_1M_);
+
+	tlb_entries(f, 512);	/* keeps every page's fill to compare */
+	f->span = 2 * SZ_1M_;
+	burst_vs_each(f, 0);
+	assert_int_equal(memcmp(f->buf + SZ_1M_, vcm_soc_phys_to_host(f->soc, PA0 + SZ_1M_),
+				SZ_1M_), 0);
+
+	link = 0;
+	assert_int_equal(vcm_soc_phys_write(f->soc, lv1, &link, 4), 0);
+	vcm_soc_unredirect_page(f->soc, tpa);
+	vcm_soc_free_pages(f->soc, tpa, 0);
+	free(user);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -502,6 +694,12 @@ int main(void)
 		T(test_mib_change),
 		T(test_counts),
 		T(test_planted_divergence),
+		T(test_long_1024),
+		T(test_long_64),
+		T(test_run_bound),
+		T(test_run_ends),
+		T(test_evicted_later_table),
+		T(test_run_redirected_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
