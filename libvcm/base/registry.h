@@ -167,7 +167,7 @@ struct vcm_reg_seen {
 
 extern __thread struct vcm_reg_seen vcm_reg_seen[VCM_KIND_NR]
 	__attribute__((tls_model("initial-exec")));
-extern _Atomic uint64_t vcm_reg_releases[VCM_KIND_NR];
+extern _Atomic uint64_t vcm_reg_releases[VCM_KIND_NR] __attribute__((visibility("hidden")));
 
 /* True if this thread found @h live and no handle of @kind left since (@releases: now). */
 static inline bool vcm_reg_remembered(const void *h, enum vcm_kind kind, uint64_t releases)
@@ -238,6 +238,38 @@ static inline bool vcm_reg_live_fast(const void *h, enum vcm_kind kind)
 	if (vcm_reg_remembered(h, kind, releases))
 		return true;
 	return vcm_reg_read_fast((uintptr_t)h, &meta, NULL) && (meta & VCM_REG_KIND_MASK) == kind;
+}
+
+/*
+ * A memory of one handle that a caller keeps itself (a zeroed __thread
+ * struct vcm_reg_seen of its own: it remembers nothing), for a hot path
+ * that asks more than "live" in one check, e.g. "a live System MMU whose
+ * hit counter this thread owns": the caller fills it only when the rest
+ * holds.  The rule of the thread's memory above applies: it tells while
+ * no handle of the kind leaves.
+ *
+ * vcm_reg_seen_in() - true if @seen remembers @h and no handle of @kind
+ * left since.  vcm_reg_remember_in() - true if @h is a live handle of
+ * @kind, and then @seen remembers it.
+ */
+static inline bool vcm_reg_seen_in(const struct vcm_reg_seen *seen, const void *h,
+				   enum vcm_kind kind)
+{
+	uint64_t releases = atomic_load_explicit(&vcm_reg_releases[kind], memory_order_acquire);
+
+	/* one test, no early branch: hot paths take it on every call */
+	return (((uintptr_t)seen->h ^ (uintptr_t)h) | (seen->releases ^ releases)) == 0;
+}
+
+static inline bool vcm_reg_remember_in(struct vcm_reg_seen *seen, const void *h,
+				       enum vcm_kind kind)
+{
+	uint64_t releases = atomic_load_explicit(&vcm_reg_releases[kind], memory_order_acquire);
+
+	if (!vcm_reg_get(h, kind, NULL))
+		return false;
+	*seen = (struct vcm_reg_seen){ .h = h, .releases = releases };
+	return true;
 }
 
 /*

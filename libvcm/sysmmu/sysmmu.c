@@ -19,9 +19,12 @@
  * blocked, a writer at work) goes the locked way.  Its statistics are
  * counted per thread and added up by readers: the first thread with such
  * a hit counts in the MMU itself (owner_hits), the others each in a slot
- * of their own (struct hit_slot).  The common case, the owner's hit in a
- * TLB of one page size, is a leaf without calls (do_sysmmu_translate());
- * every other case is out of line.
+ * of their own (struct hit_slot).  That first thread also keeps a small
+ * cache of the pages it hit (struct hit_line): while the count stands, such
+ * a page hits again with a compare of the count, the entry's stale check
+ * and no TLB probe.  The common case, the owner's hit in that cache, is a
+ * leaf without calls (do_sysmmu_translate()); every other case is out of
+ * line.
  *
  * TLB: each entry caches one page (section, large or small page) with the
  * host address and value of the page-table entry it came from, and the
@@ -63,15 +66,38 @@ struct hit_slot {
 	uint64_t hits;
 };
 
+/*
+ * A page the owner of an MMU's own hit counter (hit_owner) hit lock-free,
+ * as that hit found it: its TLB entry's translation and stale-check
+ * pointers.  Used and written by that thread only.  It tells only while
+ * mmu->seq is the value it was filled under: no hold of the lock since,
+ * so the same TLB (still exactly one entry for the page), base and CTRL.
+ * What changes without the lock, the page-table entry in RAM and its
+ * bank's redirect count, is read again on every hit.  Zeroed, a line is
+ * empty: seq is never 0 (it starts at SEQ_SLOW and only grows).
+ */
+struct hit_line {
+	uint64_t page;			/* DVA >> 12 */
+	uint64_t seq;			/* mmu->seq it was filled under */
+	const uint32_t *pte_host;	/* the entry's: see struct vcm_tlb_entry */
+	const atomic_ulong *nredirects;
+	uint32_t pa;			/* PA of the 4 KiB page */
+	uint32_t pte;			/* the entry's */
+};
+
+/* Lines of the owner's cache (direct-mapped by 4 KiB page number). */
+#define HIT_LINES	64
+
 struct vcm_sysmmu {
 	struct vcm_soc *soc;
 	char *name;
 	vcm_spinlock_t lock;		/* see mmu_lock() */
-	unsigned seq;			/* see mmu_lock() */
+	uint64_t seq;			/* see mmu_lock() */
 	bool fast;			/* hits may take the lock-free path */
 	uint64_t id;			/* never reused: per-thread slot caches */
 	const void *hit_owner;		/* the first thread that hit lock-free ... */
 	uint64_t owner_hits;		/* ... counts its hits here (written by it only) */
+	struct hit_line hit_lines[HIT_LINES];	/* ... and keeps what it hit */
 	struct hit_slot *hit_slots;	/* one per other thread that hit lock-free */
 
 	/* registers */
@@ -143,7 +169,8 @@ struct xlate {
  * section for the lock-free hit path: mmu->seq has SEQ_HELD from before
  * the first change to after the last, when it moves on by SEQ_HOLD and
  * gets SEQ_SLOW if hits may not take that path (mmu->fast false), so that
- * the path tests both in one.
+ * the path tests both in one.  It is 64 bits wide so that it never comes
+ * back to a value (the owner's hit cache compares it for equality).
  */
 #define SEQ_HELD	1U
 #define SEQ_SLOW	2U
@@ -151,7 +178,7 @@ struct xlate {
 
 static void mmu_lock(const struct vcm_sysmmu *mmu)
 {
-	unsigned *seq = (unsigned *)&mmu->seq;
+	uint64_t *seq = (uint64_t *)&mmu->seq;
 
 	vcm_spin_lock((vcm_spinlock_t *)&mmu->lock);
 	__atomic_store_n(seq, *seq | SEQ_HELD, __ATOMIC_RELAXED);
@@ -160,8 +187,8 @@ static void mmu_lock(const struct vcm_sysmmu *mmu)
 
 static void mmu_unlock(const struct vcm_sysmmu *mmu)
 {
-	unsigned *seq = (unsigned *)&mmu->seq;
-	unsigned next = (*seq & ~(SEQ_HELD | SEQ_SLOW)) + SEQ_HOLD;
+	uint64_t *seq = (uint64_t *)&mmu->seq;
+	uint64_t next = (*seq & ~(uint64_t)(SEQ_HELD | SEQ_SLOW)) + SEQ_HOLD;
 
 	__atomic_store_n(seq, next | (mmu->fast ? 0 : SEQ_SLOW), __ATOMIC_RELEASE);
 	vcm_spin_unlock((vcm_spinlock_t *)&mmu->lock);
@@ -913,6 +940,12 @@ static struct hit_slot *hit_slot_find(struct vcm_sysmmu *mmu)
 	return s;
 }
 
+/*
+ * This thread's memory (see registry.h) of the live System MMU whose own
+ * counter of lock-free hits it owns (the last one it asked about).
+ */
+static __thread struct vcm_reg_seen owner_seen __attribute__((tls_model("initial-exec")));
+
 /* True if this thread owns @mmu's own counter of lock-free hits. */
 VCM_HOT_INLINE bool hit_owner(const struct vcm_sysmmu *mmu)
 {
@@ -956,33 +989,67 @@ static uint64_t fast_hits_locked(const struct vcm_sysmmu *mmu)
 	return n;
 }
 
+/*
+ * The owner's hit of @dva in its cache: the line of @dva's page, filled
+ * under the count that stands, its bank not redirected and its page-table
+ * entry unchanged.  Only for the thread that owns @mmu's counter.
+ */
+VCM_HOT_INLINE const struct hit_line *owner_cache_hit(const struct vcm_sysmmu *mmu, vcm_addr_t dva)
+{
+	uint64_t page = dva >> VCM_TLB_SMALLEST_SHIFT;	/* a DVA >= 2^32: no line */
+	const struct hit_line *l = &mmu->hit_lines[page % HIT_LINES];
+
+	if (l->page != page || l->seq != __atomic_load_n(&mmu->seq, __ATOMIC_ACQUIRE) ||
+	    atomic_load_explicit(l->nredirects, memory_order_relaxed) ||
+	    vcm_pte_read(l->pte_host) != l->pte)
+		return NULL;
+	return l;
+}
+
+/* Put the hit of @dva in entry @e, under count @seq, in the owner's cache. */
+static void owner_cache_fill(struct vcm_sysmmu *mmu, uint32_t dva, uint64_t seq,
+			     const struct vcm_tlb_entry *e)
+{
+	uint64_t page = dva >> VCM_TLB_SMALLEST_SHIFT;
+	struct hit_line *l = &mmu->hit_lines[page % HIT_LINES];
+
+	l->page = page;
+	l->seq = seq;
+	l->pte_host = VCM_TLB_GET(e->pte_host);
+	l->nredirects = VCM_TLB_GET(e->nredirects);
+	l->pa = VCM_TLB_GET(e->pa) + (dva & VCM_TLB_GET(e->mask) & ~(VCM_TLB_SMALL_SIZE - 1));
+	l->pte = VCM_TLB_GET(e->pte);
+}
+
 /* What a lock-free hit came to. */
 enum fast_result {
 	FAST_HIT,		/* translated and counted */
 	FAST_LOCKED,		/* take the locked way */
-	FAST_GENERAL,		/* outside the leaf's case: take the general way */
+	FAST_GENERAL,		/* entries of several page sizes: probe them all */
 };
 
 /*
  * A TLB hit without the lock: FAST_HIT with *@pa if exactly one entry
- * holds @dva, the page-table entry it came from still holds what it
- * cached and the base is the one it was filled under, nothing changed
- * meanwhile, and the hit was counted.  Anything else: FAST_LOCKED, and
- * the locked path decides (and counts, warns).  @leaf: the case of the
- * common path, a thread that owns @mmu's counter (see count_fast_hit())
- * and a TLB with entries of one page size: FAST_GENERAL if it has several.
+ * holds @dva, the page-table entry it came from still holds what it cached
+ * and the base is the one it was filled under, nothing changed meanwhile,
+ * and the hit was counted; the owner of @mmu's counter also keeps it in
+ * its cache.  FAST_LOCKED: take the locked way, which decides (and counts,
+ * warns).  Unless @general, only a TLB of one page size is probed (one
+ * chain): FAST_GENERAL if it has several.
  */
 VCM_HOT_INLINE enum fast_result translate_fast(struct vcm_sysmmu *mmu, uint32_t dva,
-					       vcm_addr_t *pa, bool leaf)
+					       vcm_addr_t *pa, bool general)
 {
-	unsigned seq = __atomic_load_n(&mmu->seq, __ATOMIC_ACQUIRE), hits;
+	uint64_t seq = __atomic_load_n(&mmu->seq, __ATOMIC_ACQUIRE);
 	const struct vcm_tlb_entry *e;
 	uint32_t idx = 0, base, mask;
-	bool fresh;
+	unsigned hits;
+	bool fresh, owner;
 
 	if (seq & (SEQ_HELD | SEQ_SLOW))		/* a change under way, or !mmu->fast */
 		return FAST_LOCKED;
-	hits = leaf ? vcm_tlb_probe_one(&mmu->tlb, dva, &idx) : vcm_tlb_probe(&mmu->tlb, dva, &idx);
+	hits = general ? vcm_tlb_probe(&mmu->tlb, dva, &idx)
+		       : vcm_tlb_probe_one(&mmu->tlb, dva, &idx);
 	if (hits != 1)
 		return hits == VCM_TLB_MIXED ? FAST_GENERAL : FAST_LOCKED;
 	e = &mmu->tlb.e[idx];
@@ -993,9 +1060,12 @@ VCM_HOT_INLINE enum fast_result translate_fast(struct vcm_sysmmu *mmu, uint32_t 
 		VCM_TLB_GET(e->base) == VCM_TLB_GET(mmu->pt_base);
 	base = VCM_TLB_GET(e->pa);
 	mask = VCM_TLB_GET(e->mask);
+	owner = hit_owner(mmu);
+	if (fresh && owner)
+		owner_cache_fill(mmu, dva, seq, e);
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);	/* the reads above before the re-check */
 	if (!fresh || __atomic_load_n(&mmu->seq, __ATOMIC_RELAXED) != seq ||
-	    !count_fast_hit(mmu, leaf))
+	    !count_fast_hit(mmu, owner))
 		return FAST_LOCKED;
 	*pa = base + (dva & mask);
 	return FAST_HIT;
@@ -1042,23 +1112,25 @@ static __attribute__((noinline)) int translate_checked(struct vcm_sysmmu *mmu, v
 	if (!vcm_sysmmu_ok(mmu, "vcm_sysmmu_translate") || !pa || dva >= VCM_PT_ADDR_LIMIT ||
 	    !access_ok(access))
 		return -EINVAL;
-	if (translate_fast(mmu, (uint32_t)dva, pa, false) == FAST_HIT)
+	if (hit_owner(mmu) && !vcm_reg_seen_in(&owner_seen, mmu, VCM_KIND_SYSMMU))
+		vcm_reg_remember_in(&owner_seen, mmu, VCM_KIND_SYSMMU);
+	if (translate_fast(mmu, (uint32_t)dva, pa, true) == FAST_HIT)
 		return 0;
 	return translate_slow(mmu, (uint32_t)dva, access, pa);
 }
 
 /*
- * The common case, a leaf: a live MMU (a lock-free registry hit), good
- * arguments, the thread that owns its counter of lock-free hits, a TLB
- * holding one page size.
+ * The owner's translation that its cache did not answer, the checks of the
+ * leaf below passed but for the DVA's range: a lock-free hit in a TLB of
+ * one page size (which fills the cache), else the locked way (or all the
+ * checks and the general lock-free hit, for several page sizes).
  */
-VCM_TRACE_BODY int do_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, unsigned access,
-				    vcm_addr_t *pa)
+static __attribute__((noinline)) int translate_owner(struct vcm_sysmmu *mmu, vcm_addr_t dva,
+						     unsigned access, vcm_addr_t *pa)
 {
-	if (__builtin_expect(!vcm_reg_live_fast(mmu, VCM_KIND_SYSMMU) || !pa ||
-			     dva >= VCM_PT_ADDR_LIMIT || !access_ok(access) || !hit_owner(mmu), 0))
+	if (dva >= VCM_PT_ADDR_LIMIT)
 		return translate_checked(mmu, dva, access, pa);
-	switch (translate_fast(mmu, (uint32_t)dva, pa, true)) {
+	switch (translate_fast(mmu, (uint32_t)dva, pa, false)) {
 	case FAST_HIT:
 		return 0;
 	case FAST_LOCKED:
@@ -1066,6 +1138,27 @@ VCM_TRACE_BODY int do_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, u
 	default:
 		return translate_checked(mmu, dva, access, pa);
 	}
+}
+
+/*
+ * The common case, a leaf: a live MMU whose counter of lock-free hits this
+ * thread owns (one check: owner_seen), good arguments (the DVA's range: no
+ * line holds a DVA >= 2^32), a hit in that thread's cache.
+ */
+VCM_TRACE_BODY int do_sysmmu_translate(struct vcm_sysmmu *mmu, vcm_addr_t dva, unsigned access,
+				    vcm_addr_t *pa)
+{
+	const struct hit_line *l;
+
+	if (__builtin_expect(!vcm_reg_seen_in(&owner_seen, mmu, VCM_KIND_SYSMMU) || !pa ||
+			     !access_ok(access), 0))
+		return translate_checked(mmu, dva, access, pa);
+	l = owner_cache_hit(mmu, dva);
+	if (__builtin_expect(!l, 0))
+		return translate_owner(mmu, dva, access, pa);
+	count_fast_hit(mmu, true);
+	*pa = l->pa + (dva & (VCM_TLB_SMALL_SIZE - 1));
+	return 0;
 }
 
 VCM_TRACED_FN(int, vcm_sysmmu_translate,

@@ -299,6 +299,38 @@ static void test_seen_priv(void **state)
 	assert_int_equal(vcm_reg_del(h, k), 0);
 }
 
+/*
+ * A memory kept by the caller (vcm_reg_seen_in(), vcm_reg_remember_in()):
+ * empty it matches nothing; it remembers only a live handle; any handle of
+ * the kind leaving voids it, this one or another; other kinds do not.
+ */
+static void test_seen_in(void **state)
+{
+	enum vcm_kind k = VCM_KIND_SYSMMU;
+	void *h = &objs[12], *other = &objs[13];
+	struct vcm_reg_seen seen = { 0 };
+
+	(void)state;
+	assert_false(vcm_reg_seen_in(&seen, NULL, k));
+	assert_false(vcm_reg_remember_in(&seen, h, k));		/* not live */
+	assert_false(vcm_reg_seen_in(&seen, h, k));
+	assert_int_equal(vcm_reg_add(h, k, NULL, "seen_in"), 0);
+	assert_int_equal(vcm_reg_add(other, k, NULL, "seen_in"), 0);
+	assert_false(vcm_reg_seen_in(&seen, h, k));		/* not remembered */
+	assert_true(vcm_reg_remember_in(&seen, h, k));
+	assert_true(vcm_reg_seen_in(&seen, h, k));
+	assert_false(vcm_reg_seen_in(&seen, other, k));
+	assert_int_equal(vcm_reg_add(&objs[14], VCM_KIND_PHYS, NULL, "seen_in"), 0);
+	assert_int_equal(vcm_reg_del(&objs[14], VCM_KIND_PHYS), 0);
+	assert_true(vcm_reg_seen_in(&seen, h, k));		/* another kind left */
+	assert_int_equal(vcm_reg_del(other, k), 0);
+	assert_false(vcm_reg_seen_in(&seen, h, k));		/* one of its kind left */
+	assert_true(vcm_reg_remember_in(&seen, h, k));
+	assert_int_equal(vcm_reg_del(h, k), 0);
+	assert_false(vcm_reg_seen_in(&seen, h, k));		/* itself */
+	assert_false(vcm_reg_remember_in(&seen, h, k));
+}
+
 /* Readers of stable entries, never wrong, while writers churn others. */
 static atomic_int stop;
 
@@ -354,6 +386,7 @@ int main(void)
 		cmocka_unit_test(test_creators),
 		cmocka_unit_test(test_seen),
 		cmocka_unit_test(test_seen_priv),
+		cmocka_unit_test(test_seen_in),
 		cmocka_unit_test(test_readers_and_writers),
 	};
 

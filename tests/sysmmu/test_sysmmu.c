@@ -440,6 +440,179 @@ static void test_redirected_lv2_table(void **state)
 	free(user);
 }
 
+/*
+ * The owner's cache of the pages it hit (sysmmu.c, struct hit_line):
+ * pages whose lines are shared (64 pages apart) each translate to their
+ * own PA, a DVA beyond 32 bits whose low bits are a cached page is
+ * refused, pages of a section keep their offset, and every hit counts.
+ * The checks run several translations in a row without reading the
+ * statistics in between: a read takes the lock, after which the cache
+ * tells nothing until hits fill it again.
+ */
+static void test_owner_cache(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm_sysmmu_stats st;
+	vcm_addr_t pa;
+	unsigned i;
+
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00200000, 0x40003000, 0x1000, 0), 0);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00240000, 0x40005000, 0x1000, 0), 0);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00300000, 0x40100000, 0x100000, 0), 0);
+	on(f);
+	own_hits(f, 0x00200010);				/* miss, hit */
+	for (i = 0; i < 4; i++) {				/* 1 miss, 7 hits */
+		assert_int_equal(xlate(f, 0x00200000 + i, VCM_ACCESS_READ), 0x40003000 + i);
+		assert_int_equal(xlate(f, 0x00240000 + i, VCM_ACCESS_READ), 0x40005000 + i);
+	}
+	assert_int_equal(xlate(f, 0x00200010, VCM_ACCESS_READ), 0x40003010);
+	assert_int_equal(xlate(f, 0x00200010, VCM_ACCESS_READ), 0x40003010);
+	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0x100200010ULL, VCM_ACCESS_READ, &pa),
+			 -EINVAL);
+	for (i = 0; i < 3; i++) {				/* 1 miss, 5 hits */
+		assert_int_equal(xlate(f, 0x00305123, VCM_ACCESS_READ), 0x40105123);
+		assert_int_equal(xlate(f, 0x00306ff0, VCM_ACCESS_WRITE), 0x40106ff0);
+	}
+	st = stats(f);
+	assert_int_equal(st.tlb_misses, 3);
+	assert_int_equal(st.tlb_hits, 1 + 7 + 2 + 5);
+	assert_int_equal(st.translations, st.tlb_hits + st.tlb_misses);
+	assert_int_equal(st.stale_hits, 0);
+}
+
+/*
+ * A page in the owner's cache is still checked on every hit: a stale entry
+ * is counted every time (warned once), also when its level-2 table moves
+ * to user memory (a page of its bank redirected, with another entry there),
+ * and a flush is seen at once.
+ */
+static void test_owner_cache_stale(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t *user = aligned_alloc(0x1000, 0x1000);
+	vcm_addr_t lv2;
+	unsigned long w;
+	uint32_t lv1;
+
+	assert_non_null(user);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00200000, 0x40003000, 0x1000, 0), 0);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00400000, 0x40001000, 0x1000, 0), 0);
+	on(f);
+	own_hits(f, 0x00200010);				/* miss, hit */
+	assert_int_equal(xlate(f, 0x00400010, VCM_ACCESS_READ), 0x40001010);	/* miss */
+	assert_int_equal(xlate(f, 0x00400010, VCM_ACCESS_READ), 0x40001010);
+	assert_int_equal(stats(f).stale_hits, 0);
+	assert_int_equal(xlate(f, 0x00400010, VCM_ACCESS_READ), 0x40001010);
+	assert_int_equal(xlate(f, 0x00400010, VCM_ACCESS_READ), 0x40001010);	/* cached */
+
+	/* Remapped without invalidation: stale, every time. */
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00400000, 0x1000), 0x1000);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00400000, 0x40002000, 0x1000, 0), 0);
+	w = vcm_warn_count();
+	assert_int_equal(xlate(f, 0x00400020, VCM_ACCESS_READ), 0x40001020);
+	assert_int_equal(xlate(f, 0x00400030, VCM_ACCESS_READ), 0x40001030);
+	assert_int_equal(stats(f).stale_hits, 2);
+	assert_int_equal(vcm_warn_count(), w + 1);
+
+	/* A flush: the next translation walks, with no stale hit. */
+	assert_int_equal(xlate(f, 0x00200010, VCM_ACCESS_READ), 0x40003010);
+	assert_int_equal(xlate(f, 0x00200010, VCM_ACCESS_READ), 0x40003010);	/* cached */
+	vcm_sysmmu_tlb_invalidate(f->mmu);
+	assert_int_equal(xlate(f, 0x00400010, VCM_ACCESS_READ), 0x40002010);
+	assert_int_equal(stats(f).tlb_misses, 3);
+
+	/* The level-2 table of 0x00200000 read from user memory, changed. */
+	assert_int_equal(xlate(f, 0x00200010, VCM_ACCESS_READ), 0x40003010);	/* miss */
+	assert_int_equal(xlate(f, 0x00200010, VCM_ACCESS_READ), 0x40003010);
+	assert_int_equal(xlate(f, 0x00200010, VCM_ACCESS_READ), 0x40003010);	/* cached */
+	assert_int_equal(vcm_soc_phys_read(f->soc, vcm_pgtable_base(f->pt) + 2 * 4, &lv1, 4), 0);
+	assert_int_equal(lv1 & 3, 1);
+	lv2 = lv1 & ~0x3FFU;
+	assert_int_equal(vcm_soc_phys_read(f->soc, lv2 & ~0xFFFULL, user, 0x1000), 0);
+	user[(lv2 & 0xFFF) / 4] = 0x40009000 | 2;
+	assert_int_equal(vcm_soc_redirect_page(f->soc, lv2 & ~0xFFFULL, user), 0);
+	w = vcm_warn_count();
+	assert_int_equal(xlate(f, 0x00200020, VCM_ACCESS_READ), 0x40003020);
+	vcm_soc_unredirect_page(f->soc, lv2 & ~0xFFFULL);
+	assert_int_equal(stats(f).stale_hits, 3);
+	assert_int_equal(vcm_warn_count(), w + 1);
+	free(user);
+}
+
+struct cache_thread {
+	struct fixture *f;
+	unsigned n;
+	int err;
+	pthread_barrier_t *go;
+};
+
+static void *cache_thread(void *arg)
+{
+	struct cache_thread *c = arg;
+	vcm_addr_t pa;
+	unsigned i;
+
+	pthread_barrier_wait(c->go);
+	for (i = 0; i < c->n; i++)
+		if (vcm_sysmmu_translate(c->f->mmu, 0x00200000 + (i & 0x3FFF), VCM_ACCESS_READ,
+					 &pa) || pa != 0x40003000 + (i & 0x3FFF))
+			c->err = 1;
+	return NULL;
+}
+
+/*
+ * The owner hits from its cache while another thread hits the same pages
+ * at the same time: each translation right, each hit counted once (only
+ * the owner takes its cache and counter).
+ */
+static void test_owner_cache_threads(void **state)
+{
+	struct fixture *f = *state;
+	pthread_barrier_t go;
+	struct cache_thread c[2] = { { .f = f, .n = 1000000, .go = &go },
+				     { .f = f, .n = 1000000, .go = &go } };
+	struct vcm_sysmmu_stats st;
+	pthread_t th;
+
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00200000, 0x40003000, 0x4000, 0), 0);
+	on(f);
+	own_hits(f, 0x00200010);				/* miss, hit */
+	assert_int_equal(xlate(f, 0x00201000, VCM_ACCESS_READ), 0x40004000);
+	assert_int_equal(xlate(f, 0x00202000, VCM_ACCESS_READ), 0x40005000);
+	assert_int_equal(xlate(f, 0x00203000, VCM_ACCESS_READ), 0x40006000);
+	assert_int_equal(pthread_barrier_init(&go, NULL, 2), 0);
+	assert_int_equal(pthread_create(&th, NULL, cache_thread, &c[1]), 0);
+	cache_thread(&c[0]);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	pthread_barrier_destroy(&go);
+	assert_int_equal(c[0].err, 0);
+	assert_int_equal(c[1].err, 0);
+	st = stats(f);
+	assert_int_equal(st.tlb_misses, 4);
+	assert_int_equal(st.tlb_hits, 1 + 2000000);
+	assert_int_equal(st.translations, st.tlb_hits + st.tlb_misses);
+}
+
+/* The owner's one-check memory of its MMU forgets it when it is destroyed. */
+static void test_owner_cache_destroyed(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm_sysmmu *old = f->mmu;
+	unsigned long w;
+	vcm_addr_t pa;
+
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00200000, 0x40003000, 0x1000, 0), 0);
+	on(f);
+	own_hits(f, 0x00200010);
+	assert_int_equal(xlate(f, 0x00200010, VCM_ACCESS_READ), 0x40003010);	/* cached */
+	f->mmu = vcm_sysmmu_create(f->soc, "fimc1");	/* made first: not at old's address */
+	assert_false(vcm_is_err_or_null(f->mmu));
+	vcm_sysmmu_destroy(old);
+	w = vcm_warn_count();
+	assert_int_equal(vcm_sysmmu_translate(old, 0x00200010, VCM_ACCESS_READ, &pa), -EINVAL);
+	assert_int_equal(vcm_warn_count(), w + 1);
+}
+
 /* A section and a small page cached for one DVA: multi-hit. */
 static void test_multihit(void **state)
 {
@@ -1108,6 +1281,10 @@ int main(void)
 		T(test_hit_owner_path),
 		T(test_hit_counts_threads),
 		T(test_redirected_lv2_table),
+		T(test_owner_cache),
+		T(test_owner_cache_stale),
+		T(test_owner_cache_threads),
+		T(test_owner_cache_destroyed),
 		T(test_page_fault),
 		T(test_bus_error),
 		T(test_int_clear_partial),
