@@ -169,12 +169,37 @@ extern __thread struct vcm_reg_seen vcm_reg_seen[VCM_KIND_NR]
 	__attribute__((tls_model("initial-exec")));
 extern _Atomic uint64_t vcm_reg_releases[VCM_KIND_NR] __attribute__((visibility("hidden")));
 
+/*
+ * True if @seen remembers @h and no handle of its kind left since
+ * (@releases: the kind's count now).  One test, no early branch: hot paths
+ * take it on every call.
+ */
+static inline bool vcm_reg_seen_matches(const struct vcm_reg_seen *seen, const void *h,
+					uint64_t releases)
+{
+	return (((uintptr_t)seen->h ^ (uintptr_t)h) | (seen->releases ^ releases)) == 0;
+}
+
+/*
+ * Look @h up; if it is a live handle of @kind, @seen remembers it (with
+ * @releases, the kind's count read before the lookup, and its private
+ * pointer) and true.
+ */
+static inline bool vcm_reg_lookup_into(struct vcm_reg_seen *seen, const void *h,
+				       enum vcm_kind kind, uint64_t releases)
+{
+	void *p;
+
+	if (!vcm_reg_get(h, kind, &p))
+		return false;
+	*seen = (struct vcm_reg_seen){ .h = h, .releases = releases, .priv = p };
+	return true;
+}
+
 /* True if this thread found @h live and no handle of @kind left since (@releases: now). */
 static inline bool vcm_reg_remembered(const void *h, enum vcm_kind kind, uint64_t releases)
 {
-	const struct vcm_reg_seen *seen = &vcm_reg_seen[kind];
-
-	return seen->h == h && seen->releases == releases;
+	return vcm_reg_seen_matches(&vcm_reg_seen[kind], h, releases);
 }
 
 /*
@@ -184,13 +209,10 @@ static inline bool vcm_reg_remembered(const void *h, enum vcm_kind kind, uint64_
 static inline bool vcm_reg_live_lookup(const void *h, enum vcm_kind kind, uint64_t releases,
 				       void **priv)
 {
-	void *p;
-
-	if (!vcm_reg_get(h, kind, &p))
+	if (!vcm_reg_lookup_into(&vcm_reg_seen[kind], h, kind, releases))
 		return false;
-	vcm_reg_seen[kind] = (struct vcm_reg_seen){ .h = h, .releases = releases, .priv = p };
 	if (priv)
-		*priv = p;
+		*priv = vcm_reg_seen[kind].priv;
 	return true;
 }
 
@@ -255,21 +277,15 @@ static inline bool vcm_reg_live_fast(const void *h, enum vcm_kind kind)
 static inline bool vcm_reg_seen_in(const struct vcm_reg_seen *seen, const void *h,
 				   enum vcm_kind kind)
 {
-	uint64_t releases = atomic_load_explicit(&vcm_reg_releases[kind], memory_order_acquire);
-
-	/* one test, no early branch: hot paths take it on every call */
-	return (((uintptr_t)seen->h ^ (uintptr_t)h) | (seen->releases ^ releases)) == 0;
+	return vcm_reg_seen_matches(seen, h,
+				    atomic_load_explicit(&vcm_reg_releases[kind], memory_order_acquire));
 }
 
 static inline bool vcm_reg_remember_in(struct vcm_reg_seen *seen, const void *h,
 				       enum vcm_kind kind)
 {
-	uint64_t releases = atomic_load_explicit(&vcm_reg_releases[kind], memory_order_acquire);
-
-	if (!vcm_reg_get(h, kind, NULL))
-		return false;
-	*seen = (struct vcm_reg_seen){ .h = h, .releases = releases };
-	return true;
+	return vcm_reg_lookup_into(seen, h, kind,
+				   atomic_load_explicit(&vcm_reg_releases[kind], memory_order_acquire));
 }
 
 /*
