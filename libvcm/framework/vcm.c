@@ -280,8 +280,9 @@ static int round_size(vcm_size_t size, vcm_size_t *out)
  * Take in a reservation a driver op made: fill the fields the library owns,
  * count the binding if @phys is already bound to it, and list it.
  */
-VCM_HOT_INLINE struct vcm_res *adopt_res(struct vcm_core *core, struct vcm *vcm, struct vcm_res *res,
-				 vcm_size_t size, struct vcm_phys *phys, const char *fn)
+VCM_HOT_INLINE struct vcm_res *adopt_res(struct vcm_core *core, struct vcm *vcm,
+					 struct vcm_res *res, vcm_size_t size,
+					 struct vcm_phys *phys, const char *fn)
 {
 	struct vcm_res_node *node;
 
@@ -320,8 +321,8 @@ static bool dva_fails(vcm_size_t size)
 }
 
 /* Reserve in @vcm, whose core is @core (owned). */
-VCM_HOT_INLINE struct vcm_res *core_reserve(struct vcm_core *core, struct vcm *vcm, vcm_size_t size,
-				    unsigned flags, const char *fn)
+VCM_HOT_INLINE struct vcm_res *core_reserve(struct vcm_core *core, struct vcm *vcm,
+					    vcm_size_t size, unsigned flags, const char *fn)
 {
 	if (!vcm->driver->res)
 		return vcm_err_ptr(-EOPNOTSUPP);

@@ -1076,8 +1076,8 @@ VCM_HOT_INLINE enum fast_result translate_fast(struct vcm_sysmmu *mmu, uint32_t 
  * hits, bypass, blocked, faults and their retry.  Out of line, so that the
  * lock-free hit stays a short leaf.
  */
-static __attribute__((noinline)) int translate_slow(struct vcm_sysmmu *mmu, uint32_t dva, unsigned access,
-			  vcm_addr_t *pa)
+static __attribute__((noinline)) int translate_slow(struct vcm_sysmmu *mmu, uint32_t dva,
+						    unsigned access, vcm_addr_t *pa)
 {
 	struct vcm_fault f = { .dva = dva, .access = access };
 	unsigned attempt;

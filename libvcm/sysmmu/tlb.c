@@ -89,16 +89,16 @@ VCM_HOT_INLINE struct vcm_tlb_entry *fill_slot(struct vcm_tlb *t, uint32_t i, ui
 {
 	struct vcm_tlb_entry *e = &t->e[i];
 	unsigned cls = vcm_tlb_class_of(page_shift);
-	uint32_t mask = (uint32_t)((1ULL << page_shift) - 1);
+	uint32_t mask = (uint32_t)((1ULL << page_shift) - 1), key = vcm_tlb_key(dva, cls);
 	uint32_t *head;
 
 	VCM_TLB_SET(e->cls, (uint8_t)cls);
 	VCM_TLB_SET(e->mask, mask);
 	VCM_TLB_SET(e->tag, dva & ~mask);
-	VCM_TLB_SET(e->key, vcm_tlb_key(dva, cls));
+	VCM_TLB_SET(e->key, key);
 	e->warned = false;
 	VCM_TLB_SET(e->valid, true);
-	e->bucket = vcm_tlb_hash(t, vcm_tlb_key(dva, cls));
+	e->bucket = vcm_tlb_hash(t, key);
 	head = &t->bucket[e->bucket];
 	VCM_TLB_SET(e->next, *head);
 	VCM_TLB_SET(*head, i);
