@@ -348,9 +348,16 @@ static void test_hit_owner_path(void **state)
 	assert_int_equal(vcm_pgtable_unmap(f->pt, 0, 0x01000000), 0x1000 + 0x1000 + 0x100000);
 }
 
+/*
+ * A thread translating @n times the DVAs of @span bytes from 0x00200000 on
+ * in turn, mapped to 0x40003000 on (after @go, if set); @err if any was
+ * wrong.
+ */
 struct hit_thread {
 	struct fixture *f;
 	unsigned n;
+	uint32_t span;
+	pthread_barrier_t *go;
 	int err;
 };
 
@@ -360,9 +367,11 @@ static void *hit_thread(void *arg)
 	vcm_addr_t pa;
 	unsigned i;
 
+	if (h->go)
+		pthread_barrier_wait(h->go);
 	for (i = 0; i < h->n; i++)
-		if (vcm_sysmmu_translate(h->f->mmu, 0x00200000 + (i & 0xFFF), VCM_ACCESS_READ,
-					 &pa) || pa != 0x40003000 + (i & 0xFFF))
+		if (vcm_sysmmu_translate(h->f->mmu, 0x00200000 + i % h->span, VCM_ACCESS_READ,
+					 &pa) || pa != 0x40003000 + i % h->span)
 			h->err = 1;
 	return NULL;
 }
@@ -371,7 +380,8 @@ static void *hit_thread(void *arg)
 static void test_hit_counts_threads(void **state)
 {
 	struct fixture *f = *state;
-	struct hit_thread h[2] = { { .f = f, .n = 1000 }, { .f = f, .n = 3000 } };
+	struct hit_thread h[2] = { { .f = f, .n = 1000, .span = 0x1000 },
+				   { .f = f, .n = 3000, .span = 0x1000 } };
 	struct vcm_sysmmu_stats st;
 	pthread_t th;
 	unsigned i;
@@ -539,27 +549,6 @@ static void test_owner_cache_stale(void **state)
 	free(user);
 }
 
-struct cache_thread {
-	struct fixture *f;
-	unsigned n;
-	int err;
-	pthread_barrier_t *go;
-};
-
-static void *cache_thread(void *arg)
-{
-	struct cache_thread *c = arg;
-	vcm_addr_t pa;
-	unsigned i;
-
-	pthread_barrier_wait(c->go);
-	for (i = 0; i < c->n; i++)
-		if (vcm_sysmmu_translate(c->f->mmu, 0x00200000 + (i & 0x3FFF), VCM_ACCESS_READ,
-					 &pa) || pa != 0x40003000 + (i & 0x3FFF))
-			c->err = 1;
-	return NULL;
-}
-
 /*
  * The owner hits from its cache while another thread hits the same pages
  * at the same time: each translation right, each hit counted once (only
@@ -569,8 +558,8 @@ static void test_owner_cache_threads(void **state)
 {
 	struct fixture *f = *state;
 	pthread_barrier_t go;
-	struct cache_thread c[2] = { { .f = f, .n = 1000000, .go = &go },
-				     { .f = f, .n = 1000000, .go = &go } };
+	struct hit_thread c[2] = { { .f = f, .n = 1000000, .span = 0x4000, .go = &go },
+				   { .f = f, .n = 1000000, .span = 0x4000, .go = &go } };
 	struct vcm_sysmmu_stats st;
 	pthread_t th;
 
@@ -581,8 +570,8 @@ static void test_owner_cache_threads(void **state)
 	assert_int_equal(xlate(f, 0x00202000, VCM_ACCESS_READ), 0x40005000);
 	assert_int_equal(xlate(f, 0x00203000, VCM_ACCESS_READ), 0x40006000);
 	assert_int_equal(pthread_barrier_init(&go, NULL, 2), 0);
-	assert_int_equal(pthread_create(&th, NULL, cache_thread, &c[1]), 0);
-	cache_thread(&c[0]);
+	assert_int_equal(pthread_create(&th, NULL, hit_thread, &c[1]), 0);
+	hit_thread(&c[0]);
 	assert_int_equal(pthread_join(th, NULL), 0);
 	pthread_barrier_destroy(&go);
 	assert_int_equal(c[0].err, 0);
