@@ -33,7 +33,10 @@ progs=""
 for b in buddy sysmmu vcm; do
 	[ -x "$build/bench/bench-$b" ] || continue
 	# shellcheck disable=SC2086
+	# the code placement of meson.build, so that both runs' reference
+	# loops are laid out alike
 	cc -std=gnu11 -O2 -g -D_GNU_SOURCE -fno-strict-aliasing -pthread \
+		-falign-functions=64 -falign-loops=32 \
 		'-DBENCH_BUILDTYPE="debugoptimized (-O2 -g)"' $incs \
 		"$src/bench_$b.c" "$old/build/libvcm/libvcm.a" -o "$tmp/bench-$b"
 	progs="$progs $b"
