@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * pool.c - fixed-size objects carved from chunks, with a free list (see
- * pool.h).
+ * pool.c - fixed-size objects carved from chunks, with a free list, and
+ * handle pools: the same in aligned chunks the registry knows (see pool.h).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "fault-inject-internal.h"
 #include "pool.h"
+#include "registry.h"
 
 struct vcm_pool_chunk {
 	struct vcm_pool_chunk *next;
@@ -65,4 +67,139 @@ void vcm_pool_release(struct vcm_pool *pool)
 		free(c);
 	}
 	vcm_pool_init(pool, pool->obj_size);
+}
+
+/* ---- handle pools ---- */
+
+/* Host bytes of every handle pool's chunks and extra words. */
+static _Atomic size_t hpool_bytes;
+
+size_t vcm_hpool_bytes(void)
+{
+	return atomic_load_explicit(&hpool_bytes, memory_order_relaxed);
+}
+
+void vcm_hpool_init(struct vcm_hpool *pool, size_t obj_size, unsigned kind)
+{
+	*pool = (struct vcm_hpool){ .obj_size = obj_size < sizeof(void *) ? sizeof(void *) : obj_size,
+				    .kind = kind };
+}
+
+static uint32_t hpool_stride(const struct vcm_hpool *pool)
+{
+	return (uint32_t)VCM_ALIGN_UP(pool->obj_size, sizeof(uint64_t));
+}
+
+/* Where object 0 of a chunk of @n objects starts: after the state words. */
+static size_t first_offset(unsigned n)
+{
+	return VCM_ALIGN_UP(offsetof(struct vcm_hpool_chunk, state) + n * sizeof(uint64_t),
+			    (size_t)VCM_HPOOL_OBJ_ALIGN);
+}
+
+/* The most objects of @stride bytes a chunk holds with their state words. */
+static unsigned objs_per_chunk(uint32_t stride)
+{
+	unsigned n = (unsigned)(VCM_HPOOL_CHUNK_BYTES / stride);
+
+	while (n && first_offset(n) + (size_t)n * stride > VCM_HPOOL_CHUNK_BYTES)
+		n--;
+	return n;
+}
+
+/* A new chunk, entered in the registry, at the end of the pool's list. */
+static struct vcm_hpool_chunk *chunk_new(struct vcm_hpool *pool)
+{
+	uint32_t stride = hpool_stride(pool);
+	unsigned n = objs_per_chunk(stride);
+	struct vcm_hpool_chunk *c;
+
+	if (!n || vcm_should_fail(VCM_FAIL_HOST, VCM_HPOOL_CHUNK_BYTES))
+		return NULL;
+	/* a page, so aligned to its size; zeroed, so every state word is 0 */
+	c = mmap(NULL, VCM_HPOOL_CHUNK_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		 -1, 0);
+	if (c == MAP_FAILED)
+		return NULL;
+	c->pool = pool;
+	c->stride = stride;
+	c->recip = (uint32_t)((((uint64_t)1 << 32) + stride - 1) / stride);
+	c->nobjs = (uint16_t)n;
+	c->first = (uint16_t)first_offset(n);
+	c->kind = (uint8_t)pool->kind;
+	if (vcm_reg_add(c, VCM_KIND_CHUNK, pool, "a handle pool")) {
+		munmap(c, VCM_HPOOL_CHUNK_BYTES);
+		return NULL;
+	}
+	atomic_fetch_add_explicit(&hpool_bytes, VCM_HPOOL_CHUNK_BYTES, memory_order_relaxed);
+	/* whole before readers can reach it */
+	if (pool->newest)
+		atomic_store_explicit(&pool->newest->next, c, memory_order_release);
+	else
+		atomic_store_explicit(&pool->chunks, c, memory_order_release);
+	pool->newest = c;
+	return c;
+}
+
+void *vcm_hpool_take_fresh(struct vcm_hpool *pool)
+{
+	if (!pool->fresh) {
+		if (!chunk_new(pool))
+			return NULL;
+		pool->fresh = pool->newest->nobjs;
+	}
+	/* handed out from the chunk's end, as vcm_pool_take_fresh() does */
+	return vcm_hpool_obj(pool->newest, --pool->fresh);
+}
+
+int vcm_hpool_extra_make(struct vcm_hpool_chunk *c)
+{
+	uint64_t *extra = vcm_calloc(c->nobjs, sizeof(*extra));
+
+	if (!extra)
+		return -ENOMEM;
+	atomic_store_explicit(&c->extra, extra, memory_order_release);
+	atomic_fetch_add_explicit(&hpool_bytes, c->nobjs * sizeof(*extra), memory_order_relaxed);
+	return 0;
+}
+
+void vcm_hpool_release(struct vcm_hpool *pool)
+{
+	struct vcm_hpool_chunk *c = atomic_load_explicit(&pool->chunks, memory_order_relaxed);
+
+	while (c) {
+		struct vcm_hpool_chunk *next = atomic_load_explicit(&c->next, memory_order_relaxed);
+		uint64_t *extra = atomic_load_explicit(&c->extra, memory_order_relaxed);
+		size_t bytes = VCM_HPOOL_CHUNK_BYTES;
+
+		vcm_reg_del(c, VCM_KIND_CHUNK);	/* remembered as released */
+		if (extra)
+			bytes += c->nobjs * sizeof(*extra);
+		free(extra);
+		munmap(c, VCM_HPOOL_CHUNK_BYTES);
+		atomic_fetch_sub_explicit(&hpool_bytes, bytes, memory_order_relaxed);
+		c = next;
+	}
+	vcm_hpool_init(pool, pool->obj_size, pool->kind);
+}
+
+void *vcm_hpool_next_live(const struct vcm_hpool *pool, struct vcm_hpool_iter *it)
+{
+	const struct vcm_hpool_chunk *c = it->chunk;
+
+	if (!c)
+		c = atomic_load_explicit(&pool->chunks, memory_order_acquire);
+	for (; c; c = atomic_load_explicit(&c->next, memory_order_acquire), it->next = 0) {
+		while (it->next < c->nobjs) {
+			unsigned i = it->next++;
+
+			if (vcm_hpool_state_live(vcm_hpool_state(c, i))) {
+				it->chunk = c;
+				return vcm_hpool_obj(c, i);
+			}
+		}
+	}
+	it->chunk = NULL;
+	it->next = 0;
+	return NULL;
 }

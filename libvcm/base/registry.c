@@ -66,6 +66,7 @@ static const char *const kind_names[VCM_KIND_NR] = {
 	[VCM_KIND_RES] = "reservation",
 	[VCM_KIND_PHYS] = "phys",
 	[VCM_KIND_USERPTR] = "userptr",
+	[VCM_KIND_CHUNK] = "handle pool chunk",
 };
 
 const char *vcm_kind_name(enum vcm_kind kind)

@@ -53,6 +53,7 @@ enum vcm_kind {
 	VCM_KIND_RES,
 	VCM_KIND_PHYS,
 	VCM_KIND_USERPTR,
+	VCM_KIND_CHUNK,		/* a chunk of a handle pool (pool.h): not a handle */
 	VCM_KIND_NR,
 };
 

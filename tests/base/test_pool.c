@@ -3,8 +3,12 @@
  * test_pool.c - the fixed-size object pool (base/pool.c): objects are
  * zeroed, distinct and aligned; a freed object is handed out again before
  * any new host memory; chunks grow as needed and all go back on release
- * (valgrind checks that nothing leaks).
+ * (valgrind checks that nothing leaks).  Handle pools: aligned chunks
+ * found by masking, object boundaries, the state words the registry
+ * writes, the walk over live objects, the extra words, and the chunks'
+ * registry entries (live, then remembered as released).
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -13,6 +17,7 @@
 #include <cmocka.h>
 
 #include "pool.h"
+#include "registry.h"
 
 struct obj {
 	uint64_t a;
@@ -110,6 +115,80 @@ static void test_take_not_cleared(void **state)
 	vcm_pool_release(&pool);
 }
 
+/* A kernel-sized object: 64 bytes, as struct vcm_mmu_res. */
+struct res64 {
+	uint64_t w[8];
+};
+
+#define HOBJS	(3 * 56)
+
+static void test_hpool_chunks_by_address(void **state)
+{
+	size_t bytes0 = vcm_hpool_bytes();
+	struct vcm_hpool pool;
+	struct res64 *o[HOBJS];
+	unsigned i, j;
+
+	(void)state;
+	vcm_hpool_init(&pool, sizeof(struct res64), VCM_KIND_RES);
+	for (i = 0; i < HOBJS; i++) {
+		struct vcm_hpool_chunk *c;
+		int idx;
+
+		o[i] = vcm_hpool_take(&pool);
+		assert_non_null(o[i]);
+		c = vcm_hpool_chunk_of(o[i]);
+		assert_int_equal((uintptr_t)c % VCM_HPOOL_CHUNK_BYTES, 0);
+		assert_int_equal((uintptr_t)o[i] % VCM_HPOOL_OBJ_ALIGN, 0);
+		assert_ptr_equal(c->pool, &pool);
+		assert_int_equal(vcm_reg_count(VCM_KIND_CHUNK) > 0, 1);
+		idx = vcm_hpool_index(c, o[i]);
+		assert_true(idx >= 0);
+		assert_ptr_equal(vcm_hpool_obj(c, (unsigned)idx), o[i]);
+		/* inside an object, or the header: no object starts there */
+		assert_int_equal(vcm_hpool_index(c, (char *)o[i] + 8), -1);
+		assert_int_equal(vcm_hpool_index(c, (char *)o[i] + 63), -1);
+		assert_int_equal(vcm_hpool_index(c, c), -1);
+		assert_int_equal(vcm_hpool_state(c, (unsigned)idx), 0);	/* never a handle */
+		memset(o[i], 0xA5, sizeof(*o[i]));	/* the whole object is ours */
+	}
+	for (i = 0; i < HOBJS; i++)
+		for (j = i + 1; j < HOBJS; j++)
+			assert_true((char *)o[i] + sizeof(struct res64) <= (char *)o[j] ||
+				    (char *)o[j] + sizeof(struct res64) <= (char *)o[i]);
+	/* 4 KiB chunks of 56 objects: the host memory pool.h promises */
+	assert_int_equal(vcm_hpool_chunk_of(o[0])->nobjs, 56);
+	assert_int_equal(vcm_hpool_bytes() - bytes0, 3 * VCM_HPOOL_CHUNK_BYTES);
+	vcm_hpool_free(&pool, o[5]);
+	assert_ptr_equal(vcm_hpool_take(&pool), o[5]);	/* last freed first */
+	vcm_hpool_release(&pool);
+	assert_int_equal(vcm_hpool_bytes(), bytes0);
+}
+
+static void test_hpool_extra_words(void **state)
+{
+	size_t bytes0 = vcm_hpool_bytes();
+	struct vcm_hpool pool;
+	struct res64 *a, *b;
+
+	(void)state;
+	vcm_hpool_init(&pool, sizeof(struct res64), VCM_KIND_RES);
+	a = vcm_hpool_take(&pool);
+	b = vcm_hpool_take(&pool);
+	assert_int_equal(vcm_hpool_set_extra(a, 0), 0);
+	assert_null(atomic_load(&vcm_hpool_chunk_of(a)->extra));	/* 0 costs nothing */
+	assert_int_equal(vcm_hpool_bytes() - bytes0, VCM_HPOOL_CHUNK_BYTES);
+	assert_int_equal(vcm_hpool_set_extra(b, 7), 0);
+	assert_int_equal(vcm_hpool_extra(b), 7);
+	assert_int_equal(vcm_hpool_extra(a), 0);
+	assert_int_equal(vcm_hpool_set_extra(a, 1ULL << 40), 0);
+	assert_int_equal(vcm_hpool_extra(a), 1ULL << 40);
+	assert_int_equal(vcm_hpool_bytes() - bytes0,
+			 VCM_HPOOL_CHUNK_BYTES + 56 * sizeof(uint64_t));
+	vcm_hpool_release(&pool);
+	assert_int_equal(vcm_hpool_bytes(), bytes0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -117,6 +196,8 @@ int main(void)
 		cmocka_unit_test(test_free_reuses_before_growing),
 		cmocka_unit_test(test_tiny_objects_hold_the_link),
 		cmocka_unit_test(test_take_not_cleared),
+		cmocka_unit_test(test_hpool_chunks_by_address),
+		cmocka_unit_test(test_hpool_extra_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
