@@ -28,7 +28,11 @@
 struct vcm_reg_table *_Atomic vcm_reg_table;
 
 __thread struct vcm_reg_seen vcm_reg_seen[VCM_KIND_NR] __attribute__((tls_model("initial-exec")));
+__thread struct vcm_reg_chunks_seen vcm_reg_chunks_seen __attribute__((tls_model("initial-exec")));
 _Atomic uint64_t vcm_reg_releases[VCM_KIND_NR] = { [0 ... VCM_KIND_NR - 1] = 1 };
+/* The id of the next handle, entry or pooled (atomic: a pooled one takes it without the lock). */
+_Atomic uint64_t vcm_reg_next_id = 1;
+__thread struct vcm_reg_creator_seen vcm_reg_last_creator __attribute__((tls_model("initial-exec")));
 
 /* A handle released recently (key 0: forgotten since, a hole in the ring). */
 struct released {
@@ -39,7 +43,7 @@ struct released {
 /*
  * The writers' state (the lock is a leaf: nothing is called under it).
  * @live: live entries (all the table holds).
- * @next_id: the id of the next entry.
+ * @chunks: of them, the chunks of handle pools (not handles).
  * @ring, @ring_head, @ring_len: the last releases, oldest at @ring_head.
  * @index: open addressing over @ring (position + 1; 0: empty), by key.
  * @creators: the functions that made entries (the creator index of a
@@ -49,13 +53,13 @@ struct released {
 static struct {
 	vcm_spinlock_t lock;
 	uint64_t live;
-	uint64_t next_id;
+	uint64_t chunks;
 	struct released ring[VCM_REG_RELEASED_KEEP];
 	unsigned ring_head, ring_len;
 	uint16_t index[REL_INDEX_SLOTS];
 	const char *creators[VCM_REG_CREATORS];
 	unsigned ncreators, last_creator;
-} reg = { .next_id = 1, .creators = { "a function (the registry's table of creators was full)" } };
+} reg = { .creators = { "a function (the registry's table of creators was full)" } };
 
 static const char *const kind_names[VCM_KIND_NR] = {
 	[VCM_KIND_NONE] = "object",
@@ -134,6 +138,12 @@ static uint64_t creator_index(const char *creator)
 	}
 	reg.last_creator = i;
 	return i;
+}
+
+/* The id of a new handle. */
+static inline uint64_t new_id(void)
+{
+	return atomic_fetch_add_explicit(&vcm_reg_next_id, 1, memory_order_relaxed);
 }
 
 /*
@@ -361,6 +371,194 @@ static void rel_remember(uintptr_t key, uint64_t meta)
 	reg.index[i] = (uint16_t)(pos + 1);
 }
 
+/* Forget the releases of addresses in [@base, @base + @bytes): a chunk's memory now. */
+static void rel_forget_range(uintptr_t base, uintptr_t bytes)
+{
+	unsigned i;
+
+	for (i = 0; i < VCM_REG_RELEASED_KEEP; i++)
+		if (reg.ring[i].key - base < bytes)
+			rel_forget(reg.ring[i].key);
+}
+
+/* ---- pooled handles: the state words of live chunks ---- */
+
+/*
+ * The live chunk @h lies in, without the lock: the thread's memory, else
+ * the lock-free read of the table (then remembered); NULL if neither
+ * finds it (not pooled, or a read that raced with a writer).
+ */
+static const struct vcm_hpool_chunk *chunk_unlocked(const void *h)
+{
+	const struct vcm_hpool_chunk *c = vcm_reg_chunk_remembered(h);
+	uint64_t releases = atomic_load_explicit(&vcm_reg_releases[VCM_KIND_CHUNK],
+						 memory_order_acquire);
+	uint64_t meta;
+
+	if (c)
+		return c;
+	c = vcm_hpool_chunk_of(h);
+	if (!vcm_reg_read_fast((uintptr_t)c, &meta, NULL) || meta_kind(meta) != VCM_KIND_CHUNK)
+		return NULL;
+	vcm_reg_chunk_remember(c, releases);
+	return c;
+}
+
+/* The live chunk @h lies in, or NULL (lock held). */
+static const struct vcm_hpool_chunk *chunk_locked(const void *h)
+{
+	const struct vcm_hpool_chunk *c = vcm_hpool_chunk_of(h);
+
+	return find_live(c, VCM_KIND_CHUNK) >= 0 ? c : NULL;
+}
+
+/*
+ * The state word of pooled @h (0: no object starts there, or it was never
+ * handed out), and whether @h lies in a live chunk at all (lock held).
+ */
+static bool pooled_state_locked(const void *h, uint64_t *state)
+{
+	const struct vcm_hpool_chunk *c = chunk_locked(h);
+	int i;
+
+	*state = 0;
+	if (!c)
+		return false;
+	i = vcm_hpool_index(c, h);
+	if (i >= 0)
+		*state = vcm_hpool_state(c, (unsigned)i);
+	return true;
+}
+
+/* True if @h lies in a chunk released recently (lock held). */
+static bool in_released_chunk(const void *h)
+{
+	const struct released *r = rel_find((uintptr_t)vcm_hpool_chunk_of(h));
+
+	return r && meta_kind(r->meta) == VCM_KIND_CHUNK;
+}
+
+/*
+ * The state word of pooled @h without the lock (0: no object starts there,
+ * or it was never handed out); false if @h's chunk is not found so.
+ */
+static bool pooled_state_unlocked(const void *h, uint64_t *state)
+{
+	const struct vcm_hpool_chunk *c = chunk_unlocked(h);
+	int i;
+
+	*state = 0;
+	if (!c)
+		return false;
+	i = vcm_hpool_index(c, h);
+	if (i >= 0)
+		*state = vcm_hpool_state(c, (unsigned)i);
+	return true;
+}
+
+/* The entry of live pooled @h, from its state word. */
+static void pooled_info(const void *h, uint64_t state, struct vcm_handle_info *info)
+{
+	*info = (struct vcm_handle_info){ .handle = h, .kind = meta_kind(state),
+					  .id = meta_id(state), .creator = meta_creator(state) };
+}
+
+void vcm_reg_pooled_stale(const void *h, enum vcm_kind kind, uint64_t old, const char *creator)
+{
+	vcm_warn("%s: %s %p (#%llu) was handed out again without being released; forgotten",
+		 creator, vcm_kind_name(kind), h, (unsigned long long)meta_id(old));
+}
+
+uint64_t vcm_reg_creator_slow(const char *creator)
+{
+	reg_lock();
+	vcm_reg_last_creator.index = creator_index(creator);
+	reg_unlock();
+	vcm_reg_last_creator.creator = creator;
+	return vcm_reg_last_creator.index;
+}
+
+/* Live objects of @kind (VCM_KIND_NONE: any) in chunk @c; into @out if not NULL. */
+static size_t pooled_collect(const struct vcm_hpool_chunk *c, enum vcm_kind kind,
+			     struct vcm_handle_info *out)
+{
+	size_t n = 0;
+	unsigned i;
+
+	for (i = 0; i < c->nobjs; i++) {
+		uint64_t state = vcm_hpool_state(c, i);
+
+		if (!vcm_hpool_state_live(state) ||
+		    (kind != VCM_KIND_NONE && meta_kind(state) != kind))
+			continue;
+		if (out)
+			pooled_info(vcm_hpool_obj(c, i), state, &out[n]);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Live handles of @kind (VCM_KIND_NONE: any), entries and pooled; copied
+ * into @out if not NULL (lock held).
+ */
+static size_t collect_locked(enum vcm_kind kind, struct vcm_handle_info *out)
+{
+	struct vcm_reg_table *t = table();
+	size_t n = 0;
+	uint64_t i;
+
+	for (i = 0; t && i <= t->mask; i++) {
+		enum vcm_kind k = meta_kind(slot_meta(&t->slots[i]));
+
+		if (!slot_key(&t->slots[i]))
+			continue;
+		if (k == VCM_KIND_CHUNK && kind != VCM_KIND_CHUNK)
+			n += pooled_collect((const void *)slot_key(&t->slots[i]), kind,
+					    out ? out + n : NULL);
+		else if (kind == VCM_KIND_NONE || k == kind) {
+			if (out)
+				info_of(t, i, &out[n]);
+			n++;
+		}
+	}
+	return n;
+}
+
+bool vcm_reg_live_slow(const void *h, enum vcm_kind kind, uint64_t releases, void **priv)
+{
+	uint64_t chunk_releases = atomic_load_explicit(&vcm_reg_releases[VCM_KIND_CHUNK],
+						       memory_order_acquire);
+	const struct vcm_hpool_chunk *c;
+	void *p = NULL;
+	bool live;
+	int64_t i;
+
+	if (vcm_is_err_or_null(h))
+		return false;
+	c = chunk_unlocked(h);
+	if (c) {
+		live = vcm_reg_pooled_live(c, h, kind);
+	} else {
+		reg_lock();
+		i = find_live(h, kind);
+		live = i >= 0;
+		if (live)
+			p = atomic_load_explicit(&table()->slots[i].priv, memory_order_relaxed);
+		else if ((c = chunk_locked(h)))
+			live = vcm_reg_pooled_live(c, h, kind);
+		reg_unlock();
+		if (c)
+			vcm_reg_chunk_remember(c, chunk_releases);
+		else if (live)
+			vcm_reg_seen[kind] = (struct vcm_reg_seen){ .h = h, .releases = releases,
+								    .priv = p };
+	}
+	if (priv)
+		*priv = p;
+	return live;
+}
+
 /* ---- the interface ---- */
 
 /*
@@ -381,10 +579,11 @@ static uint64_t probe_locked(struct vcm_reg_table *t, uintptr_t key, bool *found
 	}
 }
 
-int vcm_reg_add(const void *h, enum vcm_kind kind, void *priv, const char *creator)
+int vcm_reg_add_slow(const void *h, enum vcm_kind kind, void *priv, const char *creator)
 {
 	uintptr_t key = (uintptr_t)h;
 	struct vcm_handle_info stale = { 0 };
+	const struct vcm_hpool_chunk *c;
 	struct vcm_reg_table *t;
 	bool found;
 	uint64_t i;
@@ -392,8 +591,17 @@ int vcm_reg_add(const void *h, enum vcm_kind kind, void *priv, const char *creat
 
 	if (!key || kind <= VCM_KIND_NONE || kind >= VCM_KIND_NR)
 		return -EINVAL;
+	/* an object of a live chunk: its state word, no entry */
+	if (kind != VCM_KIND_CHUNK && (c = chunk_unlocked(h)))
+		return vcm_reg_pooled_add(c, h, kind, creator);
 	reg_lock();
+	if (kind != VCM_KIND_CHUNK && (c = chunk_locked(h))) {
+		reg_unlock();
+		return vcm_reg_pooled_add(c, h, kind, creator);
+	}
 	rel_forget(key);
+	if (kind == VCM_KIND_CHUNK)	/* its addresses are its objects' now */
+		rel_forget_range(key, VCM_HPOOL_CHUNK_BYTES);
 	ret = reserve_slot();
 	if (!ret) {
 		t = table();
@@ -403,7 +611,9 @@ int vcm_reg_add(const void *h, enum vcm_kind kind, void *priv, const char *creat
 			info_of(t, i, &stale);
 		else
 			reg.live++;
-		slot_fill(t, i, key, reg.next_id++ << VCM_REG_ID_SHIFT |
+		if (!found && kind == VCM_KIND_CHUNK)
+			reg.chunks++;
+		slot_fill(t, i, key, new_id() << VCM_REG_ID_SHIFT |
 			  creator_index(creator) << VCM_REG_CREATOR_SHIFT | kind, priv);
 		if (found)
 			releases_bump(stale.kind);
@@ -428,15 +638,20 @@ int vcm_reg_del(const void *h, enum vcm_kind kind)
 	return vcm_reg_take(h, kind, NULL);
 }
 
-int vcm_reg_take(const void *h, enum vcm_kind kind, void **priv)
+int vcm_reg_take_slow(const void *h, enum vcm_kind kind, void **priv)
 {
+	const struct vcm_hpool_chunk *c;
 	struct vcm_reg_table *t;
 	uint64_t meta;
 	int64_t i;
 	int ret = -ENOENT;
 
+	if (kind != VCM_KIND_CHUNK && (c = chunk_unlocked(h)))
+		return vcm_reg_pooled_take(c, h, kind, priv);
 	reg_lock();
 	i = find_live(h, kind);
+	if (i < 0 && kind != VCM_KIND_CHUNK && (c = chunk_locked(h)))
+		ret = vcm_reg_pooled_take(c, h, kind, priv);
 	if (i >= 0) {
 		t = table();
 		if (priv)
@@ -446,6 +661,7 @@ int vcm_reg_take(const void *h, enum vcm_kind kind, void **priv)
 		remove_at(t, (uint64_t)i);
 		releases_bump(meta_kind(meta));
 		reg.live--;
+		reg.chunks -= meta_kind(meta) == VCM_KIND_CHUNK;
 		ret = 0;
 	}
 	reg_unlock();
@@ -468,10 +684,14 @@ bool vcm_reg_get_locked(const void *h, enum vcm_kind kind, void **priv)
 
 bool vcm_reg_was_released(const void *h)
 {
+	uint64_t state;
 	bool released;
 
 	reg_lock();
-	released = rel_find((uintptr_t)h) != NULL;
+	if (pooled_state_locked(h, &state))
+		released = state & VCM_HPOOL_RELEASED;
+	else
+		released = rel_find((uintptr_t)h) || in_released_chunk(h);
 	reg_unlock();
 	return released;
 }
@@ -480,7 +700,8 @@ void vcm_reg_report(const void *h, enum vcm_kind kind, const char *fn)
 {
 	struct vcm_handle_info info = { 0 };
 	const struct released *r;
-	bool live = false, released = false;
+	bool live = false, released = false, pool_gone = false;
+	uint64_t state;
 	int64_t i;
 
 	if (vcm_is_err_or_null(h))
@@ -490,15 +711,24 @@ void vcm_reg_report(const void *h, enum vcm_kind kind, const char *fn)
 	if (i >= 0) {
 		info_of(table(), (uint64_t)i, &info);
 		live = true;
+	} else if (pooled_state_locked(h, &state)) {
+		pooled_info(h, state & ~VCM_HPOOL_RELEASED, &info);
+		live = vcm_hpool_state_live(state);
+		released = state & VCM_HPOOL_RELEASED;
 	} else if ((r = rel_find((uintptr_t)h))) {
 		info.kind = meta_kind(r->meta);
 		info.id = meta_id(r->meta);
 		info.creator = meta_creator(r->meta);
 		released = true;
+	} else {
+		pool_gone = in_released_chunk(h);
 	}
 	reg_unlock();
 
-	if (released)
+	if (pool_gone)
+		vcm_warn("%s: %s %p was released already (with its context); ignored", fn,
+			 vcm_kind_name(kind), h);
+	else if (released)
 		vcm_warn("%s: %s %p (#%llu, made by %s) was released already; ignored", fn,
 			 vcm_kind_name(info.kind), h, (unsigned long long)info.id, info.creator);
 	else if (live)
@@ -531,12 +761,14 @@ uint64_t vcm_reg_id_any(const void *h)
 	uint64_t meta = 0;
 	int64_t i;
 
-	if (vcm_reg_read_fast((uintptr_t)h, &meta, NULL))
+	if (vcm_reg_read_fast((uintptr_t)h, &meta, NULL) || pooled_state_unlocked(h, &meta))
 		return meta_id(meta);
 	reg_lock();
 	i = find_locked((uintptr_t)h);
 	if (i >= 0)
 		meta = slot_meta(&table()->slots[i]);
+	else if (pooled_state_locked(h, &meta))
+		;	/* live or released, or 0 */
 	else if ((r = rel_find((uintptr_t)h)))
 		meta = r->meta;
 	reg_unlock();
@@ -548,40 +780,52 @@ uint64_t vcm_reg_id(const void *h, enum vcm_kind kind)
 	uint64_t meta = 0;
 	int64_t i;
 
-	/* The id is in what the lock-free read gives. */
+	/* The id is in what the lock-free read gives (a pooled one's: its state word). */
 	if (vcm_reg_read_fast((uintptr_t)h, &meta, NULL) && meta_kind(meta) == kind)
 		return meta_id(meta);
+	if (pooled_state_unlocked(h, &meta))
+		return meta_kind(meta) == kind ? meta_id(meta) : 0;
 	reg_lock();
 	i = find_live(h, kind);
-	meta = i >= 0 ? slot_meta(&table()->slots[i]) : 0;
+	if (i >= 0)
+		meta = slot_meta(&table()->slots[i]);
+	else if (!pooled_state_locked(h, &meta) || meta_kind(meta) != kind)
+		meta = 0;	/* not live (a pooled one: released, or not of @kind) */
 	reg_unlock();
 	return meta_id(meta);
 }
 
 int vcm_reg_info(const void *h, struct vcm_handle_info *info)
 {
+	uint64_t state = 0;
 	int64_t i;
 
 	reg_lock();
 	i = find_live(h, VCM_KIND_NONE);
 	if (i >= 0)
 		info_of(table(), (uint64_t)i, info);
+	else if (pooled_state_locked(h, &state) && vcm_hpool_state_live(state))
+		pooled_info(h, state, info);
 	reg_unlock();
-	return i >= 0 ? 0 : -ENOENT;
+	return i >= 0 || vcm_hpool_state_live(state) ? 0 : -ENOENT;
 }
 
 unsigned long vcm_reg_count(enum vcm_kind kind)
 {
-	struct vcm_reg_table *t;
-	unsigned long n = 0;
-	uint64_t i;
+	unsigned long n;
 
 	reg_lock();
-	t = table();
-	if (kind == VCM_KIND_NONE)
-		n = (unsigned long)reg.live;
-	for (i = 0; kind != VCM_KIND_NONE && t && i <= t->mask; i++)
-		n += slot_key(&t->slots[i]) && meta_kind(slot_meta(&t->slots[i])) == kind;
+	n = (unsigned long)collect_locked(kind, NULL);
+	reg_unlock();
+	return n;
+}
+
+unsigned long vcm_reg_entries(void)
+{
+	unsigned long n;
+
+	reg_lock();
+	n = (unsigned long)reg.live;
 	reg_unlock();
 	return n;
 }
@@ -596,16 +840,14 @@ static int by_id(const void *a, const void *b)
 int vcm_reg_for_each(int (*fn)(const struct vcm_handle_info *info, void *arg), void *arg)
 {
 	struct vcm_handle_info *all;
-	struct vcm_reg_table *t;
-	size_t n = 0, i;
+	size_t n, i;
 	int ret = 0;
 
 	reg_lock();
-	t = table();
-	all = vcm_malloc((reg.live ? reg.live : 1) * sizeof(*all));
-	for (i = 0; all && t && i <= t->mask; i++)
-		if (slot_key(&t->slots[i]))
-			info_of(t, i, &all[n++]);
+	n = collect_locked(VCM_KIND_NONE, NULL);
+	all = vcm_malloc((n ? n : 1) * sizeof(*all));
+	if (all)
+		n = collect_locked(VCM_KIND_NONE, all);
 	reg_unlock();
 	if (!all)
 		return -ENOMEM;

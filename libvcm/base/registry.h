@@ -34,6 +34,22 @@
  * remembers the last live handle it found of each kind, valid while no
  * handle of that kind is released (struct vcm_reg_seen): a driver that
  * calls into one page table per page pays one compare for its check.
+ *
+ * Pooled handles (the MMU wrapper's reservations) have no entry of their
+ * own: they are objects of a handle pool's chunks (pool.h), and the table
+ * holds one entry per chunk (VCM_KIND_CHUNK, not a handle).  Their check:
+ * the address masked to its chunk, confirmed live by the thread's memory
+ * of the chunks it found (struct vcm_reg_chunks_seen, valid while no chunk
+ * leaves) or by the table, never read before; then the object boundary
+ * and the object's state word in the chunk, which holds what a slot's meta
+ * word holds (id, creator, kind) and a released flag.  Made and released
+ * by their pool's owner, without the writers' lock (ids come from one
+ * atomic counter shared with the entries).  A released one is reported
+ * from its state word until the object is handed out again; a chunk that
+ * goes (its context destroyed) is remembered with the released handles,
+ * so its objects are still reported as released.  The same functions
+ * answer for both: callers do not tell them apart, except that a pooled
+ * handle has no private pointer (NULL).
  */
 #ifndef LIBVCM_REGISTRY_H
 #define LIBVCM_REGISTRY_H
@@ -43,6 +59,7 @@
 #include <stdint.h>
 
 #include "internal.h"
+#include "pool.h"
 
 enum vcm_kind {
 	VCM_KIND_NONE,
@@ -60,8 +77,12 @@ enum vcm_kind {
 /* Releases remembered, to tell "released" from "never made". */
 #define VCM_REG_RELEASED_KEEP	512
 
-/* meta = id << VCM_REG_ID_SHIFT | creator << VCM_REG_CREATOR_SHIFT | kind */
-#define VCM_REG_KIND_MASK	0xFFULL
+/*
+ * meta = id << VCM_REG_ID_SHIFT | creator << VCM_REG_CREATOR_SHIFT | kind,
+ * in a slot and in a pooled handle's state word (where a released one has
+ * VCM_HPOOL_RELEASED in its kind byte).
+ */
+#define VCM_REG_KIND_MASK	VCM_HPOOL_KIND_MASK
 #define VCM_REG_CREATOR_SHIFT	8
 #define VCM_REG_CREATORS	256	/* index 0: one the table had no room for */
 #define VCM_REG_ID_SHIFT	16
@@ -138,8 +159,9 @@ static inline bool vcm_reg_read_fast(uintptr_t key, uint64_t *meta, void **priv)
 bool vcm_reg_get_locked(const void *h, enum vcm_kind kind, void **priv);
 
 /*
- * vcm_reg_get() - true if @h is a live handle of @kind; *@priv (if not
- * NULL) gets its private pointer.  No warning.
+ * vcm_reg_get() - true if @h is a live handle of @kind with an entry of its
+ * own (not a pooled one); *@priv (if not NULL) gets its private pointer.
+ * No warning.
  */
 static inline bool vcm_reg_get(const void *h, enum vcm_kind kind, void **priv)
 {
@@ -203,18 +225,92 @@ static inline bool vcm_reg_remembered(const void *h, enum vcm_kind kind, uint64_
 	return vcm_reg_seen_matches(&vcm_reg_seen[kind], h, releases);
 }
 
+/* ---- pooled handles: the registry knows their chunks (pool.h) ---- */
+
 /*
- * vcm_reg_live() when the thread's memory does not answer: look it up (and
- * remember it, with its private pointer, which *@priv gets if not NULL).
+ * The chunks this thread found live, direct-mapped by address, valid while
+ * no chunk leaves (@releases: the count of VCM_KIND_CHUNK when they were
+ * found; the rule of struct vcm_reg_seen): a driver's handles lie in a
+ * few dozen chunks, and checking one costs a compare.
+ */
+#define VCM_REG_CHUNKS_SEEN	64
+
+struct vcm_reg_chunks_seen {
+	uint64_t releases;
+	const void *chunk[VCM_REG_CHUNKS_SEEN];
+};
+
+extern __thread struct vcm_reg_chunks_seen vcm_reg_chunks_seen
+	__attribute__((tls_model("initial-exec")));
+
+static inline unsigned vcm_reg_chunk_slot(const void *c)
+{
+	return (unsigned)((uintptr_t)c >> VCM_HPOOL_CHUNK_SHIFT) % VCM_REG_CHUNKS_SEEN;
+}
+
+/* The chunk @h would lie in, if this thread remembers it as a live chunk; else NULL. */
+static inline const struct vcm_hpool_chunk *vcm_reg_chunk_remembered(const void *h)
+{
+	const struct vcm_hpool_chunk *c = vcm_hpool_chunk_of(h);
+	const struct vcm_reg_chunks_seen *s = &vcm_reg_chunks_seen;
+	uint64_t releases = atomic_load_explicit(&vcm_reg_releases[VCM_KIND_CHUNK],
+						 memory_order_acquire);
+
+	return (((uintptr_t)s->chunk[vcm_reg_chunk_slot(c)] ^ (uintptr_t)c) |
+		(s->releases ^ releases)) == 0 ? c : NULL;
+}
+
+/* Remember live chunk @c, found with @releases the count of VCM_KIND_CHUNK. */
+static inline void vcm_reg_chunk_remember(const void *c, uint64_t releases)
+{
+	struct vcm_reg_chunks_seen *s = &vcm_reg_chunks_seen;
+
+	if (s->releases != releases)
+		*s = (struct vcm_reg_chunks_seen){ .releases = releases };
+	s->chunk[vcm_reg_chunk_slot(c)] = c;
+}
+
+/* True if @h is a live object of @kind in live chunk @c. */
+static inline bool vcm_reg_pooled_live(const struct vcm_hpool_chunk *c, const void *h,
+				       enum vcm_kind kind)
+{
+	int i = vcm_hpool_index(c, h);
+
+	return i >= 0 && (vcm_hpool_state(c, (unsigned)i) & VCM_REG_KIND_MASK) == kind;
+}
+
+/*
+ * The rest of vcm_reg_live_lookup(): the chunk of @h looked up (and
+ * remembered), else @h under the writers' lock.
+ */
+bool vcm_reg_live_slow(const void *h, enum vcm_kind kind, uint64_t releases, void **priv);
+
+/*
+ * vcm_reg_live() when the thread's memory of @h does not answer: the
+ * chunk it remembers (a pooled handle: its state word), else the
+ * lock-free read of the table (remembered, with its private pointer,
+ * which *@priv gets if not NULL), else vcm_reg_live_slow().  A pooled
+ * handle's private pointer is NULL.
  */
 static inline bool vcm_reg_live_lookup(const void *h, enum vcm_kind kind, uint64_t releases,
 				       void **priv)
 {
-	if (!vcm_reg_lookup_into(&vcm_reg_seen[kind], h, kind, releases))
-		return false;
-	if (priv)
-		*priv = vcm_reg_seen[kind].priv;
-	return true;
+	const struct vcm_hpool_chunk *c = vcm_reg_chunk_remembered(h);
+	uint64_t meta;
+	void *p;
+
+	if (c) {
+		if (priv)
+			*priv = NULL;
+		return vcm_reg_pooled_live(c, h, kind);
+	}
+	if (vcm_reg_read_fast((uintptr_t)h, &meta, &p) && (meta & VCM_REG_KIND_MASK) == kind) {
+		vcm_reg_seen[kind] = (struct vcm_reg_seen){ .h = h, .releases = releases, .priv = p };
+		if (priv)
+			*priv = p;
+		return true;
+	}
+	return vcm_reg_live_slow(h, kind, releases, priv);
 }
 
 /*
@@ -249,8 +345,8 @@ static inline bool vcm_reg_get_live(const void *h, enum vcm_kind kind, void **pr
 
 /*
  * vcm_reg_live_fast() - vcm_reg_live() without calls, for hot paths that
- * keep every call out of line: the thread's memory, else the lock-free
- * read of the table.  True if @h is a live handle of @kind; false if that
+ * keep every call out of line: the thread's memory (of @h, or of its
+ * chunk), else the lock-free read of the table.  True if @h is a live handle of @kind; false if that
  * cannot tell (ask vcm_handle_ok(), which also fills the thread's memory).
  */
 static inline bool vcm_reg_live_fast(const void *h, enum vcm_kind kind)
@@ -258,8 +354,13 @@ static inline bool vcm_reg_live_fast(const void *h, enum vcm_kind kind)
 	uint64_t releases = atomic_load_explicit(&vcm_reg_releases[kind], memory_order_acquire);
 	uint64_t meta;
 
+	const struct vcm_hpool_chunk *c;
+
 	if (vcm_reg_remembered(h, kind, releases))
 		return true;
+	c = vcm_reg_chunk_remembered(h);
+	if (c)
+		return vcm_reg_pooled_live(c, h, kind);
 	return vcm_reg_read_fast((uintptr_t)h, &meta, NULL) && (meta & VCM_REG_KIND_MASK) == kind;
 }
 
@@ -269,7 +370,8 @@ static inline bool vcm_reg_live_fast(const void *h, enum vcm_kind kind)
  * that asks more than "live" in one check, e.g. "a live System MMU whose
  * hit counter this thread owns": the caller fills it only when the rest
  * holds.  The rule of the thread's memory above applies: it tells while
- * no handle of the kind leaves.
+ * no handle of the kind leaves.  Only for kinds without pooled handles
+ * (the lookup asks the table's entries).
  *
  * vcm_reg_seen_in() - true if @seen remembers @h and no handle of @kind
  * left since.  vcm_reg_remember_in() - true if @h is a live handle of
@@ -309,23 +411,114 @@ static inline bool vcm_handle_ok(const void *h, enum vcm_kind kind, const char *
 	return false;
 }
 
+/* ---- pooled handles: made and released in their state words ---- */
+
+extern _Atomic uint64_t vcm_reg_next_id __attribute__((visibility("hidden")));
+
+/* The creator this thread entered last, and its index in the table of creators. */
+struct vcm_reg_creator_seen {
+	const char *creator;
+	uint64_t index;
+};
+
+extern __thread struct vcm_reg_creator_seen vcm_reg_last_creator
+	__attribute__((tls_model("initial-exec")));
+
+/* The index of @creator, entered if new (under the writers' lock), and remembered. */
+uint64_t vcm_reg_creator_slow(const char *creator);
+
+/* Warn that pooled @h was handed out again while live (its state word @old). */
+void vcm_reg_pooled_stale(const void *h, enum vcm_kind kind, uint64_t old, const char *creator);
+
+/*
+ * Mark object @h of live chunk @c live, as a new handle of @kind made by
+ * @creator: its id, creator and kind in its state word (release: a reader
+ * that sees it live sees the fields the caller set).  0, or -EINVAL if no
+ * object of @kind starts at @h.  The pool's owner is the one writer.
+ */
+static inline int vcm_reg_pooled_add(const struct vcm_hpool_chunk *c, const void *h,
+				     enum vcm_kind kind, const char *creator)
+{
+	int i = vcm_hpool_index(c, h);
+	uint64_t old, creator_index = vcm_reg_last_creator.index;
+
+	if (i < 0 || c->kind != kind)
+		return -EINVAL;
+	if (vcm_reg_last_creator.creator != creator)
+		creator_index = vcm_reg_creator_slow(creator);
+	old = atomic_load_explicit(&c->state[i], memory_order_relaxed);
+	atomic_store_explicit((_Atomic uint64_t *)&c->state[i],
+			      atomic_fetch_add_explicit(&vcm_reg_next_id, 1, memory_order_relaxed)
+			      << VCM_REG_ID_SHIFT | creator_index << VCM_REG_CREATOR_SHIFT | kind,
+			      memory_order_release);
+	if (vcm_hpool_state_live(old))
+		vcm_reg_pooled_stale(h, kind, old, creator);
+	return 0;
+}
+
+/*
+ * Mark live object @h of @kind of live chunk @c released (its id and
+ * creator stay for the reports); *@priv (if not NULL) gets NULL.  0, or
+ * -ENOENT if it was not live.  The pool's owner is the one writer.
+ */
+static inline int vcm_reg_pooled_take(const struct vcm_hpool_chunk *c, const void *h,
+				      enum vcm_kind kind, void **priv)
+{
+	int i = vcm_hpool_index(c, h);
+	uint64_t state = i < 0 ? 0 : atomic_load_explicit(&c->state[i], memory_order_relaxed);
+
+	if ((state & VCM_REG_KIND_MASK) != kind)
+		return -ENOENT;
+	atomic_store_explicit((_Atomic uint64_t *)&c->state[i], state | VCM_HPOOL_RELEASED,
+			      memory_order_release);
+	if (priv)
+		*priv = NULL;
+	return 0;
+}
+
+/* vcm_reg_add() when the thread does not remember @h's chunk. */
+int vcm_reg_add_slow(const void *h, enum vcm_kind kind, void *priv, const char *creator);
+
 /*
  * vcm_reg_add() - enter @h as a live handle of @kind made by @creator (a
- * string that lives for the process: the public function's __func__).
- * If @h is live already, its memory was freed behind libvcm's back and is
- * a new object now: the old entry is replaced, with a warning.  Returns 0,
- * -ENOMEM.
+ * string that lives for the process: the public function's __func__).  An
+ * object of a live chunk (a pooled handle) is marked live in its state
+ * word instead, and @priv is not kept.  If @h is live already, its memory
+ * was freed behind libvcm's back and is a new object now: the old entry is
+ * replaced, with a warning.  Returns 0, -ENOMEM (-EINVAL: a pointer into a
+ * chunk where no object of @kind starts).
  */
-int vcm_reg_add(const void *h, enum vcm_kind kind, void *priv, const char *creator);
+static inline int vcm_reg_add(const void *h, enum vcm_kind kind, void *priv, const char *creator)
+{
+	const struct vcm_hpool_chunk *c = vcm_reg_chunk_remembered(h);
+
+	if (c && kind != VCM_KIND_CHUNK)
+		return vcm_reg_pooled_add(c, h, kind, creator);
+	return vcm_reg_add_slow(h, kind, priv, creator);
+}
+
+/* vcm_reg_take() when the thread does not remember @h's chunk. */
+int vcm_reg_take_slow(const void *h, enum vcm_kind kind, void **priv);
 
 /*
- * vcm_reg_del() - take @h out (remembered as released).  Returns 0, or
- * -ENOENT if it was not a live handle of @kind.
+ * vcm_reg_take() - vcm_reg_del() that gives the entry's private pointer
+ * (if @priv not NULL; NULL for a pooled handle).
+ */
+static inline int vcm_reg_take(const void *h, enum vcm_kind kind, void **priv)
+{
+	const struct vcm_hpool_chunk *c = vcm_reg_chunk_remembered(h);
+
+	if (c && kind != VCM_KIND_CHUNK)
+		return vcm_reg_pooled_take(c, h, kind, priv);
+	return vcm_reg_take_slow(h, kind, priv);
+}
+
+/*
+ * vcm_reg_del() - take @h out (remembered as released; a pooled handle:
+ * marked released in its state word).  Returns 0, or -ENOENT if it was not
+ * a live handle of @kind.
  */
 int vcm_reg_del(const void *h, enum vcm_kind kind);
-
-/* vcm_reg_del() that gives the entry's private pointer (if @priv not NULL). */
-int vcm_reg_take(const void *h, enum vcm_kind kind, void **priv);
 
 /* Forget that @h was released (its memory is in use again). */
 void vcm_reg_forget(const void *h);
@@ -352,14 +545,20 @@ uint64_t vcm_reg_id_any(const void *h);
 int vcm_reg_info(const void *h, struct vcm_handle_info *info);
 
 /*
- * vcm_reg_for_each() - call @fn on a copy of every live entry, oldest
- * first, with no lock held (@fn may call into the library).  Stops at the
+ * vcm_reg_for_each() - call @fn on a copy of every live handle (pooled
+ * ones included, chunks not), oldest first, with no lock held (@fn may call into the library).  Stops at the
  * first non-zero return and returns it; -ENOMEM if no copy could be made.
  */
 int vcm_reg_for_each(int (*fn)(const struct vcm_handle_info *info, void *arg), void *arg);
 
-/* Live entries (of @kind; VCM_KIND_NONE: of every kind). */
+/*
+ * Live handles of @kind (VCM_KIND_NONE: of every kind), pooled ones
+ * included; VCM_KIND_CHUNK: the chunks of handle pools.
+ */
 unsigned long vcm_reg_count(enum vcm_kind kind);
+
+/* Entries in the table: handles with an entry of their own, and chunks. */
+unsigned long vcm_reg_entries(void);
 
 /* "SoC", "System MMU", ... */
 const char *vcm_kind_name(enum vcm_kind kind);

@@ -165,6 +165,75 @@ static void test_hpool_chunks_by_address(void **state)
 	assert_int_equal(vcm_hpool_bytes(), bytes0);
 }
 
+/* Count the walk's objects, checking each is one of @live. */
+static unsigned walk(const struct vcm_hpool *pool, struct res64 **live, unsigned n)
+{
+	struct vcm_hpool_iter it = { 0 };
+	unsigned seen = 0, i;
+	void *obj;
+
+	while ((obj = vcm_hpool_next_live(pool, &it))) {
+		for (i = 0; i < n && live[i] != obj; i++)
+			;
+		assert_true(i < n);
+		seen++;
+	}
+	return seen;
+}
+
+static void test_hpool_handles(void **state)
+{
+	unsigned long count0 = vcm_reg_count(VCM_KIND_RES);
+	struct vcm_hpool pool;
+	struct res64 *o[HOBJS], *live[HOBJS];
+	struct vcm_handle_info info;
+	unsigned i, n = 0;
+	uint64_t id = 0;
+
+	(void)state;
+	vcm_hpool_init(&pool, sizeof(struct res64), VCM_KIND_RES);
+	for (i = 0; i < HOBJS; i++)
+		o[i] = vcm_hpool_take(&pool);
+	assert_int_equal(walk(&pool, NULL, 0), 0);
+	for (i = 0; i < HOBJS; i += 3) {
+		assert_false(vcm_reg_live(o[i], VCM_KIND_RES));
+		assert_int_equal(vcm_reg_add(o[i], VCM_KIND_RES, NULL, "maker"), 0);
+		assert_true(vcm_reg_live(o[i], VCM_KIND_RES));
+		assert_false(vcm_reg_live(o[i], VCM_KIND_PHYS));
+		assert_true(vcm_reg_id(o[i], VCM_KIND_RES) > id);	/* in creation order */
+		id = vcm_reg_id(o[i], VCM_KIND_RES);
+		live[n++] = o[i];
+	}
+	/* a pointer into a chunk where no object starts is no handle */
+	assert_int_equal(vcm_reg_add((char *)o[1] + 8, VCM_KIND_RES, NULL, "maker"), -EINVAL);
+	assert_false(vcm_reg_live((char *)o[0] + 8, VCM_KIND_RES));
+	assert_int_equal(walk(&pool, live, n), n);
+	assert_int_equal(vcm_reg_count(VCM_KIND_RES), count0 + n);
+	assert_int_equal(vcm_reg_info(o[0], &info), 0);
+	assert_int_equal(info.kind, VCM_KIND_RES);
+	assert_string_equal(info.creator, "maker");
+	assert_null(info.priv);
+
+	/* released: not live, told from never made, its id kept for reports */
+	id = vcm_reg_id(o[3], VCM_KIND_RES);
+	assert_int_equal(vcm_reg_del(o[3], VCM_KIND_RES), 0);
+	assert_int_equal(vcm_reg_del(o[3], VCM_KIND_RES), -ENOENT);
+	assert_false(vcm_reg_live(o[3], VCM_KIND_RES));
+	assert_true(vcm_reg_was_released(o[3]));
+	assert_false(vcm_reg_was_released(o[4]));	/* never made */
+	assert_int_equal(vcm_reg_id(o[3], VCM_KIND_RES), 0);
+	assert_int_equal(vcm_reg_id_any(o[3]), id);
+	assert_int_equal(vcm_reg_info(o[3], &info), -ENOENT);
+	assert_int_equal(walk(&pool, live, n), n - 1);
+	assert_int_equal(vcm_reg_count(VCM_KIND_RES), count0 + n - 1);
+
+	/* the pool goes: its handles are remembered as released, with it */
+	vcm_hpool_release(&pool);
+	assert_false(vcm_reg_live(o[0], VCM_KIND_RES));
+	assert_true(vcm_reg_was_released(o[0]));
+	assert_int_equal(vcm_reg_count(VCM_KIND_RES), count0);
+}
+
 static void test_hpool_extra_words(void **state)
 {
 	size_t bytes0 = vcm_hpool_bytes();
@@ -197,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_tiny_objects_hold_the_link),
 		cmocka_unit_test(test_take_not_cleared),
 		cmocka_unit_test(test_hpool_chunks_by_address),
+		cmocka_unit_test(test_hpool_handles),
 		cmocka_unit_test(test_hpool_extra_words),
 	};
 
