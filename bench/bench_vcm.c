@@ -235,17 +235,26 @@ static const struct allocator res_ops = { "vcm_reserve", res_alloc, res_free };
 static const struct allocator soc_ops = { "vcm_soc", soc_alloc, soc_free };
 
 /*
- * Host bytes per live reservation: the heap a fresh context takes for them,
- * and the share of the handle registry's table (internal, base/registry.h),
- * which every handle occupies and which the heap figure does not see (it
- * grows by doubling, was sized by the earlier replays and, being large, is
- * mmap()ed); the tables it replaced are kept until the process exits.
+ * Host bytes per live reservation, every byte that a fresh context takes
+ * for them:
+ * - the heap (mallinfo2's uordblks: malloc()ed blocks with their headers:
+ *   list nodes, the pools' chunks of a context without a handle pool, the
+ *   handle pools' extra words);
+ * - the chunks of the handle pools (base/pool.h), which are mmap()ed pages
+ *   that uordblks does not see: vcm_hpool_bytes(), exact;
+ * - the handle registry's table share (internal, base/registry.h), which
+ *   uordblks does not see either (it grows by doubling, was sized by the
+ *   earlier replays and, being large, is mmap()ed): the table's bytes per
+ *   entry times the entries the reservations added (one per reservation
+ *   that has an entry of its own, one per chunk of a handle pool); the
+ *   tables it replaced are kept until the process exits (shown apart).
  * Host allocations per timed op.
  */
 struct res_memory {
 	double heap_per_res;
-	double registry_per_res;	/* the current table / live handles */
-	double registry_old_per_res;	/* the replaced tables / live handles */
+	double pool_per_res;		/* handle pools' chunks */
+	double registry_per_res;	/* the current table's share */
+	double registry_old_per_res;	/* the replaced tables' share */
 	unsigned long allocs;
 };
 
@@ -258,15 +267,45 @@ static double registry_table_bytes(const struct vcm_reg_table *t)
 #endif
 }
 
-static void registry_share(struct res_memory *m)
+#ifdef VCM_HPOOL_CHUNK_SHIFT
+/* Entries in the registry's table, and the host bytes of the handle pools. */
+static double reg_entries(void)
+{
+	return (double)vcm_reg_entries();
+}
+
+static size_t pool_bytes(void)
+{
+	return vcm_hpool_bytes();
+}
+#else	/* a tree before handle pools (bench/compare.sh): an entry per handle */
+static double reg_entries(void)
+{
+	return (double)vcm_reg_count(VCM_KIND_NONE);
+}
+
+static size_t pool_bytes(void)
+{
+	return 0;
+}
+#endif
+
+/* The table's share of @added entries, per one of @nres reservations. */
+static void registry_share(struct res_memory *m, double added, uint32_t nres)
 {
 	const struct vcm_reg_table *t = atomic_load(&vcm_reg_table), *old;
-	double live = (double)vcm_reg_count(VCM_KIND_NONE);
+	double per_res = added / reg_entries() / nres;
 
-	m->registry_per_res = registry_table_bytes(t) / live;
+	m->registry_per_res = registry_table_bytes(t) * per_res;
 	m->registry_old_per_res = 0;
 	for (old = t->older; old; old = old->older)
-		m->registry_old_per_res += registry_table_bytes(old) / live;
+		m->registry_old_per_res += registry_table_bytes(old) * per_res;
+}
+
+/* Every host byte per live reservation (the replaced tables apart). */
+static double res_bytes(const struct res_memory *m)
+{
+	return m->heap_per_res + m->pool_per_res + m->registry_per_res;
 }
 
 static int mem_alloc(void *ctx, unsigned cls, uintptr_t *handle)
@@ -295,14 +334,16 @@ static void res_memory(const struct trace *t, struct vcm_soc *soc, enum placemen
 	uintptr_t *live = xmalloc(t->nprefill * sizeof(*live));
 	struct res_ctx fresh;
 	struct vcm *f = res_ctx_create(&fresh, soc, p);
-	size_t heap0 = heap_in_use();
+	size_t heap0 = heap_in_use(), pool0 = pool_bytes();
+	double entries0 = reg_entries();
 	uint32_t i;
 
 	for (i = 0; i < t->nprefill; i++)
 		if (mem_alloc(f, t->prefill[i], &live[i]))
 			bench_die(PROG, "vcm_reserve");
 	m->heap_per_res = (double)(heap_in_use() - heap0) / t->nprefill;
-	registry_share(m);
+	m->pool_per_res = (double)(pool_bytes() - pool0) / t->nprefill;
+	registry_share(m, reg_entries() - entries0, t->nprefill);
 	for (i = t->nprefill; i--;)
 		res_free(f, live[i], 0);
 	res_ctx_destroy(&fresh);
@@ -338,10 +379,10 @@ static void bench_reserve(struct vcm_soc *soc)
 		printf("    %7.1f ns/pair  %5.2fx the SoC page allocator%s\n", t_res[p],
 		       t_res[p] / t_soc, p == PLACE_BUDDY ? "  [start of round: 1.6-1.8x]" : "");
 		printf("    host memory per live reservation (fresh context, 512 MiB reserved): "
-		       "%.1f bytes = %.1f heap + %.1f the registry table's share (the tables "
-		       "it replaced, kept: %.1f more)\n", mem[p].heap_per_res +
-		       mem[p].registry_per_res, mem[p].heap_per_res, mem[p].registry_per_res,
-		       mem[p].registry_old_per_res);
+		       "%.1f bytes = %.1f heap + %.1f handle pool chunks + %.1f the registry "
+		       "table's share (the tables it replaced, kept: %.1f more)\n",
+		       res_bytes(&mem[p]), mem[p].heap_per_res, mem[p].pool_per_res,
+		       mem[p].registry_per_res, mem[p].registry_old_per_res);
 		printf("    host allocations in %u ops after a warm-up replay: %lu (beyond those "
 		       "of the same replay on the SoC page allocator)\n",
 		       TIMED_OPS + t.nprefill, mem[p].allocs);
@@ -353,9 +394,9 @@ static void bench_reserve(struct vcm_soc *soc)
 	bench_target("reserve/soc-pages", t_res[PLACE_BUDDY] / t_soc, 1, 1.1,
 		     "vcm_reserve + vcm_unreserve (buddy, vcm_iommu_create) / "
 		     "vcm_soc_alloc_pages + free_pages");
-	bench_target("reserve-heap-bytes",
-		     mem[PLACE_BUDDY].heap_per_res + mem[PLACE_BUDDY].registry_per_res, 1, 64,
-		     "host bytes per live reservation, buddy, registry share included (absolute)");
+	bench_target("reserve-heap-bytes", res_bytes(&mem[PLACE_BUDDY]), 1, 64,
+		     "host bytes per live reservation, buddy, pool chunks and registry share "
+		     "included (absolute)");
 	bench_target("reserve-mallocs",
 		     (double)(mem[PLACE_BUDDY].allocs > mem[PLACE_FIRSTFIT].allocs
 				      ? mem[PLACE_BUDDY].allocs : mem[PLACE_FIRSTFIT].allocs),

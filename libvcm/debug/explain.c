@@ -91,14 +91,14 @@ static void find_unmap_locked(struct vcm *vcm, vcm_addr_t dva, struct vcm_explai
 /* What the context's books say of @dva (its lock held). */
 static void books_locked(struct vcm *vcm, vcm_addr_t dva, struct vcm_explain *e)
 {
-	struct vcm_res_node *node;
+	struct vcm_res_iter it;
 	struct vcm_res *res;
 
 	e->active = vcm->activations.counter > 0;
 	e->owner = VCM_DVA_UNRESERVED;
 	if (dva < vcm->start || dva - vcm->start >= vcm->size)
 		e->owner = VCM_DVA_OUTSIDE_WINDOW;
-	vcm_core_for_each_res(res, node, vcm_core(vcm)) {
+	vcm_core_for_each_res(res, it, vcm_core(vcm)) {
 		if (dva < res->start || dva - res->start >= res->res_size)
 			continue;
 		e->res_start = res->start;
@@ -317,7 +317,7 @@ static void res_maps_pa(struct pa_search *s, struct vcm *vcm, const char *name,
 
 static int context_maps_pa(struct vcm *vcm, void *priv)
 {
-	struct vcm_res_node *node;
+	struct vcm_res_iter it;
 	struct pa_search *s = priv;
 	struct vcm_iommu_view info;
 	vcm_addr_t first = 0;
@@ -329,7 +329,7 @@ static int context_maps_pa(struct vcm *vcm, void *priv)
 		return 0;
 	vcm_debug_context_name(vcm, name, sizeof(name), &info);
 	vcm_lock(vcm);
-	vcm_core_for_each_res(res, node, vcm_core(vcm))
+	vcm_core_for_each_res(res, it, vcm_core(vcm))
 		if (res->phys)
 			res_maps_pa(s, vcm, name, res, &first);
 	vcm_unlock(vcm);
@@ -429,7 +429,7 @@ static void dump_hardware(FILE *out, const struct vcm_iommu_view *v)
 
 VCM_EXPORT void vcm_context_dump(struct vcm *vcm, FILE *out)
 {
-	struct vcm_res_node *node;
+	struct vcm_res_iter it;
 	struct vcm_pagesize_counts c;
 	struct vcm_iommu_view info;
 	struct vcm_res *res;
@@ -447,7 +447,7 @@ VCM_EXPORT void vcm_context_dump(struct vcm *vcm, FILE *out)
 	fprintf(out, "context %s: window 0x%llx+0x%llx, activations %d, %lu reservation(s)\n",
 		name, (unsigned long long)vcm->start, (unsigned long long)vcm->size,
 		vcm->activations.counter, vcm_core(vcm)->nres);
-	vcm_core_for_each_res(res, node, vcm_core(vcm))
+	vcm_core_for_each_res(res, it, vcm_core(vcm))
 		dump_res(out, res);
 	dump_history_locked(out, vcm_core(vcm));
 	vcm_unlock(vcm);

@@ -299,7 +299,7 @@ static void print_context(FILE *out, const struct vcm *vcm, const struct vcm_pag
 
 VCM_EXPORT int vcm_pagesize_report(struct vcm *vcm, struct vcm_pagesize_counts *c, FILE *out)
 {
-	struct vcm_res_node *node;
+	struct vcm_res_iter it;
 	struct vcm_pagesize_counts sum, one;
 	struct vcm_res *res;
 	int ret = check_context(vcm);
@@ -308,13 +308,13 @@ VCM_EXPORT int vcm_pagesize_report(struct vcm *vcm, struct vcm_pagesize_counts *
 		return ret;
 	memset(&sum, 0, sizeof(sum));
 	vcm_lock(vcm);
-	vcm_core_for_each_res(res, node, vcm_core(vcm)) {
+	vcm_core_for_each_res(res, it, vcm_core(vcm)) {
 		res_locked(res, &one, NULL);
 		counts_add(&sum, &one);
 	}
 	if (out) {
 		print_context(out, vcm, &sum);
-		vcm_core_for_each_res(res, node, vcm_core(vcm))
+		vcm_core_for_each_res(res, it, vcm_core(vcm))
 			res_locked(res, &one, out);
 	}
 	vcm_unlock(vcm);

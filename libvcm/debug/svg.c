@@ -138,7 +138,7 @@ static void draw_res(FILE *out, struct vcm *vcm, struct vcm_res *res, unsigned y
 
 static void draw_overview(FILE *out, struct vcm *vcm, unsigned y)
 {
-	struct vcm_res_node *node;
+	struct vcm_res_iter it;
 	struct vcm_res *res;
 
 	label(out, y, "window");
@@ -146,7 +146,7 @@ static void draw_overview(FILE *out, struct vcm *vcm, unsigned y)
 		"x=\"%d\" y=\"%u\" width=\"%d\" height=\"%u\" fill=\"#ffffff\" stroke=\"#000\"/>\n",
 		(unsigned long long)vcm->start, (unsigned long long)vcm->size, SVG_LEFT, y,
 		SVG_WIDTH, SVG_BAR);
-	vcm_core_for_each_res(res, node, vcm_core(vcm))
+	vcm_core_for_each_res(res, it, vcm_core(vcm))
 		fprintf(out, "<rect data-kind=\"overview\" data-start=\"0x%llx\" x=\"%.2f\" y=\"%u\" "
 			"width=\"%.2f\" height=\"%u\" fill=\"%s\"/>\n", (unsigned long long)res->start,
 			bar_x(res->start - vcm->start, vcm->size), y,
@@ -167,7 +167,7 @@ static void legend(FILE *out, unsigned y)
 
 VCM_EXPORT int vcm_svg_context(struct vcm *vcm, FILE *out)
 {
-	struct vcm_res_node *node;
+	struct vcm_res_iter it;
 	struct vcm_iommu_view info;
 	struct vcm_res *res;
 	unsigned rows, i = 0;
@@ -184,7 +184,7 @@ VCM_EXPORT int vcm_svg_context(struct vcm *vcm, FILE *out)
 		 (unsigned long long)vcm->start, (unsigned long long)vcm->size, vcm_core(vcm)->nres);
 	svg_open(out, rows + 1, title);
 	draw_overview(out, vcm, 36);
-	vcm_core_for_each_res(res, node, vcm_core(vcm)) {
+	vcm_core_for_each_res(res, it, vcm_core(vcm)) {
 		if (i == SVG_MAX_ROWS)
 			break;
 		draw_res(out, vcm, res, 36 + (++i) * SVG_ROW, paged);
@@ -233,7 +233,7 @@ static void owner_add(struct owners *ow, vcm_addr_t start, vcm_size_t size, cons
 
 static int collect_owners(struct vcm *vcm, void *priv)
 {
-	struct vcm_res_node *node;
+	struct vcm_res_iter it;
 	struct owners *ow = priv;
 	struct vcm_iommu_view info;
 	struct vcm_res *res;
@@ -244,7 +244,7 @@ static int collect_owners(struct vcm *vcm, void *priv)
 		return 0;
 	vcm_debug_context_name(vcm, name, sizeof(name), &info);
 	vcm_lock(vcm);
-	vcm_core_for_each_res(res, node, vcm_core(vcm))
+	vcm_core_for_each_res(res, it, vcm_core(vcm))
 		for (i = 0; res->phys && i < res->phys->count; i++)
 			owner_add(ow, res->phys->parts[i].start, res->phys->parts[i].size, name);
 	vcm_unlock(vcm);

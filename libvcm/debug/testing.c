@@ -173,26 +173,52 @@ static void pin_left(const void *uaddr, vcm_addr_t pa, unsigned long count, void
 		 count == 1 ? "" : "s", (unsigned long long)pa);
 }
 
+/* Newest first (by id). */
+static int by_id_desc(const void *a, const void *b)
+{
+	const struct vcm_handle_info *x = a, *y = b;
+
+	return (x->id < y->id) - (x->id > y->id);
+}
+
+static void res_left(struct tally *t, struct vcm *vcm, const struct vcm_res *res)
+{
+	if (res->phys)
+		leftover(t, "context %p: reservation dva %#llx+%#llx still there, bound "
+			 "to phys %p (%#llx bytes)", (void *)vcm,
+			 (unsigned long long)res->start, (unsigned long long)res->res_size,
+			 (void *)res->phys, (unsigned long long)res->phys->size);
+	else
+		leftover(t, "context %p: reservation dva %#llx+%#llx still there, not "
+			 "bound", (void *)vcm, (unsigned long long)res->start,
+			 (unsigned long long)res->res_size);
+}
+
+/*
+ * The reservations of @vcm beyond the mark's count @nres: the newest ones
+ * (by id: the walk is in no particular order).
+ */
 static void context_left(struct tally *t, struct vcm *vcm, unsigned long nres, int activations)
 {
-	struct vcm_link *l;
+	unsigned long n = 0, i, total;
+	struct vcm_handle_info *all;
+	struct vcm_res_iter it;
+	struct vcm_res *res;
 
 	vcm_lock(vcm);
-	/* the list is newest first: those beyond the mark's count are new */
-	for (l = vcm_core(vcm)->res_list.next; vcm_core(vcm)->nres > nres && l != &vcm_core(vcm)->res_list;
-	     l = l->next, nres++) {
-		struct vcm_res *res = vcm_list_entry(l, struct vcm_res_node, link)->res;
-
-		if (res->phys)
-			leftover(t, "context %p: reservation dva %#llx+%#llx still there, bound "
-				 "to phys %p (%#llx bytes)", (void *)vcm,
-				 (unsigned long long)res->start, (unsigned long long)res->res_size,
-				 (void *)res->phys, (unsigned long long)res->phys->size);
-		else
-			leftover(t, "context %p: reservation dva %#llx+%#llx still there, not "
-				 "bound", (void *)vcm, (unsigned long long)res->start,
-				 (unsigned long long)res->res_size);
+	total = vcm_core(vcm)->nres;
+	all = total > nres ? calloc(total, sizeof(*all)) : NULL;
+	vcm_core_for_each_res(res, it, vcm_core(vcm)) {
+		if (!all || n == total)
+			break;
+		all[n++] = (struct vcm_handle_info){ .handle = res,
+						     .id = vcm_reg_id(res, VCM_KIND_RES) };
 	}
+	if (all)
+		qsort(all, n, sizeof(*all), by_id_desc);
+	for (i = 0; i + nres < n; i++)
+		res_left(t, vcm, all[i].handle);
+	free(all);
 	if (vcm->activations.counter > activations)
 		leftover(t, "context %p is still active (%d activation%s)", (void *)vcm,
 			 vcm->activations.counter, vcm->activations.counter == 1 ? "" : "s");

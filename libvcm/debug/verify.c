@@ -66,11 +66,10 @@ static void VCM_PRINTF(6, 7) mismatch(struct verify *v, enum vcm_mismatch_kind k
 static void check_res(struct verify *v, struct vcm *vcm)
 {
 	unsigned long n = 0;
-	struct vcm_link *l;
+	struct vcm_res_iter it;
+	struct vcm_res *res;
 
-	for (l = vcm_core(vcm)->res_list.next; l != &vcm_core(vcm)->res_list; l = l->next) {
-		struct vcm_res *res = vcm_list_entry(l, struct vcm_res_node, link)->res;
-
+	vcm_core_for_each_res(res, it, vcm_core(vcm)) {
 		n++;
 		if (res->vcm != vcm)
 			mismatch(v, VCM_MISMATCH_RES, res->start, 0, 0,
@@ -111,7 +110,8 @@ static int by_start(const void *a, const void *b)
 static void check_guards(struct verify *v, struct vcm *vcm)
 {
 	unsigned long n = 0, i;
-	struct vcm_link *l;
+	struct vcm_res_iter it;
+	struct vcm_res *res;
 	struct span *s;
 
 	if (!vcm_core(vcm)->nres)
@@ -121,13 +121,13 @@ static void check_guards(struct verify *v, struct vcm *vcm)
 		v->err = -ENOMEM;
 		return;
 	}
-	for (l = vcm_core(vcm)->res_list.next; l != &vcm_core(vcm)->res_list && n < vcm_core(vcm)->nres;
-	     l = l->next, n++) {
-		struct vcm_res *res = vcm_list_entry(l, struct vcm_res_node, link)->res;
-
+	vcm_core_for_each_res(res, it, vcm_core(vcm)) {
+		if (n == vcm_core(vcm)->nres)
+			break;
 		s[n].start = res->start;
 		s[n].end = res->start + res->res_size;
 		s[n].guard_end = s[n].end + vcm_mmu_guard_of(res);
+		n++;
 	}
 	qsort(s, n, sizeof(*s), by_start);
 	for (i = 1; i < n; i++) {
@@ -171,12 +171,11 @@ static int by_dva(const void *a, const void *b)
 
 static int collect_promises(struct verify *v, struct vcm *vcm)
 {
-	struct vcm_link *l;
+	struct vcm_res_iter it;
+	struct vcm_res *res;
 	int ret;
 
-	for (l = vcm_core(vcm)->res_list.next; l != &vcm_core(vcm)->res_list; l = l->next) {
-		struct vcm_res *res = vcm_list_entry(l, struct vcm_res_node, link)->res;
-
+	vcm_core_for_each_res(res, it, vcm_core(vcm)) {
 		if (!res->phys)
 			continue;
 		ret = vcm_phys_walk(res->start, res->phys, vcm_iommu_orders, promise_add, NULL, v);

@@ -19,6 +19,7 @@
 #include "mmu.h"
 #include "phys.h"
 #include "pool.h"
+#include "registry.h"
 #include "vcm-internal.h"
 #include "trace.h"
 
@@ -38,7 +39,10 @@
  * @bound: bound reservations, in binding order.
  * @activated: the bindings are in the hardware (the last activation
  *             succeeded and no deactivation followed).
- * @res_pool: the struct mmu_res of every reservation.
+ * @res_pool: the struct vcm_mmu_res of every reservation (the context's
+ *            handle pool: see vcm_set_res_pool()), with its guard gap in
+ *            pages as the object's extra word (vcm_hpool_extra(): no
+ *            memory while no reservation of a chunk has a guard).
  * @guard_pages: unmapped pages left after each new reservation
  *               (vcm_set_guard()); 0 by default.
  */
@@ -48,19 +52,8 @@ struct vcm_mmu_state {
 	vcm_addr_t base;
 	struct vcm_link bound;
 	bool activated;
-	struct vcm_pool res_pool;
+	struct vcm_hpool res_pool;
 	uint64_t guard_pages;
-};
-
-/*
- * What the wrapper allocates per reservation: the kernel's struct
- * vcm_mmu_res (all a driver that makes one itself provides), then the
- * wrapper's own word.  It comes from the context's pool, so reserving takes
- * no host allocation in the steady state.
- */
-struct mmu_res {
-	struct vcm_mmu_res mres;
-	uint64_t guard_pages;		/* DVA kept unmapped after it */
 };
 
 static inline struct vcm_mmu_res *to_mmu_res(struct vcm_res *res)
@@ -140,16 +133,16 @@ static int dva_free(struct vcm_mmu_state *st, uint64_t pfn, uint64_t npages)
 	return vcm_buddy_free_pages(st->dva, pfn, npages);
 }
 
-static inline struct mmu_res *to_own_res(struct vcm_res *res)
-{
-	return VCM_CONTAINER_OF(to_mmu_res(res), struct mmu_res, mres);
-}
-
+/*
+ * A reservation: a struct vcm_mmu_res (all a driver that makes one itself
+ * provides) from the context's handle pool, so reserving takes no host
+ * allocation in the steady state and no registry entry of its own.
+ */
 static struct vcm_res *mmu_res(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
 	struct vcm_mmu *mmu = vcm_to_mmu(vcm);
 	struct vcm_mmu_state *st = mmu->state;
-	struct mmu_res *r = vcm_pool_take(&st->res_pool);
+	struct vcm_mmu_res *r = vcm_hpool_take(&st->res_pool);
 	uint64_t pfn;
 	int ret;
 
@@ -158,29 +151,38 @@ static struct vcm_res *mmu_res(struct vcm *vcm, vcm_size_t size, unsigned flags)
 		return vcm_err_ptr(-ENOMEM);
 	/* the guard gap is allocated with the reservation, never mapped */
 	ret = dva_alloc(mmu, size >> VCM_PAGE_SHIFT, st->guard_pages, &pfn);
+	if (!ret && vcm_hpool_set_extra(r, st->guard_pages)) {
+		dva_free(st, pfn, (size >> VCM_PAGE_SHIFT) + st->guard_pages);
+		ret = -ENOMEM;
+	}
 	if (ret) {
-		vcm_pool_free(&st->res_pool, r);
+		vcm_hpool_free(&st->res_pool, r);
 		return vcm_err_ptr(ret);
 	}
 	/* every field: the pool gives the bytes of a freed one */
-	r->mres.res = (struct vcm_res){ .start = st->base + (pfn << VCM_PAGE_SHIFT) };
-	vcm_list_init(&r->mres.bound);
-	r->guard_pages = st->guard_pages;
-	return &r->mres.res;
+	r->res = (struct vcm_res){ .start = st->base + (pfn << VCM_PAGE_SHIFT) };
+	vcm_list_init(&r->bound);
+	return &r->res;
+}
+
+/* The guard gap after @res, in pages (its pool object's extra word). */
+static uint64_t guard_pages_of(struct vcm_res *res)
+{
+	return vcm_hpool_extra(to_mmu_res(res));
 }
 
 static void mmu_unreserve(struct vcm_res *res)
 {
 	struct vcm_mmu_state *st = vcm_to_mmu(res->vcm)->state;
 	uint64_t pfn = (res->start - st->base) >> VCM_PAGE_SHIFT;
-	uint64_t npages = (res->res_size >> VCM_PAGE_SHIFT) + to_own_res(res)->guard_pages;
+	uint64_t npages = (res->res_size >> VCM_PAGE_SHIFT) + guard_pages_of(res);
 	int ret;
 
 	ret = dva_free(st, pfn, npages);
 	if (ret)
 		vcm_warn("mmu: reservation %#llx was not the wrapper's to give back (%d)",
 			 (unsigned long long)res->start, ret);
-	vcm_pool_free(&st->res_pool, to_own_res(res));
+	vcm_hpool_free(&st->res_pool, to_mmu_res(res));
 }
 
 static struct vcm_phys *mmu_phys(struct vcm *vcm, vcm_size_t size, unsigned flags)
@@ -282,7 +284,7 @@ static void mmu_cleanup(struct vcm *vcm)
 
 	vcm_buddy_destroy(mmu->state->dva);
 	vcm_firstfit_destroy(mmu->state->ff);
-	vcm_pool_release(&mmu->state->res_pool);
+	vcm_hpool_release(&mmu->state->res_pool);
 	free(mmu->state);
 	mmu->state = NULL;
 	if (mmu->driver->cleanup)
@@ -383,7 +385,7 @@ vcm_size_t vcm_mmu_guard_of(struct vcm_res *res)
 {
 	if (!vcm_is_mmu_context(res->vcm))
 		return 0;
-	return to_own_res(res)->guard_pages << VCM_PAGE_SHIFT;
+	return guard_pages_of(res) << VCM_PAGE_SHIFT;
 }
 
 /* The DVA placement: the kernel's first fit, or the buddy allocator. */
@@ -413,7 +415,7 @@ static struct vcm *mmu_init(struct vcm_mmu *mmu, bool buddy)
 	if (!st)
 		return vcm_err_ptr(-ENOMEM);
 	vcm_list_init(&st->bound);
-	vcm_pool_init(&st->res_pool, sizeof(struct mmu_res));
+	vcm_hpool_init(&st->res_pool, sizeof(struct vcm_mmu_res), VCM_KIND_RES);
 	if (dva_create_state(mmu, st, buddy)) {
 		free(st);
 		return vcm_err_ptr(-ENOMEM);
@@ -424,10 +426,11 @@ static struct vcm *mmu_init(struct vcm_mmu *mmu, bool buddy)
 	if (vcm_is_err(vcm)) {
 		vcm_buddy_destroy(st->dva);
 		vcm_firstfit_destroy(st->ff);
-		vcm_pool_release(&st->res_pool);
 		free(st);
 		mmu->state = NULL;
+		return vcm;
 	}
+	vcm_set_res_pool(vcm, &st->res_pool);
 	return vcm;
 }
 

@@ -20,7 +20,8 @@
  * struct vcm_core - what vcm_init() adds to a context: the registry's
  * private pointer of the context's handle (vcm_core()), so that struct vcm
  * itself has only the kernel's fields.
- * @book: the bookkeeping lock: guards @res_list, @nres,
+ * @book: the bookkeeping lock: guards the set of the context's
+ *        reservations (@res_list or the live objects of @pool), @nres,
  *        vcm->activations and each reservation's phys/bound_size (so that
  *        a reader such as s5p_vcm_dump() sees them whole).  Held briefly,
  *        never across a call out.  A biased lock (biaslock.h): the thread
@@ -33,8 +34,14 @@
  *        its vcm_bias_self() key as an integer; 0 while no operation owns
  *        it.
  * @waiters: threads waiting for it (counted under @lock).
- * @res_list: the context's reservations (struct vcm_res_node.link).
- * @nres: reservations in the list.
+ * @pool: the handle pool every reservation of the context comes from
+ *        (the MMU wrapper's: vcm_set_res_pool()); its live objects are the
+ *        context's reservations, checked by the registry through their
+ *        chunk.  NULL: the reservations are other drivers' memory, each
+ *        with a registry entry and a node on @res_list.
+ * @res_list: the reservations of a context without @pool
+ *        (struct vcm_res_node.link), newest first.
+ * @nres: the context's reservations.
  * @res_nodes: where the nodes of @res_list come from (owner only).
  * @soc: the SoC the context's memory comes from; NULL: the current SoC.
  * @release: called by vcm_destroy(), with the context owned and empty,
@@ -54,6 +61,7 @@ struct vcm_core {
 	pthread_cond_t idle;
 	_Atomic uintptr_t owner_thread;
 	atomic_uint waiters;
+	struct vcm_hpool *pool;
 	struct vcm_link res_list;
 	unsigned long nres;
 	struct vcm_pool res_nodes;
@@ -69,8 +77,9 @@ struct vcm_core {
 
 /*
  * struct vcm_res_node - the library's bookkeeping of a reservation it took
- * in (the registry's private pointer of the reservation's handle), kept out
- * of struct vcm_res so that the public struct is the kernel's.
+ * in from a driver without a handle pool (the registry's private pointer
+ * of the reservation's handle), kept out of struct vcm_res so that the
+ * public struct is the kernel's.
  * @link: on the context's list (struct vcm_core.res_list).
  * @res: the reservation.
  */
@@ -92,14 +101,32 @@ static inline struct vcm_core *vcm_core(const struct vcm *vcm)
 }
 
 /*
- * Walk the reservations of @core, newest first (bookkeeping held): @pos is
- * each reservation in turn, @node its node (which must not be taken off the
- * list meanwhile).
+ * struct vcm_res_iter - a walk over a context's reservations, the one way
+ * every reader sees them: the live objects of the context's handle pool
+ * (chunk order), or its list (newest first).  A pooled reservation's
+ * object starts with its struct vcm_res.
  */
-#define vcm_core_for_each_res(pos, node, core)						\
-	for ((node) = vcm_list_entry((core)->res_list.next, struct vcm_res_node, link);	\
-	     &(node)->link != &(core)->res_list && (((pos) = (node)->res), 1);		\
-	     (node) = vcm_list_entry((node)->link.next, struct vcm_res_node, link))
+struct vcm_res_iter {
+	const struct vcm_core *core;
+	const struct vcm_link *next;	/* the list's next node */
+	struct vcm_hpool_iter pos;	/* the pool's position */
+};
+
+static inline void vcm_res_iter_init(struct vcm_res_iter *it, const struct vcm_core *core)
+{
+	*it = (struct vcm_res_iter){ .core = core, .next = core->res_list.next };
+}
+
+/* The walk's next reservation, or NULL at its end. */
+struct vcm_res *vcm_res_iter_next(struct vcm_res_iter *it);
+
+/*
+ * Walk the reservations of @core (bookkeeping held, or by the owner): @pos
+ * is each reservation in turn, @it the walk (struct vcm_res_iter).  The
+ * current reservation may be released during the walk, no other.
+ */
+#define vcm_core_for_each_res(pos, it, core)						\
+	for (vcm_res_iter_init(&(it), (core)); ((pos) = vcm_res_iter_next(&(it))) != NULL;)
 
 /*
  * vcm_ctx_adopt() - set up a statically initialised context on its first
@@ -242,6 +269,15 @@ static inline void vcm_lock(const struct vcm *vcm)
 static inline void vcm_unlock(const struct vcm *vcm)
 {
 	vcm_book_unlock(vcm);
+}
+
+/*
+ * Every reservation of context @vcm comes from @pool (see struct
+ * vcm_core.pool), set by the context's constructor after vcm_init().
+ */
+static inline void vcm_set_res_pool(struct vcm *vcm, struct vcm_hpool *pool)
+{
+	vcm_core(vcm)->pool = pool;
 }
 
 /* See struct vcm_core.release. */

@@ -95,23 +95,58 @@ void vcm_ctx_leave(struct vcm *vcm)
 	vcm_core_leave(vcm_core(vcm));
 }
 
-/* Put @node (of a reservation just taken in) on the context's list (owned). */
-static void res_link(struct vcm_core *core, struct vcm_res_node *node)
+/*
+ * Enter @res (its fields set) in the registry as made by @fn and count it,
+ * on the context's list with @node if it is not pooled (owned).  Under the
+ * bookkeeping lock: a reader sees the reservation whole and counted, or
+ * not at all.  Returns 0 or -ENOMEM.
+ */
+static int res_link(struct vcm_core *core, struct vcm_res *res, struct vcm_res_node *node,
+		    const char *fn)
 {
+	int ret;
+
 	vcm_core_book_lock(core);
-	vcm_list_add(&core->res_list, &node->link);
-	core->nres++;
+	ret = vcm_reg_add(res, VCM_KIND_RES, node, fn);
+	if (!ret) {
+		if (node)
+			vcm_list_add(&core->res_list, &node->link);
+		core->nres++;
+	}
 	vcm_core_book_unlock(core);
+	return ret;
 }
 
-/* Take @node off the list and give it back (owned). */
-static void res_unlink(struct vcm_core *core, struct vcm_res_node *node)
+/*
+ * Take live @res out of the registry and the count (and its node off the
+ * list, given back), under the bookkeeping lock: a reader holding it may
+ * still be looking at the reservation (owned).
+ */
+static void res_unlink(struct vcm_core *core, struct vcm_res *res)
 {
+	void *node = NULL;
+
 	vcm_core_book_lock(core);
-	vcm_list_del(&node->link);
+	vcm_reg_take(res, VCM_KIND_RES, &node);
+	if (node)
+		vcm_list_del(&((struct vcm_res_node *)node)->link);
 	core->nres--;
 	vcm_core_book_unlock(core);
-	vcm_pool_free(&core->res_nodes, node);
+	if (node)
+		vcm_pool_free(&core->res_nodes, node);
+}
+
+struct vcm_res *vcm_res_iter_next(struct vcm_res_iter *it)
+{
+	const struct vcm_res_node *node;
+
+	if (it->core->pool)
+		return vcm_hpool_next_live(it->core->pool, &it->pos);
+	if (it->next == &it->core->res_list)
+		return NULL;
+	node = vcm_list_entry(it->next, struct vcm_res_node, link);
+	it->next = it->next->next;	/* before the caller may release it */
+	return node->res;
 }
 
 /* Record what @res is bound to (NULL: nothing), for owner and readers. */
@@ -278,39 +313,38 @@ static int round_size(vcm_size_t size, vcm_size_t *out)
 
 /*
  * Take in a reservation a driver op made: fill the fields the library owns,
- * count the binding if @phys is already bound to it, and list it.
+ * then enter it (a pooled one has no node), and count the binding if @phys
+ * is already bound to it.
  */
 VCM_HOT_INLINE struct vcm_res *adopt_res(struct vcm_core *core, struct vcm *vcm,
 					 struct vcm_res *res, vcm_size_t size,
 					 struct vcm_phys *phys, const char *fn)
 {
-	struct vcm_res_node *node;
+	struct vcm_res_node *node = NULL;
 
 	if (vcm_is_err_or_null(res))
 		return res ? res : vcm_err_ptr(-ENOMEM);
 	res->vcm = vcm;
-	node = vcm_pool_take(&core->res_nodes);
-	if (node)
-		node->res = res;
-	if (!node || vcm_reg_add(res, VCM_KIND_RES, node, fn)) {
+	res->res_size = size;
+	res->refcnt.counter = 1;
+	res->phys = phys;	/* also what the driver's unreserve expects */
+	res->bound_size = phys ? phys->size : 0;
+	if (!core->pool) {
+		node = vcm_pool_take(&core->res_nodes);
+		if (node)
+			node->res = res;
+	}
+	if ((!core->pool && !node) || res_link(core, res, node, fn)) {
 		if (node)
 			vcm_pool_free(&core->res_nodes, node);
-		res->phys = phys;	/* what the driver's unreserve expects */
-		res->bound_size = phys ? phys->size : 0;
-		res->res_size = size;
 		if (phys && vcm->driver->unbind)
 			vcm->driver->unbind(res);
 		if (vcm->driver->unreserve)
 			vcm->driver->unreserve(res);
 		return vcm_err_ptr(-ENOMEM);
 	}
-	res->res_size = size;
-	res->refcnt.counter = 1;
-	res->phys = phys;
-	res->bound_size = phys ? phys->size : 0;
 	if (phys)
 		phys_get(phys);
-	res_link(core, node);
 	return res;
 }
 
@@ -341,10 +375,8 @@ static struct vcm_res *locked_reserve(struct vcm *vcm, vcm_size_t size, unsigned
 VCM_HOT_INLINE void core_unreserve(struct vcm_core *core, struct vcm_res *res)
 {
 	struct vcm *vcm = res->vcm;
-	void *node = NULL;
 
-	vcm_reg_take(res, VCM_KIND_RES, &node);
-	res_unlink(core, node);
+	res_unlink(core, res);
 	if (vcm->driver->unreserve)
 		vcm->driver->unreserve(res);
 }
@@ -854,6 +886,8 @@ VCM_TRACED_VOID(vcm_deactivate, (struct vcm *vcm), do_deactivate, (vcm),
 static void locked_empty(struct vcm *vcm)
 {
 	struct vcm_core *core = vcm_core(vcm);
+	struct vcm_res_iter it;
+	struct vcm_res *res;
 
 	if (vcm->activations.counter) {
 		vcm_warn("vcm_destroy: context %p is still active; deactivating", (void *)vcm);
@@ -861,10 +895,7 @@ static void locked_empty(struct vcm *vcm)
 	}
 	if (core->nres)
 		vcm_warn("vcm_destroy: %lu reservation(s) left; unmapping them", core->nres);
-	while (!vcm_list_empty(&core->res_list)) {
-		struct vcm_res *res = vcm_list_first(&core->res_list, struct vcm_res_node,
-						     link)->res;
-
+	vcm_core_for_each_res(res, it, core) {
 		if (res->phys)
 			locked_unbind(res, "vcm_destroy");
 		locked_unreserve(res);
@@ -911,7 +942,7 @@ VCM_TRACED_VOID(vcm_destroy, (struct vcm *vcm), do_destroy, (vcm),
 
 void vcm_describe_dva(struct vcm *vcm, vcm_addr_t dva, struct vcm_dva_desc *d)
 {
-	struct vcm_res_node *node;
+	struct vcm_res_iter it;
 	struct vcm_res *res;
 
 	if (!vcm_valid(vcm))
@@ -923,7 +954,7 @@ void vcm_describe_dva(struct vcm *vcm, vcm_addr_t dva, struct vcm_dva_desc *d)
 		goto out;
 	}
 	d->owner = VCM_DVA_UNRESERVED;
-	vcm_core_for_each_res(res, node, vcm_core(vcm)) {
+	vcm_core_for_each_res(res, it, vcm_core(vcm)) {
 		if (dva >= res->start && dva - res->start < res->res_size) {
 			d->owner = res->phys ? VCM_DVA_BOUND : VCM_DVA_UNBOUND;
 			d->res_start = res->start;

@@ -831,10 +831,10 @@ static void dump_res(FILE *out, const struct vcm_res *res, bool active)
 /* The reservation after @prev in DVA order (the first for NULL). */
 static const struct vcm_res *next_res(const struct vcm *vcm, const struct vcm_res *prev)
 {
-	struct vcm_res_node *node;
+	struct vcm_res_iter it;
 	const struct vcm_res *r, *best = NULL;
 
-	vcm_core_for_each_res(r, node, vcm_core(vcm))
+	vcm_core_for_each_res(r, it, vcm_core(vcm))
 		if ((!prev || r->start > prev->start) && (!best || r->start < best->start))
 			best = r;
 	return best;

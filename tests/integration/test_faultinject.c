@@ -441,11 +441,12 @@ static void deactivate_ctx(struct fx *f)
 static void destroy_inactive(struct fx *f)
 {
 	unsigned long w0 = vcm_warn_count();
+	struct vcm_res_iter it;
+	struct vcm_res *res;
 
 	/* its reservations go with it (one warning); free their phys first */
-	while (!vcm_list_empty(&vcm_core(f->ctx)->res_list))
-		vcm_destroy_binding(vcm_list_first(&vcm_core(f->ctx)->res_list, struct vcm_res_node,
-						   link)->res);
+	vcm_core_for_each_res(res, it, vcm_core(f->ctx))
+		vcm_destroy_binding(res);
 	vcm_destroy(f->ctx);
 	vcm_sysmmu_destroy(f->made_mmu);
 	assert_int_equal(vcm_warn_count(), w0);

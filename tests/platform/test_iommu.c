@@ -5,8 +5,9 @@
  * deactivation, DMA reaching bound memory, isolation of two contexts on two
  * System MMUs with the same window, unmap followed by DMA faulting with no
  * stale TLB hit (per-entry and whole-TLB invalidation), -EBUSY for a
- * System MMU owned by another context, rollback of a failed mapping, and
- * destroying an active context.
+ * System MMU owned by another context, rollback of a failed mapping,
+ * destroying an active context, and the checks of the reservations as
+ * pooled handles.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -15,6 +16,7 @@
 #include <vcm/testing.h>
 
 #include "devctx_util.h"
+#include "registry.h"
 
 #define WIN_START	0x10000000ULL
 #define WIN_SIZE	(16 * T_1M)
@@ -515,6 +517,7 @@ static void test_reuse_sets_every_field(void **state)
 {
 	struct fixture *f = *state;
 	unsigned long warns = vcm_warn_count();
+	struct vcm_hpool_chunk *chunk;
 	struct vcm_res *res, *again;
 	struct vcm_mmu_res *mres;
 
@@ -523,9 +526,13 @@ static void test_reuse_sets_every_field(void **state)
 	assert_false(vcm_is_err_or_null(res));
 	assert_int_equal(vcm_set_guard(f->vcm[0], 0), 0);
 	vcm_unreserve(res);
-	/* the wrapper's memory: struct vcm_mmu_res and its guard word after it */
-	memset((char *)res + sizeof(void *), 0xA5,
-	       sizeof(struct vcm_mmu_res) + sizeof(uint64_t) - sizeof(void *));
+	/*
+	 * the wrapper's memory: struct vcm_mmu_res (a pooled object), and its
+	 * guard word, the extra word its chunk keeps for it
+	 */
+	memset((char *)res + sizeof(void *), 0xA5, sizeof(struct vcm_mmu_res) - sizeof(void *));
+	chunk = vcm_hpool_chunk_of(res);
+	atomic_load(&chunk->extra)[vcm_hpool_index(chunk, res)] = 0xA5A5A5A5A5A5A5A5ULL;
 	again = vcm_reserve(f->vcm[0], 16 * T_4K, 0);
 	assert_ptr_equal(again, res);
 	mres = (struct vcm_mmu_res *)again;
@@ -601,6 +608,62 @@ static void test_reader_thread(void **state)
 	vcm_unreserve(watched);
 }
 
+/* The last warning, for the wording of the handle checks. */
+static char last_warning[512];
+
+static void keep_warning(const char *msg, void *priv)
+{
+	(void)priv;
+	snprintf(last_warning, sizeof(last_warning), "%s", msg);
+}
+
+/* @call raises one warning containing @text. */
+#define WARNS_WITH(text, call)							\
+	do {									\
+		unsigned long w0_ = vcm_warn_count();				\
+		last_warning[0] = 0;						\
+		call;								\
+		assert_int_equal(vcm_warn_count() - w0_, 1);			\
+		if (!strstr(last_warning, (text)))				\
+			fail_msg("warning \"%s\" lacks \"%s\"", last_warning, (text));	\
+	} while (0)
+
+/*
+ * The wrapper's reservations are pooled handles (no registry entry each):
+ * checked all the same.  Ids in creation order, listed and counted by the
+ * registry; released told from never made, also after their context (and
+ * its chunks) went; a pointer inside a reservation is no handle.
+ */
+static void test_pooled_handle_checks(void **state)
+{
+	struct fixture *f = *state;
+	unsigned long n0 = vcm_reg_count(VCM_KIND_RES);
+	struct vcm_res *a = vcm_reserve(f->vcm[0], T_1M, 0);
+	struct vcm_res *b = vcm_reserve(f->vcm[0], T_1M, 0);
+	struct vcm_handle_info info;
+
+	assert_false(vcm_is_err_or_null(a) || vcm_is_err_or_null(b));
+	assert_true(vcm_reg_id(a, VCM_KIND_RES) > 0);
+	assert_true(vcm_reg_id(b, VCM_KIND_RES) > vcm_reg_id(a, VCM_KIND_RES));
+	assert_int_equal(vcm_reg_count(VCM_KIND_RES), n0 + 2);
+	assert_int_equal(vcm_reg_info(b, &info), 0);
+	assert_string_equal(info.creator, "vcm_reserve");
+	vcm_set_warn_handler(keep_warning, NULL);
+	WARNS_WITH("not a reservation made by libvcm",
+		   vcm_unreserve((struct vcm_res *)((char *)a + 8)));
+	vcm_unreserve(a);
+	WARNS_WITH("was released already", vcm_unreserve(a));
+	WARNS_WITH("made by vcm_reserve", assert_int_equal(vcm_ref_reserve(a), -EINVAL));
+	assert_int_equal(vcm_reg_count(VCM_KIND_RES), n0 + 1);
+	/* the context goes with b in it: b is released with it, not unknown */
+	WARNS_WITH("reservation(s) left", vcm_destroy(f->vcm[0]));
+	f->vcm[0] = vcm_iommu_create(f->mmu[0], WIN_START, WIN_SIZE);	/* for teardown */
+	WARNS_WITH("released already", vcm_unreserve(b));
+	assert_true(vcm_reg_was_released(b));
+	assert_int_equal(vcm_reg_count(VCM_KIND_RES), n0);
+	test_warnings_quiet();
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -622,6 +685,7 @@ int main(void)
 		T(test_placement),
 		T(test_reuse_sets_every_field),
 		T(test_reader_thread),
+		T(test_pooled_handle_checks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
