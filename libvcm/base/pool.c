@@ -114,7 +114,8 @@ static struct vcm_hpool_chunk *chunk_new(struct vcm_hpool *pool)
 	unsigned n = objs_per_chunk(stride);
 	struct vcm_hpool_chunk *c;
 
-	if (!n || vcm_should_fail(VCM_FAIL_HOST, VCM_HPOOL_CHUNK_BYTES))
+	if (!n || !vcm_reg_kind_pooled((enum vcm_kind)pool->kind) ||
+	    vcm_should_fail(VCM_FAIL_HOST, VCM_HPOOL_CHUNK_BYTES))
 		return NULL;
 	/* a page, so aligned to its size; zeroed, so every state word is 0 */
 	c = mmap(NULL, VCM_HPOOL_CHUNK_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,

@@ -536,7 +536,7 @@ bool vcm_reg_live_slow(const void *h, enum vcm_kind kind, uint64_t releases, voi
 
 	if (vcm_is_err_or_null(h))
 		return false;
-	c = chunk_unlocked(h);
+	c = vcm_reg_kind_pooled(kind) ? chunk_unlocked(h) : NULL;
 	if (c) {
 		live = vcm_reg_pooled_live(c, h, kind);
 	} else {
@@ -545,7 +545,7 @@ bool vcm_reg_live_slow(const void *h, enum vcm_kind kind, uint64_t releases, voi
 		live = i >= 0;
 		if (live)
 			p = atomic_load_explicit(&table()->slots[i].priv, memory_order_relaxed);
-		else if ((c = chunk_locked(h)))
+		else if (vcm_reg_kind_pooled(kind) && (c = chunk_locked(h)))
 			live = vcm_reg_pooled_live(c, h, kind);
 		reg_unlock();
 		if (c)
@@ -592,10 +592,10 @@ int vcm_reg_add_slow(const void *h, enum vcm_kind kind, void *priv, const char *
 	if (!key || kind <= VCM_KIND_NONE || kind >= VCM_KIND_NR)
 		return -EINVAL;
 	/* an object of a live chunk: its state word, no entry */
-	if (kind != VCM_KIND_CHUNK && (c = chunk_unlocked(h)))
+	if (vcm_reg_kind_pooled(kind) && (c = chunk_unlocked(h)))
 		return vcm_reg_pooled_add(c, h, kind, creator);
 	reg_lock();
-	if (kind != VCM_KIND_CHUNK && (c = chunk_locked(h))) {
+	if (vcm_reg_kind_pooled(kind) && (c = chunk_locked(h))) {
 		reg_unlock();
 		return vcm_reg_pooled_add(c, h, kind, creator);
 	}
@@ -646,11 +646,11 @@ int vcm_reg_take_slow(const void *h, enum vcm_kind kind, void **priv)
 	int64_t i;
 	int ret = -ENOENT;
 
-	if (kind != VCM_KIND_CHUNK && (c = chunk_unlocked(h)))
+	if (vcm_reg_kind_pooled(kind) && (c = chunk_unlocked(h)))
 		return vcm_reg_pooled_take(c, h, kind, priv);
 	reg_lock();
 	i = find_live(h, kind);
-	if (i < 0 && kind != VCM_KIND_CHUNK && (c = chunk_locked(h)))
+	if (i < 0 && vcm_reg_kind_pooled(kind) && (c = chunk_locked(h)))
 		ret = vcm_reg_pooled_take(c, h, kind, priv);
 	if (i >= 0) {
 		t = table();

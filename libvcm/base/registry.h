@@ -35,9 +35,10 @@
  * handle of that kind is released (struct vcm_reg_seen): a driver that
  * calls into one page table per page pays one compare for its check.
  *
- * Pooled handles (the MMU wrapper's reservations) have no entry of their
- * own: they are objects of a handle pool's chunks (pool.h), and the table
- * holds one entry per chunk (VCM_KIND_CHUNK, not a handle).  Their check:
+ * Pooled handles (the MMU wrapper's reservations; the kinds of
+ * VCM_REG_POOLED_KINDS may have them) have no entry of their own: they
+ * are objects of a handle pool's chunks (pool.h), and the table holds one
+ * entry per chunk (VCM_KIND_CHUNK, not a handle).  Their check:
  * the address masked to its chunk, confirmed live by the thread's memory
  * of the chunks it found (struct vcm_reg_chunks_seen, valid while no chunk
  * leaves) or by the table, never read before; then the object boundary
@@ -73,6 +74,18 @@ enum vcm_kind {
 	VCM_KIND_CHUNK,		/* a chunk of a handle pool (pool.h): not a handle */
 	VCM_KIND_NR,
 };
+
+/*
+ * The kinds whose handles may be pooled (pool.h): the reservations.  Their
+ * checks ask the thread's memory of chunks first; the other kinds' never
+ * look at chunks.
+ */
+#define VCM_REG_POOLED_KINDS	(1u << VCM_KIND_RES)
+
+static inline bool vcm_reg_kind_pooled(enum vcm_kind kind)
+{
+	return VCM_REG_POOLED_KINDS >> kind & 1;
+}
 
 /* Releases remembered, to tell "released" from "never made". */
 #define VCM_REG_RELEASED_KEEP	512
@@ -231,9 +244,10 @@ static inline bool vcm_reg_remembered(const void *h, enum vcm_kind kind, uint64_
  * The chunks this thread found live, direct-mapped by address, valid while
  * no chunk leaves (@releases: the count of VCM_KIND_CHUNK when they were
  * found; the rule of struct vcm_reg_seen): a driver's handles lie in a
- * few dozen chunks, and checking one costs a compare.
+ * few dozen chunks (256 chunks: 14,336 reservations), and checking one
+ * costs a compare.
  */
-#define VCM_REG_CHUNKS_SEEN	64
+#define VCM_REG_CHUNKS_SEEN	256
 
 struct vcm_reg_chunks_seen {
 	uint64_t releases;
@@ -286,24 +300,27 @@ static inline bool vcm_reg_pooled_live(const struct vcm_hpool_chunk *c, const vo
 bool vcm_reg_live_slow(const void *h, enum vcm_kind kind, uint64_t releases, void **priv);
 
 /*
- * vcm_reg_live() when the thread's memory of @h does not answer: the
- * chunk it remembers (a pooled handle: its state word), else the
- * lock-free read of the table (remembered, with its private pointer,
- * which *@priv gets if not NULL), else vcm_reg_live_slow().  A pooled
- * handle's private pointer is NULL.
+ * The chunk of @h if @kind may be pooled and this thread remembers that
+ * chunk (then its state word answers for @h); else NULL.
+ */
+static inline const struct vcm_hpool_chunk *vcm_reg_pooled_remembered(const void *h,
+								       enum vcm_kind kind)
+{
+	return vcm_reg_kind_pooled(kind) ? vcm_reg_chunk_remembered(h) : NULL;
+}
+
+/*
+ * vcm_reg_live() when the thread's memory (of @h, of its chunk) does not
+ * answer: the lock-free read of the table (remembered, with its private
+ * pointer, which *@priv gets if not NULL), else vcm_reg_live_slow().  A
+ * pooled handle's private pointer is NULL.
  */
 static inline bool vcm_reg_live_lookup(const void *h, enum vcm_kind kind, uint64_t releases,
 				       void **priv)
 {
-	const struct vcm_hpool_chunk *c = vcm_reg_chunk_remembered(h);
 	uint64_t meta;
 	void *p;
 
-	if (c) {
-		if (priv)
-			*priv = NULL;
-		return vcm_reg_pooled_live(c, h, kind);
-	}
 	if (vcm_reg_read_fast((uintptr_t)h, &meta, &p) && (meta & VCM_REG_KIND_MASK) == kind) {
 		vcm_reg_seen[kind] = (struct vcm_reg_seen){ .h = h, .releases = releases, .priv = p };
 		if (priv)
@@ -320,8 +337,12 @@ static inline bool vcm_reg_live_lookup(const void *h, enum vcm_kind kind, uint64
  */
 static inline bool vcm_reg_live(const void *h, enum vcm_kind kind)
 {
-	uint64_t releases = atomic_load_explicit(&vcm_reg_releases[kind], memory_order_acquire);
+	const struct vcm_hpool_chunk *c = vcm_reg_pooled_remembered(h, kind);
+	uint64_t releases;
 
+	if (c)
+		return vcm_reg_pooled_live(c, h, kind);
+	releases = atomic_load_explicit(&vcm_reg_releases[kind], memory_order_acquire);
 	if (vcm_reg_remembered(h, kind, releases))
 		return true;
 	return vcm_reg_live_lookup(h, kind, releases, NULL);
@@ -334,8 +355,14 @@ static inline bool vcm_reg_live(const void *h, enum vcm_kind kind)
  */
 static inline bool vcm_reg_get_live(const void *h, enum vcm_kind kind, void **priv)
 {
-	uint64_t releases = atomic_load_explicit(&vcm_reg_releases[kind], memory_order_acquire);
+	const struct vcm_hpool_chunk *c = vcm_reg_pooled_remembered(h, kind);
+	uint64_t releases;
 
+	if (c) {
+		*priv = NULL;
+		return vcm_reg_pooled_live(c, h, kind);
+	}
+	releases = atomic_load_explicit(&vcm_reg_releases[kind], memory_order_acquire);
 	if (vcm_reg_remembered(h, kind, releases)) {
 		*priv = vcm_reg_seen[kind].priv;
 		return true;
@@ -351,16 +378,14 @@ static inline bool vcm_reg_get_live(const void *h, enum vcm_kind kind, void **pr
  */
 static inline bool vcm_reg_live_fast(const void *h, enum vcm_kind kind)
 {
-	uint64_t releases = atomic_load_explicit(&vcm_reg_releases[kind], memory_order_acquire);
-	uint64_t meta;
+	const struct vcm_hpool_chunk *c = vcm_reg_pooled_remembered(h, kind);
+	uint64_t releases, meta;
 
-	const struct vcm_hpool_chunk *c;
-
-	if (vcm_reg_remembered(h, kind, releases))
-		return true;
-	c = vcm_reg_chunk_remembered(h);
 	if (c)
 		return vcm_reg_pooled_live(c, h, kind);
+	releases = atomic_load_explicit(&vcm_reg_releases[kind], memory_order_acquire);
+	if (vcm_reg_remembered(h, kind, releases))
+		return true;
 	return vcm_reg_read_fast((uintptr_t)h, &meta, NULL) && (meta & VCM_REG_KIND_MASK) == kind;
 }
 
@@ -490,9 +515,9 @@ int vcm_reg_add_slow(const void *h, enum vcm_kind kind, void *priv, const char *
  */
 static inline int vcm_reg_add(const void *h, enum vcm_kind kind, void *priv, const char *creator)
 {
-	const struct vcm_hpool_chunk *c = vcm_reg_chunk_remembered(h);
+	const struct vcm_hpool_chunk *c = vcm_reg_pooled_remembered(h, kind);
 
-	if (c && kind != VCM_KIND_CHUNK)
+	if (c)
 		return vcm_reg_pooled_add(c, h, kind, creator);
 	return vcm_reg_add_slow(h, kind, priv, creator);
 }
@@ -506,9 +531,9 @@ int vcm_reg_take_slow(const void *h, enum vcm_kind kind, void **priv);
  */
 static inline int vcm_reg_take(const void *h, enum vcm_kind kind, void **priv)
 {
-	const struct vcm_hpool_chunk *c = vcm_reg_chunk_remembered(h);
+	const struct vcm_hpool_chunk *c = vcm_reg_pooled_remembered(h, kind);
 
-	if (c && kind != VCM_KIND_CHUNK)
+	if (c)
 		return vcm_reg_pooled_take(c, h, kind, priv);
 	return vcm_reg_take_slow(h, kind, priv);
 }
