@@ -6,13 +6,15 @@
  * Map j tracks blocks of 2^order[j] absolute pages: bit b of level 0 is 1
  * when block b is not wholly free (in use, or reaching outside the arena),
  * bit w of level l+1 is 1 when word w of level l is all ones.  Bits past the
- * last block (and past the last word of a level) are 1.
+ * last block (and past the last word of a level) are 1.  The maps are kept
+ * in ascending order of their block sizes, so map j-1's blocks tile map j's.
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
 #include "firstfit.h"
+#include "internal.h"
 
 #define FF_WORD_BITS	64U
 #define FF_WORD_SHIFT	6U
@@ -21,6 +23,7 @@
 #define FF_MAX_LEVELS	7U	/* 64^7 > 2^33 blocks */
 #define FF_MAX_PAGES	(1ULL << 32)
 #define FF_NONE		UINT64_MAX
+#define FF_ORDERS	64U	/* alignments and size orders a request can have */
 
 struct ff_map {
 	unsigned order;
@@ -37,80 +40,90 @@ struct vcm_firstfit {
 	uint64_t npages;
 	uint64_t nfree;
 	unsigned nmaps;
-	struct ff_map map[VCM_FIRSTFIT_TRACKED];
+	struct ff_map map[VCM_FIRSTFIT_TRACKED];	/* ascending orders */
+	unsigned char pick[FF_ORDERS];	/* the last map of order <= k */
 };
 
-static uint64_t bit_of(uint64_t i)
+VCM_HOT_INLINE uint64_t bit_of(uint64_t i)
 {
 	return 1ULL << (i & FF_WORD_MASK);
 }
 
 /* ---- one level's bits, the summaries kept up to date --------------------- */
 
+/*
+ * Store @val as word @w of level @l; while that changes whether the word is
+ * full, flip its summary bit in the level above.
+ */
+VCM_HOT_INLINE void put_word(struct ff_map *m, unsigned l, uint64_t w, uint64_t val)
+{
+	for (;;) {
+		uint64_t old = m->lvl[l][w];
+
+		m->lvl[l][w] = val;
+		if ((old == FF_FULL) == (val == FF_FULL) || ++l == m->nlevels)
+			return;
+		val = m->lvl[l][w >> FF_WORD_SHIFT] ^ bit_of(w);
+		w >>= FF_WORD_SHIFT;
+	}
+}
+
 static void set_bit_at(struct ff_map *m, unsigned l, uint64_t i)
 {
-	uint64_t *w = &m->lvl[l][i >> FF_WORD_SHIFT];
+	uint64_t w = i >> FF_WORD_SHIFT;
 
-	*w |= bit_of(i);
-	if (*w == FF_FULL && l + 1 < m->nlevels)
-		set_bit_at(m, l + 1, i >> FF_WORD_SHIFT);
+	put_word(m, l, w, m->lvl[l][w] | bit_of(i));
 }
 
-static void clear_bit_at(struct ff_map *m, unsigned l, uint64_t i)
+/* Masks of the bits of [lo, hi) in its first and in its last word. */
+static uint64_t first_mask(uint64_t lo)
 {
-	uint64_t *w = &m->lvl[l][i >> FF_WORD_SHIFT];
-	bool was_full = *w == FF_FULL;
-
-	*w &= ~bit_of(i);
-	if (was_full && l + 1 < m->nlevels)
-		clear_bit_at(m, l + 1, i >> FF_WORD_SHIFT);
+	return FF_FULL << (lo & FF_WORD_MASK);
 }
 
-/* Mask of the bits [lo, hi) within word @w. */
-static uint64_t word_mask(uint64_t w, uint64_t lo, uint64_t hi)
+static uint64_t last_mask(uint64_t hi)
 {
-	uint64_t base = w << FF_WORD_SHIFT;
-	uint64_t a = lo > base ? lo - base : 0, b = hi - base < FF_WORD_BITS ? hi - base : 64;
-	uint64_t upto = b == FF_WORD_BITS ? FF_FULL : (1ULL << b) - 1;
-
-	return upto & ~((1ULL << a) - 1);
+	return FF_FULL >> (FF_WORD_MASK - ((hi - 1) & FF_WORD_MASK));
 }
 
 /* Set (@set) or clear the level-0 bits [lo, hi). */
-static void change_range(struct ff_map *m, uint64_t lo, uint64_t hi, bool set)
+VCM_HOT_INLINE void change_range(struct ff_map *m, uint64_t lo, uint64_t hi, bool set)
 {
-	uint64_t w;
+	uint64_t w = lo >> FF_WORD_SHIFT, last = (hi - 1) >> FF_WORD_SHIFT;
+	uint64_t mask = first_mask(lo);
 
-	if (hi == lo + 1) {	/* the common case: one block */
-		if (set)
-			set_bit_at(m, 0, lo);
-		else
-			clear_bit_at(m, 0, lo);
+	if (lo >= hi)
 		return;
-	}
-	for (w = lo >> FF_WORD_SHIFT; lo < hi && w <= (hi - 1) >> FF_WORD_SHIFT; w++) {
-		uint64_t mask = word_mask(w, lo, hi), old = m->lvl[0][w];
+	for (;; w++, mask = FF_FULL) {
+		uint64_t old = m->lvl[0][w];
 
-		m->lvl[0][w] = set ? old | mask : old & ~mask;
-		if (m->nlevels > 1 && set && old != FF_FULL && m->lvl[0][w] == FF_FULL)
-			set_bit_at(m, 1, w);
-		else if (m->nlevels > 1 && !set && old == FF_FULL && m->lvl[0][w] != FF_FULL)
-			clear_bit_at(m, 1, w);
+		if (w == last)
+			mask &= last_mask(hi);
+		put_word(m, 0, w, set ? old | mask : old & ~mask);
+		if (w == last)
+			return;
 	}
 }
 
 /* The first level-0 bit in [lo, hi) equal to @one, or @hi. */
-static uint64_t find_in_range(const struct ff_map *m, uint64_t lo, uint64_t hi, bool one)
+VCM_HOT_INLINE uint64_t find_in_range(const struct ff_map *m, uint64_t lo, uint64_t hi, bool one)
 {
-	uint64_t w;
+	uint64_t w = lo >> FF_WORD_SHIFT, last = (hi - 1) >> FF_WORD_SHIFT;
+	uint64_t mask = first_mask(lo);
 
-	for (w = lo >> FF_WORD_SHIFT; lo < hi && w <= (hi - 1) >> FF_WORD_SHIFT; w++) {
-		uint64_t bits = (one ? m->lvl[0][w] : ~m->lvl[0][w]) & word_mask(w, lo, hi);
+	if (lo >= hi)
+		return hi;
+	for (;; w++, mask = FF_FULL) {
+		uint64_t bits;
 
+		if (w == last)
+			mask &= last_mask(hi);
+		bits = (one ? m->lvl[0][w] : ~m->lvl[0][w]) & mask;
 		if (bits)
 			return (w << FF_WORD_SHIFT) + (uint64_t)__builtin_ctzll(bits);
+		if (w == last)
+			return hi;
 	}
-	return hi;
 }
 
 /* The first block at or after @from that is wholly free, or FF_NONE. */
@@ -155,14 +168,36 @@ static uint64_t page_block(const struct vcm_firstfit *f, const struct ff_map *m,
 	return ((f->origin + p) >> m->order) - m->first;
 }
 
-/* Is every page of block @b inside the arena and free? */
-static bool block_free(const struct vcm_firstfit *f, const struct ff_map *m, uint64_t b)
+/* Does block @b of map @m lie inside the arena? */
+static bool block_inside(const struct vcm_firstfit *f, const struct ff_map *m, uint64_t b)
 {
-	uint64_t lo = block_page(f, m, b), hi = lo + (1ULL << m->order);
+	uint64_t lo = block_page(f, m, b);
 
-	if (f->origin + lo < f->origin || hi > f->npages)
-		return false;
-	return find_in_range(&f->map[0], lo, hi, true) == hi;
+	return f->origin + lo >= f->origin && lo + (1ULL << m->order) <= f->npages;
+}
+
+/* Is every page of block @b inside the arena and free (by the pages)? */
+static bool pages_free(const struct vcm_firstfit *f, const struct ff_map *m, uint64_t b)
+{
+	uint64_t lo = block_page(f, m, b);
+
+	return block_inside(f, m, b) &&
+	       find_in_range(&f->map[0], lo, lo + (1ULL << m->order), true) ==
+	       lo + (1ULL << m->order);
+}
+
+/*
+ * The same from the blocks of the next finer map (m - 1, not map 0), which
+ * tile block @b: one word or a few rather than up to 2^order pages' bits.
+ * The finer map must be up to date.
+ */
+VCM_HOT_INLINE bool block_free(const struct vcm_firstfit *f, const struct ff_map *m, uint64_t b)
+{
+	const struct ff_map *sub = m - 1;
+	unsigned shift = m->order - sub->order;
+	uint64_t lo = ((m->first + b) << shift) - sub->first, hi = lo + (1ULL << shift);
+
+	return block_inside(f, m, b) && find_in_range(sub, lo, hi, true) == hi;
 }
 
 /* Mark [p, p + n) used in every map. */
@@ -177,7 +212,10 @@ static void mark_used(struct vcm_firstfit *f, uint64_t p, uint64_t n)
 	}
 }
 
-/* Mark [p, p + n) free; the edge blocks of coarser maps only if wholly free. */
+/*
+ * Mark [p, p + n) free; the edge blocks of coarser maps only if wholly free,
+ * asked of the finer map freed just before.
+ */
 static void mark_free(struct vcm_firstfit *f, uint64_t p, uint64_t n)
 {
 	unsigned j;
@@ -200,20 +238,15 @@ static void mark_free(struct vcm_firstfit *f, uint64_t p, uint64_t n)
 }
 
 /*
- * The map to search for @n pages aligned to 2^@align: the largest tracked
- * order not above @align whose block @n covers at least once (then the
- * first block of any fit is wholly free); map 0 (order 0) always does.
+ * The map to search for @n (> 0) pages aligned to 2^@align: the largest
+ * tracked order not above @align whose block @n covers at least once (then
+ * the first block of any fit is wholly free); map 0 (order 0) always does.
  */
 static const struct ff_map *map_for(const struct vcm_firstfit *f, uint64_t n, unsigned align)
 {
-	const struct ff_map *best = &f->map[0];
-	unsigned j;
+	unsigned size_order = FF_WORD_MASK - (unsigned)__builtin_clzll(n);
 
-	for (j = 1; j < f->nmaps; j++)
-		if (f->map[j].order <= align && (n >> f->map[j].order) &&
-		    f->map[j].order > best->order)
-			best = &f->map[j];
-	return best;
+	return &f->map[f->pick[align < size_order ? align : size_order]];
 }
 
 /*
@@ -244,12 +277,13 @@ static uint64_t run_conflict(const struct vcm_firstfit *f, const struct ff_map *
 
 int vcm_firstfit_alloc(struct vcm_firstfit *f, uint64_t npages, unsigned align, uint64_t *pfn)
 {
-	const struct ff_map *m = map_for(f, npages, align);
-	uint64_t step = align - m->order >= 63 ? FF_NONE : 1ULL << (align - m->order);
-	uint64_t from = 0, b;
+	const struct ff_map *m;
+	uint64_t step, from = 0, b;
 
 	if (!npages)
 		return -EINVAL;
+	m = map_for(f, npages, align);
+	step = align - m->order >= 63 ? FF_NONE : 1ULL << (align - m->order);
 	for (;;) {
 		uint64_t p, next, abs;
 
@@ -321,11 +355,21 @@ static int map_init(struct vcm_firstfit *f, struct ff_map *m, unsigned order)
 	return 0;
 }
 
+/* Track @order too, keeping the maps in ascending order. */
+static void add_order(struct vcm_firstfit *f, unsigned order)
+{
+	unsigned j = f->nmaps++;
+
+	for (; f->map[j - 1].order > order; j--)
+		f->map[j].order = f->map[j - 1].order;
+	f->map[j].order = order;
+}
+
 struct vcm_firstfit *vcm_firstfit_create(uint64_t origin, uint64_t npages,
 					 const unsigned char *orders)
 {
 	struct vcm_firstfit *f;
-	unsigned j;
+	unsigned j, k;
 
 	if (!npages || npages > FF_MAX_PAGES || origin + npages < origin)
 		return NULL;
@@ -338,7 +382,12 @@ struct vcm_firstfit *vcm_firstfit_create(uint64_t origin, uint64_t npages,
 	f->nmaps = 1;		/* order 0 */
 	for (; orders && *orders && f->nmaps < VCM_FIRSTFIT_TRACKED; orders++)
 		if (*orders < 63)
-			f->map[f->nmaps++].order = *orders;
+			add_order(f, *orders);
+	for (k = 0, j = 0; k < FF_ORDERS; k++) {
+		while (j + 1 < f->nmaps && f->map[j + 1].order <= k)
+			j++;
+		f->pick[k] = (unsigned char)j;
+	}
 	for (j = 0; j < f->nmaps; j++) {
 		if (map_init(f, &f->map[j], f->map[j].order)) {
 			vcm_firstfit_destroy(f);
@@ -387,7 +436,7 @@ static int check_map(const struct vcm_firstfit *f, const struct ff_map *m)
 	unsigned l;
 
 	for (b = 0; b < m->nblocks; b++)
-		if (bit_is_set(m, 0, b) == block_free(f, m, b))
+		if (bit_is_set(m, 0, b) == pages_free(f, m, b))
 			return -EUCLEAN;
 	for (l = 0; l < m->nlevels; l++) {
 		for (b = m->nbits[l]; b < m->nwords[l] << FF_WORD_SHIFT; b++)

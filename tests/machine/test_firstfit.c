@@ -56,9 +56,8 @@ struct blk {
 	uint64_t pfn, n;
 };
 
-static void run_against_bitmap(uint64_t origin, uint32_t seed)
+static void run_against_bitmap(uint64_t origin, uint32_t seed, const unsigned char *orders)
 {
-	static const unsigned char orders[] = { 8, 4, 2, 0 };
 	struct vcm_firstfit *e = vcm_firstfit_create(origin, NPAGES, orders);
 	static struct bitmap_ref ref;
 	struct blk live[1024];
@@ -101,10 +100,62 @@ static void run_against_bitmap(uint64_t origin, uint32_t seed)
 
 static void test_matches_kernel_bitmap(void **state)
 {
+	static const unsigned char orders[] = { 8, 4, 2, 0 };
+
 	(void)state;
-	run_against_bitmap(0, 1);
-	run_against_bitmap(3, 2);		/* window not aligned: absolute alignment */
-	run_against_bitmap(0x10000, 3);
+	run_against_bitmap(0, 1, orders);
+	run_against_bitmap(3, 2, orders);	/* window not aligned: absolute alignment */
+	run_against_bitmap(0x10000, 3, orders);
+}
+
+/* Orders in any order, repeated, or far apart (a coarse map's blocks span
+ * several words of the next finer map): the same answers. */
+static void test_orders_as_given(void **state)
+{
+	static const unsigned char unsorted[] = { 2, 8, 4, 0 };
+	static const unsigned char repeated[] = { 4, 4, 2, 0 };
+	static const unsigned char far[] = { 8, 0 };
+
+	(void)state;
+	run_against_bitmap(5, 4, unsorted);
+	run_against_bitmap(0, 5, repeated);
+	run_against_bitmap(7, 6, far);
+}
+
+/*
+ * An arena with four summary levels (2^19 pages: 8192 words, 128, 2, 1),
+ * filled to the last page and emptied again: every level's "word is full"
+ * bit is set and cleared, and vcm_firstfit_check() agrees throughout.
+ */
+static void test_deep_summaries(void **state)
+{
+	static const unsigned char orders[] = { 12, 6, 0 };
+	const uint64_t npages = 1ULL << 19, block = 1ULL << 12;
+	struct vcm_firstfit *e = vcm_firstfit_create(0, npages, orders);
+	uint64_t p, pfn;
+
+	(void)state;
+	assert_non_null(e);
+	for (p = 0; p < npages; p += block) {
+		assert_int_equal(vcm_firstfit_alloc(e, block, 12, &pfn), 0);
+		assert_int_equal(pfn, p);
+	}
+	assert_int_equal(vcm_firstfit_check(e), 0);
+	assert_int_equal(vcm_firstfit_alloc(e, 1, 0, &pfn), -ENOSPC);
+	assert_int_equal(vcm_firstfit_free(e, 77 * block, block), 0);
+	assert_int_equal(vcm_firstfit_check(e), 0);
+	assert_int_equal(vcm_firstfit_alloc(e, 64, 6, &pfn), 0);
+	assert_int_equal(pfn, 77 * block);
+	assert_int_equal(vcm_firstfit_alloc(e, block, 12, &pfn), -ENOSPC);
+	assert_int_equal(vcm_firstfit_free(e, 77 * block, 64), 0);
+	for (p = 0; p < npages; p += block)
+		if (p != 77 * block)
+			assert_int_equal(vcm_firstfit_free(e, p, block), 0);
+	assert_int_equal(vcm_firstfit_free_count(e), npages);
+	assert_int_equal(vcm_firstfit_check(e), 0);
+	assert_int_equal(vcm_firstfit_alloc(e, npages, 0, &pfn), 0);
+	assert_int_equal(pfn, 0);
+	vcm_firstfit_destroy(e);
 }
 
 static void test_first_fit_and_alignment(void **state)
@@ -155,6 +206,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_matches_kernel_bitmap),
+		cmocka_unit_test(test_orders_as_given),
+		cmocka_unit_test(test_deep_summaries),
 		cmocka_unit_test(test_first_fit_and_alignment),
 		cmocka_unit_test(test_bad_frees_change_nothing),
 	};
