@@ -30,7 +30,7 @@ for d in "$old"/libvcm/*/; do
 	incs="$incs -I$d"
 done
 progs=""
-for b in buddy sysmmu vcm; do
+for b in buddy sysmmu vcm placement; do
 	[ -x "$build/bench/bench-$b" ] || continue
 	# shellcheck disable=SC2086
 	# the code placement of meson.build, so that both runs' reference
