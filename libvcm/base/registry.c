@@ -413,12 +413,12 @@ static const struct vcm_hpool_chunk *chunk_locked(const void *h)
 }
 
 /*
- * The state word of pooled @h (0: no object starts there, or it was never
- * handed out), and whether @h lies in a live chunk at all (lock held).
+ * The state word of pooled @h in chunk @c, found live (0: no object starts
+ * there, or it was never handed out); false if @c is NULL (@h lies in no
+ * live chunk).
  */
-static bool pooled_state_locked(const void *h, uint64_t *state)
+static bool pooled_state_in(const struct vcm_hpool_chunk *c, const void *h, uint64_t *state)
 {
-	const struct vcm_hpool_chunk *c = chunk_locked(h);
 	int i;
 
 	*state = 0;
@@ -428,6 +428,12 @@ static bool pooled_state_locked(const void *h, uint64_t *state)
 	if (i >= 0)
 		*state = vcm_hpool_state(c, (unsigned)i);
 	return true;
+}
+
+/* pooled_state_in() of the chunk @h lies in, if live (lock held). */
+static bool pooled_state_locked(const void *h, uint64_t *state)
+{
+	return pooled_state_in(chunk_locked(h), h, state);
 }
 
 /* True if @h lies in a chunk released recently (lock held). */
@@ -438,22 +444,10 @@ static bool in_released_chunk(const void *h)
 	return r && meta_kind(r->meta) == VCM_KIND_CHUNK;
 }
 
-/*
- * The state word of pooled @h without the lock (0: no object starts there,
- * or it was never handed out); false if @h's chunk is not found so.
- */
+/* pooled_state_in() of the chunk @h lies in, if found live without the lock. */
 static bool pooled_state_unlocked(const void *h, uint64_t *state)
 {
-	const struct vcm_hpool_chunk *c = chunk_unlocked(h);
-	int i;
-
-	*state = 0;
-	if (!c)
-		return false;
-	i = vcm_hpool_index(c, h);
-	if (i >= 0)
-		*state = vcm_hpool_state(c, (unsigned)i);
-	return true;
+	return pooled_state_in(chunk_unlocked(h), h, state);
 }
 
 /* The entry of live pooled @h, from its state word. */

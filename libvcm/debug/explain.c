@@ -446,7 +446,7 @@ VCM_EXPORT void vcm_context_dump(struct vcm *vcm, FILE *out)
 	vcm_lock(vcm);
 	fprintf(out, "context %s: window 0x%llx+0x%llx, activations %d, %lu reservation(s)\n",
 		name, (unsigned long long)vcm->start, (unsigned long long)vcm->size,
-		vcm->activations.counter, vcm_core(vcm)->nres);
+		vcm->activations.counter, vcm_core_nres(vcm_core(vcm)));
 	vcm_core_for_each_res(res, it, vcm_core(vcm))
 		dump_res(out, res);
 	dump_history_locked(out, vcm_core(vcm));

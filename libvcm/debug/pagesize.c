@@ -288,8 +288,8 @@ static void print_context(FILE *out, const struct vcm *vcm, const struct vcm_pag
 	unsigned i;
 
 	fprintf(out, "context 0x%llx+0x%llx, %lu reservation(s), %lu unbound: ",
-		(unsigned long long)vcm->start, (unsigned long long)vcm->size, vcm_core(vcm)->nres,
-		c->unbound);
+		(unsigned long long)vcm->start, (unsigned long long)vcm->size,
+		vcm_core_nres(vcm_core(vcm)), c->unbound);
 	print_counts(out, c);
 	fprintf(out, "\n  smaller pages than the buffers allow:");
 	for (i = 0; i < VCM_PS_NR_REASONS; i++)

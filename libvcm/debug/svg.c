@@ -172,6 +172,7 @@ VCM_EXPORT int vcm_svg_context(struct vcm *vcm, FILE *out)
 	struct vcm_res *res;
 	unsigned rows, i = 0;
 	char name[80], title[160];
+	unsigned long nres;
 	bool paged;
 
 	if (!vcm_valid(vcm) || !out)
@@ -179,9 +180,10 @@ VCM_EXPORT int vcm_svg_context(struct vcm *vcm, FILE *out)
 	vcm_debug_context_name(vcm, name, sizeof(name), &info);
 	paged = vcm->driver->res == vcm_mmu_vcm_driver.res;
 	vcm_lock(vcm);
-	rows = vcm_core(vcm)->nres < SVG_MAX_ROWS ? (unsigned)vcm_core(vcm)->nres : SVG_MAX_ROWS;
+	nres = vcm_core_nres(vcm_core(vcm));
+	rows = nres < SVG_MAX_ROWS ? (unsigned)nres : SVG_MAX_ROWS;
 	snprintf(title, sizeof(title), "%s: DVA 0x%llx+0x%llx, %lu reservation(s)", name,
-		 (unsigned long long)vcm->start, (unsigned long long)vcm->size, vcm_core(vcm)->nres);
+		 (unsigned long long)vcm->start, (unsigned long long)vcm->size, nres);
 	svg_open(out, rows + 1, title);
 	draw_overview(out, vcm, 36);
 	vcm_core_for_each_res(res, it, vcm_core(vcm)) {
@@ -189,7 +191,7 @@ VCM_EXPORT int vcm_svg_context(struct vcm *vcm, FILE *out)
 			break;
 		draw_res(out, vcm, res, 36 + (++i) * SVG_ROW, paged);
 	}
-	if (vcm_core(vcm)->nres > SVG_MAX_ROWS)
+	if (nres > SVG_MAX_ROWS)
 		label(out, 36 + (i + 1) * SVG_ROW, "(more reservations not drawn)");
 	vcm_unlock(vcm);
 	legend(out, 36 + (i + 2) * SVG_ROW);

@@ -105,7 +105,7 @@ VCM_EXPORT int vcm_test_watch(struct vcm_test *t, struct vcm *vcm)
 	if (t->nwatch == VCM_TEST_MAX_WATCH)
 		return -ENOSPC;
 	vcm_lock(vcm);
-	t->mark.nres[t->nwatch] = vcm_core(vcm)->nres;
+	t->mark.nres[t->nwatch] = vcm_core_nres(vcm_core(vcm));
 	t->mark.activations[t->nwatch] = vcm->activations.counter;
 	vcm_unlock(vcm);
 	t->watch[t->nwatch++] = vcm;
@@ -206,7 +206,7 @@ static void context_left(struct tally *t, struct vcm *vcm, unsigned long nres, i
 	struct vcm_res *res;
 
 	vcm_lock(vcm);
-	total = vcm_core(vcm)->nres;
+	total = vcm_core_nres(vcm_core(vcm));
 	all = total > nres ? calloc(total, sizeof(*all)) : NULL;
 	vcm_core_for_each_res(res, it, vcm_core(vcm)) {
 		if (!all || n == total)
@@ -267,7 +267,7 @@ VCM_EXPORT int vcm_test_mark(struct vcm_test *t)
 	t->mark.newest_id = newest_id();
 	for (i = 0; i < t->nwatch; i++) {
 		vcm_lock(t->watch[i]);
-		t->mark.nres[i] = vcm_core(t->watch[i])->nres;
+		t->mark.nres[i] = vcm_core_nres(vcm_core(t->watch[i]));
 		t->mark.activations[i] = t->watch[i]->activations.counter;
 		vcm_unlock(t->watch[i]);
 	}

@@ -65,7 +65,7 @@ static void VCM_PRINTF(6, 7) mismatch(struct verify *v, enum vcm_mismatch_kind k
 
 static void check_res(struct verify *v, struct vcm *vcm)
 {
-	unsigned long n = 0;
+	unsigned long n = 0, counted;
 	struct vcm_res_iter it;
 	struct vcm_res *res;
 
@@ -89,9 +89,10 @@ static void check_res(struct verify *v, struct vcm *vcm)
 				 (unsigned long long)res->bound_size,
 				 (unsigned long long)(res->phys ? res->phys->size : 0));
 	}
-	if (n != vcm_core(vcm)->nres)
-		mismatch(v, VCM_MISMATCH_RES, 0, vcm_core(vcm)->nres, n,
-			 "%lu reservations listed, %lu counted", n, vcm_core(vcm)->nres);
+	counted = vcm_core_nres(vcm_core(vcm));
+	if (n != counted)
+		mismatch(v, VCM_MISMATCH_RES, 0, counted, n,
+			 "%lu reservations listed, %lu counted", n, counted);
 }
 
 /* ---- guard gaps: no reservation starts inside another's ---- */
@@ -109,20 +110,20 @@ static int by_start(const void *a, const void *b)
 
 static void check_guards(struct verify *v, struct vcm *vcm)
 {
-	unsigned long n = 0, i;
+	unsigned long n = 0, i, nres = vcm_core_nres(vcm_core(vcm));
 	struct vcm_res_iter it;
 	struct vcm_res *res;
 	struct span *s;
 
-	if (!vcm_core(vcm)->nres)
+	if (!nres)
 		return;
-	s = calloc(vcm_core(vcm)->nres, sizeof(*s));
+	s = calloc(nres, sizeof(*s));
 	if (!s) {
 		v->err = -ENOMEM;
 		return;
 	}
 	vcm_core_for_each_res(res, it, vcm_core(vcm)) {
-		if (n == vcm_core(vcm)->nres)
+		if (n == nres)
 			break;
 		s[n].start = res->start;
 		s[n].end = res->start + res->res_size;

@@ -20,10 +20,11 @@
  * struct vcm_core - what vcm_init() adds to a context: the registry's
  * private pointer of the context's handle (vcm_core()), so that struct vcm
  * itself has only the kernel's fields.
- * @book: the bookkeeping lock: guards the set of the context's
- *        reservations (@res_list or the live objects of @pool), @nres,
- *        vcm->activations and each reservation's phys/bound_size (so that
- *        a reader such as s5p_vcm_dump() sees them whole).  Held briefly,
+ * @book: the bookkeeping lock: guards @res_list, @nres, the release of a
+ *        reservation of @pool (so that no reader is looking at its memory
+ *        when it is reused; a new one is published by its state word
+ *        alone), vcm->activations and each reservation's phys/bound_size
+ *        (so that a reader such as s5p_vcm_dump() sees them whole).  Held briefly,
  *        never across a call out.  A biased lock (biaslock.h): the thread
  *        that drives the context takes it with plain stores until another
  *        thread (a reader) takes it once.
@@ -41,7 +42,8 @@
  *        with a registry entry and a node on @res_list.
  * @res_list: the reservations of a context without @pool
  *        (struct vcm_res_node.link), newest first.
- * @nres: the context's reservations.
+ * @nres: reservations on @res_list (vcm_core_nres() counts those of
+ *        @pool).
  * @res_nodes: where the nodes of @res_list come from (owner only).
  * @soc: the SoC the context's memory comes from; NULL: the current SoC.
  * @release: called by vcm_destroy(), with the context owned and empty,
@@ -116,6 +118,12 @@ static inline void vcm_res_iter_init(struct vcm_res_iter *it, const struct vcm_c
 {
 	*it = (struct vcm_res_iter){ .core = core, .next = core->res_list.next };
 }
+
+/*
+ * The context's reservations: @nres, or (a context with a handle pool) a
+ * walk's count (bookkeeping held, or by the owner).
+ */
+unsigned long vcm_core_nres(const struct vcm_core *core);
 
 /* The walk's next reservation, or NULL at its end. */
 struct vcm_res *vcm_res_iter_next(struct vcm_res_iter *it);

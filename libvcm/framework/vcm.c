@@ -8,8 +8,9 @@
  * operation owns its context (vcm_ctx_enter()) and runs the driver ops
  * with no mutex held; the functions named locked_*() expect the context
  * owned.  Changes to the bookkeeping that others read (the reservation
- * list, the activation count, a reservation's phys) are made under the
- * bookkeeping mutex as well.
+ * list, the release of a reservation, the activation count, a
+ * reservation's phys) are made under the bookkeeping lock as well; a
+ * pooled reservation is published by its state word (registry.h).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -96,21 +97,22 @@ void vcm_ctx_leave(struct vcm *vcm)
 }
 
 /*
- * Enter @res (its fields set) in the registry as made by @fn and count it,
- * on the context's list with @node if it is not pooled (owned).  Under the
- * bookkeeping lock: a reader sees the reservation whole and counted, or
- * not at all.  Returns 0 or -ENOMEM.
+ * Enter @res (its fields set) in the registry as made by @fn (owned).  A
+ * pooled one is published by its state word (a reader that sees it live
+ * sees its fields); another goes on the context's list with @node and is
+ * counted, under the bookkeeping lock.  Returns 0 or -ENOMEM.
  */
 static int res_link(struct vcm_core *core, struct vcm_res *res, struct vcm_res_node *node,
 		    const char *fn)
 {
 	int ret;
 
+	if (core->pool)
+		return vcm_reg_add(res, VCM_KIND_RES, NULL, fn);
 	vcm_core_book_lock(core);
 	ret = vcm_reg_add(res, VCM_KIND_RES, node, fn);
 	if (!ret) {
-		if (node)
-			vcm_list_add(&core->res_list, &node->link);
+		vcm_list_add(&core->res_list, &node->link);
 		core->nres++;
 	}
 	vcm_core_book_unlock(core);
@@ -118,9 +120,10 @@ static int res_link(struct vcm_core *core, struct vcm_res *res, struct vcm_res_n
 }
 
 /*
- * Take live @res out of the registry and the count (and its node off the
- * list, given back), under the bookkeeping lock: a reader holding it may
- * still be looking at the reservation (owned).
+ * Take live @res out of the registry (a node off the list and the count,
+ * the node given back), under the bookkeeping lock: a reader holding it
+ * may still be looking at the reservation, whose memory its driver may
+ * reuse next (owned).
  */
 static void res_unlink(struct vcm_core *core, struct vcm_res *res)
 {
@@ -128,12 +131,26 @@ static void res_unlink(struct vcm_core *core, struct vcm_res *res)
 
 	vcm_core_book_lock(core);
 	vcm_reg_take(res, VCM_KIND_RES, &node);
-	if (node)
+	if (node) {
 		vcm_list_del(&((struct vcm_res_node *)node)->link);
-	core->nres--;
+		core->nres--;
+	}
 	vcm_core_book_unlock(core);
 	if (node)
 		vcm_pool_free(&core->res_nodes, node);
+}
+
+unsigned long vcm_core_nres(const struct vcm_core *core)
+{
+	struct vcm_res_iter it;
+	struct vcm_res *res;
+	unsigned long n = 0;
+
+	if (!core->pool)
+		return core->nres;
+	vcm_core_for_each_res(res, it, core)
+		n++;
+	return n;
 }
 
 struct vcm_res *vcm_res_iter_next(struct vcm_res_iter *it)
@@ -886,6 +903,7 @@ VCM_TRACED_VOID(vcm_deactivate, (struct vcm *vcm), do_deactivate, (vcm),
 static void locked_empty(struct vcm *vcm)
 {
 	struct vcm_core *core = vcm_core(vcm);
+	unsigned long nres = vcm_core_nres(core);
 	struct vcm_res_iter it;
 	struct vcm_res *res;
 
@@ -893,8 +911,8 @@ static void locked_empty(struct vcm *vcm)
 		vcm_warn("vcm_destroy: context %p is still active; deactivating", (void *)vcm);
 		locked_deactivate_all(vcm);
 	}
-	if (core->nres)
-		vcm_warn("vcm_destroy: %lu reservation(s) left; unmapping them", core->nres);
+	if (nres)
+		vcm_warn("vcm_destroy: %lu reservation(s) left; unmapping them", nres);
 	vcm_core_for_each_res(res, it, core) {
 		if (res->phys)
 			locked_unbind(res, "vcm_destroy");

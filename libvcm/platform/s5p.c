@@ -850,7 +850,7 @@ static void dump_dev(FILE *out, struct s5p_vcm *d)
 	fprintf(out, "  %-8s window 0x%08llx-0x%08llx (%u MiB), %s, %lu reservation(s)",
 		s5p_dev_names[d->id], (unsigned long long)vcm->start,
 		(unsigned long long)(vcm->start + vcm->size - 1), d->nr_units,
-		vcm->activations.counter ? "active" : "inactive", vcm_core(vcm)->nres);
+		vcm->activations.counter ? "active" : "inactive", vcm_core_nres(vcm_core(vcm)));
 	if (d->cb.pgd_base_specifier)
 		fprintf(out, "; System MMU programmed by callback\n");
 	else

@@ -101,10 +101,10 @@ static void snapshot(const struct fx *f, struct snap *s)
 {
 	s->free = vcm_soc_free_bytes(f->soc);
 	s->warns = vcm_warn_count();
-	s->nres[0] = vcm_core(f->mmu)->nres;
-	s->nres[1] = vcm_core(f->o2o)->nres;
-	s->nres[2] = vcm_core(f->vmm)->nres;
-	s->nres[3] = vcm_core(f->iommu)->nres;
+	s->nres[0] = vcm_core_nres(vcm_core(f->mmu));
+	s->nres[1] = vcm_core_nres(vcm_core(f->o2o));
+	s->nres[2] = vcm_core_nres(vcm_core(f->vmm));
+	s->nres[3] = vcm_core_nres(vcm_core(f->iommu));
 	s->mapped = f->mock->mapped;
 	s->dev_mapped = dev_mapped(f);
 }
