@@ -10,6 +10,7 @@
 #define TESTS_TEST_UTIL_H
 
 #include <stdatomic.h>
+#include <stdio.h>
 
 #include <vcm.h>
 
@@ -92,6 +93,31 @@ static inline void test_dev_teardown(struct test_dev *t)
 		vcm_destroy(t->ctx);
 	vcm_sysmmu_destroy(t->mmu);
 	test_soc_release(t->soc);
+}
+
+/*
+ * struct test_capture - what a dump function writes, kept in memory:
+ * test_capture_open() gives the stream to pass it, test_capture_text()
+ * closes the stream and gives the text (to be freed).
+ */
+struct test_capture {
+	char *text;
+	size_t len;
+	FILE *out;
+};
+
+static inline FILE *test_capture_open(struct test_capture *c)
+{
+	*c = (struct test_capture){ .text = NULL };
+	c->out = open_memstream(&c->text, &c->len);
+	assert_non_null(c->out);
+	return c->out;
+}
+
+static inline char *test_capture_text(struct test_capture *c)
+{
+	fclose(c->out);
+	return c->text;
 }
 
 #endif /* TESTS_TEST_UTIL_H */

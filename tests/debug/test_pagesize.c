@@ -268,10 +268,9 @@ static void soc_free_summary(void **state)
 {
 	struct vcm_soc *soc = test_soc_ram(RAM_BASE, MiB);
 	vcm_addr_t pa[256];
-	char *text = NULL;
-	size_t len;
-	FILE *out;
+	struct test_capture c;
 	unsigned i;
+	char *text;
 
 	(void)state;
 	assert_int_equal(vcm_soc_free_report(soc, NULL), 8);
@@ -280,9 +279,8 @@ static void soc_free_summary(void **state)
 	assert_int_equal(vcm_soc_free_report(soc, NULL), -ENOMEM);
 	for (i = 0; i < 256; i += 2)	/* every other page: order 0 only */
 		vcm_soc_free_pages(soc, pa[i], 0);
-	out = open_memstream(&text, &len);
-	assert_int_equal(vcm_soc_free_report(soc, out), 0);
-	fclose(out);
+	assert_int_equal(vcm_soc_free_report(soc, test_capture_open(&c)), 0);
+	text = test_capture_text(&c);
 	assert_non_null(strstr(text, "SoC free memory: 512 of 1024 KiB"));
 	assert_non_null(strstr(text, "free blocks by order (0..12): 128 0 0"));
 	assert_non_null(strstr(text, "a 1M block cannot be had: largest free order 0 (4 KiB)"));

@@ -47,12 +47,11 @@ static int teardown(void **state)
 /* Draw with @draw into memory and parse it; fails on any XML error. */
 static void picture(struct svgp *s, int (*draw)(void *obj, FILE *out), void *obj)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
+	struct test_capture c;
+	char *text;
 
-	assert_int_equal(draw(obj, out), 0);
-	fclose(out);
+	assert_int_equal(draw(obj, test_capture_open(&c)), 0);
+	text = test_capture_text(&c);
 	svgp_parse(s, text);
 	if (s->err)
 		fail_msg("not well formed (%s):\n%s", s->err, text);

@@ -238,14 +238,10 @@ static void test_random_mix(void **state)
 /* What vcm_soc_dump_buddyinfo() prints for @soc (to be freed). */
 static char *buddyinfo(const struct vcm_soc *soc)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
+	struct test_capture c;
 
-	assert_non_null(out);
-	vcm_soc_dump_buddyinfo(soc, out);
-	fclose(out);
-	return text;
+	vcm_soc_dump_buddyinfo(soc, test_capture_open(&c));
+	return test_capture_text(&c);
 }
 
 /* Two banks, the first small so that allocations spill into the second. */
@@ -506,15 +502,12 @@ static void test_alloc_threads(void **state)
 static void test_buddyinfo(void **state)
 {
 	struct vcm_soc *soc = test_soc_ram(RAM0, 16 * MiB);
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
 	vcm_addr_t pa;
+	char *text;
 
 	(void)state;
 	assert_int_equal(vcm_soc_alloc_pages(soc, 0, &pa), 0);
-	vcm_soc_dump_buddyinfo(soc, out);
-	fclose(out);
+	text = buddyinfo(soc);
 	/* 16 MiB - 4 KiB: one free block of each order 0..11 */
 	assert_string_equal(text, "bank 0 @0x40000000-0x40ffffff  order 0..12: "
 				  "1 1 1 1 1 1 1 1 1 1 1 1 0\n");

@@ -591,9 +591,8 @@ static void test_phys_alloc_without_free(void **state)
 static void test_sysmmu_get(void **state)
 {
 	struct vcm_sysmmu *mmu;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out;
+	struct test_capture c;
+	char *text;
 
 	(void)state;
 	assert_int_equal(vcm_ptr_err(s5p_sysmmu_get(VCM_DEV_NONE)), -EINVAL);
@@ -603,9 +602,8 @@ static void test_sysmmu_get(void **state)
 	assert_false(vcm_is_err_or_null(mmu));
 	assert_ptr_equal(s5p_sysmmu_get(VCM_DEV_FIMC2), mmu);
 	assert_ptr_not_equal(s5p_sysmmu_get(VCM_DEV_FIMC3), mmu);
-	out = open_memstream(&text, &len);
-	vcm_sysmmu_dump(mmu, out);
-	fclose(out);
+	vcm_sysmmu_dump(mmu, test_capture_open(&c));
+	text = test_capture_text(&c);
 	assert_non_null(strstr(text, "s5p-sysmmu-fimc2"));
 	free(text);
 	/* Disabled model: DMA bypasses to PA; RAM is reachable. */
@@ -639,9 +637,8 @@ static void test_dump(void **state)
 {
 	struct vcm *a, *b;
 	struct vcm_res *r1, *r2, *r3;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out;
+	struct test_capture c;
+	char *text;
 
 	(void)state;
 	a = unified(4 * T_1M, VCM_DEV_FIMC0, NULL);
@@ -654,9 +651,8 @@ static void test_dump(void **state)
 	assert_false(vcm_is_err_or_null(r3));
 	s5p_vcm_turn_on(a);
 
-	out = open_memstream(&text, &len);
-	s5p_vcm_dump(out);
-	fclose(out);
+	s5p_vcm_dump(test_capture_open(&c));
+	text = test_capture_text(&c);
 	assert_non_null(strstr(text, "2 device context(s)"));
 	assert_non_null(strstr(text, "fimc0    window 0x00100000-0x004fffff (4 MiB), active"));
 	assert_non_null(strstr(text, "s5p-sysmmu-fimc0 enabled"));

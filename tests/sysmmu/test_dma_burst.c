@@ -176,13 +176,11 @@ static void assert_same_entries(struct fixture *f)
 /* The dump of @mmu without its first line (its name). */
 static char *dump(struct vcm_sysmmu *mmu)
 {
-	char *text = NULL, *body;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
+	struct test_capture c;
+	char *text, *body;
 
-	assert_non_null(out);
-	vcm_sysmmu_dump(mmu, out);
-	fclose(out);
+	vcm_sysmmu_dump(mmu, test_capture_open(&c));
+	text = test_capture_text(&c);
 	body = strdup(strchr(text, '\n') + 1);
 	free(text);
 	return body;

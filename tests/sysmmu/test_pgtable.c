@@ -678,14 +678,10 @@ static void test_big_map_unmap(void **state)
 
 static char *dump_to_string(struct vcm_pgtable *pt)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
+	struct test_capture c;
 
-	assert_non_null(out);
-	vcm_pgtable_dump(pt, out);
-	fclose(out);
-	return buf;
+	vcm_pgtable_dump(pt, test_capture_open(&c));
+	return test_capture_text(&c);
 }
 
 static void test_dump(void **state)

@@ -829,6 +829,15 @@ static void test_inject_all_kinds(void **state)
 	assert_int_equal(vcm_sysmmu_inject_fault(f->mmu, NULL), -EINVAL);
 }
 
+/* What vcm_sysmmu_dump() prints for @mmu (to be freed). */
+static char *dump_to_string(struct vcm_sysmmu *mmu)
+{
+	struct test_capture c;
+
+	vcm_sysmmu_dump(mmu, test_capture_open(&c));
+	return test_capture_text(&c);
+}
+
 /* The register view and the function view are one state. */
 static void test_registers(void **state)
 {
@@ -879,12 +888,8 @@ static void test_registers(void **state)
 	assert_int_equal(stats(f).blocked, 1);
 	assert_int_equal(stats(f).faults, 0);
 	{
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *out = open_memstream(&buf, &len);
+		char *buf = dump_to_string(f->mmu);
 
-		vcm_sysmmu_dump(f->mmu, out);
-		fclose(out);
 		assert_non_null(strstr(buf, "CTRL            0x00000007  blocked"));
 		assert_non_null(strstr(buf, "STATUS          0x00000001"));
 		free(buf);
@@ -964,18 +969,6 @@ static void test_bad_args(void **state)
 	vcm_sysmmu_get_stats(NULL, &st);
 	assert_int_equal(st.translations, 0);
 	vcm_sysmmu_get_stats(f->mmu, NULL);
-}
-
-static char *dump_to_string(struct vcm_sysmmu *mmu)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-
-	assert_non_null(out);
-	vcm_sysmmu_dump(mmu, out);
-	fclose(out);
-	return buf;
 }
 
 static void test_dump(void **state)
@@ -1108,12 +1101,8 @@ static void test_prefetch_buffers(void **state)
 	/* They change no translation. */
 	assert_int_equal(xlate(f, 0x00100010, VCM_ACCESS_READ), 0x40100010);
 	{
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *out = open_memstream(&buf, &len);
+		char *buf = dump_to_string(f->mmu);
 
-		vcm_sysmmu_dump(f->mmu, out);
-		fclose(out);
 		assert_non_null(strstr(buf, "PB0             0x00000000-0xfffffffe  PB1 "
 					    "0x00100000-0x001fffff"));
 		free(buf);
@@ -1181,12 +1170,8 @@ static void test_fault_hold(void **state)
 	/* Turning the hold off lets go. */
 	assert_int_equal(vcm_sysmmu_translate(f->mmu, 0x00600000, VCM_ACCESS_READ, &pa), -EFAULT);
 	{
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *out = open_memstream(&buf, &len);
+		char *buf = dump_to_string(f->mmu);
 
-		vcm_sysmmu_dump(f->mmu, out);
-		fclose(out);
 		assert_non_null(strstr(buf, "CTRL            0x00000005  held after a fault"));
 		free(buf);
 	}
