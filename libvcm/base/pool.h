@@ -25,6 +25,25 @@
 
 #define VCM_POOL_CHUNK_OBJS	64
 
+/*
+ * A free list of objects (both kinds of pool below): a freed object's first
+ * bytes hold the link to the next.  Pop: the first object, or NULL.
+ */
+static inline void *vcm_free_list_pop(void **list)
+{
+	void *obj = *list;
+
+	if (obj)
+		memcpy(list, obj, sizeof(void *));
+	return obj;
+}
+
+static inline void vcm_free_list_push(void **list, void *obj)
+{
+	memcpy(obj, list, sizeof(void *));
+	*list = obj;
+}
+
 struct vcm_pool_chunk;
 
 struct vcm_pool {
@@ -48,19 +67,15 @@ void *vcm_pool_take_fresh(struct vcm_pool *pool);
  */
 static inline void *vcm_pool_take(struct vcm_pool *pool)
 {
-	void *obj = pool->free_list;
+	void *obj = vcm_free_list_pop(&pool->free_list);
 
-	if (!obj)
-		return vcm_pool_take_fresh(pool);
-	memcpy(&pool->free_list, obj, sizeof(void *));
-	return obj;
+	return obj ? obj : vcm_pool_take_fresh(pool);
 }
 
 /* Give back an object of this pool. */
 static inline void vcm_pool_free(struct vcm_pool *pool, void *obj)
 {
-	memcpy(obj, &pool->free_list, sizeof(void *));
-	pool->free_list = obj;
+	vcm_free_list_push(&pool->free_list, obj);
 }
 /* Free every chunk (objects still handed out become invalid). */
 void vcm_pool_release(struct vcm_pool *pool);
@@ -164,19 +179,15 @@ size_t vcm_hpool_bytes(void);
  */
 static inline void *vcm_hpool_take(struct vcm_hpool *pool)
 {
-	void *obj = pool->free_list;
+	void *obj = vcm_free_list_pop(&pool->free_list);
 
-	if (!obj)
-		return vcm_hpool_take_fresh(pool);
-	memcpy(&pool->free_list, obj, sizeof(void *));
-	return obj;
+	return obj ? obj : vcm_hpool_take_fresh(pool);
 }
 
 /* Give back an object of this pool (its state word is the registry's). */
 static inline void vcm_hpool_free(struct vcm_hpool *pool, void *obj)
 {
-	memcpy(obj, &pool->free_list, sizeof(void *));
-	pool->free_list = obj;
+	vcm_free_list_push(&pool->free_list, obj);
 }
 
 /*
