@@ -30,7 +30,7 @@ struct vcm_reg_table *_Atomic vcm_reg_table;
 __thread struct vcm_reg_seen vcm_reg_seen[VCM_KIND_NR] __attribute__((tls_model("initial-exec")));
 __thread struct vcm_reg_chunks_seen vcm_reg_chunks_seen __attribute__((tls_model("initial-exec")));
 _Atomic uint64_t vcm_reg_releases[VCM_KIND_NR] = { [0 ... VCM_KIND_NR - 1] = 1 };
-/* The id of the next handle, entry or pooled (atomic: a pooled one takes it without the lock). */
+/* The id of the next handle, entry or pooled (vcm_reg_new_id(): no lock). */
 _Atomic uint64_t vcm_reg_next_id = 1;
 __thread struct vcm_reg_creator_seen vcm_reg_last_creator __attribute__((tls_model("initial-exec")));
 
@@ -138,12 +138,6 @@ static uint64_t creator_index(const char *creator)
 	}
 	reg.last_creator = i;
 	return i;
-}
-
-/* The id of a new handle. */
-static inline uint64_t new_id(void)
-{
-	return atomic_fetch_add_explicit(&vcm_reg_next_id, 1, memory_order_relaxed);
 }
 
 /*
@@ -607,7 +601,7 @@ int vcm_reg_add_slow(const void *h, enum vcm_kind kind, void *priv, const char *
 			reg.live++;
 		if (!found && kind == VCM_KIND_CHUNK)
 			reg.chunks++;
-		slot_fill(t, i, key, new_id() << VCM_REG_ID_SHIFT |
+		slot_fill(t, i, key, vcm_reg_new_id() << VCM_REG_ID_SHIFT |
 			  creator_index(creator) << VCM_REG_CREATOR_SHIFT | kind, priv);
 		if (found)
 			releases_bump(stale.kind);

@@ -373,8 +373,9 @@ static inline bool vcm_reg_get_live(const void *h, enum vcm_kind kind, void **pr
 /*
  * vcm_reg_live_fast() - vcm_reg_live() without calls, for hot paths that
  * keep every call out of line: the thread's memory (of @h, or of its
- * chunk), else the lock-free read of the table.  True if @h is a live handle of @kind; false if that
- * cannot tell (ask vcm_handle_ok(), which also fills the thread's memory).
+ * chunk), else the lock-free read of the table.  True if @h is a live
+ * handle of @kind; false if that cannot tell (ask vcm_handle_ok(), which
+ * also fills the thread's memory).
  */
 static inline bool vcm_reg_live_fast(const void *h, enum vcm_kind kind)
 {
@@ -440,6 +441,12 @@ static inline bool vcm_handle_ok(const void *h, enum vcm_kind kind, const char *
 
 extern _Atomic uint64_t vcm_reg_next_id __attribute__((visibility("hidden")));
 
+/* The id of a new handle, entry or pooled (no lock needed). */
+static inline uint64_t vcm_reg_new_id(void)
+{
+	return atomic_fetch_add_explicit(&vcm_reg_next_id, 1, memory_order_relaxed);
+}
+
 /* The creator this thread entered last, and its index in the table of creators. */
 struct vcm_reg_creator_seen {
 	const char *creator;
@@ -473,8 +480,8 @@ static inline int vcm_reg_pooled_add(const struct vcm_hpool_chunk *c, const void
 		creator_index = vcm_reg_creator_slow(creator);
 	old = atomic_load_explicit(&c->state[i], memory_order_relaxed);
 	atomic_store_explicit((_Atomic uint64_t *)&c->state[i],
-			      atomic_fetch_add_explicit(&vcm_reg_next_id, 1, memory_order_relaxed)
-			      << VCM_REG_ID_SHIFT | creator_index << VCM_REG_CREATOR_SHIFT | kind,
+			      vcm_reg_new_id() << VCM_REG_ID_SHIFT |
+			      creator_index << VCM_REG_CREATOR_SHIFT | kind,
 			      memory_order_release);
 	if (vcm_hpool_state_live(old))
 		vcm_reg_pooled_stale(h, kind, old, creator);
@@ -571,8 +578,9 @@ int vcm_reg_info(const void *h, struct vcm_handle_info *info);
 
 /*
  * vcm_reg_for_each() - call @fn on a copy of every live handle (pooled
- * ones included, chunks not), oldest first, with no lock held (@fn may call into the library).  Stops at the
- * first non-zero return and returns it; -ENOMEM if no copy could be made.
+ * ones included, chunks not), oldest first, with no lock held (@fn may
+ * call into the library).  Stops at the first non-zero return and returns
+ * it; -ENOMEM if no copy could be made.
  */
 int vcm_reg_for_each(int (*fn)(const struct vcm_handle_info *info, void *arg), void *arg);
 
