@@ -86,22 +86,26 @@ static uint64_t last_mask(uint64_t hi)
 	return FF_FULL >> (FF_WORD_MASK - ((hi - 1) & FF_WORD_MASK));
 }
 
-/* Set (@set) or clear the level-0 bits [lo, hi). */
-VCM_HOT_INLINE void change_range(struct ff_map *m, uint64_t lo, uint64_t hi, bool set)
+/*
+ * Set (@set) or clear the level-0 bits [lo, hi) (lo < hi).  Returns whether
+ * any of them changed.
+ */
+VCM_HOT_INLINE bool change_range(struct ff_map *m, uint64_t lo, uint64_t hi, bool set)
 {
 	uint64_t w = lo >> FF_WORD_SHIFT, last = (hi - 1) >> FF_WORD_SHIFT;
 	uint64_t mask = first_mask(lo);
+	bool changed = false;
 
-	if (lo >= hi)
-		return;
 	for (;; w++, mask = FF_FULL) {
-		uint64_t old = m->lvl[0][w];
+		uint64_t old = m->lvl[0][w], val;
 
 		if (w == last)
 			mask &= last_mask(hi);
-		put_word(m, 0, w, set ? old | mask : old & ~mask);
+		val = set ? old | mask : old & ~mask;
+		changed |= val != old;
+		put_word(m, 0, w, val);
 		if (w == last)
-			return;
+			return changed;
 	}
 }
 
@@ -200,7 +204,11 @@ VCM_HOT_INLINE bool block_free(const struct vcm_firstfit *f, const struct ff_map
 	return block_inside(f, m, b) && find_in_range(sub, lo, hi, true) == hi;
 }
 
-/* Mark [p, p + n) used in every map. */
+/*
+ * Mark [p, p + n) used in every map, finest first.  Once a map had every
+ * block of the range marked already, so have the coarser ones: each of
+ * their blocks there holds one of those.
+ */
 static void mark_used(struct vcm_firstfit *f, uint64_t p, uint64_t n)
 {
 	unsigned j;
@@ -208,13 +216,16 @@ static void mark_used(struct vcm_firstfit *f, uint64_t p, uint64_t n)
 	for (j = 0; j < f->nmaps; j++) {
 		struct ff_map *m = &f->map[j];
 
-		change_range(m, page_block(f, m, p), page_block(f, m, p + n - 1) + 1, true);
+		if (!change_range(m, page_block(f, m, p), page_block(f, m, p + n - 1) + 1, true))
+			return;
 	}
 }
 
 /*
  * Mark [p, p + n) free; the edge blocks of coarser maps only if wholly free,
- * asked of the finer map freed just before.
+ * asked of the finer map freed just before.  Once a map frees no block, the
+ * coarser ones free none either: each of their blocks there holds one of
+ * that map's edge blocks, still in use.
  */
 static void mark_free(struct vcm_firstfit *f, uint64_t p, uint64_t n)
 {
@@ -224,16 +235,15 @@ static void mark_free(struct vcm_firstfit *f, uint64_t p, uint64_t n)
 	for (j = 1; j < f->nmaps; j++) {
 		struct ff_map *m = &f->map[j];
 		uint64_t lo = page_block(f, m, p), hi = page_block(f, m, p + n - 1);
+		bool one = lo == hi;
 
 		if (!block_free(f, m, lo))
 			lo++;
-		if (hi >= lo && !block_free(f, m, hi)) {
-			if (hi == lo)
-				continue;
+		if (!one && !block_free(f, m, hi))
 			hi--;
-		}
-		if (hi >= lo)
-			change_range(m, lo, hi + 1, false);
+		if (lo > hi)
+			return;
+		change_range(m, lo, hi + 1, false);
 	}
 }
 
