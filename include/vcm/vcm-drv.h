@@ -254,16 +254,25 @@ struct vcm_mmu_driver {
 
 #ifndef VCM_KERNEL_HEADERS
 /**
- * struct vcm_mmu_res - a reservation of the MMU wrapper, laid out exactly as
- * the kernel's.
+ * struct vcm_mmu_res - a reservation of the MMU wrapper that its driver
+ * makes itself, laid out exactly as the kernel's.
  * @res: the reservation.
  * @bound: on the context's list of bound reservations while bound.
  *
- * Every reservation of a vcm_mmu_init() context is one of these.  As in the
- * kernel, a driver may also make one itself (allocate it, fill res.start,
- * res.res_size and res.vcm inside a range it reserved, initialise @bound as
- * an empty list) and vcm_bind() a phys to it; it then vcm_unbind()s and
- * frees it itself, never vcm_unreserve()s it.
+ * As in the kernel, a driver may make one itself (allocate it, fill
+ * res.start, res.res_size and res.vcm inside a range it reserved,
+ * initialise @bound as an empty list) and vcm_bind() a phys to it; it then
+ * vcm_unbind()s and frees it itself, never vcm_unreserve()s it.
+ *
+ * The reservations vcm_reserve(), vcm_map() and vcm_make_binding() make on a
+ * vcm_mmu_init() context are not one of these (in the kernel they were:
+ * the struct was private to mm/vcm.c): they are plain struct vcm_res, bound
+ * while their phys is set, with no list link.  So vcm_activate() replays
+ * the context's bound reservations in this order: those libvcm made, in the
+ * order of the context's reservations (not the order of binding, as the
+ * kernel did), then those their driver made, in the order they were bound;
+ * a failed activation unmaps exactly those it mapped before the failure.
+ * The last vcm_deactivate() unmaps them in the same order.
  *
  * With the kernel's headers (<linux/vcm-drv.h> and the others of the
  * vcm-kernel pkg-config module, which define VCM_KERNEL_HEADERS) it is not

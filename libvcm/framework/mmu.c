@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mmu.c - the MMU wrapper: a context whose addresses are translated by an
- * MMU.  DVA comes from the window through the buddy allocator; bound
- * reservations are kept on a list so activation can replay them into the
- * hardware and the last deactivation can take them out again.  Each
- * reservation reaches the hardware through the driver's activate op, or page
- * by page through activate_page (with deactivate_page undoing a failure).
+ * MMU.  DVA comes from the window through the buddy allocator (or the
+ * kernel's first fit); activation replays the bound reservations into the
+ * hardware and the last deactivation takes them out again.  The
+ * reservations vcm_reserve() makes are plain struct vcm_res from the
+ * context's handle pool, bound while their phys is set (the framework sets
+ * it after a successful bind op and clears it after the unbind op), so they
+ * carry no list link; a driver-made struct vcm_mmu_res (vcm-drv.h) goes on
+ * the context's list of bound ones through its own link, as in the kernel.
+ * Each reservation reaches the hardware through the driver's activate op,
+ * or page by page through activate_page (with deactivate_page undoing a
+ * failure).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -36,13 +42,15 @@
  * @base: DVA of the allocator's page 0: the window start rounded down to
  *        the largest driver page that fits in the window, so that blocks
  *        aligned in the allocator are aligned in DVA.
- * @bound: bound reservations, in binding order.
+ * @bound: the bound reservations its driver made itself (struct
+ *         vcm_mmu_res, through their @bound link), in binding order.
  * @activated: the bindings are in the hardware (the last activation
  *             succeeded and no deactivation followed).
- * @res_pool: the struct vcm_mmu_res of every reservation (the context's
- *            handle pool: see vcm_set_res_pool()), with its guard gap in
- *            pages as the object's extra word (vcm_hpool_extra(): no
- *            memory while no reservation of a chunk has a guard).
+ * @res_pool: the struct vcm_res of every reservation vcm_reserve() makes
+ *            (the context's handle pool: see vcm_set_res_pool()), with its
+ *            guard gap in pages as the object's extra word
+ *            (vcm_hpool_extra(): no memory while no reservation of a chunk
+ *            has a guard).
  * @guard_pages: unmapped pages left after each new reservation
  *               (vcm_set_guard()); 0 by default.
  */
@@ -61,6 +69,15 @@ static inline struct vcm_mmu_res *to_mmu_res(struct vcm_res *res)
 	return VCM_CONTAINER_OF(res, struct vcm_mmu_res, res);
 }
 
+/*
+ * True if @res is one of the context's pooled reservations (a live one,
+ * which vcm_bind() and vcm_unbind() only see), false for one its driver
+ * made (a struct vcm_mmu_res unknown to the registry).
+ */
+static bool res_pooled(const struct vcm_res *res)
+{
+	return vcm_reg_live(res, VCM_KIND_RES);
+}
 
 /* Largest driver order whose page fits in @npages (0 if none). */
 static unsigned align_order_for(const unsigned char *orders, uint64_t npages)
@@ -134,15 +151,15 @@ static int dva_free(struct vcm_mmu_state *st, uint64_t pfn, uint64_t npages)
 }
 
 /*
- * A reservation: a struct vcm_mmu_res (all a driver that makes one itself
- * provides) from the context's handle pool, so reserving takes no host
- * allocation in the steady state and no registry entry of its own.
+ * A reservation: a struct vcm_res from the context's handle pool, so
+ * reserving takes no host allocation in the steady state and no registry
+ * entry of its own; whether it is bound is its phys (no list link).
  */
 static struct vcm_res *mmu_res(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
 	struct vcm_mmu *mmu = vcm_to_mmu(vcm);
 	struct vcm_mmu_state *st = mmu->state;
-	struct vcm_mmu_res *r = vcm_hpool_take(&st->res_pool);
+	struct vcm_res *r = vcm_hpool_take(&st->res_pool);
 	uint64_t pfn;
 	int ret;
 
@@ -160,15 +177,14 @@ static struct vcm_res *mmu_res(struct vcm *vcm, vcm_size_t size, unsigned flags)
 		return vcm_err_ptr(ret);
 	}
 	/* every field: the pool gives the bytes of a freed one */
-	r->res = (struct vcm_res){ .start = st->base + (pfn << VCM_PAGE_SHIFT) };
-	vcm_list_init(&r->bound);
-	return &r->res;
+	*r = (struct vcm_res){ .start = st->base + (pfn << VCM_PAGE_SHIFT) };
+	return r;
 }
 
-/* The guard gap after @res, in pages (its pool object's extra word). */
+/* The guard gap after pooled @res, in pages (its pool object's extra word). */
 static uint64_t guard_pages_of(struct vcm_res *res)
 {
-	return vcm_hpool_extra(to_mmu_res(res));
+	return vcm_hpool_extra(res);
 }
 
 static void mmu_unreserve(struct vcm_res *res)
@@ -182,7 +198,7 @@ static void mmu_unreserve(struct vcm_res *res)
 	if (ret)
 		vcm_warn("mmu: reservation %#llx was not the wrapper's to give back (%d)",
 			 (unsigned long long)res->start, ret);
-	vcm_hpool_free(&st->res_pool, to_mmu_res(res));
+	vcm_hpool_free(&st->res_pool, res);
 }
 
 static struct vcm_phys *mmu_phys(struct vcm *vcm, vcm_size_t size, unsigned flags)
@@ -219,6 +235,11 @@ static void hw_unmap(struct vcm_mmu *mmu, struct vcm_res *res, struct vcm_phys *
 			 (unsigned long long)res->start);
 }
 
+/*
+ * Bind: into the hardware if the context is active.  A pooled reservation
+ * is bound once the framework sets its phys (after this returns); one its
+ * driver made goes on the list, as in the kernel.
+ */
 static int mmu_bind(struct vcm_res *res, struct vcm_phys *phys)
 {
 	struct vcm_mmu *mmu = vcm_to_mmu(res->vcm);
@@ -229,7 +250,8 @@ static int mmu_bind(struct vcm_res *res, struct vcm_phys *phys)
 		if (ret < 0)
 			return ret;
 	}
-	vcm_list_add_tail(&mmu->state->bound, &to_mmu_res(res)->bound);
+	if (!res_pooled(res))
+		vcm_list_add_tail(&mmu->state->bound, &to_mmu_res(res)->bound);
 	return 0;
 }
 
@@ -239,18 +261,47 @@ static void mmu_unbind(struct vcm_res *res)
 
 	if (mmu->state->activated)
 		hw_unmap(mmu, res, res->phys);
-	vcm_list_del(&to_mmu_res(res)->bound);
+	if (!res_pooled(res))
+		vcm_list_del(&to_mmu_res(res)->bound);
+}
+
+/*
+ * A walk over a context's bound reservations (owned): the pooled ones
+ * whose phys is set, in the pool's order (chunk by chunk, not the order of
+ * binding), then those its driver made, in binding order.  Start zeroed.
+ */
+struct bound_iter {
+	struct vcm_hpool_iter pos;	/* in the pool */
+	struct vcm_link *next;		/* in the list; NULL while in the pool */
+};
+
+static struct vcm_res *next_bound(struct vcm_mmu_state *st, struct bound_iter *it)
+{
+	struct vcm_res *res;
+
+	if (!it->next) {
+		while ((res = vcm_hpool_next_live(&st->res_pool, &it->pos)))
+			if (res->phys)
+				return res;
+		it->next = st->bound.next;
+	}
+	if (it->next == &st->bound)
+		return NULL;
+	res = &vcm_list_entry(it->next, struct vcm_mmu_res, bound)->res;
+	it->next = it->next->next;
+	return res;
 }
 
 /* Map every bound reservation; on failure unmap those already mapped. */
 static int mmu_activate(struct vcm *vcm)
 {
 	struct vcm_mmu *mmu = vcm_to_mmu(vcm);
-	struct vcm_mmu_res *mres, *done;
+	struct bound_iter it = { 0 }, undo = { 0 };
+	struct vcm_res *res, *done;
 	int ret;
 
-	vcm_list_for_each(mres, &mmu->state->bound, bound) {
-		ret = hw_map(mmu, &mres->res, mres->res.phys);
+	while ((res = next_bound(mmu->state, &it))) {
+		ret = hw_map(mmu, res, res->phys);
 		if (ret < 0)
 			goto unwind;
 	}
@@ -258,24 +309,22 @@ static int mmu_activate(struct vcm *vcm)
 	return 0;
 
 unwind:
-	vcm_list_for_each(done, &mmu->state->bound, bound) {
-		if (done == mres)
-			break;
-		hw_unmap(mmu, &done->res, done->res.phys);
-	}
+	while ((done = next_bound(mmu->state, &undo)) != res)
+		hw_unmap(mmu, done, done->phys);
 	return ret;
 }
 
 static void mmu_deactivate(struct vcm *vcm)
 {
 	struct vcm_mmu *mmu = vcm_to_mmu(vcm);
-	struct vcm_mmu_res *mres;
+	struct bound_iter it = { 0 };
+	struct vcm_res *res;
 
 	if (!mmu->state->activated)
 		return;
 	mmu->state->activated = false;
-	vcm_list_for_each(mres, &mmu->state->bound, bound)
-		hw_unmap(mmu, &mres->res, mres->res.phys);
+	while ((res = next_bound(mmu->state, &it)))
+		hw_unmap(mmu, res, res->phys);
 }
 
 static void mmu_cleanup(struct vcm *vcm)
@@ -415,7 +464,7 @@ static struct vcm *mmu_init(struct vcm_mmu *mmu, bool buddy)
 	if (!st)
 		return vcm_err_ptr(-ENOMEM);
 	vcm_list_init(&st->bound);
-	vcm_hpool_init(&st->res_pool, sizeof(struct vcm_mmu_res), VCM_KIND_RES);
+	vcm_hpool_init(&st->res_pool, sizeof(struct vcm_res), VCM_KIND_RES);
 	if (dva_create_state(mmu, st, buddy)) {
 		free(st);
 		return vcm_err_ptr(-ENOMEM);

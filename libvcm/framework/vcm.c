@@ -545,8 +545,8 @@ VCM_TRACED_FN(struct vcm_res *, vcm_reserve, (struct vcm *vcm, vcm_size_t size, 
  * bound list) and hands to vcm_bind() and vcm_unbind().  libvcm has no
  * record of it, so it is taken when the registry knows nothing of the
  * pointer (not a live handle of any kind, not a released one) and its ->vcm
- * is a live context of the MMU wrapper (whose per-reservation state is
- * exactly struct vcm_mmu_res).  Only vcm_bind() and vcm_unbind() take it;
+ * is a live context of the MMU wrapper (which keeps a bound one on its
+ * list through its own link).  Only vcm_bind() and vcm_unbind() take it;
  * it is never on the context's reservation list, so vcm_destroy() and the
  * debugging aids do not see it.
  */

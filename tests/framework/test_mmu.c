@@ -1012,6 +1012,169 @@ static void test_mmu_driver_res_ops(void **state)
 	mmu_destroy(vcm, &hw);
 }
 
+/*
+ * A struct vcm_mmu_res its driver made itself (as the MFC driver does), at
+ * @start, bound to a phys of @size from the context: on the context's list
+ * of bound ones through its own link.  In memory that was never a handle
+ * (heap memory may have been one, which libvcm then remembers as released).
+ */
+static struct vcm_mmu_res *driver_made_bind(struct vcm *vcm, vcm_addr_t start, vcm_size_t size)
+{
+	static struct vcm_mmu_res made[2];
+	struct vcm_mmu_res *m = &made[made[0].res.vcm != NULL];
+	struct vcm_phys *phys = vcm_alloc(vcm, size, 0);
+
+	assert_null(m->res.vcm);
+	assert_false(vcm_is_err_or_null(phys));
+	m->res.start = start;
+	m->res.res_size = size;
+	m->res.vcm = vcm;
+	vcm_list_init(&m->bound);
+	assert_int_equal(vcm_bind(&m->res, phys), 0);
+	return m;
+}
+
+static void driver_made_unbind(struct vcm_mmu_res *m)
+{
+	struct vcm_phys *phys = vcm_unbind(&m->res);
+
+	assert_non_null(phys);
+	vcm_free(phys);
+	memset(m, 0, sizeof(*m));
+}
+
+/* The reservation-level calls of @kind since call @from, as their DVAs. */
+static unsigned res_calls(const struct hw *hw, unsigned from, enum call_kind kind,
+			  vcm_addr_t *va, unsigned max)
+{
+	unsigned i, n = 0;
+
+	for (i = from; i < hw->ncalls; i++)
+		if (hw->calls[i].kind == kind && n < max)
+			va[n++] = hw->calls[i].va;
+	return n;
+}
+
+/*
+ * Activation replays the pooled reservations whose phys is set (in the
+ * pool's order), then the bound ones the driver made (in binding order),
+ * and nothing that is unbound; deactivation takes out the same ones.
+ */
+static void test_mmu_bound_pooled_and_driver_made(void **state)
+{
+	const vcm_addr_t far = WIN_START + WIN_SIZE / 2;
+	struct vcm_mmu_res *m1, *m2;
+	struct vcm_res *a, *b, *u;
+	vcm_addr_t va[8];
+	unsigned from;
+	struct hw hw;
+	struct vcm *vcm;
+
+	(void)state;
+	vcm = mmu_new(&res_driver, &hw);
+	a = vcm_make_binding(vcm, 2 * PAGE, 0, 0);
+	u = vcm_reserve(vcm, 2 * PAGE, 0);
+	b = vcm_make_binding(vcm, 4 * PAGE, 0, 0);
+	m1 = driver_made_bind(vcm, far, 8 * PAGE);
+	m2 = driver_made_bind(vcm, far + MIB, PAGE);
+	assert_int_equal(hw.ncalls, 0);
+
+	assert_int_equal(vcm_activate(vcm), 0);
+	assert_int_equal(hw.nlive, 4);
+	assert_int_equal(res_calls(&hw, 0, MAP_RES, va, 8), 4);
+	/* the pool's order: the newest chunk hands out from its end */
+	assert_int_equal(va[0], b->start);
+	assert_int_equal(va[1], a->start);
+	assert_int_equal(va[2], far);
+	assert_int_equal(va[3], far + MIB);
+	from = hw.ncalls;
+	vcm_deactivate(vcm);
+	assert_int_equal(hw.nlive, 0);
+	assert_int_equal(res_calls(&hw, from, UNMAP_RES, va, 8), 4);
+	assert_int_equal(va[0], b->start);
+	assert_int_equal(va[3], far + MIB);
+
+	/* unbound, and unbound by vcm_unreserve(): no longer replayed */
+	vcm_destroy_binding(b);
+	assert_int_equal(vcm_bind(u, a->phys), 0);
+	EXPECT_WARNINGS(1, vcm_unreserve(u));
+	u = vcm_reserve(vcm, PAGE, 0);	/* the same memory, unbound */
+	from = hw.ncalls;
+	assert_int_equal(vcm_activate(vcm), 0);
+	assert_int_equal(res_calls(&hw, from, MAP_RES, va, 8), 3);
+	assert_int_equal(va[0], a->start);
+	assert_int_equal(va[1], far);
+	assert_int_equal(va[2], far + MIB);
+	vcm_deactivate(vcm);
+	assert_int_equal(hw.nlive, 0);
+	assert_int_equal(hw.errors, 0);
+
+	driver_made_unbind(m1);
+	driver_made_unbind(m2);
+	vcm_unreserve(u);
+	vcm_destroy_binding(a);
+	mmu_destroy(vcm, &hw);
+}
+
+/*
+ * A failed activation unmaps exactly the reservations it mapped before the
+ * one that failed: pooled ones when a driver-made one fails, the earlier
+ * driver-made ones too; nothing when the first fails.
+ */
+static void test_mmu_bound_activate_unwind(void **state)
+{
+	const vcm_addr_t far = WIN_START + WIN_SIZE / 2;
+	struct vcm_mmu_res *m1, *m2;
+	struct vcm_phys *pa, *pb;
+	struct vcm_res *a, *b;
+	unsigned fail, from;
+	vcm_addr_t va[8];
+	struct hw hw;
+	struct vcm *vcm;
+
+	(void)state;
+	vcm = mmu_new(&res_driver, &hw);
+	a = vcm_make_binding(vcm, 2 * PAGE, 0, 0);
+	b = vcm_make_binding(vcm, PAGE, 0, 0);
+	m1 = driver_made_bind(vcm, far, PAGE);
+	m2 = driver_made_bind(vcm, far + MIB, PAGE);
+	for (fail = 1; fail <= 4; fail++) {
+		unsigned nmapped;
+
+		hw.nmaps = 0;
+		hw.nunmaps = 0;
+		hw.fail_map_at = fail;
+		from = hw.ncalls;
+		assert_int_equal(vcm_activate(vcm), -EIO);
+		assert_int_equal(hw.nlive, 0);
+		nmapped = res_calls(&hw, from, MAP_RES, va, 8);
+		assert_int_equal(nmapped, fail);
+		assert_int_equal(res_calls(&hw, from, UNMAP_RES, va + 4, 4), fail - 1);
+		/* undone: the first fail - 1, in the order they were mapped */
+		for (unsigned i = 0; i + 1 < fail; i++)
+			assert_int_equal(va[4 + i], va[i]);
+		EXPECT_WARNINGS(0, vcm_deactivate(vcm));
+		assert_int_equal(hw.nunmaps, fail - 1);	/* the deactivation owed: none */
+		assert_int_equal(hw.errors, 0);
+	}
+	hw.fail_map_at = 0;
+	assert_int_equal(vcm_activate(vcm), 0);
+	assert_int_equal(hw.nlive, 4);
+
+	/* Destroyed active: the pooled ones are deactivated with the rest. */
+	driver_made_unbind(m1);
+	driver_made_unbind(m2);
+	assert_int_equal(hw.nlive, 2);
+	pa = a->phys;
+	pb = b->phys;
+	EXPECT_WARNINGS(2, vcm_destroy(vcm));
+	assert_int_equal(hw.nlive, 0);
+	assert_int_equal(hw.errors, 0);
+	assert_int_equal(hw.cleanups, 1);
+	vcm_free(pa);	/* the caller's */
+	vcm_free(pb);
+}
+
 static void test_mmu_destroy_active(void **state)
 {
 	vcm_size_t free0 = soc_free();
@@ -1240,6 +1403,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mmu_unmap_failure, soc_setup, soc_teardown),
 		cmocka_unit_test_setup_teardown(test_mmu_driver_res_ops, soc_setup, soc_teardown),
 		cmocka_unit_test_setup_teardown(test_mmu_destroy_active, soc_setup, soc_teardown),
+		cmocka_unit_test_setup_teardown(test_mmu_bound_pooled_and_driver_made, soc_setup,
+						soc_teardown),
+		cmocka_unit_test_setup_teardown(test_mmu_bound_activate_unwind, soc_setup,
+						soc_teardown),
 		cmocka_unit_test(test_phys_walk),
 		cmocka_unit_test(test_phys_walk_big_then_small),
 		cmocka_unit_test(test_phys_walk_recovery),

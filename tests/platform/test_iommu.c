@@ -519,7 +519,6 @@ static void test_reuse_sets_every_field(void **state)
 	unsigned long warns = vcm_warn_count();
 	struct vcm_hpool_chunk *chunk;
 	struct vcm_res *res, *again;
-	struct vcm_mmu_res *mres;
 
 	assert_int_equal(vcm_set_guard(f->vcm[0], 2 * T_4K), 0);
 	res = vcm_reserve(f->vcm[0], 16 * T_4K, 0);
@@ -527,23 +526,20 @@ static void test_reuse_sets_every_field(void **state)
 	assert_int_equal(vcm_set_guard(f->vcm[0], 0), 0);
 	vcm_unreserve(res);
 	/*
-	 * the wrapper's memory: struct vcm_mmu_res (a pooled object), and its
+	 * the wrapper's memory: struct vcm_res (a pooled object), and its
 	 * guard word, the extra word its chunk keeps for it
 	 */
-	memset((char *)res + sizeof(void *), 0xA5, sizeof(struct vcm_mmu_res) - sizeof(void *));
+	memset((char *)res + sizeof(void *), 0xA5, sizeof(struct vcm_res) - sizeof(void *));
 	chunk = vcm_hpool_chunk_of(res);
 	atomic_load(&chunk->extra)[vcm_hpool_index(chunk, res)] = 0xA5A5A5A5A5A5A5A5ULL;
 	again = vcm_reserve(f->vcm[0], 16 * T_4K, 0);
 	assert_ptr_equal(again, res);
-	mres = (struct vcm_mmu_res *)again;
 	assert_int_equal(again->start, WIN_START);
 	assert_int_equal(again->res_size, 16 * T_4K);
 	assert_int_equal(again->bound_size, 0);
 	assert_int_equal(again->refcnt.counter, 1);
 	assert_ptr_equal(again->vcm, f->vcm[0]);
 	assert_null(again->phys);
-	assert_ptr_equal(mres->bound.next, &mres->bound);
-	assert_ptr_equal(mres->bound.prev, &mres->bound);
 	vcm_unreserve(again);	/* its guard (none) given back right */
 	again = vcm_reserve(f->vcm[0], WIN_SIZE, 0);
 	assert_false(vcm_is_err_or_null(again));
