@@ -335,6 +335,8 @@ static uint64_t run_conflict(const struct vcm_firstfit *f, const struct ff_map *
 {
 	uint64_t whole = n >> m->order, rem = n & ((1ULL << m->order) - 1), used;
 
+	if (n == 1ULL << m->order)
+		return 0;	/* block @b alone: free and inside the arena */
 	if (p + n > f->npages || p + n < p)
 		return FF_NONE;
 	/* block @b itself is free (find_free() found it): check the rest */
