@@ -244,6 +244,21 @@ static inline void vcm_core_book_unlock(struct vcm_core *core)
 	vcm_lock_leave();
 }
 
+/*
+ * The bookkeeping lock taken by the context's owner inside its ownership,
+ * which vcm_core_enter() counted already (so a warning raised under it
+ * waits all the same): not counted again.
+ */
+static inline void vcm_core_book_lock_owned(struct vcm_core *core)
+{
+	vcm_bias_lock(&core->book);
+}
+
+static inline void vcm_core_book_unlock_owned(struct vcm_core *core)
+{
+	vcm_bias_unlock(&core->book);
+}
+
 static inline void vcm_book_lock(const struct vcm *vcm)
 {
 	vcm_core_book_lock(vcm_core(vcm));
