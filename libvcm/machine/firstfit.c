@@ -30,6 +30,11 @@ struct ff_map {
 	unsigned nlevels;
 	uint64_t first;			/* absolute index of block 0 */
 	uint64_t nblocks;
+	uint64_t lead;			/* origin's page offset in block 0 */
+	uint64_t inside;		/* blocks [inside, inside + ninside) lie */
+	uint64_t ninside;		/* wholly in the arena */
+	unsigned tile_shift;		/* block b holds the finer map's blocks */
+	uint64_t tile_skip;		/* from (b << tile_shift) - tile_skip */
 	uint64_t nbits[FF_MAX_LEVELS];	/* meaningful bits per level */
 	uint64_t nwords[FF_MAX_LEVELS];
 	uint64_t *lvl[FF_MAX_LEVELS];
@@ -52,27 +57,27 @@ VCM_HOT_INLINE uint64_t bit_of(uint64_t i)
 /* ---- one level's bits, the summaries kept up to date --------------------- */
 
 /*
- * Store @val as word @w of level @l; while that changes whether the word is
- * full, flip its summary bit in the level above.
+ * Set (@set) or clear the bits @mask of word @w of level @l, at least one
+ * of which must change; while that makes the word full (a set) or no longer
+ * full (a clear), do the same to its bit in the level above.
  */
-VCM_HOT_INLINE void put_word(struct ff_map *m, unsigned l, uint64_t w, uint64_t val)
+VCM_HOT_INLINE void change_word(struct ff_map *m, unsigned l, uint64_t w, uint64_t mask, bool set)
 {
 	for (;;) {
-		uint64_t old = m->lvl[l][w];
+		uint64_t old = m->lvl[l][w], val = set ? old | mask : old & ~mask;
 
 		m->lvl[l][w] = val;
-		if ((old == FF_FULL) == (val == FF_FULL) || ++l == m->nlevels)
+		if ((set ? val : old) != FF_FULL || ++l == m->nlevels)
 			return;
-		val = m->lvl[l][w >> FF_WORD_SHIFT] ^ bit_of(w);
+		mask = bit_of(w);
 		w >>= FF_WORD_SHIFT;
 	}
 }
 
 static void set_bit_at(struct ff_map *m, unsigned l, uint64_t i)
 {
-	uint64_t w = i >> FF_WORD_SHIFT;
-
-	put_word(m, l, w, m->lvl[l][w] | bit_of(i));
+	if (!(m->lvl[l][i >> FF_WORD_SHIFT] & bit_of(i)))
+		change_word(m, l, i >> FF_WORD_SHIFT, bit_of(i), true);
 }
 
 /* Masks of the bits of [lo, hi) in its first and in its last word. */
@@ -83,25 +88,30 @@ static uint64_t first_mask(uint64_t lo)
 
 static uint64_t last_mask(uint64_t hi)
 {
-	return FF_FULL >> (FF_WORD_MASK - ((hi - 1) & FF_WORD_MASK));
+	return FF_FULL >> (-hi & FF_WORD_MASK);
 }
 
-/* Set (@set) or clear the level-0 bits [lo, hi). */
-VCM_HOT_INLINE void change_range(struct ff_map *m, uint64_t lo, uint64_t hi, bool set)
+/*
+ * Set (@set) or clear the level-0 bits [lo, hi) (lo < hi).  Returns whether
+ * any of them changed.
+ */
+VCM_HOT_INLINE bool change_range(struct ff_map *m, uint64_t lo, uint64_t hi, bool set)
 {
 	uint64_t w = lo >> FF_WORD_SHIFT, last = (hi - 1) >> FF_WORD_SHIFT;
 	uint64_t mask = first_mask(lo);
+	bool changed = false;
 
-	if (lo >= hi)
-		return;
 	for (;; w++, mask = FF_FULL) {
 		uint64_t old = m->lvl[0][w];
 
 		if (w == last)
 			mask &= last_mask(hi);
-		put_word(m, 0, w, set ? old | mask : old & ~mask);
+		if ((set ? old | mask : old & ~mask) != old) {
+			change_word(m, 0, w, mask, set);
+			changed = true;
+		}
 		if (w == last)
-			return;
+			return changed;
 	}
 }
 
@@ -156,32 +166,33 @@ static uint64_t find_free(const struct ff_map *m, uint64_t from)
 
 /* ---- blocks and pages ------------------------------------------------------ */
 
-/* Arena page of block @b's first page (may be "negative": wraps). */
-static uint64_t block_page(const struct vcm_firstfit *f, const struct ff_map *m, uint64_t b)
+/*
+ * Block b of map @m starts at arena page (b << order) - lead (block 0 may
+ * start before the arena).
+ */
+static uint64_t block_page(const struct ff_map *m, uint64_t b)
 {
-	return ((m->first + b) << m->order) - f->origin;
+	return (b << m->order) - m->lead;
 }
 
 /* The block of map @m holding arena page @p. */
-static uint64_t page_block(const struct vcm_firstfit *f, const struct ff_map *m, uint64_t p)
+static uint64_t page_block(const struct ff_map *m, uint64_t p)
 {
-	return ((f->origin + p) >> m->order) - m->first;
+	return (p + m->lead) >> m->order;
 }
 
-/* Does block @b of map @m lie inside the arena? */
-static bool block_inside(const struct vcm_firstfit *f, const struct ff_map *m, uint64_t b)
+/* Does block @b of map @m lie wholly inside the arena? */
+static bool block_inside(const struct ff_map *m, uint64_t b)
 {
-	uint64_t lo = block_page(f, m, b);
-
-	return f->origin + lo >= f->origin && lo + (1ULL << m->order) <= f->npages;
+	return b - m->inside < m->ninside;
 }
 
 /* Is every page of block @b inside the arena and free (by the pages)? */
 static bool pages_free(const struct vcm_firstfit *f, const struct ff_map *m, uint64_t b)
 {
-	uint64_t lo = block_page(f, m, b);
+	uint64_t lo = block_page(m, b);
 
-	return block_inside(f, m, b) &&
+	return block_inside(m, b) &&
 	       find_in_range(&f->map[0], lo, lo + (1ULL << m->order), true) ==
 	       lo + (1ULL << m->order);
 }
@@ -191,16 +202,18 @@ static bool pages_free(const struct vcm_firstfit *f, const struct ff_map *m, uin
  * tile block @b: one word or a few rather than up to 2^order pages' bits.
  * The finer map must be up to date.
  */
-VCM_HOT_INLINE bool block_free(const struct vcm_firstfit *f, const struct ff_map *m, uint64_t b)
+VCM_HOT_INLINE bool block_free(const struct ff_map *m, uint64_t b)
 {
-	const struct ff_map *sub = m - 1;
-	unsigned shift = m->order - sub->order;
-	uint64_t lo = ((m->first + b) << shift) - sub->first, hi = lo + (1ULL << shift);
+	uint64_t lo = (b << m->tile_shift) - m->tile_skip, hi = lo + (1ULL << m->tile_shift);
 
-	return block_inside(f, m, b) && find_in_range(sub, lo, hi, true) == hi;
+	return block_inside(m, b) && find_in_range(m - 1, lo, hi, true) == hi;
 }
 
-/* Mark [p, p + n) used in every map. */
+/*
+ * Mark [p, p + n) used in every map, finest first.  Once a map had every
+ * block of the range marked already, so have the coarser ones: each of
+ * their blocks there holds one of those.
+ */
 static void mark_used(struct vcm_firstfit *f, uint64_t p, uint64_t n)
 {
 	unsigned j;
@@ -208,13 +221,16 @@ static void mark_used(struct vcm_firstfit *f, uint64_t p, uint64_t n)
 	for (j = 0; j < f->nmaps; j++) {
 		struct ff_map *m = &f->map[j];
 
-		change_range(m, page_block(f, m, p), page_block(f, m, p + n - 1) + 1, true);
+		if (!change_range(m, page_block(m, p), page_block(m, p + n - 1) + 1, true))
+			return;
 	}
 }
 
 /*
  * Mark [p, p + n) free; the edge blocks of coarser maps only if wholly free,
- * asked of the finer map freed just before.
+ * asked of the finer map freed just before.  Once a map frees no block, the
+ * coarser ones free none either: each of their blocks there holds one of
+ * that map's edge blocks, still in use.
  */
 static void mark_free(struct vcm_firstfit *f, uint64_t p, uint64_t n)
 {
@@ -223,17 +239,16 @@ static void mark_free(struct vcm_firstfit *f, uint64_t p, uint64_t n)
 	change_range(&f->map[0], p, p + n, false);
 	for (j = 1; j < f->nmaps; j++) {
 		struct ff_map *m = &f->map[j];
-		uint64_t lo = page_block(f, m, p), hi = page_block(f, m, p + n - 1);
+		uint64_t lo = page_block(m, p), hi = page_block(m, p + n - 1);
+		bool one = lo == hi;
 
-		if (!block_free(f, m, lo))
+		if (!block_free(m, lo))
 			lo++;
-		if (hi >= lo && !block_free(f, m, hi)) {
-			if (hi == lo)
-				continue;
+		if (!one && !block_free(m, hi))
 			hi--;
-		}
-		if (hi >= lo)
-			change_range(m, lo, hi + 1, false);
+		if (lo > hi)
+			return;
+		change_range(m, lo, hi + 1, false);
 	}
 }
 
@@ -270,46 +285,56 @@ static uint64_t run_conflict(const struct vcm_firstfit *f, const struct ff_map *
 
 		used = find_in_range(&f->map[0], lo, lo + rem, true);
 		if (used < lo + rem)
-			return page_block(f, m, used) + 1;
+			return page_block(m, used) + 1;
 	}
 	return 0;
+}
+
+/*
+ * The first block of @m at or after @b whose absolute page is a multiple
+ * of 2^@align pages (@b itself when @align is not above @m's order), or
+ * FF_NONE.
+ */
+static uint64_t aligned_block(const struct ff_map *m, uint64_t b, unsigned align)
+{
+	unsigned shift = align - m->order;
+	uint64_t abs = m->first + b, step;
+
+	if (align <= m->order)
+		return b;
+	if (shift >= FF_WORD_BITS)
+		return abs ? FF_NONE : b;
+	step = 1ULL << shift;
+	if (abs > FF_NONE - (step - 1))
+		return FF_NONE;
+	return ((abs + step - 1) & ~(step - 1)) - m->first;
 }
 
 int vcm_firstfit_alloc(struct vcm_firstfit *f, uint64_t npages, unsigned align, uint64_t *pfn)
 {
 	const struct ff_map *m;
-	uint64_t step, from = 0, b;
+	uint64_t b;
 
 	if (!npages)
 		return -EINVAL;
 	m = map_for(f, npages, align);
-	step = align - m->order >= 63 ? FF_NONE : 1ULL << (align - m->order);
-	for (;;) {
-		uint64_t p, next, abs;
+	for (b = find_free(m, 0); b != FF_NONE;) {
+		uint64_t next = aligned_block(m, b, align);
 
-		b = find_free(m, from);
-		if (b == FF_NONE)
-			return -ENOSPC;
-		/* the absolute alignment asked for, in @m's blocks */
-		abs = m->first + b;
-		if (abs & (step - 1)) {
-			if (step == FF_NONE || abs > FF_NONE - step)
-				return -ENOSPC;
-			from = ((abs + step - 1) & ~(step - 1)) - m->first;
-			continue;
+		if (next == b) {
+			uint64_t p = block_page(m, b);
+
+			next = run_conflict(f, m, b, p, npages);
+			if (!next) {
+				mark_used(f, p, npages);
+				f->nfree -= npages;
+				*pfn = p;
+				return 0;
+			}
 		}
-		p = block_page(f, m, b);
-		next = run_conflict(f, m, b, p, npages);
-		if (next == FF_NONE)
-			return -ENOSPC;
-		if (!next) {
-			mark_used(f, p, npages);
-			f->nfree -= npages;
-			*pfn = p;
-			return 0;
-		}
-		from = next;
+		b = find_free(m, next);
 	}
+	return -ENOSPC;
 }
 
 int vcm_firstfit_free(struct vcm_firstfit *f, uint64_t pfn, uint64_t npages)
@@ -326,13 +351,21 @@ int vcm_firstfit_free(struct vcm_firstfit *f, uint64_t pfn, uint64_t npages)
 
 static int map_init(struct vcm_firstfit *f, struct ff_map *m, unsigned order)
 {
-	uint64_t bits, last;
+	uint64_t bits, last, past;
 	unsigned l;
 
 	m->order = order;
 	m->first = f->origin >> order;
 	last = (f->origin + f->npages - 1) >> order;
 	m->nblocks = last - m->first + 1;
+	m->lead = f->origin & ((1ULL << order) - 1);
+	m->inside = m->lead ? 1 : 0;
+	past = (f->npages + m->lead) >> order;	/* the first block reaching out */
+	m->ninside = past > m->inside ? past - m->inside : 0;
+	if (m != f->map) {
+		m->tile_shift = order - m[-1].order;
+		m->tile_skip = m->lead >> m[-1].order;
+	}
 	for (bits = m->nblocks, l = 0;; l++) {
 		m->nbits[l] = bits;
 		m->nwords[l] = (bits + FF_WORD_MASK) >> FF_WORD_SHIFT;
@@ -348,9 +381,9 @@ static int map_init(struct vcm_firstfit *f, struct ff_map *m, unsigned order)
 	for (l = 0; l < m->nlevels; l++)
 		for (bits = m->nbits[l]; bits < m->nwords[l] << FF_WORD_SHIFT; bits++)
 			set_bit_at(m, l, bits);
-	if (block_page(f, m, 0) != 0)
+	if (!block_inside(m, 0))
 		set_bit_at(m, 0, 0);
-	if (block_page(f, m, m->nblocks - 1) + (1ULL << order) > f->npages)
+	if (!block_inside(m, m->nblocks - 1))
 		set_bit_at(m, 0, m->nblocks - 1);
 	return 0;
 }

@@ -158,6 +158,95 @@ static void test_deep_summaries(void **state)
 	vcm_firstfit_destroy(e);
 }
 
+/*
+ * A range whose order-2 blocks span two words (blocks 0..64), the second
+ * word's one block held already by a neighbour: the blocks of the first
+ * word change, and the order-4 map must follow, on allocation and on free.
+ */
+static void test_range_across_words(void **state)
+{
+	static const unsigned char orders[] = { 4, 2, 0 };
+	struct vcm_firstfit *e = vcm_firstfit_create(0, 1024, orders);
+	uint64_t a;
+
+	(void)state;
+	assert_non_null(e);
+	assert_int_equal(vcm_firstfit_alloc(e, 2, 0, &a), 0);
+	assert_int_equal(a, 0);
+	assert_int_equal(vcm_firstfit_alloc(e, 256, 0, &a), 0);
+	assert_int_equal(a, 2);
+	assert_int_equal(vcm_firstfit_alloc(e, 2, 0, &a), 0);
+	assert_int_equal(a, 258);
+	assert_int_equal(vcm_firstfit_free(e, 2, 256), 0);
+	assert_int_equal(vcm_firstfit_check(e), 0);
+	assert_int_equal(vcm_firstfit_alloc(e, 256, 0, &a), 0);
+	assert_int_equal(a, 2);
+	assert_int_equal(vcm_firstfit_check(e), 0);
+	assert_int_equal(vcm_firstfit_alloc(e, 16, 4, &a), 0);
+	assert_int_equal(a, 272);
+	assert_int_equal(vcm_firstfit_free(e, 2, 256), 0);
+	assert_int_equal(vcm_firstfit_check(e), 0);
+	assert_int_equal(vcm_firstfit_alloc(e, 16, 4, &a), 0);
+	assert_int_equal(a, 16);
+	vcm_firstfit_destroy(e);
+}
+
+/*
+ * An arena smaller than one block of a tracked order, not aligned to it:
+ * that block reaches out on both sides and is never free.
+ */
+static void test_arena_inside_one_block(void **state)
+{
+	static const unsigned char orders[] = { 4, 0 };
+	struct vcm_firstfit *e = vcm_firstfit_create(3, 4, orders);
+	uint64_t a;
+
+	(void)state;
+	assert_non_null(e);
+	assert_int_equal(vcm_firstfit_check(e), 0);
+	assert_int_equal(vcm_firstfit_alloc(e, 16, 4, &a), -ENOSPC);
+	assert_int_equal(vcm_firstfit_alloc(e, 1, 0, &a), 0);
+	assert_int_equal(a, 0);
+	assert_int_equal(vcm_firstfit_free(e, 0, 1), 0);
+	assert_int_equal(vcm_firstfit_check(e), 0);
+	assert_int_equal(vcm_firstfit_alloc(e, 4, 0, &a), 0);
+	assert_int_equal(a, 0);
+	assert_int_equal(vcm_firstfit_free(e, 0, 4), 0);
+	assert_int_equal(vcm_firstfit_check(e), 0);
+	vcm_firstfit_destroy(e);
+}
+
+/*
+ * Alignments of 2^63 pages and more: only absolute page 0 qualifies, and an
+ * arena near the top of the space finds no aligned page (no wrap-around).
+ */
+static void test_huge_alignments(void **state)
+{
+	struct vcm_firstfit *e = vcm_firstfit_create(0, 64, NULL);
+	uint64_t a;
+
+	(void)state;
+	assert_non_null(e);
+	assert_int_equal(vcm_firstfit_alloc(e, 1, 64, &a), 0);
+	assert_int_equal(a, 0);
+	assert_int_equal(vcm_firstfit_alloc(e, 1, 63, &a), -ENOSPC);
+	assert_int_equal(vcm_firstfit_alloc(e, 1, 64, &a), -ENOSPC);
+	assert_int_equal(vcm_firstfit_alloc(e, 1, 200, &a), -ENOSPC);
+	assert_int_equal(vcm_firstfit_free(e, 0, 1), 0);
+	assert_int_equal(vcm_firstfit_alloc(e, 1, 200, &a), 0);
+	assert_int_equal(a, 0);
+	vcm_firstfit_destroy(e);
+
+	e = vcm_firstfit_create(UINT64_MAX - 100, 64, NULL);
+	assert_non_null(e);
+	assert_int_equal(vcm_firstfit_alloc(e, 1, 63, &a), -ENOSPC);
+	assert_int_equal(vcm_firstfit_alloc(e, 1, 64, &a), -ENOSPC);
+	assert_int_equal(vcm_firstfit_alloc(e, 1, 2, &a), 0);
+	assert_int_equal(a, 1);		/* page UINT64_MAX - 99: a multiple of 4 */
+	assert_int_equal(vcm_firstfit_check(e), 0);
+	vcm_firstfit_destroy(e);
+}
+
 static void test_first_fit_and_alignment(void **state)
 {
 	struct vcm_firstfit *e = vcm_firstfit_create(1, 64, NULL);
@@ -208,6 +297,9 @@ int main(void)
 		cmocka_unit_test(test_matches_kernel_bitmap),
 		cmocka_unit_test(test_orders_as_given),
 		cmocka_unit_test(test_deep_summaries),
+		cmocka_unit_test(test_range_across_words),
+		cmocka_unit_test(test_arena_inside_one_block),
+		cmocka_unit_test(test_huge_alignments),
 		cmocka_unit_test(test_first_fit_and_alignment),
 		cmocka_unit_test(test_bad_frees_change_nothing),
 	};
