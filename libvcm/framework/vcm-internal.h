@@ -296,11 +296,15 @@ static inline void vcm_unlock(const struct vcm *vcm)
 
 /*
  * Every reservation of context @vcm comes from @pool (see struct
- * vcm_core.pool), set by the context's constructor after vcm_init().
+ * vcm_core.pool), set by the context's constructor after vcm_init(); the
+ * pool's owner is the context's core.
  */
 static inline void vcm_set_res_pool(struct vcm *vcm, struct vcm_hpool *pool)
 {
-	vcm_core(vcm)->pool = pool;
+	struct vcm_core *core = vcm_core(vcm);
+
+	core->pool = pool;
+	pool->owner = core;
 }
 
 /* See struct vcm_core.release. */

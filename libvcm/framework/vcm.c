@@ -118,9 +118,12 @@ static int res_link_node(struct vcm_core *core, struct vcm_res *res, struct vcm_
 	return ret;
 }
 
+/* @lean: @res comes from vcm_mmu_res_take(), so its chunk is live. */
 VCM_HOT_INLINE int res_link(struct vcm_core *core, struct vcm_res *res,
-			    struct vcm_res_node *node, const char *fn)
+			    struct vcm_res_node *node, bool lean, const char *fn)
 {
+	if (lean)
+		return vcm_reg_pooled_add(vcm_hpool_chunk_of(res), res, VCM_KIND_RES, fn);
 	if (core->pool)
 		return vcm_reg_add(res, VCM_KIND_RES, NULL, fn);
 	return res_link_node(core, res, node, fn);
@@ -341,11 +344,11 @@ static int round_size(vcm_size_t size, vcm_size_t *out)
  * Take in a reservation a driver op made: fill the fields the library owns
  * (every field but its start: a pooled one has the bytes of a freed one),
  * then enter it (a pooled one has no node), and count the binding if @phys
- * is already bound to it.
+ * is already bound to it.  @lean as for res_link().
  */
 VCM_HOT_INLINE struct vcm_res *adopt_res(struct vcm_core *core, struct vcm *vcm,
 					 struct vcm_res *res, vcm_size_t size,
-					 struct vcm_phys *phys, const char *fn)
+					 struct vcm_phys *phys, bool lean, const char *fn)
 {
 	struct vcm_res_node *node = NULL;
 
@@ -361,7 +364,7 @@ VCM_HOT_INLINE struct vcm_res *adopt_res(struct vcm_core *core, struct vcm *vcm,
 		if (node)
 			node->res = res;
 	}
-	if ((!core->pool && !node) || res_link(core, res, node, fn)) {
+	if ((!core->pool && !node) || res_link(core, res, node, lean, fn)) {
 		if (node)
 			vcm_pool_free(&core->res_nodes, node);
 		if (phys && vcm->driver->unbind)
@@ -411,10 +414,10 @@ VCM_HOT_INLINE struct vcm_res *core_reserve(struct vcm_core *core, struct vcm *v
 	if (dva_fails(size))
 		return vcm_err_ptr(-ENOSPC);
 	if (lean_res_op(vcm))
-		res = vcm_mmu_res_take(vcm_to_mmu(vcm), size);
-	else
-		res = vcm->driver->res(vcm, size, flags);
-	return adopt_res(core, vcm, res, size, NULL, fn);
+		return adopt_res(core, vcm, vcm_mmu_res_take(vcm_to_mmu(vcm), size), size, NULL,
+				 true, fn);
+	res = vcm->driver->res(vcm, size, flags);
+	return adopt_res(core, vcm, res, size, NULL, false, fn);
 }
 
 static struct vcm_res *locked_reserve(struct vcm *vcm, vcm_size_t size, unsigned flags,
@@ -495,7 +498,7 @@ static struct vcm_res *locked_map(struct vcm *vcm, struct vcm_phys *phys, unsign
 		return vcm_err_ptr(-ENOSPC);
 	if (vcm->driver->map)
 		return adopt_res(vcm_core(vcm), vcm, vcm->driver->map(vcm, phys, flags), phys->size,
-				 phys, fn);
+				 phys, false, fn);
 	if (!can_map(vcm->driver))
 		return vcm_err_ptr(-EOPNOTSUPP);
 	res = locked_reserve(vcm, phys->size, flags, fn);
@@ -673,7 +676,8 @@ VCM_HOT_INLINE struct vcm_core *res_enter_core(struct vcm_res *res, const char *
 			vcm_warn("%s: no reservation (%p)", fn, (void *)res);
 		return NULL;
 	}
-	core = vcm_core(res->vcm);
+	/* a live pooled one's chunk leads to its context's core */
+	core = ref->chunk ? ref->chunk->pool->owner : vcm_core(res->vcm);
 	return vcm_core_enter(core, res->vcm, fn) ? NULL : core;
 }
 
@@ -827,7 +831,7 @@ static struct vcm_res *locked_make_binding(struct vcm *vcm, vcm_size_t size,
 			*made = phys;
 			return vcm_err_ptr(-ENOMEM);
 		}
-		res = adopt_res(vcm_core(vcm), vcm, res, size, phys, "vcm_make_binding");
+		res = adopt_res(vcm_core(vcm), vcm, res, size, phys, false, "vcm_make_binding");
 		if (vcm_is_err(res))
 			*made = phys;
 		return res;
