@@ -78,7 +78,8 @@ static inline unsigned kernel_align_order(const unsigned char *orders, uint64_t 
  * reservation of such a size is that block: its alignment (the largest
  * driver page that fits in it) never exceeds it, so vcm_buddy_alloc_pages()
  * and vcm_buddy_free_pages() would take and give back exactly that block;
- * the one-block paths of buddy-inline.h do it without the range logic.
+ * the one-block paths of buddy-inline.h do it without the range logic
+ * (the fast one first, as the SoC's page allocator: no split, no merge).
  */
 static inline int one_block_order(const struct vcm_buddy *b, uint64_t npages)
 {
@@ -91,7 +92,8 @@ static inline int one_block_order(const struct vcm_buddy *b, uint64_t npages)
  * A DVA range of @npages and @guard pages after it: its first page number
  * in the window's arena.  The alignment follows from @npages alone.
  */
-VCM_HOT_INLINE int vcm_mmu_dva_alloc(struct vcm_mmu *mmu, uint64_t npages, uint64_t guard, uint64_t *pfn)
+VCM_HOT_INLINE int vcm_mmu_dva_alloc(struct vcm_mmu *mmu, uint64_t npages, uint64_t guard,
+				     uint64_t *pfn)
 {
 	struct vcm_mmu_state *st = mmu->state;
 	int order, ret;
@@ -101,7 +103,8 @@ VCM_HOT_INLINE int vcm_mmu_dva_alloc(struct vcm_mmu *mmu, uint64_t npages, uint6
 					  kernel_align_order(mmu->driver->orders, npages), pfn);
 	order = one_block_order(st->dva, npages + guard);
 	if (order >= 0)
-		ret = vcm_buddy_alloc_inline(st->dva, (unsigned)order, pfn);
+		ret = vcm_buddy_alloc_fast(st->dva, (unsigned)order, pfn) ?
+			      0 : vcm_buddy_alloc_inline(st->dva, (unsigned)order, pfn);
 	else
 		ret = vcm_buddy_alloc_pages(st->dva, npages + guard,
 					    align_order_for(mmu->driver->orders, npages), pfn);
@@ -117,7 +120,8 @@ VCM_HOT_INLINE int vcm_mmu_dva_free(struct vcm_mmu_state *st, uint64_t pfn, uint
 		return vcm_firstfit_free(st->ff, pfn, npages);
 	order = one_block_order(st->dva, npages);
 	if (order >= 0)
-		return vcm_buddy_free_inline(st->dva, pfn, (unsigned)order);
+		return vcm_buddy_free_fast(st->dva, pfn, (unsigned)order) ?
+			       0 : vcm_buddy_free_inline(st->dva, pfn, (unsigned)order);
 	return vcm_buddy_free_pages(st->dva, pfn, npages);
 }
 
