@@ -74,6 +74,36 @@ VCM_HOT_INLINE void change_word(struct ff_map *m, unsigned l, uint64_t w, uint64
 	}
 }
 
+/*
+ * The same for word @w of level 0, without a branch on whether the word
+ * fills up (a set) or stops being full (a clear): that is data, and such a
+ * branch was mispredicted often (bench-placement: 3.6 -> 2.8 simulated
+ * mispredicts per alloc+free pair, the first fit ~15 % faster).  Its bit
+ * in level 1 is written either way, with an empty mask when it does not
+ * change; levels above change rarely and use change_word().
+ */
+VCM_HOT_INLINE void change_leaf(struct ff_map *m, uint64_t w, uint64_t mask, bool set)
+{
+	uint64_t old = m->lvl[0][w], val = set ? old | mask : old & ~mask;
+	uint64_t *up, up_old, up_val, flip;
+
+	m->lvl[0][w] = val;
+	if (m->nlevels == 1)
+		return;
+	flip = (uint64_t)((set ? val : old) == FF_FULL) << (w & FF_WORD_MASK);
+	up = &m->lvl[1][w >> FF_WORD_SHIFT];
+	up_old = *up;
+	up_val = set ? up_old | flip : up_old & ~flip;
+	*up = up_val;
+	/*
+	 * Without a flip, word w is not full before or after, so its bit is
+	 * clear and the level-1 word is not full: this sees a full one only
+	 * when the flip filled it (a set) or emptied it of a bit (a clear).
+	 */
+	if ((set ? up_val : up_old) == FF_FULL && m->nlevels > 2)
+		change_word(m, 2, w >> (2 * FF_WORD_SHIFT), bit_of(w >> FF_WORD_SHIFT), set);
+}
+
 static void set_bit_at(struct ff_map *m, unsigned l, uint64_t i)
 {
 	if (!(m->lvl[l][i >> FF_WORD_SHIFT] & bit_of(i)))
@@ -107,7 +137,7 @@ VCM_HOT_INLINE bool change_range(struct ff_map *m, uint64_t lo, uint64_t hi, boo
 		if (w == last)
 			mask &= last_mask(hi);
 		if ((set ? old | mask : old & ~mask) != old) {
-			change_word(m, 0, w, mask, set);
+			change_leaf(m, w, mask, set);
 			changed = true;
 		}
 		if (w == last)
@@ -115,25 +145,63 @@ VCM_HOT_INLINE bool change_range(struct ff_map *m, uint64_t lo, uint64_t hi, boo
 	}
 }
 
-/* The first level-0 bit in [lo, hi) equal to @one, or @hi. */
-VCM_HOT_INLINE uint64_t find_in_range(const struct ff_map *m, uint64_t lo, uint64_t hi, bool one)
+/*
+ * The level-0 bits equal to @one in [lo, hi) (lo < hi) of the first word
+ * that has any, that word in *@wp; 0 if there are none.
+ */
+VCM_HOT_INLINE uint64_t first_hits(const struct ff_map *m, uint64_t lo, uint64_t hi, bool one,
+				   uint64_t *wp)
 {
 	uint64_t w = lo >> FF_WORD_SHIFT, last = (hi - 1) >> FF_WORD_SHIFT;
 	uint64_t mask = first_mask(lo);
 
-	if (lo >= hi)
-		return hi;
 	for (;; w++, mask = FF_FULL) {
 		uint64_t bits;
 
 		if (w == last)
 			mask &= last_mask(hi);
 		bits = (one ? m->lvl[0][w] : ~m->lvl[0][w]) & mask;
-		if (bits)
-			return (w << FF_WORD_SHIFT) + (uint64_t)__builtin_ctzll(bits);
-		if (w == last)
-			return hi;
+		if (bits || w == last) {
+			*wp = w;
+			return bits;
+		}
 	}
+}
+
+/* Is any level-0 bit in [lo, hi) (lo < hi) equal to @one? */
+VCM_HOT_INLINE bool any_in_range(const struct ff_map *m, uint64_t lo, uint64_t hi, bool one)
+{
+	uint64_t w;
+
+	return first_hits(m, lo, hi, one, &w) != 0;
+}
+
+/* The first level-0 bit in [lo, hi) equal to @one, or @hi. */
+VCM_HOT_INLINE uint64_t find_in_range(const struct ff_map *m, uint64_t lo, uint64_t hi, bool one)
+{
+	uint64_t w, bits;
+
+	if (lo >= hi)
+		return hi;
+	bits = first_hits(m, lo, hi, one, &w);
+	return bits ? (w << FF_WORD_SHIFT) + (uint64_t)__builtin_ctzll(bits) : hi;
+}
+
+/* The first free block under free bit @pos of level @l. */
+VCM_HOT_INLINE uint64_t descend(const struct ff_map *m, unsigned l, uint64_t pos)
+{
+	while (l--)
+		pos = (pos << FF_WORD_SHIFT) + (uint64_t)__builtin_ctzll(~m->lvl[l][pos]);
+	return pos;
+}
+
+/* The first wholly free block, or FF_NONE: down from the top level's one word. */
+VCM_HOT_INLINE uint64_t first_free(const struct ff_map *m)
+{
+	unsigned top = m->nlevels - 1;
+	uint64_t word = m->lvl[top][0];
+
+	return word == FF_FULL ? FF_NONE : descend(m, top, (uint64_t)__builtin_ctzll(~word));
 }
 
 /* The first block at or after @from that is wholly free, or FF_NONE. */
@@ -150,18 +218,13 @@ static uint64_t find_free(const struct ff_map *m, uint64_t from)
 		if (w >= m->nwords[l])
 			return FF_NONE;
 		bits = ~m->lvl[l][w] & (FF_FULL << (pos & FF_WORD_MASK));
-		if (bits) {
-			pos = (w << FF_WORD_SHIFT) + (uint64_t)__builtin_ctzll(bits);
-			break;
-		}
+		if (bits)
+			return descend(m, l, (w << FF_WORD_SHIFT) + (uint64_t)__builtin_ctzll(bits));
 		if (l + 1 == m->nlevels)
 			return FF_NONE;
 		pos = w + 1;
 		l++;
 	}
-	while (l--)
-		pos = (pos << FF_WORD_SHIFT) + (uint64_t)__builtin_ctzll(~m->lvl[l][pos]);
-	return pos < m->nblocks ? pos : FF_NONE;
 }
 
 /* ---- blocks and pages ------------------------------------------------------ */
@@ -192,9 +255,7 @@ static bool pages_free(const struct vcm_firstfit *f, const struct ff_map *m, uin
 {
 	uint64_t lo = block_page(m, b);
 
-	return block_inside(m, b) &&
-	       find_in_range(&f->map[0], lo, lo + (1ULL << m->order), true) ==
-	       lo + (1ULL << m->order);
+	return block_inside(m, b) && !any_in_range(&f->map[0], lo, lo + (1ULL << m->order), true);
 }
 
 /*
@@ -206,7 +267,7 @@ VCM_HOT_INLINE bool block_free(const struct ff_map *m, uint64_t b)
 {
 	uint64_t lo = (b << m->tile_shift) - m->tile_skip, hi = lo + (1ULL << m->tile_shift);
 
-	return block_inside(m, b) && find_in_range(m - 1, lo, hi, true) == hi;
+	return block_inside(m, b) && !any_in_range(m - 1, lo, hi, true);
 }
 
 /*
@@ -318,7 +379,7 @@ int vcm_firstfit_alloc(struct vcm_firstfit *f, uint64_t npages, unsigned align, 
 	if (!npages)
 		return -EINVAL;
 	m = map_for(f, npages, align);
-	for (b = find_free(m, 0); b != FF_NONE;) {
+	for (b = first_free(m); b != FF_NONE;) {
 		uint64_t next = aligned_block(m, b, align);
 
 		if (next == b) {
@@ -340,7 +401,7 @@ int vcm_firstfit_alloc(struct vcm_firstfit *f, uint64_t npages, unsigned align, 
 int vcm_firstfit_free(struct vcm_firstfit *f, uint64_t pfn, uint64_t npages)
 {
 	if (!npages || pfn + npages < pfn || pfn + npages > f->npages ||
-	    find_in_range(&f->map[0], pfn, pfn + npages, false) < pfn + npages)
+	    any_in_range(&f->map[0], pfn, pfn + npages, false))
 		return -EINVAL;
 	mark_free(f, pfn, npages);
 	f->nfree += npages;
