@@ -303,10 +303,10 @@ static void mark_free(struct vcm_firstfit *f, uint64_t p, uint64_t n)
 		uint64_t lo = page_block(m, p), hi = page_block(m, p + n - 1);
 		bool one = lo == hi;
 
-		if (!block_free(m, lo))
-			lo++;
-		if (!one && !block_free(m, hi))
-			hi--;
+		/* adds, not branches: whether an edge block is free is data */
+		lo += !block_free(m, lo);
+		if (!one)
+			hi -= !block_free(m, hi);
 		if (lo > hi)
 			return;
 		change_range(m, lo, hi + 1, false);
