@@ -181,7 +181,8 @@ void vcm_hpool_release(struct vcm_hpool *pool)
 		atomic_fetch_sub_explicit(&hpool_bytes, bytes, memory_order_relaxed);
 		c = next;
 	}
-	vcm_hpool_init(pool, pool->obj_size, pool->kind);
+	*pool = (struct vcm_hpool){ .obj_size = pool->obj_size, .kind = pool->kind,
+				    .owner = pool->owner };
 }
 
 void *vcm_hpool_next_live(const struct vcm_hpool *pool, struct vcm_hpool_iter *it)

@@ -155,6 +155,8 @@ struct vcm_hpool_chunk {
  * @chunks: the oldest chunk (then ->next); NULL before the first object.
  * @newest: the newest chunk (owner only).
  * @fresh: objects of @newest never handed out (the last @fresh ones).
+ * @owner: what the objects belong to, for the pool's user (its chunks
+ *         lead there: chunk->pool->owner); the pool does not use it.
  */
 struct vcm_hpool {
 	size_t obj_size;
@@ -163,6 +165,7 @@ struct vcm_hpool {
 	struct vcm_hpool_chunk *_Atomic chunks;
 	struct vcm_hpool_chunk *newest;
 	unsigned fresh;
+	void *owner;
 };
 
 /* An empty pool of objects of @obj_size bytes, handles of @kind (no host memory yet). */

@@ -284,13 +284,20 @@ static inline void vcm_reg_chunk_remember(const void *c, uint64_t releases)
 	s->chunk[vcm_reg_chunk_slot(c)] = c;
 }
 
-/* True if @h is a live object of @kind in live chunk @c. */
-static inline bool vcm_reg_pooled_live(const struct vcm_hpool_chunk *c, const void *h,
+/* The index of @h in live chunk @c if it is a live object of @kind there; else -1. */
+static inline int vcm_reg_pooled_index(const struct vcm_hpool_chunk *c, const void *h,
 				       enum vcm_kind kind)
 {
 	int i = vcm_hpool_index(c, h);
 
-	return i >= 0 && (vcm_hpool_state(c, (unsigned)i) & VCM_REG_KIND_MASK) == kind;
+	return i >= 0 && (vcm_hpool_state(c, (unsigned)i) & VCM_REG_KIND_MASK) == kind ? i : -1;
+}
+
+/* True if @h is a live object of @kind in live chunk @c. */
+static inline bool vcm_reg_pooled_live(const struct vcm_hpool_chunk *c, const void *h,
+				       enum vcm_kind kind)
+{
+	return vcm_reg_pooled_index(c, h, kind) >= 0;
 }
 
 /*
@@ -489,14 +496,13 @@ static inline int vcm_reg_pooled_add(const struct vcm_hpool_chunk *c, const void
 }
 
 /*
- * Mark live object @h of @kind of live chunk @c released (its id and
- * creator stay for the reports); *@priv (if not NULL) gets NULL.  0, or
- * -ENOENT if it was not live.  The pool's owner is the one writer.
+ * Mark live object @i (-1: none) of @kind of live chunk @c released (its
+ * id and creator stay for the reports); *@priv (if not NULL) gets NULL.
+ * 0, or -ENOENT if it was not live.  The pool's owner is the one writer.
  */
-static inline int vcm_reg_pooled_take(const struct vcm_hpool_chunk *c, const void *h,
-				      enum vcm_kind kind, void **priv)
+static inline int vcm_reg_pooled_take_at(const struct vcm_hpool_chunk *c, int i,
+					 enum vcm_kind kind, void **priv)
 {
-	int i = vcm_hpool_index(c, h);
 	uint64_t state = i < 0 ? 0 : atomic_load_explicit(&c->state[i], memory_order_relaxed);
 
 	if ((state & VCM_REG_KIND_MASK) != kind)
@@ -506,6 +512,13 @@ static inline int vcm_reg_pooled_take(const struct vcm_hpool_chunk *c, const voi
 	if (priv)
 		*priv = NULL;
 	return 0;
+}
+
+/* vcm_reg_pooled_take_at() of the object at @h. */
+static inline int vcm_reg_pooled_take(const struct vcm_hpool_chunk *c, const void *h,
+				      enum vcm_kind kind, void **priv)
+{
+	return vcm_reg_pooled_take_at(c, vcm_hpool_index(c, h), kind, priv);
 }
 
 /* vcm_reg_add() when the thread does not remember @h's chunk. */
@@ -543,6 +556,45 @@ static inline int vcm_reg_take(const void *h, enum vcm_kind kind, void **priv)
 	if (c)
 		return vcm_reg_pooled_take(c, h, kind, priv);
 	return vcm_reg_take_slow(h, kind, priv);
+}
+
+/*
+ * struct vcm_reg_ref - where vcm_reg_live_ref() found a live pooled handle
+ * (its chunk and index; @chunk NULL: not found that way), so that the
+ * caller that checked it releases it without a second lookup.
+ */
+struct vcm_reg_ref {
+	const struct vcm_hpool_chunk *chunk;
+	int index;
+};
+
+/*
+ * vcm_reg_live_ref() - vcm_reg_live() that also fills @ref: for a handle
+ * of a kind that may be pooled, found through the thread's memory of its
+ * chunk, inline.
+ */
+static inline bool vcm_reg_live_ref(const void *h, enum vcm_kind kind, struct vcm_reg_ref *ref)
+{
+	const struct vcm_hpool_chunk *c = vcm_reg_pooled_remembered(h, kind);
+
+	if (c) {
+		*ref = (struct vcm_reg_ref){ .chunk = c, .index = vcm_reg_pooled_index(c, h, kind) };
+		return ref->index >= 0;
+	}
+	ref->chunk = NULL;
+	return vcm_reg_live(h, kind);
+}
+
+/*
+ * vcm_reg_take_ref() - vcm_reg_take() of @h, which vcm_reg_live_ref()
+ * found live at @ref (by the one writer: still there).
+ */
+static inline int vcm_reg_take_ref(const void *h, enum vcm_kind kind,
+				   const struct vcm_reg_ref *ref, void **priv)
+{
+	if (ref->chunk)
+		return vcm_reg_pooled_take_at(ref->chunk, ref->index, kind, priv);
+	return vcm_reg_take(h, kind, priv);
 }
 
 /*

@@ -18,13 +18,10 @@
 
 #include <vcm/testing.h>
 
-#include "buddy-inline.h"
-#include "buddy.h"
-#include "firstfit.h"
 #include "internal.h"
+#include "mmu-res.h"
 #include "mmu.h"
 #include "phys.h"
-#include "pool.h"
 #include "registry.h"
 #include "vcm-internal.h"
 #include "trace.h"
@@ -32,37 +29,6 @@
 /* Most pages a window (and its DVA allocator) may have. */
 #define VCM_MMU_MAX_PAGES (1ULL << 32)
 
-/*
- * struct vcm_mmu_state - the wrapper's bookkeeping.
- * @dva: the buddy placement (vcm_mmu_init_buddy()): the window's pages (and
- *       those between @base and the window start, kept allocated); NULL
- *       with the kernel's placement.
- * @ff: the kernel's placement (vcm_mmu_init()): first fit over the
- *      window's pages, aligned in absolute DVA; NULL with the buddy one.
- * @base: DVA of the allocator's page 0: the window start rounded down to
- *        the largest driver page that fits in the window, so that blocks
- *        aligned in the allocator are aligned in DVA.
- * @bound: the bound reservations its driver made itself (struct
- *         vcm_mmu_res, through their @bound link), in binding order.
- * @activated: the bindings are in the hardware (the last activation
- *             succeeded and no deactivation followed).
- * @res_pool: the struct vcm_res of every reservation vcm_reserve() makes
- *            (the context's handle pool: see vcm_set_res_pool()), with its
- *            guard gap in pages as the object's extra word
- *            (vcm_hpool_extra(): no memory while no reservation of a chunk
- *            has a guard).
- * @guard_pages: unmapped pages left after each new reservation
- *               (vcm_set_guard()); 0 by default.
- */
-struct vcm_mmu_state {
-	struct vcm_buddy *dva;
-	struct vcm_firstfit *ff;
-	vcm_addr_t base;
-	struct vcm_link bound;
-	bool activated;
-	struct vcm_hpool res_pool;
-	uint64_t guard_pages;
-};
 
 static inline struct vcm_mmu_res *to_mmu_res(struct vcm_res *res)
 {
@@ -79,127 +45,21 @@ static bool res_pooled(const struct vcm_res *res)
 	return vcm_reg_live(res, VCM_KIND_RES);
 }
 
-/* Largest driver order whose page fits in @npages (0 if none). */
-static unsigned align_order_for(const unsigned char *orders, uint64_t npages)
-{
-	for (; *orders; orders++)
-		if ((1ULL << *orders) <= npages)
-			return *orders;
-	return 0;
-}
-
 /*
- * The kernel's alignment: the largest driver order not above the lowest
- * set bit of the size (a 1 MiB + 64 KiB reservation is 64 KiB-aligned).
- */
-static unsigned kernel_align_order(const unsigned char *orders, uint64_t npages)
-{
-	unsigned low = (unsigned)__builtin_ctzll(npages);
-
-	while (*orders > low)
-		orders++;
-	return *orders;
-}
-
-/*
- * The order of the one buddy block that is exactly @npages pages, or -1 if
- * @npages is not a power of two or above the arena's largest block.  A
- * reservation of such a size is that block: its alignment (the largest
- * driver page that fits in it) never exceeds it, so vcm_buddy_alloc_pages()
- * and vcm_buddy_free_pages() would take and give back exactly that block;
- * the one-block paths of buddy-inline.h do it without the range logic.
- */
-static int one_block_order(const struct vcm_buddy *b, uint64_t npages)
-{
-	unsigned order = (unsigned)__builtin_ctzll(npages);
-
-	return npages >> order == 1 && order <= b->max_order ? (int)order : -1;
-}
-
-/*
- * A DVA range of @npages and @guard pages after it: its first page number
- * in the window's arena.  The alignment follows from @npages alone.
- */
-static int dva_alloc(struct vcm_mmu *mmu, uint64_t npages, uint64_t guard, uint64_t *pfn)
-{
-	struct vcm_mmu_state *st = mmu->state;
-	int order, ret;
-
-	if (st->ff)
-		return vcm_firstfit_alloc(st->ff, npages + guard,
-					  kernel_align_order(mmu->driver->orders, npages), pfn);
-	order = one_block_order(st->dva, npages + guard);
-	if (order >= 0)
-		ret = vcm_buddy_alloc_inline(st->dva, (unsigned)order, pfn);
-	else
-		ret = vcm_buddy_alloc_pages(st->dva, npages + guard,
-					    align_order_for(mmu->driver->orders, npages), pfn);
-	return ret == -ENOMEM || ret == -EINVAL ? -ENOSPC : ret;
-}
-
-/* Give back what dva_alloc() took: @npages (guard included) at @pfn. */
-static int dva_free(struct vcm_mmu_state *st, uint64_t pfn, uint64_t npages)
-{
-	int order;
-
-	if (st->ff)
-		return vcm_firstfit_free(st->ff, pfn, npages);
-	order = one_block_order(st->dva, npages);
-	if (order >= 0)
-		return vcm_buddy_free_inline(st->dva, pfn, (unsigned)order);
-	return vcm_buddy_free_pages(st->dva, pfn, npages);
-}
-
-/*
- * A reservation: a struct vcm_res from the context's handle pool, so
- * reserving takes no host allocation in the steady state and no registry
- * entry of its own; whether it is bound is its phys (no list link).
+ * The wrapper's reservation ops: vcm_mmu_res_take() and _give() (mmu-res.h,
+ * which the context core's lean path calls directly).
  */
 static struct vcm_res *mmu_res(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
-	struct vcm_mmu *mmu = vcm_to_mmu(vcm);
-	struct vcm_mmu_state *st = mmu->state;
-	struct vcm_res *r = vcm_hpool_take(&st->res_pool);
-	uint64_t pfn;
-	int ret;
-
 	(void)flags;
-	if (!r)
-		return vcm_err_ptr(-ENOMEM);
-	/* the guard gap is allocated with the reservation, never mapped */
-	ret = dva_alloc(mmu, size >> VCM_PAGE_SHIFT, st->guard_pages, &pfn);
-	if (!ret && vcm_hpool_set_extra(r, st->guard_pages)) {
-		dva_free(st, pfn, (size >> VCM_PAGE_SHIFT) + st->guard_pages);
-		ret = -ENOMEM;
-	}
-	if (ret) {
-		vcm_hpool_free(&st->res_pool, r);
-		return vcm_err_ptr(ret);
-	}
-	/* every field: the pool gives the bytes of a freed one */
-	*r = (struct vcm_res){ .start = st->base + (pfn << VCM_PAGE_SHIFT) };
-	return r;
-}
-
-/* The guard gap after pooled @res, in pages (its pool object's extra word). */
-static uint64_t guard_pages_of(struct vcm_res *res)
-{
-	return vcm_hpool_extra(res);
+	return vcm_mmu_res_take(vcm_to_mmu(vcm), size);
 }
 
 static void mmu_unreserve(struct vcm_res *res)
 {
-	struct vcm_mmu_state *st = vcm_to_mmu(res->vcm)->state;
-	uint64_t pfn = (res->start - st->base) >> VCM_PAGE_SHIFT;
-	uint64_t npages = (res->res_size >> VCM_PAGE_SHIFT) + guard_pages_of(res);
-	int ret;
-
-	ret = dva_free(st, pfn, npages);
-	if (ret)
-		vcm_warn("mmu: reservation %#llx was not the wrapper's to give back (%d)",
-			 (unsigned long long)res->start, ret);
-	vcm_hpool_free(&st->res_pool, res);
+	vcm_mmu_res_give(res);
 }
+
 
 static struct vcm_phys *mmu_phys(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
@@ -434,7 +294,7 @@ vcm_size_t vcm_mmu_guard_of(struct vcm_res *res)
 {
 	if (!vcm_is_mmu_context(res->vcm))
 		return 0;
-	return guard_pages_of(res) << VCM_PAGE_SHIFT;
+	return vcm_hpool_extra(res) << VCM_PAGE_SHIFT;
 }
 
 /* The DVA placement: the kernel's first fit, or the buddy allocator. */

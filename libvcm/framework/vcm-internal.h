@@ -244,6 +244,21 @@ static inline void vcm_core_book_unlock(struct vcm_core *core)
 	vcm_lock_leave();
 }
 
+/*
+ * The bookkeeping lock taken by the context's owner inside its ownership,
+ * which vcm_core_enter() counted already (so a warning raised under it
+ * waits all the same): not counted again.
+ */
+static inline void vcm_core_book_lock_owned(struct vcm_core *core)
+{
+	vcm_bias_lock(&core->book);
+}
+
+static inline void vcm_core_book_unlock_owned(struct vcm_core *core)
+{
+	vcm_bias_unlock(&core->book);
+}
+
 static inline void vcm_book_lock(const struct vcm *vcm)
 {
 	vcm_core_book_lock(vcm_core(vcm));
@@ -281,11 +296,15 @@ static inline void vcm_unlock(const struct vcm *vcm)
 
 /*
  * Every reservation of context @vcm comes from @pool (see struct
- * vcm_core.pool), set by the context's constructor after vcm_init().
+ * vcm_core.pool), set by the context's constructor after vcm_init(); the
+ * pool's owner is the context's core.
  */
 static inline void vcm_set_res_pool(struct vcm *vcm, struct vcm_hpool *pool)
 {
-	vcm_core(vcm)->pool = pool;
+	struct vcm_core *core = vcm_core(vcm);
+
+	core->pool = pool;
+	pool->owner = core;
 }
 
 /* See struct vcm_core.release. */

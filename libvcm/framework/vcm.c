@@ -16,6 +16,7 @@
 #include <stdlib.h>
 
 #include "internal.h"
+#include "mmu-res.h"
 #include "mmu.h"
 #include "phys.h"
 #include "registry.h"
@@ -99,16 +100,14 @@ void vcm_ctx_leave(struct vcm *vcm)
 /*
  * Enter @res (its fields set) in the registry as made by @fn (owned).  A
  * pooled one is published by its state word (a reader that sees it live
- * sees its fields); another goes on the context's list with @node and is
- * counted, under the bookkeeping lock.  Returns 0 or -ENOMEM.
+ * sees its fields), inline; another goes on the context's list with @node
+ * and is counted, under the bookkeeping lock.  Returns 0 or -ENOMEM.
  */
-static int res_link(struct vcm_core *core, struct vcm_res *res, struct vcm_res_node *node,
-		    const char *fn)
+static int res_link_node(struct vcm_core *core, struct vcm_res *res, struct vcm_res_node *node,
+			 const char *fn)
 {
 	int ret;
 
-	if (core->pool)
-		return vcm_reg_add(res, VCM_KIND_RES, NULL, fn);
 	vcm_core_book_lock(core);
 	ret = vcm_reg_add(res, VCM_KIND_RES, node, fn);
 	if (!ret) {
@@ -119,23 +118,36 @@ static int res_link(struct vcm_core *core, struct vcm_res *res, struct vcm_res_n
 	return ret;
 }
 
+/* @lean: @res comes from vcm_mmu_res_take(), so its chunk is live. */
+VCM_HOT_INLINE int res_link(struct vcm_core *core, struct vcm_res *res,
+			    struct vcm_res_node *node, bool lean, const char *fn)
+{
+	if (lean)
+		return vcm_reg_pooled_add(vcm_hpool_chunk_of(res), res, VCM_KIND_RES, fn);
+	if (core->pool)
+		return vcm_reg_add(res, VCM_KIND_RES, NULL, fn);
+	return res_link_node(core, res, node, fn);
+}
+
 /*
  * Take live @res out of the registry (a node off the list and the count,
  * the node given back), under the bookkeeping lock: a reader holding it
  * may still be looking at the reservation, whose memory its driver may
- * reuse next (owned).
+ * reuse next (owned).  @ref: where its check found it (vcm_reg_live_ref();
+ * zeroed: not known).
  */
-static void res_unlink(struct vcm_core *core, struct vcm_res *res)
+VCM_HOT_INLINE void res_unlink(struct vcm_core *core, struct vcm_res *res,
+			       const struct vcm_reg_ref *ref)
 {
 	void *node = NULL;
 
-	vcm_core_book_lock(core);
-	vcm_reg_take(res, VCM_KIND_RES, &node);
+	vcm_core_book_lock_owned(core);
+	vcm_reg_take_ref(res, VCM_KIND_RES, ref, &node);
 	if (node) {
 		vcm_list_del(&((struct vcm_res_node *)node)->link);
 		core->nres--;
 	}
-	vcm_core_book_unlock(core);
+	vcm_core_book_unlock_owned(core);
 	if (node)
 		vcm_pool_free(&core->res_nodes, node);
 }
@@ -329,13 +341,14 @@ static int round_size(vcm_size_t size, vcm_size_t *out)
 }
 
 /*
- * Take in a reservation a driver op made: fill the fields the library owns,
+ * Take in a reservation a driver op made: fill the fields the library owns
+ * (every field but its start: a pooled one has the bytes of a freed one),
  * then enter it (a pooled one has no node), and count the binding if @phys
- * is already bound to it.
+ * is already bound to it.  @lean as for res_link().
  */
 VCM_HOT_INLINE struct vcm_res *adopt_res(struct vcm_core *core, struct vcm *vcm,
 					 struct vcm_res *res, vcm_size_t size,
-					 struct vcm_phys *phys, const char *fn)
+					 struct vcm_phys *phys, bool lean, const char *fn)
 {
 	struct vcm_res_node *node = NULL;
 
@@ -351,7 +364,7 @@ VCM_HOT_INLINE struct vcm_res *adopt_res(struct vcm_core *core, struct vcm *vcm,
 		if (node)
 			node->res = res;
 	}
-	if ((!core->pool && !node) || res_link(core, res, node, fn)) {
+	if ((!core->pool && !node) || res_link(core, res, node, lean, fn)) {
 		if (node)
 			vcm_pool_free(&core->res_nodes, node);
 		if (phys && vcm->driver->unbind)
@@ -371,15 +384,40 @@ static bool dva_fails(vcm_size_t size)
 	return vcm_should_fail(VCM_FAIL_DVA, size);
 }
 
+/*
+ * The lean path of reserving and giving back, as the SoC page allocator's
+ * one-block path: a context of the MMU wrapper whose reservation op is the
+ * wrapper's own (vcm_mmu_vcm_driver's, which the platforms' copies keep)
+ * reserves by the wrapper's inline code (mmu-res.h) rather than a call
+ * through its ops; one whose unreserve op is gives back the same way.
+ * Everything around it (checks, ownership, fault injection, the handle's
+ * state word, the bookkeeping lock, recording) is the general path's.
+ */
+static inline bool lean_res_op(const struct vcm *vcm)
+{
+	return vcm->driver->res == vcm_mmu_vcm_driver.res;
+}
+
+static inline bool lean_unreserve_op(const struct vcm *vcm)
+{
+	return vcm->driver->unreserve == vcm_mmu_vcm_driver.unreserve;
+}
+
 /* Reserve in @vcm, whose core is @core (owned). */
 VCM_HOT_INLINE struct vcm_res *core_reserve(struct vcm_core *core, struct vcm *vcm,
 					    vcm_size_t size, unsigned flags, const char *fn)
 {
+	struct vcm_res *res;
+
 	if (!vcm->driver->res)
 		return vcm_err_ptr(-EOPNOTSUPP);
 	if (dva_fails(size))
 		return vcm_err_ptr(-ENOSPC);
-	return adopt_res(core, vcm, vcm->driver->res(vcm, size, flags), size, NULL, fn);
+	if (lean_res_op(vcm))
+		return adopt_res(core, vcm, vcm_mmu_res_take(vcm_to_mmu(vcm), size), size, NULL,
+				 true, fn);
+	res = vcm->driver->res(vcm, size, flags);
+	return adopt_res(core, vcm, res, size, NULL, false, fn);
 }
 
 static struct vcm_res *locked_reserve(struct vcm *vcm, vcm_size_t size, unsigned flags,
@@ -388,19 +426,25 @@ static struct vcm_res *locked_reserve(struct vcm *vcm, vcm_size_t size, unsigned
 	return core_reserve(vcm_core(vcm), vcm, size, flags, fn);
 }
 
-/* Give back live reservation @res of the context whose core is @core (owned). */
-VCM_HOT_INLINE void core_unreserve(struct vcm_core *core, struct vcm_res *res)
+/*
+ * Give back live reservation @res of the context whose core is @core
+ * (owned); @ref as for res_unlink().
+ */
+VCM_HOT_INLINE void core_unreserve(struct vcm_core *core, struct vcm_res *res,
+				   const struct vcm_reg_ref *ref)
 {
 	struct vcm *vcm = res->vcm;
 
-	res_unlink(core, res);
-	if (vcm->driver->unreserve)
+	res_unlink(core, res, ref);
+	if (lean_unreserve_op(vcm))
+		vcm_mmu_res_give(res);
+	else if (vcm->driver->unreserve)
 		vcm->driver->unreserve(res);
 }
 
 static void locked_unreserve(struct vcm_res *res)
 {
-	core_unreserve(vcm_core(res->vcm), res);
+	core_unreserve(vcm_core(res->vcm), res, &(struct vcm_reg_ref){ 0 });
 }
 
 static int locked_bind(struct vcm_res *res, struct vcm_phys *phys)
@@ -454,7 +498,7 @@ static struct vcm_res *locked_map(struct vcm *vcm, struct vcm_phys *phys, unsign
 		return vcm_err_ptr(-ENOSPC);
 	if (vcm->driver->map)
 		return adopt_res(vcm_core(vcm), vcm, vcm->driver->map(vcm, phys, flags), phys->size,
-				 phys, fn);
+				 phys, false, fn);
 	if (!can_map(vcm->driver))
 		return vcm_err_ptr(-EOPNOTSUPP);
 	res = locked_reserve(vcm, phys->size, flags, fn);
@@ -578,16 +622,26 @@ static int res_driver_made_valid(const struct vcm_res *res, const char *fn)
 /*
  * The check of a reservation handle: 0 if @res is live (or, with
  * @driver_made_ok, a valid driver-made one); else -EINVAL, a dead or
- * foreign handle warned about by the registry.
+ * foreign handle warned about by the registry.  @ref: where it was found
+ * (vcm_reg_live_ref(); its chunk NULL unless 0 is returned).
  */
-static int res_check(struct vcm_res *res, bool driver_made_ok, const char *fn)
+VCM_HOT_INLINE int res_check_in(struct vcm_res *res, bool driver_made_ok, const char *fn,
+				struct vcm_reg_ref *ref)
 {
-	if (vcm_reg_live(res, VCM_KIND_RES))
+	if (vcm_reg_live_ref(res, VCM_KIND_RES, ref))
 		return 0;
+	ref->chunk = NULL;
 	if (driver_made_ok && res_driver_made(res, fn))
 		return res_driver_made_valid(res, fn);
 	vcm_reg_report(res, VCM_KIND_RES, fn);
 	return -EINVAL;
+}
+
+static int res_check(struct vcm_res *res, bool driver_made_ok, const char *fn)
+{
+	struct vcm_reg_ref ref;
+
+	return res_check_in(res, driver_made_ok, fn, &ref);
 }
 
 /* The checks every function taking a reservation makes, then ownership of
@@ -608,23 +662,29 @@ static int res_enter(struct vcm_res *res, const char *fn)
 	return res_enter_as(res, false, fn);
 }
 
-/* res_enter() giving the context's core (for vcm_core_leave()); NULL: refused. */
-static struct vcm_core *res_enter_core(struct vcm_res *res, const char *fn)
+/*
+ * res_enter() giving the context's core (for vcm_core_leave()); NULL:
+ * refused.  @ref as for res_check_in().
+ */
+VCM_HOT_INLINE struct vcm_core *res_enter_core(struct vcm_res *res, const char *fn,
+					       struct vcm_reg_ref *ref)
 {
 	struct vcm_core *core;
 
-	if (res_check(res, false, fn)) {
+	if (res_check_in(res, false, fn, ref)) {
 		if (vcm_is_err_or_null(res))
 			vcm_warn("%s: no reservation (%p)", fn, (void *)res);
 		return NULL;
 	}
-	core = vcm_core(res->vcm);
+	/* a live pooled one's chunk leads to its context's core */
+	core = ref->chunk ? ref->chunk->pool->owner : vcm_core(res->vcm);
 	return vcm_core_enter(core, res->vcm, fn) ? NULL : core;
 }
 
 VCM_TRACE_BODY void do_unreserve(struct vcm_res *res)
 {
-	struct vcm_core *core = res_enter_core(res, "vcm_unreserve");
+	struct vcm_reg_ref ref;
+	struct vcm_core *core = res_enter_core(res, "vcm_unreserve", &ref);
 	vcm_addr_t start;
 	bool bound;
 
@@ -638,7 +698,7 @@ VCM_TRACE_BODY void do_unreserve(struct vcm_res *res)
 	bound = res->phys != NULL;
 	if (bound)
 		locked_unbind(res, "vcm_unreserve");
-	core_unreserve(core, res);
+	core_unreserve(core, res, &ref);
 	vcm_core_leave(core);
 	if (bound)
 		vcm_warn("vcm_unreserve: reservation %#llx was still bound; unbound it",
@@ -771,7 +831,7 @@ static struct vcm_res *locked_make_binding(struct vcm *vcm, vcm_size_t size,
 			*made = phys;
 			return vcm_err_ptr(-ENOMEM);
 		}
-		res = adopt_res(vcm_core(vcm), vcm, res, size, phys, "vcm_make_binding");
+		res = adopt_res(vcm_core(vcm), vcm, res, size, phys, false, "vcm_make_binding");
 		if (vcm_is_err(res))
 			*made = phys;
 		return res;
