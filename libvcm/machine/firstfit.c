@@ -57,9 +57,10 @@ VCM_HOT_INLINE uint64_t bit_of(uint64_t i)
 /* ---- one level's bits, the summaries kept up to date --------------------- */
 
 /*
- * Set (@set) or clear the bits @mask of word @w of level @l, at least one
- * of which must change; while that makes the word full (a set) or no longer
- * full (a clear), do the same to its bit in the level above.
+ * Set (@set) or clear the bits @mask of word @w of level @l; while that
+ * makes the word full (a set) or no longer full (a clear), do the same to
+ * its bit in the level above.  An empty @mask changes nothing: the word's
+ * bit in the level above is then clear and stays so.
  */
 VCM_HOT_INLINE void change_word(struct ff_map *m, unsigned l, uint64_t w, uint64_t mask, bool set)
 {
@@ -75,33 +76,23 @@ VCM_HOT_INLINE void change_word(struct ff_map *m, unsigned l, uint64_t w, uint64
 }
 
 /*
- * The same for word @w of level 0, without a branch on whether the word
- * fills up (a set) or stops being full (a clear): that is data, and such a
- * branch was mispredicted often (bench-placement: 3.6 -> 2.8 simulated
- * mispredicts per alloc+free pair, the first fit ~15 % faster).  Its bit
- * in level 1 is written either way, with an empty mask when it does not
- * change; levels above change rarely and use change_word().
+ * The same for word @w of level 0 (at least one bit of @mask changes),
+ * without a branch on whether the word fills up (a set) or stops being
+ * full (a clear): that is data, and such a branch was mispredicted often
+ * (bench-placement: 3.6 -> 2.8 simulated mispredicts per alloc+free pair,
+ * the first fit ~15 % faster).  Its bit in level 1 is written either way,
+ * with an empty mask when it does not change: without a flip, word w is
+ * not full before or after, so the level-1 word is not full either and
+ * change_word() stops there.
  */
 VCM_HOT_INLINE void change_leaf(struct ff_map *m, uint64_t w, uint64_t mask, bool set)
 {
 	uint64_t old = m->lvl[0][w], val = set ? old | mask : old & ~mask;
-	uint64_t *up, up_old, up_val, flip;
 
 	m->lvl[0][w] = val;
-	if (m->nlevels == 1)
-		return;
-	flip = (uint64_t)((set ? val : old) == FF_FULL) << (w & FF_WORD_MASK);
-	up = &m->lvl[1][w >> FF_WORD_SHIFT];
-	up_old = *up;
-	up_val = set ? up_old | flip : up_old & ~flip;
-	*up = up_val;
-	/*
-	 * Without a flip, word w is not full before or after, so its bit is
-	 * clear and the level-1 word is not full: this sees a full one only
-	 * when the flip filled it (a set) or emptied it of a bit (a clear).
-	 */
-	if ((set ? up_val : up_old) == FF_FULL && m->nlevels > 2)
-		change_word(m, 2, w >> (2 * FF_WORD_SHIFT), bit_of(w >> FF_WORD_SHIFT), set);
+	if (m->nlevels > 1)
+		change_word(m, 1, w >> FF_WORD_SHIFT,
+			    (uint64_t)((set ? val : old) == FF_FULL) << (w & FF_WORD_MASK), set);
 }
 
 static void set_bit_at(struct ff_map *m, unsigned l, uint64_t i)
