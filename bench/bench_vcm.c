@@ -387,7 +387,8 @@ static void bench_reserve(struct vcm_soc *soc)
 		       "of the same replay on the SoC page allocator)\n",
 		       TIMED_OPS + t.nprefill, mem[p].allocs);
 	}
-	printf("  first fit / buddy: %.2fx (#12's target: <= 1.5, see bench-placement)\n",
+	printf("  first fit / buddy: %.2fx (whole paths; the buddy's contexts cache given-back "
+	       "DVA, first fit's cannot; #12's target, <= 1.5, is bench-placement's)\n",
 	       t_res[PLACE_FIRSTFIT] / t_res[PLACE_BUDDY]);
 	printf("  (the verdicts below are the buddy placement's: #17's target is libvcm's "
 	       "reservation path)\n");

@@ -308,7 +308,15 @@ struct vcm_mmu_state;
  * orders that fits in its size, the unused tail of the power-of-two block
  * given back (so in a window that is not a power of two in size, or whose
  * start is not aligned to the largest page that fits in it, a reservation
- * as large as the whole window may be -ENOSPC).
+ * as large as the whole window may be -ENOSPC).  As the per-size caches
+ * in front of Linux's IOVA allocator, such a context keeps the block of a
+ * reservation given back whose size is a power of two up to 1 MiB (and
+ * that has no guard gap, vcm_set_guard()), up to 32 per size, and hands
+ * the most recently kept one to the next reservation of that size, so
+ * reserving and giving back in the steady state rarely touch the
+ * allocator; before a reservation would fail with -ENOSPC, the kept
+ * blocks are given back (merging) and it is tried again, so they never
+ * make one fail.
  * Bindings made while the context is active are mapped at once; the list of
  * bound reservations is replayed on activation (a failure unwinds what was
  * mapped and the activation fails) and taken down on the last deactivation.

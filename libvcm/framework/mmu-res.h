@@ -16,7 +16,30 @@
 #include "firstfit.h"
 #include "internal.h"
 #include "mmu.h"
+#include "pgtable.h"
 #include "pool.h"
+
+/*
+ * The DVA cache of the buddy placement, as the per-size caches in front of
+ * Linux's IOVA allocator: a reservation given back whose DVA is one buddy
+ * block of at most a section (1 MiB, the largest page the System MMU maps),
+ * with no guard gap, keeps its block; its object (released: the registry
+ * has marked it so) goes on its order's list instead of to the pool, and
+ * the next reservation of that size takes both back without touching the
+ * buddy.  Each list holds at most VCM_DVA_CACHE_DEPTH; beyond that, and
+ * for every other size, the block goes back to the buddy.  Nothing is
+ * lost to the cache: before a reservation fails for lack of DVA, the cache
+ * is emptied into the buddy (which merges) and the placement tried again.
+ * A cached object keeps its start; its list link is held in its phys
+ * field (set again when it is handed out).
+ */
+#define VCM_DVA_CACHE_ORDERS	(VCM_LV1_SHIFT - VCM_PAGE_SHIFT + 1)	/* up to 1 MiB */
+#define VCM_DVA_CACHE_DEPTH	32
+
+struct vcm_dva_cache {
+	struct vcm_res *head;
+	unsigned n;
+};
 
 /*
  * struct vcm_mmu_state - the wrapper's bookkeeping.
@@ -39,6 +62,8 @@
  *            has a guard).
  * @guard_pages: unmapped pages left after each new reservation
  *               (vcm_set_guard()); 0 by default.
+ * @cache: with the buddy placement, given-back reservations kept with
+ *         their DVA, one list per block order (see struct vcm_dva_cache).
  */
 struct vcm_mmu_state {
 	struct vcm_buddy *dva;
@@ -48,6 +73,7 @@ struct vcm_mmu_state {
 	bool activated;
 	struct vcm_hpool res_pool;
 	uint64_t guard_pages;
+	struct vcm_dva_cache cache[VCM_DVA_CACHE_ORDERS];
 };
 
 /* Largest driver order whose page fits in @npages (0 if none). */
@@ -125,27 +151,94 @@ VCM_HOT_INLINE int vcm_mmu_dva_free(struct vcm_mmu_state *st, uint64_t pfn, uint
 	return vcm_buddy_free_pages(st->dva, pfn, npages);
 }
 
+/* The cache list of a reservation of @npages (no guard), or NULL if none. */
+static inline struct vcm_dva_cache *dva_cache_of(struct vcm_mmu_state *st, uint64_t npages)
+{
+	int order;
+
+	if (!st->dva)
+		return NULL;	/* the kernel's placement: no cache */
+	order = one_block_order(st->dva, npages);
+	return order >= 0 && order < VCM_DVA_CACHE_ORDERS ? &st->cache[order] : NULL;
+}
+
+/* A cached reservation of @npages pages, its start set; NULL if none. */
+VCM_HOT_INLINE struct vcm_res *dva_cache_take(struct vcm_mmu_state *st, uint64_t npages)
+{
+	struct vcm_dva_cache *c = st->guard_pages ? NULL : dva_cache_of(st, npages);
+	struct vcm_res *r = c ? c->head : NULL;
+
+	if (r) {
+		memcpy(&c->head, &r->phys, sizeof(c->head));
+		c->n--;
+	}
+	return r;
+}
+
+/* Keep given-back @res with its DVA if its list has room: false if not. */
+VCM_HOT_INLINE bool dva_cache_give(struct vcm_mmu_state *st, struct vcm_res *res)
+{
+	struct vcm_dva_cache *c = dva_cache_of(st, res->res_size >> VCM_PAGE_SHIFT);
+
+	if (!c || c->n == VCM_DVA_CACHE_DEPTH || vcm_hpool_extra(res))
+		return false;
+	memcpy(&res->phys, &c->head, sizeof(c->head));
+	c->head = res;
+	c->n++;
+	return true;
+}
+
+/*
+ * Empty the DVA cache: each block back to the buddy, each object to the
+ * pool.  True if it held anything.
+ */
+static inline bool dva_cache_drain(struct vcm_mmu_state *st)
+{
+	bool any = false;
+	unsigned order;
+
+	for (order = 0; order < VCM_DVA_CACHE_ORDERS && st->dva; order++) {
+		struct vcm_dva_cache *c = &st->cache[order];
+		struct vcm_res *r;
+
+		while ((r = c->head)) {
+			memcpy(&c->head, &r->phys, sizeof(c->head));
+			vcm_mmu_dva_free(st, (r->start - st->base) >> VCM_PAGE_SHIFT, 1ULL << order);
+			vcm_hpool_free(&st->res_pool, r);
+			any = true;
+		}
+		c->n = 0;
+	}
+	return any;
+}
+
 /*
  * vcm_mmu_res_take() - a new reservation of @size bytes (whole pages) in
- * @mmu's window: a struct vcm_res from the context's handle pool, so
+ * @mmu's window: a cached one of that size (struct vcm_dva_cache), else a
+ * struct vcm_res from the context's handle pool, so
  * reserving takes no host allocation in the steady state and no registry
  * entry of its own (whether it is bound is its phys: no list link), with
  * its DVA and the guard gap after it.  Only its start is set: the pool
  * gives the bytes of a freed one, and the caller sets every other field
  * (adopt_res() in vcm.c).  An error pointer: -ENOMEM (no chunk, no guard
- * word), -ENOSPC (no DVA).
+ * word), -ENOSPC (no DVA, even with the cache emptied).
  */
 VCM_HOT_INLINE struct vcm_res *vcm_mmu_res_take(struct vcm_mmu *mmu, vcm_size_t size)
 {
 	struct vcm_mmu_state *st = mmu->state;
-	struct vcm_res *r = vcm_hpool_take(&st->res_pool);
+	struct vcm_res *r = dva_cache_take(st, size >> VCM_PAGE_SHIFT);
 	uint64_t pfn;
 	int ret;
 
+	if (r)
+		return r;
+	r = vcm_hpool_take(&st->res_pool);
 	if (!r)
 		return vcm_err_ptr(-ENOMEM);
 	/* the guard gap is allocated with the reservation, never mapped */
 	ret = vcm_mmu_dva_alloc(mmu, size >> VCM_PAGE_SHIFT, st->guard_pages, &pfn);
+	if (ret == -ENOSPC && dva_cache_drain(st))
+		ret = vcm_mmu_dva_alloc(mmu, size >> VCM_PAGE_SHIFT, st->guard_pages, &pfn);
 	if (!ret && vcm_hpool_set_extra(r, st->guard_pages)) {
 		vcm_mmu_dva_free(st, pfn, (size >> VCM_PAGE_SHIFT) + st->guard_pages);
 		ret = -ENOMEM;
@@ -159,17 +252,22 @@ VCM_HOT_INLINE struct vcm_res *vcm_mmu_res_take(struct vcm_mmu *mmu, vcm_size_t 
 }
 
 /*
- * vcm_mmu_res_give() - give back what vcm_mmu_res_take() made: @res's DVA
- * with its guard gap (the object's extra word), and the object to the
- * pool.  A DVA the placement does not take back is warned about.
+ * vcm_mmu_res_give() - give back what vcm_mmu_res_take() made: into the
+ * DVA cache if it takes it, else @res's DVA with its guard gap (the
+ * object's extra word) to the placement and the object to the pool.  A
+ * DVA the placement does not take back is warned about.
  */
 VCM_HOT_INLINE void vcm_mmu_res_give(struct vcm_res *res)
 {
 	struct vcm_mmu_state *st = vcm_to_mmu(res->vcm)->state;
 	uint64_t pfn = (res->start - st->base) >> VCM_PAGE_SHIFT;
-	uint64_t npages = (res->res_size >> VCM_PAGE_SHIFT) + vcm_hpool_extra(res);
-	int ret = vcm_mmu_dva_free(st, pfn, npages);
+	uint64_t npages;
+	int ret;
 
+	if (dva_cache_give(st, res))
+		return;
+	npages = (res->res_size >> VCM_PAGE_SHIFT) + vcm_hpool_extra(res);
+	ret = vcm_mmu_dva_free(st, pfn, npages);
 	if (ret)
 		vcm_warn("mmu: reservation %#llx was not the wrapper's to give back (%d)",
 			 (unsigned long long)res->start, ret);

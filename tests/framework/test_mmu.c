@@ -620,6 +620,13 @@ static void test_mmu_kernel_first_fit(void **state)
 	vcm_unreserve(b);
 	b = vcm_reserve(vcm, 13 * PAGE, 0);		/* the freed hole again */
 	assert_int_equal(b->start, WIN_START + 4 * PAGE);
+	/* given back, a page's DVA is not kept for the next page: lowest first */
+	vcm_unreserve(a);
+	vcm_unreserve(c);
+	a = vcm_reserve(vcm, PAGE, 0);
+	assert_int_equal(a->start, WIN_START + PAGE);
+	c = vcm_reserve(vcm, 2 * PAGE, 0);
+	assert_int_equal(c->start, WIN_START + 2 * PAGE);
 	vcm_unreserve(a);
 	vcm_unreserve(b);
 	vcm_unreserve(c);

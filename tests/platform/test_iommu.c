@@ -16,6 +16,7 @@
 #include <vcm/testing.h>
 
 #include "devctx_util.h"
+#include "mmu-res.h"
 #include "registry.h"
 
 #define WIN_START	0x10000000ULL
@@ -660,6 +661,177 @@ static void test_pooled_handle_checks(void **state)
 	test_warnings_quiet();
 }
 
+/* ---- the DVA cache of the buddy placement (mmu-res.h) ---- */
+
+/* Reservations of 2^@order pages kept with their DVA in @vcm's cache. */
+static unsigned cached(struct vcm *vcm, unsigned order)
+{
+	return vcm_to_mmu(vcm)->state->cache[order].n;
+}
+
+/*
+ * A given-back power-of-two reservation keeps its block: the next of its
+ * size takes the most recently kept one (a new handle: the old one stays
+ * released), one bound when given back is not replayed on activation, and
+ * other sizes do not take it.
+ */
+static void test_dva_cache_reuse(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm *vcm = f->vcm[0];
+	unsigned long warns = vcm_warn_count();
+	struct vcm_res *a = vcm_reserve(vcm, T_4K, 0);
+	struct vcm_res *b = vcm_make_binding(vcm, T_4K, 0, 0);
+	struct vcm_res *c, *d, *big;
+	struct vcm_phys *phys;
+	vcm_addr_t sa, sb;
+	uint8_t out[16];
+
+	assert_false(vcm_is_err_or_null(a) || vcm_is_err_or_null(b));
+	sa = a->start;
+	sb = b->start;
+	phys = b->phys;
+	vcm_unreserve(a);
+	vcm_set_warn_handler(keep_warning, NULL);
+	WARNS_WITH("still bound", vcm_unreserve(b));
+	WARNS_WITH("released already", vcm_unreserve(b));
+	assert_int_equal(cached(vcm, 0), 2);
+	/* neither is live: nothing to replay, the DVA faults */
+	assert_int_equal(vcm_activate(vcm), 0);
+	WARNS_WITH("unhandled page fault",
+		   assert_int_equal(vcm_dma_read(f->mmu[0], sb, out, sizeof(out)), -EFAULT));
+	vcm_deactivate(vcm);
+	big = vcm_reserve(vcm, 2 * T_4K, 0);	/* another size: from the buddy */
+	assert_false(vcm_is_err_or_null(big));
+	assert_true(big->start != sa && big->start != sb);
+	assert_int_equal(cached(vcm, 0), 2);
+	c = vcm_reserve(vcm, T_4K, 0);
+	d = vcm_reserve(vcm, T_4K, 0);
+	assert_false(vcm_is_err_or_null(c) || vcm_is_err_or_null(d));
+	assert_int_equal(c->start, sb);
+	assert_int_equal(d->start, sa);
+	assert_int_equal(cached(vcm, 0), 0);
+	assert_true(vcm_reg_id(c, VCM_KIND_RES) > vcm_reg_id(big, VCM_KIND_RES));
+	assert_null(c->phys);
+	assert_int_equal(c->res_size, T_4K);
+	vcm_unreserve(c);
+	vcm_unreserve(d);
+	vcm_unreserve(big);
+	vcm_free(phys);
+	test_warnings_quiet();
+	assert_int_equal(vcm_warn_count(), warns + 3);
+}
+
+/*
+ * Up to VCM_DVA_CACHE_DEPTH kept per size, powers of two up to a section
+ * only; the rest goes back to the buddy, which merges it: the window is
+ * whole again once the cache is emptied.
+ */
+static void test_dva_cache_limits(void **state)
+{
+	static const vcm_size_t other[] = { 3 * T_4K, 2 * T_1M, T_1M + T_4K };
+	struct fixture *f = *state;
+	struct vcm *vcm = f->vcm[0];
+	struct vcm_res *res[VCM_DVA_CACHE_DEPTH + 8], *o[3], *sec;
+	unsigned i;
+
+	for (i = 0; i < VCM_DVA_CACHE_DEPTH + 8; i++) {
+		res[i] = vcm_reserve(vcm, T_4K, 0);
+		assert_false(vcm_is_err_or_null(res[i]));
+	}
+	for (i = 0; i < 3; i++) {
+		o[i] = vcm_reserve(vcm, other[i], 0);
+		assert_false(vcm_is_err_or_null(o[i]));
+	}
+	sec = vcm_reserve(vcm, T_1M, 0);
+	assert_false(vcm_is_err_or_null(sec));
+	for (i = 0; i < VCM_DVA_CACHE_DEPTH + 8; i++)
+		vcm_unreserve(res[i]);
+	for (i = 0; i < 3; i++)
+		vcm_unreserve(o[i]);
+	vcm_unreserve(sec);
+	assert_int_equal(cached(vcm, 0), VCM_DVA_CACHE_DEPTH);
+	assert_int_equal(cached(vcm, 8), 1);	/* 1 MiB: 2^8 pages */
+	for (i = 1; i < VCM_DVA_CACHE_ORDERS; i++)
+		if (i != 8)
+			assert_int_equal(cached(vcm, i), 0);
+	sec = vcm_reserve(vcm, WIN_SIZE, 0);	/* empties the cache first */
+	assert_false(vcm_is_err_or_null(sec));
+	assert_int_equal(sec->start, WIN_START);
+	assert_int_equal(cached(vcm, 0) + cached(vcm, 8), 0);
+	vcm_unreserve(sec);
+}
+
+/*
+ * The cache never makes a reservation fail: a full window given back in
+ * pages, then a reservation of the whole window; a cached section given
+ * back for a page when nothing else is free.
+ */
+static void test_dva_cache_drained_before_enospc(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm_sysmmu *mmu = vcm_sysmmu_create(f->soc, "cache");
+	struct vcm *vcm = vcm_iommu_create(mmu, WIN_START, T_1M);
+	struct vcm_res *res[T_1M / T_4K], *whole, *page;
+	unsigned i, n = T_1M / T_4K;
+
+	assert_false(vcm_is_err_or_null(vcm));
+	for (i = 0; i < n; i++) {
+		res[i] = vcm_reserve(vcm, T_4K, 0);
+		assert_false(vcm_is_err_or_null(res[i]));
+	}
+	assert_ptr_equal(vcm_reserve(vcm, T_4K, 0), vcm_err_ptr(-ENOSPC));
+	for (i = 0; i < n; i++)
+		vcm_unreserve(res[(i * 7) % n]);
+	assert_int_equal(cached(vcm, 0), VCM_DVA_CACHE_DEPTH);
+	whole = vcm_reserve(vcm, T_1M, 0);
+	assert_false(vcm_is_err_or_null(whole));
+	assert_int_equal(whole->start, WIN_START);
+	assert_int_equal(cached(vcm, 0), 0);
+	/* full, nothing cached: -ENOSPC, nothing changed */
+	assert_ptr_equal(vcm_reserve(vcm, T_4K, 0), vcm_err_ptr(-ENOSPC));
+	vcm_unreserve(whole);
+	assert_int_equal(cached(vcm, 8), 1);
+	page = vcm_reserve(vcm, T_4K, 0);	/* the section goes back, split */
+	assert_false(vcm_is_err_or_null(page));
+	assert_int_equal(page->start, WIN_START);
+	assert_int_equal(cached(vcm, 8), 0);
+	vcm_unreserve(page);
+	vcm_destroy(vcm);
+	vcm_sysmmu_destroy(mmu);
+}
+
+/*
+ * With a guard set, a reservation gets its gap (never a cached block
+ * without one), and one with a gap is not kept.
+ */
+static void test_dva_cache_guard(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm *vcm = f->vcm[0];
+	struct vcm_res *res = vcm_reserve(vcm, T_4K, 0);
+	vcm_addr_t kept;
+
+	assert_false(vcm_is_err_or_null(res));
+	kept = res->start;
+	vcm_unreserve(res);
+	assert_int_equal(cached(vcm, 0), 1);
+	assert_int_equal(vcm_set_guard(vcm, T_4K), 0);
+	res = vcm_reserve(vcm, T_4K, 0);
+	assert_false(vcm_is_err_or_null(res));
+	assert_true(res->start != kept);
+	assert_int_equal(vcm_mmu_guard_of(res), T_4K);
+	assert_int_equal(cached(vcm, 0), 1);
+	vcm_unreserve(res);
+	assert_int_equal(cached(vcm, 0), 1);
+	assert_int_equal(vcm_set_guard(vcm, 0), 0);
+	res = vcm_reserve(vcm, T_4K, 0);
+	assert_false(vcm_is_err_or_null(res));
+	assert_int_equal(res->start, kept);
+	assert_int_equal(vcm_mmu_guard_of(res), 0);
+	vcm_unreserve(res);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -682,6 +854,10 @@ int main(void)
 		T(test_reuse_sets_every_field),
 		T(test_reader_thread),
 		T(test_pooled_handle_checks),
+		T(test_dva_cache_reuse),
+		T(test_dva_cache_limits),
+		T(test_dva_cache_drained_before_enospc),
+		T(test_dva_cache_guard),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
