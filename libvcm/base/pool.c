@@ -79,17 +79,6 @@ size_t vcm_hpool_bytes(void)
 	return atomic_load_explicit(&hpool_bytes, memory_order_relaxed);
 }
 
-void vcm_hpool_init(struct vcm_hpool *pool, size_t obj_size, unsigned kind)
-{
-	*pool = (struct vcm_hpool){ .obj_size = obj_size < sizeof(void *) ? sizeof(void *) : obj_size,
-				    .kind = kind };
-}
-
-static uint32_t hpool_stride(const struct vcm_hpool *pool)
-{
-	return (uint32_t)VCM_ALIGN_UP(pool->obj_size, sizeof(uint64_t));
-}
-
 /* Where object 0 of a chunk of @n objects starts: after the state words. */
 static size_t first_offset(unsigned n)
 {
@@ -107,14 +96,25 @@ static unsigned objs_per_chunk(uint32_t stride)
 	return n;
 }
 
+void vcm_hpool_init(struct vcm_hpool *pool, size_t obj_size, unsigned kind)
+{
+	size_t size = obj_size < sizeof(void *) ? sizeof(void *) : obj_size;
+	uint32_t stride = (uint32_t)VCM_ALIGN_UP(size, sizeof(uint64_t));
+	unsigned n = objs_per_chunk(stride);
+
+	*pool = (struct vcm_hpool){
+		.obj_size = size, .kind = kind, .stride = stride,
+		.recip = (uint32_t)((((uint64_t)1 << 32) + stride - 1) / stride),
+		.nobjs = (uint16_t)n, .first = (uint16_t)first_offset(n),
+	};
+}
+
 /* A new chunk, entered in the registry, at the end of the pool's list. */
 static struct vcm_hpool_chunk *chunk_new(struct vcm_hpool *pool)
 {
-	uint32_t stride = hpool_stride(pool);
-	unsigned n = objs_per_chunk(stride);
 	struct vcm_hpool_chunk *c;
 
-	if (!n || !vcm_reg_kind_pooled((enum vcm_kind)pool->kind) ||
+	if (!pool->nobjs || !vcm_reg_kind_pooled((enum vcm_kind)pool->kind) ||
 	    vcm_should_fail(VCM_FAIL_HOST, VCM_HPOOL_CHUNK_BYTES))
 		return NULL;
 	/* a page, so aligned to its size; zeroed, so every state word is 0 */
@@ -123,10 +123,10 @@ static struct vcm_hpool_chunk *chunk_new(struct vcm_hpool *pool)
 	if (c == MAP_FAILED)
 		return NULL;
 	c->pool = pool;
-	c->stride = stride;
-	c->recip = (uint32_t)((((uint64_t)1 << 32) + stride - 1) / stride);
-	c->nobjs = (uint16_t)n;
-	c->first = (uint16_t)first_offset(n);
+	c->stride = pool->stride;
+	c->recip = pool->recip;
+	c->nobjs = pool->nobjs;
+	c->first = pool->first;
 	c->kind = (uint8_t)pool->kind;
 	if (vcm_reg_add(c, VCM_KIND_CHUNK, pool, "a handle pool")) {
 		munmap(c, VCM_HPOOL_CHUNK_BYTES);
@@ -161,12 +161,14 @@ int vcm_hpool_extra_make(struct vcm_hpool_chunk *c)
 		return -ENOMEM;
 	atomic_store_explicit(&c->extra, extra, memory_order_release);
 	atomic_fetch_add_explicit(&hpool_bytes, c->nobjs * sizeof(*extra), memory_order_relaxed);
+	c->pool->has_extra = true;
 	return 0;
 }
 
 void vcm_hpool_release(struct vcm_hpool *pool)
 {
 	struct vcm_hpool_chunk *c = atomic_load_explicit(&pool->chunks, memory_order_relaxed);
+	void *owner = pool->owner;
 
 	while (c) {
 		struct vcm_hpool_chunk *next = atomic_load_explicit(&c->next, memory_order_relaxed);
@@ -181,8 +183,8 @@ void vcm_hpool_release(struct vcm_hpool *pool)
 		atomic_fetch_sub_explicit(&hpool_bytes, bytes, memory_order_relaxed);
 		c = next;
 	}
-	*pool = (struct vcm_hpool){ .obj_size = pool->obj_size, .kind = pool->kind,
-				    .owner = pool->owner };
+	vcm_hpool_init(pool, pool->obj_size, pool->kind);
+	pool->owner = owner;
 }
 
 void *vcm_hpool_next_live(const struct vcm_hpool *pool, struct vcm_hpool_iter *it)

@@ -157,6 +157,10 @@ struct vcm_hpool_chunk {
  * @fresh: objects of @newest never handed out (the last @fresh ones).
  * @owner: what the objects belong to, for the pool's user (its chunks
  *         lead there: chunk->pool->owner); the pool does not use it.
+ * @stride, @recip, @nobjs, @first: the layout of each of its chunks (the
+ *         same as in each chunk's header), so that a caller that knows the
+ *         pool finds an object's index without reading the header.
+ * @has_extra: some chunk has made its extra words (owner only).
  */
 struct vcm_hpool {
 	size_t obj_size;
@@ -166,6 +170,11 @@ struct vcm_hpool {
 	struct vcm_hpool_chunk *newest;
 	unsigned fresh;
 	void *owner;
+	uint32_t stride;
+	uint32_t recip;
+	uint16_t nobjs;
+	uint16_t first;
+	bool has_extra;
 };
 
 /* An empty pool of objects of @obj_size bytes, handles of @kind (no host memory yet). */
@@ -203,13 +212,31 @@ static inline struct vcm_hpool_chunk *vcm_hpool_chunk_of(const void *p)
 	return (struct vcm_hpool_chunk *)((uintptr_t)p & ~(VCM_HPOOL_CHUNK_BYTES - 1));
 }
 
+/*
+ * The index of the object at @p in chunk @c laid out as @stride, @recip,
+ * @nobjs, @first say, or -1 if none starts there.
+ */
+static inline int vcm_hpool_index_as(const struct vcm_hpool_chunk *c, const void *p,
+				     uint32_t stride, uint32_t recip, unsigned nobjs,
+				     unsigned first)
+{
+	uint32_t off = (uint32_t)((uintptr_t)p - (uintptr_t)c) - first;
+	uint32_t i = (uint32_t)(((uint64_t)off * recip) >> 32);
+
+	return i < nobjs && i * stride == off ? (int)i : -1;
+}
+
 /* The index of the object at @p in live chunk @c, or -1 if none starts there. */
 static inline int vcm_hpool_index(const struct vcm_hpool_chunk *c, const void *p)
 {
-	uint32_t off = (uint32_t)((uintptr_t)p - (uintptr_t)c) - c->first;
-	uint32_t i = (uint32_t)(((uint64_t)off * c->recip) >> 32);
+	return vcm_hpool_index_as(c, p, c->stride, c->recip, c->nobjs, c->first);
+}
 
-	return i < c->nobjs && i * c->stride == off ? (int)i : -1;
+/* vcm_hpool_index() of a chunk of @pool, from the pool's copy of the layout. */
+static inline int vcm_hpool_index_in(const struct vcm_hpool *pool,
+				     const struct vcm_hpool_chunk *c, const void *p)
+{
+	return vcm_hpool_index_as(c, p, pool->stride, pool->recip, pool->nobjs, pool->first);
 }
 
 static inline void *vcm_hpool_obj(const struct vcm_hpool_chunk *c, unsigned i)
@@ -236,6 +263,12 @@ static inline uint64_t vcm_hpool_extra(const void *obj)
 	const uint64_t *extra = atomic_load_explicit(&c->extra, memory_order_acquire);
 
 	return extra ? extra[vcm_hpool_index(c, obj)] : 0;
+}
+
+/* vcm_hpool_extra() of an object of @pool (owner): 0 without a read while none has one. */
+static inline uint64_t vcm_hpool_extra_in(const struct vcm_hpool *pool, const void *obj)
+{
+	return pool->has_extra ? vcm_hpool_extra(obj) : 0;
 }
 
 /* Make @c's extra words (all 0): 0 or -ENOMEM. */

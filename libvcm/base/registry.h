@@ -241,17 +241,23 @@ static inline bool vcm_reg_remembered(const void *h, enum vcm_kind kind, uint64_
 /* ---- pooled handles: the registry knows their chunks (pool.h) ---- */
 
 /*
- * The chunks this thread found live, direct-mapped by address, valid while
- * no chunk leaves (@releases: the count of VCM_KIND_CHUNK when they were
- * found; the rule of struct vcm_reg_seen): a driver's handles lie in a
- * few dozen chunks (256 chunks: 14,336 reservations), and checking one
- * costs a compare.
+ * The chunks this thread found live, direct-mapped by address, each with
+ * its pool (whose copy of the chunk layout and owner spare a read of the
+ * chunk's header), valid while no chunk leaves (@releases: the count of
+ * VCM_KIND_CHUNK when they were found; the rule of struct vcm_reg_seen): a
+ * driver's handles lie in a few dozen chunks (128 chunks: 9,216
+ * reservations), and checking one costs a compare.
  */
-#define VCM_REG_CHUNKS_SEEN	256
+#define VCM_REG_CHUNKS_SEEN	128
+
+struct vcm_reg_chunk_seen {
+	const void *chunk;
+	const struct vcm_hpool *pool;
+};
 
 struct vcm_reg_chunks_seen {
 	uint64_t releases;
-	const void *chunk[VCM_REG_CHUNKS_SEEN];
+	struct vcm_reg_chunk_seen seen[VCM_REG_CHUNKS_SEEN];
 };
 
 extern __thread struct vcm_reg_chunks_seen vcm_reg_chunks_seen
@@ -262,35 +268,53 @@ static inline unsigned vcm_reg_chunk_slot(const void *c)
 	return (unsigned)((uintptr_t)c >> VCM_HPOOL_CHUNK_SHIFT) % VCM_REG_CHUNKS_SEEN;
 }
 
-/* The chunk @h would lie in, if this thread remembers it as a live chunk; else NULL. */
-static inline const struct vcm_hpool_chunk *vcm_reg_chunk_remembered(const void *h)
+/*
+ * What this thread remembers of the chunk @h would lie in: that entry if
+ * it remembers that chunk as live; else NULL.
+ */
+static inline const struct vcm_reg_chunk_seen *vcm_reg_chunk_seen_of(const void *h)
 {
 	const struct vcm_hpool_chunk *c = vcm_hpool_chunk_of(h);
 	const struct vcm_reg_chunks_seen *s = &vcm_reg_chunks_seen;
+	const struct vcm_reg_chunk_seen *e = &s->seen[vcm_reg_chunk_slot(c)];
 	uint64_t releases = atomic_load_explicit(&vcm_reg_releases[VCM_KIND_CHUNK],
 						 memory_order_acquire);
 
-	return (((uintptr_t)s->chunk[vcm_reg_chunk_slot(c)] ^ (uintptr_t)c) |
-		(s->releases ^ releases)) == 0 ? c : NULL;
+	/* an empty entry matches no chunk: NULL (a pointer in page 0) is none */
+	return (((uintptr_t)e->chunk ^ (uintptr_t)c) | (s->releases ^ releases)) == 0 && c ?
+		       e : NULL;
+}
+
+/* The chunk @h would lie in, if this thread remembers it as a live chunk; else NULL. */
+static inline const struct vcm_hpool_chunk *vcm_reg_chunk_remembered(const void *h)
+{
+	const struct vcm_reg_chunk_seen *e = vcm_reg_chunk_seen_of(h);
+
+	return e ? (const struct vcm_hpool_chunk *)e->chunk : NULL;
 }
 
 /* Remember live chunk @c, found with @releases the count of VCM_KIND_CHUNK. */
-static inline void vcm_reg_chunk_remember(const void *c, uint64_t releases)
+static inline void vcm_reg_chunk_remember(const struct vcm_hpool_chunk *c, uint64_t releases)
 {
 	struct vcm_reg_chunks_seen *s = &vcm_reg_chunks_seen;
 
 	if (s->releases != releases)
 		*s = (struct vcm_reg_chunks_seen){ .releases = releases };
-	s->chunk[vcm_reg_chunk_slot(c)] = c;
+	s->seen[vcm_reg_chunk_slot(c)] = (struct vcm_reg_chunk_seen){ .chunk = c, .pool = c->pool };
+}
+
+/* @i if object @i of live chunk @c is a live object of @kind; else -1. */
+static inline int vcm_reg_pooled_live_at(const struct vcm_hpool_chunk *c, int i,
+					 enum vcm_kind kind)
+{
+	return i >= 0 && (vcm_hpool_state(c, (unsigned)i) & VCM_REG_KIND_MASK) == kind ? i : -1;
 }
 
 /* The index of @h in live chunk @c if it is a live object of @kind there; else -1. */
 static inline int vcm_reg_pooled_index(const struct vcm_hpool_chunk *c, const void *h,
 				       enum vcm_kind kind)
 {
-	int i = vcm_hpool_index(c, h);
-
-	return i >= 0 && (vcm_hpool_state(c, (unsigned)i) & VCM_REG_KIND_MASK) == kind ? i : -1;
+	return vcm_reg_pooled_live_at(c, vcm_hpool_index(c, h), kind);
 }
 
 /* True if @h is a live object of @kind in live chunk @c. */
@@ -470,18 +494,18 @@ uint64_t vcm_reg_creator_slow(const char *creator);
 void vcm_reg_pooled_stale(const void *h, enum vcm_kind kind, uint64_t old, const char *creator);
 
 /*
- * Mark object @h of live chunk @c live, as a new handle of @kind made by
- * @creator: its id, creator and kind in its state word (release: a reader
- * that sees it live sees the fields the caller set).  0, or -EINVAL if no
- * object of @kind starts at @h.  The pool's owner is the one writer.
+ * Mark object @h (index @i, -1: none) of live chunk @c live, as a new
+ * handle of @kind made by @creator: its id, creator and kind in its state
+ * word (release: a reader that sees it live sees the fields the caller
+ * set).  0, or -EINVAL if no object of @kind starts at @h (vcm_reg_pooled_add()
+ * checks both).  The pool's owner is the one writer.
  */
-static inline int vcm_reg_pooled_add(const struct vcm_hpool_chunk *c, const void *h,
-				     enum vcm_kind kind, const char *creator)
+static inline int vcm_reg_pooled_add_at(const struct vcm_hpool_chunk *c, int i, const void *h,
+					enum vcm_kind kind, const char *creator)
 {
-	int i = vcm_hpool_index(c, h);
 	uint64_t old, creator_index = vcm_reg_last_creator.index;
 
-	if (i < 0 || c->kind != kind)
+	if (i < 0)
 		return -EINVAL;
 	if (vcm_reg_last_creator.creator != creator)
 		creator_index = vcm_reg_creator_slow(creator);
@@ -493,6 +517,26 @@ static inline int vcm_reg_pooled_add(const struct vcm_hpool_chunk *c, const void
 	if (vcm_hpool_state_live(old))
 		vcm_reg_pooled_stale(h, kind, old, creator);
 	return 0;
+}
+
+static inline int vcm_reg_pooled_add(const struct vcm_hpool_chunk *c, const void *h,
+				     enum vcm_kind kind, const char *creator)
+{
+	return vcm_reg_pooled_add_at(c, c->kind == kind ? vcm_hpool_index(c, h) : -1, h, kind,
+				     creator);
+}
+
+/*
+ * vcm_reg_pooled_add() of @h, an object @pool handed out (its owner): the
+ * layout and kind are the pool's, and the chunk's header is not read.
+ */
+static inline int vcm_reg_pooled_add_in(const struct vcm_hpool *pool, const void *h,
+					const char *creator)
+{
+	const struct vcm_hpool_chunk *c = vcm_hpool_chunk_of(h);
+
+	return vcm_reg_pooled_add_at(c, vcm_hpool_index_in(pool, c, h),
+				     h, (enum vcm_kind)pool->kind, creator);
 }
 
 /*
@@ -560,28 +604,36 @@ static inline int vcm_reg_take(const void *h, enum vcm_kind kind, void **priv)
 
 /*
  * struct vcm_reg_ref - where vcm_reg_live_ref() found a live pooled handle
- * (its chunk and index; @chunk NULL: not found that way), so that the
- * caller that checked it releases it without a second lookup.
+ * (its chunk, the chunk's pool and the index; @chunk NULL: not found that
+ * way), so that the caller that checked it releases it without a second
+ * lookup.
  */
 struct vcm_reg_ref {
 	const struct vcm_hpool_chunk *chunk;
+	const struct vcm_hpool *pool;
 	int index;
 };
 
 /*
  * vcm_reg_live_ref() - vcm_reg_live() that also fills @ref: for a handle
  * of a kind that may be pooled, found through the thread's memory of its
- * chunk, inline.
+ * chunk (and pool: the chunk's header is not read), inline.
  */
 static inline bool vcm_reg_live_ref(const void *h, enum vcm_kind kind, struct vcm_reg_ref *ref)
 {
-	const struct vcm_hpool_chunk *c = vcm_reg_pooled_remembered(h, kind);
+	const struct vcm_reg_chunk_seen *e = vcm_reg_kind_pooled(kind) ?
+						     vcm_reg_chunk_seen_of(h) : NULL;
 
-	if (c) {
-		*ref = (struct vcm_reg_ref){ .chunk = c, .index = vcm_reg_pooled_index(c, h, kind) };
+	if (e) {
+		const struct vcm_hpool_chunk *c = e->chunk;
+
+		*ref = (struct vcm_reg_ref){
+			.chunk = c, .pool = e->pool,
+			.index = vcm_reg_pooled_live_at(c, vcm_hpool_index_in(e->pool, c, h), kind),
+		};
 		return ref->index >= 0;
 	}
-	ref->chunk = NULL;
+	*ref = (struct vcm_reg_ref){ .chunk = NULL, .index = -1 };
 	return vcm_reg_live(h, kind);
 }
 

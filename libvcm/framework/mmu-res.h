@@ -180,7 +180,7 @@ VCM_HOT_INLINE bool dva_cache_give(struct vcm_mmu_state *st, struct vcm_res *res
 {
 	struct vcm_dva_cache *c = dva_cache_of(st, res->res_size >> VCM_PAGE_SHIFT);
 
-	if (!c || c->n == VCM_DVA_CACHE_DEPTH || vcm_hpool_extra(res))
+	if (!c || c->n == VCM_DVA_CACHE_DEPTH || vcm_hpool_extra_in(&st->res_pool, res))
 		return false;
 	memcpy(&res->phys, &c->head, sizeof(c->head));
 	c->head = res;
@@ -266,7 +266,7 @@ VCM_HOT_INLINE void vcm_mmu_res_give(struct vcm_res *res)
 
 	if (dva_cache_give(st, res))
 		return;
-	npages = (res->res_size >> VCM_PAGE_SHIFT) + vcm_hpool_extra(res);
+	npages = (res->res_size >> VCM_PAGE_SHIFT) + vcm_hpool_extra_in(&st->res_pool, res);
 	ret = vcm_mmu_dva_free(st, pfn, npages);
 	if (ret)
 		vcm_warn("mmu: reservation %#llx was not the wrapper's to give back (%d)",

@@ -123,7 +123,7 @@ VCM_HOT_INLINE int res_link(struct vcm_core *core, struct vcm_res *res,
 			    struct vcm_res_node *node, bool lean, const char *fn)
 {
 	if (lean)
-		return vcm_reg_pooled_add(vcm_hpool_chunk_of(res), res, VCM_KIND_RES, fn);
+		return vcm_reg_pooled_add_in(core->pool, res, fn);
 	if (core->pool)
 		return vcm_reg_add(res, VCM_KIND_RES, NULL, fn);
 	return res_link_node(core, res, node, fn);
@@ -677,7 +677,7 @@ VCM_HOT_INLINE struct vcm_core *res_enter_core(struct vcm_res *res, const char *
 		return NULL;
 	}
 	/* a live pooled one's chunk leads to its context's core */
-	core = ref->chunk ? ref->chunk->pool->owner : vcm_core(res->vcm);
+	core = ref->chunk ? ref->pool->owner : vcm_core(res->vcm);
 	return vcm_core_enter(core, res->vcm, fn) ? NULL : core;
 }
 
