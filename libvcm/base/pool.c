@@ -79,33 +79,28 @@ size_t vcm_hpool_bytes(void)
 	return atomic_load_explicit(&hpool_bytes, memory_order_relaxed);
 }
 
-/* Where object 0 of a chunk of @n objects starts: after the state words. */
-static size_t first_offset(unsigned n)
-{
-	return VCM_ALIGN_UP(offsetof(struct vcm_hpool_chunk, state) + n * sizeof(uint64_t),
-			    (size_t)VCM_HPOOL_OBJ_ALIGN);
-}
+/* Where object 0 starts: after the header and its own state word. */
+#define FIRST_OFFSET	VCM_ALIGN_UP(sizeof(struct vcm_hpool_chunk) + sizeof(uint64_t), \
+				     sizeof(uint64_t))
 
-/* The most objects of @stride bytes a chunk holds with their state words. */
-static unsigned objs_per_chunk(uint32_t stride)
+/* The most objects of @size bytes at @stride a chunk holds. */
+static unsigned objs_per_chunk(size_t size, uint32_t stride)
 {
-	unsigned n = (unsigned)(VCM_HPOOL_CHUNK_BYTES / stride);
-
-	while (n && first_offset(n) + (size_t)n * stride > VCM_HPOOL_CHUNK_BYTES)
-		n--;
-	return n;
+	if (FIRST_OFFSET + size > VCM_HPOOL_CHUNK_BYTES)
+		return 0;
+	return (unsigned)((VCM_HPOOL_CHUNK_BYTES - FIRST_OFFSET - size) / stride) + 1;
 }
 
 void vcm_hpool_init(struct vcm_hpool *pool, size_t obj_size, unsigned kind)
 {
-	size_t size = obj_size < sizeof(void *) ? sizeof(void *) : obj_size;
-	uint32_t stride = (uint32_t)VCM_ALIGN_UP(size, sizeof(uint64_t));
-	unsigned n = objs_per_chunk(stride);
+	size_t size = VCM_ALIGN_UP(obj_size < sizeof(void *) ? sizeof(void *) : obj_size,
+				   sizeof(uint64_t));
+	uint32_t stride = (uint32_t)(size + sizeof(uint64_t));	/* the next one's state word */
 
 	*pool = (struct vcm_hpool){
 		.obj_size = size, .kind = kind, .stride = stride,
 		.recip = (uint32_t)((((uint64_t)1 << 32) + stride - 1) / stride),
-		.nobjs = (uint16_t)n, .first = (uint16_t)first_offset(n),
+		.nobjs = (uint16_t)objs_per_chunk(size, stride), .first = FIRST_OFFSET,
 	};
 }
 

@@ -90,12 +90,13 @@ void vcm_pool_release(struct vcm_pool *pool);
  * the registry holds one entry per chunk (VCM_KIND_CHUNK, made and taken
  * by the pool), so an unchecked pointer is never dereferenced: the
  * registry confirms that its masked address is a live chunk first.  The
- * chunk starts with a header and one state word per object (the side
- * data), then the objects, each at a fixed stride, the first aligned to 64
- * bytes.  An object's state word is 0 until the object is first handed out
- * as a handle; the registry writes it (its id, creator and kind while
- * live; the same with VCM_HPOOL_RELEASED once released) and the pool only
- * reads it, to walk the live objects.
+ * chunk starts with a header, then the objects at a fixed stride, each
+ * right after its state word (the side data: 8 bytes, outside the object,
+ * so that checking a handle and using it read neighbouring bytes).  An
+ * object's state word is 0 until the object is first handed out as a
+ * handle; the registry writes it (its id, creator and kind while live; the
+ * same with VCM_HPOOL_RELEASED once released) and the pool only reads it,
+ * to walk the live objects.
  *
  * A freed object goes on the free list (its first 8 bytes hold the link)
  * and is taken back first; chunks go back to the host only with the pool
@@ -104,9 +105,9 @@ void vcm_pool_release(struct vcm_pool *pool);
  * object (vcm_hpool_extra()), made on the first non-zero value stored in
  * it: a pool whose objects never need one pays one pointer per chunk.
  *
- * Host memory per object: stride + 8 (the state word), plus the header's
- * share; with 48-byte objects (struct vcm_res), 72 objects in a 4 KiB
- * chunk: 56.9 bytes.
+ * Host memory per object: its size rounded up to 8, plus 8 (the state
+ * word), plus the header's share; with 48-byte objects (struct vcm_res),
+ * 72 objects in a 4 KiB chunk: 56.9 bytes.
  * The chunks are not malloc() memory: vcm_hpool_bytes() counts them.
  *
  * Not thread-safe for the pool's owner side (take, free, release: the
@@ -116,7 +117,6 @@ void vcm_pool_release(struct vcm_pool *pool);
  */
 #define VCM_HPOOL_CHUNK_SHIFT	12
 #define VCM_HPOOL_CHUNK_BYTES	((uintptr_t)1 << VCM_HPOOL_CHUNK_SHIFT)
-#define VCM_HPOOL_OBJ_ALIGN	64
 #define VCM_HPOOL_RELEASED	0x80ULL	/* in a state word: released */
 #define VCM_HPOOL_KIND_MASK	0xFFULL	/* in a state word: the kind (| RELEASED) */
 
@@ -128,12 +128,12 @@ struct vcm_hpool;
  * @next: the pool's next (newer) chunk; NULL for the newest.
  * @extra: one word per object (vcm_hpool_extra()), NULL while all are 0
  *         (atomic: a reader on another thread may meet it being made).
- * @stride: the distance between objects (a multiple of 8).
+ * @stride: the distance between objects (a multiple of 8: the object and
+ *          the next one's state word).
  * @recip: ceil(2^32 / @stride): an offset's object index by multiplication.
  * @nobjs: objects in the chunk.
- * @first: the offset of object 0 from the chunk.
+ * @first: the offset of object 0 from the chunk (its state word before it).
  * @kind: the registry's kind of the objects.
- * @state: each object's state word (see above).
  */
 struct vcm_hpool_chunk {
 	struct vcm_hpool *pool;
@@ -144,7 +144,6 @@ struct vcm_hpool_chunk {
 	uint16_t nobjs;
 	uint16_t first;
 	uint8_t kind;
-	_Atomic uint64_t state[];
 };
 
 /*
@@ -250,10 +249,17 @@ static inline bool vcm_hpool_state_live(uint64_t state)
 	return state && !(state & VCM_HPOOL_RELEASED);
 }
 
+/* The state word of the pool object at @obj: the 8 bytes before it. */
+static inline _Atomic uint64_t *vcm_hpool_state_word(const void *obj)
+{
+	return (_Atomic uint64_t *)((uintptr_t)obj - sizeof(uint64_t));
+}
+
 /* The state word of object @i of @c (acquire: a live one's fields are visible). */
 static inline uint64_t vcm_hpool_state(const struct vcm_hpool_chunk *c, unsigned i)
 {
-	return atomic_load_explicit(&c->state[i], memory_order_acquire);
+	return atomic_load_explicit(vcm_hpool_state_word(vcm_hpool_obj(c, i)),
+				    memory_order_acquire);
 }
 
 /* The extra word of object @obj of a pool (0 until one is set). */

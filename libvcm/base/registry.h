@@ -303,18 +303,18 @@ static inline void vcm_reg_chunk_remember(const struct vcm_hpool_chunk *c, uint6
 	s->seen[vcm_reg_chunk_slot(c)] = (struct vcm_reg_chunk_seen){ .chunk = c, .pool = c->pool };
 }
 
-/* @i if object @i of live chunk @c is a live object of @kind; else -1. */
-static inline int vcm_reg_pooled_live_at(const struct vcm_hpool_chunk *c, int i,
-					 enum vcm_kind kind)
+/* @i if object @i of a live chunk, at @h, is a live object of @kind; else -1. */
+static inline int vcm_reg_pooled_live_at(int i, const void *h, enum vcm_kind kind)
 {
-	return i >= 0 && (vcm_hpool_state(c, (unsigned)i) & VCM_REG_KIND_MASK) == kind ? i : -1;
+	return i >= 0 && (atomic_load_explicit(vcm_hpool_state_word(h), memory_order_acquire) &
+			  VCM_REG_KIND_MASK) == kind ? i : -1;
 }
 
 /* The index of @h in live chunk @c if it is a live object of @kind there; else -1. */
 static inline int vcm_reg_pooled_index(const struct vcm_hpool_chunk *c, const void *h,
 				       enum vcm_kind kind)
 {
-	return vcm_reg_pooled_live_at(c, vcm_hpool_index(c, h), kind);
+	return vcm_reg_pooled_live_at(vcm_hpool_index(c, h), h, kind);
 }
 
 /* True if @h is a live object of @kind in live chunk @c. */
@@ -494,14 +494,14 @@ uint64_t vcm_reg_creator_slow(const char *creator);
 void vcm_reg_pooled_stale(const void *h, enum vcm_kind kind, uint64_t old, const char *creator);
 
 /*
- * Mark object @h (index @i, -1: none) of live chunk @c live, as a new
+ * Mark object @h (index @i in its live chunk, -1: none) live, as a new
  * handle of @kind made by @creator: its id, creator and kind in its state
  * word (release: a reader that sees it live sees the fields the caller
  * set).  0, or -EINVAL if no object of @kind starts at @h (vcm_reg_pooled_add()
  * checks both).  The pool's owner is the one writer.
  */
-static inline int vcm_reg_pooled_add_at(const struct vcm_hpool_chunk *c, int i, const void *h,
-					enum vcm_kind kind, const char *creator)
+static inline int vcm_reg_pooled_add_at(int i, const void *h, enum vcm_kind kind,
+					const char *creator)
 {
 	uint64_t old, creator_index = vcm_reg_last_creator.index;
 
@@ -509,8 +509,8 @@ static inline int vcm_reg_pooled_add_at(const struct vcm_hpool_chunk *c, int i, 
 		return -EINVAL;
 	if (vcm_reg_last_creator.creator != creator)
 		creator_index = vcm_reg_creator_slow(creator);
-	old = atomic_load_explicit(&c->state[i], memory_order_relaxed);
-	atomic_store_explicit((_Atomic uint64_t *)&c->state[i],
+	old = atomic_load_explicit(vcm_hpool_state_word(h), memory_order_relaxed);
+	atomic_store_explicit(vcm_hpool_state_word(h),
 			      vcm_reg_new_id() << VCM_REG_ID_SHIFT |
 			      creator_index << VCM_REG_CREATOR_SHIFT | kind,
 			      memory_order_release);
@@ -522,7 +522,7 @@ static inline int vcm_reg_pooled_add_at(const struct vcm_hpool_chunk *c, int i, 
 static inline int vcm_reg_pooled_add(const struct vcm_hpool_chunk *c, const void *h,
 				     enum vcm_kind kind, const char *creator)
 {
-	return vcm_reg_pooled_add_at(c, c->kind == kind ? vcm_hpool_index(c, h) : -1, h, kind,
+	return vcm_reg_pooled_add_at(c->kind == kind ? vcm_hpool_index(c, h) : -1, h, kind,
 				     creator);
 }
 
@@ -535,23 +535,24 @@ static inline int vcm_reg_pooled_add_in(const struct vcm_hpool *pool, const void
 {
 	const struct vcm_hpool_chunk *c = vcm_hpool_chunk_of(h);
 
-	return vcm_reg_pooled_add_at(c, vcm_hpool_index_in(pool, c, h),
-				     h, (enum vcm_kind)pool->kind, creator);
+	return vcm_reg_pooled_add_at(vcm_hpool_index_in(pool, c, h), h,
+				     (enum vcm_kind)pool->kind, creator);
 }
 
 /*
- * Mark live object @i (-1: none) of @kind of live chunk @c released (its
- * id and creator stay for the reports); *@priv (if not NULL) gets NULL.
- * 0, or -ENOENT if it was not live.  The pool's owner is the one writer.
+ * Mark live object @i (-1: none), at @h, of @kind of a live chunk released
+ * (its id and creator stay for the reports); *@priv (if not NULL) gets
+ * NULL.  0, or -ENOENT if it was not live.  The pool's owner is the one
+ * writer.
  */
-static inline int vcm_reg_pooled_take_at(const struct vcm_hpool_chunk *c, int i,
-					 enum vcm_kind kind, void **priv)
+static inline int vcm_reg_pooled_take_at(int i, const void *h, enum vcm_kind kind, void **priv)
 {
-	uint64_t state = i < 0 ? 0 : atomic_load_explicit(&c->state[i], memory_order_relaxed);
+	uint64_t state = i < 0 ? 0 : atomic_load_explicit(vcm_hpool_state_word(h),
+							   memory_order_relaxed);
 
 	if ((state & VCM_REG_KIND_MASK) != kind)
 		return -ENOENT;
-	atomic_store_explicit((_Atomic uint64_t *)&c->state[i], state | VCM_HPOOL_RELEASED,
+	atomic_store_explicit(vcm_hpool_state_word(h), state | VCM_HPOOL_RELEASED,
 			      memory_order_release);
 	if (priv)
 		*priv = NULL;
@@ -562,7 +563,7 @@ static inline int vcm_reg_pooled_take_at(const struct vcm_hpool_chunk *c, int i,
 static inline int vcm_reg_pooled_take(const struct vcm_hpool_chunk *c, const void *h,
 				      enum vcm_kind kind, void **priv)
 {
-	return vcm_reg_pooled_take_at(c, vcm_hpool_index(c, h), kind, priv);
+	return vcm_reg_pooled_take_at(vcm_hpool_index(c, h), h, kind, priv);
 }
 
 /* vcm_reg_add() when the thread does not remember @h's chunk. */
@@ -629,7 +630,7 @@ static inline bool vcm_reg_live_ref(const void *h, enum vcm_kind kind, struct vc
 
 		*ref = (struct vcm_reg_ref){
 			.chunk = c, .pool = e->pool,
-			.index = vcm_reg_pooled_live_at(c, vcm_hpool_index_in(e->pool, c, h), kind),
+			.index = vcm_reg_pooled_live_at(vcm_hpool_index_in(e->pool, c, h), h, kind),
 		};
 		return ref->index >= 0;
 	}
@@ -645,7 +646,7 @@ static inline int vcm_reg_take_ref(const void *h, enum vcm_kind kind,
 				   const struct vcm_reg_ref *ref, void **priv)
 {
 	if (ref->chunk)
-		return vcm_reg_pooled_take_at(ref->chunk, ref->index, kind, priv);
+		return vcm_reg_pooled_take_at(ref->index, h, kind, priv);
 	return vcm_reg_take(h, kind, priv);
 }
 

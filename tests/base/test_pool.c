@@ -139,7 +139,10 @@ static void test_hpool_chunks_by_address(void **state)
 		assert_non_null(o[i]);
 		c = vcm_hpool_chunk_of(o[i]);
 		assert_int_equal((uintptr_t)c % VCM_HPOOL_CHUNK_BYTES, 0);
-		assert_int_equal((uintptr_t)o[i] % VCM_HPOOL_OBJ_ALIGN, 0);
+		assert_int_equal((uintptr_t)o[i] % sizeof(uint64_t), 0);
+		/* its state word: the 8 bytes before it, after the header */
+		assert_true((uintptr_t)vcm_hpool_state_word(o[i]) >=
+			    (uintptr_t)c + sizeof(struct vcm_hpool_chunk));
 		assert_ptr_equal(c->pool, &pool);
 		assert_int_equal(vcm_reg_count(VCM_KIND_CHUNK) > 0, 1);
 		idx = vcm_hpool_index(c, o[i]);
@@ -152,10 +155,11 @@ static void test_hpool_chunks_by_address(void **state)
 		assert_int_equal(vcm_hpool_state(c, (unsigned)idx), 0);	/* never a handle */
 		memset(o[i], 0xA5, sizeof(*o[i]));	/* the whole object is ours */
 	}
+	/* no object overlaps another or another's state word */
 	for (i = 0; i < HOBJS; i++)
 		for (j = i + 1; j < HOBJS; j++)
-			assert_true((char *)o[i] + sizeof(struct res64) <= (char *)o[j] ||
-				    (char *)o[j] + sizeof(struct res64) <= (char *)o[i]);
+			assert_true((char *)o[i] + sizeof(struct res64) <= (char *)o[j] - 8 ||
+				    (char *)o[j] + sizeof(struct res64) <= (char *)o[i] - 8);
 	/* 4 KiB chunks of 56 objects: the host memory pool.h promises */
 	assert_int_equal(vcm_hpool_chunk_of(o[0])->nobjs, 56);
 	assert_int_equal(vcm_hpool_bytes() - bytes0, 3 * VCM_HPOOL_CHUNK_BYTES);
