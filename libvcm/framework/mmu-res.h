@@ -151,15 +151,18 @@ VCM_HOT_INLINE int vcm_mmu_dva_free(struct vcm_mmu_state *st, uint64_t pfn, uint
 	return vcm_buddy_free_pages(st->dva, pfn, npages);
 }
 
-/* The cache list of a reservation of @npages (no guard), or NULL if none. */
+/*
+ * The cache list of a reservation of @npages (no guard), or NULL if none:
+ * a power of two up to a section, and the buddy placement.  (No check of
+ * the arena's largest block: no block above it is ever given back, so the
+ * list of a larger one stays empty.)
+ */
 static inline struct vcm_dva_cache *dva_cache_of(struct vcm_mmu_state *st, uint64_t npages)
 {
-	int order;
-
-	if (!st->dva)
-		return NULL;	/* the kernel's placement: no cache */
-	order = one_block_order(st->dva, npages);
-	return order >= 0 && order < VCM_DVA_CACHE_ORDERS ? &st->cache[order] : NULL;
+	if (!npages || (npages & (npages - 1)) || npages >> (VCM_DVA_CACHE_ORDERS - 1) > 1 ||
+	    !st->dva)
+		return NULL;	/* the kernel's placement has no cache */
+	return &st->cache[__builtin_ctzll(npages)];
 }
 
 /* A cached reservation of @npages pages, its start set; NULL if none. */
