@@ -22,7 +22,7 @@ static int membarrier(int cmd)
 /* 1 if this process may use the expedited private membarrier, -1 if not. */
 static int barrier_state;
 
-static bool barrier_available(void)
+bool vcm_bias_barrier_available(void)
 {
 	int state = __atomic_load_n(&barrier_state, __ATOMIC_ACQUIRE);
 
@@ -38,7 +38,7 @@ static bool barrier_available(void)
  * before any lock was biased; a process forked since may need registering
  * again.  If nothing works there is no safe way on: stop.
  */
-static void asymmetric_barrier(void)
+void vcm_bias_barrier(void)
 {
 	if (!membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED))
 		return;
@@ -56,7 +56,7 @@ static void revoke_bias(struct vcm_biaslock *l)
 	unsigned spins = 0;
 
 	__atomic_store_n(&l->owner, VCM_BIAS_SHARED, __ATOMIC_RELAXED);
-	asymmetric_barrier();
+	vcm_bias_barrier();
 	while (__atomic_load_n(&l->owner_in, __ATOMIC_ACQUIRE)) {
 		if (++spins >= VCM_SPIN_BEFORE_YIELD) {
 			sched_yield();
@@ -72,7 +72,7 @@ void vcm_bias_lock_slow(struct vcm_biaslock *l)
 
 	vcm_spin_lock(&l->lock);
 	owner = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
-	if (!owner && barrier_available()) {
+	if (!owner && vcm_bias_barrier_available()) {
 		/* The first hold: bias the lock and hold it as its owner does. */
 		__atomic_store_n(&l->owner_in, 1, __ATOMIC_RELAXED);
 		__atomic_store_n(&l->owner, self, __ATOMIC_RELEASE);

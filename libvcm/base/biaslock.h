@@ -49,6 +49,16 @@ static inline const void *vcm_bias_self(void)
 
 void vcm_bias_lock_slow(struct vcm_biaslock *l);
 
+/*
+ * The revoker's side of a bias, for other biased mechanisms (a context's
+ * ownership, vcm-internal.h): whether asymmetric barriers work in this
+ * process (if not, nothing may be biased), and the barrier itself, a full
+ * barrier on every running thread of the process (stops the process if
+ * none works, which vcm_bias_barrier_available() said it did).
+ */
+bool vcm_bias_barrier_available(void);
+void vcm_bias_barrier(void);
+
 static inline bool vcm_bias_owned(const struct vcm_biaslock *l, const void *self)
 {
 	return __atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) == self;

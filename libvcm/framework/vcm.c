@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "internal.h"
 #include "mmu-res.h"
@@ -66,20 +67,75 @@ int vcm_ctx_enter(struct vcm *vcm, const char *fn)
 	return vcm_core_enter(vcm_core(vcm), vcm, fn);
 }
 
-int vcm_core_enter_slow(struct vcm_core *core, struct vcm *vcm, const char *fn, uintptr_t owner)
+/*
+ * Wait on @core's idle condition (@lock held).  @timed after this thread
+ * revoked the bias: the holder may have left by the biased way just
+ * before, which wakes nobody, so look again after a millisecond.
+ */
+static void wait_idle(struct vcm_core *core, bool timed)
 {
-	uintptr_t self = vcm_ctx_self();
+	struct timespec t;
 
-	if (owner == self) {
+	if (!timed) {
+		pthread_cond_wait(&core->idle, &core->lock);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &t);
+	t.tv_nsec += 1000000;
+	if (t.tv_nsec >= 1000000000) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000;
+	}
+	pthread_cond_timedwait(&core->idle, &core->lock, &t);
+}
+
+/*
+ * Settle @core's bias for @self (@lock held): the first owner biases it
+ * (shared from the start where asymmetric barriers do not work), another
+ * thread's bias is revoked.  True if @self now owns it by its bias; *@revoked
+ * is set if it revoked one.
+ */
+static bool settle_bias(struct vcm_core *core, uintptr_t self, bool *revoked)
+{
+	uintptr_t bias = atomic_load_explicit(&core->bias, memory_order_relaxed);
+
+	*revoked = false;
+	if (!bias) {	/* nobody has owned it: ownership needs a bias settled */
+		bias = vcm_bias_barrier_available() ? self : VCM_CTX_SHARED;
+		if (bias == self)
+			atomic_store_explicit(&core->owner_thread, self, memory_order_relaxed);
+		atomic_store_explicit(&core->bias, bias, memory_order_release);
+		return bias == self;
+	}
+	if (bias == self) {	/* its own, not owned: no revoker runs while @lock is held */
+		atomic_store_explicit(&core->owner_thread, self, memory_order_relaxed);
+		return true;
+	}
+	if (bias != VCM_CTX_SHARED) {
+		atomic_store_explicit(&core->bias, VCM_CTX_SHARED, memory_order_relaxed);
+		vcm_bias_barrier();
+		*revoked = true;
+	}
+	return false;
+}
+
+int vcm_core_enter_slow(struct vcm_core *core, struct vcm *vcm, const char *fn)
+{
+	uintptr_t self = vcm_ctx_self(), owner;
+	bool revoked;
+
+	if (atomic_load_explicit(&core->owner_thread, memory_order_relaxed) == self) {
 		vcm_warn("%s: called on context %p from its own driver op or callback; "
 			 "refused (-EDEADLK)", fn, (void *)vcm);
 		return -EDEADLK;
 	}
 	pthread_mutex_lock(&core->lock);
-	atomic_fetch_add(&core->waiters, 1);
-	while (!vcm_ctx_try_own(core, self, &owner))
-		pthread_cond_wait(&core->idle, &core->lock);
-	atomic_fetch_sub(&core->waiters, 1);
+	if (!settle_bias(core, self, &revoked)) {
+		atomic_fetch_add(&core->waiters, 1);
+		while (!vcm_ctx_try_own(core, self, &owner))
+			wait_idle(core, revoked);
+		atomic_fetch_sub(&core->waiters, 1);
+	}
 	pthread_mutex_unlock(&core->lock);
 	vcm_lock_enter();
 	return 0;

@@ -20,6 +20,8 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -525,6 +527,98 @@ static void shared_phys_devices(void **state)
 	vcm_sysmmu_destroy(m1);
 }
 
+/* ---- ownership: biased to its first thread, revoked by the next ---- */
+
+/*
+ * A driver whose reservation ops count how many run at once: the context's
+ * ownership must keep it at one, whichever way each thread took it (the
+ * first thread's bias, or the shared way after another revoked it).
+ */
+static atomic_int excl_inside, excl_overlaps;
+
+static void excl_enter(void)
+{
+	if (atomic_fetch_add(&excl_inside, 1))
+		atomic_fetch_add(&excl_overlaps, 1);
+	sched_yield();	/* let another thread try to get in meanwhile */
+}
+
+static struct vcm_res *excl_res(struct vcm *vcm, vcm_size_t size, unsigned flags)
+{
+	struct vcm_res *res = calloc(1, sizeof(*res));
+
+	(void)flags;
+	excl_enter();
+	if (res)
+		res->start = vcm->start;	/* overlapping DVA: this driver only counts */
+	(void)size;
+	atomic_fetch_sub(&excl_inside, 1);
+	return res;
+}
+
+static void excl_unreserve(struct vcm_res *res)
+{
+	excl_enter();
+	atomic_fetch_sub(&excl_inside, 1);
+	free(res);
+}
+
+static const struct vcm_driver excl_driver = { .res = excl_res, .unreserve = excl_unreserve };
+
+struct owner_arg {
+	struct vcm *vcm;
+	unsigned id, n;
+	unsigned long errors;
+};
+
+static atomic_int first_biased;	/* thread 0 has owned the context */
+
+static void *owner_thread(void *arg)
+{
+	struct owner_arg *t = arg;
+	unsigned i;
+
+	while (t->id && !atomic_load(&first_biased))
+		sched_yield();	/* the others start once it is biased to thread 0 */
+	for (i = 0; i < t->n; i++) {
+		struct vcm_res *res = vcm_reserve(t->vcm, PAGE, 0);
+
+		if (vcm_is_err_or_null(res)) {
+			t->errors++;
+			continue;
+		}
+		vcm_unreserve(res);
+		if (!t->id)
+			atomic_store(&first_biased, 1);
+	}
+	return NULL;
+}
+
+static void ownership_bias_revoked(void **state)
+{
+	struct vcm *ctx = calloc(1, sizeof(*ctx));	/* vcm_destroy() frees it */
+	struct owner_arg t[NTHREADS];
+	struct vcm *vcm;
+	unsigned i;
+
+	(void)state;
+	assert_non_null(ctx);
+	*ctx = (struct vcm){ .start = 0x10000000, .size = 1ULL << 24, .driver = &excl_driver };
+	vcm = vcm_init(ctx);
+	assert_ptr_equal(vcm, ctx);
+	for (i = 0; i < NTHREADS; i++)
+		t[i] = (struct owner_arg){ vcm, i, iters(400), 0 };
+	/* thread 0 owns it first, the others revoke its bias while it runs */
+	run_threads(owner_thread, t, sizeof(t[0]), NTHREADS);
+	t[0].n = 1;
+	owner_thread(&t[0]);	/* and a thread new to it, the shared way */
+	for (i = 0; i < NTHREADS; i++)
+		assert_int_equal(t[i].errors, 0);
+	assert_int_equal(atomic_load(&excl_overlaps), 0);
+	assert_int_equal(atomic_load(&excl_inside), 0);
+	vcm_destroy(vcm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -534,6 +628,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(iommu_map_while_dma, setup, teardown),
 		cmocka_unit_test_setup_teardown(s5p_map_while_dma, setup, teardown),
 		cmocka_unit_test_setup_teardown(shared_phys_devices, setup, teardown),
+		cmocka_unit_test_setup_teardown(ownership_bias_revoked, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
