@@ -527,16 +527,14 @@ static inline int vcm_reg_pooled_add(const struct vcm_hpool_chunk *c, const void
 }
 
 /*
- * vcm_reg_pooled_add() of @h, an object @pool handed out (its owner): the
- * layout and kind are the pool's, and the chunk's header is not read.
+ * vcm_reg_pooled_add() of @h, an object @pool handed out (by its owner, so
+ * an object of a live chunk by construction): of the pool's kind, and
+ * neither the chunk's header nor the object's index is needed.
  */
 static inline int vcm_reg_pooled_add_in(const struct vcm_hpool *pool, const void *h,
 					const char *creator)
 {
-	const struct vcm_hpool_chunk *c = vcm_hpool_chunk_of(h);
-
-	return vcm_reg_pooled_add_at(vcm_hpool_index_in(pool, c, h), h,
-				     (enum vcm_kind)pool->kind, creator);
+	return vcm_reg_pooled_add_at(0, h, (enum vcm_kind)pool->kind, creator);
 }
 
 /*

@@ -153,13 +153,13 @@ VCM_HOT_INLINE int vcm_mmu_dva_free(struct vcm_mmu_state *st, uint64_t pfn, uint
 
 /*
  * The cache list of a reservation of @npages (no guard), or NULL if none:
- * a power of two up to a section, and the buddy placement.  (No check of
+ * a power of two from 1 up to a section, and the buddy placement.  (No check of
  * the arena's largest block: no block above it is ever given back, so the
  * list of a larger one stays empty.)
  */
 static inline struct vcm_dva_cache *dva_cache_of(struct vcm_mmu_state *st, uint64_t npages)
 {
-	if (!npages || (npages & (npages - 1)) || npages >> (VCM_DVA_CACHE_ORDERS - 1) > 1 ||
+	if (npages - 1 >= 1ULL << (VCM_DVA_CACHE_ORDERS - 1) || (npages & (npages - 1)) ||
 	    !st->dva)
 		return NULL;	/* the kernel's placement has no cache */
 	return &st->cache[__builtin_ctzll(npages)];
