@@ -17,11 +17,16 @@
  *
  * Thread safety: every function may be called from several threads.  Each
  * context has a lock that serialises the operations on it (and the driver
- * callbacks they make); a phys' binding count is atomic, so one phys may be
- * bound and unbound concurrently in several contexts.  A given reservation
- * or phys must not be destroyed by one thread while another still uses it
- * (as in the kernel).  Driver callbacks run with the context's lock held and
- * must not call back into the VCM API on the same context.
+ * callbacks they make).  It is biased towards the first thread that uses
+ * the context, which takes it without an atomic read-modify-write; the
+ * first call from another thread withdraws that bias for good, after which
+ * every thread takes it the shared way (so a context that two threads
+ * share costs a little more per call).  A phys' binding count is atomic,
+ * so one phys may be bound and unbound concurrently in several contexts.
+ * A given reservation or phys must not be destroyed by one thread while
+ * another still uses it (as in the kernel).  Driver callbacks run with the
+ * context's lock held and must not call back into the VCM API on the same
+ * context.
  */
 #ifndef VCM_VCM_H
 #define VCM_VCM_H

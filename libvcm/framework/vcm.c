@@ -53,14 +53,17 @@ static bool res_put_shared(struct vcm_res *res)
 }
 
 /*
- * Ownership is one word, the owner thread: taken by a compare-and-swap from
- * 0 when nobody owns the context (the common case, vcm_core_enter() in
- * vcm-internal.h: no lock, no call), given back by a store.  A thread that
- * finds it owned waits on @idle under @lock, counted in @waiters; the owner
- * wakes one when it lets go and sees a waiter.  Both sides use sequentially
- * consistent operations (the owner stores 0 then reads @waiters; a waiter
- * counts itself, then tries the swap, under the mutex the owner takes to
- * signal), so a wake-up is never lost.
+ * Ownership is one word, the owner thread.  The thread the context is
+ * biased to takes and gives it back with plain stores (vcm_core_enter() in
+ * vcm-internal.h: no lock, no call).  Once the bias is gone, it is taken
+ * by a compare-and-swap from 0 when nobody owns the context, given back by
+ * a store.  A thread that finds it owned waits on @idle under @lock,
+ * counted in @waiters; the owner wakes one when it lets go and sees a
+ * waiter.  Both sides use sequentially consistent operations (the owner
+ * stores 0 then reads @waiters; a waiter counts itself, then tries the
+ * swap, under the mutex the owner takes to signal), so a wake-up is never
+ * lost, but for the one the bias holder may skip as it leaves just while
+ * its bias is revoked: the revoker looks again every millisecond.
  */
 int vcm_ctx_enter(struct vcm *vcm, const char *fn)
 {
