@@ -173,8 +173,10 @@ VCM_EXPORT struct vcm_res *vcm_reserve(struct vcm *vcm, vcm_size_t size, unsigne
  *
  * As the kernel's CONFIG_VCM_RES_REFCNT: each owner later drops its
  * ownership with vcm_unreserve(), vcm_unmap() or vcm_destroy_binding(),
- * and only the call that drops the last one acts.  Thread-safe (the count
- * is atomic).
+ * and only the call that drops the last one acts.  Thread-safe: it takes
+ * its turn with the context's other calls, as those that drop an ownership
+ * do (called from one of the context's own driver ops or callbacks, which
+ * has the context already, it counts at once).
  * Return: 0; -EINVAL (with a warning for NULL or an error pointer) for a
  * reservation that has no owner left (the count was 0: the count then
  * stays as the kernel leaves it, one higher, and nothing else changes).

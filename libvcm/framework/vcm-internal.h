@@ -201,6 +201,13 @@ static inline uintptr_t vcm_ctx_self(void)
 	return (uintptr_t)vcm_bias_self();
 }
 
+/* True if the calling thread owns live context @vcm (it runs one of its calls). */
+static inline bool vcm_ctx_owned(const struct vcm *vcm)
+{
+	return atomic_load_explicit(&vcm_core(vcm)->owner_thread, memory_order_relaxed) ==
+	       vcm_ctx_self();
+}
+
 /* struct vcm_core.bias of a context whose ownership is no longer biased. */
 #define VCM_CTX_SHARED	((uintptr_t)1)
 

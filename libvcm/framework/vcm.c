@@ -34,22 +34,39 @@ static void phys_put(struct vcm_phys *phys)
 	__atomic_sub_fetch(&phys->bindings.counter, 1, __ATOMIC_ACQ_REL);
 }
 
-/* Drop one owner of @res; true if that was the last (the caller acts). */
-static bool res_put(struct vcm_res *res)
+/*
+ * A reservation's owner count changes only while its context is owned
+ * (vcm_ref_reserve() too), so no atomic read-modify-write is needed; the
+ * accesses are atomic (relaxed) for readers elsewhere.
+ */
+static int res_count(const struct vcm_res *res)
 {
-	return __atomic_sub_fetch(&res->refcnt.counter, 1, __ATOMIC_ACQ_REL) == 0;
+	return __atomic_load_n(&res->refcnt.counter, __ATOMIC_RELAXED);
 }
 
-/* As the kernel's vcm_unmap(): more than one owner, drop one, do nothing. */
+static void res_set_count(struct vcm_res *res, int count)
+{
+	__atomic_store_n(&res->refcnt.counter, count, __ATOMIC_RELAXED);
+}
+
+/* Drop one owner of @res (owned); true if that was the last (the caller acts). */
+static bool res_put(struct vcm_res *res)
+{
+	int count = res_count(res) - 1;
+
+	res_set_count(res, count);
+	return count == 0;
+}
+
+/* As the kernel's vcm_unmap(): more than one owner, drop one, do nothing (owned). */
 static bool res_put_shared(struct vcm_res *res)
 {
-	int c = __atomic_load_n(&res->refcnt.counter, __ATOMIC_ACQUIRE);
+	int count = res_count(res);
 
-	while (c > 1)
-		if (__atomic_compare_exchange_n(&res->refcnt.counter, &c, c - 1, false,
-						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-			return true;
-	return false;
+	if (count <= 1)
+		return false;
+	res_set_count(res, count - 1);
+	return true;
 }
 
 /*
@@ -415,7 +432,7 @@ VCM_HOT_INLINE struct vcm_res *adopt_res(struct vcm_core *core, struct vcm *vcm,
 		return res ? res : vcm_err_ptr(-ENOMEM);
 	res->vcm = vcm;
 	res->res_size = size;
-	res->refcnt.counter = 1;
+	res_set_count(res, 1);
 	res->phys = phys;	/* also what the driver's unreserve expects */
 	res->bound_size = phys ? phys->size : 0;
 	if (!core->pool) {
@@ -769,14 +786,23 @@ VCM_TRACED_VOID(vcm_unreserve, (struct vcm_res *res), do_unreserve, (res),
 
 VCM_TRACE_BODY int do_ref_reserve(struct vcm_res *res)
 {
+	bool owned;
+	int count;
+
 	if (!vcm_res_ok(res, "vcm_ref_reserve")) {
 		if (vcm_is_err_or_null(res))
 			vcm_warn("vcm_ref_reserve: no reservation (%p)", (void *)res);
 		return -EINVAL;
 	}
-	if (__atomic_add_fetch(&res->refcnt.counter, 1, __ATOMIC_ACQ_REL) < 2)
+	/* from the context's own driver op or callback: it is owned already */
+	owned = vcm_ctx_owned(res->vcm);
+	if (!owned && res_enter(res, "vcm_ref_reserve"))
 		return -EINVAL;
-	return 0;
+	count = res_count(res) + 1;
+	res_set_count(res, count);
+	if (!owned)
+		vcm_ctx_leave(res->vcm);
+	return count < 2 ? -EINVAL : 0;
 }
 
 VCM_TRACED_FN(int, vcm_ref_reserve, (struct vcm_res *res), do_ref_reserve, (res),
@@ -858,7 +884,7 @@ VCM_TRACE_BODY void do_unmap(struct vcm_res *res)
 		vcm_ctx_leave(res->vcm);
 		return;
 	}
-	res->refcnt.counter = 0;
+	res_set_count(res, 0);
 	vcm = res->vcm;
 	if (res->phys)
 		locked_unbind(res, "vcm_unmap");
@@ -951,7 +977,7 @@ VCM_TRACE_BODY void do_destroy_binding(struct vcm_res *res)
 		vcm_ctx_leave(res->vcm);
 		return;
 	}
-	res->refcnt.counter = 0;
+	res_set_count(res, 0);
 	vcm = res->vcm;
 	if (res->phys)
 		phys = locked_unbind(res, "vcm_destroy_binding");

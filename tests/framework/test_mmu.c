@@ -1182,6 +1182,49 @@ static void test_mmu_bound_activate_unwind(void **state)
 	vcm_free(pb);
 }
 
+/* An activate op that takes one more ownership of what it activates. */
+static int ref_activate(struct vcm_res *res, struct vcm_phys *phys)
+{
+	int ret = vcm_ref_reserve(res);	/* its context is owned: counts at once */
+
+	return ret ? ret : mock_activate(res, phys);
+}
+
+static const struct vcm_mmu_driver ref_driver = {
+	.orders = orders_841,
+	.cleanup = mock_cleanup,
+	.activate = ref_activate,
+	.deactivate = mock_deactivate,
+};
+
+/*
+ * vcm_ref_reserve() from a driver op of the reservation's own context:
+ * the op runs with the context owned, so the count goes up at once (no
+ * -EDEADLK, no warning), and the reservation then has two owners.
+ */
+static void test_mmu_ref_reserve_from_op(void **state)
+{
+	vcm_size_t free0 = soc_free();
+	struct vcm_res *res;
+	struct hw hw;
+	struct vcm *vcm;
+
+	(void)state;
+	vcm = mmu_new(&ref_driver, &hw);
+	res = vcm_make_binding(vcm, 64 * KIB, 0, 0);
+	assert_false(vcm_is_err_or_null(res));
+	EXPECT_WARNINGS(0, assert_int_equal(vcm_activate(vcm), 0));
+	assert_int_equal(res->refcnt.counter, 2);
+	assert_int_equal(hw.nlive, 1);
+	vcm_deactivate(vcm);
+	vcm_destroy_binding(res);	/* one owner left: nothing happens */
+	assert_int_equal(res->refcnt.counter, 1);
+	assert_true(soc_free() < free0);
+	vcm_destroy_binding(res);
+	assert_int_equal(soc_free(), free0);
+	mmu_destroy(vcm, &hw);
+}
+
 static void test_mmu_destroy_active(void **state)
 {
 	vcm_size_t free0 = soc_free();
@@ -1410,6 +1453,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mmu_unmap_failure, soc_setup, soc_teardown),
 		cmocka_unit_test_setup_teardown(test_mmu_driver_res_ops, soc_setup, soc_teardown),
 		cmocka_unit_test_setup_teardown(test_mmu_destroy_active, soc_setup, soc_teardown),
+		cmocka_unit_test_setup_teardown(test_mmu_ref_reserve_from_op, soc_setup,
+						soc_teardown),
 		cmocka_unit_test_setup_teardown(test_mmu_bound_pooled_and_driver_made, soc_setup,
 						soc_teardown),
 		cmocka_unit_test_setup_teardown(test_mmu_bound_activate_unwind, soc_setup,

@@ -34,6 +34,7 @@
 #include <vcm.h>
 
 #include "mock-mmu.h"
+#include "vcm-internal.h"
 #include "test_util.h"
 
 #define RAM0 0x40000000ULL
@@ -619,6 +620,41 @@ static void ownership_bias_revoked(void **state)
 	vcm_destroy(vcm);
 }
 
+static void *ref_thread(void *arg)
+{
+	return (void *)(intptr_t)vcm_ref_reserve(arg);
+}
+
+/*
+ * vcm_ref_reserve() from a thread that is not the one the context is
+ * biased to: it takes its turn (revoking the bias) and counts; the two
+ * owners then give it back in two calls.
+ */
+static void ref_reserve_other_thread(void **state)
+{
+	struct vcm *ctx = calloc(1, sizeof(*ctx));	/* vcm_destroy() frees it */
+	struct vcm_res *res;
+	pthread_t tid;
+	void *ret;
+
+	(void)state;
+	assert_non_null(ctx);
+	*ctx = (struct vcm){ .start = 0x10000000, .size = 1ULL << 24, .driver = &excl_driver };
+	assert_ptr_equal(vcm_init(ctx), ctx);
+	res = vcm_reserve(ctx, PAGE, 0);	/* biased to this thread */
+	assert_false(vcm_is_err_or_null(res));
+	assert_int_equal(pthread_create(&tid, NULL, ref_thread, res), 0);
+	assert_int_equal(pthread_join(tid, &ret), 0);
+	assert_int_equal((intptr_t)ret, 0);
+	/* it took its turn: the context is no longer biased to this thread */
+	assert_true(atomic_load(&vcm_core(ctx)->bias) == VCM_CTX_SHARED);
+	assert_int_equal(res->refcnt.counter, 2);
+	vcm_unreserve(res);
+	assert_int_equal(res->refcnt.counter, 1);	/* still ours: not given back */
+	vcm_unreserve(res);
+	vcm_destroy(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -629,6 +665,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(s5p_map_while_dma, setup, teardown),
 		cmocka_unit_test_setup_teardown(shared_phys_devices, setup, teardown),
 		cmocka_unit_test_setup_teardown(ownership_bias_revoked, setup, teardown),
+		cmocka_unit_test_setup_teardown(ref_reserve_other_thread, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
