@@ -82,7 +82,7 @@ enum vcm_kind {
  */
 #define VCM_REG_POOLED_KINDS	(1u << VCM_KIND_RES)
 
-static inline bool vcm_reg_kind_pooled(enum vcm_kind kind)
+VCM_HOT_INLINE bool vcm_reg_kind_pooled(enum vcm_kind kind)
 {
 	return VCM_REG_POOLED_KINDS >> kind & 1;
 }
@@ -334,8 +334,8 @@ bool vcm_reg_live_slow(const void *h, enum vcm_kind kind, uint64_t releases, voi
  * The chunk of @h if @kind may be pooled and this thread remembers that
  * chunk (then its state word answers for @h); else NULL.
  */
-static inline const struct vcm_hpool_chunk *vcm_reg_pooled_remembered(const void *h,
-								       enum vcm_kind kind)
+VCM_HOT_INLINE const struct vcm_hpool_chunk *vcm_reg_pooled_remembered(const void *h,
+									enum vcm_kind kind)
 {
 	return vcm_reg_kind_pooled(kind) ? vcm_reg_chunk_remembered(h) : NULL;
 }
@@ -408,7 +408,7 @@ static inline bool vcm_reg_get_live(const void *h, enum vcm_kind kind, void **pr
  * handle of @kind; false if that cannot tell (ask vcm_handle_ok(), which
  * also fills the thread's memory).
  */
-static inline bool vcm_reg_live_fast(const void *h, enum vcm_kind kind)
+VCM_HOT_INLINE bool vcm_reg_live_fast(const void *h, enum vcm_kind kind)
 {
 	const struct vcm_hpool_chunk *c = vcm_reg_pooled_remembered(h, kind);
 	uint64_t releases, meta;
