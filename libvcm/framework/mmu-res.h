@@ -153,9 +153,9 @@ VCM_HOT_INLINE int vcm_mmu_dva_free(struct vcm_mmu_state *st, uint64_t pfn, uint
 
 /*
  * The cache list of a reservation of @npages (no guard), or NULL if none:
- * a power of two from 1 up to a section, and the buddy placement.  (No check of
- * the arena's largest block: no block above it is ever given back, so the
- * list of a larger one stays empty.)
+ * a power of two from 1 up to a section, and the buddy placement.  (No
+ * check of the arena's largest block: no block above it is ever given
+ * back, so the list of a larger one stays empty.)
  */
 static inline struct vcm_dva_cache *dva_cache_of(struct vcm_mmu_state *st, uint64_t npages)
 {
@@ -165,16 +165,24 @@ static inline struct vcm_dva_cache *dva_cache_of(struct vcm_mmu_state *st, uint6
 	return &st->cache[__builtin_ctzll(npages)];
 }
 
+/* The first reservation of list @c, taken off it (the count aside); NULL if none. */
+static inline struct vcm_res *dva_cache_pop(struct vcm_dva_cache *c)
+{
+	struct vcm_res *r = c->head;
+
+	if (r)
+		memcpy(&c->head, &r->phys, sizeof(c->head));
+	return r;
+}
+
 /* A cached reservation of @npages pages, its start set; NULL if none. */
 VCM_HOT_INLINE struct vcm_res *dva_cache_take(struct vcm_mmu_state *st, uint64_t npages)
 {
 	struct vcm_dva_cache *c = st->guard_pages ? NULL : dva_cache_of(st, npages);
-	struct vcm_res *r = c ? c->head : NULL;
+	struct vcm_res *r = c ? dva_cache_pop(c) : NULL;
 
-	if (r) {
-		memcpy(&c->head, &r->phys, sizeof(c->head));
+	if (r)
 		c->n--;
-	}
 	return r;
 }
 
@@ -200,12 +208,13 @@ static inline bool dva_cache_drain(struct vcm_mmu_state *st)
 	bool any = false;
 	unsigned order;
 
-	for (order = 0; order < VCM_DVA_CACHE_ORDERS && st->dva; order++) {
+	if (!st->dva)
+		return false;	/* the kernel's placement has no cache */
+	for (order = 0; order < VCM_DVA_CACHE_ORDERS; order++) {
 		struct vcm_dva_cache *c = &st->cache[order];
 		struct vcm_res *r;
 
-		while ((r = c->head)) {
-			memcpy(&c->head, &r->phys, sizeof(c->head));
+		while ((r = dva_cache_pop(c))) {
 			vcm_mmu_dva_free(st, (r->start - st->base) >> VCM_PAGE_SHIFT, 1ULL << order);
 			vcm_hpool_free(&st->res_pool, r);
 			any = true;
@@ -263,14 +272,13 @@ VCM_HOT_INLINE struct vcm_res *vcm_mmu_res_take(struct vcm_mmu *mmu, vcm_size_t 
 VCM_HOT_INLINE void vcm_mmu_res_give(struct vcm_res *res)
 {
 	struct vcm_mmu_state *st = vcm_to_mmu(res->vcm)->state;
-	uint64_t pfn = (res->start - st->base) >> VCM_PAGE_SHIFT;
 	uint64_t npages;
 	int ret;
 
 	if (dva_cache_give(st, res))
 		return;
 	npages = (res->res_size >> VCM_PAGE_SHIFT) + vcm_hpool_extra_in(&st->res_pool, res);
-	ret = vcm_mmu_dva_free(st, pfn, npages);
+	ret = vcm_mmu_dva_free(st, (res->start - st->base) >> VCM_PAGE_SHIFT, npages);
 	if (ret)
 		vcm_warn("mmu: reservation %#llx was not the wrapper's to give back (%d)",
 			 (unsigned long long)res->start, ret);

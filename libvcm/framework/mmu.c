@@ -29,7 +29,6 @@
 /* Most pages a window (and its DVA allocator) may have. */
 #define VCM_MMU_MAX_PAGES (1ULL << 32)
 
-
 static inline struct vcm_mmu_res *to_mmu_res(struct vcm_res *res)
 {
 	return VCM_CONTAINER_OF(res, struct vcm_mmu_res, res);
@@ -59,7 +58,6 @@ static void mmu_unreserve(struct vcm_res *res)
 {
 	vcm_mmu_res_give(res);
 }
-
 
 static struct vcm_phys *mmu_phys(struct vcm *vcm, vcm_size_t size, unsigned flags)
 {
