@@ -494,19 +494,17 @@ uint64_t vcm_reg_creator_slow(const char *creator);
 void vcm_reg_pooled_stale(const void *h, enum vcm_kind kind, uint64_t old, const char *creator);
 
 /*
- * Mark object @h (index @i in its live chunk, -1: none) live, as a new
- * handle of @kind made by @creator: its id, creator and kind in its state
- * word (release: a reader that sees it live sees the fields the caller
- * set).  0, or -EINVAL if no object of @kind starts at @h (vcm_reg_pooled_add()
- * checks both).  The pool's owner is the one writer.
+ * Mark object @h of a live chunk live, as a new handle of @kind made by
+ * @creator: its id, creator and kind in its state word (release: a reader
+ * that sees it live sees the fields the caller set).  The pool's owner is
+ * the one writer; for an object its pool just handed out (an object of a
+ * live chunk by construction), neither the chunk's header nor the object's
+ * index is needed.
  */
-static inline int vcm_reg_pooled_add_at(int i, const void *h, enum vcm_kind kind,
-					const char *creator)
+VCM_HOT_INLINE void vcm_reg_pooled_mark(const void *h, enum vcm_kind kind, const char *creator)
 {
 	uint64_t old, creator_index = vcm_reg_last_creator.index;
 
-	if (i < 0)
-		return -EINVAL;
 	if (vcm_reg_last_creator.creator != creator)
 		creator_index = vcm_reg_creator_slow(creator);
 	old = atomic_load_explicit(vcm_hpool_state_word(h), memory_order_relaxed);
@@ -516,25 +514,19 @@ static inline int vcm_reg_pooled_add_at(int i, const void *h, enum vcm_kind kind
 			      memory_order_release);
 	if (vcm_hpool_state_live(old))
 		vcm_reg_pooled_stale(h, kind, old, creator);
-	return 0;
-}
-
-static inline int vcm_reg_pooled_add(const struct vcm_hpool_chunk *c, const void *h,
-				     enum vcm_kind kind, const char *creator)
-{
-	return vcm_reg_pooled_add_at(c->kind == kind ? vcm_hpool_index(c, h) : -1, h, kind,
-				     creator);
 }
 
 /*
- * vcm_reg_pooled_add() of @h, an object @pool handed out (by its owner, so
- * an object of a live chunk by construction): of the pool's kind, and
- * neither the chunk's header nor the object's index is needed.
+ * vcm_reg_pooled_mark() of @h in live chunk @c: 0, or -EINVAL if no object
+ * of @kind starts at @h.
  */
-static inline int vcm_reg_pooled_add_in(const struct vcm_hpool *pool, const void *h,
-					const char *creator)
+static inline int vcm_reg_pooled_add(const struct vcm_hpool_chunk *c, const void *h,
+				     enum vcm_kind kind, const char *creator)
 {
-	return vcm_reg_pooled_add_at(0, h, (enum vcm_kind)pool->kind, creator);
+	if (c->kind != kind || vcm_hpool_index(c, h) < 0)
+		return -EINVAL;
+	vcm_reg_pooled_mark(h, kind, creator);
+	return 0;
 }
 
 /*

@@ -198,8 +198,10 @@ static int res_link_node(struct vcm_core *core, struct vcm_res *res, struct vcm_
 VCM_HOT_INLINE int res_link(struct vcm_core *core, struct vcm_res *res,
 			    struct vcm_res_node *node, bool lean, const char *fn)
 {
-	if (lean)
-		return vcm_reg_pooled_add_in(core->pool, res, fn);
+	if (lean) {
+		vcm_reg_pooled_mark(res, VCM_KIND_RES, fn);
+		return 0;
+	}
 	if (core->pool)
 		return vcm_reg_add(res, VCM_KIND_RES, NULL, fn);
 	return res_link_node(core, res, node, fn);
@@ -720,16 +722,27 @@ static int res_check(struct vcm_res *res, bool driver_made_ok, const char *fn)
 	return res_check_in(res, driver_made_ok, fn, &ref);
 }
 
-/* The checks every function taking a reservation makes, then ownership of
- * its context: 0, or -EINVAL (NULL warned as "no reservation", a dead
- * handle by the registry). */
+/*
+ * The checks every function taking a reservation makes: res_check_in(),
+ * and NULL or an error pointer warned about as "no reservation".
+ */
+VCM_HOT_INLINE int res_check_any(struct vcm_res *res, bool driver_made_ok, const char *fn,
+				 struct vcm_reg_ref *ref)
+{
+	if (!res_check_in(res, driver_made_ok, fn, ref))
+		return 0;
+	if (vcm_is_err_or_null(res))
+		vcm_warn("%s: no reservation (%p)", fn, (void *)res);
+	return -EINVAL;
+}
+
+/* res_check_any(), then ownership of its context: 0, -EINVAL, or vcm_ctx_enter()'s error. */
 static int res_enter_as(struct vcm_res *res, bool driver_made_ok, const char *fn)
 {
-	if (res_check(res, driver_made_ok, fn)) {
-		if (vcm_is_err_or_null(res))
-			vcm_warn("%s: no reservation (%p)", fn, (void *)res);
+	struct vcm_reg_ref ref;
+
+	if (res_check_any(res, driver_made_ok, fn, &ref))
 		return -EINVAL;
-	}
 	return vcm_ctx_enter(res->vcm, fn);
 }
 
@@ -747,11 +760,8 @@ VCM_HOT_INLINE struct vcm_core *res_enter_core(struct vcm_res *res, const char *
 {
 	struct vcm_core *core;
 
-	if (res_check_in(res, false, fn, ref)) {
-		if (vcm_is_err_or_null(res))
-			vcm_warn("%s: no reservation (%p)", fn, (void *)res);
+	if (res_check_any(res, false, fn, ref))
 		return NULL;
-	}
 	/* a live pooled one's chunk leads to its context's core */
 	core = ref->chunk ? ref->pool->owner : vcm_core(res->vcm);
 	return vcm_core_enter(core, res->vcm, fn) ? NULL : core;
@@ -786,17 +796,15 @@ VCM_TRACED_VOID(vcm_unreserve, (struct vcm_res *res), do_unreserve, (res),
 
 VCM_TRACE_BODY int do_ref_reserve(struct vcm_res *res)
 {
+	struct vcm_reg_ref ref;
 	bool owned;
 	int count;
 
-	if (!vcm_res_ok(res, "vcm_ref_reserve")) {
-		if (vcm_is_err_or_null(res))
-			vcm_warn("vcm_ref_reserve: no reservation (%p)", (void *)res);
+	if (res_check_any(res, false, "vcm_ref_reserve", &ref))
 		return -EINVAL;
-	}
 	/* from the context's own driver op or callback: it is owned already */
 	owned = vcm_ctx_owned(res->vcm);
-	if (!owned && res_enter(res, "vcm_ref_reserve"))
+	if (!owned && vcm_ctx_enter(res->vcm, "vcm_ref_reserve"))
 		return -EINVAL;
 	count = res_count(res) + 1;
 	res_set_count(res, count);
