@@ -376,6 +376,15 @@ static bool range_ok(uint64_t addr, uint64_t size)
 	return ranges_ok(addr, 0, size);
 }
 
+/*
+ * ranges_ok() for one 4 KiB page: @dva and @pa page-aligned and below
+ * 4 GiB (a page that starts there also ends there), in one test.
+ */
+static bool page_ok(uint64_t dva, uint64_t pa)
+{
+	return !((dva | pa) & ~(VCM_PT_ADDR_LIMIT - VCM_SMALL_SIZE));
+}
+
 /* True if any of @n level-2 entries from @p is valid (lock held). */
 static VCM_VECTOR_LOOPS bool lv2_any_valid(const uint32_t *p, unsigned n)
 {
@@ -639,7 +648,7 @@ VCM_HOT_INLINE bool page_fast_lock(struct vcm_pgtable *pt, uint64_t dva, uint64_
 				   uint64_t size)
 {
 	return size == VCM_SMALL_SIZE && vcm_reg_live_fast(pt, VCM_KIND_PGTABLE) &&
-	       ranges_ok(dva, pa, size) && !pt->nc && vcm_bias_lock_fast(&pt->lock);
+	       page_ok(dva, pa) && !pt->nc && vcm_bias_lock_fast(&pt->lock);
 }
 
 /* The general path: every check, the lock however it is held, any range. */

@@ -243,7 +243,8 @@ static inline void vcm_pte_write(uint32_t *p, uint32_t e)
 /*
  * Runs of entries (map's fill, unmap's clear, in pgtable.c's
  * VCM_VECTOR_LOOPS functions) are written with plain stores, which the
- * compiler merges into vector stores.  The 64-bit hosts libvcm runs on
+ * compiler merges into vector stores (on x86-64, 32-byte AVX2 stores where
+ * the CPU has them: VCM_VECTOR_LOOPS).  The 64-bit hosts libvcm runs on
  * (x86-64, arm64) never split an aligned vector store below 32 bits, so a
  * walker's vcm_pte_read() still sees each entry whole, old or new, as with
  * vcm_pte_write().  The C memory model does not know vector lanes, so for
