@@ -490,7 +490,7 @@ static int map_lv2(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t l
 		fresh = lv2_table_alloc(pt, idx, tables);
 		if (fresh < 0)
 			return fresh;
-		if (!fresh) {		/* zero what the mapping leaves */
+		if (!fresh && n < VCM_LV2_ENTRIES) {	/* zero what the mapping leaves */
 			zero_entries(s->ptes, first);
 			zero_entries(s->ptes + first + n, VCM_LV2_ENTRIES - first - n);
 		}
