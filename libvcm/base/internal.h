@@ -63,20 +63,25 @@
 
 /*
  * VCM_VECTOR_LOOPS - a small function whose simple loops over arrays the
- * compiler should turn into vector code, and whose store loops must stay
- * stores (not become memset()/memcpy() calls, which give no guarantee of
- * the width of each write).  clang vectorises at -O2 by itself; gcc 12's
- * -O2 cost model vectorises only loops whose trip count it knows, so gcc
- * gets its -O3 cost model for this function.
+ * compiler should turn into vector code, unrolled, and whose store loops
+ * must stay stores (not become memset()/memcpy() calls, which give no
+ * guarantee of the width of each write).  clang vectorises and unrolls at
+ * -O2 by itself; gcc 12's -O2 cost model vectorises only loops whose trip
+ * count it knows and unrolls none, so gcc gets its -O3 cost model and
+ * loop unrolling for this function.  Unrolled, a run of a 1 KiB level-2
+ * table costs several stores per loop test, not one: on an AMD EPYC host,
+ * writing then clearing the 256 entries of each of 256 tables went from
+ * 0.167 to 0.094 ns per entry with 32-byte stores (the loop, not the
+ * stores, was the limit).
  *
  * Built by gcc for x86-64, such a function is also compiled for AVX2
  * (VCM_VECTOR_WIDE: one copy with 32-byte vectors, one with the baseline's
  * 16, chosen once at load time by the CPU it runs on; clang refuses
- * target_clones beside no_builtin, so its builds keep the baseline's).  A run of page-table entries
- * written or cleared 32 bytes at a time takes about half the time of 16
- * bytes at a time (bench-sysmmu's "one call for all pages": 1.9 -> 1.4x
- * the plain loop on an AMD EPYC host), and both widths keep each 32-bit
- * entry whole (pgtable.h).
+ * target_clones beside no_builtin, so its builds keep the baseline's).  A
+ * run of page-table entries written or cleared 32 bytes at a time takes
+ * about half the time of 16 bytes at a time (bench-sysmmu's "one call for
+ * all pages": 1.9 -> 1.4x the plain loop on an AMD EPYC host), and both
+ * widths keep each 32-bit entry whole (pgtable.h).
  */
 #if defined(__x86_64__) && defined(__linux__)
 #define VCM_VECTOR_WIDE __attribute__((target_clones("avx2", "default")))
@@ -87,19 +92,11 @@
 #define VCM_VECTOR_LOOPS __attribute__((noinline, no_builtin("memset", "memcpy")))
 #elif defined(__OPTIMIZE__)
 #define VCM_VECTOR_LOOPS __attribute__((noinline, optimize("tree-loop-vectorize", \
-	"vect-cost-model=dynamic", "no-tree-loop-distribute-patterns"))) VCM_VECTOR_WIDE
+	"vect-cost-model=dynamic", "no-tree-loop-distribute-patterns", \
+	"unroll-loops"))) VCM_VECTOR_WIDE
 #else
 #define VCM_VECTOR_LOOPS __attribute__((noinline))
 #endif
-/*
- * VCM_RUN_UNROLL - before the loop of a VCM_VECTOR_LOOPS function: the
- * compiler unrolls the vector loop four times, so that a run of a 1 KiB
- * level-2 table costs four stores per loop test, not one.  On an AMD EPYC
- * host, writing then clearing the 256 entries of each of 256 tables went
- * from 0.167 to 0.094 ns per entry with 32-byte stores: the loop, not the
- * stores, was the limit.
- */
-#define VCM_RUN_UNROLL _Pragma("GCC unroll 4")
 #define VCM_ORDER_BYTES(order) (VCM_PAGE_SIZE << (order))
 
 #define VCM_CONTAINER_OF(ptr, type, member) \

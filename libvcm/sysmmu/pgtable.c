@@ -391,7 +391,6 @@ static VCM_VECTOR_LOOPS bool lv2_any_valid(const uint32_t *p, unsigned n)
 	uint32_t acc = 0;
 	unsigned i;
 
-VCM_RUN_UNROLL
 	for (i = 0; i < n; i++)
 		acc |= p[i];
 	return (acc & VCM_PT_TYPE_MASK) != 0;
@@ -427,7 +426,6 @@ static VCM_VECTOR_LOOPS void fill_small(uint32_t *p, uint64_t pa, unsigned n)
 	uint32_t e = vcm_mk_small(pa);
 	unsigned i;
 
-VCM_RUN_UNROLL
 	for (i = 0; i < n; i++, e += VCM_SMALL_SIZE)
 		vcm_pte_write_run(&p[i], e);
 }
@@ -438,7 +436,6 @@ static VCM_VECTOR_LOOPS void fill_large(uint32_t *p, uint64_t pa, unsigned nlarg
 	uint32_t e = vcm_mk_large(pa);
 	unsigned i;
 
-VCM_RUN_UNROLL
 	for (i = 0; i < nlarge * VCM_LARGE_ENTRIES; i++)
 		vcm_pte_write_run(&p[i], e + ((i / VCM_LARGE_ENTRIES) << VCM_LARGE_SHIFT));
 }
@@ -448,7 +445,6 @@ static VCM_VECTOR_LOOPS void zero_entries(uint32_t *p, unsigned n)
 {
 	unsigned i;
 
-VCM_RUN_UNROLL
 	for (i = 0; i < n; i++)
 		vcm_pte_write_run(&p[i], 0);
 }
@@ -717,7 +713,6 @@ static VCM_VECTOR_LOOPS unsigned clear_lv2(uint32_t *p, unsigned n)
 {
 	unsigned i, valid = 0;
 
-VCM_RUN_UNROLL
 	for (i = 0; i < n; i++) {
 		valid += (p[i] & VCM_PT_TYPE_MASK) != 0;
 		vcm_pte_write_run(&p[i], 0);

@@ -685,7 +685,6 @@ static VCM_VECTOR_LOOPS bool run_continues(const uint32_t *p, uint32_t e, unsign
 	uint32_t diff = 0;
 	unsigned i;
 
-VCM_RUN_UNROLL
 	for (i = 0; i < n; i++, e += VCM_SMALL_SIZE)
 		diff |= vcm_pte_read_run(&p[i]) ^ e;
 	return diff == 0;
