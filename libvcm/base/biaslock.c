@@ -6,6 +6,7 @@
  */
 #include <linux/membarrier.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -56,6 +57,8 @@ static void revoke_bias(struct vcm_biaslock *l)
 	unsigned spins = 0;
 
 	__atomic_store_n(&l->owner, VCM_BIAS_SHARED, __ATOMIC_RELAXED);
+	if (l->revocations)	/* every memory of the bias is void */
+		atomic_fetch_add_explicit(l->revocations, 1, memory_order_acq_rel);
 	vcm_bias_barrier();
 	while (__atomic_load_n(&l->owner_in, __ATOMIC_ACQUIRE)) {
 		if (++spins >= VCM_SPIN_BEFORE_YIELD) {

@@ -19,24 +19,34 @@
  * store-then-load on both sides, the owner's fence run by the revoker.
  * Where membarrier(2) does not work, no lock is ever biased.
  *
+ * An owner may also remember elsewhere that the bias is its own (a
+ * registry memory, registry.h, that tells "live and mine" in one test):
+ * a lock given a revocation count (@revocations) has it moved by its
+ * revoker before the barrier, which voids every such memory, and the
+ * owner's path from one (vcm_bias_lock_known()) reads the count again
+ * after it announced itself, in place of the spinlock and the bias.
+ *
  * Never held while calling out of the library; not recursive.
  */
 #ifndef LIBVCM_BIASLOCK_H
 #define LIBVCM_BIASLOCK_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "spinlock.h"
 
 /* The owner of a lock whose bias was revoked. */
 #define VCM_BIAS_SHARED		((const void *)1)
 
-/* Zeroed memory is a free lock with no owner yet. */
+/* Zeroed memory is a free lock with no owner yet and no revocation count. */
 struct vcm_biaslock {
 	vcm_spinlock_t lock;		/* taken by every hold but the owner's fast one */
 	int owner_in;			/* the owner holds it by the fast path */
 	const void *owner;		/* NULL (none yet), a thread, or VCM_BIAS_SHARED */
 	const void *slow_holder;	/* the thread holding @lock, NULL if none */
+	_Atomic uint64_t *revocations;	/* NULL, or moved by a revoker (see above) */
 };
 
 /* The calling thread's key: the address of a thread-local byte. */
@@ -76,6 +86,26 @@ static inline bool vcm_bias_lock_fast(struct vcm_biaslock *l)
 	if (!__atomic_load_n(&l->lock, __ATOMIC_ACQUIRE) && vcm_bias_owned(l, self))
 		return true;
 	__atomic_store_n(&l->owner_in, 0, __ATOMIC_RELEASE);	/* a revoker is at work */
+	return false;
+}
+
+/*
+ * vcm_bias_lock_known() - the owner's plain-store path for a thread that
+ * remembers the bias as its own, with the lock's revocation count
+ * (@revocations, which is l->revocations: given by callers that know it
+ * without a load) at @n, read before it found the bias its own: true if it
+ * now holds the lock; false, with nothing changed, if the bias was revoked
+ * since (or is being revoked).  No other thread ever holds the spinlock of
+ * a biased lock but a revoker, which moves the count before its barrier.
+ */
+static inline bool vcm_bias_lock_known(struct vcm_biaslock *l, _Atomic uint64_t *revocations,
+				       uint64_t n)
+{
+	__atomic_store_n(&l->owner_in, 1, __ATOMIC_RELAXED);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);	/* the CPU's fence: the revoker's */
+	if (atomic_load_explicit(revocations, memory_order_acquire) == n)
+		return true;
+	__atomic_store_n(&l->owner_in, 0, __ATOMIC_RELEASE);
 	return false;
 }
 

@@ -206,6 +206,17 @@ extern __thread struct vcm_reg_seen vcm_reg_seen[VCM_KIND_NR]
 extern _Atomic uint64_t vcm_reg_releases[VCM_KIND_NR] __attribute__((visibility("hidden")));
 
 /*
+ * vcm_reg_forget_count() - the count of @kind that voids what threads
+ * remember of it: for a memory that tells more than "live" (see
+ * vcm_reg_seen_in() below), whose owner voids it by adding one (an atomic
+ * add, as the registry's own moves are) when the more no longer holds.
+ */
+static inline _Atomic uint64_t *vcm_reg_forget_count(enum vcm_kind kind)
+{
+	return &vcm_reg_releases[kind];
+}
+
+/*
  * True if @seen remembers @h and no handle of its kind left since
  * (@releases: the kind's count now).  One test, no early branch: hot paths
  * take it on every call.

@@ -36,8 +36,9 @@
  * One 4 KiB page per call (an MMU driver's activate_page) is the hot case:
  * a live table (checked without a call), a coherent SoC, the lock's owner
  * and an existing level-2 table take a path that makes no call at all
- * (page_fast_lock()); anything else falls back to the general path, which
- * checks everything again.
+ * (page_fast_lock()); the thread remembers the last such table, and then
+ * the first three are one test.  Anything else falls back to the general
+ * path, which checks everything again.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -320,7 +321,9 @@ VCM_TRACE_BODY struct vcm_pgtable *do_pgtable_create(struct vcm_soc *soc)
 		vcm_cache_maint_range(soc, pt->lv1_pa, VCM_LV1_TABLE_BYTES, VCM_CACHE_CLEAN);
 	if (vcm_reg_add(pt, VCM_KIND_PGTABLE, NULL, "vcm_pgtable_create"))
 		goto err_pages;
-	return pt;		/* pt->lock: zeroed by vcm_calloc() */
+	/* pt->lock: zeroed by vcm_calloc(); its revocation voids mine (below) */
+	pt->lock.revocations = vcm_reg_forget_count(VCM_KIND_PGTABLE);
+	return pt;
 
 err_pages:
 	vcm_soc_free_pages(soc, pt->lv1_pa, VCM_LV1_TABLE_ORDER);
@@ -638,30 +641,59 @@ VCM_HOT_INLINE int map_locked(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa,
 }
 
 /*
- * True if one 4 KiB page may take the fast path, now holding the lock: a
- * live page table (vcm_reg_live_fast(): no call), on a coherent SoC
- * (no clean to call), whose lock is biased to this thread.  It makes no
+ * This thread's memory (registry.h) of the last page table it found live,
+ * on a coherent SoC (no clean to call) and with its lock biased to this
+ * thread: while it tells, those three are one test.  Voided by any table
+ * leaving and by the revocation of any table's bias (pt->lock.revocations).
+ */
+static __thread struct vcm_reg_seen mine __attribute__((tls_model("initial-exec")));
+
+/* The count that voids mine, now: read before a table is found live. */
+VCM_HOT_INLINE uint64_t mine_count(void)
+{
+	return atomic_load_explicit(vcm_reg_forget_count(VCM_KIND_PGTABLE), memory_order_acquire);
+}
+
+/*
+ * pt_lock() on the general path, for @pt found live after the count was
+ * @n: remembered as mine if it is (coherent, and biased to this thread).
+ */
+static void pt_lock_mine(struct vcm_pgtable *pt, uint64_t n)
+{
+	pt_lock(pt);
+	if (!pt->nc && vcm_bias_owned(&pt->lock, vcm_bias_self()))
+		mine = (struct vcm_reg_seen){ .h = pt, .releases = n };
+}
+
+/*
+ * True if one 4 KiB page may take the fast path, now holding the lock:
+ * the page table this thread remembers (mine: live, coherent, its lock
+ * biased to this thread), taken by the owner's plain stores.  It makes no
  * call, so the public function needs no stack frame for it.  False, with
- * nothing changed, in every other case: the caller takes the general path.
+ * nothing changed, in every other case: the caller takes the general
+ * path, which remembers the table when it can.
  */
 VCM_HOT_INLINE bool page_fast_lock(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa,
 				   uint64_t size)
 {
-	return size == VCM_SMALL_SIZE && vcm_reg_live_fast(pt, VCM_KIND_PGTABLE) &&
-	       page_ok(dva, pa) && !pt->nc && vcm_bias_lock_fast(&pt->lock);
+	uint64_t n = mine_count();
+
+	return size == VCM_SMALL_SIZE && page_ok(dva, pa) && vcm_reg_seen_matches(&mine, pt, n) &&
+	       vcm_bias_lock_known(&pt->lock, vcm_reg_forget_count(VCM_KIND_PGTABLE), n);
 }
 
 /* The general path: every check, the lock however it is held, any range. */
 static __attribute__((noinline)) int map_checked(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa,
 						 uint64_t size, unsigned prot)
 {
+	uint64_t n = mine_count();
 	int err;
 
 	/* the v1-v3 format has no permission bits: only the page-size flag counts */
 	if (!vcm_pgtable_ok(pt, "vcm_pgtable_map") || !ranges_ok(dva, pa, size))
 		return -EINVAL;
 
-	pt_lock(pt);
+	pt_lock_mine(pt, n);
 	err = map_locked(pt, dva, pa, size, (prot & VCM_MAP_SUPERSECTION) != 0);
 	pt_unlock(pt);
 	return err;
@@ -811,7 +843,7 @@ VCM_HOT_INLINE uint64_t unmap_locked(struct vcm_pgtable *pt, uint64_t dva, uint6
 static __attribute__((noinline)) uint64_t unmap_checked(struct vcm_pgtable *pt, uint64_t dva,
 						       uint64_t size)
 {
-	uint64_t bytes;
+	uint64_t bytes, n = mine_count();
 
 	if (!vcm_pgtable_ok(pt, "vcm_pgtable_unmap") || !range_ok(dva, size)) {
 		if (vcm_reg_live(pt, VCM_KIND_PGTABLE) || vcm_is_err_or_null(pt))
@@ -819,7 +851,7 @@ static __attribute__((noinline)) uint64_t unmap_checked(struct vcm_pgtable *pt, 
 				 (void *)pt, (unsigned long long)dva, (unsigned long long)size);
 		return 0;
 	}
-	pt_lock(pt);
+	pt_lock_mine(pt, n);
 	bytes = unmap_locked(pt, dva, size);
 	pt_unlock(pt);
 	return bytes;

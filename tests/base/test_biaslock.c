@@ -4,12 +4,15 @@
  * biases it to its thread, whose holds then leave the spinlock alone; the
  * first hold by another thread revokes the bias for good, while the owner
  * keeps taking it; mutual exclusion holds throughout (two threads count
- * in one plain variable under the lock and no increment is lost).
+ * in one plain variable under the lock and no increment is lost), also
+ * for an owner that takes it from a memory of its bias, which a
+ * revocation voids.
  */
 #include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <cmocka.h>
 
@@ -106,12 +109,84 @@ static void test_owner_is_first_thread(void **state)
 	vcm_bias_unlock(&l);
 }
 
+/*
+ * The owner's path from a memory of its bias (vcm_bias_lock_known()): it
+ * holds the lock while the revocation count stands, and backs off with
+ * nothing changed once a revoker moved it.
+ */
+static _Atomic uint64_t revocations = 1;
+
+static void test_known_owner(void **state)
+{
+	struct vcm_biaslock l = { .revocations = &revocations };
+	uint64_t n = atomic_load(&revocations);
+	pthread_t t;
+
+	(void)state;
+	vcm_bias_lock(&l);			/* biased to this thread */
+	vcm_bias_unlock(&l);
+	assert_true(vcm_bias_lock_known(&l, &revocations, n));
+	assert_int_equal(l.owner_in, 1);
+	assert_int_equal(l.lock, 0);
+	vcm_bias_unlock_fast(&l);
+	assert_int_equal(pthread_create(&t, NULL, hold_once, &l), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);	/* revoked: the count moved */
+	assert_int_equal(atomic_load(&revocations), n + 1);
+	assert_false(vcm_bias_lock_known(&l, &revocations, n));
+	assert_int_equal(l.owner_in, 0);
+	assert_int_equal(l.lock, 0);
+}
+
+struct known {
+	struct shared s;
+	uint64_t n;			/* the owner's memory of its bias */
+};
+
+static void *other_known(void *arg)
+{
+	return other_thread(&((struct known *)arg)->s);
+}
+
+/*
+ * Mutual exclusion with the owner on the known path: it counts under the
+ * lock taken from its memory (the general way once that fails), while
+ * another thread revokes the bias and counts too; no increment is lost.
+ */
+static void test_known_owner_revoked(void **state)
+{
+	struct known k = { .s = { .l = { .revocations = &revocations }, .count = 0 } };
+	unsigned i;
+	pthread_t t;
+
+	(void)state;
+	k.n = atomic_load(&revocations);
+	vcm_bias_lock(&k.s.l);
+	vcm_bias_unlock(&k.s.l);
+	assert_int_equal(pthread_create(&t, NULL, other_known, &k), 0);
+	__atomic_store_n(&k.s.started, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < ROUNDS; i++) {
+		if (vcm_bias_lock_known(&k.s.l, &revocations, k.n)) {
+			k.s.count = k.s.count + 1;
+			vcm_bias_unlock_fast(&k.s.l);
+		} else {
+			vcm_bias_lock(&k.s.l);
+			k.s.count = k.s.count + 1;
+			vcm_bias_unlock(&k.s.l);
+		}
+	}
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(k.s.count, 2UL * ROUNDS);
+	assert_true(atomic_load(&revocations) > k.n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_first_hold_biases),
 		cmocka_unit_test(test_revoked_by_another_thread),
 		cmocka_unit_test(test_owner_is_first_thread),
+		cmocka_unit_test(test_known_owner),
+		cmocka_unit_test(test_known_owner_revoked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

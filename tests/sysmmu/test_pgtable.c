@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include "sysmmu_util.h"
@@ -367,6 +368,65 @@ static void test_one_page_path_owners(void **state)
 	expect_page(f, 0x00403000, SZ_4K_, 0x40403000);
 	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00402000, 0x1000), 0x1000);
 	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00400000, 0x4000), 0x3000);
+}
+
+/*
+ * Two threads mapping and unmapping pages of one level-2 table one per
+ * call: this thread owns the table's lock and remembers the table (its
+ * fast path), the other revokes that bias while this one runs.  Every
+ * call must still hold the lock alone: a page count of the level-2 table
+ * changed by both at once loses updates, and then the table would be
+ * freed under a live page or kept when empty (entries and free bytes
+ * checked at the end).
+ */
+#define RACE_ROUNDS	20000
+
+struct race {
+	struct vcm_pgtable *pt;
+	uint64_t dva;		/* the thread's own page */
+	atomic_int *started;
+	int err;
+};
+
+static void *race_pages(void *arg)
+{
+	struct race *r = arg;
+	unsigned i;
+
+	atomic_fetch_add(r->started, 1);
+	while (atomic_load(r->started) < 2)
+		;
+	for (i = 0; i < RACE_ROUNDS && !r->err; i++) {
+		if (vcm_pgtable_map(r->pt, r->dva, RAM_BASE + 0x1000, 0x1000, 0) ||
+		    vcm_pgtable_unmap(r->pt, r->dva, 0x1000) != 0x1000)
+			r->err = 1;
+	}
+	return NULL;
+}
+
+static void test_one_page_path_revoked(void **state)
+{
+	struct fixture *f = *state;
+	vcm_size_t free1;
+	atomic_int started = 0;
+	struct race mine = { f->pt, 0x00401000, &started, 0 };
+	struct race other = { f->pt, 0x00402000, &started, 0 };
+	pthread_t t;
+
+	/* a page that keeps the table, mapped by this thread: it owns the lock */
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00400000, 0x40400000, 0x1000, 0), 0);
+	free1 = vcm_soc_free_bytes(f->soc);
+	assert_int_equal(pthread_create(&t, NULL, race_pages, &other), 0);
+	race_pages(&mine);
+	pthread_join(t, NULL);
+	assert_int_equal(mine.err, 0);
+	assert_int_equal(other.err, 0);
+	expect_page(f, 0x00400000, SZ_4K_, 0x40400000);
+	assert_int_equal(vcm_soc_free_bytes(f->soc), free1);
+	/* the last page takes the table: its count is right */
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00400000, 0x1000), 0x1000);
+	assert_int_equal(rd32(f->soc, vcm_pgtable_base(f->pt) + 4 * 4), 0);
+	assert_int_equal(vcm_soc_free_bytes(f->soc), f->free0 - 0x4000);
 }
 
 /* Level-2 tables are 1 KiB, four to a page; pages go back when empty. */
@@ -918,6 +978,7 @@ int main(void)
 		T(test_lv2_sharing),
 		T(test_one_page_path),
 		T(test_one_page_path_owners),
+		T(test_one_page_path_revoked),
 		T(test_lv2_blocks),
 		cmocka_unit_test(test_lv2_blocks_fragmented),
 		cmocka_unit_test(test_enomem_rollback),
