@@ -36,7 +36,7 @@
  * One 4 KiB page per call (an MMU driver's activate_page) is the hot case:
  * a live table (checked without a call), a coherent SoC, the lock's owner
  * and an existing level-2 table take a path that makes no call at all
- * (page_fast_lock()); the thread remembers the last such table, and then
+ * (page_lock()); a thread remembers the last four such tables, and then
  * the first three are one test.  Anything else falls back to the general
  * path, which checks everything again.
  */
@@ -641,12 +641,43 @@ VCM_HOT_INLINE int map_locked(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa,
 }
 
 /*
- * This thread's memory (registry.h) of the last page table it found live,
- * on a coherent SoC (no clean to call) and with its lock biased to this
- * thread: while it tells, those three are one test.  Voided by any table
- * leaving and by the revocation of any table's bias (pt->lock.revocations).
+ * This thread's memory (registry.h) of the last page tables it used one
+ * page per call that were live, on a coherent SoC (no clean to call) and
+ * with their lock biased to this thread, the last found first: while it
+ * tells, those three are one test (of the first inline, of the others out
+ * of line).  Voided by any table leaving and by the revocation of any
+ * table's bias (pt->lock.revocations).
  */
-static __thread struct vcm_reg_seen mine __attribute__((tls_model("initial-exec")));
+#define MINE	4
+static __thread struct vcm_reg_seen mine[MINE] __attribute__((tls_model("initial-exec")));
+
+/*
+ * Remember @pt (found live after the count was @n) first in mine, the
+ * others one place on (the last forgotten).  Field by field: the next call
+ * reads them so.
+ */
+static void mine_add(const struct vcm_pgtable *pt, uint64_t n)
+{
+	unsigned i;
+
+	for (i = MINE - 1; i; i--) {
+		mine[i].h = mine[i - 1].h;
+		mine[i].releases = mine[i - 1].releases;
+	}
+	mine[0].h = pt;
+	mine[0].releases = n;
+}
+
+/* True if this thread remembers @pt other than first (mine). */
+static bool mine_find(const struct vcm_pgtable *pt, uint64_t n)
+{
+	unsigned i;
+
+	for (i = 1; i < MINE; i++)
+		if (vcm_reg_seen_matches(&mine[i], pt, n))
+			return true;
+	return false;
+}
 
 /* The count that voids mine, now: read before a table is found live. */
 VCM_HOT_INLINE uint64_t mine_count(void)
@@ -655,63 +686,79 @@ VCM_HOT_INLINE uint64_t mine_count(void)
 }
 
 /*
- * pt_lock() on the general path, for @pt found live after the count was
- * @n: remembered as mine if it is (coherent, and biased to this thread).
+ * Lock @pt for one 4 KiB page (@size, at @dva, @pa: page_ok()) by its
+ * owner's plain stores: true if the page may take the fast path, now
+ * holding the lock.  @n: mine_count() on entry.  @known: the table this
+ * thread found last (mine[0]: live, coherent, its lock biased to this
+ * thread: one test); else another it remembers, or those three tested one
+ * by one (vcm_reg_live_fast()) and the table remembered if they hold.  It makes no call, so the public
+ * function needs no stack frame for it.  False, with nothing changed, in
+ * every other case.
  */
-static void pt_lock_mine(struct vcm_pgtable *pt, uint64_t n)
+VCM_HOT_INLINE bool page_lock(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t size,
+			      uint64_t n, bool known)
 {
-	pt_lock(pt);
-	if (!pt->nc && vcm_bias_owned(&pt->lock, vcm_bias_self()))
-		mine = (struct vcm_reg_seen){ .h = pt, .releases = n };
-}
-
-/*
- * True if one 4 KiB page may take the fast path, now holding the lock:
- * the page table this thread remembers (mine: live, coherent, its lock
- * biased to this thread), taken by the owner's plain stores.  It makes no
- * call, so the public function needs no stack frame for it.  False, with
- * nothing changed, in every other case: the caller takes the general
- * path, which remembers the table when it can.
- */
-VCM_HOT_INLINE bool page_fast_lock(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa,
-				   uint64_t size)
-{
-	uint64_t n = mine_count();
-
-	return size == VCM_SMALL_SIZE && page_ok(dva, pa) && vcm_reg_seen_matches(&mine, pt, n) &&
-	       vcm_bias_lock_known(&pt->lock, vcm_reg_forget_count(VCM_KIND_PGTABLE), n);
+	if (size != VCM_SMALL_SIZE || !page_ok(dva, pa))
+		return false;
+	if (known ? vcm_reg_seen_matches(&mine[0], pt, n) : mine_find(pt, n))
+		return vcm_bias_lock_known(&pt->lock, vcm_reg_forget_count(VCM_KIND_PGTABLE), n);
+	if (known || !vcm_reg_live_fast(pt, VCM_KIND_PGTABLE) || pt->nc ||
+	    !vcm_bias_lock_fast(&pt->lock))
+		return false;
+	mine_add(pt, n);
+	return true;
 }
 
 /* The general path: every check, the lock however it is held, any range. */
 static __attribute__((noinline)) int map_checked(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa,
 						 uint64_t size, unsigned prot)
 {
-	uint64_t n = mine_count();
 	int err;
 
 	/* the v1-v3 format has no permission bits: only the page-size flag counts */
 	if (!vcm_pgtable_ok(pt, "vcm_pgtable_map") || !ranges_ok(dva, pa, size))
 		return -EINVAL;
 
-	pt_lock_mine(pt, n);
+	pt_lock(pt);
 	err = map_locked(pt, dva, pa, size, (prot & VCM_MAP_SUPERSECTION) != 0);
 	pt_unlock(pt);
 	return err;
 }
 
-VCM_TRACE_BODY int do_pgtable_map(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t pa,
-			       vcm_size_t size, unsigned prot)
+static int map_other(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t size,
+		     unsigned prot, uint64_t n);
+
+/*
+ * A map: one page by the fast path if page_lock() allows (@known: see
+ * there), else map_other() for a table this thread does not remember, else
+ * the general path.
+ */
+VCM_HOT_INLINE int map_page(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t size,
+			    unsigned prot, uint64_t n, bool known)
 {
 	bool done;
 	int err;
 
-	if (page_fast_lock(pt, dva, pa, size)) {
+	if (page_lock(pt, dva, pa, size, n, known)) {
 		done = map_one_small(pt, dva, pa, size, false /* coherent */, &err);
 		vcm_bias_unlock_fast(&pt->lock);
 		if (done)
 			return err;
 	}
-	return map_checked(pt, dva, pa, size, prot);
+	return known ? map_other(pt, dva, pa, size, prot, n) : map_checked(pt, dva, pa, size, prot);
+}
+
+/* map_page() for a table this thread does not remember, out of line. */
+static __attribute__((noinline)) int map_other(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa,
+					       uint64_t size, unsigned prot, uint64_t n)
+{
+	return map_page(pt, dva, pa, size, prot, n, false);
+}
+
+VCM_TRACE_BODY int do_pgtable_map(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t pa,
+			       vcm_size_t size, unsigned prot)
+{
+	return map_page(pt, dva, pa, size, prot, mine_count(), true);
 }
 
 VCM_TRACED_FN(int, vcm_pgtable_map, (struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t pa,
@@ -843,7 +890,7 @@ VCM_HOT_INLINE uint64_t unmap_locked(struct vcm_pgtable *pt, uint64_t dva, uint6
 static __attribute__((noinline)) uint64_t unmap_checked(struct vcm_pgtable *pt, uint64_t dva,
 						       uint64_t size)
 {
-	uint64_t bytes, n = mine_count();
+	uint64_t bytes;
 
 	if (!vcm_pgtable_ok(pt, "vcm_pgtable_unmap") || !range_ok(dva, size)) {
 		if (vcm_reg_live(pt, VCM_KIND_PGTABLE) || vcm_is_err_or_null(pt))
@@ -851,25 +898,40 @@ static __attribute__((noinline)) uint64_t unmap_checked(struct vcm_pgtable *pt, 
 				 (void *)pt, (unsigned long long)dva, (unsigned long long)size);
 		return 0;
 	}
-	pt_lock_mine(pt, n);
+	pt_lock(pt);
 	bytes = unmap_locked(pt, dva, size);
 	pt_unlock(pt);
 	return bytes;
 }
 
-VCM_TRACE_BODY vcm_size_t do_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva,
-					vcm_size_t size)
+static uint64_t unmap_other(struct vcm_pgtable *pt, uint64_t dva, uint64_t size, uint64_t n);
+
+/* An unmap, as map_page() a map. */
+VCM_HOT_INLINE uint64_t unmap_page(struct vcm_pgtable *pt, uint64_t dva, uint64_t size,
+				   uint64_t n, bool known)
 {
 	uint64_t bytes;
 	bool done;
 
-	if (page_fast_lock(pt, dva, 0, size)) {
+	if (page_lock(pt, dva, 0, size, n, known)) {
 		done = unmap_one_small(pt, dva, size, false /* coherent */, &bytes);
 		vcm_bias_unlock_fast(&pt->lock);
 		if (done)
 			return bytes;
 	}
-	return unmap_checked(pt, dva, size);
+	return known ? unmap_other(pt, dva, size, n) : unmap_checked(pt, dva, size);
+}
+
+static __attribute__((noinline)) uint64_t unmap_other(struct vcm_pgtable *pt, uint64_t dva,
+						      uint64_t size, uint64_t n)
+{
+	return unmap_page(pt, dva, size, n, false);
+}
+
+VCM_TRACE_BODY vcm_size_t do_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva,
+					vcm_size_t size)
+{
+	return unmap_page(pt, dva, size, mine_count(), true);
 }
 
 VCM_TRACED_FN(vcm_size_t, vcm_pgtable_unmap,

@@ -429,6 +429,68 @@ static void test_one_page_path_revoked(void **state)
 	assert_int_equal(vcm_soc_free_bytes(f->soc), f->free0 - 0x4000);
 }
 
+/*
+ * A thread remembers the last few tables it used one page per call: six
+ * tables in turn (more than it remembers), one of them then taken by
+ * another thread (its bias revoked, every memory void) and one destroyed,
+ * map and unmap right in every one that is left.
+ */
+#define NTABLES	6
+
+static void *map_in_other_thread(void *pt)
+{
+	return (void *)(intptr_t)vcm_pgtable_map(pt, 0x00500000, 0x40500000, 0x1000, 0);
+}
+
+static void test_one_page_path_many_tables(void **state)
+{
+	struct fixture *f = *state;
+	struct vcm_pgtable *pt[NTABLES];
+	unsigned i, k, round;
+	pthread_t t;
+	void *ret;
+
+	for (k = 0; k < NTABLES; k++) {
+		pt[k] = vcm_pgtable_create(f->soc);
+		assert_false(vcm_is_err_or_null(pt[k]));
+		/* a page that keeps the level-2 table */
+		assert_int_equal(vcm_pgtable_map(pt[k], 0x00400000, 0x40400000, 0x1000, 0), 0);
+	}
+	for (round = 0; round < 3; round++) {
+		if (round == 1) {	/* another thread takes table 0 */
+			assert_int_equal(pthread_create(&t, NULL, map_in_other_thread, pt[0]), 0);
+			pthread_join(t, &ret);
+			assert_null(ret);
+		}
+		if (round == 2) {	/* a table leaves: refused, nothing of it touched */
+			vcm_pgtable_destroy(pt[3]);
+			assert_int_equal(vcm_pgtable_map(pt[3], 0x00401000, 0x40401000, 0x1000, 0),
+					 -EINVAL);
+		}
+		for (i = 1; i < 8; i++)
+			for (k = 0; k < NTABLES; k++)
+				if (round < 2 || k != 3)
+					assert_int_equal(vcm_pgtable_map(pt[k], 0x00400000 + i * 0x1000,
+									 0x40000000 + k * 0x100000 + i * 0x1000, 0x1000, 0), 0);
+		for (k = 0; k < NTABLES; k++) {
+			uint64_t pa;
+
+			if (round == 2 && k == 3)
+				continue;
+			assert_int_equal(vcm_pgtable_dva_to_phys(pt[k], 0x00405123, &pa), 0);
+			assert_int_equal(pa, 0x40000000 + k * 0x100000 + 0x5123);
+			for (i = 1; i < 8; i++)
+				assert_int_equal(vcm_pgtable_unmap(pt[k], 0x00400000 + i * 0x1000, 0x1000),
+						 0x1000);
+			assert_int_equal(vcm_pgtable_dva_to_phys(pt[k], 0x00405123, &pa), -ENOENT);
+		}
+	}
+	assert_int_equal(vcm_pgtable_unmap(pt[0], 0x00500000, 0x1000), 0x1000);
+	for (k = 0; k < NTABLES; k++)
+		if (k != 3)
+			vcm_pgtable_destroy(pt[k]);
+}
+
 /* Level-2 tables are 1 KiB, four to a page; pages go back when empty. */
 static void test_lv2_sharing(void **state)
 {
@@ -979,6 +1041,7 @@ int main(void)
 		T(test_one_page_path),
 		T(test_one_page_path_owners),
 		T(test_one_page_path_revoked),
+		T(test_one_page_path_many_tables),
 		T(test_lv2_blocks),
 		cmocka_unit_test(test_lv2_blocks_fragmented),
 		cmocka_unit_test(test_enomem_rollback),
