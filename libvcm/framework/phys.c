@@ -196,18 +196,31 @@ VCM_TRACED_FN(struct vcm_phys *, vcm_phys_alloc,
 	      do_phys_alloc, (size, flags, orders),
 	      PHYS_ALLOC, (uint64_t)size, flags, orders, ret)
 
-/* Largest order of the list that both addresses are aligned to and fits
- * (order 0, the terminator, always does for page-aligned addresses). */
-static int page_order(vcm_addr_t va, vcm_addr_t pa, vcm_size_t left, const unsigned char *orders)
+/* True if a page of @order fits at @va, @pa with @left bytes to go. */
+static inline bool order_fits(vcm_addr_t va, vcm_addr_t pa, vcm_size_t left, unsigned order)
 {
-	for (;; orders++) {
-		vcm_size_t bytes = VCM_ORDER_BYTES(*orders);
+	vcm_size_t bytes = VCM_ORDER_BYTES(order);
 
-		if (bytes <= left && VCM_IS_ALIGNED(va | pa, bytes))
+	return bytes <= left && VCM_IS_ALIGNED(va | pa, bytes);
+}
+
+/*
+ * Largest order of the list that both addresses are aligned to and fits
+ * (order 0, the terminator, always does for page-aligned addresses).  The
+ * largest is the common answer (a phys allocated with the same list is
+ * made of such pages): it is asked first, on a path without a taken
+ * branch, which is what a walk of one page per part is bound by.
+ */
+static inline int page_order(vcm_addr_t va, vcm_addr_t pa, vcm_size_t left,
+			     const unsigned char *orders)
+{
+	if (__builtin_expect(order_fits(va, pa, left, *orders), 1))
+		return *orders;
+	while (*orders++) {
+		if (order_fits(va, pa, left, *orders))
 			return *orders;
-		if (!*orders)
-			return -EINVAL;
 	}
+	return -EINVAL;
 }
 
 /*
@@ -266,9 +279,9 @@ static int walk_pages(struct page_walk *w, vcm_addr_t vaddr, const struct vcm_ph
 		while (left) {
 			int order = page_order(vaddr, pa, left, w->orders);
 
-			if (order < 0)
+			if (__builtin_expect(order < 0, 0))
 				return order;
-			if (!walk_page(w, vaddr, pa, (unsigned)order))
+			if (__builtin_expect(!walk_page(w, vaddr, pa, (unsigned)order), 0))
 				return w->err;
 			vaddr += VCM_ORDER_BYTES(order);
 			pa += VCM_ORDER_BYTES(order);
