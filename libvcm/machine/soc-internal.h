@@ -102,7 +102,10 @@ void *vcm_soc_host_run(struct vcm_soc *soc, vcm_addr_t pa, vcm_size_t *run);
  * walker may keep one and find the host address of a table entry with a
  * range check instead of a bank lookup.  While any page of the bank is
  * redirected to user memory the window answers nothing (the caller then
- * asks vcm_soc_phys_to_host()).  A zeroed window is empty.  @device (set
+ * asks vcm_soc_phys_to_host()); its first redirected page also voids what
+ * threads remember of page tables (registry.h), so that a memory of a
+ * table read through an open window may stand for "still open".  A zeroed
+ * window is empty.  @device (set
  * by the window's owner, kept by vcm_soc_ram_window()): the walker is a
  * device's, which on a non-coherent SoC reads RAM as devices see it (see
  * vcm_soc_dev_run(); that copy is never redirected).

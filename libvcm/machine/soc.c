@@ -26,6 +26,7 @@
 #include "buddy-inline.h"
 #include "cache-model.h"
 #include "internal.h"
+#include "registry.h"
 #include "soc-internal.h"
 #include "trace.h"
 
@@ -820,6 +821,16 @@ int vcm_soc_phys_backing(struct vcm_soc *soc, vcm_addr_t pa, int *fd, off_t *off
 	return 0;
 }
 
+/*
+ * A bank's first redirected page closes its RAM windows
+ * (vcm_ram_window_open()): what threads remember of page tables, which
+ * may be read through such a window without asking it, is void.
+ */
+static void bank_window_closed(void)
+{
+	atomic_fetch_add_explicit(vcm_reg_forget_count(VCM_KIND_PGTABLE), 1, memory_order_acq_rel);
+}
+
 static _Atomic(void *) *redirect_table(struct vcm_soc_bank *bank)
 {
 	_Atomic(void *) *table = atomic_load(&bank->redirect);
@@ -846,8 +857,9 @@ int vcm_soc_redirect_page(struct vcm_soc *soc, vcm_addr_t pa, void *host_page)
 	if (!table) {
 		ret = -ENOMEM;
 	} else {
-		if (!atomic_exchange(&table[bank_pfn(bank, pa)], host_page))
-			atomic_fetch_add(&bank->nredirects, 1);
+		if (!atomic_exchange(&table[bank_pfn(bank, pa)], host_page) &&
+		    !atomic_fetch_add(&bank->nredirects, 1))
+			bank_window_closed();
 	}
 	vcm_mutex_unlock(&soc->lock);
 	if (soc->head.cache && !ret)

@@ -1034,30 +1034,60 @@ static __attribute__((noinline)) int dva_to_phys_slow(const struct vcm_pgtable *
 }
 
 /*
- * The common case: a live table (the registry answers without a call),
- * good arguments, level 1 read through the table's own pointer (its pages
- * are the table's, never redirected: what the window would give) and
- * level 2 through its window (a CPU's, which checks nothing), open.
+ * This thread's memory (registry.h) of the last table it translated
+ * through that was live with its window open (no page of its bank
+ * redirected): while it tells, that is one test.  Voided by any table
+ * leaving and by a bank's first redirected page (soc.c).
  */
-VCM_TRACE_BODY int do_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t dva,
-				       vcm_addr_t *pa)
+static __thread struct vcm_reg_seen readable __attribute__((tls_model("initial-exec")));
+
+/*
+ * A translation by the fast path: good arguments, a live table whose
+ * window is open (@known: the one this thread remembers, one test; else
+ * asked, vcm_reg_live_fast(), and remembered), level 1 read through the
+ * table's own pointer (its pages are the table's, never redirected: what
+ * the window would give) and level 2 through its window (a CPU's, which
+ * checks nothing).  1 if that cannot tell, else 0 or -ENOENT.
+ */
+VCM_HOT_INLINE int dva_to_phys_fast(const struct vcm_pgtable *pt, vcm_addr_t dva,
+				    vcm_addr_t *pa, bool known)
 {
 	unsigned idx = vcm_lv1_index(dva);
+	uint64_t n = mine_count();
 	enum vcm_walk_result r;
 	struct vcm_walk w;
 
-	if (__builtin_expect(vcm_reg_live_fast(pt, VCM_KIND_PGTABLE) && pa &&
-			     dva < VCM_PT_ADDR_LIMIT && vcm_ram_window_open(&pt->win), 1)) {
-		r = vcm_pgtable_walk_fast_at(pt->lv1_pa + idx * sizeof(uint32_t), &pt->lv1[idx], dva,
-					     &w, &pt->win);
-		if (r == VCM_WALK_OK) {
-			*pa = walk_phys(&w, dva);
-			return 0;
-		}
-		if (r != VCM_WALK_SLOW)
-			return -ENOENT;
+	if (!pa || dva >= VCM_PT_ADDR_LIMIT)
+		return 1;
+	if (known ? !vcm_reg_seen_matches(&readable, pt, n)
+		  : !vcm_reg_live_fast(pt, VCM_KIND_PGTABLE) || !vcm_ram_window_open(&pt->win))
+		return 1;
+	if (!known)
+		readable = (struct vcm_reg_seen){ .h = pt, .releases = n };
+	r = vcm_pgtable_walk_fast_at(pt->lv1_pa + idx * sizeof(uint32_t), &pt->lv1[idx], dva, &w,
+				     &pt->win);
+	if (r == VCM_WALK_OK) {
+		*pa = walk_phys(&w, dva);
+		return 0;
 	}
-	return dva_to_phys_slow(pt, dva, pa);
+	return r == VCM_WALK_SLOW ? 1 : -ENOENT;
+}
+
+/* A table this thread does not remember, out of line: asked, then as above. */
+static __attribute__((noinline)) int dva_to_phys_other(const struct vcm_pgtable *pt,
+						       vcm_addr_t dva, vcm_addr_t *pa)
+{
+	int ret = dva_to_phys_fast(pt, dva, pa, false);
+
+	return ret <= 0 ? ret : dva_to_phys_slow(pt, dva, pa);
+}
+
+VCM_TRACE_BODY int do_pgtable_dva_to_phys(const struct vcm_pgtable *pt, vcm_addr_t dva,
+				       vcm_addr_t *pa)
+{
+	int ret = dva_to_phys_fast(pt, dva, pa, true);
+
+	return __builtin_expect(ret <= 0, 1) ? ret : dva_to_phys_other(pt, dva, pa);
 }
 
 VCM_TRACED_FN(int, vcm_pgtable_dva_to_phys,

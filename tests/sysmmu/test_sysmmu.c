@@ -491,6 +491,37 @@ static void test_owner_cache(void **state)
 }
 
 /*
+ * A table this thread already translated through (it remembers it, its
+ * window open) whose level-2 table's page is then redirected to user
+ * memory holding another entry: vcm_pgtable_dva_to_phys() reads the
+ * user's memory from then on, and the page's own again once it is back.
+ */
+static void test_redirect_after_translation(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t *user = aligned_alloc(0x1000, 0x1000);
+	vcm_addr_t lv2, pa;
+	uint32_t lv1;
+
+	assert_non_null(user);
+	assert_int_equal(vcm_pgtable_map(f->pt, 0x00300000, 0x40003000, 0x1000, 0), 0);
+	assert_int_equal(vcm_pgtable_dva_to_phys(f->pt, 0x00300010, &pa), 0);
+	assert_int_equal(pa, 0x40003010);
+	assert_int_equal(vcm_soc_phys_read(f->soc, vcm_pgtable_base(f->pt) + 3 * 4, &lv1, 4), 0);
+	lv2 = lv1 & ~0x3FFU;
+	assert_int_equal(vcm_soc_phys_read(f->soc, lv2 & ~0xFFFULL, user, 0x1000), 0);
+	user[(lv2 & 0xFFF) / 4] = 0x40009000 | 2;
+	assert_int_equal(vcm_soc_redirect_page(f->soc, lv2 & ~0xFFFULL, user), 0);
+	assert_int_equal(vcm_pgtable_dva_to_phys(f->pt, 0x00300010, &pa), 0);
+	assert_int_equal(pa, 0x40009010);
+	vcm_soc_unredirect_page(f->soc, lv2 & ~0xFFFULL);
+	assert_int_equal(vcm_pgtable_dva_to_phys(f->pt, 0x00300010, &pa), 0);
+	assert_int_equal(pa, 0x40003010);
+	assert_int_equal(vcm_pgtable_unmap(f->pt, 0x00300000, 0x1000), 0x1000);
+	free(user);
+}
+
+/*
  * A page in the owner's cache is still checked on every hit: a stale entry
  * is counted every time (warned once), also when its level-2 table moves
  * to user memory (a page of its bank redirected, with another entry there),
@@ -1255,6 +1286,7 @@ int main(void)
 		T(test_hit_owner_path),
 		T(test_hit_counts_threads),
 		T(test_redirected_lv2_table),
+		T(test_redirect_after_translation),
 		T(test_owner_cache),
 		T(test_owner_cache_stale),
 		T(test_owner_cache_threads),
