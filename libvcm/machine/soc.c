@@ -823,12 +823,14 @@ int vcm_soc_phys_backing(struct vcm_soc *soc, vcm_addr_t pa, int *fd, off_t *off
 
 /*
  * A bank's first redirected page closes its RAM windows
- * (vcm_ram_window_open()): what threads remember of page tables, which
- * may be read through such a window without asking it, is void.
+ * (vcm_ram_window_open()): what threads remember of page tables and
+ * System MMUs, which may stand for "read through an open window" (a
+ * table's, or a hit's page-table entry), is void.
  */
 static void bank_window_closed(void)
 {
 	atomic_fetch_add_explicit(vcm_reg_forget_count(VCM_KIND_PGTABLE), 1, memory_order_acq_rel);
+	atomic_fetch_add_explicit(vcm_reg_forget_count(VCM_KIND_SYSMMU), 1, memory_order_acq_rel);
 }
 
 static _Atomic(void *) *redirect_table(struct vcm_soc_bank *bank)

@@ -69,18 +69,20 @@ struct hit_slot {
 /*
  * A page the owner of an MMU's own hit counter (hit_owner) hit lock-free,
  * as that hit found it: its TLB entry's translation and stale-check
- * pointers.  Used and written by that thread only.  It tells only while
+ * pointer.  Used and written by that thread only.  It tells only while
  * mmu->seq is the value it was filled under: no hold of the lock since,
  * so the same TLB (still exactly one entry for the page), base and CTRL.
- * What changes without the lock, the page-table entry in RAM and its
- * bank's redirect count, is read again on every hit.  Zeroed, a line is
- * empty: seq is never 0 (it starts at SEQ_SLOW and only grows).
+ * What changes without the lock is seen too: the page-table entry in RAM
+ * is read again on every hit, and the first page redirected in a bank
+ * (which may move the entry: a line is filled only while none is) voids
+ * the owner's memory of the MMU (owner_seen, registry.h), which empties
+ * the lines when it is taken again.  Zeroed, a line is empty: seq is
+ * never 0 (it starts at SEQ_SLOW and only grows).
  */
 struct hit_line {
 	uint64_t page;			/* DVA >> 12 */
 	uint64_t seq;			/* mmu->seq it was filled under */
 	const uint32_t *pte_host;	/* the entry's: see struct vcm_tlb_entry */
-	const atomic_ulong *nredirects;
 	uint32_t pa;			/* PA of the 4 KiB page */
 	uint32_t pte;			/* the entry's */
 };
@@ -1000,7 +1002,6 @@ VCM_HOT_INLINE const struct hit_line *owner_cache_hit(const struct vcm_sysmmu *m
 	const struct hit_line *l = &mmu->hit_lines[page % HIT_LINES];
 
 	if (l->page != page || l->seq != __atomic_load_n(&mmu->seq, __ATOMIC_ACQUIRE) ||
-	    atomic_load_explicit(l->nredirects, memory_order_relaxed) ||
 	    vcm_pte_read(l->pte_host) != l->pte)
 		return NULL;
 	return l;
@@ -1016,7 +1017,6 @@ static void owner_cache_fill(struct vcm_sysmmu *mmu, uint32_t dva, uint64_t seq,
 	l->page = page;
 	l->seq = seq;
 	l->pte_host = VCM_TLB_GET(e->pte_host);
-	l->nredirects = VCM_TLB_GET(e->nredirects);
 	l->pa = VCM_TLB_GET(e->pa) + (dva & VCM_TLB_GET(e->mask) & ~(VCM_TLB_SMALL_SIZE - 1));
 	l->pte = VCM_TLB_GET(e->pte);
 }
@@ -1112,8 +1112,9 @@ static __attribute__((noinline)) int translate_checked(struct vcm_sysmmu *mmu, v
 	if (!vcm_sysmmu_ok(mmu, "vcm_sysmmu_translate") || !pa || dva >= VCM_PT_ADDR_LIMIT ||
 	    !access_ok(access))
 		return -EINVAL;
-	if (hit_owner(mmu) && !vcm_reg_seen_in(&owner_seen, mmu, VCM_KIND_SYSMMU))
-		vcm_reg_remember_in(&owner_seen, mmu, VCM_KIND_SYSMMU);
+	if (hit_owner(mmu) && !vcm_reg_seen_in(&owner_seen, mmu, VCM_KIND_SYSMMU) &&
+	    vcm_reg_remember_in(&owner_seen, mmu, VCM_KIND_SYSMMU))
+		memset(mmu->hit_lines, 0, sizeof(mmu->hit_lines));	/* see struct hit_line */
 	if (translate_fast(mmu, (uint32_t)dva, pa, true) == FAST_HIT)
 		return 0;
 	return translate_slow(mmu, (uint32_t)dva, access, pa);

@@ -491,6 +491,64 @@ static void test_owner_cache(void **state)
 }
 
 /*
+ * The owner's cached pages of two banks' level-2 tables (raw link
+ * entries; two lines of the cache), then the first page of one bank
+ * redirected to user memory with another entry: a lock-free hit in the
+ * other bank comes first (no hold of the lock, the count stands), yet the
+ * redirected bank's page is no longer answered from the cache: its hit
+ * reads the user's entry and is stale.
+ */
+static void test_owner_cache_redirect_two_banks(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t *user = aligned_alloc(0x1000, 0x1000);
+	const vcm_addr_t tb = 0x80000000;	/* the second bank's first page */
+	uint32_t link, e;
+	vcm_addr_t ta;
+	unsigned long w;
+
+	assert_non_null(user);
+	assert_int_equal(vcm_soc_add_ram(f->soc, tb, 0x100000), 0);
+	assert_int_equal(vcm_soc_alloc_pages(f->soc, 0, &ta), 0);
+	assert_true(ta >= RAM_BASE && ta < RAM_BASE + RAM_SIZE);
+	e = 0x40006000 | 2;
+	assert_int_equal(vcm_soc_phys_write(f->soc, ta + 5 * 4, &e, 4), 0);
+	e = 0x40007000 | 2;
+	assert_int_equal(vcm_soc_phys_write(f->soc, tb + 6 * 4, &e, 4), 0);
+	link = (uint32_t)ta | 1;
+	assert_int_equal(vcm_soc_phys_write(f->soc, vcm_pgtable_base(f->pt) + 0xA * 4, &link, 4),
+			 0);
+	link = (uint32_t)tb | 1;
+	assert_int_equal(vcm_soc_phys_write(f->soc, vcm_pgtable_base(f->pt) + 0xB * 4, &link, 4),
+			 0);
+	on(f);
+	own_hits(f, 0x00A05010);
+	own_hits(f, 0x00B06010);
+	assert_int_equal(stats(f).tlb_misses, 2);	/* a hold of the lock */
+	assert_int_equal(vcm_soc_phys_read(f->soc, ta, user, 0x1000), 0);
+	user[5] = 0x40008000 | 2;
+	/* both cached again, under the count that stands from here on */
+	assert_int_equal(xlate(f, 0x00A05010, VCM_ACCESS_READ), 0x40006010);
+	assert_int_equal(xlate(f, 0x00B06010, VCM_ACCESS_READ), 0x40007010);
+	assert_int_equal(xlate(f, 0x00A05010, VCM_ACCESS_READ), 0x40006010);
+	assert_int_equal(vcm_soc_redirect_page(f->soc, ta, user), 0);
+	w = vcm_warn_count();
+	assert_int_equal(xlate(f, 0x00B06020, VCM_ACCESS_READ), 0x40007020);
+	assert_int_equal(xlate(f, 0x00A05020, VCM_ACCESS_READ), 0x40006020);	/* stale hit */
+	assert_int_equal(stats(f).stale_hits, 1);
+	assert_int_equal(vcm_warn_count(), w + 1);
+
+	vcm_soc_unredirect_page(f->soc, ta);
+	link = 0;
+	assert_int_equal(vcm_soc_phys_write(f->soc, vcm_pgtable_base(f->pt) + 0xA * 4, &link, 4),
+			 0);
+	assert_int_equal(vcm_soc_phys_write(f->soc, vcm_pgtable_base(f->pt) + 0xB * 4, &link, 4),
+			 0);
+	vcm_soc_free_pages(f->soc, ta, 0);
+	free(user);
+}
+
+/*
  * A table this thread already translated through (it remembers it, its
  * window open) whose level-2 table's page is then redirected to user
  * memory holding another entry: vcm_pgtable_dva_to_phys() reads the
@@ -1287,6 +1345,7 @@ int main(void)
 		T(test_hit_counts_threads),
 		T(test_redirected_lv2_table),
 		T(test_redirect_after_translation),
+		T(test_owner_cache_redirect_two_banks),
 		T(test_owner_cache),
 		T(test_owner_cache_stale),
 		T(test_owner_cache_threads),
