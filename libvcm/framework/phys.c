@@ -196,31 +196,18 @@ VCM_TRACED_FN(struct vcm_phys *, vcm_phys_alloc,
 	      do_phys_alloc, (size, flags, orders),
 	      PHYS_ALLOC, (uint64_t)size, flags, orders, ret)
 
-/* True if a page of @order fits at @va, @pa with @left bytes to go. */
-static inline bool order_fits(vcm_addr_t va, vcm_addr_t pa, vcm_size_t left, unsigned order)
+/* Largest order of the list that both addresses are aligned to and fits
+ * (order 0, the terminator, always does for page-aligned addresses). */
+static int page_order(vcm_addr_t va, vcm_addr_t pa, vcm_size_t left, const unsigned char *orders)
 {
-	vcm_size_t bytes = VCM_ORDER_BYTES(order);
+	for (;; orders++) {
+		vcm_size_t bytes = VCM_ORDER_BYTES(*orders);
 
-	return bytes <= left && VCM_IS_ALIGNED(va | pa, bytes);
-}
-
-/*
- * Largest order of the list that both addresses are aligned to and fits
- * (order 0, the terminator, always does for page-aligned addresses).  The
- * largest is the common answer (a phys allocated with the same list is
- * made of such pages): it is asked first, on a path without a taken
- * branch, which is what a walk of one page per part is bound by.
- */
-static inline int page_order(vcm_addr_t va, vcm_addr_t pa, vcm_size_t left,
-			     const unsigned char *orders)
-{
-	if (__builtin_expect(order_fits(va, pa, left, *orders), 1))
-		return *orders;
-	while (*orders++) {
-		if (order_fits(va, pa, left, *orders))
+		if (bytes <= left && VCM_IS_ALIGNED(va | pa, bytes))
 			return *orders;
+		if (!*orders)
+			return -EINVAL;
 	}
-	return -EINVAL;
 }
 
 /*
@@ -260,33 +247,60 @@ static inline bool walk_page(struct page_walk *w, vcm_addr_t va, vcm_addr_t pa, 
 }
 
 /*
+ * The pages of @part, mapped at @va: 0, or nonzero if the walk stops
+ * there (the error of page_order(), or 1).
+ */
+static __attribute__((noinline)) int walk_part(struct page_walk *w, vcm_addr_t va,
+					       const struct vcm_phys_part *part)
+{
+	vcm_addr_t pa = part->start;
+	vcm_size_t left = part->size;
+
+	while (left) {
+		int order = page_order(va, pa, left, w->orders);
+
+		if (order < 0)
+			return order;
+		if (!walk_page(w, va, pa, (unsigned)order))
+			return 1;
+		va += VCM_ORDER_BYTES(order);
+		pa += VCM_ORDER_BYTES(order);
+		left -= VCM_ORDER_BYTES(order);
+	}
+	return 0;
+}
+
+/*
  * Walk the pages of @phys mapped at @vaddr, calling @w->fn for each,
  * stopping after @w->todo pages or, unless @w->keep_going, at the first
  * error.  @w->todo ends lowered by the pages @fn was called on successfully
  * (all of them with keep_going).  Returns 0 or the first error; a positive
  * return of the callback is success, as in the kernel.
+ *
+ * A part that is one page of the list's largest order (a phys allocated
+ * with the same list is made of such parts) takes a loop of its own, which
+ * keeps its position in registers; any other part is walk_part()'s.
  */
 static int walk_pages(struct page_walk *w, vcm_addr_t vaddr, const struct vcm_phys *phys)
 {
 	const struct vcm_phys_part *part = phys->parts, *end = part + phys->count;
+	const unsigned order = w->orders[0];
+	const vcm_size_t bytes = VCM_ORDER_BYTES(order);
+	int ret;
 
 	if (!w->todo)
 		return 0;
 	for (; part < end; part++) {
-		vcm_addr_t pa = part->start;
-		vcm_size_t left = part->size;
-
-		while (left) {
-			int order = page_order(vaddr, pa, left, w->orders);
-
-			if (__builtin_expect(order < 0, 0))
-				return order;
-			if (__builtin_expect(!walk_page(w, vaddr, pa, (unsigned)order), 0))
+		if (part->size == bytes && VCM_IS_ALIGNED(vaddr | part->start, bytes)) {
+			if (__builtin_expect(!walk_page(w, vaddr, part->start, order), 0))
 				return w->err;
-			vaddr += VCM_ORDER_BYTES(order);
-			pa += VCM_ORDER_BYTES(order);
-			left -= VCM_ORDER_BYTES(order);
+			vaddr += bytes;
+			continue;
 		}
+		ret = walk_part(w, vaddr, part);
+		if (ret)
+			return ret < 0 ? ret : w->err;
+		vaddr += part->size;
 	}
 	return w->err;
 }

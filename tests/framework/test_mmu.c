@@ -1384,6 +1384,35 @@ static void test_phys_walk_recovery(void **state)
 	vcm_free(phys);
 }
 
+/*
+ * A phys of one-page parts (as vcm_phys_alloc() with 4 KiB pages makes
+ * it): a failure on the third page undoes exactly the two before it, in
+ * order; without one, every page once.
+ */
+static void test_phys_walk_page_parts(void **state)
+{
+	const vcm_addr_t starts[] = { 0x40101000, 0x40205000, 0x40300000, 0x40402000 };
+	const vcm_size_t sizes[] = { PAGE, PAGE, PAGE, PAGE };
+	const vcm_addr_t va = 0x10000000;
+	struct vcm_phys *phys = test_phys_new(4, starts, sizes);
+	struct walk w = { .fail_at = 3, .fail_ret = -EFAULT };
+	unsigned i;
+
+	(void)state;
+	assert_int_equal(vcm_phys_walk(va, phys, orders_0, walk_cb, walk_recovery, &w), -EFAULT);
+	assert_int_equal(w.n, 5);
+	for (i = 0; i < 3; i++)
+		assert_walk(&w, i, MAP_PAGE, va + i * PAGE, starts[i], 0);
+	assert_walk(&w, 3, UNMAP_PAGE, va, starts[0], 0);
+	assert_walk(&w, 4, UNMAP_PAGE, va + PAGE, starts[1], 0);
+
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(vcm_phys_walk(va, phys, orders_0, walk_cb, NULL, &w), 0);
+	assert_int_equal(w.n, 4);
+	assert_walk(&w, 3, MAP_PAGE, va + 3 * PAGE, starts[3], 0);
+	vcm_free(phys);
+}
+
 static void test_phys_walk_errors(void **state)
 {
 	const vcm_addr_t start = 0x40100000;
@@ -1462,6 +1491,7 @@ int main(void)
 		cmocka_unit_test(test_phys_walk),
 		cmocka_unit_test(test_phys_walk_big_then_small),
 		cmocka_unit_test(test_phys_walk_recovery),
+		cmocka_unit_test(test_phys_walk_page_parts),
 		cmocka_unit_test(test_phys_walk_errors),
 		cmocka_unit_test(test_phys_walk_bad_parts),
 	};
