@@ -142,13 +142,13 @@ static uint64_t creator_index(const char *creator)
 
 /*
  * An entry of @kind has left the table: what any thread remembers of that
- * kind (vcm_reg_live()) is void from now on.  An atomic add: the count
- * also moves outside the registry's lock (vcm_reg_forget_count()), and
- * no move may be lost.
+ * kind (vcm_reg_live()) is void from now on.  An atomic add
+ * (vcm_reg_forget_kind()): the count also moves outside the registry's lock,
+ * and no move may be lost.
  */
 static void releases_bump(enum vcm_kind kind)
 {
-	atomic_fetch_add_explicit(&vcm_reg_releases[kind], 1, memory_order_acq_rel);
+	vcm_reg_forget_kind(kind);
 }
 
 /* ---- the table of live entries (lock held) ---- */

@@ -216,6 +216,12 @@ static inline _Atomic uint64_t *vcm_reg_forget_count(enum vcm_kind kind)
 	return &vcm_reg_releases[kind];
 }
 
+/* vcm_reg_forget_kind() - void what any thread remembers of @kind. */
+static inline void vcm_reg_forget_kind(enum vcm_kind kind)
+{
+	atomic_fetch_add_explicit(vcm_reg_forget_count(kind), 1, memory_order_acq_rel);
+}
+
 /*
  * True if @seen remembers @h and no handle of its kind left since
  * (@releases: the kind's count now).  One test, no early branch: hot paths

@@ -829,8 +829,8 @@ int vcm_soc_phys_backing(struct vcm_soc *soc, vcm_addr_t pa, int *fd, off_t *off
  */
 static void bank_window_closed(void)
 {
-	atomic_fetch_add_explicit(vcm_reg_forget_count(VCM_KIND_PGTABLE), 1, memory_order_acq_rel);
-	atomic_fetch_add_explicit(vcm_reg_forget_count(VCM_KIND_SYSMMU), 1, memory_order_acq_rel);
+	vcm_reg_forget_kind(VCM_KIND_PGTABLE);
+	vcm_reg_forget_kind(VCM_KIND_SYSMMU);
 }
 
 static _Atomic(void *) *redirect_table(struct vcm_soc_bank *bank)

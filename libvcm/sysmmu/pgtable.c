@@ -319,10 +319,10 @@ VCM_TRACE_BODY struct vcm_pgtable *do_pgtable_create(struct vcm_soc *soc)
 	pt->nc = vcm_soc_cache(soc) != NULL;
 	if (pt->nc)
 		vcm_cache_maint_range(soc, pt->lv1_pa, VCM_LV1_TABLE_BYTES, VCM_CACHE_CLEAN);
-	if (vcm_reg_add(pt, VCM_KIND_PGTABLE, NULL, "vcm_pgtable_create"))
-		goto err_pages;
 	/* pt->lock: zeroed by vcm_calloc(); its revocation voids mine (below) */
 	pt->lock.revocations = vcm_reg_forget_count(VCM_KIND_PGTABLE);
+	if (vcm_reg_add(pt, VCM_KIND_PGTABLE, NULL, "vcm_pgtable_create"))
+		goto err_pages;
 	return pt;
 
 err_pages:
@@ -679,8 +679,11 @@ static bool mine_find(const struct vcm_pgtable *pt, uint64_t n)
 	return false;
 }
 
-/* The count that voids mine, now: read before a table is found live. */
-VCM_HOT_INLINE uint64_t mine_count(void)
+/*
+ * The count that voids what threads remember of tables (mine, readable),
+ * now: read before a table is found live.
+ */
+VCM_HOT_INLINE uint64_t tables_seen_count(void)
 {
 	return atomic_load_explicit(vcm_reg_forget_count(VCM_KIND_PGTABLE), memory_order_acquire);
 }
@@ -688,12 +691,12 @@ VCM_HOT_INLINE uint64_t mine_count(void)
 /*
  * Lock @pt for one 4 KiB page (@size, at @dva, @pa: page_ok()) by its
  * owner's plain stores: true if the page may take the fast path, now
- * holding the lock.  @n: mine_count() on entry.  @known: the table this
- * thread found last (mine[0]: live, coherent, its lock biased to this
+ * holding the lock.  @n: tables_seen_count() on entry.  @known: the table
+ * this thread found last (mine[0]: live, coherent, its lock biased to this
  * thread: one test); else another it remembers, or those three tested one
- * by one (vcm_reg_live_fast()) and the table remembered if they hold.  It makes no call, so the public
- * function needs no stack frame for it.  False, with nothing changed, in
- * every other case.
+ * by one (vcm_reg_live_fast()) and the table remembered if they hold.  It
+ * makes no call, so the public function needs no stack frame for it.
+ * False, with nothing changed, in every other case.
  */
 VCM_HOT_INLINE bool page_lock(struct vcm_pgtable *pt, uint64_t dva, uint64_t pa, uint64_t size,
 			      uint64_t n, bool known)
@@ -758,7 +761,7 @@ static __attribute__((noinline)) int map_other(struct vcm_pgtable *pt, uint64_t 
 VCM_TRACE_BODY int do_pgtable_map(struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t pa,
 			       vcm_size_t size, unsigned prot)
 {
-	return map_page(pt, dva, pa, size, prot, mine_count(), true);
+	return map_page(pt, dva, pa, size, prot, tables_seen_count(), true);
 }
 
 VCM_TRACED_FN(int, vcm_pgtable_map, (struct vcm_pgtable *pt, vcm_addr_t dva, vcm_addr_t pa,
@@ -931,7 +934,7 @@ static __attribute__((noinline)) uint64_t unmap_other(struct vcm_pgtable *pt, ui
 VCM_TRACE_BODY vcm_size_t do_pgtable_unmap(struct vcm_pgtable *pt, vcm_addr_t dva,
 					vcm_size_t size)
 {
-	return unmap_page(pt, dva, size, mine_count(), true);
+	return unmap_page(pt, dva, size, tables_seen_count(), true);
 }
 
 VCM_TRACED_FN(vcm_size_t, vcm_pgtable_unmap,
@@ -1053,7 +1056,7 @@ VCM_HOT_INLINE int dva_to_phys_fast(const struct vcm_pgtable *pt, vcm_addr_t dva
 				    vcm_addr_t *pa, bool known)
 {
 	unsigned idx = vcm_lv1_index(dva);
-	uint64_t n = mine_count();
+	uint64_t n = tables_seen_count();
 	enum vcm_walk_result r;
 	struct vcm_walk w;
 
