@@ -28,7 +28,7 @@
 struct vcm_reg_table *_Atomic vcm_reg_table;
 
 __thread struct vcm_reg_seen vcm_reg_seen[VCM_KIND_NR] __attribute__((tls_model("initial-exec")));
-__thread struct vcm_reg_chunks_seen vcm_reg_chunks_seen __attribute__((tls_model("initial-exec")));
+struct vcm_reg_chunk_slot vcm_reg_chunk_slots[VCM_REG_CHUNK_SLOTS];
 _Atomic uint64_t vcm_reg_releases[VCM_KIND_NR] = { [0 ... VCM_KIND_NR - 1] = 1 };
 /* The id of the next handle, entry or pooled (vcm_reg_new_id(): no lock). */
 _Atomic uint64_t vcm_reg_next_id = 1;
@@ -377,16 +377,47 @@ static void rel_forget_range(uintptr_t base, uintptr_t bytes)
 
 /* ---- pooled handles: the state words of live chunks ---- */
 
+/* Live chunk @c takes its slot if the slot is free (lock held). */
+static void chunk_slot_take(const struct vcm_hpool_chunk *c)
+{
+	struct vcm_reg_chunk_slot *s = vcm_reg_chunk_slot_of(c);
+
+	if (atomic_load_explicit(&s->chunk, memory_order_relaxed))
+		return;
+	atomic_store_explicit(&s->pool, c->pool, memory_order_relaxed);
+	atomic_store_explicit(&s->chunk, c, memory_order_release);
+}
+
+/* Chunk @c, leaving, gives up its slot if it holds it (lock held). */
+static void chunk_slot_give(const void *c)
+{
+	struct vcm_reg_chunk_slot *s = vcm_reg_chunk_slot_of(c);
+
+	if (atomic_load_explicit(&s->chunk, memory_order_relaxed) == c)
+		atomic_store_explicit(&s->chunk, NULL, memory_order_relaxed);
+}
+
+/* The live chunk @h lies in, or NULL (lock held); found, it takes its slot if free. */
+static const struct vcm_hpool_chunk *chunk_locked(const void *h)
+{
+	const struct vcm_hpool_chunk *c = vcm_hpool_chunk_of(h);
+
+	if (find_live(c, VCM_KIND_CHUNK) < 0)
+		return NULL;
+	chunk_slot_take(c);
+	return c;
+}
+
 /*
- * The live chunk @h lies in, without the lock: the thread's memory, else
- * the lock-free read of the table (then remembered); NULL if neither
- * finds it (not pooled, or a read that raced with a writer).
+ * The live chunk @h lies in, without the lock: its slot, else the
+ * lock-free read of the table (and then, if its slot is free, the lock
+ * once to take it: a chunk whose slot was held by another that left);
+ * NULL if neither finds it (not pooled, or a read that raced with a
+ * writer).
  */
 static const struct vcm_hpool_chunk *chunk_unlocked(const void *h)
 {
-	const struct vcm_hpool_chunk *c = vcm_reg_chunk_remembered(h);
-	uint64_t releases = atomic_load_explicit(&vcm_reg_releases[VCM_KIND_CHUNK],
-						 memory_order_acquire);
+	const struct vcm_hpool_chunk *c = vcm_reg_chunk_slotted_of(h);
 	uint64_t meta;
 
 	if (c)
@@ -394,16 +425,12 @@ static const struct vcm_hpool_chunk *chunk_unlocked(const void *h)
 	c = vcm_hpool_chunk_of(h);
 	if (!vcm_reg_read_fast((uintptr_t)c, &meta, NULL) || meta_kind(meta) != VCM_KIND_CHUNK)
 		return NULL;
-	vcm_reg_chunk_remember(c, releases);
+	if (!atomic_load_explicit(&vcm_reg_chunk_slot_of(c)->chunk, memory_order_relaxed)) {
+		reg_lock();
+		chunk_locked(c);
+		reg_unlock();
+	}
 	return c;
-}
-
-/* The live chunk @h lies in, or NULL (lock held). */
-static const struct vcm_hpool_chunk *chunk_locked(const void *h)
-{
-	const struct vcm_hpool_chunk *c = vcm_hpool_chunk_of(h);
-
-	return find_live(c, VCM_KIND_CHUNK) >= 0 ? c : NULL;
 }
 
 /*
@@ -515,8 +542,6 @@ static size_t collect_locked(enum vcm_kind kind, struct vcm_handle_info *out)
 
 bool vcm_reg_live_slow(const void *h, enum vcm_kind kind, uint64_t releases, void **priv)
 {
-	uint64_t chunk_releases = atomic_load_explicit(&vcm_reg_releases[VCM_KIND_CHUNK],
-						       memory_order_acquire);
 	const struct vcm_hpool_chunk *c;
 	void *p = NULL;
 	bool live;
@@ -536,9 +561,7 @@ bool vcm_reg_live_slow(const void *h, enum vcm_kind kind, uint64_t releases, voi
 		else if (vcm_reg_kind_pooled(kind) && (c = chunk_locked(h)))
 			live = vcm_reg_pooled_live(c, h, kind);
 		reg_unlock();
-		if (c)
-			vcm_reg_chunk_remember(c, chunk_releases);
-		else if (live)
+		if (!c && live)
 			vcm_reg_seen[kind] = (struct vcm_reg_seen){ .h = h, .releases = releases,
 								    .priv = p };
 	}
@@ -605,6 +628,10 @@ int vcm_reg_add_slow(const void *h, enum vcm_kind kind, void *priv, const char *
 			  creator_index(creator) << VCM_REG_CREATOR_SHIFT | kind, priv);
 		if (found)
 			releases_bump(stale.kind);
+		if (found && stale.kind == VCM_KIND_CHUNK)
+			chunk_slot_give(h);
+		if (kind == VCM_KIND_CHUNK)
+			chunk_slot_take(h);
 	}
 	reg_unlock();
 	if (stale.handle)
@@ -648,6 +675,8 @@ int vcm_reg_take_slow(const void *h, enum vcm_kind kind, void **priv)
 		rel_remember((uintptr_t)h, meta);
 		remove_at(t, (uint64_t)i);
 		releases_bump(meta_kind(meta));
+		if (meta_kind(meta) == VCM_KIND_CHUNK)
+			chunk_slot_give(h);
 		reg.live--;
 		reg.chunks -= meta_kind(meta) == VCM_KIND_CHUNK;
 		ret = 0;
@@ -853,10 +882,12 @@ int vcm_reg_for_each(int (*fn)(const struct vcm_handle_info *info, void *arg), v
 __attribute__((destructor(101))) static void registry_exit(void)
 {
 	struct vcm_reg_table *t = atomic_exchange(&vcm_reg_table, NULL);
-	unsigned kind;
+	unsigned kind, i;
 
 	for (kind = 0; kind < VCM_KIND_NR; kind++)
 		releases_bump((enum vcm_kind)kind);	/* nothing is live now */
+	for (i = 0; i < VCM_REG_CHUNK_SLOTS; i++)
+		atomic_store_explicit(&vcm_reg_chunk_slots[i].chunk, NULL, memory_order_relaxed);
 	while (t) {
 		struct vcm_reg_table *older = t->older;
 

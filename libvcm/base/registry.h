@@ -39,9 +39,9 @@
  * VCM_REG_POOLED_KINDS may have them) have no entry of their own: they
  * are objects of a handle pool's chunks (pool.h), and the table holds one
  * entry per chunk (VCM_KIND_CHUNK, not a handle).  Their check:
- * the address masked to its chunk, confirmed live by the thread's memory
- * of the chunks it found (struct vcm_reg_chunks_seen, valid while no chunk
- * leaves) or by the table, never read before; then the object boundary
+ * the address masked to its chunk, confirmed live by the chunk's slot
+ * (vcm_reg_chunk_slots) or by the table, never read before; then the
+ * object boundary
  * and the object's state word in the chunk, which holds what a slot's meta
  * word holds (id, creator, kind) and a released flag.  Made and released
  * by their pool's owner, without the writers' lock (ids come from one
@@ -77,8 +77,8 @@ enum vcm_kind {
 
 /*
  * The kinds whose handles may be pooled (pool.h): the reservations.  Their
- * checks ask the thread's memory of chunks first; the other kinds' never
- * look at chunks.
+ * checks ask the chunks' slots first; the other kinds' never look at
+ * chunks.
  */
 #define VCM_REG_POOLED_KINDS	(1u << VCM_KIND_RES)
 
@@ -258,66 +258,47 @@ static inline bool vcm_reg_remembered(const void *h, enum vcm_kind kind, uint64_
 /* ---- pooled handles: the registry knows their chunks (pool.h) ---- */
 
 /*
- * The chunks this thread found live, direct-mapped by address, each with
- * its pool (whose copy of the chunk layout and owner spare a read of the
- * chunk's header), valid while no chunk leaves (@releases: the count of
- * VCM_KIND_CHUNK when they were found; the rule of struct vcm_reg_seen): a
- * driver's handles lie in a few dozen chunks (128 chunks: 9,216
- * reservations), and checking one costs a compare.
+ * The live chunks of handle pools, direct-mapped by address, one chunk per
+ * slot with its pool (whose copy of the chunk layout and owner spare a
+ * read of the chunk's header): a chunk takes its slot when it is entered
+ * (if the slot is free) or when a locked lookup finds it live and its slot
+ * free, and gives it up when it leaves, always under the writers' lock;
+ * any thread reads them without a lock.  A chunk in its slot is live, and
+ * its slot's pool stays while it does, so checking a pooled handle costs
+ * one load and a compare, with nothing kept per thread (the library's
+ * thread-local storage stays small enough for dlopen()).  A chunk whose
+ * slot another holds is found in the table instead (slower).  1,024
+ * slots: 73,728 reservations before two chunks can meet.
  */
-#define VCM_REG_CHUNKS_SEEN	128
+#define VCM_REG_CHUNK_SLOTS	1024
 
-struct vcm_reg_chunk_seen {
-	const void *chunk;
-	const struct vcm_hpool *pool;
+struct vcm_reg_chunk_slot {
+	const struct vcm_hpool_chunk *_Atomic chunk;	/* set last (release) */
+	const struct vcm_hpool *_Atomic pool;
 };
 
-struct vcm_reg_chunks_seen {
-	uint64_t releases;
-	struct vcm_reg_chunk_seen seen[VCM_REG_CHUNKS_SEEN];
-};
+extern struct vcm_reg_chunk_slot vcm_reg_chunk_slots[VCM_REG_CHUNK_SLOTS]
+	__attribute__((visibility("hidden")));
 
-extern __thread struct vcm_reg_chunks_seen vcm_reg_chunks_seen
-	__attribute__((tls_model("initial-exec")));
-
-static inline unsigned vcm_reg_chunk_slot(const void *c)
+static inline struct vcm_reg_chunk_slot *vcm_reg_chunk_slot_of(const void *c)
 {
-	return (unsigned)((uintptr_t)c >> VCM_HPOOL_CHUNK_SHIFT) % VCM_REG_CHUNKS_SEEN;
+	return &vcm_reg_chunk_slots[((uintptr_t)c >> VCM_HPOOL_CHUNK_SHIFT) % VCM_REG_CHUNK_SLOTS];
 }
 
-/*
- * What this thread remembers of the chunk @h would lie in: that entry if
- * it remembers that chunk as live; else NULL.
- */
-static inline const struct vcm_reg_chunk_seen *vcm_reg_chunk_seen_of(const void *h)
+/* The slot of the chunk @h would lie in, if that chunk is live and holds it; else NULL. */
+static inline const struct vcm_reg_chunk_slot *vcm_reg_chunk_slotted(const void *h)
 {
 	const struct vcm_hpool_chunk *c = vcm_hpool_chunk_of(h);
-	const struct vcm_reg_chunks_seen *s = &vcm_reg_chunks_seen;
-	const struct vcm_reg_chunk_seen *e = &s->seen[vcm_reg_chunk_slot(c)];
-	uint64_t releases = atomic_load_explicit(&vcm_reg_releases[VCM_KIND_CHUNK],
-						 memory_order_acquire);
+	const struct vcm_reg_chunk_slot *s = vcm_reg_chunk_slot_of(c);
 
-	/* an empty entry matches no chunk: NULL (a pointer in page 0) is none */
-	return (((uintptr_t)e->chunk ^ (uintptr_t)c) | (s->releases ^ releases)) == 0 && c ?
-		       e : NULL;
+	/* a free slot holds NULL, the chunk of no handle (page 0) */
+	return atomic_load_explicit(&s->chunk, memory_order_acquire) == c && c ? s : NULL;
 }
 
-/* The chunk @h would lie in, if this thread remembers it as a live chunk; else NULL. */
-static inline const struct vcm_hpool_chunk *vcm_reg_chunk_remembered(const void *h)
+/* The chunk @h would lie in, if that chunk is live and holds its slot; else NULL. */
+static inline const struct vcm_hpool_chunk *vcm_reg_chunk_slotted_of(const void *h)
 {
-	const struct vcm_reg_chunk_seen *e = vcm_reg_chunk_seen_of(h);
-
-	return e ? (const struct vcm_hpool_chunk *)e->chunk : NULL;
-}
-
-/* Remember live chunk @c, found with @releases the count of VCM_KIND_CHUNK. */
-static inline void vcm_reg_chunk_remember(const struct vcm_hpool_chunk *c, uint64_t releases)
-{
-	struct vcm_reg_chunks_seen *s = &vcm_reg_chunks_seen;
-
-	if (s->releases != releases)
-		*s = (struct vcm_reg_chunks_seen){ .releases = releases };
-	s->seen[vcm_reg_chunk_slot(c)] = (struct vcm_reg_chunk_seen){ .chunk = c, .pool = c->pool };
+	return vcm_reg_chunk_slotted(h) ? vcm_hpool_chunk_of(h) : NULL;
 }
 
 /* @i if object @i of a live chunk, at @h, is a live object of @kind; else -1. */
@@ -342,24 +323,24 @@ static inline bool vcm_reg_pooled_live(const struct vcm_hpool_chunk *c, const vo
 }
 
 /*
- * The rest of vcm_reg_live_lookup(): the chunk of @h looked up (and
- * remembered), else @h under the writers' lock.
+ * The rest of vcm_reg_live_lookup(): the chunk of @h looked up, else @h
+ * under the writers' lock (a chunk found there takes its slot if free).
  */
 bool vcm_reg_live_slow(const void *h, enum vcm_kind kind, uint64_t releases, void **priv);
 
 /*
- * The chunk of @h if @kind may be pooled and this thread remembers that
- * chunk (then its state word answers for @h); else NULL.
+ * The chunk of @h if @kind may be pooled and that chunk is live in its
+ * slot (then its state word answers for @h); else NULL.
  */
-VCM_HOT_INLINE const struct vcm_hpool_chunk *vcm_reg_pooled_remembered(const void *h,
-									enum vcm_kind kind)
+VCM_HOT_INLINE const struct vcm_hpool_chunk *vcm_reg_pooled_chunk(const void *h,
+								   enum vcm_kind kind)
 {
-	return vcm_reg_kind_pooled(kind) ? vcm_reg_chunk_remembered(h) : NULL;
+	return vcm_reg_kind_pooled(kind) ? vcm_reg_chunk_slotted_of(h) : NULL;
 }
 
 /*
- * vcm_reg_live() when the thread's memory (of @h, of its chunk) does not
- * answer: the lock-free read of the table (remembered, with its private
+ * vcm_reg_live() when neither the slot of @h's chunk nor the thread's
+ * memory of @h answers: the lock-free read of the table (remembered, with its private
  * pointer, which *@priv gets if not NULL), else vcm_reg_live_slow().  A
  * pooled handle's private pointer is NULL.
  */
@@ -385,7 +366,7 @@ static inline bool vcm_reg_live_lookup(const void *h, enum vcm_kind kind, uint64
  */
 static inline bool vcm_reg_live(const void *h, enum vcm_kind kind)
 {
-	const struct vcm_hpool_chunk *c = vcm_reg_pooled_remembered(h, kind);
+	const struct vcm_hpool_chunk *c = vcm_reg_pooled_chunk(h, kind);
 	uint64_t releases;
 
 	if (c)
@@ -403,7 +384,7 @@ static inline bool vcm_reg_live(const void *h, enum vcm_kind kind)
  */
 static inline bool vcm_reg_get_live(const void *h, enum vcm_kind kind, void **priv)
 {
-	const struct vcm_hpool_chunk *c = vcm_reg_pooled_remembered(h, kind);
+	const struct vcm_hpool_chunk *c = vcm_reg_pooled_chunk(h, kind);
 	uint64_t releases;
 
 	if (c) {
@@ -420,14 +401,14 @@ static inline bool vcm_reg_get_live(const void *h, enum vcm_kind kind, void **pr
 
 /*
  * vcm_reg_live_fast() - vcm_reg_live() without calls, for hot paths that
- * keep every call out of line: the thread's memory (of @h, or of its
- * chunk), else the lock-free read of the table.  True if @h is a live
+ * keep every call out of line: the slot of @h's chunk or the thread's
+ * memory of @h, else the lock-free read of the table.  True if @h is a live
  * handle of @kind; false if that cannot tell (ask vcm_handle_ok(), which
  * also fills the thread's memory).
  */
 VCM_HOT_INLINE bool vcm_reg_live_fast(const void *h, enum vcm_kind kind)
 {
-	const struct vcm_hpool_chunk *c = vcm_reg_pooled_remembered(h, kind);
+	const struct vcm_hpool_chunk *c = vcm_reg_pooled_chunk(h, kind);
 	uint64_t releases, meta;
 
 	if (c)
@@ -573,7 +554,7 @@ static inline int vcm_reg_pooled_take(const struct vcm_hpool_chunk *c, const voi
 	return vcm_reg_pooled_take_at(vcm_hpool_index(c, h), h, kind, priv);
 }
 
-/* vcm_reg_add() when the thread does not remember @h's chunk. */
+/* vcm_reg_add() when @h's chunk is not in its slot. */
 int vcm_reg_add_slow(const void *h, enum vcm_kind kind, void *priv, const char *creator);
 
 /*
@@ -587,14 +568,14 @@ int vcm_reg_add_slow(const void *h, enum vcm_kind kind, void *priv, const char *
  */
 static inline int vcm_reg_add(const void *h, enum vcm_kind kind, void *priv, const char *creator)
 {
-	const struct vcm_hpool_chunk *c = vcm_reg_pooled_remembered(h, kind);
+	const struct vcm_hpool_chunk *c = vcm_reg_pooled_chunk(h, kind);
 
 	if (c)
 		return vcm_reg_pooled_add(c, h, kind, creator);
 	return vcm_reg_add_slow(h, kind, priv, creator);
 }
 
-/* vcm_reg_take() when the thread does not remember @h's chunk. */
+/* vcm_reg_take() when @h's chunk is not in its slot. */
 int vcm_reg_take_slow(const void *h, enum vcm_kind kind, void **priv);
 
 /*
@@ -603,7 +584,7 @@ int vcm_reg_take_slow(const void *h, enum vcm_kind kind, void **priv);
  */
 static inline int vcm_reg_take(const void *h, enum vcm_kind kind, void **priv)
 {
-	const struct vcm_hpool_chunk *c = vcm_reg_pooled_remembered(h, kind);
+	const struct vcm_hpool_chunk *c = vcm_reg_pooled_chunk(h, kind);
 
 	if (c)
 		return vcm_reg_pooled_take(c, h, kind, priv);
@@ -624,20 +605,20 @@ struct vcm_reg_ref {
 
 /*
  * vcm_reg_live_ref() - vcm_reg_live() that also fills @ref: for a handle
- * of a kind that may be pooled, found through the thread's memory of its
- * chunk (and pool: the chunk's header is not read), inline.
+ * of a kind that may be pooled, found through its chunk's slot, inline.
  */
 static inline bool vcm_reg_live_ref(const void *h, enum vcm_kind kind, struct vcm_reg_ref *ref)
 {
-	const struct vcm_reg_chunk_seen *e = vcm_reg_kind_pooled(kind) ?
-						     vcm_reg_chunk_seen_of(h) : NULL;
+	const struct vcm_reg_chunk_slot *s = vcm_reg_kind_pooled(kind) ? vcm_reg_chunk_slotted(h)
+									: NULL;
 
-	if (e) {
-		const struct vcm_hpool_chunk *c = e->chunk;
+	if (s) {
+		const struct vcm_hpool_chunk *c = vcm_hpool_chunk_of(h);
+		const struct vcm_hpool *pool = atomic_load_explicit(&s->pool, memory_order_relaxed);
 
 		*ref = (struct vcm_reg_ref){
-			.chunk = c, .pool = e->pool,
-			.index = vcm_reg_pooled_live_at(vcm_hpool_index_in(e->pool, c, h), h, kind),
+			.chunk = c, .pool = pool,
+			.index = vcm_reg_pooled_live_at(vcm_hpool_index_in(pool, c, h), h, kind),
 		};
 		return ref->index >= 0;
 	}

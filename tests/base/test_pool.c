@@ -6,7 +6,7 @@
  * (valgrind checks that nothing leaks).  Handle pools: aligned chunks
  * found by masking, object boundaries, the state words the registry
  * writes, the walk over live objects, the extra words, and the chunks'
- * registry entries (live, then remembered as released).
+ * registry entries (live, then remembered as released) and slots.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -238,6 +238,51 @@ static void test_hpool_handles(void **state)
 	assert_int_equal(vcm_reg_count(VCM_KIND_RES), count0);
 }
 
+/*
+ * The chunks' slots (registry.h): a chunk holds its slot while it lives;
+ * one that does not (its slot held by another) is found in the table, and
+ * takes its slot once the slot is free; a chunk that goes gives it up.
+ */
+static void test_hpool_chunk_slots(void **state)
+{
+	struct vcm_hpool pool;
+	struct vcm_reg_chunk_slot *slot;
+	const struct vcm_hpool_chunk *c;
+	struct res64 *o;
+	uintptr_t other;
+
+	(void)state;
+	vcm_hpool_init(&pool, sizeof(struct res64), VCM_KIND_RES);
+	o = vcm_hpool_take(&pool);
+	assert_int_equal(vcm_reg_add(o, VCM_KIND_RES, NULL, "maker"), 0);
+	c = vcm_hpool_chunk_of(o);
+	slot = vcm_reg_chunk_slot_of(c);
+	assert_ptr_equal(atomic_load(&slot->chunk), c);
+	assert_ptr_equal(atomic_load(&slot->pool), &pool);
+	assert_ptr_equal(vcm_reg_pooled_chunk(o, VCM_KIND_RES), c);
+
+	/* another chunk in the slot: the table answers, the slot stays the other's */
+	other = (uintptr_t)c + VCM_REG_CHUNK_SLOTS * VCM_HPOOL_CHUNK_BYTES;
+	atomic_store(&slot->chunk, (const struct vcm_hpool_chunk *)other);
+	assert_null(vcm_reg_pooled_chunk(o, VCM_KIND_RES));
+	assert_true(vcm_reg_live(o, VCM_KIND_RES));
+	assert_true(vcm_reg_id(o, VCM_KIND_RES) > 0);
+	assert_int_equal((uintptr_t)atomic_load(&slot->chunk), other);
+
+	/* the slot free again: the next lookup puts the chunk back in it */
+	atomic_store(&slot->chunk, NULL);
+	assert_true(vcm_reg_live(o, VCM_KIND_RES));
+	assert_ptr_equal(atomic_load(&slot->chunk), c);
+	assert_ptr_equal(vcm_reg_pooled_chunk(o, VCM_KIND_RES), c);
+
+	/* the pool goes: the slot is free, the handle released */
+	vcm_hpool_release(&pool);
+	assert_null(atomic_load(&slot->chunk));
+	assert_null(vcm_reg_pooled_chunk(o, VCM_KIND_RES));
+	assert_false(vcm_reg_live(o, VCM_KIND_RES));
+	assert_true(vcm_reg_was_released(o));
+}
+
 static void test_hpool_extra_words(void **state)
 {
 	size_t bytes0 = vcm_hpool_bytes();
@@ -271,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_take_not_cleared),
 		cmocka_unit_test(test_hpool_chunks_by_address),
 		cmocka_unit_test(test_hpool_handles),
+		cmocka_unit_test(test_hpool_chunk_slots),
 		cmocka_unit_test(test_hpool_extra_words),
 	};
 
