@@ -111,7 +111,7 @@ void vcm_warn(const char *fmt, ...) VCM_PRINTF(1, 2);
 /* The longest warning (longer ones are cut): a fault report fits. */
 #define VCM_WARN_MSG_MAX	1024
 
-/* Locks (and ownerships) the thread holds; warnings it queued meanwhile. */
+/* Locks (and ownerships) the thread holds; warnings raised meanwhile (queued or only counted). */
 extern __thread unsigned vcm_locks_held;
 extern __thread unsigned vcm_warns_queued;
 

@@ -6,7 +6,9 @@
  * The handler is user code: it runs with no library lock held.  A warning
  * raised while the thread holds a library lock (or a context's ownership,
  * see internal.h) is counted at once and queued in the thread; the queue is
- * delivered, in order, when the thread releases its last lock.  Warnings
+ * delivered, in order, when the thread releases its last lock.  The queue
+ * lives on the heap only while it holds warnings, so that the library's
+ * thread-local storage stays small (dlopen() lends a library little).  Warnings
  * raised inside the handler are delivered at once (nested), up to a depth
  * where they go to stderr instead, so a handler that warns cannot recurse
  * without end.
@@ -15,6 +17,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -34,8 +37,10 @@ static void *handler_priv;
 __thread unsigned vcm_locks_held;
 __thread unsigned vcm_warns_queued;
 
-static __thread char queue[WARN_QUEUE_LEN][WARN_MSG_MAX];
-static __thread unsigned dropped;
+typedef char warn_msg_t[WARN_MSG_MAX];
+
+/* The thread's queue: WARN_QUEUE_LEN messages, made by the first one queued. */
+static __thread warn_msg_t *queue;
 static __thread unsigned nesting;
 
 VCM_EXPORT void vcm_set_warn_handler(vcm_warn_fn fn, void *priv)
@@ -72,22 +77,38 @@ static void deliver(const char *msg)
 
 void vcm_warn_flush(void)
 {
-	char msgs[WARN_QUEUE_LEN][WARN_MSG_MAX];
-	unsigned i, n = vcm_warns_queued, lost = dropped;
+	warn_msg_t *msgs = queue, lost_msg;
+	unsigned i, n = vcm_warns_queued, kept = !msgs ? 0 : n < WARN_QUEUE_LEN ? n : WARN_QUEUE_LEN;
 
 	if (vcm_locks_held)
 		return;
 	/* Take the queue first: the handler may call in and queue anew. */
-	memcpy(msgs, queue, n * sizeof(msgs[0]));
+	queue = NULL;
 	vcm_warns_queued = 0;
-	dropped = 0;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < kept; i++)
 		deliver(msgs[i]);
-	if (lost) {
-		snprintf(msgs[0], sizeof(msgs[0]), "%u more warning(s) raised under a lock were "
-			 "counted but not kept", lost);
-		deliver(msgs[0]);
+	free(msgs);
+	if (n > kept) {
+		snprintf(lost_msg, sizeof(lost_msg), "%u more warning(s) raised under a lock were "
+			 "counted but not kept", n - kept);
+		deliver(lost_msg);
 	}
+}
+
+/*
+ * Queue @msg (a lock is held).  The first one makes the queue (plain
+ * malloc(): the warning channel is not a host allocation that fault
+ * injection models); without memory, or beyond WARN_QUEUE_LEN, a warning
+ * is counted only.
+ */
+static void enqueue(const char *msg)
+{
+	unsigned n = vcm_warns_queued++;
+
+	if (!n)
+		queue = malloc(sizeof(*queue) * WARN_QUEUE_LEN);
+	if (queue && n < WARN_QUEUE_LEN)
+		memcpy(queue[n], msg, sizeof(*queue));
 }
 
 void vcm_warn(const char *fmt, ...)
@@ -106,10 +127,7 @@ void vcm_warn(const char *fmt, ...)
 		deliver(msg);
 		return;
 	}
-	if (vcm_warns_queued < WARN_QUEUE_LEN)
-		memcpy(queue[vcm_warns_queued++], msg, sizeof(msg));
-	else
-		dropped++;
+	enqueue(msg);
 }
 
 VCM_EXPORT void vcm_raise_warning(const char *fmt, ...)
