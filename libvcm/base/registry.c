@@ -675,10 +675,11 @@ int vcm_reg_take_slow(const void *h, enum vcm_kind kind, void **priv)
 		rel_remember((uintptr_t)h, meta);
 		remove_at(t, (uint64_t)i);
 		releases_bump(meta_kind(meta));
-		if (meta_kind(meta) == VCM_KIND_CHUNK)
-			chunk_slot_give(h);
 		reg.live--;
-		reg.chunks -= meta_kind(meta) == VCM_KIND_CHUNK;
+		if (meta_kind(meta) == VCM_KIND_CHUNK) {
+			reg.chunks--;
+			chunk_slot_give(h);
+		}
 		ret = 0;
 	}
 	reg_unlock();
